@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared helpers inside the crypto layer: conversions between opentsm's raw key
+ * formats (see opentsm/crypto.h) and OpenSSL EVP_PKEY objects. Never exported.
+ */
+#ifndef OPENTSM_CRYPTO_INTERNAL_H
+#define OPENTSM_CRYPTO_INTERNAL_H
+
+#include <openssl/evp.h>
+
+#include "opentsm/crypto.h"
+
+/* OpenSSL group name ("prime256v1", "secp384r1") or NULL for non-ECDSA curves. */
+const char *ot_curve_group_name(ot_curve curve);
+/* OpenSSL digest for an opentsm hash algorithm, NULL if unknown. */
+const EVP_MD *ot_evp_md(ot_hash_alg alg);
+
+/*
+ * Builds a private key object from a raw scalar (P-256/P-384: big-endian,
+ * curve size; the public point is derived) or Ed25519 seed (32 bytes).
+ * Rejects a zero scalar or one not below the group order (OT_E_BAD_KEY).
+ * The caller frees the result with EVP_PKEY_free().
+ */
+OT_RESULT ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out);
+
+/*
+ * Builds a public key object from X || Y (P-256/P-384) or the 32-byte Ed25519
+ * key. Rejects points not on the curve and the point at infinity (OT_E_BAD_KEY).
+ */
+OT_RESULT ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY **out);
+
+/*
+ * Exports the public half of key as X || Y (or the Ed25519 key) into
+ * pub[0..cap) and reports its curve. OT_E_UNSUPPORTED for other key types.
+ */
+OT_RESULT ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, size_t cap,
+                                size_t *pub_len);
+
+#endif /* OPENTSM_CRYPTO_INTERNAL_H */
