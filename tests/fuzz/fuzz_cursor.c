@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ot_reader_init(&r, span, span_len);
   uint8_t wbuf[64];
   ot_writer w;
-  ot_writer_init(&w, wbuf, ops[0] % (sizeof wbuf + 1));
+  ot_writer_init(&w, wbuf, (size_t)(data[0] >> 5) * 9); /* 0..63 of 64 */
   bool failed = false;
   for (size_t i = 0; i < nops; i++) {
     size_t before = ot_reader_offset(&r);
