@@ -205,7 +205,9 @@ OT_RESULT ot_x509_leaf_check(const ot_x509_cert *leaf, const ot_x509_policy *pol
  * usages hold under strict RFC 5280 validation (see OT_X509_FLAG_RFC5280);
  * every certificate before the leaf is a CA (basicConstraints cA TRUE); the
  * leaf passes ot_x509_leaf_check. Anchors are DER self-signed roots the
- * caller trusts. info (optional) describes the leaf on success.
+ * caller trusts. A certificate counts as expired from the second of its
+ * notAfter on (one second earlier than RFC 5280 §4.1.2.5, as OpenSSL does).
+ * info (optional) describes the leaf on success.
  * Returns OT_OK, or OT_E_CERT with *verdict saying why and which certificate,
  * or OT_E_ARG (bad arguments, or an anchor that does not decode: verdict
  * BAD_ANCHOR), OT_E_NOMEM, OT_E_LIBRARY.

@@ -124,35 +124,57 @@ static ot_status decode_chain(const ot_x509_chain *chain, verify_job *job, ot_x5
   return OT_SUCCESS;
 }
 
-static ot_status load_anchors(const ot_x509_cert *anchors, size_t n, verify_job *job,
-                              ot_x509_verdict *v) {
+/*
+ * Which anchors may stand above the chain. SPDM fixes the order, so the anchor
+ * is determined by the first certificate: itself, byte for byte, when it is a
+ * self-issued root; otherwise the anchors that issued it, by name, key
+ * identifier and signature. Choosing here keeps path building from trying a
+ * different root of the same name (as the DMTF ca and ca1 are). When no anchor
+ * signed it, every anchor is offered so that validation says precisely why.
+ */
+static bool anchor_fits(X509 *a, const ot_x509_cert *a_der, X509 *first,
+                        const ot_x509_cert *first_der, bool self_issued) {
+  if (self_issued)
+    return a_der->len == first_der->len && memcmp(a_der->der, first_der->der, a_der->len) == 0;
+  EVP_PKEY *key = X509_get0_pubkey(a);
+  return X509_check_issued(a, first) == X509_V_OK && key != NULL && X509_verify(first, key) == 1;
+}
+
+static ot_status load_anchors(const ot_x509_chain *chain, const ot_x509_cert *anchors, size_t n,
+                              verify_job *job, ot_x509_verdict *v) {
   job->store = X509_STORE_new();
   OT_ENSURE(job->store != NULL, OT_E_NOMEM);
-  for (size_t i = 0; i < n; i++) {
-    X509 *a = NULL;
-    ot_status st = ot_x509_decode(&anchors[i], &a);
-    if (ot_is(st, OT_E_NOMEM)) return st;
-    if (!ot_ok(st)) {
-      ot_x509_set_verdict(v, OT_X509_BAD_ANCHOR, -1, 0);
-      OT_BAIL(OT_E_ARG);
+  X509 *first = job->certs[0];
+  bool self_issued = X509_check_issued(first, first) == X509_V_OK;
+  size_t taken = 0;
+  /* Two passes: the anchors that fit, else (second pass) all of them. */
+  for (int pass = 0; pass < 2 && taken == 0; pass++) {
+    if (pass == 1 && self_issued) break; /* a root must itself be an anchor */
+    for (size_t i = 0; i < n; i++) {
+      X509 *a = NULL;
+      ot_status st = ot_x509_decode(&anchors[i], &a);
+      if (ot_is(st, OT_E_NOMEM)) return st;
+      if (!ot_ok(st)) {
+        ot_x509_set_verdict(v, OT_X509_BAD_ANCHOR, -1, 0);
+        OT_BAIL(OT_E_ARG);
+      }
+      bool take = pass == 1 || anchor_fits(a, &anchors[i], first, &chain->certs[0], self_issued);
+      if (take) {
+        st = X509_STORE_add_cert(job->store, a) == 1 ? OT_SUCCESS : ot_status_of(OT_E_LIBRARY);
+        taken++;
+      }
+      X509_free(a); /* the store holds its own reference */
+      OT_GUARD(st);
     }
-    int ok = X509_STORE_add_cert(job->store, a); /* takes its own reference */
-    X509_free(a);
-    OT_ENSURE(ok == 1, OT_E_LIBRARY);
   }
+  /* A self-issued first certificate is a root: it must be a trust anchor. */
+  if (self_issued && taken == 0)
+    return refuse(v, OT_X509_UNTRUSTED_ROOT, 0, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
   return OT_SUCCESS;
 }
 
-/* The first certificate, if self-issued, must be one of the anchors itself. */
-static bool is_anchor(const ot_x509_cert *anchors, size_t n, const ot_x509_cert *der) {
-  for (size_t i = 0; i < n; i++)
-    if (anchors[i].len == der->len && memcmp(anchors[i].der, der->der, der->len) == 0) return true;
-  return false;
-}
-
 /* DSP0274 1.3 §10.6.1: each certificate is issued by the one before it. */
-static ot_status check_order(const ot_x509_chain *chain, const ot_x509_cert *anchors, size_t n,
-                             verify_job *job, ot_x509_verdict *v) {
+static ot_status check_order(verify_job *job, ot_x509_verdict *v) {
   for (size_t i = 1; i < job->count; i++) {
     int err = X509_check_issued(job->certs[i - 1], job->certs[i]);
     if (err == X509_V_OK) continue;
@@ -160,10 +182,6 @@ static ot_status check_order(const ot_x509_chain *chain, const ot_x509_cert *anc
         err == X509_V_ERR_KEYUSAGE_NO_CERTSIGN ? OT_X509_ISSUER_KEY_USAGE : OT_X509_CHAIN_ORDER;
     return refuse(v, r, (int)i, err);
   }
-  /* A self-issued first certificate is a root: it must be a trust anchor. */
-  if (X509_check_issued(job->certs[0], job->certs[0]) == X509_V_OK &&
-      !is_anchor(anchors, n, &chain->certs[0]))
-    return refuse(v, OT_X509_UNTRUSTED_ROOT, 0, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN);
   return OT_SUCCESS;
 }
 
@@ -218,8 +236,8 @@ ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *a
   memset(&job, 0, sizeof job);
   ot_status st;
   OT_GUARD_GOTO(st, decode_chain(chain, &job, verdict), out);
-  OT_GUARD_GOTO(st, load_anchors(anchors, anchor_count, &job, verdict), out);
-  OT_GUARD_GOTO(st, check_order(chain, anchors, anchor_count, &job, verdict), out);
+  OT_GUARD_GOTO(st, check_order(&job, verdict), out);
+  OT_GUARD_GOTO(st, load_anchors(chain, anchors, anchor_count, &job, verdict), out);
   OT_GUARD_GOTO(st, validate_path(policy, &job, verdict), out);
   /* DSP0274 certificate requirements: every certificate above the leaf is a CA. */
   for (size_t i = 0; i + 1 < job.count; i++) {
