@@ -59,7 +59,7 @@ typedef enum ot_curve {
 } ot_curve;
 
 #define OT_HASH_MAX_SIZE 64u
-#define OT_ECC_MAX_SCALAR 48u                     /* P-384 */
+#define OT_ECC_MAX_SCALAR 48u                      /* P-384 */
 #define OT_ECC_MAX_PUBLIC (2u * OT_ECC_MAX_SCALAR) /* X || Y */
 #define OT_ECC_MAX_SIGNATURE (2u * OT_ECC_MAX_SCALAR)
 #define OT_ED25519_KEY_SIZE 32u
@@ -89,10 +89,10 @@ OT_RESULT ot_hash(ot_hash_alg alg, const uint8_t *data, size_t len, uint8_t *dig
  *   ot_hash_init -> ot_hash_update* -> [ot_hash_peek | ot_hash_copy]* ->
  *   ot_hash_final -> ot_hash_free
  * init allocates the library context (OT_E_NOMEM / OT_E_LIBRARY); update and
- * final never allocate; peek and copy allocate one context (peek frees it). init ignores the previous content of ctx:
- * free a live context first. free is safe on a zeroed or already freed
- * context, and zeroizes the struct. After final the context accepts only
- * free (OT_E_STATE otherwise).
+ * final never allocate; peek and copy allocate one context (peek frees it).
+ * init ignores the previous content of ctx: free a live context first. free
+ * is safe on a zeroed or already freed context, and zeroizes the struct.
+ * After final the context accepts only free (OT_E_STATE otherwise).
  */
 typedef struct ot_hash_ctx {
   ot_hash_alg alg;           /* 0 when empty */
@@ -128,9 +128,10 @@ OT_RESULT ot_hmac(ot_hash_alg alg, const uint8_t *key, size_t key_len, const uin
  * [OT_HMAC_MIN_TAG, ot_hash_size(alg)] (OT_E_ARG), so that a truncated tag
  * cannot pass unnoticed.
  */
-#define OT_HMAC_MIN_TAG 16u /* NIST SP 800-107 Rev. 1 §5.3.3: truncate to >= 64 bits; we ask 128 */
-OT_RESULT ot_hmac_verify(ot_hash_alg alg, const uint8_t *key, size_t key_len,
-                         const uint8_t *data, size_t len, const uint8_t *tag, size_t tag_len);
+/* NIST SP 800-107 Rev. 1 §5.3.3 allows truncation to 64 bits; we ask for 128. */
+#define OT_HMAC_MIN_TAG 16u
+OT_RESULT ot_hmac_verify(ot_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data,
+                         size_t len, const uint8_t *tag, size_t tag_len);
 
 /*
  * Incremental HMAC, same lifecycle rules as ot_hash_ctx: init allocates and
@@ -156,8 +157,8 @@ void ot_hmac_free(ot_hmac_ctx *ctx);
  * HKDF-Extract (RFC 5869 §2.2): prk[0..ot_hash_size(alg)) = HMAC-H(salt, ikm).
  * An empty salt means HashLen zero bytes, as the RFC says. prk is secret.
  */
-OT_RESULT ot_hkdf_extract(ot_hash_alg alg, const uint8_t *salt, size_t salt_len,
-                          const uint8_t *ikm, size_t ikm_len, uint8_t *prk, size_t cap);
+OT_RESULT ot_hkdf_extract(ot_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+                          size_t ikm_len, uint8_t *prk, size_t cap);
 
 /*
  * HKDF-Expand (RFC 5869 §2.3): okm[0..okm_len) from prk and info.
@@ -210,10 +211,10 @@ typedef enum ot_aead_dir {
 } ot_aead_dir;
 
 typedef struct ot_aead_key {
-  ot_aead_alg alg;                /* 0 when cleared */
-  uint8_t tag_len;                /* 16, or 12 (GCM) */
-  uint8_t phase;                  /* internal: idle, aad, data (per direction) */
-  struct evp_cipher_ctx_st *evp;  /* owned; NULL when cleared */
+  ot_aead_alg alg;               /* 0 when cleared */
+  uint8_t tag_len;               /* 16, or 12 (GCM) */
+  uint8_t phase;                 /* internal: idle, aad, data (per direction) */
+  struct evp_cipher_ctx_st *evp; /* owned; NULL when cleared */
 } ot_aead_key;
 
 /*
@@ -263,8 +264,8 @@ OT_RESULT ot_aead_finish_open(ot_aead_key *k, const uint8_t *tag, size_t tag_len
  * (RFC 8032 §5.1.5). priv gets ot_curve_size, pub ot_curve_public_size bytes.
  * OT_E_RNG if rng fails.
  */
-OT_RESULT ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t priv_cap,
-                          uint8_t *pub, size_t pub_cap);
+OT_RESULT ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t priv_cap, uint8_t *pub,
+                          size_t pub_cap);
 
 /*
  * pub = the public key of priv (X || Y, or the Ed25519 public key).
@@ -307,11 +308,11 @@ OT_RESULT ot_ecdsa_verify_digest(ot_curve curve, const uint8_t *pub, size_t pub_
 /* ------------------------------------------------------------------------ */
 
 /* sig[0..64) = Ed25519 signature of msg with the 32-byte seed priv. */
-OT_RESULT ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *msg,
-                          size_t msg_len, uint8_t *sig, size_t sig_cap);
+OT_RESULT ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *msg, size_t msg_len,
+                          uint8_t *sig, size_t sig_cap);
 /* OT_E_BAD_KEY: pub is not 32 bytes. OT_E_VERIFY: anything else wrong. */
-OT_RESULT ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg,
-                            size_t msg_len, const uint8_t *sig, size_t sig_len);
+OT_RESULT ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
+                            const uint8_t *sig, size_t sig_len);
 
 /* ------------------------------------------------------------------------ */
 /* ECDHE over P-256 / P-384 (SP 800-56A Rev. 3 §5.7.1.2).                   */
@@ -330,11 +331,12 @@ OT_RESULT ot_ecdh(ot_curve curve, const uint8_t *priv, size_t priv_len, const ui
 /* HMAC_DRBG with SHA-256 (NIST SP 800-90A Rev. 1 §10.1.2).                 */
 /* ------------------------------------------------------------------------ */
 
-#define OT_DRBG_OUTLEN 32u              /* SHA-256 output, §10.1 Table 2 */
-#define OT_DRBG_MIN_ENTROPY 32u         /* security_strength 256 bits, §8.6.3 */
-#define OT_DRBG_MIN_NONCE 16u           /* half the security strength, §8.6.7 */
-#define OT_DRBG_MAX_INPUT (1u << 20)    /* our bound on entropy/pers/additional input (Table 2 allows 2^32 bytes) */
-#define OT_DRBG_MAX_REQUEST 65536u      /* max_number_of_bits_per_request 2^19, Table 2 */
+#define OT_DRBG_OUTLEN 32u      /* SHA-256 output, §10.1 Table 2 */
+#define OT_DRBG_MIN_ENTROPY 32u /* security_strength 256 bits, §8.6.3 */
+#define OT_DRBG_MIN_NONCE 16u   /* half the security strength, §8.6.7 */
+/* Our bound on entropy, personalization and additional input (Table 2 allows 2^32 bytes). */
+#define OT_DRBG_MAX_INPUT (1u << 20)
+#define OT_DRBG_MAX_REQUEST 65536u /* max_number_of_bits_per_request 2^19, Table 2 */
 #define OT_DRBG_RESEED_INTERVAL (UINT64_C(1) << 48) /* Table 2 maximum */
 
 /*
@@ -349,7 +351,7 @@ typedef struct ot_drbg {
   uint8_t key[OT_DRBG_OUTLEN]; /* K, secret */
   uint8_t v[OT_DRBG_OUTLEN];   /* V, secret */
   uint64_t reseed_counter;
-  uint64_t reseed_interval;    /* OT_DRBG_RESEED_INTERVAL unless lowered */
+  uint64_t reseed_interval; /* OT_DRBG_RESEED_INTERVAL unless lowered */
   bool instantiated;
 } ot_drbg;
 

@@ -117,7 +117,7 @@ ot_status ot_aead_update(ot_aead_key *k, const uint8_t *in, size_t len, uint8_t 
   OT_ENSURE(k != NULL && ((in != NULL && out != NULL) || len == 0), OT_E_ARG);
   OT_ENSURE(k->phase != PHASE_IDLE, OT_E_STATE);
   k->phase = (k->phase == PHASE_SEAL_AAD || k->phase == PHASE_SEAL_DATA) ? PHASE_SEAL_DATA
-                                                                          : PHASE_OPEN_DATA;
+                                                                         : PHASE_OPEN_DATA;
   ot_status st = cipher_update(k->evp, in, len, out);
   if (!ot_ok(st)) k->phase = PHASE_IDLE;
   return st;

@@ -55,9 +55,8 @@ static ot_status raw_to_der(const uint8_t *sig, size_t n, uint8_t der[static DER
 static const uint8_t empty_msg[1];
 
 /* Signs msg (md != NULL: hashed inside) or a digest (md == NULL). */
-static ot_status ecdsa_sign(ot_curve curve, const EVP_MD *md, const uint8_t *priv,
-                            size_t priv_len, const uint8_t *in, size_t in_len, uint8_t *sig,
-                            size_t sig_cap) {
+static ot_status ecdsa_sign(ot_curve curve, const EVP_MD *md, const uint8_t *priv, size_t priv_len,
+                            const uint8_t *in, size_t in_len, uint8_t *sig, size_t sig_cap) {
   size_t n = ot_curve_size(curve);
   OT_ENSURE(ot_curve_is_weierstrass(curve), OT_E_UNSUPPORTED);
   OT_ENSURE(priv != NULL && sig != NULL && (in != NULL || in_len == 0), OT_E_ARG);
@@ -71,8 +70,8 @@ static ot_status ecdsa_sign(ot_curve curve, const EVP_MD *md, const uint8_t *pri
   int ok;
   if (md) {
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-    ok = mctx != NULL && EVP_DigestSignInit_ex(mctx, NULL, EVP_MD_get0_name(md), NULL, NULL, key,
-                                               NULL) == 1 &&
+    ok = mctx != NULL &&
+         EVP_DigestSignInit_ex(mctx, NULL, EVP_MD_get0_name(md), NULL, NULL, key, NULL) == 1 &&
          EVP_DigestSign(mctx, der, &der_len, in_len ? in : empty_msg, in_len) == 1;
     EVP_MD_CTX_free(mctx);
   } else {
@@ -104,13 +103,12 @@ ot_status ot_ecdsa_sign_digest(ot_curve curve, const uint8_t *priv, size_t priv_
 }
 
 /* Verifies over msg (md != NULL) or a digest (md == NULL). */
-static ot_status ecdsa_verify(ot_curve curve, const EVP_MD *md, const uint8_t *pub,
-                              size_t pub_len, const uint8_t *in, size_t in_len,
-                              const uint8_t *sig, size_t sig_len) {
+static ot_status ecdsa_verify(ot_curve curve, const EVP_MD *md, const uint8_t *pub, size_t pub_len,
+                              const uint8_t *in, size_t in_len, const uint8_t *sig,
+                              size_t sig_len) {
   size_t n = ot_curve_size(curve);
   OT_ENSURE(ot_curve_is_weierstrass(curve), OT_E_UNSUPPORTED);
-  OT_ENSURE(pub != NULL && (in != NULL || in_len == 0) && (sig != NULL || sig_len == 0),
-            OT_E_ARG);
+  OT_ENSURE(pub != NULL && (in != NULL || in_len == 0) && (sig != NULL || sig_len == 0), OT_E_ARG);
   OT_ENSURE(pub_len == 2 * n, OT_E_BAD_KEY);
   EVP_PKEY *key = NULL;
   OT_GUARD(ot_pkey_from_raw_public(curve, pub, &key));
@@ -123,19 +121,17 @@ static ot_status ecdsa_verify(ot_curve curve, const EVP_MD *md, const uint8_t *p
       !ot_scalar_in_range(curve, sig + n, n))
     goto out;
   OT_GUARD_GOTO(st, raw_to_der(sig, n, der, &der_len), out);
-  int rc;
+  int rc = -1;
   if (md) {
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-    rc = mctx == NULL ? -1
-         : EVP_DigestVerifyInit_ex(mctx, NULL, EVP_MD_get0_name(md), NULL, NULL, key, NULL) != 1
-             ? -1
-             : EVP_DigestVerify(mctx, der, der_len, in_len ? in : empty_msg, in_len);
+    if (mctx &&
+        EVP_DigestVerifyInit_ex(mctx, NULL, EVP_MD_get0_name(md), NULL, NULL, key, NULL) == 1)
+      rc = EVP_DigestVerify(mctx, der, der_len, in_len ? in : empty_msg, in_len);
     EVP_MD_CTX_free(mctx);
   } else {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-    rc = pctx == NULL || EVP_PKEY_verify_init(pctx) != 1
-             ? -1
-             : EVP_PKEY_verify(pctx, der, der_len, in, in_len);
+    if (pctx && EVP_PKEY_verify_init(pctx) == 1)
+      rc = EVP_PKEY_verify(pctx, der, der_len, in, in_len);
     EVP_PKEY_CTX_free(pctx);
   }
   /* Only an explicit "valid" passes; any error counts as a failed check. */

@@ -10,8 +10,8 @@
 
 static const uint8_t empty_msg[1];
 
-ot_status ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *msg,
-                          size_t msg_len, uint8_t *sig, size_t sig_cap) {
+ot_status ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *msg, size_t msg_len,
+                          uint8_t *sig, size_t sig_cap) {
   OT_ENSURE(priv != NULL && sig != NULL && (msg != NULL || msg_len == 0), OT_E_ARG);
   OT_ENSURE(priv_len == OT_ED25519_KEY_SIZE, OT_E_BAD_KEY);
   OT_ENSURE(sig_cap >= OT_ED25519_SIG_SIZE, OT_E_NO_SPACE);
@@ -31,8 +31,8 @@ ot_status ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *m
   return OT_SUCCESS;
 }
 
-ot_status ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg,
-                            size_t msg_len, const uint8_t *sig, size_t sig_len) {
+ot_status ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
+                            const uint8_t *sig, size_t sig_len) {
   OT_ENSURE(pub != NULL && (msg != NULL || msg_len == 0) && (sig != NULL || sig_len == 0),
             OT_E_ARG);
   OT_ENSURE(pub_len == OT_ED25519_KEY_SIZE, OT_E_BAD_KEY);
@@ -45,9 +45,9 @@ ot_status ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *m
    * The library decodes A and R (§5.1.3) and rejects S >= L (§5.1.7 step 1);
    * only an explicit "valid" passes.
    */
-  int rc = mctx != NULL && EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, key) == 1
-               ? EVP_DigestVerify(mctx, sig, sig_len, msg_len ? msg : empty_msg, msg_len)
-               : -1;
+  int rc = -1;
+  if (mctx && EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, key) == 1)
+    rc = EVP_DigestVerify(mctx, sig, sig_len, msg_len ? msg : empty_msg, msg_len);
   EVP_MD_CTX_free(mctx);
   EVP_PKEY_free(key);
   if (rc != 1) {

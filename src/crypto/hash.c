@@ -55,8 +55,7 @@ ot_status ot_hash_final(ot_hash_ctx *ctx, uint8_t *digest, size_t cap) {
   OT_ENSURE(cap >= size, OT_E_NO_SPACE);
   unsigned int out_len = 0;
   ctx->finished = true;
-  OT_ENSURE(EVP_DigestFinal_ex(ctx->evp, digest, &out_len) == 1 && out_len == size,
-            OT_E_LIBRARY);
+  OT_ENSURE(EVP_DigestFinal_ex(ctx->evp, digest, &out_len) == 1 && out_len == size, OT_E_LIBRARY);
   return OT_SUCCESS;
 }
 

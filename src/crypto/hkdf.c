@@ -38,8 +38,8 @@ static ot_status hkdf_derive(ot_hash_alg alg, const char *mode, OSSL_PARAM *para
   return OT_SUCCESS;
 }
 
-ot_status ot_hkdf_extract(ot_hash_alg alg, const uint8_t *salt, size_t salt_len,
-                          const uint8_t *ikm, size_t ikm_len, uint8_t *prk, size_t cap) {
+ot_status ot_hkdf_extract(ot_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+                          size_t ikm_len, uint8_t *prk, size_t cap) {
   size_t size = ot_hash_size(alg);
   OT_ENSURE(size != 0, OT_E_UNSUPPORTED);
   OT_ENSURE(prk != NULL && (salt != NULL || salt_len == 0) && (ikm != NULL || ikm_len == 0),
@@ -47,14 +47,15 @@ ot_status ot_hkdf_extract(ot_hash_alg alg, const uint8_t *salt, size_t salt_len,
   OT_ENSURE(cap >= size, OT_E_NO_SPACE);
   OSSL_PARAM params[5];
   size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_octet_string(
-      OSSL_KDF_PARAM_KEY, (void *)(ikm_len ? ikm : empty_input), ikm_len);
+  params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                                  (void *)(ikm_len ? ikm : empty_input), ikm_len);
   /*
    * RFC 5869 §2.2: an absent salt is HashLen zeros. Leaving the parameter out
    * gives the library's zero-length HMAC key, which HMAC pads to the same
    * block of zeros (RFC 2104 §2).
    */
-  if (salt_len) params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
+  if (salt_len)
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
   return hkdf_derive(alg, "EXTRACT_ONLY", params, n, prk, size);
 }
 
@@ -69,6 +70,7 @@ ot_status ot_hkdf_expand(ot_hash_alg alg, const uint8_t *prk, size_t prk_len, co
   OSSL_PARAM params[5];
   size_t n = 0;
   params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)prk, prk_len);
-  if (info_len) params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len);
+  if (info_len)
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info, info_len);
   return hkdf_derive(alg, "EXPAND_ONLY", params, n, okm, okm_len);
 }

@@ -76,8 +76,8 @@ ot_status ot_hmac(ot_hash_alg alg, const uint8_t *key, size_t key_len, const uin
   return st;
 }
 
-ot_status ot_hmac_verify(ot_hash_alg alg, const uint8_t *key, size_t key_len,
-                         const uint8_t *data, size_t len, const uint8_t *tag, size_t tag_len) {
+ot_status ot_hmac_verify(ot_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data,
+                         size_t len, const uint8_t *tag, size_t tag_len) {
   size_t size = ot_hash_size(alg);
   OT_ENSURE(size != 0, OT_E_UNSUPPORTED);
   OT_ENSURE(tag != NULL && tag_len >= OT_HMAC_MIN_TAG && tag_len <= size, OT_E_ARG);

@@ -31,8 +31,8 @@ ot_status ot_key_public(ot_curve curve, const uint8_t *priv, size_t priv_len, ui
   return OT_SUCCESS;
 }
 
-ot_status ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t priv_cap,
-                          uint8_t *pub, size_t pub_cap) {
+ot_status ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t priv_cap, uint8_t *pub,
+                          size_t pub_cap) {
   size_t n = ot_curve_size(curve);
   OT_ENSURE(n != 0, OT_E_UNSUPPORTED);
   OT_ENSURE(rng != NULL && priv != NULL && pub != NULL, OT_E_ARG);

@@ -24,8 +24,8 @@ typedef struct ts_wp_iter {
   json_t *root;
   const char *file;
   size_t group_idx, test_idx;
-  json_t *group; /* current group object */
-  json_t *test;  /* current test object */
+  json_t *group;   /* current group object */
+  json_t *test;    /* current test object */
   size_t declared; /* "numberOfTests" */
   size_t seen;     /* tests handed out so far */
   /* What the caller reported, by result kind. */

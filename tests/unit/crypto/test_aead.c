@@ -107,8 +107,8 @@ static void test_wycheproof_aes_gcm(void **state) {
 static void test_wycheproof_chacha20_poly1305(void **state) {
   (void)state;
   /* 325 cases: 256 valid + 60 invalid with a 96-bit nonce; 9 with other nonce sizes. */
-  run_file("chacha20_poly1305_test.json", "CHACHA20-POLY1305", OT_AEAD_CHACHA20_POLY1305, 256,
-           60, 9);
+  run_file("chacha20_poly1305_test.json", "CHACHA20-POLY1305", OT_AEAD_CHACHA20_POLY1305, 256, 60,
+           9);
 }
 
 static const uint8_t key32[32] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -244,16 +244,16 @@ static void test_incremental_order_enforced(void **state) {
   ot_aead_key k;
   uint8_t buf[16] = {0}, tag[16];
   assert_ot_ok(ot_aead_key_init(&k, OT_AEAD_AES256_GCM, key32, 32, 16));
-  assert_ot_code(ot_aead_update(&k, buf, 16, buf), OT_E_STATE);     /* no begin */
+  assert_ot_code(ot_aead_update(&k, buf, 16, buf), OT_E_STATE); /* no begin */
   assert_ot_code(ot_aead_aad(&k, buf, 16), OT_E_STATE);
   assert_ot_code(ot_aead_finish_seal(&k, tag, 16), OT_E_STATE);
   assert_ot_ok(ot_aead_begin(&k, OT_AEAD_SEAL, nonce1));
   assert_ot_ok(ot_aead_update(&k, buf, 16, buf));
-  assert_ot_code(ot_aead_aad(&k, buf, 16), OT_E_STATE);             /* AAD after data */
-  assert_ot_code(ot_aead_finish_open(&k, tag, 16), OT_E_STATE);     /* wrong direction */
+  assert_ot_code(ot_aead_aad(&k, buf, 16), OT_E_STATE);         /* AAD after data */
+  assert_ot_code(ot_aead_finish_open(&k, tag, 16), OT_E_STATE); /* wrong direction */
   assert_ot_code(ot_aead_finish_seal(&k, tag, 15), OT_E_NO_SPACE);
   assert_ot_ok(ot_aead_finish_seal(&k, tag, 16));
-  assert_ot_code(ot_aead_finish_seal(&k, tag, 16), OT_E_STATE);     /* twice */
+  assert_ot_code(ot_aead_finish_seal(&k, tag, 16), OT_E_STATE); /* twice */
   assert_ot_code(ot_aead_begin(&k, (ot_aead_dir)0, nonce1), OT_E_ARG);
   ot_aead_key_clear(&k);
 }

@@ -73,8 +73,7 @@ static const struct cavp_case cases[] = {
      "4c6fa5a5a44bdb284d436e98d244018d6acedcdfa2e9f499d8089e4db86ae89a"
      "6ab2d19cb705e2f048f97fb597f04106a1fa6a1416ad3d859118e079a0c319eb"
      "95686f4cbcce3b5101c7a0b010ef029c4ef6d06cdfac97efb9773891688c37cf"},
-    {"pr_false ps0 ai0 COUNT 0",
-     "06032cd5eed33f39265f49ecb142c511da9aff2af71203bffaf34a9ca5bd9c0d",
+    {"pr_false ps0 ai0 COUNT 0", "06032cd5eed33f39265f49ecb142c511da9aff2af71203bffaf34a9ca5bd9c0d",
      "0e66f71edc43e42a45ad3c6fc6cdc4df", "",
      "01920a4e669ed3a85ae8a33b35a74ad7fb2a6bb4cf395ce00334a9c9a5a5d552", "", "", "",
      "76fc79fe9b50beccc991a11b5635783a83536add03c157fb30645e611c2898bb"

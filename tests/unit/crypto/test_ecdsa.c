@@ -38,8 +38,8 @@ static void run_file(const char *name, ot_curve curve, ot_hash_alg hash, size_t 
       /* The digest form agrees. */
       uint8_t d[OT_HASH_MAX_SIZE];
       assert_ot_ok(ot_hash(hash, msg, msg_len, d, sizeof d));
-      assert_ot_ok(ot_ecdsa_verify_digest(curve, pub + 1, 2 * n, d, ot_hash_size(hash), sig,
-                                          sig_len));
+      assert_ot_ok(
+          ot_ecdsa_verify_digest(curve, pub + 1, 2 * n, d, ot_hash_size(hash), sig, sig_len));
     }
     free(pub);
     free(msg);
@@ -103,11 +103,10 @@ static void test_sign_verify_round_trip(void **state) {
     assert_ot_ok(ot_ecdsa_verify(c, pairs[i].hash, pub, 2 * n, sample, 6, sig, 2 * n));
     /* Signing the digest gives a signature the message form accepts, and back. */
     assert_ot_ok(ot_hash(pairs[i].hash, sample, 6, d, sizeof d));
-    assert_ot_ok(ot_ecdsa_sign_digest(c, priv, n, d, ot_hash_size(pairs[i].hash), sig2,
-                                      sizeof sig2));
+    assert_ot_ok(
+        ot_ecdsa_sign_digest(c, priv, n, d, ot_hash_size(pairs[i].hash), sig2, sizeof sig2));
     assert_ot_ok(ot_ecdsa_verify(c, pairs[i].hash, pub, 2 * n, sample, 6, sig2, 2 * n));
-    assert_ot_ok(ot_ecdsa_verify_digest(c, pub, 2 * n, d, ot_hash_size(pairs[i].hash), sig,
-                                        2 * n));
+    assert_ot_ok(ot_ecdsa_verify_digest(c, pub, 2 * n, d, ot_hash_size(pairs[i].hash), sig, 2 * n));
     /* A different message or a flipped bit fails. */
     assert_ot_code(ot_ecdsa_verify(c, pairs[i].hash, pub, 2 * n, sample, 5, sig, 2 * n),
                    OT_E_VERIFY);
@@ -123,13 +122,12 @@ static void test_signature_range_checks(void **state) {
   (void)state;
   uint8_t *pub = hex(rfc6979_pub, 64), *good = hex(rfc6979_sig, 64);
   uint8_t sig[64];
-  static const uint8_t n256[32] = {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff,
-                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad,
-                                   0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc,
-                                   0x63, 0x25, 0x51};
+  static const uint8_t n256[32] = {0xff, 0xff, 0xff, 0xff, 0,    0,    0,    0,    0xff, 0xff, 0xff,
+                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+                                   0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
   struct {
-    int half;        /* 0: r, 1: s */
-    int value;       /* 0: zero, 1: n, 2: all ones */
+    int half;  /* 0: r, 1: s */
+    int value; /* 0: zero, 1: n, 2: all ones */
   } cases[] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0, 2}, {1, 2}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     memcpy(sig, good, 64);
@@ -202,12 +200,9 @@ static void test_bad_private_scalars(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_wycheproof_p256_sha256),
-      cmocka_unit_test(test_wycheproof_p384_sha384),
-      cmocka_unit_test(test_rfc6979_known_signature),
-      cmocka_unit_test(test_sign_verify_round_trip),
-      cmocka_unit_test(test_signature_range_checks),
-      cmocka_unit_test(test_invalid_public_keys),
+      cmocka_unit_test(test_wycheproof_p256_sha256),  cmocka_unit_test(test_wycheproof_p384_sha384),
+      cmocka_unit_test(test_rfc6979_known_signature), cmocka_unit_test(test_sign_verify_round_trip),
+      cmocka_unit_test(test_signature_range_checks),  cmocka_unit_test(test_invalid_public_keys),
       cmocka_unit_test(test_bad_private_scalars),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

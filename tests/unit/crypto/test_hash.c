@@ -51,8 +51,7 @@ static void test_empty_and_two_block(void **state) {
   uint8_t d[32];
   assert_ot_ok(ot_hash(OT_HASH_SHA256, NULL, 0, d, sizeof d));
   assert_hex(d, 32, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  assert_ot_ok(ot_hash(OT_HASH_SHA256, (const uint8_t *)two_block, strlen(two_block), d,
-                       sizeof d));
+  assert_ot_ok(ot_hash(OT_HASH_SHA256, (const uint8_t *)two_block, strlen(two_block), d, sizeof d));
   assert_hex(d, 32, sha256_two_block);
 }
 

@@ -21,8 +21,8 @@ static void test_rfc5869_case1_steps(void **state) {
                                "2d56ecc4c5bf34007208d5b887185865",
                                &n);
   uint8_t prk[32], okm[42];
-  assert_ot_ok(ot_hkdf_extract(OT_HASH_SHA256, salt, sizeof salt, ikm, sizeof ikm, prk,
-                               sizeof prk));
+  assert_ot_ok(
+      ot_hkdf_extract(OT_HASH_SHA256, salt, sizeof salt, ikm, sizeof ikm, prk, sizeof prk));
   assert_memory_equal(prk, prk_want, 32);
   assert_ot_ok(ot_hkdf_expand(OT_HASH_SHA256, prk, sizeof prk, info, sizeof info, okm, 42));
   assert_memory_equal(okm, okm_want, 42);

@@ -12,8 +12,8 @@
  * cases also through the one-shot and incremental MAC, compared by prefix
  * (Wycheproof truncates tags to tagSize bits).
  */
-static void run_file(const char *name, const char *alg_name, ot_hash_alg alg,
-                     size_t want_valid, size_t want_invalid) {
+static void run_file(const char *name, const char *alg_name, ot_hash_alg alg, size_t want_valid,
+                     size_t want_invalid) {
   ts_wp_iter it;
   ts_wp_open(&it, name, alg_name);
   while (ts_wp_next(&it)) {
@@ -67,8 +67,8 @@ static void test_rfc4231_sha512(void **state) {
                            "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
                            &n);
   uint8_t mac[64];
-  assert_ot_ok(ot_hmac(OT_HASH_SHA512, key, sizeof key, (const uint8_t *)"Hi There", 8, mac,
-                       sizeof mac));
+  assert_ot_ok(
+      ot_hmac(OT_HASH_SHA512, key, sizeof key, (const uint8_t *)"Hi There", 8, mac, sizeof mac));
   assert_memory_equal(mac, want, 64);
   free(want);
 }
@@ -78,8 +78,7 @@ static void test_empty_key_and_message(void **state) {
   /* HMAC-SHA256("", "") is well defined (RFC 2104: the key is zero-padded). */
   uint8_t mac[32];
   size_t n;
-  uint8_t *want =
-      ts_unhex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad", &n);
+  uint8_t *want = ts_unhex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad", &n);
   assert_ot_ok(ot_hmac(OT_HASH_SHA256, NULL, 0, NULL, 0, mac, sizeof mac));
   assert_memory_equal(mac, want, 32);
   free(want);
