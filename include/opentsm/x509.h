@@ -11,7 +11,8 @@
  * X || Y public keys, 32-byte Ed25519 keys).
  *
  * References:
- *  - DSP0274 1.3 §10.6 (CERTIFICATE) and the "SPDM certificate chain" format:
+ *  - DSP0274 1.3 GET_CERTIFICATE / CERTIFICATE, "SPDM certificate chain" format
+ *    (summarised in SPEC-FACTS §2.7):
  *    after its header (Length, Reserved, RootHash) a chain is the concatenation
  *    of DER certificates, the root (or a certificate signed by a root) first
  *    and the leaf last, each signed by the one before it.
@@ -296,8 +297,10 @@ typedef struct ot_x509_issuer {
  * critical; subject and authority key identifiers are set, so the result
  * passes strict RFC 5280 validation. Writes *out_len on success only.
  * Errors: OT_E_ARG (missing fields, serial 0, empty window, issuer certificate
- * missing or present for the wrong kind), OT_E_BAD_KEY, OT_E_MALFORMED (issuer
- * certificate), OT_E_NO_SPACE, OT_E_LIBRARY.
+ * missing or present for the wrong kind), OT_E_UNSUPPORTED (issuer curve),
+ * OT_E_BAD_KEY (invalid key, or an issuer key that is not the one in the
+ * issuer certificate), OT_E_MALFORMED / OT_E_TRUNCATED (issuer certificate),
+ * OT_E_NO_SPACE, OT_E_NOMEM, OT_E_LIBRARY.
  */
 OT_RESULT ot_x509_generate(const ot_x509_template *tmpl, const ot_x509_issuer *issuer, uint8_t *out,
                            size_t cap, size_t *out_len);
@@ -320,7 +323,7 @@ typedef struct ot_x509_chain_template {
  * and leaf (serial 3, with the hardware identity OID) and writes them
  * concatenated, root first, into out[0..cap): the certificate part of an SPDM
  * certificate chain. The root is certs[0] of ot_x509_chain_parse(out).
- * Errors as ot_x509_generate.
+ * Errors as ot_x509_generate; on failure out[0..cap) holds no usable chain.
  */
 OT_RESULT ot_x509_generate_chain(const ot_x509_chain_template *tmpl, uint8_t *out, size_t cap,
                                  size_t *out_len);

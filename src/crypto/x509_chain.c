@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SPDM certificate chains: splitting the concatenated DER certificates
- * (DSP0274 1.3 §10.6.1, "Certificates" field of the certificate chain, root or
+ * (DSP0274 1.3 certificate chain format, SPEC-FACTS §2.7: the "Certificates" field, root or
  * first certificate first, leaf last), decoding each, and reading a
  * certificate's public key. See opentsm/x509.h.
  */

@@ -3,7 +3,7 @@
  * Validation of an SPDM certificate chain against trust anchors (see
  * ot_x509_chain_verify in opentsm/x509.h).
  *
- * DSP0274 1.3 §10.6.1: in the chain the first certificate is the root
+ * DSP0274 1.3 certificate chain format (SPEC-FACTS §2.7): the first certificate is the root
  * certificate or is signed by a root; every later certificate is signed by the
  * one before it; the last is the leaf. The order is checked here, then path
  * validation (RFC 5280 §6, OpenSSL's strict mode at the caller's time) runs
@@ -173,7 +173,7 @@ static ot_status load_anchors(const ot_x509_chain *chain, const ot_x509_cert *an
   return OT_SUCCESS;
 }
 
-/* DSP0274 1.3 §10.6.1: each certificate is issued by the one before it. */
+/* DSP0274 1.3 certificate chain: each certificate is issued by the one before it. */
 static ot_status check_order(verify_job *job, ot_x509_verdict *v) {
   for (size_t i = 1; i < job->count; i++) {
     int err = X509_check_issued(job->certs[i - 1], job->certs[i]);
