@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Shared helpers inside the crypto layer: conversions between opentsm's raw key
- * formats (see opentsm/crypto.h) and OpenSSL EVP_PKEY objects. Never exported.
+ * Shared helpers inside the crypto layer: algorithm tables, conversions
+ * between opentsm's raw key formats (see opentsm/crypto.h) and OpenSSL
+ * EVP_PKEY objects, and small constant-time helpers. Never exported.
  */
 #ifndef OPENTSM_CRYPTO_INTERNAL_H
 #define OPENTSM_CRYPTO_INTERNAL_H
@@ -12,8 +13,24 @@
 
 /* OpenSSL group name ("prime256v1", "secp384r1") or NULL for non-ECDSA curves. */
 const char *ot_curve_group_name(ot_curve curve);
+/* True for the short-Weierstrass curves (P-256, P-384). */
+bool ot_curve_is_weierstrass(ot_curve curve);
+/*
+ * The group order n of P-256 / P-384, big-endian, ot_curve_size bytes
+ * (FIPS 186-5 / SP 800-186 §3.2.1.3, §3.2.1.4); NULL for other curves.
+ */
+const uint8_t *ot_curve_order(ot_curve curve);
 /* OpenSSL digest for an opentsm hash algorithm, NULL if unknown. */
 const EVP_MD *ot_evp_md(ot_hash_alg alg);
+/* OpenSSL digest name ("SHA256"...) for OSSL_PARAMs, NULL if unknown. */
+const char *ot_hash_name(ot_hash_alg alg);
+
+/*
+ * 1 if the big-endian integer a[0..len) is in [1, n-1] for the order n of
+ * curve, else 0. Runs in time independent of a's value (a may be a secret
+ * scalar).
+ */
+bool ot_scalar_in_range(ot_curve curve, const uint8_t *a, size_t len);
 
 /*
  * Builds a private key object from a raw scalar (P-256/P-384: big-endian,

@@ -7,52 +7,18 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <string.h>
 
 #include "crypto_internal.h"
 #include "opentsm/secure.h"
 
-size_t ot_hash_size(ot_hash_alg alg) {
-  switch (alg) {
-  case OT_HASH_SHA256: return 32;
-  case OT_HASH_SHA384: return 48;
-  case OT_HASH_SHA512: return 64;
-  default: return 0;
-  }
-}
-
-size_t ot_curve_size(ot_curve curve) {
-  switch (curve) {
-  case OT_CURVE_P256: return 32;
-  case OT_CURVE_P384: return 48;
-  case OT_CURVE_ED25519: return 32;
-  default: return 0;
-  }
-}
-
-const char *ot_curve_group_name(ot_curve curve) {
-  switch (curve) {
-  case OT_CURVE_P256: return "prime256v1";
-  case OT_CURVE_P384: return "secp384r1";
-  default: return NULL;
-  }
-}
-
-const EVP_MD *ot_evp_md(ot_hash_alg alg) {
-  switch (alg) {
-  case OT_HASH_SHA256: return EVP_sha256();
-  case OT_HASH_SHA384: return EVP_sha384();
-  case OT_HASH_SHA512: return EVP_sha512();
-  default: return NULL;
-  }
-}
-
 static int curve_nid(ot_curve curve) {
   return curve == OT_CURVE_P256 ? NID_X9_62_prime256v1 : NID_secp384r1;
 }
 
-/* EVP_PKEY_fromdata for an EC key from a params builder, freeing the builder. */
+/* EVP_PKEY_fromdata for an EC key from a params builder (the caller frees the builder). */
 static ot_status ec_fromdata(OSSL_PARAM_BLD *bld, int selection, EVP_PKEY **out) {
   ot_status st = ot_status_of(OT_E_LIBRARY);
   OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
@@ -60,6 +26,7 @@ static ot_status ec_fromdata(OSSL_PARAM_BLD *bld, int selection, EVP_PKEY **out)
   EVP_PKEY *key = NULL;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) != 1) goto out;
   if (EVP_PKEY_fromdata(ctx, &key, selection, params) != 1) {
+    ERR_clear_error(); /* a rejected key is an answer, not a library fault */
     st = ot_status_of(OT_E_BAD_KEY);
     goto out;
   }
@@ -67,15 +34,19 @@ static ot_status ec_fromdata(OSSL_PARAM_BLD *bld, int selection, EVP_PKEY **out)
   st = OT_SUCCESS;
 out:
   EVP_PKEY_CTX_free(ctx);
-  OSSL_PARAM_free(params); /* clear_free is not needed: builder params hold BN copies */
+  /*
+   * A private scalar pushed from a secure BIGNUM lands in the params' secure
+   * block, which OSSL_PARAM_free clears before freeing.
+   */
+  OSSL_PARAM_free(params);
   return st;
 }
 
 ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out) {
   OT_ENSURE(priv != NULL && out != NULL, OT_E_ARG);
   if (curve == OT_CURVE_ED25519) {
-    EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, 32);
-    OT_ENSURE(k != NULL, OT_E_BAD_KEY);
+    EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, OT_ED25519_KEY_SIZE);
+    OT_ENSURE(k != NULL, OT_E_LIBRARY); /* every 32-byte seed is valid (RFC 8032 §5.1.5) */
     *out = k;
     return OT_SUCCESS;
   }
@@ -91,12 +62,13 @@ ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY
   EC_POINT *q = group ? EC_POINT_new(group) : NULL;
   OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
   if (!group || !bnctx || !d || !q || !bld) goto out;
-  if (!BN_bin2bn(priv, (int)n, d)) goto out;
-  /* SEC 1 §3.2.1: the private key is an integer in [1, n-1]. */
-  if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(group)) >= 0) {
+  /* SEC 1 §3.2.1: the private key is an integer in [1, n-1] (checked in constant time). */
+  if (!ot_scalar_in_range(curve, priv, n)) {
     st = ot_status_of(OT_E_BAD_KEY);
     goto out;
   }
+  if (!BN_bin2bn(priv, (int)n, d)) goto out;
+  BN_set_flags(d, BN_FLG_CONSTTIME);
   if (EC_POINT_mul(group, q, d, NULL, NULL, bnctx) != 1) goto out;
   if (EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, pub, 1 + 2 * n, bnctx) !=
       1 + 2 * n)
@@ -118,7 +90,8 @@ out:
 ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY **out) {
   OT_ENSURE(pub != NULL && out != NULL, OT_E_ARG);
   if (curve == OT_CURVE_ED25519) {
-    EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+    /* Point decoding (RFC 8032 §5.1.3) happens at verification time. */
+    EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, OT_ED25519_KEY_SIZE);
     OT_ENSURE(k != NULL, OT_E_BAD_KEY);
     *out = k;
     return OT_SUCCESS;
@@ -146,6 +119,7 @@ ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
   int valid = chk ? EVP_PKEY_public_check(chk) : -1;
   EVP_PKEY_CTX_free(chk);
   if (valid != 1) {
+    ERR_clear_error();
     EVP_PKEY_free(key);
     OT_BAIL(OT_E_BAD_KEY);
   }

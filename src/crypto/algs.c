@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Algorithm tables: sizes, library names, curve orders. See crypto_internal.h. */
+#include <openssl/evp.h>
+
+#include "crypto_internal.h"
+
+size_t ot_hash_size(ot_hash_alg alg) {
+  switch (alg) {
+  case OT_HASH_SHA256: return 32; /* FIPS 180-4 §1, Figure 1 */
+  case OT_HASH_SHA384: return 48;
+  case OT_HASH_SHA512: return 64;
+  default: return 0;
+  }
+}
+
+size_t ot_curve_size(ot_curve curve) {
+  switch (curve) {
+  case OT_CURVE_P256: return 32;
+  case OT_CURVE_P384: return 48;
+  case OT_CURVE_ED25519: return OT_ED25519_KEY_SIZE;
+  default: return 0;
+  }
+}
+
+size_t ot_curve_public_size(ot_curve curve) {
+  return curve == OT_CURVE_ED25519 ? OT_ED25519_KEY_SIZE : 2 * ot_curve_size(curve);
+}
+
+size_t ot_curve_signature_size(ot_curve curve) {
+  return curve == OT_CURVE_ED25519 ? OT_ED25519_SIG_SIZE : 2 * ot_curve_size(curve);
+}
+
+const char *ot_curve_group_name(ot_curve curve) {
+  switch (curve) {
+  case OT_CURVE_P256: return "prime256v1";
+  case OT_CURVE_P384: return "secp384r1";
+  default: return NULL;
+  }
+}
+
+bool ot_curve_is_weierstrass(ot_curve curve) {
+  return curve == OT_CURVE_P256 || curve == OT_CURVE_P384;
+}
+
+/* SP 800-186 §3.2.1.3 (P-256) and §3.2.1.4 (P-384): the order n. */
+static const uint8_t p256_order[32] = {
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+static const uint8_t p384_order[48] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73};
+
+const uint8_t *ot_curve_order(ot_curve curve) {
+  switch (curve) {
+  case OT_CURVE_P256: return p256_order;
+  case OT_CURVE_P384: return p384_order;
+  default: return NULL;
+  }
+}
+
+bool ot_scalar_in_range(ot_curve curve, const uint8_t *a, size_t len) {
+  const uint8_t *n = ot_curve_order(curve);
+  if (!n || !a || len != ot_curve_size(curve)) return false;
+  /*
+   * a < n is the final borrow of a - n, computed byte by byte from the least
+   * significant end; a != 0 is the OR of all bytes. No data-dependent branch.
+   */
+  uint32_t borrow = 0, any = 0;
+  for (size_t i = len; i-- > 0;) {
+    uint32_t d = (uint32_t)a[i] - (uint32_t)n[i] - borrow; /* in [-256, 255], wraps */
+    borrow = d >> 31;
+    any |= a[i];
+  }
+  uint32_t nonzero = (0u - any) >> 31;
+  return (borrow & nonzero) != 0;
+}
+
+const EVP_MD *ot_evp_md(ot_hash_alg alg) {
+  switch (alg) {
+  case OT_HASH_SHA256: return EVP_sha256();
+  case OT_HASH_SHA384: return EVP_sha384();
+  case OT_HASH_SHA512: return EVP_sha512();
+  default: return NULL;
+  }
+}
+
+const char *ot_hash_name(ot_hash_alg alg) {
+  switch (alg) {
+  case OT_HASH_SHA256: return "SHA256";
+  case OT_HASH_SHA384: return "SHA384";
+  case OT_HASH_SHA512: return "SHA512";
+  default: return NULL;
+  }
+}

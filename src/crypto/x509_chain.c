@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SPDM certificate chains: splitting the concatenated DER certificates
+ * (DSP0274 1.3 certificate chain format, SPEC-FACTS §2.7: the "Certificates" field, root or
+ * first certificate first, leaf last), decoding each, and reading a
+ * certificate's public key. See opentsm/x509.h.
+ */
+#include "x509_internal.h"
+
+#include <openssl/objects.h>
+#include <string.h>
+
+#include "crypto_internal.h"
+
+/* ---- reasons ------------------------------------------------------------------- */
+
+static const char *const reason_text[] = {
+#define OT_X_TEXT(name, text) [name] = text,
+    OT_X509_REASON_TABLE(OT_X_TEXT)
+#undef OT_X_TEXT
+};
+
+const char *ot_x509_reason_string(ot_x509_reason reason) {
+  if ((size_t)reason >= sizeof reason_text / sizeof reason_text[0]) return "unknown reason";
+  return reason_text[reason];
+}
+
+/* ---- DMTF OIDs (DSP0274 1.2 Annex C: id-DMTF-spdm = 1.3.6.1.4.1.412.274) ---------- */
+
+const uint8_t ot_oid_dmtf_device_info[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 1};
+const uint8_t ot_oid_dmtf_hardware_identity[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 2};
+const uint8_t ot_oid_dmtf_eku_responder[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 3};
+const uint8_t ot_oid_dmtf_eku_requester[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 4};
+const uint8_t ot_oid_dmtf_mutable_cert[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 5};
+const uint8_t ot_oid_dmtf_spdm_extension[OT_OID_DMTF_SPDM_LEN] = {OT_OID_DMTF_SPDM_PREFIX, 6};
+
+bool ot_oid_equals(const ASN1_OBJECT *obj, const uint8_t *oid, size_t len) {
+  if (obj == NULL) return false;
+  const unsigned char *data = OBJ_get0_data(obj);
+  size_t n = OBJ_length(obj);
+  return data != NULL && n == len && memcmp(data, oid, len) == 0;
+}
+
+ASN1_OBJECT *ot_oid_new(const uint8_t *oid, size_t len) {
+  /* Wrap the contents octets in an OBJECT IDENTIFIER TLV and decode it. */
+  uint8_t tlv[2 + 32];
+  if (len == 0 || len > 32) return NULL;
+  tlv[0] = OT_DER_OID;
+  tlv[1] = (uint8_t)len;
+  memcpy(tlv + 2, oid, len);
+  const unsigned char *p = tlv;
+  return d2i_ASN1_OBJECT(NULL, &p, (long)(len + 2));
+}
+
+/* ---- decoding ------------------------------------------------------------------ */
+
+/* Checks that cert is exactly one DER certificate TLV, well-formed throughout. */
+static ot_status check_der(const ot_x509_cert *cert) {
+  ot_reader r, body;
+  ot_reader_init(&r, cert->der, cert->len);
+  OT_GUARD(ot_der_expect(&r, OT_DER_SEQUENCE, &body));
+  OT_GUARD(ot_reader_finish(&r));
+  return ot_der_walk(&body);
+}
+
+ot_status ot_x509_decode(const ot_x509_cert *cert, X509 **out) {
+  OT_ENSURE(cert != NULL && out != NULL && (cert->der != NULL || cert->len == 0), OT_E_ARG);
+  OT_ENSURE(cert->len <= OT_X509_MAX_CERT_SIZE, OT_E_TOO_LARGE);
+  OT_GUARD(check_der(cert));
+  const unsigned char *p = cert->der;
+  X509 *x = d2i_X509(NULL, &p, (long)cert->len);
+  OT_ENSURE(x != NULL, OT_E_MALFORMED);
+  if ((size_t)(p - cert->der) != cert->len) {
+    X509_free(x);
+    OT_BAIL(OT_E_MALFORMED);
+  }
+  *out = x;
+  return OT_SUCCESS;
+}
+
+ot_status ot_x509_cert_check(const ot_x509_cert *cert) {
+  X509 *x = NULL;
+  OT_GUARD(ot_x509_decode(cert, &x));
+  X509_free(x);
+  return OT_SUCCESS;
+}
+
+/* ---- chains -------------------------------------------------------------------- */
+
+ot_status ot_x509_chain_parse(const uint8_t *der, size_t len, ot_x509_chain *chain) {
+  OT_ENSURE(chain != NULL && (der != NULL || len == 0), OT_E_ARG);
+  OT_ENSURE(len > 0, OT_E_TRUNCATED);
+  ot_x509_chain c;
+  memset(&c, 0, sizeof c);
+  ot_reader r;
+  ot_reader_init(&r, der, len);
+  while (ot_reader_remaining(&r) > 0) {
+    size_t start = ot_reader_offset(&r);
+    /* Something after a complete certificate that cannot start another one. */
+    if (c.count > 0 && der[start] != OT_DER_SEQUENCE) OT_BAIL(OT_E_TRAILING);
+    OT_ENSURE(c.count < OT_X509_MAX_CHAIN, OT_E_TOO_LARGE);
+    ot_reader body;
+    OT_GUARD(ot_der_expect(&r, OT_DER_SEQUENCE, &body));
+    c.certs[c.count].der = der + start;
+    c.certs[c.count].len = ot_reader_offset(&r) - start;
+    OT_GUARD(ot_x509_cert_check(&c.certs[c.count]));
+    c.count++;
+  }
+  *chain = c;
+  return OT_SUCCESS;
+}
+
+/* ---- keys ---------------------------------------------------------------------- */
+
+ot_status ot_x509_public_key(const ot_x509_cert *cert, ot_curve *curve, uint8_t *pub, size_t cap,
+                             size_t *pub_len) {
+  OT_ENSURE(curve != NULL && pub != NULL && pub_len != NULL, OT_E_ARG);
+  X509 *x = NULL;
+  OT_GUARD(ot_x509_decode(cert, &x));
+  EVP_PKEY *key = X509_get0_pubkey(x); /* borrowed from x */
+  ot_status st =
+      key ? ot_pkey_to_raw_public(key, curve, pub, cap, pub_len) : ot_status_of(OT_E_UNSUPPORTED);
+  X509_free(x);
+  return st;
+}
