@@ -37,12 +37,12 @@ static ot_status read_uint(ot_reader *r, size_t width, int big_endian, uint64_t 
   return OT_SUCCESS;
 }
 
-#define OT_DEFINE_READ(name, type, width, be)                                             \
-  ot_status name(ot_reader *r, type *out) {                                               \
-    uint64_t v;                                                                           \
-    OT_GUARD(read_uint(r, width, be, &v));                                                \
-    *out = (type)v;                                                                       \
-    return OT_SUCCESS;                                                                    \
+#define OT_DEFINE_READ(name, type, width, be)                                                      \
+  ot_status name(ot_reader *r, type *out) {                                                        \
+    uint64_t v;                                                                                    \
+    OT_GUARD(read_uint(r, width, be, &v));                                                         \
+    *out = (type)v;                                                                                \
+    return OT_SUCCESS;                                                                             \
   }
 
 OT_DEFINE_READ(ot_read_u8, uint8_t, 1, 0)

@@ -20,7 +20,8 @@ bool ot_ct_equal(const void *a, const void *b, size_t n) {
   const volatile uint8_t *x = a;
   const volatile uint8_t *y = b;
   uint32_t diff = 0;
-  for (size_t i = 0; i < n; i++) diff |= (uint32_t)(x[i] ^ y[i]);
+  for (size_t i = 0; i < n; i++)
+    diff |= (uint32_t)(x[i] ^ y[i]);
   return ot_ct_is_zero_mask(diff) != 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "demo.h"
 #include "opentsm/cursor.h"
 #include "opentsm/status.h"
 
@@ -18,7 +19,7 @@ struct demo_step {
 };
 
 /* Builds a length-prefixed record with the cursor and parses it back. */
-static ot_status demo_cursor(void) {
+ot_status ot_demo_cursor(void) {
   uint8_t buf[16];
   ot_writer w;
   ot_writer_init(&w, buf, sizeof buf);
@@ -36,19 +37,37 @@ static ot_status demo_cursor(void) {
   OT_ENSURE(n == 4 && v == 0x12345678u, OT_E_INTERNAL);
   /* A read past the end fails, does not move, and stays failed. */
   OT_ENSURE(ot_is(ot_read_u8(&r, buf), OT_E_TRUNCATED), OT_E_INTERNAL);
-  printf("  cursor: wrote and re-read a %zu-byte record; overrun refused (%s)\n",
-         ot_writer_len(&w), ot_status_name(ot_reader_status(&r)));
+  printf("  wrote and re-read a %zu-byte record; overrun refused (%s)\n", ot_writer_len(&w),
+         ot_status_name(ot_reader_status(&r)));
   return OT_SUCCESS;
 }
 
+uint64_t ot_demo_seed = 2026;
+
 static const struct demo_step steps[] = {
-    {"bounds-checked cursor", demo_cursor},
+    {"bounds-checked cursor", ot_demo_cursor},
+    {"reproducible keys and ECDSA signatures", ot_demo_keys_and_signatures},
+    {"ECDHE key agreement", ot_demo_ecdhe},
+    {"authenticated encryption with the IDE MAC size", ot_demo_aead_tamper},
+    {"device certificate hierarchy", ot_demo_certificates},
 };
 
 int ot_cmd_demo(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  printf("opentsm demo\n");
+  for (int i = 1; i < argc; i++) {
+    char *end = NULL;
+    if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+      ot_demo_seed = strtoull(argv[++i], &end, 0);
+      if (*argv[i] == '\0' || *end != '\0') {
+        fprintf(stderr, "opentsm demo: --seed needs a number, got '%s'\n", argv[i]);
+        return OT_EXIT_USAGE;
+      }
+    } else {
+      fprintf(stderr, "opentsm demo: unknown option '%s'\nusage: opentsm demo [--seed N]\n",
+              argv[i]);
+      return OT_EXIT_USAGE;
+    }
+  }
+  printf("opentsm demo (seed %llu)\n", (unsigned long long)ot_demo_seed);
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     printf("[%zu/%zu] %s\n", i + 1, sizeof steps / sizeof steps[0], steps[i].name);
     ot_status st = steps[i].run();

@@ -6,10 +6,10 @@
 #ifndef OPENTSM_TOOL_COMMANDS_H
 #define OPENTSM_TOOL_COMMANDS_H
 
-#define OT_EXIT_OK 0       /* success */
-#define OT_EXIT_FAILURE 1  /* the operation ran and failed (verification, refusal...) */
-#define OT_EXIT_USAGE 2    /* bad command line */
-#define OT_EXIT_IO 3       /* could not read/write a file or reach a peer */
+#define OT_EXIT_OK 0      /* success */
+#define OT_EXIT_FAILURE 1 /* the operation ran and failed (verification, refusal...) */
+#define OT_EXIT_USAGE 2   /* bad command line */
+#define OT_EXIT_IO 3      /* could not read/write a file or reach a peer */
 
 struct ot_command {
   const char *name;

@@ -25,10 +25,9 @@ static void usage(FILE *out) {
   fprintf(out, "usage: opentsm <command> [options]\n\ncommands:\n");
   for (size_t i = 0; i < N_COMMANDS; i++)
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-  fprintf(out,
-          "\n`opentsm <command> --help` describes one command.\n"
-          "exit codes: 0 success, 1 operation failed, 2 usage error, 3 I/O error\n"
-          "environment: OPENTSM_LOG=error|warn|info|debug|trace sets the log level\n");
+  fprintf(out, "\n`opentsm <command> --help` describes one command.\n"
+               "exit codes: 0 success, 1 operation failed, 2 usage error, 3 I/O error\n"
+               "environment: OPENTSM_LOG=error|warn|info|debug|trace sets the log level\n");
 }
 
 int main(int argc, char **argv) {
@@ -36,7 +35,8 @@ int main(int argc, char **argv) {
     usage(stderr);
     return OT_EXIT_USAGE;
   }
-  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+      strcmp(argv[1], "help") == 0) {
     usage(stdout);
     return OT_EXIT_OK;
   }

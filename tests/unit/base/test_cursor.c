@@ -14,9 +14,9 @@ static void reads_every_width_both_orders(void **state) {
   uint16_t u16;
   uint32_t u32;
   uint64_t u64;
-#define CHECK(fn, var, want)                                                              \
-  ot_reader_init(&r, seq, sizeof seq);                                                    \
-  assert_ot_ok(fn(&r, &var));                                                             \
+#define CHECK(fn, var, want)                                                                       \
+  ot_reader_init(&r, seq, sizeof seq);                                                             \
+  assert_ot_ok(fn(&r, &var));                                                                      \
   assert_int_equal(var, want);
   CHECK(ot_read_u8, u8, 0x01);
   CHECK(ot_read_u16le, u16, 0x0201);
@@ -154,7 +154,8 @@ static void writes_every_width(void **state) {
   uint8_t src[2] = {0x24, 0x25};
   assert_ot_ok(ot_write_bytes(&w, src, 2));
   assert_int_equal(ot_writer_len(&w), 0x25);
-  for (size_t i = 0; i < ot_writer_len(&w); i++) assert_int_equal(buf[i], i + 1);
+  for (size_t i = 0; i < ot_writer_len(&w); i++)
+    assert_int_equal(buf[i], i + 1);
   assert_ot_code(ot_write_u24le(&w, 0x1000000), OT_E_ARG);
 }
 

@@ -53,7 +53,8 @@ static void level_names_parse(void **state) {
 static void hexdump_prints_public_bytes(void **state) {
   (void)state;
   uint8_t data[18];
-  for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(0xf0 + i);
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (uint8_t)(0xf0 + i);
   assert_ot_ok(ot_log_hexdump(OT_LOG_INFO, "t", "blob", data, sizeof data));
   assert_non_null(strstr(captured, "blob (18 bytes)"));
   assert_non_null(strstr(captured, "000000 f0 f1 f2"));

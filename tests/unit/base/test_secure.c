@@ -10,7 +10,8 @@ static void zeroize_clears_every_byte(void **state) {
   uint8_t buf[37];
   memset(buf, 0xa5, sizeof buf);
   ot_zeroize(buf, sizeof buf);
-  for (size_t i = 0; i < sizeof buf; i++) assert_int_equal(buf[i], 0);
+  for (size_t i = 0; i < sizeof buf; i++)
+    assert_int_equal(buf[i], 0);
   ot_zeroize(NULL, 5); /* tolerated */
 }
 
@@ -49,7 +50,8 @@ static void marks_track_overlap(void **state) {
   ot_secret_wipe(key, 32);
   assert_int_equal(ot_secret_mark_count(), before);
   assert_false(ot_secret_overlaps(key, 32));
-  for (size_t i = 0; i < 32; i++) assert_int_equal(key[i], 0);
+  for (size_t i = 0; i < 32; i++)
+    assert_int_equal(key[i], 0);
   assert_ot_code(ot_secret_mark(NULL, 4), OT_E_ARG);
   assert_ot_code(ot_secret_mark(key, 0), OT_E_ARG);
 }
@@ -65,7 +67,8 @@ static void registry_is_bounded(void **state) {
   }
   assert_int_equal(before + marked, OT_SECRET_MAX_MARKS);
   assert_ot_code(ot_secret_mark(&many[0], 1), OT_E_NO_SPACE);
-  for (size_t i = 0; i < marked; i++) ot_secret_unmark(&many[i], 1);
+  for (size_t i = 0; i < marked; i++)
+    ot_secret_unmark(&many[i], 1);
   assert_int_equal(ot_secret_mark_count(), before);
 }
 

@@ -38,7 +38,8 @@ static void table_is_consistent(void **state) {
     assert_string_not_equal(ot_status_name(s), "OT_E_UNKNOWN");
     assert_true(strlen(ot_status_message(s)) > 0);
     assert_string_not_equal(ot_status_category_name(s), "unknown");
-    for (size_t j = i + 1; j < n; j++) assert_int_not_equal(codes[i], codes[j]);
+    for (size_t j = i + 1; j < n; j++)
+      assert_int_not_equal(codes[i], codes[j]);
   }
 }
 
