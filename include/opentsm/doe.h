@@ -64,6 +64,15 @@ OT_RESULT ot_doe_object_decode(const uint8_t *obj, size_t len, ot_doe_header *hd
                                const uint8_t **payload, size_t *payload_len);
 
 /*
+ * Builds the 8 header bytes of an object whose payload (before padding) is
+ * payload_len bytes; *obj_len is the whole object's size, padding included.
+ * OT_E_TOO_LARGE if it would exceed 2^18 DW. For writers that send the
+ * payload from where it lies (scatter-gather), without copying it.
+ */
+OT_RESULT ot_doe_header_build(uint16_t vendor, uint8_t type, size_t payload_len,
+                              uint8_t out[static OT_DOE_HEADER_SIZE], size_t *obj_len);
+
+/*
  * Encodes header + payload into out[0..cap), zero-padding the payload to a whole
  * DW. OT_E_TOO_LARGE if the object would exceed 2^18 DW, OT_E_NO_SPACE if cap
  * is too small. *out_len is the object size (a multiple of 4). The payload may

@@ -63,28 +63,40 @@ ot_status ot_doe_object_decode(const uint8_t *obj, size_t len, ot_doe_header *hd
 }
 
 /* see doe.h */
-ot_status ot_doe_object_encode(uint16_t vendor, uint8_t type, const uint8_t *payload,
-                               size_t payload_len, uint8_t *out, size_t cap, size_t *out_len) {
-  OT_ENSURE(payload != NULL || payload_len == 0, OT_E_ARG);
-  OT_ENSURE(out != NULL || cap == 0, OT_E_ARG);
+ot_status ot_doe_header_build(uint16_t vendor, uint8_t type, size_t payload_len,
+                              uint8_t out[static OT_DOE_HEADER_SIZE], size_t *obj_len) {
   OT_ENSURE(payload_len <= OT_DOE_MAX_OBJECT_BYTES - OT_DOE_HEADER_SIZE, OT_E_TOO_LARGE);
   size_t padded = (payload_len + 3u) & ~(size_t)3u;
   size_t total = OT_DOE_HEADER_SIZE + padded;
   OT_ENSURE(total <= OT_DOE_MAX_OBJECT_BYTES, OT_E_TOO_LARGE);
-  OT_ENSURE(total <= cap, OT_E_NO_SPACE);
-
   uint32_t length_dw = (uint32_t)(total / 4u);
   /* PCIe r6.0 Table 6-29: 2^18 DW is encoded as 0. */
   uint32_t length_field = length_dw == OT_DOE_LENGTH_MAX_DW ? 0u : length_dw;
   ot_writer w;
-  ot_writer_init(&w, out, cap);
+  ot_writer_init(&w, out, OT_DOE_HEADER_SIZE);
   OT_GUARD(ot_write_u32le(&w, OT_FIELD_PREP(OT_DOE_HDR0_VENDOR, vendor) |
                                   OT_FIELD_PREP(OT_DOE_HDR0_TYPE, type)));
   OT_GUARD(ot_write_u32le(&w, OT_FIELD_PREP(OT_DOE_HDR1_LENGTH, length_field)));
+  *obj_len = total;
+  return OT_SUCCESS;
+}
+
+/* see doe.h */
+ot_status ot_doe_object_encode(uint16_t vendor, uint8_t type, const uint8_t *payload,
+                               size_t payload_len, uint8_t *out, size_t cap, size_t *out_len) {
+  uint8_t head[OT_DOE_HEADER_SIZE];
+  size_t total;
+  OT_ENSURE(payload != NULL || payload_len == 0, OT_E_ARG);
+  OT_ENSURE(out != NULL || cap == 0, OT_E_ARG);
+  OT_GUARD(ot_doe_header_build(vendor, type, payload_len, head, &total));
+  OT_ENSURE(total <= cap, OT_E_NO_SPACE);
+  ot_writer w;
+  ot_writer_init(&w, out, cap);
+  OT_GUARD(ot_write_bytes(&w, head, sizeof head));
   /* ot_write_bytes moves with memmove, so a payload already at out + 8 is fine. */
   OT_GUARD(ot_write_bytes(&w, payload, payload_len));
   /* PCIe r6.0 §6.30.1 and libspdm's PCI DOE transport: pad with zero bytes. */
-  OT_GUARD(ot_write_zeros(&w, padded - payload_len));
+  OT_GUARD(ot_write_zeros(&w, total - OT_DOE_HEADER_SIZE - payload_len));
   *out_len = ot_writer_len(&w);
   return OT_SUCCESS;
 }
