@@ -36,8 +36,8 @@
 #define OT_PCAP_MAGIC_NSEC 0xA1B23C4Du /* nanosecond timestamps: refused */
 #define OT_PCAP_VERSION_MAJOR 2u
 #define OT_PCAP_VERSION_MINOR 4u
-#define OT_PCAP_LINKTYPE_PCI_DOE 292u     /* tcpdump.org link-layer header types */
-#define OT_PCAP_DEFAULT_SNAPLEN 0x10000u  /* spdm-emu PCAP_PACKET_MAX_SIZE */
+#define OT_PCAP_LINKTYPE_PCI_DOE 292u               /* tcpdump.org link-layer header types */
+#define OT_PCAP_DEFAULT_SNAPLEN 0x10000u            /* spdm-emu PCAP_PACKET_MAX_SIZE */
 #define OT_PCAP_MAX_SNAPLEN OT_DOE_MAX_OBJECT_BYTES /* no DOE object is larger */
 #define OT_PCAP_FILE_HEADER_SIZE 24u
 #define OT_PCAP_RECORD_HEADER_SIZE 16u

@@ -10,7 +10,8 @@
 #include "opentsm/spec/doe.h"
 
 _Static_assert(OT_DOE_DISCOVERY_PAYLOAD_SIZE == 4u, "Discovery payload is one DW");
-_Static_assert(OT_DOE_DISCOVERY_MAX_ENTRIES == OT_FIELD_GET(OT_DOE_DISC_REQ_INDEX, 0xFFFFFFFFu) + 1u,
+_Static_assert(OT_DOE_DISCOVERY_MAX_ENTRIES ==
+                   OT_FIELD_GET(OT_DOE_DISC_REQ_INDEX, 0xFFFFFFFFu) + 1u,
                "Index is 8 bits");
 
 /* Reads exactly one DW: a Discovery object has Length 3 (PCIe r6.0 §6.30.1.1). */

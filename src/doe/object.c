@@ -74,8 +74,8 @@ ot_status ot_doe_header_build(uint16_t vendor, uint8_t type, size_t payload_len,
   uint32_t length_field = length_dw == OT_DOE_LENGTH_MAX_DW ? 0u : length_dw;
   ot_writer w;
   ot_writer_init(&w, out, OT_DOE_HEADER_SIZE);
-  OT_GUARD(ot_write_u32le(&w, OT_FIELD_PREP(OT_DOE_HDR0_VENDOR, vendor) |
-                                  OT_FIELD_PREP(OT_DOE_HDR0_TYPE, type)));
+  OT_GUARD(ot_write_u32le(
+      &w, OT_FIELD_PREP(OT_DOE_HDR0_VENDOR, vendor) | OT_FIELD_PREP(OT_DOE_HDR0_TYPE, type)));
   OT_GUARD(ot_write_u32le(&w, OT_FIELD_PREP(OT_DOE_HDR1_LENGTH, length_field)));
   *obj_len = total;
   return OT_SUCCESS;

@@ -30,8 +30,7 @@ ot_status ot_doe_socket_listen(ot_doe_socket_server *srv, const char *host, uint
   int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
   OT_ENSURE_GOTO(st, fd >= 0, OT_E_IO, out);
   /* As the reference responder: a restart must not wait for TIME_WAIT to pass. */
-  OT_ENSURE_GOTO(st, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0, OT_E_IO,
-                 out);
+  OT_ENSURE_GOTO(st, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0, OT_E_IO, out);
   if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 4) != 0 ||
       getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
     OT_LOGE(LOG_TAG, "listen on port %u: %s", (unsigned)port, strerror(errno));

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe_socket.h"
+#include "testsupport.h"
 
 #define ECHO_VENDOR 0x1AB4u /* a vendor-defined protocol beside the PCI-SIG ones */
 #define ECHO_TYPE 0x07u
@@ -85,8 +84,8 @@ static void test_session_over_loopback(void **state) {
   const size_t sizes[] = {0, 1, 3, 4, 5, 1023, 4096, 59999};
   for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
     size_t got = 0;
-    assert_ot_ok(ot_doe_exchange(&c.base, ECHO_VENDOR, ECHO_TYPE, req, sizes[k], rsp, sizeof rsp,
-                                 &got));
+    assert_ot_ok(
+        ot_doe_exchange(&c.base, ECHO_VENDOR, ECHO_TYPE, req, sizes[k], rsp, sizeof rsp, &got));
     assert_int_equal(got, (sizes[k] + 3) & ~(size_t)3);
     for (size_t i = 0; i < sizes[k]; i++) assert_int_equal(rsp[i], (uint8_t)(req[i] ^ 0xFF));
     for (size_t i = sizes[k]; i < got; i++) assert_int_equal(rsp[i], 0xFF); /* padding, inverted */

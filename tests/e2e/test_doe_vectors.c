@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe.h"
 #include "opentsm/doe_pcap.h"
+#include "testsupport.h"
 
 typedef struct flow_counts {
   const char *path;
@@ -71,8 +70,8 @@ static void check_flow(const flow_counts *fc) {
     const uint8_t *payload;
     size_t plen, elen;
     assert_ot_ok(ot_doe_object_decode(rec.obj, rec.len, &h, &payload, &plen));
-    assert_ot_ok(ot_doe_object_encode(h.vendor, h.type, payload, plen, obj, OT_PCAP_DEFAULT_SNAPLEN,
-                                      &elen));
+    assert_ot_ok(
+        ot_doe_object_encode(h.vendor, h.type, payload, plen, obj, OT_PCAP_DEFAULT_SNAPLEN, &elen));
     assert_int_equal(elen, rec.len);
     assert_memory_equal(obj, rec.obj, rec.len);
 

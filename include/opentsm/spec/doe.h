@@ -24,7 +24,7 @@
 #ifndef OT_FIELD_GET
 #define OT_FIELD_LSB(mask) ((uint32_t)(mask) & (~(uint32_t)(mask) + 1u))
 #define OT_FIELD_GET(mask, v) ((uint32_t)(((uint32_t)(v) & (uint32_t)(mask)) / OT_FIELD_LSB(mask)))
-#define OT_FIELD_PREP(mask, x) ((uint32_t)(((uint32_t)(x) * OT_FIELD_LSB(mask)) & (uint32_t)(mask)))
+#define OT_FIELD_PREP(mask, x) ((uint32_t)(((uint32_t)(x)*OT_FIELD_LSB(mask)) & (uint32_t)(mask)))
 /* True if x fits the field (no bit would be lost by OT_FIELD_PREP). */
 #define OT_FIELD_FITS(mask, x) ((uint32_t)(x) <= OT_FIELD_GET(mask, mask))
 #endif
@@ -79,7 +79,8 @@
 
 /* Request payload DW (object Length 3). */
 #define OT_DOE_DISC_REQ_INDEX 0x000000FFu   /* bits 7:0: Index */
-#define OT_DOE_DISC_REQ_VERSION 0x0000FF00u /* bits 15:8: Discovery Version (r6.1+; rsvd in r6.0) */
+#define OT_DOE_DISC_REQ_VERSION 0x0000FF00u /* bits 15:8: Discovery Version (r6.1+; rsvd in r6.0) \
+                                             */
 #define OT_DOE_DISC_REQ_RSVD 0xFFFF0000u    /* bits 31:16: Reserved */
 
 /* Response payload DW (object Length 3). */

@@ -2,9 +2,8 @@
 /* Discovery payload codecs and the Discovery walk (src/doe/discovery.c). */
 #include <string.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe.h"
+#include "testsupport.h"
 
 static void test_request_build_layout(void **state) {
   (void)state;

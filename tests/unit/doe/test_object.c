@@ -3,13 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opentsm/doe.h"
 #include "testsupport.h"
 
-#include "opentsm/doe.h"
-
 /* A Discovery request as spdm-emu sends it: vendor 1, type 0, Length 3, Index 1. */
-static const uint8_t k_disc_req[12] = {0x01, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00,
-                                       0x01, 0x00, 0x00, 0x00};
+static const uint8_t k_disc_req[12] = {0x01, 0x00, 0x00, 0x00, 0x03, 0x00,
+                                       0x00, 0x00, 0x01, 0x00, 0x00, 0x00};
 
 static void test_header_decode_valid(void **state) {
   (void)state;
@@ -197,17 +196,17 @@ static void test_encode_max_object_uses_length_zero(void **state) {
   assert_non_null(payload);
   assert_non_null(out);
   size_t len;
-  assert_ot_ok(ot_doe_object_encode(1, 1, payload, max_payload, out, OT_DOE_MAX_OBJECT_BYTES + 8,
-                                    &len));
+  assert_ot_ok(
+      ot_doe_object_encode(1, 1, payload, max_payload, out, OT_DOE_MAX_OBJECT_BYTES + 8, &len));
   assert_int_equal(len, OT_DOE_MAX_OBJECT_BYTES);
   assert_int_equal(out[4] | out[5] << 8 | out[6] << 16 | out[7] << 24, 0);
   ot_doe_header h;
   assert_ot_ok(ot_doe_header_decode(out, len, &h));
   assert_int_equal(h.length_dw, OT_DOE_MAX_OBJECT_DW);
   /* One byte more would need 2^18 + 1 DW. */
-  assert_ot_code(ot_doe_object_encode(1, 1, payload, max_payload + 1, out,
-                                      OT_DOE_MAX_OBJECT_BYTES + 8, &len),
-                 OT_E_TOO_LARGE);
+  assert_ot_code(
+      ot_doe_object_encode(1, 1, payload, max_payload + 1, out, OT_DOE_MAX_OBJECT_BYTES + 8, &len),
+      OT_E_TOO_LARGE);
   free(payload);
   free(out);
 }

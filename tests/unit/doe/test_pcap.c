@@ -5,9 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe_pcap.h"
+#include "testsupport.h"
 
 static const uint8_t k_obj1[12] = {1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0};
 static const uint8_t k_obj2[16] = {1, 0, 1, 0, 4, 0, 0, 0, 0x10, 0x84, 0, 0, 0, 0, 0, 0};
@@ -17,10 +16,10 @@ static size_t make_capture(uint8_t *buf, size_t cap) {
   ot_writer w;
   ot_writer_init(&w, buf, cap);
   assert_ot_ok(ot_pcap_write_file_header(&w, OT_PCAP_DEFAULT_SNAPLEN));
-  assert_ot_ok(ot_pcap_write_record(&w, OT_PCAP_DEFAULT_SNAPLEN, 0x6B07F942, 0, k_obj1,
-                                    sizeof k_obj1));
-  assert_ot_ok(ot_pcap_write_record(&w, OT_PCAP_DEFAULT_SNAPLEN, 0x6B07F943, 999999, k_obj2,
-                                    sizeof k_obj2));
+  assert_ot_ok(
+      ot_pcap_write_record(&w, OT_PCAP_DEFAULT_SNAPLEN, 0x6B07F942, 0, k_obj1, sizeof k_obj1));
+  assert_ot_ok(
+      ot_pcap_write_record(&w, OT_PCAP_DEFAULT_SNAPLEN, 0x6B07F943, 999999, k_obj2, sizeof k_obj2));
   return ot_writer_len(&w);
 }
 
@@ -92,7 +91,8 @@ static void swap_capture(uint8_t *buf, size_t len) {
   size_t off = 24;
   while (off < len) {
     uint32_t incl = ot_load_u32le(buf + off + 8);
-    for (size_t f = 0; f < 4; f++) ot_store_u32be(buf + off + 4 * f, ot_load_u32le(buf + off + 4 * f));
+    for (size_t f = 0; f < 4; f++)
+      ot_store_u32be(buf + off + 4 * f, ot_load_u32le(buf + off + 4 * f));
     off += 16 + incl;
   }
 }
@@ -130,11 +130,11 @@ static ot_status init_with(size_t at, uint8_t value) {
 
 static void test_init_rejects_bad_global_header(void **state) {
   (void)state;
-  assert_ot_code(init_with(0, 0xd5), OT_E_MALFORMED);   /* magic */
-  assert_ot_code(init_with(4, 0x03), OT_E_VERSION);     /* 3.4 */
-  assert_ot_code(init_with(6, 0x03), OT_E_VERSION);     /* 2.3 */
-  assert_ot_code(init_with(18, 0x00), OT_E_MALFORMED);  /* snaplen 0 */
-  assert_ot_code(init_with(19, 0x01), OT_E_MALFORMED);  /* snaplen 0x01010000 > 1 MiB */
+  assert_ot_code(init_with(0, 0xd5), OT_E_MALFORMED);    /* magic */
+  assert_ot_code(init_with(4, 0x03), OT_E_VERSION);      /* 3.4 */
+  assert_ot_code(init_with(6, 0x03), OT_E_VERSION);      /* 2.3 */
+  assert_ot_code(init_with(18, 0x00), OT_E_MALFORMED);   /* snaplen 0 */
+  assert_ot_code(init_with(19, 0x01), OT_E_MALFORMED);   /* snaplen 0x01010000 > 1 MiB */
   assert_ot_code(init_with(20, 0x01), OT_E_UNSUPPORTED); /* link type 0x101 */
   assert_ot_code(init_with(23, 0x10), OT_E_UNSUPPORTED); /* FCS flags in the top bits */
   uint8_t buf[128];
@@ -178,21 +178,22 @@ static void test_next_rejects_bad_records(void **state) {
   /* Record 2 starts at 24 + 16 + 12 = 52. */
   assert_ot_code(read_all_with(52 + 7, 0x01, 0, &n), OT_E_MALFORMED); /* ts_usec >= 10^6 */
   assert_int_equal(n, 1);
-  assert_ot_code(read_all_with(52 + 8, 0x14, 0, &n), OT_E_MALFORMED); /* incl 20 != orig 16 */
+  assert_ot_code(read_all_with(52 + 8, 0x14, 0, &n), OT_E_MALFORMED);  /* incl 20 != orig 16 */
   assert_ot_code(read_all_with(52 + 12, 0x20, 0, &n), OT_E_MALFORMED); /* orig 32 != incl */
   assert_ot_code(read_all_with(24 + 10, 0x01, 0, &n), OT_E_MALFORMED); /* incl > snaplen */
   assert_int_equal(n, 0);
   assert_ot_code(read_all_with(24 + 16 + 3, 0x01, 0, &n), OT_E_RESERVED); /* DOE reserved bits */
-  assert_ot_code(read_all_with(24 + 16 + 4, 0x02, 0, &n), OT_E_TRAILING);  /* Length 2 in 12 bytes */
-  assert_ot_code(read_all_with(24 + 16 + 4, 0x04, 0, &n), OT_E_TRUNCATED); /* Length 4 in 12 bytes */
+  assert_ot_code(read_all_with(24 + 16 + 4, 0x02, 0, &n), OT_E_TRAILING); /* Length 2 in 12 bytes */
+  assert_ot_code(read_all_with(24 + 16 + 4, 0x04, 0, &n),
+                 OT_E_TRUNCATED); /* Length 4 in 12 bytes */
 }
 
 static void test_next_rejects_truncated_file(void **state) {
   (void)state;
   size_t n;
-  assert_ot_code(read_all_with(999, 0, 24 + 15, &n), OT_E_TRUNCATED); /* record header */
+  assert_ot_code(read_all_with(999, 0, 24 + 15, &n), OT_E_TRUNCATED);      /* record header */
   assert_ot_code(read_all_with(999, 0, 24 + 16 + 11, &n), OT_E_TRUNCATED); /* record data */
-  assert_ot_code(read_all_with(999, 0, 84 - 1, &n), OT_E_TRUNCATED); /* last byte missing */
+  assert_ot_code(read_all_with(999, 0, 84 - 1, &n), OT_E_TRUNCATED);       /* last byte missing */
   assert_int_equal(n, 1);
   assert_ot_ok(read_all_with(999, 0, 52, &n)); /* a clean cut between records */
   assert_int_equal(n, 1);

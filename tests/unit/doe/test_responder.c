@@ -2,9 +2,8 @@
 /* The DOE responder: protocol table, Discovery answers, dispatch (src/doe/responder.c). */
 #include <string.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe.h"
+#include "testsupport.h"
 
 /* Echo protocol: answers the request payload reversed, so an answer is never the request. */
 typedef struct echo_protocol {

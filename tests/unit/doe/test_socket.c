@@ -11,9 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testsupport.h"
-
 #include "opentsm/doe_socket.h"
+#include "testsupport.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -487,7 +486,8 @@ static void *fake_main(void *arg) {
   uint8_t buf[256];
   ot_sock_frame_header h;
   if (ot_ok(ot_sock_recv_frame(f->fd, buf, sizeof buf, &h)))
-    OT_IGNORE(ot_sock_send_frame(f->fd, f->cmd, f->answer, f->len)); /* the test checks the client */
+    OT_IGNORE(
+        ot_sock_send_frame(f->fd, f->cmd, f->answer, f->len)); /* the test checks the client */
   return NULL;
 }
 
