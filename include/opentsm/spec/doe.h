@@ -8,26 +8,16 @@
  * Capability). Field layouts as summarised in SPEC-FACTS §1.1-§1.3.
  *
  * Every multi-bit field is a contiguous mask in its 32-bit register or DW.
- * Extract with OT_FIELD_GET(mask, v) and build with OT_FIELD_PREP(mask, x);
- * both are constant expressions for constant arguments. Data object DWs are
- * little-endian on the wire (PCIe r6.0 §6.30.1); registers are read as u32.
+ * Extract with OT_FIELD_GET(mask, v) and build with OT_FIELD_PREP(mask, x)
+ * (opentsm/bits.h). Data object DWs are little-endian on the wire (PCIe r6.0
+ * §6.30.1); registers are read as u32.
  */
 #ifndef OPENTSM_SPEC_DOE_H
 #define OPENTSM_SPEC_DOE_H
 
 #include <stdint.h>
 
-/*
- * Field helpers. The divisor is the lowest set bit of the mask, so no
- * compiler builtin is needed; the mask must be a non-zero contiguous run.
- */
-#ifndef OT_FIELD_GET
-#define OT_FIELD_LSB(mask) ((uint32_t)(mask) & (~(uint32_t)(mask) + 1u))
-#define OT_FIELD_GET(mask, v) ((uint32_t)(((uint32_t)(v) & (uint32_t)(mask)) / OT_FIELD_LSB(mask)))
-#define OT_FIELD_PREP(mask, x) ((uint32_t)(((uint32_t)(x)*OT_FIELD_LSB(mask)) & (uint32_t)(mask)))
-/* True if x fits the field (no bit would be lost by OT_FIELD_PREP). */
-#define OT_FIELD_FITS(mask, x) ((uint32_t)(x) <= OT_FIELD_GET(mask, mask))
-#endif
+#include "opentsm/bits.h"
 
 /* ---- Extended capability (PCIe r6.0 §7.9.24) ------------------------------ */
 
