@@ -96,7 +96,12 @@ typedef struct ot_doe_mailbox_config {
   uint8_t cap_version;  /* extended capability version: 1, or 2 (Discovery Version 2) */
   bool int_support;     /* DOE Interrupt Support */
   uint16_t int_msg_num; /* DOE Interrupt Message Number (11 bits) */
-  void (*on_interrupt)(ot_doe_mailbox *mb); /* optional: an MSI/MSI-X would be sent */
+  /*
+   * Optional: an MSI/MSI-X would be sent now. It runs inside a config access
+   * (or ot_doe_mailbox_step), so it must not access the config space itself;
+   * a simulator queues an event instead.
+   */
+  void (*on_interrupt)(ot_doe_mailbox *mb);
 } ot_doe_mailbox_config;
 
 /* Event counters, for tests and the simulator's statistics. */
