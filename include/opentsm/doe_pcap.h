@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Classic pcap captures of DOE traffic: one record per whole DOE object, in
+ * the layout DMTF's spdm-emu writes and spdm_dump reads (link type 292,
+ * LINKTYPE_PCI_DOE), so captures go both ways between the tools.
+ * @layer doe
+ *
+ * File layout (libpcap savefile format, as spdm-emu pcap.c writes it):
+ *   global header, 24 bytes: magic A1B2C3D4h, version 2.4, thiszone, sigfigs,
+ *     snaplen, link type;
+ *   then per record, 16 bytes: ts_sec, ts_usec, incl_len, orig_len; and
+ *     incl_len bytes of data: here one DOE object, header included.
+ * The writer emits little-endian fields (what spdm-emu produces on x86 and
+ * what tests/vectors/spdm-emu/... hold); the reader also accepts the
+ * byte-swapped (big-endian) form. The nanosecond variant (A1B23C4Dh) is
+ * refused as unsupported.
+ *
+ * The reader works over a caller-owned span (a file read into memory) through
+ * the cursor, and validates everything: magic, version, link type, snaplen,
+ * each record's lengths, truncated records, and that each record is one valid
+ * DOE object. Records point into the span; nothing is copied or allocated.
+ */
+#ifndef OPENTSM_DOE_PCAP_H
+#define OPENTSM_DOE_PCAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "opentsm/cursor.h"
+#include "opentsm/doe.h"
+#include "opentsm/status.h"
+
+#define OT_PCAP_MAGIC 0xA1B2C3D4u      /* microsecond timestamps */
+#define OT_PCAP_MAGIC_NSEC 0xA1B23C4Du /* nanosecond timestamps: refused */
+#define OT_PCAP_VERSION_MAJOR 2u
+#define OT_PCAP_VERSION_MINOR 4u
+#define OT_PCAP_LINKTYPE_PCI_DOE 292u               /* tcpdump.org link-layer header types */
+#define OT_PCAP_DEFAULT_SNAPLEN 0x10000u            /* spdm-emu PCAP_PACKET_MAX_SIZE */
+#define OT_PCAP_MAX_SNAPLEN OT_DOE_MAX_OBJECT_BYTES /* no DOE object is larger */
+#define OT_PCAP_FILE_HEADER_SIZE 24u
+#define OT_PCAP_RECORD_HEADER_SIZE 16u
+#define OT_PCAP_USEC_PER_SEC 1000000u
+
+/* One record: a DOE object and its capture time. */
+typedef struct ot_pcap_record {
+  uint32_t ts_sec;
+  uint32_t ts_usec;
+  const uint8_t *obj; /* points into the reader's span */
+  size_t len;
+  ot_doe_header hdr; /* the object's decoded header */
+} ot_pcap_record;
+
+/* ---- reader --------------------------------------------------------------------- */
+
+typedef struct ot_pcap_reader {
+  ot_reader r;
+  bool big_endian;  /* the file's byte order */
+  uint32_t snaplen; /* from the global header */
+  int32_t thiszone;
+  uint32_t sigfigs;
+  size_t records; /* records returned so far */
+  ot_status err;  /* first failure of ot_pcap_reader_next, sticky */
+} ot_pcap_reader;
+
+/*
+ * Checks the global header of data[0..len): OT_E_TRUNCATED if shorter than
+ * 24 bytes; OT_E_UNSUPPORTED for the nanosecond magic or a link type other
+ * than 292; OT_E_MALFORMED for any other magic or a snaplen of 0 or above
+ * OT_PCAP_MAX_SNAPLEN; OT_E_VERSION unless 2.4. *pr is written only on success.
+ */
+OT_RESULT ot_pcap_reader_init(ot_pcap_reader *pr, const uint8_t *data, size_t len);
+
+/*
+ * Reads the next record. *done is true (and *rec untouched) at a clean end of
+ * the file. Errors: OT_E_TRUNCATED for a partial record header or data;
+ * OT_E_MALFORMED if incl_len > snaplen, incl_len != orig_len (a record cut
+ * at the snap length is not a whole object), or ts_usec >= 10^6; any
+ * ot_doe_header_decode() error for data that is not exactly one DOE object.
+ * On error the reader stays failed and does not move.
+ */
+OT_RESULT ot_pcap_reader_next(ot_pcap_reader *pr, ot_pcap_record *rec, bool *done);
+
+/* ---- writer (into a buffer) ------------------------------------------------------- */
+
+/* Appends the 24-byte global header (little-endian, v2.4, link type 292). */
+OT_RESULT ot_pcap_write_file_header(ot_writer *w, uint32_t snaplen);
+
+/*
+ * Appends one record holding the object obj[0..len), which must be one valid
+ * DOE object (ot_doe_header_decode errors) no larger than snaplen
+ * (OT_E_TOO_LARGE: the writer never truncates). ts_usec must be < 10^6 (OT_E_ARG).
+ */
+OT_RESULT ot_pcap_write_record(ot_writer *w, uint32_t snaplen, uint32_t ts_sec, uint32_t ts_usec,
+                               const uint8_t *obj, size_t len);
+
+/* ---- writer (to a stdio file, for recording live traffic) ------------------------- */
+
+typedef struct ot_pcap_file {
+  FILE *f; /* owned */
+  uint32_t snaplen;
+} ot_pcap_file;
+
+/* Creates (truncates) path and writes the global header. OT_E_IO. */
+OT_RESULT ot_pcap_file_open(ot_pcap_file *pf, const char *path, uint32_t snaplen);
+/* Appends one record (ot_pcap_write_record rules). OT_E_IO on a write error. */
+OT_RESULT ot_pcap_file_append(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_usec,
+                              const uint8_t *obj, size_t len);
+/* Flushes and closes. OT_E_IO if buffered data could not be written. */
+OT_RESULT ot_pcap_file_close(ot_pcap_file *pf);
+
+#endif /* OPENTSM_DOE_PCAP_H */

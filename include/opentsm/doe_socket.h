@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * DOE over the DMTF spdm-emu socket protocol (also spoken by QEMU's SPDM
+ * socket): a client that implements ot_doe_transport and a server that feeds
+ * an ot_doe_responder.
+ * @layer doe
+ *
+ * Wire format (spdm-emu spdm_emu_common/command.h, command.c): every frame, in
+ * both directions, is
+ *     command (u32 BE) | transport type (u32 BE) | payload size (u32 BE) | payload
+ * With transport type 2 (PCI_DOE) the payload of a NORMAL frame is one whole
+ * DOE object. The reference requester sends TEST "Client Hello!\0" first,
+ * which the responder answers with TEST "Server Hello!\0"; it ends with
+ * SHUTDOWN (the responder answers SHUTDOWN and stops serving) or CONTINUE (the
+ * responder answers CONTINUE, closes this connection and accepts the next).
+ * Any other command is answered with UNKNOWN (0xFFFF) and the connection is
+ * closed.
+ *
+ * Two parts, kept apart so that the codec can be fuzzed without sockets:
+ *  - the frame codec: pure functions over caller buffers;
+ *  - the socket I/O: partial reads and writes, EINTR, one write per frame
+ *    (sendmsg of an iovec) with TCP_NODELAY, a bounded payload size checked
+ *    before anything is read or stored.
+ * Nothing here allocates: buffers are the caller's.
+ */
+#ifndef OPENTSM_DOE_SOCKET_H
+#define OPENTSM_DOE_SOCKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opentsm/doe.h"
+#include "opentsm/status.h"
+
+/* spdm-emu command.h */
+#define OT_DOE_SOCKET_DEFAULT_PORT 2323u
+#define OT_SOCK_CMD_NORMAL 0x0001u
+#define OT_SOCK_CMD_CONTINUE 0xFFFDu
+#define OT_SOCK_CMD_SHUTDOWN 0xFFFEu
+#define OT_SOCK_CMD_UNKNOWN 0xFFFFu /* the responder's answer to a command it does not know */
+#define OT_SOCK_CMD_TEST 0xDEADu
+#define OT_SOCK_TRANSPORT_PCI_DOE 0x02u
+
+#define OT_SOCK_FRAME_HEADER_SIZE 12u
+/* A NORMAL frame carries one DOE object, so no payload is ever larger. */
+#define OT_SOCK_MAX_PAYLOAD OT_DOE_MAX_OBJECT_BYTES
+/* The hello payloads of spdm-emu, NUL included. */
+#define OT_SOCK_CLIENT_HELLO "Client Hello!"
+#define OT_SOCK_SERVER_HELLO "Server Hello!"
+#define OT_SOCK_HELLO_SIZE 14u
+
+/* ---- frame codec (pure) ---------------------------------------------------- */
+
+typedef struct ot_sock_frame_header {
+  uint32_t command;
+  uint32_t transport;
+  uint32_t size; /* payload bytes */
+} ot_sock_frame_header;
+
+/* True for the commands this implementation acts on (NORMAL, TEST, SHUTDOWN, CONTINUE). */
+bool ot_sock_command_known(uint32_t command);
+
+/* Writes the 12 header bytes. */
+void ot_sock_frame_header_build(const ot_sock_frame_header *h,
+                                uint8_t out[static OT_SOCK_FRAME_HEADER_SIZE]);
+
+/*
+ * Decodes and checks 12 header bytes: transport must be PCI_DOE
+ * (OT_E_UNSUPPORTED) and size <= max_payload (OT_E_TOO_LARGE), so an oversize
+ * size field is refused before any payload is read. The command is not
+ * checked (the server answers unknown ones). *out is written only on success.
+ */
+OT_RESULT ot_sock_frame_header_decode(const uint8_t in[static OT_SOCK_FRAME_HEADER_SIZE],
+                                      size_t max_payload, ot_sock_frame_header *out);
+
+/*
+ * Decodes one whole frame in buf[0..len): header as above with max_payload
+ * OT_SOCK_MAX_PAYLOAD, then exactly size payload bytes (OT_E_TRUNCATED if
+ * fewer, OT_E_TRAILING if more). *payload points into buf.
+ */
+OT_RESULT ot_sock_frame_decode(const uint8_t *buf, size_t len, ot_sock_frame_header *hdr,
+                               const uint8_t **payload);
+
+/* Encodes one frame (transport PCI_DOE) into out[0..cap). OT_E_TOO_LARGE, OT_E_NO_SPACE. */
+OT_RESULT ot_sock_frame_encode(uint32_t command, const uint8_t *payload, size_t len, uint8_t *out,
+                               size_t cap, size_t *out_len);
+
+/* ---- socket I/O --------------------------------------------------------------- */
+
+/*
+ * Sends one frame (transport PCI_DOE) with one sendmsg() of header + payload,
+ * finishing a partial send. OT_E_TOO_LARGE for a payload over
+ * OT_SOCK_MAX_PAYLOAD, OT_E_CLOSED if the peer is gone, OT_E_TIMEOUT if a send
+ * timeout set on fd expired, OT_E_IO otherwise.
+ */
+OT_RESULT ot_sock_send_frame(int fd, uint32_t command, const uint8_t *payload, size_t len);
+
+/*
+ * Receives one frame into buf[0..cap): reads the header, refuses a size
+ * larger than cap or OT_SOCK_MAX_PAYLOAD (OT_E_TOO_LARGE) or a transport other
+ * than PCI_DOE (OT_E_UNSUPPORTED) before reading the payload, then reads it.
+ * A peer that closes before the first byte of a frame gives OT_E_CLOSED; one
+ * that closes inside a frame gives OT_E_TRUNCATED. OT_E_TIMEOUT if a receive
+ * timeout set on fd expired, OT_E_IO for other errors. After any error the
+ * stream is out of step: close it.
+ */
+OT_RESULT ot_sock_recv_frame(int fd, uint8_t *buf, size_t cap, ot_sock_frame_header *hdr);
+
+/* ---- client: an ot_doe_transport --------------------------------------------- */
+
+typedef struct ot_doe_socket_client {
+  ot_doe_transport base; /* must be first */
+  int fd;                /* owned; -1 when closed */
+  bool failed;           /* sticky: set by any error that leaves the stream out of step */
+} ot_doe_socket_client;
+
+/*
+ * Connects to host:port over TCP (host is a numeric IPv4 or IPv6 address;
+ * NULL means 127.0.0.1), sets TCP_NODELAY and, if timeout_ms > 0, send and
+ * receive timeouts. OT_E_ARG, OT_E_IO (with errno logged).
+ */
+OT_RESULT ot_doe_socket_connect(ot_doe_socket_client *c, const char *host, uint16_t port,
+                                uint32_t timeout_ms);
+/* Makes a client over an already connected stream socket; takes ownership of fd. */
+void ot_doe_socket_client_attach(ot_doe_socket_client *c, int fd);
+
+/*
+ * The reference requester's opening: sends TEST "Client Hello!\0" and expects
+ * a TEST frame back (its payload is not checked, as spdm-emu does not).
+ * OT_E_UNEXPECTED for another command.
+ */
+OT_RESULT ot_doe_socket_client_hello(ot_doe_socket_client *c);
+
+/*
+ * The exchange of ot_doe_transport: encodes the DOE object of (vendor, type)
+ * with req as payload, sends it in a NORMAL frame, receives a NORMAL frame,
+ * checks it holds exactly one valid object (ot_doe_header_decode errors,
+ * OT_E_MALFORMED if the frame size disagrees with its Length) of the same
+ * (vendor, type) (OT_E_UNEXPECTED), and copies its payload to rsp. A payload
+ * larger than rsp_cap is read off the socket and refused with OT_E_NO_SPACE;
+ * the connection stays usable. Other errors make the client failed
+ * (OT_E_FAILED from then on).
+ */
+OT_RESULT ot_doe_socket_client_exchange(ot_doe_socket_client *c, uint16_t vendor, uint8_t type,
+                                        const uint8_t *req, size_t req_len, uint8_t *rsp,
+                                        size_t rsp_cap, size_t *rsp_len);
+
+/*
+ * Ends the session as the reference requester does: sends SHUTDOWN (or
+ * CONTINUE if keep_server) with no payload and waits for the same command.
+ * The socket stays open; close it with ot_doe_socket_client_close().
+ */
+OT_RESULT ot_doe_socket_client_end(ot_doe_socket_client *c, bool keep_server);
+
+/* Closes the socket (idempotent). */
+void ot_doe_socket_client_close(ot_doe_socket_client *c);
+
+/* ---- server -------------------------------------------------------------------- */
+
+typedef struct ot_doe_socket_server {
+  int listen_fd; /* owned; -1 when closed */
+  uint16_t port; /* the bound port (useful after listening on port 0) */
+} ot_doe_socket_server;
+
+/*
+ * Listens on host:port (NULL host: 127.0.0.1; port 0: any free port, see
+ * srv->port). SO_REUSEADDR is set as the reference responder does.
+ */
+OT_RESULT ot_doe_socket_listen(ot_doe_socket_server *srv, const char *host, uint16_t port);
+/* Accepts one connection and sets TCP_NODELAY on it; *fd is the caller's to close. */
+OT_RESULT ot_doe_socket_accept(ot_doe_socket_server *srv, int *fd);
+void ot_doe_socket_server_close(ot_doe_socket_server *srv);
+
+/* Why ot_doe_socket_serve() returned successfully. */
+typedef enum ot_doe_serve_end {
+  OT_DOE_SERVE_SHUTDOWN, /* SHUTDOWN answered: stop serving */
+  OT_DOE_SERVE_CONTINUE, /* CONTINUE answered: close, accept the next connection */
+  OT_DOE_SERVE_CLOSED,   /* the peer closed between frames */
+} ot_doe_serve_end;
+
+/*
+ * Serves one connection: each NORMAL frame's object goes through
+ * ot_doe_responder_handle() and its response object goes back in a NORMAL
+ * frame; TEST is answered with TEST "Server Hello!\0"; SHUTDOWN and CONTINUE
+ * are answered in kind and end the loop. rx[0..rx_cap) holds a request frame's
+ * payload (frames larger are refused) and tx[0..tx_cap) the response object.
+ * Errors (the caller closes fd): an unknown command (answered with UNKNOWN
+ * first, then OT_E_UNSUPPORTED), any ot_sock_recv_frame() error, and a request
+ * the responder refuses (its status; no answer is sent, as spdm-emu does).
+ */
+OT_RESULT ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
+                              size_t tx_cap, ot_doe_serve_end *end);
+
+#endif /* OPENTSM_DOE_SOCKET_H */
