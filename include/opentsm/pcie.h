@@ -212,4 +212,20 @@ typedef struct ot_cfg_inproc {
 
 void ot_cfg_inproc_init(ot_cfg_inproc *a, ot_cfg_space *cfg);
 
+/* ---- text dump ------------------------------------------------------------------ */
+
+/* Size of a full lspci -xxxx style dump: 256 lines of "xxx: " + 16 * " hh" + "\n". */
+#define OT_CFG_DUMP_MAX (64u + 256u * (5u + 16u * 3u + 1u))
+
+/*
+ * Writes the 4 KiB configuration space, as the host would read it (hooks
+ * run, so registers with side effects on read are read as a driver would),
+ * in the text format of `lspci -xxxx`: a "BB:DD.F" line with `name`, then
+ * lines "off: hh hh ..." of 16 bytes. `lspci -F FILE` decodes such a file,
+ * which lets the real lspci check the model. NUL-terminated; OT_E_NO_SPACE if
+ * out is smaller than OT_CFG_DUMP_MAX.
+ */
+OT_RESULT ot_cfg_dump_lspci(ot_cfg_space *cfg, const char *bdf, const char *name, char *out,
+                            size_t cap);
+
 #endif /* OPENTSM_PCIE_H */

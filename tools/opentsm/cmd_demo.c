@@ -50,6 +50,8 @@ static const struct demo_step steps[] = {
     {"ECDHE key agreement", ot_demo_ecdhe},
     {"authenticated encryption with the IDE MAC size", ot_demo_aead_tamper},
     {"device certificate hierarchy", ot_demo_certificates},
+    {"DOE mailbox in config space, host driver", ot_demo_doe_mailbox},
+    {"DOE over the spdm-emu socket protocol", ot_demo_doe_socket},
 };
 
 int ot_cmd_demo(int argc, char **argv) {

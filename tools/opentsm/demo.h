@@ -19,5 +19,7 @@ ot_status ot_demo_keys_and_signatures(void);
 ot_status ot_demo_ecdhe(void);
 ot_status ot_demo_aead_tamper(void);
 ot_status ot_demo_certificates(void);
+ot_status ot_demo_doe_mailbox(void);
+ot_status ot_demo_doe_socket(void);
 
 #endif
