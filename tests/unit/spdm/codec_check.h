@@ -98,4 +98,22 @@ static inline void cc_check_message(const ot_spdm_sizes *sz, const uint8_t *msg,
 }
 
 
+/* Starts a writer over a test buffer. */
+#define CC_WRITER(w, buf)                                                                  \
+  uint8_t buf[CC_BUF];                                                                     \
+  ot_writer w;                                                                             \
+  ot_writer_init(&w, buf, sizeof buf)
+
+/* A reader over exactly len bytes of buf. */
+static inline ot_reader cc_reader(const uint8_t *buf, size_t len) {
+  ot_reader r;
+  ot_reader_init(&r, buf, len);
+  return r;
+}
+
+/* Fills n bytes with a recognisable pattern starting at seed. */
+static inline void cc_fill(uint8_t *p, size_t n, uint8_t seed) {
+  for (size_t i = 0; i < n; i++) p[i] = (uint8_t)(seed + i);
+}
+
 #endif
