@@ -81,31 +81,31 @@ typedef struct ot_spdm_ext_algs {
 
 /* One AlgStruct table (DSP0274 "Algorithm request structure"). */
 typedef struct ot_spdm_alg_struct {
-  uint8_t type;          /* OT_SPDM_ALG_TYPE_* (2..5, ascending, no repeats) */
-  uint16_t supported;    /* AlgSupported bitmask (FixedAlgCount is always 2) */
-  ot_spdm_ext_algs ext;  /* AlgExternal[] (ExtAlgCount) */
+  uint8_t type;         /* OT_SPDM_ALG_TYPE_* (2..5, ascending, no repeats) */
+  uint16_t supported;   /* AlgSupported bitmask (FixedAlgCount is always 2) */
+  ot_spdm_ext_algs ext; /* AlgExternal[] (ExtAlgCount) */
 } ot_spdm_alg_struct;
 
 /* The NEGOTIATE_ALGORITHMS body after SPDMVersion/code; also the 1.3
  * CAPABILITIES Supported Algorithms block, which has the same shape. */
 typedef struct ot_spdm_alg_offer {
-  uint8_t meas_spec;     /* MeasurementSpecification */
-  uint8_t other_params;  /* OtherParamsSupport */
-  uint32_t base_asym;    /* BaseAsymAlgo */
-  uint32_t base_hash;    /* BaseHashAlgo */
-  uint8_t mel_spec;      /* MELspecification (1.3; 0 in 1.2) */
+  uint8_t meas_spec;    /* MeasurementSpecification */
+  uint8_t other_params; /* OtherParamsSupport */
+  uint32_t base_asym;   /* BaseAsymAlgo */
+  uint32_t base_hash;   /* BaseHashAlgo */
+  uint8_t mel_spec;     /* MELspecification (1.3; 0 in 1.2) */
   ot_spdm_ext_algs ext_asym, ext_hash;
-  uint8_t alg_count;     /* Param1: number of AlgStruct tables (<= 4) */
+  uint8_t alg_count; /* Param1: number of AlgStruct tables (<= 4) */
   ot_spdm_alg_struct alg[OT_SPDM_ALG_STRUCT_MAX];
 } ot_spdm_alg_offer;
 
 typedef struct ot_spdm_capabilities {
-  uint8_t ct_exponent;        /* CTExponent */
-  uint32_t flags;             /* OT_SPDM_CAP_* */
+  uint8_t ct_exponent;         /* CTExponent */
+  uint32_t flags;              /* OT_SPDM_CAP_* */
   uint32_t data_transfer_size; /* >= 42 */
-  uint32_t max_msg_size;      /* MaxSPDMmsgSize >= DataTransferSize */
-  bool supported_algs;        /* Param1 bit0 (1.3): request: "send them"; response: block present */
-  ot_spdm_alg_offer algs;     /* response only, when supported_algs */
+  uint32_t max_msg_size;       /* MaxSPDMmsgSize >= DataTransferSize */
+  bool supported_algs;    /* Param1 bit0 (1.3): request: "send them"; response: block present */
+  ot_spdm_alg_offer algs; /* response only, when supported_algs */
 } ot_spdm_capabilities;
 
 /* ---- ALGORITHMS (DSP0274 "Successful ALGORITHMS response message format") ---- */
@@ -115,7 +115,7 @@ typedef struct ot_spdm_algorithms {
   uint32_t meas_hash_algo;
   uint32_t base_asym_sel;
   uint32_t base_hash_sel;
-  uint8_t mel_spec_sel;       /* 1.3 */
+  uint8_t mel_spec_sel;                        /* 1.3 */
   ot_spdm_ext_algs ext_asym_sel, ext_hash_sel; /* at most one each */
   uint8_t alg_count;
   ot_spdm_alg_struct alg[OT_SPDM_ALG_STRUCT_MAX];
@@ -123,8 +123,8 @@ typedef struct ot_spdm_algorithms {
 
 /* ---- DIGESTS (DSP0274 "Successful DIGESTS response message format") --------- */
 typedef struct ot_spdm_digests {
-  uint8_t supported_slot_mask;   /* Param1 (1.3; 0 in 1.2) */
-  uint8_t provisioned_slot_mask; /* Param2: slots with a digest, ascending */
+  uint8_t supported_slot_mask;                   /* Param1 (1.3; 0 in 1.2) */
+  uint8_t provisioned_slot_mask;                 /* Param2: slots with a digest, ascending */
   const uint8_t *digest[OT_SPDM_MAX_SLOT_COUNT]; /* by slot number; NULL if not provisioned */
   /* 1.3 with multi_key_conn only, by slot number: */
   uint8_t key_pair_id[OT_SPDM_MAX_SLOT_COUNT];
@@ -134,18 +134,18 @@ typedef struct ot_spdm_digests {
 
 /* ---- GET_CERTIFICATE / CERTIFICATE ------------------------------------------- */
 typedef struct ot_spdm_get_certificate {
-  uint8_t slot_id;     /* Param1 bits 3:0 */
-  uint8_t attributes;  /* Param2 (1.3): OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED */
+  uint8_t slot_id;    /* Param1 bits 3:0 */
+  uint8_t attributes; /* Param2 (1.3): OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED */
   uint16_t offset;
   uint16_t length;
 } ot_spdm_get_certificate;
 
 typedef struct ot_spdm_certificate {
-  uint8_t slot_id;          /* Param1 bits 3:0 */
-  uint8_t cert_info;        /* Param2 bits 2:0 (1.3) */
-  uint16_t portion_len;     /* PortionLength */
-  uint16_t remainder_len;   /* RemainderLength */
-  const uint8_t *portion;   /* CertChain[PortionLength] */
+  uint8_t slot_id;        /* Param1 bits 3:0 */
+  uint8_t cert_info;      /* Param2 bits 2:0 (1.3) */
+  uint16_t portion_len;   /* PortionLength */
+  uint16_t remainder_len; /* RemainderLength */
+  const uint8_t *portion; /* CertChain[PortionLength] */
 } ot_spdm_certificate;
 
 /* The SPDM certificate chain (DSP0274 "Certificate chain format"): what
@@ -159,29 +159,29 @@ typedef struct ot_spdm_cert_chain {
 
 /* ---- CHALLENGE / CHALLENGE_AUTH --------------------------------------------- */
 typedef struct ot_spdm_challenge {
-  uint8_t slot_id;                 /* Param1: 0..7 or 0xFF */
-  uint8_t meas_summary_type;       /* Param2: OT_SPDM_MEAS_SUMMARY_* */
+  uint8_t slot_id;           /* Param1: 0..7 or 0xFF */
+  uint8_t meas_summary_type; /* Param2: OT_SPDM_MEAS_SUMMARY_* */
   uint8_t nonce[OT_SPDM_NONCE_SIZE];
   uint8_t context[OT_SPDM_REQ_CONTEXT_SIZE]; /* 1.3 RequesterContext */
 } ot_spdm_challenge;
 
 typedef struct ot_spdm_challenge_auth {
-  uint8_t slot_id;                 /* Param1 bits 3:0 (0xF for the provisioned key) */
-  bool basic_mut_auth;             /* Param1 bit7 (deprecated in 1.2) */
-  uint8_t slot_mask;               /* Param2 */
-  const uint8_t *cert_chain_hash;  /* H */
+  uint8_t slot_id;                /* Param1 bits 3:0 (0xF for the provisioned key) */
+  bool basic_mut_auth;            /* Param1 bit7 (deprecated in 1.2) */
+  uint8_t slot_mask;              /* Param2 */
+  const uint8_t *cert_chain_hash; /* H */
   uint8_t nonce[OT_SPDM_NONCE_SIZE];
   const uint8_t *meas_summary_hash; /* H, or NULL when !sizes->meas_summary_hash */
-  uint16_t opaque_len;             /* <= 1024 */
+  uint16_t opaque_len;              /* <= 1024 */
   const uint8_t *opaque;
   uint8_t context[OT_SPDM_REQ_CONTEXT_SIZE]; /* 1.3: the RequesterContext, echoed */
-  const uint8_t *signature;        /* S */
+  const uint8_t *signature;                  /* S */
 } ot_spdm_challenge_auth;
 
 /* ---- GET_MEASUREMENTS / MEASUREMENTS ----------------------------------------- */
 typedef struct ot_spdm_get_measurements {
-  uint8_t attributes;  /* Param1: OT_SPDM_MEAS_ATTR_* */
-  uint8_t operation;   /* Param2: 0 count, 1..0xFE one index, 0xFF all */
+  uint8_t attributes;                        /* Param1: OT_SPDM_MEAS_ATTR_* */
+  uint8_t operation;                         /* Param2: 0 count, 1..0xFE one index, 0xFF all */
   uint8_t nonce[OT_SPDM_NONCE_SIZE];         /* only with OT_SPDM_MEAS_ATTR_SIGNATURE */
   uint8_t slot_id;                           /* only with OT_SPDM_MEAS_ATTR_SIGNATURE */
   uint8_t context[OT_SPDM_REQ_CONTEXT_SIZE]; /* 1.3, signed or not */
@@ -198,7 +198,7 @@ typedef struct ot_spdm_measurements {
   uint16_t opaque_len;
   const uint8_t *opaque;
   uint8_t context[OT_SPDM_REQ_CONTEXT_SIZE]; /* 1.3 */
-  const uint8_t *signature; /* S, or NULL when !sizes->meas_signature */
+  const uint8_t *signature;                  /* S, or NULL when !sizes->meas_signature */
 } ot_spdm_measurements;
 
 /* One measurement block (DSP0274 "Measurement block format"). */
@@ -211,7 +211,7 @@ typedef struct ot_spdm_meas_block {
 
 /* The DMTF measurement value inside a block with spec DMTF. */
 typedef struct ot_spdm_dmtf_meas {
-  uint8_t value_type;   /* DMTFSpecMeasurementValueType (bit7 raw, bits 6:0 type) */
+  uint8_t value_type; /* DMTFSpecMeasurementValueType (bit7 raw, bits 6:0 type) */
   uint16_t value_size;
   const uint8_t *value;
 } ot_spdm_dmtf_meas;
@@ -221,20 +221,20 @@ typedef struct ot_spdm_key_exchange {
   uint8_t meas_summary_type; /* Param1 */
   uint8_t slot_id;           /* Param2 */
   uint16_t req_session_id;
-  uint8_t session_policy;    /* OT_SPDM_SESSION_POLICY_* */
+  uint8_t session_policy; /* OT_SPDM_SESSION_POLICY_* */
   uint8_t random[OT_SPDM_RANDOM_DATA_SIZE];
-  const uint8_t *exchange;   /* D */
+  const uint8_t *exchange; /* D */
   uint16_t opaque_len;
   const uint8_t *opaque;
 } ot_spdm_key_exchange;
 
 typedef struct ot_spdm_key_exchange_rsp {
-  uint8_t heartbeat_period;  /* Param1 */
+  uint8_t heartbeat_period; /* Param1 */
   uint16_t rsp_session_id;
-  uint8_t mut_auth;          /* MutAuthRequested: OT_SPDM_MUT_AUTH_* */
-  uint8_t req_slot_id;       /* ReqSlotIDParam bits 3:0 */
+  uint8_t mut_auth;    /* MutAuthRequested: OT_SPDM_MUT_AUTH_* */
+  uint8_t req_slot_id; /* ReqSlotIDParam bits 3:0 */
   uint8_t random[OT_SPDM_RANDOM_DATA_SIZE];
-  const uint8_t *exchange;   /* D */
+  const uint8_t *exchange;          /* D */
   const uint8_t *meas_summary_hash; /* H or NULL */
   uint16_t opaque_len;
   const uint8_t *opaque;
@@ -264,7 +264,7 @@ typedef struct ot_spdm_psk_exchange {
 } ot_spdm_psk_exchange;
 
 typedef struct ot_spdm_psk_exchange_rsp {
-  uint8_t heartbeat_period;  /* Param1 */
+  uint8_t heartbeat_period; /* Param1 */
   uint16_t rsp_session_id;
   uint16_t context_len, opaque_len;
   const uint8_t *meas_summary_hash; /* H or NULL */
@@ -293,24 +293,24 @@ typedef struct ot_spdm_respond_if_ready {
 
 /* ---- VENDOR_DEFINED_REQUEST / VENDOR_DEFINED_RESPONSE ---------------------- */
 typedef struct ot_spdm_vendor_defined {
-  uint16_t standard_id;     /* registry ID: OT_SPDM_REGISTRY_* */
+  uint16_t standard_id; /* registry ID: OT_SPDM_REGISTRY_* */
   uint8_t vendor_id_len;
   const uint8_t *vendor_id;
-  uint16_t payload_len;     /* ReqLength / RespLength */
+  uint16_t payload_len; /* ReqLength / RespLength */
   const uint8_t *payload;
 } ot_spdm_vendor_defined;
 
 /* ---- ERROR (DSP0274 "ERROR response message format") ------------------------ */
 typedef struct ot_spdm_error {
-  uint8_t code;  /* Param1: OT_SPDM_ERR_* */
-  uint8_t data;  /* Param2: ErrorData */
+  uint8_t code; /* Param1: OT_SPDM_ERR_* */
+  uint8_t data; /* Param2: ErrorData */
   /* ExtendedErrorData, by code (other codes carry none): */
   struct {
     uint8_t rd_exponent, request_code, token, rdtm;
-  } not_ready;                  /* ResponseNotReady */
+  } not_ready;                   /* ResponseNotReady */
   uint8_t large_response_handle; /* LargeResponse */
-  uint32_t response_size;       /* ResponseTooLarge */
-  uint8_t vendor_id_len;        /* VendorDefined: Len, VendorID, opaque */
+  uint32_t response_size;        /* ResponseTooLarge */
+  uint8_t vendor_id_len;         /* VendorDefined: Len, VendorID, opaque */
   const uint8_t *vendor_id;
   size_t vendor_data_len;
   const uint8_t *vendor_data;
@@ -318,19 +318,19 @@ typedef struct ot_spdm_error {
 
 /* ---- CHUNK_SEND / CHUNK_SEND_ACK / CHUNK_GET / CHUNK_RESPONSE (1.2) ---------- */
 typedef struct ot_spdm_chunk {
-  bool last;                  /* Param1 bit0 LastChunk */
-  uint8_t handle;             /* Param2 */
-  uint16_t seq_no;            /* ChunkSeqNo */
+  bool last;                   /* Param1 bit0 LastChunk */
+  uint8_t handle;              /* Param2 */
+  uint16_t seq_no;             /* ChunkSeqNo */
   uint32_t large_message_size; /* only in chunk 0 */
   uint32_t chunk_size;
   const uint8_t *chunk;
 } ot_spdm_chunk;
 
 typedef struct ot_spdm_chunk_send_ack {
-  bool early_error;           /* Param1 bit0 */
+  bool early_error; /* Param1 bit0 */
   uint8_t handle;
   uint16_t seq_no;
-  size_t response_len;        /* ResponseToLargeRequest: 0 until the last chunk */
+  size_t response_len; /* ResponseToLargeRequest: 0 until the last chunk, else >= 4 */
   const uint8_t *response;
 } ot_spdm_chunk_send_ack;
 
@@ -343,12 +343,12 @@ typedef struct ot_spdm_chunk_get {
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
  * OT_E_ARG / OT_E_TOO_LARGE for a struct that cannot be encoded); each decoder
  * follows the rules at the top of this header. */
-#define OT_SPDM_CODEC(name, type)                                                          \
-  OT_RESULT ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w, const type *m);  \
+#define OT_SPDM_CODEC(name, type)                                                                  \
+  OT_RESULT ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w, const type *m);           \
   OT_RESULT ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r, type *m);
 /* Messages with nothing but a header whose parameters are reserved. */
-#define OT_SPDM_CODEC_EMPTY(name)                                                          \
-  OT_RESULT ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w);                  \
+#define OT_SPDM_CODEC_EMPTY(name)                                                                  \
+  OT_RESULT ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w);                          \
   OT_RESULT ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r);
 
 OT_SPDM_CODEC_EMPTY(get_version)
@@ -417,8 +417,8 @@ OT_RESULT ot_spdm_cert_chain_encode(uint16_t hash_len, ot_writer *w, const ot_sp
 /* ---- Secured-message version opaque data (OpaqueDataFmt1, SPEC-FACTS §3.5) ------ */
 #define OT_SPDM_SM_MAX_VERSIONS 8u
 typedef struct ot_spdm_sm_versions {
-  uint8_t data_id;   /* OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS or _VERSION_SELECTION */
-  uint8_t count;     /* 1 for a selection */
+  uint8_t data_id; /* OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS or _VERSION_SELECTION */
+  uint8_t count;   /* 1 for a selection */
   uint16_t version[OT_SPDM_SM_MAX_VERSIONS]; /* u16 form, e.g. 0x1200 */
 } ot_spdm_sm_versions;
 /*
@@ -488,8 +488,7 @@ OT_RESULT ot_spdm_decode_request(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_
 OT_RESULT ot_spdm_decode_response(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_response *out);
 /* Encode by m->code, through the same tables. */
 OT_RESULT ot_spdm_encode_request(const ot_spdm_sizes *sz, ot_writer *w, const ot_spdm_request *m);
-OT_RESULT ot_spdm_encode_response(const ot_spdm_sizes *sz, ot_writer *w,
-                                  const ot_spdm_response *m);
+OT_RESULT ot_spdm_encode_response(const ot_spdm_sizes *sz, ot_writer *w, const ot_spdm_response *m);
 /* The message name for a code ("KEY_EXCHANGE_RSP"), "UNKNOWN" if the codec has none. */
 const char *ot_spdm_code_name(uint8_t code);
 
@@ -498,9 +497,10 @@ const char *ot_spdm_code_name(uint8_t code);
  * pads every object to 4 bytes, and transcripts need the message without the
  * padding. The length is derived from the message's own fields (decoding it with
  * sz), and at most 3 bytes may follow it (OT_E_TRAILING otherwise).
- * Limits: a vendor-defined ERROR and a CHUNK_SEND_ACK whose trailing data is not
- * an SPDM message end with free-form bytes the fields do not delimit; for those
- * the whole buffer counts (neither ever enters a transcript).
+ * Limits: a vendor-defined ERROR and a CHUNK_SEND_ACK end with bytes their own
+ * fields do not delimit. For the ERROR the whole buffer counts; for the ACK the
+ * embedded response's own length is used when it parses as an SPDM response,
+ * else the whole buffer counts (neither message ever enters a transcript).
  */
 OT_RESULT ot_spdm_message_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t len,
                                  size_t *out);

@@ -32,7 +32,8 @@ ot_status spdm_read_alg_structs(ot_reader *r, uint8_t count, ot_spdm_alg_struct 
     uint8_t type, cnt;
     OT_GUARD(ot_read_u8(r, &type));
     OT_GUARD(ot_read_u8(r, &cnt));
-    OT_ENSURE(type >= OT_SPDM_ALG_TYPE_DHE && type <= OT_SPDM_ALG_TYPE_KEY_SCHEDULE, OT_E_MALFORMED);
+    OT_ENSURE(type >= OT_SPDM_ALG_TYPE_DHE && type <= OT_SPDM_ALG_TYPE_KEY_SCHEDULE,
+              OT_E_MALFORMED);
     OT_ENSURE(type > prev, OT_E_MALFORMED);
     OT_ENSURE((cnt >> OT_SPDM_ALG_COUNT_FIXED_SHIFT) == OT_SPDM_ALG_FIXED_COUNT, OT_E_MALFORMED);
     alg[i].type = prev = type;
@@ -47,8 +48,8 @@ ot_status spdm_write_alg_structs(ot_writer *w, uint8_t count, const ot_spdm_alg_
   for (uint8_t i = 0; i < count; i++) {
     OT_ENSURE(alg[i].ext.count <= OT_SPDM_ALG_COUNT_EXT_MASK, OT_E_ARG);
     OT_GUARD(ot_write_u8(w, alg[i].type));
-    OT_GUARD(ot_write_u8(w, (uint8_t)(OT_SPDM_ALG_FIXED_COUNT << OT_SPDM_ALG_COUNT_FIXED_SHIFT |
-                                      alg[i].ext.count)));
+    OT_GUARD(ot_write_u8(
+        w, (uint8_t)(OT_SPDM_ALG_FIXED_COUNT << OT_SPDM_ALG_COUNT_FIXED_SHIFT | alg[i].ext.count)));
     OT_GUARD(ot_write_u16le(w, alg[i].supported));
     OT_GUARD(write_ext_algs(w, &alg[i].ext));
   }

@@ -29,7 +29,8 @@ static ot_status read_common(const ot_spdm_sizes *sz, ot_reader *r, uint8_t code
 static ot_status write_common(const ot_spdm_sizes *sz, ot_writer *w, uint8_t code,
                               const ot_spdm_capabilities *m) {
   OT_ENSURE(!m->supported_algs || spdm_is_13(sz), OT_E_ARG);
-  OT_GUARD(spdm_hdr_write(sz, w, code, m->supported_algs ? OT_SPDM_CAP_PARAM1_SUPPORTED_ALGS : 0, 0));
+  OT_GUARD(
+      spdm_hdr_write(sz, w, code, m->supported_algs ? OT_SPDM_CAP_PARAM1_SUPPORTED_ALGS : 0, 0));
   OT_GUARD(ot_write_u8(w, 0));
   OT_GUARD(ot_write_u8(w, m->ct_exponent));
   OT_GUARD(ot_write_u16le(w, 0));

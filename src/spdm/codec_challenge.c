@@ -16,7 +16,8 @@ ot_status spdm_read_challenge(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_cha
 }
 SPDM_DEFINE_DECODE(challenge, ot_spdm_challenge)
 
-ot_status ot_spdm_encode_challenge(const ot_spdm_sizes *sz, ot_writer *w, const ot_spdm_challenge *m) {
+ot_status ot_spdm_encode_challenge(const ot_spdm_sizes *sz, ot_writer *w,
+                                   const ot_spdm_challenge *m) {
   OT_GUARD(spdm_check_slot(m->slot_id, true));
   OT_GUARD(spdm_check_summary_type(m->meas_summary_type));
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CHALLENGE, m->slot_id, m->meas_summary_type));
@@ -47,7 +48,8 @@ SPDM_DEFINE_DECODE(challenge_auth, ot_spdm_challenge_auth)
 ot_status ot_spdm_encode_challenge_auth(const ot_spdm_sizes *sz, ot_writer *w,
                                         const ot_spdm_challenge_auth *m) {
   OT_ENSURE(m->slot_id <= OT_SPDM_SLOT_ID_MASK, OT_E_ARG);
-  uint8_t p1 = (uint8_t)(m->slot_id | (m->basic_mut_auth ? OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH : 0));
+  uint8_t p1 =
+      (uint8_t)(m->slot_id | (m->basic_mut_auth ? OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH : 0));
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CHALLENGE_AUTH, p1, m->slot_mask));
   OT_GUARD(spdm_write_opt(w, true, m->cert_chain_hash, sz->hash_len));
   OT_GUARD(ot_write_bytes(w, m->nonce, sizeof m->nonce));

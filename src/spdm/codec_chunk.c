@@ -57,14 +57,17 @@ ot_status spdm_read_chunk_send_ack(const ot_spdm_sizes *sz, ot_reader *r,
   m->early_error = (p1 & OT_SPDM_CHUNK_EARLY_ERROR) != 0;
   OT_GUARD(ot_read_u16le(r, &m->seq_no));
   m->response_len = ot_reader_remaining(r);
+  /* The response, when present, is an SPDM message: at least its 4-byte header. */
+  OT_ENSURE(m->response_len == 0 || m->response_len >= OT_SPDM_HEADER_SIZE, OT_E_MALFORMED);
   return ot_read_borrow(r, m->response_len, &m->response);
 }
 SPDM_DEFINE_DECODE(chunk_send_ack, ot_spdm_chunk_send_ack)
 
 ot_status ot_spdm_encode_chunk_send_ack(const ot_spdm_sizes *sz, ot_writer *w,
                                         const ot_spdm_chunk_send_ack *m) {
-  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CHUNK_SEND_ACK, m->early_error ? OT_SPDM_CHUNK_EARLY_ERROR : 0,
-                          m->handle));
+  OT_ENSURE(m->response_len == 0 || m->response_len >= OT_SPDM_HEADER_SIZE, OT_E_ARG);
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CHUNK_SEND_ACK,
+                          m->early_error ? OT_SPDM_CHUNK_EARLY_ERROR : 0, m->handle));
   OT_GUARD(ot_write_u16le(w, m->seq_no));
   return spdm_write_span(w, m->response, m->response_len);
 }

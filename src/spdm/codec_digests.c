@@ -18,7 +18,8 @@ ot_status spdm_read_digests(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_diges
   m->supported_slot_mask = spdm_is_13(sz) ? p1 : 0;
   for (unsigned s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++) {
     m->digest[s] = NULL;
-    if (m->provisioned_slot_mask & (1u << s)) OT_GUARD(ot_read_borrow(r, sz->hash_len, &m->digest[s]));
+    if (m->provisioned_slot_mask & (1u << s))
+      OT_GUARD(ot_read_borrow(r, sz->hash_len, &m->digest[s]));
   }
   if (!has_multi_key(sz)) return OT_SUCCESS;
   for (unsigned s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++)

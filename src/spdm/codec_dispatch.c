@@ -18,23 +18,23 @@ typedef struct req_entry {
 } req_entry;
 
 /* Adapters from the union to each message's own functions. */
-#define ADAPT(dir, fn, member)                                                             \
-  static ot_status dir##_read_##fn(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_##dir *m) { \
-    return spdm_read_##fn(sz, r, &m->u.member);                                            \
-  }                                                                                        \
-  static ot_status dir##_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                 \
-                                    const ot_spdm_##dir *m) {                              \
-    return ot_spdm_encode_##fn(sz, w, &m->u.member);                                       \
+#define ADAPT(dir, fn, member)                                                                     \
+  static ot_status dir##_read_##fn(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_##dir *m) {      \
+    return spdm_read_##fn(sz, r, &m->u.member);                                                    \
+  }                                                                                                \
+  static ot_status dir##_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                         \
+                                    const ot_spdm_##dir *m) {                                      \
+    return ot_spdm_encode_##fn(sz, w, &m->u.member);                                               \
   }
-#define ADAPT_EMPTY(dir, fn, code)                                                         \
-  static ot_status dir##_read_##fn(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_##dir *m) { \
-    (void)m;                                                                               \
-    return spdm_hdr_read(sz, r, code, NULL, NULL);                                         \
-  }                                                                                        \
-  static ot_status dir##_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                 \
-                                    const ot_spdm_##dir *m) {                              \
-    (void)m;                                                                               \
-    return ot_spdm_encode_##fn(sz, w);                                                     \
+#define ADAPT_EMPTY(dir, fn, code)                                                                 \
+  static ot_status dir##_read_##fn(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_##dir *m) {      \
+    (void)m;                                                                                       \
+    return spdm_hdr_read(sz, r, code, NULL, NULL);                                                 \
+  }                                                                                                \
+  static ot_status dir##_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                         \
+                                    const ot_spdm_##dir *m) {                                      \
+    (void)m;                                                                                       \
+    return ot_spdm_encode_##fn(sz, w);                                                             \
   }
 
 ADAPT(response, version, version)
@@ -97,7 +97,7 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_ERROR, "ERROR", error),
 };
 
-#define REQ(code, name, fn) [(code) & 0x7fu] = {name, request_read_##fn, request_write_##fn}
+#define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
 static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_GET_DIGESTS, "GET_DIGESTS", get_digests),
     REQ(OT_SPDM_GET_CERTIFICATE, "GET_CERTIFICATE", get_certificate),
@@ -165,7 +165,8 @@ ot_status ot_spdm_decode_request(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_
   return OT_SUCCESS;
 }
 
-ot_status ot_spdm_encode_response(const ot_spdm_sizes *sz, ot_writer *w, const ot_spdm_response *m) {
+ot_status ot_spdm_encode_response(const ot_spdm_sizes *sz, ot_writer *w,
+                                  const ot_spdm_response *m) {
   const rsp_entry *e = rsp_lookup(m->code);
   OT_ENSURE(e != NULL, OT_E_UNSUPPORTED);
   return e->write(sz, w, m);
@@ -217,14 +218,18 @@ ot_status ot_spdm_message_length(const ot_spdm_sizes *sz, const uint8_t *buf, si
                                  size_t *out) {
   size_t n;
   OT_ENSURE(buf != NULL || len == 0, OT_E_ARG);
-  OT_GUARD(body_length(sz, buf, len, &n));
-  if (buf[1] == OT_SPDM_CHUNK_SEND_ACK && len - CHUNK_SEND_ACK_FIXED >= OT_SPDM_HEADER_SIZE) {
+  bool ack = len >= 2 && buf[1] == OT_SPDM_CHUNK_SEND_ACK;
+  if (ack && len < CHUNK_SEND_ACK_FIXED + OT_SPDM_HEADER_SIZE) {
+    /* Too short to hold a response: whatever follows the fixed part is padding. */
+    OT_GUARD(body_length(sz, buf, len < CHUNK_SEND_ACK_FIXED ? len : CHUNK_SEND_ACK_FIXED, &n));
+  } else {
+    OT_GUARD(body_length(sz, buf, len, &n));
+  }
+  if (ack && n > CHUNK_SEND_ACK_FIXED) {
     size_t inner;
     if (ot_ok(ot_spdm_message_length(sz, buf + CHUNK_SEND_ACK_FIXED, len - CHUNK_SEND_ACK_FIXED,
                                      &inner)))
       n = CHUNK_SEND_ACK_FIXED + inner;
-  } else if (buf[1] == OT_SPDM_CHUNK_SEND_ACK) {
-    n = CHUNK_SEND_ACK_FIXED;
   }
   /* PCIe r6.0 §6.30.1: a data object is whole DWs, so at most 3 bytes of padding. */
   OT_ENSURE(len - n < 4, OT_E_TRAILING);

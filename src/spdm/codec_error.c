@@ -19,10 +19,8 @@ ot_status spdm_read_error(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_error *
     OT_GUARD(ot_read_u8(r, &m->not_ready.request_code));
     OT_GUARD(ot_read_u8(r, &m->not_ready.token));
     return ot_read_u8(r, &m->not_ready.rdtm);
-  case OT_SPDM_ERR_LARGE_RESPONSE:
-    return ot_read_u8(r, &m->large_response_handle);
-  case OT_SPDM_ERR_RESPONSE_TOO_LARGE:
-    return ot_read_u32le(r, &m->response_size);
+  case OT_SPDM_ERR_LARGE_RESPONSE: return ot_read_u8(r, &m->large_response_handle);
+  case OT_SPDM_ERR_RESPONSE_TOO_LARGE: return ot_read_u32le(r, &m->response_size);
   case OT_SPDM_ERR_VENDOR_DEFINED: {
     size_t ext = ot_reader_remaining(r);
     OT_ENSURE(ext <= OT_SPDM_MAX_EXTENDED_ERROR_DATA, OT_E_TOO_LARGE);
@@ -31,8 +29,7 @@ ot_status spdm_read_error(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_error *
     m->vendor_data_len = ot_reader_remaining(r);
     return ot_read_borrow(r, m->vendor_data_len, &m->vendor_data);
   }
-  default:
-    return OT_SUCCESS;
+  default: return OT_SUCCESS;
   }
 }
 SPDM_DEFINE_DECODE(error, ot_spdm_error)
@@ -48,16 +45,13 @@ ot_status ot_spdm_encode_error(const ot_spdm_sizes *sz, ot_writer *w, const ot_s
     OT_GUARD(ot_write_u8(w, m->not_ready.request_code));
     OT_GUARD(ot_write_u8(w, m->not_ready.token));
     return ot_write_u8(w, m->not_ready.rdtm);
-  case OT_SPDM_ERR_LARGE_RESPONSE:
-    return ot_write_u8(w, m->large_response_handle);
-  case OT_SPDM_ERR_RESPONSE_TOO_LARGE:
-    return ot_write_u32le(w, m->response_size);
+  case OT_SPDM_ERR_LARGE_RESPONSE: return ot_write_u8(w, m->large_response_handle);
+  case OT_SPDM_ERR_RESPONSE_TOO_LARGE: return ot_write_u32le(w, m->response_size);
   case OT_SPDM_ERR_VENDOR_DEFINED:
     OT_GUARD(ot_write_u8(w, m->vendor_id_len));
     OT_GUARD(spdm_write_span(w, m->vendor_id, m->vendor_id_len));
     return spdm_write_span(w, m->vendor_data, m->vendor_data_len);
-  default:
-    return OT_SUCCESS;
+  default: return OT_SUCCESS;
   }
 }
 

@@ -40,7 +40,8 @@ ot_status spdm_check_summary_type(uint8_t t);
 ot_status spdm_check_slot(uint8_t slot, bool allow_provisioned);
 
 /* Read bodies, one per message (see the header comment). */
-#define SPDM_READ(name, type) ot_status spdm_read_##name(const ot_spdm_sizes *sz, ot_reader *r, type *m);
+#define SPDM_READ(name, type)                                                                      \
+  ot_status spdm_read_##name(const ot_spdm_sizes *sz, ot_reader *r, type *m);
 SPDM_READ(version, ot_spdm_version)
 SPDM_READ(get_capabilities, ot_spdm_capabilities)
 SPDM_READ(capabilities, ot_spdm_capabilities)
@@ -75,24 +76,24 @@ SPDM_READ(chunk_response, ot_spdm_chunk)
 
 /* The public decoder of a message: read into a local, reject trailing bytes,
  * then commit. */
-#define SPDM_DEFINE_DECODE(name, type)                                                     \
-  ot_status ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r, type *m) {        \
-    type tmp;                                                                              \
-    memset(&tmp, 0, sizeof tmp);                                                           \
-    OT_GUARD(spdm_read_##name(sz, r, &tmp));                                               \
-    OT_GUARD(ot_reader_finish(r));                                                         \
-    *m = tmp;                                                                              \
-    return OT_SUCCESS;                                                                     \
+#define SPDM_DEFINE_DECODE(name, type)                                                             \
+  ot_status ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r, type *m) {                \
+    type tmp;                                                                                      \
+    memset(&tmp, 0, sizeof tmp);                                                                   \
+    OT_GUARD(spdm_read_##name(sz, r, &tmp));                                                       \
+    OT_GUARD(ot_reader_finish(r));                                                                 \
+    *m = tmp;                                                                                      \
+    return OT_SUCCESS;                                                                             \
   }
 
 /* A header-only message whose parameters are reserved. */
-#define SPDM_DEFINE_EMPTY(name, code)                                                      \
-  ot_status ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w) {                  \
-    return spdm_hdr_write(sz, w, code, 0, 0);                                              \
-  }                                                                                        \
-  ot_status ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r) {                  \
-    OT_GUARD(spdm_hdr_read(sz, r, code, NULL, NULL));                                      \
-    return ot_reader_finish(r);                                                            \
+#define SPDM_DEFINE_EMPTY(name, code)                                                              \
+  ot_status ot_spdm_encode_##name(const ot_spdm_sizes *sz, ot_writer *w) {                         \
+    return spdm_hdr_write(sz, w, code, 0, 0);                                                      \
+  }                                                                                                \
+  ot_status ot_spdm_decode_##name(const ot_spdm_sizes *sz, ot_reader *r) {                         \
+    OT_GUARD(spdm_hdr_read(sz, r, code, NULL, NULL));                                              \
+    return ot_reader_finish(r);                                                                    \
   }
 
 /* Algorithm fields shared by NEGOTIATE_ALGORITHMS, ALGORITHMS and the 1.3

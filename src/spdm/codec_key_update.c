@@ -12,7 +12,8 @@ static ot_status check_op(uint8_t op) {
 }
 
 /* Both: header only (Param1 KeyOperation; Param2 Tag, echoed by the ACK). */
-static ot_status read_ku(const ot_spdm_sizes *sz, ot_reader *r, uint8_t code, ot_spdm_key_update *m) {
+static ot_status read_ku(const ot_spdm_sizes *sz, ot_reader *r, uint8_t code,
+                         ot_spdm_key_update *m) {
   OT_GUARD(spdm_hdr_read(sz, r, code, &m->operation, &m->tag));
   return check_op(m->operation);
 }

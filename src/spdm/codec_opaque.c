@@ -10,7 +10,9 @@
  *   ID 0 (selection): SelectedVersion(2). */
 #include "codec_internal.h"
 
-static size_t pad4(size_t n) { return (OT_SPDM_OPAQUE_ALIGN - n % OT_SPDM_OPAQUE_ALIGN) % OT_SPDM_OPAQUE_ALIGN; }
+static size_t pad4(size_t n) {
+  return (OT_SPDM_OPAQUE_ALIGN - n % OT_SPDM_OPAQUE_ALIGN) % OT_SPDM_OPAQUE_ALIGN;
+}
 
 /* Parses the data of a DMTF element. Returns OT_E_NOT_FOUND for a DMTF element
  * that is not a version list or selection (another SMDataID or SMDataVersion),

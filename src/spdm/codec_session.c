@@ -20,5 +20,6 @@ SPDM_DEFINE_DECODE(end_session, ot_spdm_end_session)
 ot_status ot_spdm_encode_end_session(const ot_spdm_sizes *sz, ot_writer *w,
                                      const ot_spdm_end_session *m) {
   return spdm_hdr_write(sz, w, OT_SPDM_END_SESSION,
-                        m->negotiated_state_clear ? OT_SPDM_END_SESSION_NEGOTIATED_STATE_CLEAR : 0, 0);
+                        m->negotiated_state_clear ? OT_SPDM_END_SESSION_NEGOTIATED_STATE_CLEAR : 0,
+                        0);
 }

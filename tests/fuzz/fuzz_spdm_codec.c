@@ -9,7 +9,8 @@
  *   bit 7     handshake in the clear
  * Properties: nothing crashes; whatever decodes re-encodes to bytes that decode
  * again and re-encode to the same bytes; a decoded request or response is
- * exactly as long as the length finder says.
+ * exactly as long as the length finder says (a CHUNK_SEND_ACK whose embedded
+ * response is followed by 1-3 stray bytes reads as padded: up to 3 shorter).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,7 +58,8 @@ static void message(const ot_spdm_sizes *sz, bool request, const uint8_t *in, si
   ot_writer_init(&w, out2, sizeof out2);
   st = request ? ot_spdm_encode_request(sz, &w, &q) : ot_spdm_encode_response(sz, &w, &p);
   if (!ot_ok(st) || ot_writer_len(&w) != y || memcmp(out1, out2, y) != 0) abort();
-  if (!ot_ok(ot_spdm_message_length(sz, out1, y, &exact)) || exact != y) abort();
+  if (!ot_ok(ot_spdm_message_length(sz, out1, y, &exact)) || exact > y) abort();
+  if (exact != y && (out1[1] != OT_SPDM_CHUNK_SEND_ACK || y - exact > 3)) abort();
 }
 
 static void opaque(const uint8_t *in, size_t n) {

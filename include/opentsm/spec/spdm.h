@@ -98,7 +98,7 @@
 #define OT_SPDM_MAX_OPAQUE_DATA_SIZE 1024u /* OpaqueDataLength "shall not exceed 1024" */
 #define OT_SPDM_MAX_SLOT_COUNT 8u         /* certificate slots 0..7 */
 #define OT_SPDM_SLOT_ID_MASK 0x0fu        /* SlotID fields use bits 3:0 */
-#define OT_SPDM_SLOT_ID_PROVISIONED_KEY 0xffu /* CHALLENGE/KEY_EXCHANGE: pre-provisioned public key */
+#define OT_SPDM_SLOT_ID_PROVISIONED_KEY 0xffu /* CHALLENGE/KEY_EXCHANGE: provisioned key */
 #define OT_SPDM_MAX_EXTENDED_ERROR_DATA 32u /* ERROR ExtendedErrorData: at most 32 bytes */
 #define OT_SPDM_MIN_DATA_TRANSFER_SIZE 42u /* 1.2+ DataTransferSize minimum (MinDataTransferSize) */
 #define OT_SPDM_NEGOTIATE_ALGORITHMS_MAX_LENGTH 128u /* 1.1+: request Length <= 128 */
@@ -357,11 +357,11 @@
 #define OT_SPDM_ERR_MESSAGE_LOST 0x10u           /* 1.2 */
 #define OT_SPDM_ERR_INVALID_POLICY 0x11u         /* 1.3 */
 #define OT_SPDM_ERR_VERSION_MISMATCH 0x41u
-#define OT_SPDM_ERR_RESPONSE_NOT_READY 0x42u     /* ext data = RDExponent, RequestCode, Token, RDTM */
+#define OT_SPDM_ERR_RESPONSE_NOT_READY 0x42u     /* ext: RDExponent, RequestCode, Token, RDTM */
 #define OT_SPDM_ERR_REQUEST_RESYNCH 0x43u
 #define OT_SPDM_ERR_OPERATION_FAILED 0x44u       /* 1.3 */
 #define OT_SPDM_ERR_NO_PENDING_REQUESTS 0x45u    /* 1.3 */
-#define OT_SPDM_ERR_VENDOR_DEFINED 0xffu         /* ErrorData = registry ID; ext = Len, VendorID, opaque */
+#define OT_SPDM_ERR_VENDOR_DEFINED 0xffu         /* ErrorData: registry; ext: Len, VendorID, data */
 #define OT_SPDM_ERR_RESPONSE_NOT_READY_EXT_SIZE 4u
 #define OT_SPDM_ERR_LARGE_RESPONSE_EXT_SIZE 1u
 #define OT_SPDM_ERR_RESPONSE_TOO_LARGE_EXT_SIZE 4u

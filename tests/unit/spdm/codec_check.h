@@ -19,15 +19,26 @@
 
 /* The negotiated sizes of the two recorded flows. */
 static inline ot_spdm_sizes cc_sizes12(void) {
-  ot_spdm_sizes s = {.version = OT_SPDM_VERSION_12, .hash_len = 48, .sig_len = 96,
-                     .req_sig_len = 384, .dhe_len = 96, .meas_summary_hash = true,
-                     .meas_signature = true, .handshake_in_clear = false};
+  ot_spdm_sizes s = {.version = OT_SPDM_VERSION_12,
+                     .hash_len = 48,
+                     .sig_len = 96,
+                     .req_sig_len = 384,
+                     .dhe_len = 96,
+                     .meas_summary_hash = true,
+                     .meas_signature = true,
+                     .handshake_in_clear = false};
   return s;
 }
 static inline ot_spdm_sizes cc_sizes13(void) {
-  ot_spdm_sizes s = {.version = OT_SPDM_VERSION_13, .hash_len = 32, .sig_len = 64,
-                     .req_sig_len = 256, .dhe_len = 64, .meas_summary_hash = true,
-                     .meas_signature = true, .handshake_in_clear = false, .multi_key_conn = true};
+  ot_spdm_sizes s = {.version = OT_SPDM_VERSION_13,
+                     .hash_len = 32,
+                     .sig_len = 64,
+                     .req_sig_len = 256,
+                     .dhe_len = 64,
+                     .meas_summary_hash = true,
+                     .meas_signature = true,
+                     .handshake_in_clear = false,
+                     .multi_key_conn = true};
   return s;
 }
 
@@ -102,11 +113,10 @@ static inline void cc_check_message(const ot_spdm_sizes *sz, const uint8_t *msg,
   cc_check_battery(sz, msg, len, len, false);
 }
 
-
 /* Starts a writer over a test buffer. */
-#define CC_WRITER(w, buf)                                                                  \
-  uint8_t buf[CC_BUF];                                                                     \
-  ot_writer w;                                                                             \
+#define CC_WRITER(w, buf)                                                                          \
+  uint8_t buf[CC_BUF];                                                                             \
+  ot_writer w;                                                                                     \
   ot_writer_init(&w, buf, sizeof buf)
 
 /* A reader over exactly len bytes of buf. */

@@ -141,13 +141,16 @@ static void ext_count_over_the_buffer_is_truncated(void **state) {
 }
 
 static ot_spdm_algorithms selection(void) {
-  ot_spdm_algorithms a = {.meas_spec_sel = 1, .other_params_sel = OT_SPDM_OPAQUE_FMT_1,
+  ot_spdm_algorithms a = {.meas_spec_sel = 1,
+                          .other_params_sel = OT_SPDM_OPAQUE_FMT_1,
                           .meas_hash_algo = OT_SPDM_MEAS_HASH_SHA_384,
                           .base_asym_sel = OT_SPDM_ASYM_ECDSA_P384,
-                          .base_hash_sel = OT_SPDM_HASH_SHA_384, .alg_count = 4};
+                          .base_hash_sel = OT_SPDM_HASH_SHA_384,
+                          .alg_count = 4};
   a.alg[0] = (ot_spdm_alg_struct){OT_SPDM_ALG_TYPE_DHE, OT_SPDM_DHE_SECP384R1, {0, NULL}};
   a.alg[1] = (ot_spdm_alg_struct){OT_SPDM_ALG_TYPE_AEAD, OT_SPDM_AEAD_AES_256_GCM, {0, NULL}};
-  a.alg[2] = (ot_spdm_alg_struct){OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, OT_SPDM_ASYM_RSAPSS_3072, {0, NULL}};
+  a.alg[2] =
+      (ot_spdm_alg_struct){OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, OT_SPDM_ASYM_RSAPSS_3072, {0, NULL}};
   a.alg[3] = (ot_spdm_alg_struct){OT_SPDM_ALG_TYPE_KEY_SCHEDULE, 1, {0, NULL}};
   return a;
 }

@@ -3,7 +3,9 @@
 #include "codec_check.h"
 
 static ot_spdm_capabilities caps(void) {
-  ot_spdm_capabilities c = {.ct_exponent = 12, .flags = 0x0882f7c6, .data_transfer_size = 0x1200,
+  ot_spdm_capabilities c = {.ct_exponent = 12,
+                            .flags = 0x0882f7c6,
+                            .data_transfer_size = 0x1200,
                             .max_msg_size = 0x28000};
   return c;
 }
@@ -28,8 +30,12 @@ static void capabilities_13_carries_the_supported_algorithms_block(void **state)
   ot_spdm_sizes sz = cc_sizes13();
   ot_spdm_capabilities c = caps(), d;
   c.supported_algs = true;
-  c.algs = (ot_spdm_alg_offer){.meas_spec = 1, .other_params = 2, .base_asym = 0x90, .base_hash = 3,
-                               .mel_spec = 1, .alg_count = 2};
+  c.algs = (ot_spdm_alg_offer){.meas_spec = 1,
+                               .other_params = 2,
+                               .base_asym = 0x90,
+                               .base_hash = 3,
+                               .mel_spec = 1,
+                               .alg_count = 2};
   c.algs.alg[0] = (ot_spdm_alg_struct){.type = OT_SPDM_ALG_TYPE_DHE, .supported = 0x18};
   c.algs.alg[1] = (ot_spdm_alg_struct){.type = OT_SPDM_ALG_TYPE_KEY_SCHEDULE, .supported = 1};
   CC_WRITER(w, buf);

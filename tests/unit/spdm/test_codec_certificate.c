@@ -5,8 +5,11 @@
 static void get_certificate_round_trips(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes13();
-  ot_spdm_get_certificate m = {.slot_id = 4, .attributes = OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED,
-                               .offset = 0x400, .length = 0xffff}, d;
+  ot_spdm_get_certificate m = {.slot_id = 4,
+                               .attributes = OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED,
+                               .offset = 0x400,
+                               .length = 0xffff},
+                          d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_get_certificate(&sz, &w, &m));
   static const uint8_t want[] = {0x13, 0x82, 0x04, 0x01, 0x00, 0x04, 0xff, 0xff};
@@ -44,8 +47,12 @@ static void certificate_portion_round_trips(void **state) {
   ot_spdm_sizes sz = cc_sizes13();
   uint8_t portion[100];
   cc_fill(portion, sizeof portion, 7);
-  ot_spdm_certificate m = {.slot_id = 1, .cert_info = OT_SPDM_CERT_MODEL_ALIAS, .portion_len = 100,
-                           .remainder_len = 300, .portion = portion}, d;
+  ot_spdm_certificate m = {.slot_id = 1,
+                           .cert_info = OT_SPDM_CERT_MODEL_ALIAS,
+                           .portion_len = 100,
+                           .remainder_len = 300,
+                           .portion = portion},
+                      d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_certificate(&sz, &w, &m));
   assert_int_equal(ot_writer_len(&w), 108);

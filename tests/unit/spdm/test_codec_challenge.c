@@ -43,9 +43,13 @@ static void challenge_checks_slot_and_hash_type(void **state) {
 static uint8_t hash[48], summary[48], sig[96], opaque[12];
 
 static ot_spdm_challenge_auth auth(void) {
-  ot_spdm_challenge_auth a = {.slot_id = 0, .slot_mask = 0x03, .cert_chain_hash = hash,
-                              .meas_summary_hash = summary, .opaque_len = sizeof opaque,
-                              .opaque = opaque, .signature = sig};
+  ot_spdm_challenge_auth a = {.slot_id = 0,
+                              .slot_mask = 0x03,
+                              .cert_chain_hash = hash,
+                              .meas_summary_hash = summary,
+                              .opaque_len = sizeof opaque,
+                              .opaque = opaque,
+                              .signature = sig};
   cc_fill(hash, sizeof hash, 1);
   cc_fill(summary, sizeof summary, 2);
   cc_fill(sig, sizeof sig, 3);

@@ -8,8 +8,12 @@ static void first_chunk_carries_the_large_message_size(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes12();
   cc_fill(piece, sizeof piece, 1);
-  ot_spdm_chunk m = {.handle = 7, .seq_no = 0, .large_message_size = 300, .chunk_size = 100,
-                     .chunk = piece}, d;
+  ot_spdm_chunk m = {.handle = 7,
+                     .seq_no = 0,
+                     .large_message_size = 300,
+                     .chunk_size = 100,
+                     .chunk = piece},
+                d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_chunk_send(&sz, &w, &m));
   assert_int_equal(ot_writer_len(&w), 16 + 100);
@@ -76,8 +80,8 @@ static void chunk_send_ack_with_and_without_the_response(void **state) {
   assert_int_equal(exact, 6);
   /* Early error: the ACK carries an ERROR; its exact length comes from the ERROR. */
   static const uint8_t err[] = {0x12, 0x7f, OT_SPDM_ERR_INVALID_REQUEST, 0};
-  m = (ot_spdm_chunk_send_ack){.early_error = true, .handle = 7, .seq_no = 1, .response_len = 4,
-                               .response = err};
+  m = (ot_spdm_chunk_send_ack){
+      .early_error = true, .handle = 7, .seq_no = 1, .response_len = 4, .response = err};
   ot_writer_init(&w, buf, sizeof buf);
   assert_ot_ok(ot_spdm_encode_chunk_send_ack(&sz, &w, &m));
   assert_int_equal(ot_writer_len(&w), 10);

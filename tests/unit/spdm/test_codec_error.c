@@ -6,15 +6,15 @@
 static void plain_error_codes_carry_no_extended_data(void **state) {
   (void)state;
   static const uint8_t codes[] = {
-      OT_SPDM_ERR_INVALID_REQUEST,      OT_SPDM_ERR_BUSY,
-      OT_SPDM_ERR_UNEXPECTED_REQUEST,   OT_SPDM_ERR_UNSPECIFIED,
-      OT_SPDM_ERR_DECRYPT_ERROR,        OT_SPDM_ERR_UNSUPPORTED_REQUEST,
-      OT_SPDM_ERR_REQUEST_IN_FLIGHT,    OT_SPDM_ERR_INVALID_RESPONSE_CODE,
+      OT_SPDM_ERR_INVALID_REQUEST,        OT_SPDM_ERR_BUSY,
+      OT_SPDM_ERR_UNEXPECTED_REQUEST,     OT_SPDM_ERR_UNSPECIFIED,
+      OT_SPDM_ERR_DECRYPT_ERROR,          OT_SPDM_ERR_UNSUPPORTED_REQUEST,
+      OT_SPDM_ERR_REQUEST_IN_FLIGHT,      OT_SPDM_ERR_INVALID_RESPONSE_CODE,
       OT_SPDM_ERR_SESSION_LIMIT_EXCEEDED, OT_SPDM_ERR_SESSION_REQUIRED,
-      OT_SPDM_ERR_RESET_REQUIRED,       OT_SPDM_ERR_REQUEST_TOO_LARGE,
-      OT_SPDM_ERR_MESSAGE_LOST,         OT_SPDM_ERR_INVALID_POLICY,
-      OT_SPDM_ERR_VERSION_MISMATCH,     OT_SPDM_ERR_REQUEST_RESYNCH,
-      OT_SPDM_ERR_OPERATION_FAILED,     OT_SPDM_ERR_NO_PENDING_REQUESTS};
+      OT_SPDM_ERR_RESET_REQUIRED,         OT_SPDM_ERR_REQUEST_TOO_LARGE,
+      OT_SPDM_ERR_MESSAGE_LOST,           OT_SPDM_ERR_INVALID_POLICY,
+      OT_SPDM_ERR_VERSION_MISMATCH,       OT_SPDM_ERR_REQUEST_RESYNCH,
+      OT_SPDM_ERR_OPERATION_FAILED,       OT_SPDM_ERR_NO_PENDING_REQUESTS};
   ot_spdm_sizes sz = cc_sizes13();
   for (size_t i = 0; i < sizeof codes; i++) {
     ot_spdm_error m = {.code = codes[i], .data = OT_SPDM_GET_MEASUREMENTS}, d;
@@ -81,8 +81,13 @@ static void vendor_defined_error_round_trips_up_to_32_bytes(void **state) {
   static const uint8_t vid[] = {0x01, 0x00};
   uint8_t data[29];
   cc_fill(data, sizeof data, 1);
-  ot_spdm_error m = {.code = OT_SPDM_ERR_VENDOR_DEFINED, .data = OT_SPDM_REGISTRY_PCISIG,
-                     .vendor_id_len = 2, .vendor_id = vid, .vendor_data_len = 29, .vendor_data = data}, d;
+  ot_spdm_error m = {.code = OT_SPDM_ERR_VENDOR_DEFINED,
+                     .data = OT_SPDM_REGISTRY_PCISIG,
+                     .vendor_id_len = 2,
+                     .vendor_id = vid,
+                     .vendor_data_len = 29,
+                     .vendor_data = data},
+                d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_error(&sz, &w, &m));
   assert_int_equal(ot_writer_len(&w), 4 + 32);

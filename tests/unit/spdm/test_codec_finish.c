@@ -24,7 +24,11 @@ static void finish_with_requester_signature(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes13();
   cc_fill(sig, sizeof sig, 2);
-  ot_spdm_finish m = {.sig_included = true, .req_slot_id = 3, .signature = sig, .verify_data = verify}, d;
+  ot_spdm_finish m = {.sig_included = true,
+                      .req_slot_id = 3,
+                      .signature = sig,
+                      .verify_data = verify},
+                 d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_finish(&sz, &w, &m));
   assert_int_equal(ot_writer_len(&w), 4 + 256 + 32); /* ReqBaseAsymAlg RSA-2048 */
@@ -62,9 +66,16 @@ static void psk_exchange_and_response_round_trip(void **state) {
   cc_fill(ctx, sizeof ctx, 1);
   cc_fill(op, sizeof op, 2);
   cc_fill(summary, sizeof summary, 3);
-  ot_spdm_psk_exchange q = {.meas_summary_type = 0xff, .session_policy = 1, .req_session_id = 0xfffe,
-                            .hint_len = sizeof hint, .hint = hint, .context_len = 64, .context = ctx,
-                            .opaque_len = 20, .opaque = op}, dq;
+  ot_spdm_psk_exchange q = {.meas_summary_type = 0xff,
+                            .session_policy = 1,
+                            .req_session_id = 0xfffe,
+                            .hint_len = sizeof hint,
+                            .hint = hint,
+                            .context_len = 64,
+                            .context = ctx,
+                            .opaque_len = 20,
+                            .opaque = op},
+                       dq;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_psk_exchange(&sz, &w, &q));
   assert_int_equal(ot_writer_len(&w), 120); /* the recorded PSK_EXCHANGE is 120 bytes */
@@ -72,9 +83,15 @@ static void psk_exchange_and_response_round_trip(void **state) {
   ot_reader r = cc_reader(buf, 120);
   assert_ot_ok(ot_spdm_decode_psk_exchange(&sz, &r, &dq));
   assert_int_equal(dq.hint_len, 24);
-  ot_spdm_psk_exchange_rsp p = {.heartbeat_period = 0xf0, .rsp_session_id = 0xfffe, .context_len = 64,
-                                .context = ctx, .opaque_len = 12, .opaque = op,
-                                .meas_summary_hash = summary, .verify_data = verify}, dp;
+  ot_spdm_psk_exchange_rsp p = {.heartbeat_period = 0xf0,
+                                .rsp_session_id = 0xfffe,
+                                .context_len = 64,
+                                .context = ctx,
+                                .opaque_len = 12,
+                                .opaque = op,
+                                .meas_summary_hash = summary,
+                                .verify_data = verify},
+                           dp;
   ot_writer_init(&w, buf, sizeof buf);
   assert_ot_ok(ot_spdm_encode_psk_exchange_rsp(&sz, &w, &p));
   assert_int_equal(ot_writer_len(&w), 184); /* the recorded 1.2 PSK_EXCHANGE_RSP */

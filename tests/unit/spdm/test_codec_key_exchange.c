@@ -9,10 +9,15 @@ static void key_exchange_round_trips(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes13();
   cc_fill(dhe, sizeof dhe, 1);
-  ot_spdm_key_exchange m = {.meas_summary_type = OT_SPDM_MEAS_SUMMARY_ALL, .slot_id = 4,
+  ot_spdm_key_exchange m = {.meas_summary_type = OT_SPDM_MEAS_SUMMARY_ALL,
+                            .slot_id = 4,
                             .req_session_id = 0xfffe,
-                            .session_policy = OT_SPDM_SESSION_POLICY_TERMINATION | OT_SPDM_SESSION_POLICY_EVENT_ALL,
-                            .exchange = dhe, .opaque_len = sizeof opaque, .opaque = opaque}, d;
+                            .session_policy = OT_SPDM_SESSION_POLICY_TERMINATION |
+                                              OT_SPDM_SESSION_POLICY_EVENT_ALL,
+                            .exchange = dhe,
+                            .opaque_len = sizeof opaque,
+                            .opaque = opaque},
+                       d;
   cc_fill(m.random, sizeof m.random, 2);
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_key_exchange(&sz, &w, &m));
@@ -41,10 +46,15 @@ static void key_exchange_12_has_no_event_all_policy(void **state) {
 }
 
 static ot_spdm_key_exchange_rsp rsp(void) {
-  ot_spdm_key_exchange_rsp m = {.heartbeat_period = 0xf0, .rsp_session_id = 0xffff,
-                                .mut_auth = OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, .req_slot_id = 1,
-                                .exchange = dhe, .meas_summary_hash = hash,
-                                .opaque_len = sizeof opaque, .opaque = opaque, .signature = sig,
+  ot_spdm_key_exchange_rsp m = {.heartbeat_period = 0xf0,
+                                .rsp_session_id = 0xffff,
+                                .mut_auth = OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST,
+                                .req_slot_id = 1,
+                                .exchange = dhe,
+                                .meas_summary_hash = hash,
+                                .opaque_len = sizeof opaque,
+                                .opaque = opaque,
+                                .signature = sig,
                                 .verify_data = verify};
   cc_fill(m.random, sizeof m.random, 3);
   cc_fill(hash, sizeof hash, 4);

@@ -13,7 +13,9 @@ static void get_measurements_sizes_match_spec_facts(void **state) {
   for (size_t i = 0; i < 4; i++) {
     ot_spdm_sizes sz = cases[i].v13 ? cc_sizes13() : cc_sizes12();
     ot_spdm_get_measurements m = {.attributes = cases[i].sig ? OT_SPDM_MEAS_ATTR_SIGNATURE : 0,
-                                  .operation = OT_SPDM_MEAS_OP_ALL, .slot_id = 2}, d;
+                                  .operation = OT_SPDM_MEAS_OP_ALL,
+                                  .slot_id = 2},
+                             d;
     if (!cases[i].sig) m.slot_id = 0;
     cc_fill(m.nonce, sizeof m.nonce, 9);
     cc_fill(m.context, sizeof m.context, 1);
@@ -63,9 +65,13 @@ static size_t build_record(uint8_t *rec, size_t cap) {
 static uint8_t record[256], sig[96], opaque[8];
 
 static ot_spdm_measurements meas(void) {
-  ot_spdm_measurements m = {.slot_id = 0, .content_changed = OT_SPDM_MEAS_CONTENT_UNCHANGED,
-                            .block_count = 2, .record = record, .opaque_len = sizeof opaque,
-                            .opaque = opaque, .signature = sig};
+  ot_spdm_measurements m = {.slot_id = 0,
+                            .content_changed = OT_SPDM_MEAS_CONTENT_UNCHANGED,
+                            .block_count = 2,
+                            .record = record,
+                            .opaque_len = sizeof opaque,
+                            .opaque = opaque,
+                            .signature = sig};
   m.record_len = (uint32_t)build_record(record, sizeof record);
   cc_fill(m.nonce, sizeof m.nonce, 0x77);
   cc_fill(sig, sizeof sig, 0x99);

@@ -5,12 +5,14 @@
 
 static void version_list_encodes_as_recorded(void **state) {
   (void)state;
-  ot_spdm_sm_versions v = {.data_id = OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS, .count = 3,
-                           .version = {0x1000, 0x1100, 0x1200}}, d;
+  ot_spdm_sm_versions v = {.data_id = OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS,
+                           .count = 3,
+                           .version = {0x1000, 0x1100, 0x1200}},
+                      d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_sm_versions_encode(&w, &v));
-  static const uint8_t want[] = {0x01, 0, 0, 0, 0, 0, 0x09, 0, 0x01, 0x01, 0x03,
-                                 0x00, 0x10, 0x00, 0x11, 0x00, 0x12, 0, 0, 0};
+  static const uint8_t want[] = {0x01, 0,    0,    0,    0,    0,    0x09, 0, 0x01, 0x01,
+                                 0x03, 0x00, 0x10, 0x00, 0x11, 0x00, 0x12, 0, 0,    0};
   assert_int_equal(ot_writer_len(&w), sizeof want);
   assert_memory_equal(buf, want, sizeof want);
   assert_ot_ok(ot_spdm_sm_versions_decode(want, sizeof want, &d));
@@ -48,9 +50,8 @@ static void every_prefix_and_trailing_byte_is_rejected(void **state) {
 static void other_registries_elements_are_skipped(void **state) {
   (void)state;
   /* Two elements: a PCI-SIG one (vendor ID 0x0001, 3 data bytes, padded), then ours. */
-  static const uint8_t msg[] = {2, 0, 0, 0,
-                                3, 2, 0x01, 0x00, 3, 0, 0xaa, 0xbb, 0xcc, 0, 0, 0,
-                                0, 0, 4, 0, 1, 0, 0, 0x12};
+  static const uint8_t msg[] = {2,    0, 0, 0, 3, 2, 0x01, 0x00, 3, 0, 0xaa, 0xbb,
+                                0xcc, 0, 0, 0, 0, 0, 4,    0,    1, 0, 0,    0x12};
   ot_spdm_sm_versions d;
   assert_ot_ok(ot_spdm_sm_versions_decode(msg, sizeof msg, &d));
   assert_int_equal(d.version[0], 0x1200);

@@ -77,7 +77,9 @@ static void follow_request(ot_spdm_sizes *sz, const uint8_t *req) {
   case OT_SPDM_CHALLENGE: sz->meas_summary_hash = req[3] != 0; break;
   case OT_SPDM_KEY_EXCHANGE:
   case OT_SPDM_PSK_EXCHANGE: sz->meas_summary_hash = req[2] != 0; break;
-  case OT_SPDM_GET_MEASUREMENTS: sz->meas_signature = (req[2] & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0; break;
+  case OT_SPDM_GET_MEASUREMENTS:
+    sz->meas_signature = (req[2] & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0;
+    break;
   default: break;
   }
 }
@@ -90,11 +92,11 @@ typedef struct padded_rec {
   size_t exact;
 } padded_rec;
 
-static const padded_rec v12_padded[] = {{16, 1599}, {18, 1599}, {20, 230},  {24, 1599},
-                                        {27, 37},   {28, 586},  {29, 158},  {30, 294},
+static const padded_rec v12_padded[] = {{16, 1599}, {18, 1599}, {20, 230}, {24, 1599},
+                                        {27, 37},   {28, 586},  {29, 158}, {30, 294},
                                         {155, 158}, {156, 294}, {0, 0}};
-static const padded_rec v13_padded[] = {{16, 1398}, {18, 1439}, {20, 174},  {24, 1398},
-                                        {27, 45},   {28, 482},  {29, 126},  {30, 214},
+static const padded_rec v13_padded[] = {{16, 1398}, {18, 1439}, {20, 174}, {24, 1398},
+                                        {27, 45},   {28, 482},  {29, 126}, {30, 214},
                                         {155, 126}, {156, 214}, {0, 0}};
 
 static size_t expected_exact(const padded_rec *p, unsigned num, size_t len) {
@@ -125,7 +127,8 @@ static void run_flow(flow *f, const padded_rec *pads) {
     char want[64], got[64];
     dump_name(f, num, want, sizeof want);
     snprintf(got, sizeof got, "SPDM_%s", ot_spdm_code_name(buf[1]));
-    if (strcmp(want, got) != 0) fail_msg("%s: spdm_dump says %s, codec says %s", f->names[i], want, got);
+    if (strcmp(want, got) != 0)
+      fail_msg("%s: spdm_dump says %s, codec says %s", f->names[i], want, got);
     free(buf);
   }
   assert_int_equal(padded, want_padded);
@@ -152,7 +155,8 @@ static void counts_match(const flow *f) {
 }
 
 /* Decodes record `num` of a flow (exact prefix) as a response. */
-static uint8_t *decode_rsp(const flow *f, unsigned num, const ot_spdm_sizes *sz, ot_spdm_response *m) {
+static uint8_t *decode_rsp(const flow *f, unsigned num, const ot_spdm_sizes *sz,
+                           ot_spdm_response *m) {
   for (unsigned i = 0; i < f->count; i++) {
     if ((unsigned)atoi(f->names[i]) != num) continue;
     size_t len, exact;
@@ -167,7 +171,8 @@ static uint8_t *decode_rsp(const flow *f, unsigned num, const ot_spdm_sizes *sz,
   return NULL;
 }
 
-static uint8_t *decode_req(const flow *f, unsigned num, const ot_spdm_sizes *sz, ot_spdm_request *m) {
+static uint8_t *decode_req(const flow *f, unsigned num, const ot_spdm_sizes *sz,
+                           ot_spdm_request *m) {
   for (unsigned i = 0; i < f->count; i++) {
     if ((unsigned)atoi(f->names[i]) != num) continue;
     size_t len, exact;
@@ -250,7 +255,8 @@ static void v13_fields_match_the_dump(void **state) {
   assert_int_equal(m.u.certificate.portion_len, 0x056e);
   assert_int_equal(m.u.certificate.remainder_len, 0);
   assert_int_equal(m.u.certificate.cert_info, OT_SPDM_CERT_MODEL_DEVICE);
-  assert_ot_ok(ot_spdm_cert_chain_decode(32, m.u.certificate.portion, m.u.certificate.portion_len, &chain));
+  assert_ot_ok(
+      ot_spdm_cert_chain_decode(32, m.u.certificate.portion, m.u.certificate.portion_len, &chain));
   assert_int_equal(chain.length, 1390);
   assert_int_equal(chain.certs_len, 1354);
   assert_int_equal(chain.certs[0], 0x30); /* DER SEQUENCE */
@@ -274,7 +280,8 @@ static void v13_fields_match_the_dump(void **state) {
   b = decode_req(&v13, 29, &sz, &q); /* KEY_EXCHANGE offers 1.0, 1.1, 1.2 */
   assert_int_equal(q.u.key_exchange.req_session_id, 0xffff);
   assert_int_equal(q.u.key_exchange.session_policy, OT_SPDM_SESSION_POLICY_TERMINATION);
-  assert_ot_ok(ot_spdm_sm_versions_decode(q.u.key_exchange.opaque, q.u.key_exchange.opaque_len, &v));
+  assert_ot_ok(
+      ot_spdm_sm_versions_decode(q.u.key_exchange.opaque, q.u.key_exchange.opaque_len, &v));
   assert_int_equal(v.data_id, OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS);
   assert_int_equal(v.count, 3);
   assert_int_equal(v.version[2], OT_SPDM_SM_VERSION_12);
@@ -283,7 +290,8 @@ static void v13_fields_match_the_dump(void **state) {
   b = decode_rsp(&v13, 30, &sz, &m); /* KEY_EXCHANGE_RSP selects 1.2, Heart=0xf0 */
   assert_int_equal(m.u.key_exchange_rsp.heartbeat_period, 0xf0);
   assert_null(m.u.key_exchange_rsp.verify_data); /* handshake in the clear */
-  assert_ot_ok(ot_spdm_sm_versions_decode(m.u.key_exchange_rsp.opaque, m.u.key_exchange_rsp.opaque_len, &v));
+  assert_ot_ok(
+      ot_spdm_sm_versions_decode(m.u.key_exchange_rsp.opaque, m.u.key_exchange_rsp.opaque_len, &v));
   assert_int_equal(v.data_id, OT_SPDM_SM_DATA_ID_VERSION_SELECTION);
   assert_int_equal(v.version[0], OT_SPDM_SM_VERSION_12);
   free(b);

@@ -8,12 +8,17 @@ static const uint8_t query[] = {0x00, 0x00, 0x00, 0x00, 0x01}; /* IDE_KM QUERY, 
 static void pci_sig_request_has_the_12_byte_prefix(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes12();
-  ot_spdm_vendor_defined m = {.standard_id = OT_SPDM_REGISTRY_PCISIG, .vendor_id_len = 2,
-                              .vendor_id = pcisig, .payload_len = sizeof query, .payload = query}, d;
+  ot_spdm_vendor_defined m = {.standard_id = OT_SPDM_REGISTRY_PCISIG,
+                              .vendor_id_len = 2,
+                              .vendor_id = pcisig,
+                              .payload_len = sizeof query,
+                              .payload = query},
+                         d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_vendor_request(&sz, &w, &m));
   /* SPEC-FACTS §2.14: ver FE 00 00 | 03 00 | 02 | 01 00 | len | protocol id */
-  static const uint8_t prefix[] = {0x12, 0xfe, 0, 0, 0x03, 0x00, 0x02, 0x01, 0x00, 0x05, 0x00, 0x00};
+  static const uint8_t prefix[] = {0x12, 0xfe, 0,    0,    0x03, 0x00,
+                                   0x02, 0x01, 0x00, 0x05, 0x00, 0x00};
   assert_memory_equal(buf, prefix, sizeof prefix);
   cc_check_message(&sz, buf, ot_writer_len(&w));
   ot_reader r = cc_reader(buf, ot_writer_len(&w));
@@ -38,8 +43,12 @@ static void response_with_empty_vendor_id_and_payload(void **state) {
 static void vendor_id_or_payload_over_the_buffer_is_truncated(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes12();
-  ot_spdm_vendor_defined m = {.standard_id = 3, .vendor_id_len = 2, .vendor_id = pcisig,
-                              .payload_len = sizeof query, .payload = query}, d;
+  ot_spdm_vendor_defined m = {.standard_id = 3,
+                              .vendor_id_len = 2,
+                              .vendor_id = pcisig,
+                              .payload_len = sizeof query,
+                              .payload = query},
+                         d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_vendor_response(&sz, &w, &m));
   size_t n = ot_writer_len(&w);
