@@ -168,30 +168,39 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (!ide_stream_secure(s, OT_IDE_DIR_RX))
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
 
-  /* Prefix and header: well-formed and consistent with each other and the stream. */
+  /*
+   * Prefix and header: well-formed and consistent with each other and the
+   * stream. Decoded straight into the group's member slot (no copies).
+   */
+  rx_member m[OT_IDE_MAX_AGGREGATION];
+  ot_ide_sub_state *ss = NULL;
+  size_t n = 0;
   ot_ide_prefix px;
   if (!ot_ok(ot_ide_prefix_decode(wire, &px)))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ot_tlp_hdr h;
+  ss = &s->sub[px.sub];
+  n = ss->pend.count;
+  rx_member *cur = &m[n < OT_IDE_MAX_AGGREGATION ? n : 0];
+  cur->px = px;
+  ot_tlp_hdr *h = &cur->hdr;
+  ide_layout *lp = &cur->l;
   size_t hl;
-  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, &h, &hl)) ||
-      h.td)
+  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, h, &hl)) ||
+      h->td)
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
   /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
-  if (ot_ide_substream_of(h.kind) != px.sub)
+  if (ot_ide_substream_of(h->kind) != px.sub)
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  if (s->cfg.kind == OT_IDE_STREAM_LINK && h.tc != s->cfg.tc)
+  if (s->cfg.kind == OT_IDE_STREAM_LINK && h->tc != s->cfg.tc)
     return reject(s, res, OT_IDE_ERR_LINK_TC, OT_E_MALFORMED);
   /* T=1 only where TEE traffic is allowed (TDISP, SPEC-FACTS §6). */
   if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
-  if (px.p != ide_pcrc_applies(&s->cfg, &h))
+  if (px.p != ide_pcrc_applies(&s->cfg, h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ide_layout l;
-  ide_layout_of(&px, &h, &l);
-  if (l.total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ide_layout_of(&px, h, lp);
+  if (lp->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
-  ot_ide_sub_state *ss = &s->sub[px.sub];
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
   if (!slot->go) return reject(s, res, OT_IDE_ERR_KEY_SET, OT_E_VERIFY);
   if (ss->pend.count && ss->pend.key_set != (px.k ? 1 : 0))
@@ -212,17 +221,12 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     return OT_SUCCESS;
   }
 
-  /* The MAC: open the whole group. */
-  rx_member m[OT_IDE_MAX_AGGREGATION];
-  size_t n = ss->pend.count;
+  /* The MAC: open the whole group (held members, then this one in m[n]). */
   for (size_t i = 0; i < n; i++) {
     m[i].wire = ss->pend.buf + ss->pend.off[i];
     ot_status st = parse_held(m[i].wire, ss->pend.len[i], &m[i].px, &m[i].hdr, &m[i].l);
     if (!ot_ok(st)) return reject(s, res, OT_IDE_ERR_MALFORMED, st.code);
   }
   m[n].wire = wire;
-  m[n].px = px;
-  m[n].hdr = h;
-  m[n].l = l;
   return open_group(s, ss, slot, m, n + 1, out, cap, res);
 }

@@ -228,15 +228,15 @@ ot_status ot_tlp_peek_size(const uint8_t *wire, size_t len, size_t *size) {
 
 ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
   OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
+  /* Two bounds-checked borrows: DW0 (which sizes the header), then the rest. */
   ot_reader r;
   ot_reader_init(&r, wire, len);
-  uint8_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-  OT_GUARD(ot_read_u8(&r, &b0));
+  const uint8_t *dw0 = NULL, *rest = NULL;
+  OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw0));
   ot_tlp_hdr h = {0};
-  OT_GUARD(classify(b0, &h.kind, &h.addr64));
-  OT_GUARD(ot_read_u8(&r, &b1));
-  OT_GUARD(ot_read_u8(&r, &b2));
-  OT_GUARD(ot_read_u8(&r, &b3));
+  OT_GUARD(classify(dw0[0], &h.kind, &h.addr64));
+  OT_GUARD(ot_read_borrow(&r, ot_tlp_hdr_size(&h) - OT_TLP_DW, &rest));
+  uint8_t b0 = dw0[0], b1 = dw0[1], b2 = dw0[2], b3 = dw0[3];
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
   h.tc = (uint8_t)((b1 & OT_TLP_B1_TC_MASK) >> OT_TLP_B1_TC_SHIFT);
@@ -250,21 +250,17 @@ ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
   /* 10-Bit Tags (§2.2.6.2): Tag[9] byte 1 bit 7, Tag[8] byte 1 bit 3. */
   uint16_t tag_hi =
       (uint16_t)(((b1 & OT_TLP_B1_T9) ? 0x200u : 0) | ((b1 & OT_TLP_B1_T8) ? 0x100u : 0));
-
-  uint16_t id = 0;
-  uint8_t b6 = 0, b7 = 0;
-  OT_GUARD(ot_read_u16be(&r, &id));
-  OT_GUARD(ot_read_u8(&r, &b6));
-  OT_GUARD(ot_read_u8(&r, &b7));
+  /* rest[0] is header byte 4. */
+  uint16_t id = (uint16_t)(rest[0] << 8 | rest[1]);
+  uint8_t b6 = rest[2], b7 = rest[3];
   if (kind_is_mem(h.kind)) {
     h.at = (uint8_t)((b2 & OT_TLP_B2_AT_MASK) >> OT_TLP_B2_AT_SHIFT);
     h.requester_id = id;
     h.tag = (uint16_t)(tag_hi | b6);
     h.last_be = (uint8_t)(b7 >> 4);
     h.first_be = (uint8_t)(b7 & 0xFu);
-    uint32_t hi = 0, lo = 0;
-    if (h.addr64) OT_GUARD(ot_read_u32be(&r, &hi));
-    OT_GUARD(ot_read_u32be(&r, &lo));
+    uint32_t hi = h.addr64 ? ot_load_u32be(rest + 4) : 0;
+    uint32_t lo = ot_load_u32be(rest + (h.addr64 ? 8 : 4));
     h.address = ((uint64_t)hi << 32) | (lo & ~UINT32_C(3)); /* bits 1:0 reserved */
   } else if (kind_is_cpl(h.kind)) {
     h.completer_id = id;
@@ -272,18 +268,15 @@ ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
     h.bcm = (b6 & OT_TLP_CPL_BCM) != 0;
     unsigned bc = ((unsigned)(b6 & 0x0Fu) << 8) | b7;
     h.byte_count = (uint16_t)(bc ? bc : OT_TLP_MAX_BYTE_COUNT);
-    uint8_t tag = 0, b11 = 0;
-    OT_GUARD(ot_read_u16be(&r, &h.requester_id));
-    OT_GUARD(ot_read_u8(&r, &tag));
-    OT_GUARD(ot_read_u8(&r, &b11));
-    h.tag = (uint16_t)(tag_hi | tag);
-    h.lower_addr = (uint8_t)(b11 & OT_TLP_CPL_LOWER_ADDR_MASK);
+    h.requester_id = (uint16_t)(rest[4] << 8 | rest[5]);
+    h.tag = (uint16_t)(tag_hi | rest[6]);
+    h.lower_addr = (uint8_t)(rest[7] & OT_TLP_CPL_LOWER_ADDR_MASK);
   } else {
     h.requester_id = id;
     h.tag = b6;
     h.msg_code = b7;
     h.msg_route = (uint8_t)(b0 & OT_TLP_TYPE_MSG_ROUTE);
-    OT_GUARD(ot_read_bytes(&r, h.msg_fields, sizeof h.msg_fields));
+    memcpy(h.msg_fields, rest + 4, sizeof h.msg_fields);
     if (h.msg_route == OT_TLP_ROUTE_BY_ADDR) {
       /* Address-routed messages carry a 64-bit address; bits 1:0 reserved. */
       h.msg_fields[7] &= (uint8_t)~3u;
