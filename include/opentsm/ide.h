@@ -275,7 +275,7 @@ typedef struct ot_ide_tx_tlp {
  * aggregation setting for their sub-stream; all of one sub-stream) under one
  * MAC, writing the n protected TLPs back to back into out[0..cap):
  * lens[i] is the size of the i-th (n entries), *total their sum. Each TLP is
- * decoded and validated first (ot_tlp_decode; TD=1 is OT_E_UNSUPPORTED).
+ * decoded and validated first (as by ot_tlp_decode; TD=1 is OT_E_UNSUPPORTED).
  * Errors, with nothing consumed and out untouched or zeroed:
  *   OT_E_NOT_FOUND (no such stream), OT_E_STATE (stream not Secure, or the
  *   key set's counter is spent: re-key), OT_E_ARG (n, mixed sub-streams, a

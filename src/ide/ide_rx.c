@@ -150,7 +150,10 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   OT_ENSURE(rx != NULL && res != NULL && (wire != NULL || len == 0), OT_E_ARG);
   OT_ENSURE(out != NULL || cap == 0, OT_E_ARG);
   OT_ENSURE(rx->engine.dir == OT_IDE_DIR_RX, OT_E_ARG);
-  memset(res, 0, sizeof *res);
+  /* res->tlps is filled only on delivery, together with count. */
+  res->stream_id = 0;
+  res->error = OT_IDE_ERR_NONE;
+  res->count = 0;
   ot_ide_engine *e = &rx->engine;
   if (len < OT_IDE_PREFIX_SIZE || wire[0] != OT_IDE_PREFIX_BYTE0) return not_ide(e, wire, len, res);
 

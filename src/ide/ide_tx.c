@@ -32,7 +32,13 @@ static ot_status plan_group(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx
   for (size_t i = 0; i < n; i++) {
     OT_ENSURE(tlps[i].tlp != NULL, OT_E_ARG);
     ot_tlp *t = &p->tlp[i];
-    OT_GUARD(ot_tlp_decode(tlps[i].tlp, tlps[i].len, t));
+    /* Header decoded and validated in place; the payload must fill the rest exactly. */
+    size_t hl = 0;
+    OT_GUARD(ot_tlp_decode_hdr(tlps[i].tlp, tlps[i].len, &t->hdr, &hl));
+    OT_ENSURE(tlps[i].len >= ot_tlp_wire_size(&t->hdr), OT_E_TRUNCATED);
+    OT_ENSURE(tlps[i].len == ot_tlp_wire_size(&t->hdr), OT_E_TRAILING);
+    t->payload_len = ot_tlp_payload_size(&t->hdr);
+    t->payload = t->payload_len ? tlps[i].tlp + hl : NULL;
     OT_ENSURE(!t->hdr.td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
     ot_ide_substream sub = ot_ide_substream_of(t->hdr.kind);
     if (i == 0) p->sub = sub;
