@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Receive side of the IDE engine (PCIe r6.0 §6.33.4 IDE TLPs, §6.33.5
+ * sub-streams, §6.33.6 aggregation): every check a received IDE TLP must
+ * pass, aggregation groups held until their MAC, and the sticky failure of a
+ * stream. See opentsm/ide.h; the wire format is in opentsm/spec/ide.h.
+ *
+ * Nothing is delivered before the group's MAC verified: GCM plaintext goes
+ * straight into the caller's buffer (no copy) and is zeroed again if the MAC,
+ * the PCRC or the PR_Sent check fails.
+ */
+#include <string.h>
+
+#include "ide_internal.h"
+#include "opentsm/secure.h"
+
+/* Fails the stream (sticky) and reports why. */
+static ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error why, ot_code code) {
+  ide_stream_fail(s, why);
+  res->error = why;
+  return ot_status_of(code);
+}
+
+/*
+ * A TLP without the IDE prefix. When its TC is protected by an enabled Link
+ * IDE Stream, that stream must carry it as an IDE TLP: the stream fails.
+ * Otherwise it is simply not ours; nothing changes.
+ */
+static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_ide_rx_result *res) {
+  res->error = OT_IDE_ERR_NOT_IDE;
+  ot_tlp_hdr h;
+  size_t hl;
+  if (len >= OT_TLP_DW && ot_ok(ot_tlp_decode_hdr(wire, len, &h, &hl))) {
+    for (size_t i = 0; i < OT_IDE_MAX_STREAMS; i++) {
+      ot_ide_stream *s = &e->streams[i];
+      if (s->in_use && s->enabled && s->cfg.kind == OT_IDE_STREAM_LINK && s->cfg.tc == h.tc) {
+        res->stream_id = s->cfg.stream_id;
+        ide_stream_fail(s, OT_IDE_ERR_NOT_IDE);
+      }
+    }
+  }
+  OT_BAIL(OT_E_MALFORMED);
+}
+
+/* Prefix and header of a TLP already validated on arrival (held in a group). */
+static ot_status parse_held(const uint8_t *wire, size_t len, ot_ide_prefix *px, ot_tlp_hdr *h,
+                            ide_layout *l) {
+  size_t hl;
+  OT_GUARD(ot_ide_prefix_decode(wire, px));
+  OT_GUARD(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, h, &hl));
+  ide_layout_of(px, h, l);
+  OT_ENSURE(l->total == len, OT_E_INTERNAL);
+  return OT_SUCCESS;
+}
+
+/* One member of the group being opened. */
+typedef struct rx_member {
+  const uint8_t *wire;
+  ot_ide_prefix px;
+  ot_tlp_hdr hdr;
+  ide_layout l;
+  size_t out_off;
+  uint8_t crc[OT_IDE_PCRC_SIZE]; /* decrypted PCRC */
+} rx_member;
+
+/* Opens a complete group (held members + the TLP with M=1) into out. */
+static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_key_slot *slot,
+                            rx_member *m, size_t n, uint8_t *out, size_t cap,
+                            ot_ide_rx_result *res) {
+  size_t need = 0;
+  for (size_t i = 0; i < n; i++) {
+    m[i].out_off = need;
+    need += m[i].l.hdr_len + m[i].l.payload_len;
+  }
+  /* The caller's buffer is too small: nothing consumed, nothing changed. */
+  OT_ENSURE(need <= cap, OT_E_NO_SPACE);
+
+  ot_status st;
+  OT_GUARD_GOTO(st, ide_group_begin(slot, OT_AEAD_OPEN), mac_fail);
+  for (size_t i = 0; i < n; i++)
+    OT_GUARD_GOTO(st, ide_group_aad(slot, m[i].wire, m[i].l.payload_off), mac_fail);
+  for (size_t i = 0; i < n; i++) {
+    const ide_layout *l = &m[i].l;
+    uint8_t *dst = out + m[i].out_off;
+    memcpy(dst, m[i].wire + l->hdr_off, l->hdr_len);
+    OT_GUARD_GOTO(
+        st, ide_group_text(slot, m[i].wire + l->payload_off, l->payload_len, dst + l->hdr_len),
+        mac_fail);
+    if (l->pcrc)
+      OT_GUARD_GOTO(st, ide_group_text(slot, m[i].wire + l->pcrc_off, OT_IDE_PCRC_SIZE, m[i].crc),
+                    mac_fail);
+  }
+  const rx_member *last = &m[n - 1];
+  OT_GUARD_GOTO(st, ide_group_open(slot, last->wire + last->l.mac_off), mac_fail);
+
+  /* The MAC verified; the plaintext must also match its PCRC [U]. */
+  for (size_t i = 0; i < n; i++) {
+    if (!m[i].l.pcrc) continue;
+    uint8_t want[OT_IDE_PCRC_SIZE];
+    ide_pcrc(out + m[i].out_off + m[i].l.hdr_len, m[i].l.payload_len, want);
+    if (!ot_ct_equal(want, m[i].crc, sizeof want)) {
+      ot_zeroize(out, need);
+      return reject(s, res, OT_IDE_ERR_PCRC, OT_E_DECRYPT);
+    }
+  }
+
+  /*
+   * PR_Sent_Counter [U]: an NPR or CPL TLP carries the number of posted
+   * requests its transmitter sent since the previous TLP of that sub-stream;
+   * it must equal what we delivered, or a posted request was dropped or held
+   * back (a producer-consumer ordering attack). Checked on locals, then kept.
+   */
+  uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];
+  memcpy(pr_since, s->pr_since, sizeof pr_since);
+  ot_ide_substream sub = m[0].px.sub;
+  if (sub == OT_IDE_SUB_PR) {
+    pr_since[OT_IDE_SUB_NPR] = (uint8_t)(pr_since[OT_IDE_SUB_NPR] + n);
+    pr_since[OT_IDE_SUB_CPL] = (uint8_t)(pr_since[OT_IDE_SUB_CPL] + n);
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      if (m[i].px.pr_sent != pr_since[sub]) {
+        ot_zeroize(out, need);
+        return reject(s, res, OT_IDE_ERR_PR_SENT, OT_E_VERIFY);
+      }
+      pr_since[sub] = 0;
+    }
+  }
+
+  /* Deliver. */
+  ide_slot_advance(slot);
+  memcpy(s->pr_since, pr_since, sizeof pr_since);
+  ide_pending_drop(&ss->pend);
+  for (size_t i = 0; i < n; i++) {
+    res->tlps[i].off = m[i].out_off;
+    res->tlps[i].len = m[i].l.hdr_len + m[i].l.payload_len;
+    res->tlps[i].sub = sub;
+    res->tlps[i].t = m[i].px.t;
+  }
+  res->count = n;
+  return OT_SUCCESS;
+
+mac_fail:
+  ot_zeroize(out, need); /* the incremental open released plaintext before the tag check */
+  if (ot_is(st, OT_E_DECRYPT)) return reject(s, res, OT_IDE_ERR_MAC, OT_E_DECRYPT);
+  return reject(s, res, OT_IDE_ERR_MAC, st.code); /* library failure: still nothing delivered */
+}
+
+ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint8_t *out,
+                            size_t cap, ot_ide_rx_result *res) {
+  OT_ENSURE(rx != NULL && res != NULL && (wire != NULL || len == 0), OT_E_ARG);
+  OT_ENSURE(out != NULL || cap == 0, OT_E_ARG);
+  OT_ENSURE(rx->engine.dir == OT_IDE_DIR_RX, OT_E_ARG);
+  /* res->tlps is filled only on delivery, together with count. */
+  res->stream_id = 0;
+  res->error = OT_IDE_ERR_NONE;
+  res->count = 0;
+  ot_ide_engine *e = &rx->engine;
+  if (len < OT_IDE_PREFIX_SIZE || wire[0] != OT_IDE_PREFIX_BYTE0) return not_ide(e, wire, len, res);
+
+  /* The stream, by the Stream ID in the prefix. */
+  res->stream_id = wire[2];
+  ot_ide_stream *s = ide_stream_find(e, wire[2]);
+  if (!s) {
+    res->error = OT_IDE_ERR_UNKNOWN_STREAM; /* no stream to fail */
+    OT_BAIL(OT_E_NOT_FOUND);
+  }
+  if (s->failed) {
+    res->error = OT_IDE_ERR_NOT_SECURE; /* sticky: everything after a failure is refused */
+    OT_BAIL(OT_E_FAILED);
+  }
+  if (!ide_stream_secure(s, OT_IDE_DIR_RX))
+    return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
+
+  /*
+   * Prefix and header: well-formed and consistent with each other and the
+   * stream. Decoded straight into the group's member slot (no copies).
+   */
+  rx_member m[OT_IDE_MAX_AGGREGATION];
+  ot_ide_sub_state *ss = NULL;
+  size_t n = 0;
+  ot_ide_prefix px;
+  if (!ot_ok(ot_ide_prefix_decode(wire, &px)))
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ss = &s->sub[px.sub];
+  n = ss->pend.count;
+  rx_member *cur = &m[n < OT_IDE_MAX_AGGREGATION ? n : 0];
+  cur->px = px;
+  ot_tlp_hdr *h = &cur->hdr;
+  ide_layout *lp = &cur->l;
+  size_t hl;
+  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, h, &hl)) ||
+      h->td)
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
+  if (ot_ide_substream_of(h->kind) != px.sub)
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  if (s->cfg.kind == OT_IDE_STREAM_LINK && h->tc != s->cfg.tc)
+    return reject(s, res, OT_IDE_ERR_LINK_TC, OT_E_MALFORMED);
+  /* T=1 only where TEE traffic is allowed (TDISP, SPEC-FACTS §6). */
+  if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
+  if (px.p != ide_pcrc_applies(&s->cfg, h))
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ide_layout_of(&px, h, lp);
+  if (lp->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+
+  /* Key set and counter. */
+  ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
+  if (!slot->go) return reject(s, res, OT_IDE_ERR_KEY_SET, OT_E_VERIFY);
+  if (ss->pend.count && ss->pend.key_set != (px.k ? 1 : 0))
+    return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
+  if (slot->spent) return reject(s, res, OT_IDE_ERR_COUNTER, OT_E_VERIFY);
+
+  if (!px.m) {
+    /* An earlier member of a group: hold it (ciphertext) until the MAC arrives. */
+    ot_ide_pending *p = &ss->pend;
+    if (p->count + 1u >= OT_IDE_MAX_AGGREGATION || len > p->cap - p->used)
+      return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
+    memcpy(p->buf + p->used, wire, len);
+    p->off[p->count] = (uint32_t)p->used;
+    p->len[p->count] = (uint32_t)len;
+    p->used += len;
+    p->key_set = px.k ? 1 : 0;
+    p->count++;
+    return OT_SUCCESS;
+  }
+
+  /* The MAC: open the whole group (held members, then this one in m[n]). */
+  for (size_t i = 0; i < n; i++) {
+    m[i].wire = ss->pend.buf + ss->pend.off[i];
+    ot_status st = parse_held(m[i].wire, ss->pend.len[i], &m[i].px, &m[i].hdr, &m[i].l);
+    if (!ot_ok(st)) return reject(s, res, OT_IDE_ERR_MALFORMED, st.code);
+  }
+  m[n].wire = wire;
+  return open_group(s, ss, slot, m, n + 1, out, cap, res);
+}
