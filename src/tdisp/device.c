@@ -83,7 +83,9 @@ ot_status tdisp_tdi_build_report(const ot_tdisp_tdi *tdi, const ot_tdisp_lock_pa
   for (uint32_t i = 0; i < d->mmio_count; i++) {
     ranges[i] = d->mmio[i];
     /* FIRST_PAGE = physical page + MMIO_REPORTING_OFFSET (§11.3
-     * LOCK_INTERFACE_REQUEST; SPEC-FACTS T11); it must still be a valid range. */
+     * LOCK_INTERFACE_REQUEST; SPEC-FACTS T11); the sum must not wrap and must
+     * still be a valid range. */
+    OT_ENSURE(d->mmio[i].first_page <= UINT64_MAX - p->mmio_reporting_offset, OT_E_ARG);
     ranges[i].first_page = d->mmio[i].first_page + p->mmio_reporting_offset;
     OT_ENSURE(ot_ok(tdisp_check_range(&ranges[i])), OT_E_ARG);
   }

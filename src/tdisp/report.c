@@ -71,8 +71,8 @@ ot_status ot_tdisp_report_check(const ot_tdisp_report *rep, const ot_tdisp_expec
     const ot_tdisp_mmio_range *want = &exp->mmio[i];
     OT_GUARD(ot_tdisp_report_range(rep, i, &got));
     /* MMIO_REPORTING_OFFSET is added to every reported FIRST_PAGE (PCIe r6.0
-     * §11.3 LOCK_INTERFACE_REQUEST; SPEC-FACTS T11). Unsigned wrap is the
-     * device's arithmetic too, so compare modulo 2^64. */
+     * §11.3 LOCK_INTERFACE_REQUEST; SPEC-FACTS T11); a sum past 2^64 matches nothing. */
+    OT_ENSURE(want->first_page <= UINT64_MAX - exp->mmio_reporting_offset, OT_E_POLICY);
     OT_ENSURE(got.first_page == want->first_page + exp->mmio_reporting_offset, OT_E_POLICY);
     OT_ENSURE(got.num_pages == want->num_pages, OT_E_POLICY);
     OT_ENSURE(got.attributes == want->attributes, OT_E_POLICY);
