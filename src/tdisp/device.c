@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The device side's objects: the DSM's TDISP context, one TDI per function
- * (PCIe r6.0 §11.1: a TDI is a whole function, physical or virtual, or a part
- * of one; here always a whole function), the report built at LOCK and the
- * scrub done at STOP.
+ * (PCIe r6.0 §11: a TDI is a function, physical or virtual, or a part of one;
+ * here always a whole function), the report built at LOCK and the scrub done
+ * at STOP.
  */
 #include <string.h>
 

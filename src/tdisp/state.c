@@ -44,8 +44,8 @@ static const tdisp_cell k_msg[OT_TDISP_STATE_COUNT][TDISP_REQ_COUNT] = {
 /* clang-format on */
 
 /*
- * Events (§11.2: "any security-relevant change" of a locked TDI moves it to
- * ERROR; SPEC-FACTS §6.5 ✱ lists the kinds). In CONFIG_UNLOCKED nothing is
+ * Events (§11.2: a security-relevant change to a locked or running TDI moves
+ * it to ERROR; SPEC-FACTS §6.5 ✱ lists the kinds). In CONFIG_UNLOCKED nothing is
  * locked, so nothing happens; ERROR stays ERROR until STOP.
  *  CFG_LOCKED_WRITE  §11.2: the locked configuration (BARs, Memory Space and
  *                    Bus Master Enable, MSI-X when LOCK_MSIX) must not change.
