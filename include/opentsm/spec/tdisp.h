@@ -98,12 +98,13 @@
 /* ---- LOCK_INTERFACE_REQUEST FLAGS (PCIe r6.0 §11.3 LOCK_INTERFACE_REQUEST; SPEC-FACTS §6.3)
  * ----------------- */
 
-#define OT_TDISP_LOCK_NO_FW_UPDATE 0x0001u         /* no firmware update while LOCKED/RUN */
-#define OT_TDISP_LOCK_CACHE_LINE_128 0x0002u       /* SYSTEM_CACHE_LINE_SIZE: 0 = 64 B, 1 = 128 B */
-#define OT_TDISP_LOCK_MSIX 0x0004u                 /* lock the MSI-X table and PBA */
-#define OT_TDISP_LOCK_BIND_P2P 0x0008u             /* P2P may be bound later; mask valid */
-#define OT_TDISP_LOCK_ALL_REQUEST_REDIRECT 0x0010u /* redirect ATS-translated requests to the RC   \
-                                                    */
+#define OT_TDISP_LOCK_NO_FW_UPDATE 0x0001u   /* no firmware update while LOCKED/RUN */
+#define OT_TDISP_LOCK_CACHE_LINE_128 0x0002u /* SYSTEM_CACHE_LINE_SIZE: 0 = 64 B, 1 = 128 B */
+#define OT_TDISP_LOCK_MSIX 0x0004u           /* lock the MSI-X table and PBA */
+#define OT_TDISP_LOCK_BIND_P2P 0x0008u       /* P2P may be bound later; mask valid */
+#define OT_TDISP_LOCK_ALL_REQUEST_REDIRECT                                                         \
+  0x0010u /* redirect ATS-translated requests to the RC                                            \
+           */
 #define OT_TDISP_LOCK_FLAGS_DEFINED 0x001Fu
 
 /* ---- Device interface report (PCIe r6.0 §11.3 DEVICE_INTERFACE_REPORT; SPEC-FACTS §6.4) */
