@@ -310,7 +310,17 @@ typedef struct ot_spdm_peer_slot {
   uint16_t key_usage;
 } ot_spdm_peer_slot;
 
-struct ot_spdm_req_session;
+#define OT_SPDM_REQ_MAX_SESSIONS 2u
+
+/* One requester session. */
+typedef struct ot_spdm_req_session {
+  bool used;
+  uint8_t slot;
+  bool in_clear;
+  uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
+  ot_spdm_th th;
+  ot_spdm_session s;
+} ot_spdm_req_session;
 
 typedef struct ot_spdm_requester {
   const ot_spdm_requester_config *cfg;
@@ -327,7 +337,8 @@ typedef struct ot_spdm_requester {
   uint8_t digests[OT_SPDM_MAX_SLOT_COUNT][OT_HASH_MAX_SIZE];
   ot_spdm_peer_slot slots[OT_SPDM_MAX_SLOT_COUNT];
   uint8_t buf[OT_SPDM_LARGE_MAX + 64]; /* request/response scratch */
-  struct ot_spdm_req_session *sessions;
+  uint16_t next_req_session_id;
+  ot_spdm_req_session sessions[OT_SPDM_REQ_MAX_SESSIONS];
 } ot_spdm_requester;
 
 /* Binds a requester to a transport; cfg and io must outlive it. */
@@ -382,5 +393,65 @@ typedef struct ot_spdm_meas_result {
 OT_RESULT ot_spdm_requester_get_measurements(ot_spdm_requester *q, uint8_t op, bool sign,
                                              uint8_t slot, uint8_t *record, size_t cap,
                                              ot_spdm_meas_result *res);
+
+/*
+ * KEY_EXCHANGE then FINISH (§10.9, §10.10) with the chain of a verified slot:
+ * ECDHE, the KEY_EXCHANGE_RSP signature over TH ("responder-key_exchange_rsp
+ * signing"), ResponderVerifyData unless the handshake is in the clear, FINISH
+ * under the handshake keys (or in the clear, with FINISH_RSP's VerifyData
+ * checked), then data keys from TH2. On success *session_id names an
+ * established session; on any failure no session is left behind.
+ */
+OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, uint8_t summary_type,
+                                          uint32_t *session_id);
+/* HEARTBEAT in a session (§10.14). */
+OT_RESULT ot_spdm_requester_heartbeat(ot_spdm_requester *q, uint32_t session_id);
+/*
+ * KEY_UPDATE (§10.15): UpdateKey (all = false) or UpdateAllKeys, then
+ * VerifyNewKey, switching keys in the order of spdm_session.h.
+ */
+OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id, bool all);
+/* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
+OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
+/*
+ * Sends a vendor-defined request in session `session_id` (§10.20): StandardID,
+ * 2-byte VendorID, then the payload starting with protocol_id, and returns the
+ * response payload after the protocol ID (which must echo the request's)
+ * in rsp[0..*rsp_len).
+ */
+OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint16_t standard_id,
+                                uint16_t vendor_id, uint8_t protocol_id, const uint8_t *req,
+                                size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
+
+/* A responder served on a DOE mailbox: two protocols, SPDM (type 1) and secured
+ * SPDM (type 2), both over one ot_spdm_responder. Add both to an
+ * ot_doe_responder. */
+typedef struct ot_spdm_doe_protocol {
+  ot_doe_protocol base; /* must be first */
+  ot_spdm_responder *rsp;
+} ot_spdm_doe_protocol;
+
+typedef struct ot_spdm_doe_binding {
+  ot_spdm_doe_protocol plain;   /* vendor 0x0001, type 1 */
+  ot_spdm_doe_protocol secured; /* vendor 0x0001, type 2 */
+} ot_spdm_doe_binding;
+
+/* Fills both protocols for responder `rsp` (borrowed). A plain DecryptError
+ * answer to a secured record cannot travel as type 2: the record then gets
+ * no response (OT_E_DECRYPT), and the mailbox reports an error. */
+void ot_spdm_doe_binding_init(ot_spdm_doe_binding *b, ot_spdm_responder *rsp);
+
+/* A transport that hands each object straight to an ot_doe_responder in the
+ * same process (objects are encoded and decoded exactly as on a mailbox). */
+typedef struct ot_spdm_doe_loopback {
+  ot_doe_transport base; /* must be first */
+  ot_doe_responder *device;
+  uint8_t obj[OT_SPDM_LARGE_MAX + 256], rsp_obj[OT_SPDM_LARGE_MAX + 256];
+  size_t exchanges;
+} ot_spdm_doe_loopback;
+
+void ot_spdm_doe_loopback_init(ot_spdm_doe_loopback *l, ot_doe_responder *device);
 
 #endif /* OPENTSM_SPDM_H */

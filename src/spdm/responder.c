@@ -173,7 +173,7 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
 static bool decode_request(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
   c->sz = r->neg.sizes;
-  if (r->state < OT_SPDM_CONN_AFTER_CAPS) c->sz.version = c->req[0];
+  if (r->state < OT_SPDM_CONN_NEGOTIATED) c->sz.version = c->req[0];
   size_t n;
   if (!ot_ok(ot_spdm_message_length(&c->sz, c->req, len, &n))) return false;
   for (size_t i = n; i < len; i++) {

@@ -73,13 +73,24 @@ static bool multi_key_conn(const ot_spdm_responder *r, const ot_spdm_alg_offer *
           (mk == OT_SPDM_CAP_MULTI_KEY_NEG && (o->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
 }
 
+/* The signature algorithms the device can sign with: those of its keys. */
+static uint32_t asym_of_keys(const ot_spdm_identity *id) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < OT_SPDM_ID_MAX_KEYS; i++) {
+    if (!id->keys[i].present) continue;
+    m |= id->keys[i].curve == OT_CURVE_P256 ? OT_SPDM_ASYM_ECDSA_P256 : OT_SPDM_ASYM_ECDSA_P384;
+  }
+  return m;
+}
+
 ot_status rsp_negotiate_algorithms(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_alg_offer *o = &c->msg.u.negotiate_algorithms;
   ot_spdm_algorithms a;
+  ot_spdm_alg_prefs prefs = r->cfg->algs;
+  prefs.base_asym &= asym_of_keys(r->cfg->id);
   /* No common base algorithm: the request cannot lead to a connection. */
-  if (!ot_ok(ot_spdm_algorithms_select(&r->cfg->algs, r->cfg->caps, r->req_caps, r->neg.version,
-                                       o, &a)))
+  if (!ot_ok(ot_spdm_algorithms_select(&prefs, r->cfg->caps, r->req_caps, r->neg.version, o, &a)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_negotiated n = {.version = r->neg.version,
                           .base_asym = a.base_asym_sel,
