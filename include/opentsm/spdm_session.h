@@ -92,10 +92,10 @@ typedef enum ot_spdm_session_state {
 } ot_spdm_session_state;
 
 typedef struct ot_spdm_session_params {
-  uint8_t spdm_version; /* negotiated SPDMVersion: 0x12 or 0x13 ("spdm1.2 " / "spdm1.3 ") */
-  ot_hash_alg hash;     /* BaseHashSel (ot_spdm_hash_from_sel) */
-  ot_aead_alg aead;     /* AEADCipherSuite (ot_spdm_aead_from_sel) */
-  bool mac_only;        /* both sides MAC_CAP without ENCRYPT_CAP: integrity only */
+  uint8_t spdm_version;    /* negotiated SPDMVersion: 0x12 or 0x13 ("spdm1.2 " / "spdm1.3 ") */
+  ot_hash_alg hash;        /* BaseHashSel (ot_spdm_hash_from_sel) */
+  ot_aead_alg aead;        /* AEADCipherSuite (ot_spdm_aead_from_sel) */
+  bool mac_only;           /* both sides MAC_CAP without ENCRYPT_CAP: integrity only */
   bool handshake_in_clear; /* both sides HANDSHAKE_IN_THE_CLEAR_CAP (SPEC-FACTS T15) */
   uint16_t sm_version;     /* selected secured-message version, OT_SPDM_SM_VERSION_1x */
   /* DSP0277 1.3 "AEAD limit" (SMDataID 2): at most 2^e records per key and

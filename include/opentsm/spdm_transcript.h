@@ -123,7 +123,7 @@ OT_RESULT ot_spdm_aead_from_sel(uint16_t aead_sel, ot_aead_alg *out);
 #define OT_SPDM_SIGN_VERSION_PREFIX_SIZE 16u
 #define OT_SPDM_SIGN_VERSION_PREFIX_COUNT 4u
 #define OT_SPDM_SIGN_CONTEXT_FIELD_SIZE 36u /* zero pad + context */
-_Static_assert(OT_SPDM_SIGN_VERSION_PREFIX_SIZE * OT_SPDM_SIGN_VERSION_PREFIX_COUNT +
+_Static_assert(OT_SPDM_SIGN_VERSION_PREFIX_SIZE *OT_SPDM_SIGN_VERSION_PREFIX_COUNT +
                        OT_SPDM_SIGN_CONTEXT_FIELD_SIZE ==
                    OT_SPDM_SIGNING_PREFIX_SIZE,
                "combined_spdm_prefix is 100 bytes");
@@ -168,14 +168,14 @@ typedef struct ot_spdm_transcript {
   uint8_t d[OT_SPDM_DIGESTS_MAX]; /* D, raw (1.3 multi-key only) */
   size_t d_len;
   bool has_d;
-  bool multi_key;    /* multi_key_conn_rsp: D goes into session transcripts */
-  bool algs_set;     /* set_algorithms done: the hashes below are live */
-  uint8_t version;   /* negotiated SPDMVersion (0x12, 0x13) */
-  ot_hash_alg hash;  /* negotiated BaseHashSel */
-  size_t hash_len;   /* H */
-  ot_hash_ctx a;     /* Hash state of A (forked for every other transcript) */
-  ot_hash_ctx m1;    /* A || B || C */
-  ot_hash_ctx l1;    /* A || M */
+  bool multi_key;   /* multi_key_conn_rsp: D goes into session transcripts */
+  bool algs_set;    /* set_algorithms done: the hashes below are live */
+  uint8_t version;  /* negotiated SPDMVersion (0x12, 0x13) */
+  ot_hash_alg hash; /* negotiated BaseHashSel */
+  size_t hash_len;  /* H */
+  ot_hash_ctx a;    /* Hash state of A (forked for every other transcript) */
+  ot_hash_ctx m1;   /* A || B || C */
+  ot_hash_ctx l1;   /* A || M */
 } ot_spdm_transcript;
 
 /* Starts an empty transcript (before GET_VERSION); allocates nothing. */
@@ -237,7 +237,7 @@ OT_RESULT ot_spdm_transcript_fork_a(const ot_spdm_transcript *t, ot_hash_ctx *ds
 /* ---- the session transcript (TH) --------------------------------------------- */
 
 typedef struct ot_spdm_th {
-  ot_hash_ctx h;   /* the running transcript hash */
+  ot_hash_ctx h; /* the running transcript hash */
   ot_hash_alg alg;
   size_t hash_len; /* H */
   bool live;

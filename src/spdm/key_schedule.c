@@ -72,9 +72,8 @@ ot_status session_epoch_keys(const ot_spdm_session *s, ot_spdm_epoch *e) {
   OT_GUARD_GOTO(st, session_expand(s, e->secret, BIN_STR5_LABEL, NULL, 0, key, sizeof(key)), out);
   OT_GUARD_GOTO(st, session_expand(s, e->secret, BIN_STR6_LABEL, NULL, 0, e->iv, sizeof(e->iv)),
                 out);
-  OT_GUARD_GOTO(st,
-                ot_aead_key_init(&e->aead, s->p.aead, key, sizeof(key), OT_SPDM_SECURED_MAC_SIZE),
-                out);
+  OT_GUARD_GOTO(
+      st, ot_aead_key_init(&e->aead, s->p.aead, key, sizeof(key), OT_SPDM_SECURED_MAC_SIZE), out);
   e->seq = 0; /* every new key starts at sequence 0 (SPEC-FACTS §2.18, T3) */
   e->valid = true;
 out:
@@ -90,8 +89,8 @@ static ot_status derive_handshake_from(ot_spdm_session *s, const uint8_t *th1) {
     ot_spdm_epoch *e = &k->cur[d];
     OT_GUARD(session_expand(s, k->handshake_secret, hs_label[d], th1, s->hash_len, e->secret,
                             s->hash_len));
-    OT_GUARD(session_expand(s, e->secret, BIN_STR7_LABEL, NULL, 0, k->finished_key[d],
-                            s->hash_len));
+    OT_GUARD(
+        session_expand(s, e->secret, BIN_STR7_LABEL, NULL, 0, k->finished_key[d], s->hash_len));
     /* In the clear, no record uses the handshake keys (SPEC-FACTS T15). */
     if (!s->p.handshake_in_clear) OT_GUARD(session_epoch_keys(s, e));
   }
@@ -126,8 +125,7 @@ ot_status ot_spdm_session_derive_handshake(ot_spdm_session *s, const uint8_t *dh
 }
 
 ot_status ot_spdm_session_derive_handshake_psk(ot_spdm_session *s, const uint8_t *psk,
-                                               size_t psk_len, const uint8_t *th1,
-                                               size_t th1_len) {
+                                               size_t psk_len, const uint8_t *th1, size_t th1_len) {
   static const uint8_t zeros[OT_HASH_MAX_SIZE] = {0};
   static const uint8_t ones[OT_HASH_MAX_SIZE] = {
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -221,8 +219,7 @@ ot_status ot_spdm_session_derive_data(ot_spdm_session *s, const uint8_t *th2, si
   return st;
 }
 
-ot_status ot_spdm_session_export_master_secret(const ot_spdm_session *s, uint8_t *out,
-                                               size_t cap) {
+ot_status ot_spdm_session_export_master_secret(const ot_spdm_session *s, uint8_t *out, size_t cap) {
   OT_ENSURE(s != NULL && out != NULL, OT_E_ARG);
   OT_ENSURE(s->state != OT_SPDM_SESSION_FAILED, OT_E_FAILED);
   OT_ENSURE(s->state == OT_SPDM_SESSION_ESTABLISHED && s->has_export_master, OT_E_STATE);
@@ -240,8 +237,8 @@ ot_status ot_spdm_session_update_derive(ot_spdm_session *s, ot_spdm_dir dir) {
   ot_spdm_epoch *n = &s->sec.next[dir];
   /* dir secret' = Expand(dir secret, bin_str9 "traffic upd", H) (DSP0274 1.2
    * §"Key schedule", "Major secrets update"; SPEC-FACTS §2.18). */
-  ot_status st = session_expand(s, s->sec.cur[dir].secret, BIN_STR9_LABEL, NULL, 0, n->secret,
-                                s->hash_len);
+  ot_status st =
+      session_expand(s, s->sec.cur[dir].secret, BIN_STR9_LABEL, NULL, 0, n->secret, s->hash_len);
   if (ot_ok(st)) st = session_epoch_keys(s, n);
   if (!ot_ok(st)) session_epoch_wipe(n);
   return st;

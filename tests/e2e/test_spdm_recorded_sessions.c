@@ -129,8 +129,7 @@ static void leaf_key(const flow *f, uint8_t slot, uint8_t *pub, size_t cap, size
   ot_spdm_cert_chain cc;
   ot_x509_chain x;
   ot_curve curve;
-  assert_ot_ok(
-      ot_spdm_cert_chain_decode(f->sz.hash_len, f->chain[slot], f->chain_len[slot], &cc));
+  assert_ot_ok(ot_spdm_cert_chain_decode(f->sz.hash_len, f->chain[slot], f->chain_len[slot], &cc));
   assert_ot_ok(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
   assert_ot_ok(ot_x509_public_key(ot_x509_chain_leaf(&x), &curve, pub, cap, pub_len));
 }
@@ -140,8 +139,8 @@ static void verify_sig(flow *f, uint8_t slot, const char *ctx, const uint8_t *th
   uint8_t pub[OT_ECC_MAX_PUBLIC];
   size_t pub_len;
   leaf_key(f, slot, pub, sizeof pub, &pub_len);
-  assert_ot_ok(ot_spdm_signature_verify(f->sz.version, f->asym, f->hash, pub, pub_len, ctx,
-                                        th_hash, f->sz.hash_len, sig, f->sz.sig_len));
+  assert_ot_ok(ot_spdm_signature_verify(f->sz.version, f->asym, f->hash, pub, pub_len, ctx, th_hash,
+                                        f->sz.hash_len, sig, f->sz.sig_len));
   /* The same signature under another context must fail: the prefix matters. */
   assert_ot_code(ot_spdm_signature_verify(f->sz.version, f->asym, f->hash, pub, pub_len,
                                           OT_SPDM_SIGN_CTX_FINISH, th_hash, f->sz.hash_len, sig,
@@ -190,10 +189,10 @@ static uint16_t selected_sm_version(const uint8_t *opaque, size_t len) {
 static void check_vd(flow *f, ot_spdm_dir dir, const uint8_t *vd) {
   uint8_t h[OT_HASH_MAX_SIZE];
   assert_ot_ok(ot_spdm_th_hash(&f->th, h, sizeof h));
-  assert_ot_ok(ot_spdm_session_check_verify_data(&f->hs->req, dir, h, f->sz.hash_len, vd,
-                                                 f->sz.hash_len));
-  assert_ot_ok(ot_spdm_session_check_verify_data(&f->hs->rsp, dir, h, f->sz.hash_len, vd,
-                                                 f->sz.hash_len));
+  assert_ot_ok(
+      ot_spdm_session_check_verify_data(&f->hs->req, dir, h, f->sz.hash_len, vd, f->sz.hash_len));
+  assert_ot_ok(
+      ot_spdm_session_check_verify_data(&f->hs->rsp, dir, h, f->sz.hash_len, vd, f->sz.hash_len));
   f->n.verify_data++;
 }
 
@@ -220,7 +219,8 @@ static void algorithms_selected(flow *f, const ot_spdm_algorithms *a) {
     const ot_spdm_alg_struct *s = &a->alg[i];
     if (s->type == OT_SPDM_ALG_TYPE_DHE)
       f->sz.dhe_len = s->supported == OT_SPDM_DHE_SECP256R1 ? 64 : 96;
-    if (s->type == OT_SPDM_ALG_TYPE_AEAD) assert_ot_ok(ot_spdm_aead_from_sel(s->supported, &f->aead));
+    if (s->type == OT_SPDM_ALG_TYPE_AEAD)
+      assert_ot_ok(ot_spdm_aead_from_sel(s->supported, &f->aead));
   }
   f->sz.sig_len = f->asym == OT_SPDM_ASYM_ECDSA_P256 ? 64 : 96;
   f->in_clear = (f->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) &&
@@ -274,8 +274,8 @@ static void plain_request(flow *f, const uint8_t *msg, size_t len) {
     f->req_sid = k->req_session_id;
     f->sz.meas_summary_hash = k->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
     assert_true(f->chain_len[k->slot_id] > 0);
-    assert_ot_ok(ot_hash(f->hash, f->chain[k->slot_id], f->chain_len[k->slot_id], ct_hash,
-                         sizeof ct_hash));
+    assert_ot_ok(
+        ot_hash(f->hash, f->chain[k->slot_id], f->chain_len[k->slot_id], ct_hash, sizeof ct_hash));
     /* TH = A || [D] || H(Ct) || KEY_EXCHANGE ... */
     assert_ot_ok(ot_spdm_th_begin_dhe(&f->th, &f->t, ct_hash, f->sz.hash_len));
     assert_ot_ok(ot_spdm_th_append(&f->th, msg, len));
@@ -584,7 +584,8 @@ static void replay(flow *f) {
     }
   }
   free(pcap);
-  for (int i = 0; i < MAX_PAIRS; i++) assert_false(f->pairs[i].live);
+  for (int i = 0; i < MAX_PAIRS; i++)
+    assert_false(f->pairs[i].live);
   assert_null(f->hs);
   ot_spdm_transcript_free(&f->t);
   ot_zeroize(f->dhe, sizeof f->dhe);
@@ -596,9 +597,9 @@ static void replay(flow *f) {
 static void check_counts(const flow *f) {
   assert_int_equal(f->n.doe_objects, 246);
   assert_int_equal(f->n.plain, 32);
-  assert_int_equal(f->n.secured, 208); /* every secured record of the flow ... */
-  assert_int_equal(f->n.decrypted, 208); /* ... decrypts, */
-  assert_int_equal(f->n.reencoded, 208); /* and re-encrypts to the recorded bytes */
+  assert_int_equal(f->n.secured, 208);    /* every secured record of the flow ... */
+  assert_int_equal(f->n.decrypted, 208);  /* ... decrypts, */
+  assert_int_equal(f->n.reencoded, 208);  /* and re-encrypts to the recorded bytes */
   assert_int_equal(f->n.psk_records, 18); /* 0xFFFEFFFE: PSK_FINISH .. END_SESSION_ACK */
   assert_int_equal(f->n.dhe_sessions, 2);
   assert_int_equal(f->n.psk_sessions, 1);

@@ -44,7 +44,8 @@ static bool authentic(ot_spdm_epoch *ref, bool mac_only, uint64_t seq, const uin
   if (length < 16 || length > len - 6) return false;
   uint8_t nonce[12];
   memcpy(nonce, ref->iv, 12);
-  for (unsigned i = 0; i < 8; i++) nonce[i] ^= (uint8_t)(seq >> (8 * i));
+  for (unsigned i = 0; i < 8; i++)
+    nonce[i] ^= (uint8_t)(seq >> (8 * i));
   size_t body = length - 16;
   const uint8_t *tag = rec + 6 + body;
   if (mac_only)

@@ -190,8 +190,7 @@ static void verify_data_is_hmac_of_the_transcript_hash(void **state) {
   assert_ot_ok(ot_spdm_session_verify_data(&s, OT_SPDM_DIR_RSP, th2, 48, got, sizeof got));
   assert_memory_equal(got, want, 48);
   assert_ot_ok(ot_spdm_session_check_verify_data(&s, OT_SPDM_DIR_RSP, th2, 48, want, 48));
-  assert_ot_code(ot_spdm_session_verify_data(&s, OT_SPDM_DIR_RSP, th2, 48, got, 47),
-                 OT_E_NO_SPACE);
+  assert_ot_code(ot_spdm_session_verify_data(&s, OT_SPDM_DIR_RSP, th2, 48, got, 47), OT_E_NO_SPACE);
   assert_ot_code(ot_spdm_session_verify_data(&s, OT_SPDM_DIR_RSP, th2, 32, got, 48), OT_E_ARG);
   ot_spdm_session_teardown(&s);
 }
@@ -293,10 +292,8 @@ static void init_checks_parameters(void **state) {
     const param_case *c = &param_cases[i];
     ot_spdm_session s;
     memset(&s, 0, sizeof s);
-    ot_spdm_session_params p = {.spdm_version = c->version,
-                                .hash = c->hash,
-                                .aead = c->aead,
-                                .sm_version = c->sm_version};
+    ot_spdm_session_params p = {
+        .spdm_version = c->version, .hash = c->hash, .aead = c->aead, .sm_version = c->sm_version};
     assert_ot_code(ot_spdm_session_init(&s, c->role, ID, &p), c->want);
     ot_spdm_session_teardown(&s);
   }

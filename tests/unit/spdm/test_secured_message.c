@@ -22,8 +22,8 @@ static const uint8_t dhe[48] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 
 static const uint8_t th1[H] = {0xa1, 0xa2, 0xa3};
 static const uint8_t th2[H] = {0xb1, 0xb2, 0xb3};
 static const uint8_t msg[] = {0x12, 0xe8, 0x00, 0x00}; /* HEARTBEAT */
-static const uint8_t vdm[] = {0x12, 0xfe, 0x00, 0x00, 0x03, 0x00, 0x02, 0x01,
-                              0x00, 0x03, 0x00, 0x00, 0x00, 0x01}; /* an IDE_KM QUERY */
+static const uint8_t vdm[] = {0x12, 0xfe, 0x00, 0x00, 0x03, 0x00, 0x02,
+                              0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01}; /* an IDE_KM QUERY */
 
 typedef struct pair {
   ot_spdm_session req, rsp;
@@ -72,7 +72,8 @@ static void roundtrip(ot_spdm_session *from, ot_spdm_session *to, const uint8_t 
 static void assert_rejected(ot_spdm_session *s, const uint8_t *out, size_t cap) {
   static const ot_spdm_session_secrets zero;
   assert_true(ot_spdm_session_failed(s));
-  for (size_t i = 0; i < cap; i++) assert_int_equal(out[i], 0);
+  for (size_t i = 0; i < cap; i++)
+    assert_int_equal(out[i], 0);
   assert_memory_equal(&s->sec, &zero, sizeof zero);
   uint8_t rec[64];
   size_t n;
@@ -174,12 +175,13 @@ static void random_padding_is_accepted(void **state) {
   ot_store_u32le(rec, ID);
   ot_store_u16le(rec + 4, (uint16_t)len);
   memcpy(nonce, e->iv, 12); /* sequence 0: the salt itself */
-  assert_ot_ok(ot_aead_seal(&e->aead, nonce, rec, 6, pt, sizeof pt, rec + 6, rec + 6 + sizeof pt,
-                            16));
+  assert_ot_ok(
+      ot_aead_seal(&e->aead, nonce, rec, 6, pt, sizeof pt, rec + 6, rec + 6 + sizeof pt, 16));
   assert_ot_ok(ot_spdm_secured_decode(&p.rsp, rec, 6 + len, out, sizeof out, &out_len));
   assert_int_equal(out_len, sizeof msg);
   assert_memory_equal(out, msg, sizeof msg);
-  for (size_t i = out_len; i < sizeof pt; i++) assert_int_equal(out[i], 0); /* pad not left */
+  for (size_t i = out_len; i < sizeof pt; i++)
+    assert_int_equal(out[i], 0); /* pad not left */
   teardown(&p);
 }
 
@@ -192,13 +194,9 @@ typedef struct seq_case {
 } seq_case;
 
 static const seq_case seq_cases[] = {
-    {0, 0, true},
-    {0, 1, true},
-    {0, UINT64_MAX - 1, true},
+    {0, 0, true},           {0, 1, true},  {0, UINT64_MAX - 1, true},
     {0, UINT64_MAX, false}, /* never wraps: the last value is refused */
-    {4, 0, true},
-    {4, 15, true},
-    {4, 16, false}, /* DSP0277 1.3 AEAD limit 2^4 records */
+    {4, 0, true},           {4, 15, true}, {4, 16, false}, /* DSP0277 1.3 AEAD limit 2^4 records */
     {4, 17, false},
 };
 
@@ -367,8 +365,8 @@ static void app_length_past_plaintext_is_malformed(void **state) {
   size_t len = sizeof pt + 16, out_len;
   ot_store_u32le(rec, ID);
   ot_store_u16le(rec + 4, (uint16_t)len);
-  assert_ot_ok(ot_aead_seal(&e->aead, e->iv, rec, 6, pt, sizeof pt, rec + 6, rec + 6 + sizeof pt,
-                            16));
+  assert_ot_ok(
+      ot_aead_seal(&e->aead, e->iv, rec, 6, pt, sizeof pt, rec + 6, rec + 6 + sizeof pt, 16));
   assert_ot_code(ot_spdm_secured_decode(&p.rsp, rec, 6 + len, out, sizeof out, &out_len),
                  OT_E_MALFORMED);
   assert_rejected(&p.rsp, out, sizeof out);

@@ -56,7 +56,8 @@ static void signing_message_has_the_combined_prefix(void **state) {
   assert_ot_ok(ot_spdm_signing_message(OT_SPDM_VERSION_12, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, h,
                                        sizeof h, m, sizeof m, &n));
   assert_int_equal(n, 100 + 48);
-  for (int i = 0; i < 4; i++) assert_memory_equal(m + 16 * i, "dmtf-spdm-v1.2.*", 16);
+  for (int i = 0; i < 4; i++)
+    assert_memory_equal(m + 16 * i, "dmtf-spdm-v1.2.*", 16);
   static const uint8_t pad[4] = {0};
   assert_memory_equal(m + 64, pad, 4); /* 36 - 32 zero bytes */
   assert_memory_equal(m + 68, "responder-challenge_auth signing", 32);
@@ -70,9 +71,12 @@ typedef struct ctx_case {
 
 /* SPEC-FACTS §2.16: zero pad = 36 - len(context), one line per context. */
 static const ctx_case ctx_cases[] = {
-    {OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, 4}, {OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_REQ, 4},
-    {OT_SPDM_SIGN_CTX_MEASUREMENTS, 6},       {OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, 2},
-    {OT_SPDM_SIGN_CTX_FINISH, 12},            {OT_SPDM_SIGN_CTX_ENDPOINT_INFO_RSP, 5},
+    {OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, 4},
+    {OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_REQ, 4},
+    {OT_SPDM_SIGN_CTX_MEASUREMENTS, 6},
+    {OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, 2},
+    {OT_SPDM_SIGN_CTX_FINISH, 12},
+    {OT_SPDM_SIGN_CTX_ENDPOINT_INFO_RSP, 5},
     {OT_SPDM_SIGN_CTX_ENDPOINT_INFO_REQ, 5},
 };
 
@@ -82,10 +86,10 @@ static void signing_context_padding_per_context(void **state) {
   size_t n;
   for (size_t i = 0; i < sizeof ctx_cases / sizeof ctx_cases[0]; i++) {
     const ctx_case *c = &ctx_cases[i];
-    assert_ot_ok(
-        ot_spdm_signing_message(OT_SPDM_VERSION_13, c->ctx, h, sizeof h, m, sizeof m, &n));
+    assert_ot_ok(ot_spdm_signing_message(OT_SPDM_VERSION_13, c->ctx, h, sizeof h, m, sizeof m, &n));
     assert_memory_equal(m, "dmtf-spdm-v1.3.*", 16);
-    for (size_t k = 0; k < c->pad; k++) assert_int_equal(m[64 + k], 0);
+    for (size_t k = 0; k < c->pad; k++)
+      assert_int_equal(m[64 + k], 0);
     assert_memory_equal(m + 64 + c->pad, c->ctx, 36 - c->pad);
     assert_int_equal(strlen(c->ctx), 36 - c->pad);
   }
@@ -99,9 +103,9 @@ static void signing_message_refuses_bad_input(void **state) {
   assert_ot_code(ot_spdm_signing_message(0x11, ctx, h, 32, m, sizeof m, &n), OT_E_VERSION);
   assert_ot_code(ot_spdm_signing_message(0x12, ctx, h, 33, m, sizeof m, &n), OT_E_ARG);
   assert_ot_code(ot_spdm_signing_message(0x12, "", h, 32, m, sizeof m, &n), OT_E_ARG);
-  assert_ot_code(
-      ot_spdm_signing_message(0x12, "0123456789012345678901234567890123456", h, 32, m, sizeof m, &n),
-      OT_E_ARG); /* 37 bytes */
+  assert_ot_code(ot_spdm_signing_message(0x12, "0123456789012345678901234567890123456", h, 32, m,
+                                         sizeof m, &n),
+                 OT_E_ARG); /* 37 bytes */
   assert_ot_code(ot_spdm_signing_message(0x12, ctx, h, 64, m, 163, &n), OT_E_NO_SPACE);
   assert_ot_ok(ot_spdm_signing_message(0x12, ctx, h, 64, m, 164, &n));
 }
@@ -115,9 +119,9 @@ static void ecdsa_signature_roundtrip_and_context_binding(void **state) {
                                       priv, sizeof priv, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h,
                                       sizeof h, sig, sizeof sig, &sig_len));
   assert_int_equal(sig_len, 64);
-  assert_ot_ok(ot_spdm_signature_verify(OT_SPDM_VERSION_13, OT_SPDM_ASYM_ECDSA_P256,
-                                        OT_HASH_SHA256, pub, sizeof pub,
-                                        OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, sizeof h, sig, 64));
+  assert_ot_ok(ot_spdm_signature_verify(OT_SPDM_VERSION_13, OT_SPDM_ASYM_ECDSA_P256, OT_HASH_SHA256,
+                                        pub, sizeof pub, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h,
+                                        sizeof h, sig, 64));
   /* The version digit, the context and the hash are all bound. */
   assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_12, OT_SPDM_ASYM_ECDSA_P256,
                                           OT_HASH_SHA256, pub, sizeof pub,
@@ -140,15 +144,15 @@ static void ed25519_signs_the_message_itself(void **state) {
   size_t sig_len, n;
   assert_ot_ok(ot_key_public(OT_CURVE_ED25519, priv, sizeof priv, pub, sizeof pub));
   assert_ot_ok(ot_spdm_signature_sign(OT_SPDM_VERSION_12, OT_SPDM_ASYM_ED25519, OT_HASH_SHA384,
-                                      priv, sizeof priv, OT_SPDM_SIGN_CTX_MEASUREMENTS, h,
-                                      sizeof h, sig, sizeof sig, &sig_len));
+                                      priv, sizeof priv, OT_SPDM_SIGN_CTX_MEASUREMENTS, h, sizeof h,
+                                      sig, sizeof sig, &sig_len));
   /* EdDSA over M' directly (no extra hash): the plain Ed25519 check agrees. */
   assert_ot_ok(ot_spdm_signing_message(OT_SPDM_VERSION_12, OT_SPDM_SIGN_CTX_MEASUREMENTS, h,
                                        sizeof h, m, sizeof m, &n));
   assert_ot_ok(ot_ed25519_verify(pub, sizeof pub, m, n, sig, sig_len));
   assert_ot_ok(ot_spdm_signature_verify(OT_SPDM_VERSION_12, OT_SPDM_ASYM_ED25519, OT_HASH_SHA384,
-                                        pub, sizeof pub, OT_SPDM_SIGN_CTX_MEASUREMENTS, h,
-                                        sizeof h, sig, sig_len));
+                                        pub, sizeof pub, OT_SPDM_SIGN_CTX_MEASUREMENTS, h, sizeof h,
+                                        sig, sig_len));
 }
 
 static void unsupported_signature_algorithms_are_refused(void **state) {
@@ -158,10 +162,9 @@ static void unsupported_signature_algorithms_are_refused(void **state) {
                                           OT_HASH_SHA256, pub, 64, OT_SPDM_SIGN_CTX_FINISH, h, 32,
                                           sig, 64),
                  OT_E_UNSUPPORTED);
-  assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_12,
-                                          OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
-                                          OT_HASH_SHA256, pub, 64, OT_SPDM_SIGN_CTX_FINISH, h, 32,
-                                          sig, 64),
+  assert_ot_code(ot_spdm_signature_verify(
+                     OT_SPDM_VERSION_12, OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
+                     OT_HASH_SHA256, pub, 64, OT_SPDM_SIGN_CTX_FINISH, h, 32, sig, 64),
                  OT_E_UNSUPPORTED);
 }
 
