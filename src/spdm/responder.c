@@ -104,12 +104,12 @@ void ot_spdm_responder_free(ot_spdm_responder *r) {
 
 uint8_t rsp_version(const rsp_call *c) {
   const ot_spdm_responder *r = c->r;
+  /* DSP0274 §10.3: everything answering GET_VERSION carries SPDMVersion 1.0. */
+  if (c->req_len > 1 && c->req[1] == OT_SPDM_GET_VERSION) return OT_SPDM_VERSION_10;
   if (r->state >= OT_SPDM_CONN_AFTER_CAPS) return r->neg.version;
   /* Before a version is agreed, answer in the request's version when it is one
-   * we speak, else 1.0 (DSP0274 §10.12: ERROR carries SPDMVersion 1.0 to
-   * GET_VERSION). */
+   * we speak, else 1.0. */
   uint8_t v = c->req_len ? c->req[0] : OT_SPDM_VERSION_10;
-  if (c->req_len > 1 && c->req[1] == OT_SPDM_GET_VERSION) return OT_SPDM_VERSION_10;
   if ((v == OT_SPDM_VERSION_12 && (r->cfg->versions & OT_SPDM_VMASK_12)) ||
       (v == OT_SPDM_VERSION_13 && (r->cfg->versions & OT_SPDM_VMASK_13)))
     return v;
@@ -186,6 +186,17 @@ static bool decode_request(rsp_call *c, size_t len) {
   return true;
 }
 
+/* DSP0274 1.2 §10.16: no response may exceed the requester's DataTransferSize;
+ * a larger one goes out in chunks (or as ResponseTooLarge). */
+static ot_status fit_transfer_size(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  size_t len = ot_writer_len(c->w);
+  if (r->req_data_transfer_size == 0 || len <= r->req_data_transfer_size) return OT_SUCCESS;
+  OT_ENSURE(len <= sizeof(r->large), OT_E_TOO_LARGE);
+  memcpy(r->large, c->w->data, len);
+  return rsp_emit_large(c, len);
+}
+
 /* Runs one request through the checks and its handler. */
 static ot_status dispatch(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
@@ -210,6 +221,7 @@ static ot_status dispatch(rsp_call *c, size_t len) {
     OT_LOGW(LOGC, "request 0x%02x failed: %s", code, ot_status_name(st));
     return rsp_error(c, OT_SPDM_ERR_UNSPECIFIED, 0);
   }
+  OT_GUARD(fit_transfer_size(c));
   return rsp_maybe_not_ready(c, code);
 }
 
