@@ -176,7 +176,8 @@ static inline ot_spdm_dir ot_spdm_session_rx_dir(const ot_spdm_session *s) {
  * ("key"/"iv"), active with sequence numbers 0. th1 is Hash(TH1) (H bytes,
  * OT_E_ARG otherwise). dhe is the ECDHE X coordinate (1..OT_SPDM_MAX_DHE_SIZE
  * bytes); the caller wipes it. STARTED -> HANDSHAKE; OT_E_STATE otherwise.
- * On failure the session is FAILED.
+ * Argument and state errors change nothing; a failed derivation (library
+ * error) leaves the session FAILED.
  */
 OT_RESULT ot_spdm_session_derive_handshake(ot_spdm_session *s, const uint8_t *dhe, size_t dhe_len,
                                            const uint8_t *th1, size_t th1_len);

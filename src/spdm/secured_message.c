@@ -43,7 +43,7 @@ static ot_status usable(const ot_spdm_session *s, ot_spdm_dir d) {
 
 ot_status ot_spdm_secured_encode(ot_spdm_session *s, const uint8_t *msg, size_t msg_len,
                                  uint8_t *out, size_t cap, size_t *out_len) {
-  OT_ENSURE(out != NULL && out_len != NULL && (msg != NULL || msg_len == 0), OT_E_ARG);
+  OT_ENSURE(s != NULL && out != NULL && out_len != NULL && (msg != NULL || msg_len == 0), OT_E_ARG);
   OT_GUARD(usable(s, ot_spdm_session_tx_dir(s)));
   ot_spdm_epoch *e = &s->sec.cur[ot_spdm_session_tx_dir(s)];
   OT_ENSURE(msg_len <= OT_SPDM_SECURED_MAX_MESSAGE, OT_E_TOO_LARGE);
@@ -148,7 +148,7 @@ static ot_status reject(ot_spdm_session *s, ot_status why, uint8_t *out, size_t 
 
 ot_status ot_spdm_secured_decode(ot_spdm_session *s, const uint8_t *rec, size_t rec_len,
                                  uint8_t *out, size_t cap, size_t *out_len) {
-  OT_ENSURE(out != NULL && out_len != NULL && (rec != NULL || rec_len == 0), OT_E_ARG);
+  OT_ENSURE(s != NULL && out != NULL && out_len != NULL && (rec != NULL || rec_len == 0), OT_E_ARG);
   ot_spdm_dir d = ot_spdm_session_rx_dir(s);
   OT_GUARD(usable(s, d));
   ot_spdm_epoch *cur = &s->sec.cur[d];
