@@ -284,17 +284,17 @@ OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *
 
 typedef struct ot_spdm_requester_config {
   ot_rng *rng;
-  ot_clock *clock;      /* waits for ResponseNotReady / Busy */
-  uint8_t versions;     /* OT_SPDM_VMASK_* offered */
-  uint8_t min_version;  /* policy: 0x12 or 0x13 */
-  uint32_t caps;        /* requester capability flags */
+  ot_clock *clock;     /* waits for ResponseNotReady / Busy */
+  uint8_t versions;    /* OT_SPDM_VMASK_* offered */
+  uint8_t min_version; /* policy: 0x12 or 0x13 */
+  uint32_t caps;       /* requester capability flags */
   uint8_t ct_exponent;
   uint32_t data_transfer_size;
   uint32_t max_msg_size;
-  ot_spdm_alg_prefs algs; /* offered, and the only ones accepted */
+  ot_spdm_alg_prefs algs;      /* offered, and the only ones accepted */
   const ot_x509_cert *anchors; /* trust anchors for certificate chains */
   size_t anchor_count;
-  time_t now;         /* validation time for certificates */
+  time_t now;            /* validation time for certificates */
   unsigned busy_retries; /* Busy retried at most this many times */
 } ot_spdm_requester_config;
 

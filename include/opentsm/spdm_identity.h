@@ -54,10 +54,10 @@ _Static_assert(OT_SPDM_ID_CHAIN_MAX + OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_SPDM_M
 
 typedef struct ot_spdm_id_key {
   bool present;
-  ot_curve curve;                        /* P-256 or P-384 */
-  uint8_t priv[OT_ECC_MAX_SCALAR];       /* secret while present */
-  uint8_t pub[OT_ECC_MAX_PUBLIC];        /* X || Y */
-  uint8_t key_pair_id;                   /* 1.3 KeyPairID (1..255) */
+  ot_curve curve;                  /* P-256 or P-384 */
+  uint8_t priv[OT_ECC_MAX_SCALAR]; /* secret while present */
+  uint8_t pub[OT_ECC_MAX_PUBLIC];  /* X || Y */
+  uint8_t key_pair_id;             /* 1.3 KeyPairID (1..255) */
 } ot_spdm_id_key;
 
 typedef struct ot_spdm_id_slot {

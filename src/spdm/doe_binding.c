@@ -42,7 +42,8 @@ static ot_status handle_secured(ot_doe_protocol *p, const uint8_t *req, size_t r
                                 uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
   ot_spdm_doe_protocol *sp = (ot_spdm_doe_protocol *)p;
   bool secured = false;
-  OT_GUARD(ot_spdm_responder_handle_secured(sp->rsp, req, req_len, rsp, rsp_cap, rsp_len, &secured));
+  OT_GUARD(
+      ot_spdm_responder_handle_secured(sp->rsp, req, req_len, rsp, rsp_cap, rsp_len, &secured));
   /* A plain DecryptError cannot be a type-2 object: no response. */
   if (!secured) {
     *rsp_len = 0;

@@ -84,8 +84,7 @@ OT_RESULT ot_spdm_identity_set_slot(ot_spdm_identity *id, uint8_t slot, size_t k
                        .key = (uint8_t)key,
                        .cert_model = OT_SPDM_CERT_MODEL_DEVICE,
                        .key_usage = OT_SPDM_KEY_USAGE_KEY_EX | OT_SPDM_KEY_USAGE_CHALLENGE |
-                                    OT_SPDM_KEY_USAGE_MEASUREMENT |
-                                    OT_SPDM_KEY_USAGE_ENDPOINT_INFO,
+                                    OT_SPDM_KEY_USAGE_MEASUREMENT | OT_SPDM_KEY_USAGE_ENDPOINT_INFO,
                        .der_len = len,
                        .root_len = chain.certs[0].len};
   memcpy(s.der, der, len);

@@ -44,7 +44,8 @@ static ot_status pem_to_der(uint8_t *buf, size_t len, size_t *der_len) {
   static const char begin[] = "-----BEGIN ", end[] = "-----END ";
   OT_ENSURE(len > sizeof(begin) && memcmp(buf, begin, sizeof(begin) - 1) == 0, OT_E_MALFORMED);
   size_t i = 0;
-  while (i < len && buf[i] != '\n') i++; /* skip the BEGIN line */
+  while (i < len && buf[i] != '\n')
+    i++; /* skip the BEGIN line */
   size_t out = 0;
   uint32_t acc = 0;
   int bits = 0;
@@ -84,8 +85,8 @@ out:
   return st;
 }
 
-static ot_status load_slot(ot_spdm_identity *id, const char *dir, const char *sub,
-                           const char *name, uint8_t slot, size_t key) {
+static ot_status load_slot(ot_spdm_identity *id, const char *dir, const char *sub, const char *name,
+                           uint8_t slot, size_t key) {
   uint8_t der[OT_SPDM_ID_CHAIN_MAX];
   size_t len;
   OT_GUARD(read_file(dir, sub, name, der, sizeof(der), &len));

@@ -71,8 +71,8 @@ OT_RESULT ot_spdm_identity_meas_summary(const ot_spdm_identity *id, uint8_t type
   OT_GUARD(ot_hash_init(&ctx, hash));
   for (size_t i = 0; i < id->meas_count; i++) {
     if (!selected(&id->meas[i], type)) continue;
-    uint8_t block[OT_SPDM_MEAS_BLOCK_HEADER_SIZE + OT_SPDM_DMTF_MEAS_HEADER_SIZE +
-                  OT_SPDM_ID_MEAS_MAX];
+    uint8_t
+        block[OT_SPDM_MEAS_BLOCK_HEADER_SIZE + OT_SPDM_DMTF_MEAS_HEADER_SIZE + OT_SPDM_ID_MEAS_MAX];
     size_t n;
     OT_GUARD_GOTO(st, ot_spdm_identity_meas_block(id, i, meas_hash, block, sizeof(block), &n), out);
     OT_GUARD_GOTO(st, ot_hash_update(&ctx, block, n), out);

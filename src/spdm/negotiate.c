@@ -128,7 +128,8 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
 }
 
 /* A selection: zero where allowed, else exactly one bit that was offered. */
-static ot_status check_sel(uint32_t sel, uint32_t offered_mask, uint32_t allowed, bool may_be_zero) {
+static ot_status check_sel(uint32_t sel, uint32_t offered_mask, uint32_t allowed,
+                           bool may_be_zero) {
   if (sel == 0) return may_be_zero ? OT_SUCCESS : ot_status_of(OT_E_NEGOTIATION);
   OT_ENSURE(one_bit(sel), OT_E_MALFORMED);
   OT_ENSURE(sel & offered_mask, OT_E_MALFORMED);

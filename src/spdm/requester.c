@@ -70,7 +70,8 @@ void req_session_end(ot_spdm_req_session *s) {
 }
 
 void ot_spdm_requester_free(ot_spdm_requester *q) {
-  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) req_session_end(&q->sessions[i]);
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++)
+    req_session_end(&q->sessions[i]);
   ot_spdm_transcript_free(&q->t);
   ot_zeroize(q, sizeof(*q));
 }

@@ -58,9 +58,8 @@ OT_RESULT ot_spdm_requester_challenge(ot_spdm_requester *q, uint8_t slot, uint8_
 
 static ot_status measurements(ot_spdm_requester *q, uint8_t op, bool sign, uint8_t slot,
                               uint8_t *record, size_t cap, ot_spdm_meas_result *res) {
-  ot_spdm_get_measurements g = {.attributes = sign ? OT_SPDM_MEAS_ATTR_SIGNATURE : 0,
-                                .operation = op,
-                                .slot_id = slot};
+  ot_spdm_get_measurements g = {
+      .attributes = sign ? OT_SPDM_MEAS_ATTR_SIGNATURE : 0, .operation = op, .slot_id = slot};
   OT_GUARD(ot_rng_fill(q->cfg->rng, g.nonce, sizeof(g.nonce)));
   OT_GUARD(ot_rng_fill(q->cfg->rng, g.context, sizeof(g.context)));
   uint8_t req[64];

@@ -42,7 +42,8 @@ static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, ui
   uint8_t req[8];
   ot_writer w;
   ot_writer_init(&w, req, sizeof(req));
-  ot_spdm_get_certificate g = {.slot_id = slot, .offset = (uint16_t)*have, .length = (uint16_t)want};
+  ot_spdm_get_certificate g = {
+      .slot_id = slot, .offset = (uint16_t)*have, .length = (uint16_t)want};
   OT_GUARD(ot_spdm_encode_get_certificate(&q->neg.sizes, &w, &g));
   req_rsp r;
   OT_GUARD(req_exchange(q, NULL, &q->neg.sizes, req, sizeof(req), &r));
@@ -61,7 +62,8 @@ static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, ui
 }
 
 /* Checks the blob and its X.509 chain; records the leaf key. */
-static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t *chain, size_t len) {
+static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t *chain,
+                              size_t len) {
   size_t h = q->neg.sizes.hash_len;
   ot_spdm_cert_chain cc;
   uint8_t d[OT_HASH_MAX_SIZE];

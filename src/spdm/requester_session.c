@@ -28,8 +28,8 @@ static ot_status kx_request(ot_spdm_requester *q, uint8_t slot, uint8_t type, ui
   ot_writer ow, w;
   ot_writer_init(&ow, opaque, sizeof(opaque));
   OT_GUARD(ot_spdm_sm_versions_encode(&ow, &offer_versions));
-  OT_GUARD(ot_key_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub,
-                           sizeof(pub)));
+  OT_GUARD(
+      ot_key_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub, sizeof(pub)));
   ot_spdm_key_exchange kx = {.meas_summary_type = type,
                              .slot_id = slot,
                              .req_session_id = req_id,
@@ -85,8 +85,8 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th))); /* TH1 */
   OT_GUARD(ot_ecdh(q->neg.dhe_curve, k->priv, ot_curve_size(q->neg.dhe_curve), a.exchange,
                    sz.dhe_len, k->secret, sizeof(k->secret)));
-  OT_GUARD(ot_spdm_session_derive_handshake(&s->s, k->secret, ot_curve_size(q->neg.dhe_curve), th,
-                                            h));
+  OT_GUARD(
+      ot_spdm_session_derive_handshake(&s->s, k->secret, ot_curve_size(q->neg.dhe_curve), th, h));
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, a.verify_data, h));
   return ot_spdm_th_append(&s->th, a.verify_data, h);
@@ -105,7 +105,8 @@ static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   OT_GUARD(ot_spdm_encode_finish(&q->neg.sizes, &w, &f));
   OT_GUARD(ot_spdm_th_append(&s->th, req, OT_SPDM_HEADER_SIZE));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, req + OT_SPDM_HEADER_SIZE, h));
+  OT_GUARD(
+      ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, req + OT_SPDM_HEADER_SIZE, h));
   OT_GUARD(ot_spdm_th_append(&s->th, req + OT_SPDM_HEADER_SIZE, h));
   ot_spdm_sizes sz = q->neg.sizes;
   sz.handshake_in_clear = s->in_clear;

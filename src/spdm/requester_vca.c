@@ -78,7 +78,8 @@ static ot_status negotiate(ot_spdm_requester *q, uint8_t version) {
 
 OT_RESULT ot_spdm_requester_connect(ot_spdm_requester *q) {
   /* A new GET_VERSION resets everything (DSP0274 §10.3), sessions included. */
-  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) req_session_end(&q->sessions[i]);
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++)
+    req_session_end(&q->sessions[i]);
   ot_spdm_transcript_free(&q->t);
   ot_spdm_transcript_init(&q->t);
   memset(&q->neg, 0, sizeof(q->neg));

@@ -51,8 +51,7 @@ static const rsp_rule rules[256] = {
                            rsp_challenge},
     [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_MEAS_MASK,
                                   rsp_get_measurements},
-    [OT_SPDM_CHUNK_GET] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK,
-                           rsp_chunk_get},
+    [OT_SPDM_CHUNK_GET] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK, rsp_chunk_get},
     [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
     RSP_SESSION_RULES};
 

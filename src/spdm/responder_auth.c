@@ -83,8 +83,8 @@ ot_status rsp_get_measurements(rsp_call *c) {
   const ot_spdm_get_measurements *q = &c->msg.u.get_measurements;
   bool sign = (q->attributes & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0;
   /* A signature needs MEAS_CAP 10b and a provisioned slot (§10.11). */
-  if (sign && ((r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG ||
-               !slot_ok(r, q->slot_id)))
+  if (sign &&
+      ((r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG || !slot_ok(r, q->slot_id)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_signature = sign;

@@ -45,8 +45,7 @@ ot_status rsp_get_certificate(rsp_call *c) {
   const ot_spdm_identity *id = r->cfg->id;
   size_t total;
   /* An empty slot or an offset past the chain: InvalidRequest (§10.6). */
-  if (!ot_ok(ot_spdm_identity_chain_len(id, q->slot_id, r->neg.hash, &total)) ||
-      q->offset >= total)
+  if (!ot_ok(ot_spdm_identity_chain_len(id, q->slot_id, r->neg.hash, &total)) || q->offset >= total)
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   size_t remaining = total - q->offset;
   size_t portion = q->length < remaining ? q->length : remaining;
@@ -57,7 +56,8 @@ ot_status rsp_get_certificate(rsp_call *c) {
     portion = r->req_data_transfer_size - fixed;
   if (portion + fixed > sizeof(r->large)) portion = sizeof(r->large) - fixed;
   /* 1.3 SlotSizeRequested: report the size only. */
-  if (r->neg.version >= OT_SPDM_VERSION_13 && (q->attributes & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED))
+  if (r->neg.version >= OT_SPDM_VERSION_13 &&
+      (q->attributes & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED))
     portion = 0;
   uint16_t remainder = (uint16_t)(portion ? remaining - portion : total);
   /* CERTIFICATE (§10.6 "Successful CERTIFICATE response message format"):

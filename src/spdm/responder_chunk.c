@@ -70,6 +70,6 @@ ot_status rsp_maybe_not_ready(rsp_call *c, uint8_t code) {
   r->pending_token++;
   r->not_ready_done = true;
   uint8_t ext[OT_SPDM_ERR_RESPONSE_NOT_READY_EXT_SIZE] = {NOT_READY_RD_EXPONENT, code,
-                                                         r->pending_token, NOT_READY_RDTM};
+                                                          r->pending_token, NOT_READY_RDTM};
   return rsp_error_ext(c, OT_SPDM_ERR_RESPONSE_NOT_READY, 0, ext, sizeof(ext));
 }

@@ -17,9 +17,9 @@ typedef struct rsp_call {
   ot_spdm_responder *r;
   const uint8_t *req; /* exact SPDM bytes (no padding) */
   size_t req_len;
-  ot_spdm_request msg; /* decoded */
-  ot_spdm_sizes sz;    /* layout of this connection (or of the request, before VCA) */
-  ot_writer *w;        /* the response */
+  ot_spdm_request msg;          /* decoded */
+  ot_spdm_sizes sz;             /* layout of this connection (or of the request, before VCA) */
+  ot_writer *w;                 /* the response */
   ot_spdm_rsp_session *session; /* non-NULL when the request came in a session */
 } rsp_call;
 
@@ -59,15 +59,15 @@ ot_status rsp_vendor_defined(rsp_call *c);
  * FINISH in the clear or under the handshake keys, the rest inside a session
  * (DSP0274 §10.9-10.20). */
 #define RSP_SESSION_RULES                                                                          \
-  [OT_SPDM_KEY_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_KEY_EX,          \
+  [OT_SPDM_KEY_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_KEY_EX,           \
                             rsp_key_exchange},                                                     \
   [OT_SPDM_FINISH] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_KEY_EX, rsp_finish},      \
   [OT_SPDM_HEARTBEAT] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_HBEAT,             \
                          rsp_heartbeat},                                                           \
   [OT_SPDM_KEY_UPDATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_KEY_UPD,          \
                           rsp_key_update},                                                         \
-  [OT_SPDM_END_SESSION] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},        \
-  [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,               \
+  [OT_SPDM_END_SESSION] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},         \
+  [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                \
                                       rsp_vendor_defined}
 
 /* Signs th_hash with the key of `slot` under the negotiated algorithms (S bytes). */

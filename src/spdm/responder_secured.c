@@ -9,7 +9,9 @@
 
 #include "opentsm/secure.h"
 
-ot_status rsp_heartbeat(rsp_call *c) { return ot_spdm_encode_heartbeat_ack(&c->r->neg.sizes, c->w); }
+ot_status rsp_heartbeat(rsp_call *c) {
+  return ot_spdm_encode_heartbeat_ack(&c->r->neg.sizes, c->w);
+}
 
 /* KEY_UPDATE, responder side (spdm_session.h "responder, UpdateKey /
  * UpdateAllKeys"): keys switch before the ACK is sealed, so the ACK to
@@ -64,7 +66,8 @@ ot_status rsp_vendor_defined(rsp_call *c) {
         h = x;
     }
   }
-  if (h == NULL) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, OT_SPDM_VENDOR_DEFINED_REQUEST);
+  if (h == NULL)
+    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, OT_SPDM_VENDOR_DEFINED_REQUEST);
   uint8_t payload[OT_SPDM_LARGE_MAX];
   size_t n = 0;
   payload[0] = h->protocol_id;

@@ -21,7 +21,8 @@ static ot_status pick_sm_version(const ot_spdm_key_exchange *q, uint16_t *out) {
   for (size_t i = 0; i < v.count; i++) {
     for (size_t j = 0; j < sizeof(sm_versions) / sizeof(sm_versions[0]); j++) {
       /* Compare Major.Minor (bits 15:8) only. */
-      if ((v.version[i] & 0xff00u) == sm_versions[j] && sm_versions[j] > best) best = sm_versions[j];
+      if ((v.version[i] & 0xff00u) == sm_versions[j] && sm_versions[j] > best)
+        best = sm_versions[j];
     }
   }
   OT_ENSURE(best != 0, OT_E_NEGOTIATION);
@@ -43,7 +44,8 @@ void rsp_session_end(ot_spdm_rsp_session *s) {
 }
 
 void rsp_sessions_clear(ot_spdm_responder *r) {
-  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) rsp_session_end(&r->sessions[i]);
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    rsp_session_end(&r->sessions[i]);
 }
 
 /* Session parameters from the negotiated state (§10.9; SPEC-FACTS §2.4 "Session type"). */
@@ -81,8 +83,8 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
   uint8_t summary[OT_HASH_MAX_SIZE], opaque[32];
   ot_writer ow;
   ot_writer_init(&ow, opaque, sizeof(opaque));
-  ot_spdm_sm_versions sel = {.data_id = OT_SPDM_SM_DATA_ID_VERSION_SELECTION, .count = 1,
-                             .version = {smv}};
+  ot_spdm_sm_versions sel = {
+      .data_id = OT_SPDM_SM_DATA_ID_VERSION_SELECTION, .count = 1, .version = {smv}};
   OT_GUARD(ot_spdm_sm_versions_encode(&ow, &sel));
   if (sz->meas_summary_hash)
     OT_GUARD(ot_spdm_identity_meas_summary(r->cfg->id, q->meas_summary_type, r->neg.hash,
@@ -115,8 +117,8 @@ static ot_status kx_transcript(rsp_call *c, ot_spdm_rsp_session *s, uint8_t *rsp
   OT_GUARD(rsp_sign(r, s->slot, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, th, rsp + sig_at));
   OT_GUARD(ot_spdm_th_append(&s->th, rsp + sig_at, sig));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th))); /* TH1 */
-  OT_GUARD(ot_spdm_session_derive_handshake(&s->s, dhe_secret, ot_curve_size(r->neg.dhe_curve), th,
-                                            h));
+  OT_GUARD(
+      ot_spdm_session_derive_handshake(&s->s, dhe_secret, ot_curve_size(r->neg.dhe_curve), th, h));
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, rsp + sig_at + sig, h));
   return ot_spdm_th_append(&s->th, rsp + sig_at + sig, h);

@@ -70,7 +70,8 @@ static bool multi_key_conn(const ot_spdm_responder *r, const ot_spdm_alg_offer *
   uint32_t mk = r->cfg->caps & OT_SPDM_CAP_MULTI_KEY_MASK;
   return r->neg.version >= OT_SPDM_VERSION_13 &&
          (mk == OT_SPDM_CAP_MULTI_KEY_ONLY ||
-          (mk == OT_SPDM_CAP_MULTI_KEY_NEG && (o->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
+          (mk == OT_SPDM_CAP_MULTI_KEY_NEG &&
+           (o->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
 }
 
 /* The signature algorithms the device can sign with: those of its keys. */

@@ -40,9 +40,16 @@ static void setup_once(void) {
   if (!ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &h))) die();
   ot_spdm_hierarchy_clear(&h);
   static const uint8_t fw[] = "fw";
-  ot_spdm_device_model dm = {.rom = fw, .rom_len = 2, .firmware = fw, .firmware_len = 2,
-                             .hw_config = fw, .hw_config_len = 2, .fw_config = fw,
-                             .fw_config_len = 2, .version = "1", .svn = 1};
+  ot_spdm_device_model dm = {.rom = fw,
+                             .rom_len = 2,
+                             .firmware = fw,
+                             .firmware_len = 2,
+                             .hw_config = fw,
+                             .hw_config_len = 2,
+                             .fw_config = fw,
+                             .fw_config_len = 2,
+                             .version = "1",
+                             .svn = 1};
   if (!ot_ok(ot_spdm_identity_add_device_meas(&id, &dm))) die();
   ready = true;
 }
@@ -84,7 +91,8 @@ static void drive(unsigned state, uint8_t version) {
       ot_spdm_offer_build(&ot_spdm_alg_prefs_all, version, false, &m.u.negotiate_algorithms);
     }
     if (!ot_ok(ot_spdm_encode_request(&sz, &w, &m))) die();
-    if (!ot_ok(ot_spdm_responder_handle(&rsp, b, ot_writer_len(&w), out, sizeof(out), &olen))) die();
+    if (!ot_ok(ot_spdm_responder_handle(&rsp, b, ot_writer_len(&w), out, sizeof(out), &olen)))
+      die();
   }
 }
 

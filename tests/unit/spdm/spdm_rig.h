@@ -53,7 +53,8 @@ static ot_status rig_echo_handle(ot_spdm_vdm_handler *h, uint32_t sid, const uin
   (void)sid;
   rig_echo *e = (rig_echo *)h;
   OT_ENSURE(len <= cap, OT_E_NO_SPACE);
-  for (size_t i = 0; i < len; i++) rsp[i] = (uint8_t)(req[i] ^ 0xff);
+  for (size_t i = 0; i < len; i++)
+    rsp[i] = (uint8_t)(req[i] ^ 0xff);
   *rsp_len = len;
   e->calls++;
   return OT_SUCCESS;

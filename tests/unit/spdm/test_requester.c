@@ -81,7 +81,8 @@ static void test_flow_13_p384_multi_key(void **s) {
 /* Highest common version: 1.3 when both speak it, 1.2 when the responder only does. */
 static void test_version_highest_common(void **s) {
   (void)s;
-  rig *g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 8});
+  rig *g =
+      rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 8});
   assert_ot_ok(ot_spdm_requester_connect(&g->req));
   assert_int_equal(g->req.neg.version, OT_SPDM_VERSION_13);
   g->rcfg.versions = OT_SPDM_VMASK_12;
@@ -92,7 +93,8 @@ static void test_version_highest_common(void **s) {
 
 static void test_version_below_policy(void **s) {
   (void)s;
-  rig *g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 9});
+  rig *g =
+      rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 9});
   g->rcfg.versions = OT_SPDM_VMASK_12;
   g->qcfg.min_version = OT_SPDM_VERSION_13;
   assert_ot_code(ot_spdm_requester_connect(&g->req), OT_E_POLICY);
@@ -163,9 +165,9 @@ static void test_wrong_root(void **s) {
   uint8_t mask;
   assert_ot_ok(ot_spdm_requester_connect(&g->req));
   assert_ot_ok(ot_spdm_requester_get_digests(&g->req, &mask));
-  assert_ot_code(ot_spdm_requester_get_certificate(&g->req, 0, 0, g->chain, sizeof(g->chain),
-                                                   &g->chain_len),
-                 OT_E_CERT);
+  assert_ot_code(
+      ot_spdm_requester_get_certificate(&g->req, 0, 0, g->chain, sizeof(g->chain), &g->chain_len),
+      OT_E_CERT);
   assert_false(g->req.slots[0].verified);
   ot_spdm_hierarchy_clear(&other);
   ot_drbg_uninstantiate(&d);
@@ -179,9 +181,9 @@ static void test_expired_chain(void **s) {
   uint8_t mask;
   assert_ot_ok(ot_spdm_requester_connect(&g->req));
   assert_ot_ok(ot_spdm_requester_get_digests(&g->req, &mask));
-  assert_ot_code(ot_spdm_requester_get_certificate(&g->req, 0, 0, g->chain, sizeof(g->chain),
-                                                   &g->chain_len),
-                 OT_E_CERT);
+  assert_ot_code(
+      ot_spdm_requester_get_certificate(&g->req, 0, 0, g->chain, sizeof(g->chain), &g->chain_len),
+      OT_E_CERT);
   rig_free(g);
 }
 
@@ -205,7 +207,8 @@ static ot_status tamper_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t t
   if (x->truncate) *rsp_len = x->truncate;
   if (x->offset_from_end) {
     size_t exact = *rsp_len;
-    while (exact > 4 && rsp[exact - 1] == 0 && *rsp_len - exact < 3) exact--;
+    while (exact > 4 && rsp[exact - 1] == 0 && *rsp_len - exact < 3)
+      exact--;
     rsp[exact - x->offset_from_end] ^= 0x01;
   }
   return OT_SUCCESS;
@@ -252,7 +255,8 @@ static void test_tampered_key_exchange_signature(void **s) {
   x.offset_from_end = 32 /* VerifyData */ + 3;
   uint32_t sid;
   assert_ot_code(ot_spdm_requester_start_session(&g->req, 0, 0, &sid), OT_E_VERIFY);
-  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) assert_false(g->req.sessions[i].used);
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++)
+    assert_false(g->req.sessions[i].used);
   rig_free(g);
 }
 
@@ -263,7 +267,8 @@ static void test_tampered_verify_data(void **s) {
   rig_authenticate(g, 0);
   uint32_t sid;
   assert_ot_code(ot_spdm_requester_start_session(&g->req, 0, 0, &sid), OT_E_VERIFY);
-  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) assert_false(g->req.sessions[i].used);
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++)
+    assert_false(g->req.sessions[i].used);
   rig_free(g);
 }
 

@@ -40,7 +40,8 @@ static size_t build(uint8_t code, uint8_t *b) {
     static uint8_t opaque[20];
     ot_writer ow;
     ot_writer_init(&ow, opaque, sizeof(opaque));
-    ot_spdm_sm_versions v = {.data_id = OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS, .count = 1,
+    ot_spdm_sm_versions v = {.data_id = OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS,
+                             .count = 1,
                              .version = {OT_SPDM_SM_VERSION_12}};
     assert_ot_ok(ot_spdm_sm_versions_encode(&ow, &v));
     m.u.key_exchange = (ot_spdm_key_exchange){.req_session_id = 0x1234,
@@ -57,8 +58,8 @@ static size_t build(uint8_t code, uint8_t *b) {
   case OT_SPDM_KEY_UPDATE: m.u.key_update = (ot_spdm_key_update){.operation = 1, .tag = 9}; break;
   case OT_SPDM_VENDOR_DEFINED_REQUEST: {
     static const uint8_t vid[2] = {1, 0}, pl[2] = {0x7f, 0};
-    m.u.vendor = (ot_spdm_vendor_defined){.standard_id = 3, .vendor_id_len = 2, .vendor_id = vid,
-                                          .payload_len = 2, .payload = pl};
+    m.u.vendor = (ot_spdm_vendor_defined){
+        .standard_id = 3, .vendor_id_len = 2, .vendor_id = vid, .payload_len = 2, .payload = pl};
     break;
   }
   case OT_SPDM_RESPOND_IF_READY:
@@ -175,7 +176,8 @@ static void check(uint8_t code, int state, int want) {
 static void test_state_table(void **s) {
   (void)s;
   for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-    for (int st = 0; st < S_COUNT; st++) check(table[i].code, st, table[i].want[st]);
+    for (int st = 0; st < S_COUNT; st++)
+      check(table[i].code, st, table[i].want[st]);
 }
 
 static void test_version_mismatch(void **s) {
@@ -232,7 +234,7 @@ static void test_inconsistent_caps(void **s) {
   size_t n;
   drive(S_AFTER_VERSION);
   size_t len = build(OT_SPDM_GET_CAPABILITIES, b);
-  b[9] &= (uint8_t)~(OT_SPDM_CAP_KEY_EX >> 8); /* ENCRYPT without KEY_EX */
+  b[9] &= (uint8_t) ~(OT_SPDM_CAP_KEY_EX >> 8); /* ENCRYPT without KEY_EX */
   send_req(b, len, out, &n);
   assert_int_equal(out[2], OT_SPDM_ERR_INVALID_REQUEST);
   assert_int_equal(g->rsp.state, S_AFTER_VERSION);
@@ -248,10 +250,13 @@ static void test_in_session_table(void **s) {
   static const struct {
     uint8_t code;
     int want;
-  } in[] = {{OT_SPDM_GET_VERSION, UNEXP},        {OT_SPDM_CHALLENGE, UNEXP},
-            {OT_SPDM_KEY_EXCHANGE, UNEXP},       {OT_SPDM_FINISH, UNEXP},
+  } in[] = {{OT_SPDM_GET_VERSION, UNEXP},
+            {OT_SPDM_CHALLENGE, UNEXP},
+            {OT_SPDM_KEY_EXCHANGE, UNEXP},
+            {OT_SPDM_FINISH, UNEXP},
             {OT_SPDM_HEARTBEAT, OT_SPDM_HEARTBEAT_ACK},
-            {OT_SPDM_GET_DIGESTS, OT_SPDM_DIGESTS}, {OT_SPDM_PSK_EXCHANGE, UNSUP},
+            {OT_SPDM_GET_DIGESTS, OT_SPDM_DIGESTS},
+            {OT_SPDM_PSK_EXCHANGE, UNSUP},
             {OT_SPDM_VENDOR_DEFINED_REQUEST, OT_SPDM_VENDOR_DEFINED_RESPONSE}};
   for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
     uint8_t b[160], rec[8192], out[8192], msg[8192];

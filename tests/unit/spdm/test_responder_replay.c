@@ -31,9 +31,16 @@ typedef struct flow {
   uint32_t meas_hash; /* the reference device's MeasurementHashAlgo choice */
 } flow;
 
-static const flow v12 = {"spdm-emu/tsm_v12_p384", OT_CURVE_P384, OT_SPDM_VMASK_12, false,
-                         OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR, OT_SPDM_MEAS_HASH_SHA_384};
-static const flow v13 = {"spdm-emu/tsm_v13_p256", OT_CURVE_P256, OT_SPDM_VMASK_13, true,
+static const flow v12 = {"spdm-emu/tsm_v12_p384",
+                         OT_CURVE_P384,
+                         OT_SPDM_VMASK_12,
+                         false,
+                         OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR,
+                         OT_SPDM_MEAS_HASH_SHA_384};
+static const flow v13 = {"spdm-emu/tsm_v13_p256",
+                         OT_CURVE_P256,
+                         OT_SPDM_VMASK_13,
+                         true,
                          OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_NEG,
                          OT_SPDM_MEAS_HASH_SHA_256};
 
@@ -100,7 +107,7 @@ static void run_vca_and_certs(const flow *f) {
 
   n = replay(&g, f, 9, OT_SPDM_GET_CAPABILITIES, OT_SPDM_CAPABILITIES, out, sizeof(out), &ref, &rl);
   assert_int_equal(n, 20);
-  assert_memory_equal(out, ref, 8);         /* header, CTExponent */
+  assert_memory_equal(out, ref, 8);           /* header, CTExponent */
   assert_memory_equal(out + 12, ref + 12, 8); /* DataTransferSize, MaxSPDMmsgSize */
   free(ref);
 
