@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SPDM 1.2 / 1.3 (DMTF DSP0274) protocol engines: the requester (TSM side) and
+ * the responder (device side), plus negotiation policy and the DOE binding.
+ * @layer spdm
+ *
+ * Neither engine does I/O.
+ *  - The responder is a function from request bytes to response bytes:
+ *    ot_spdm_responder_handle() for plain SPDM (DOE type 1) and
+ *    ot_spdm_responder_handle_secured() for DSP0277 records (DOE type 2). Its
+ *    context is caller-owned, holds one connection's state, and borrows the
+ *    device identity (opentsm/spdm_identity.h) and a configuration that several
+ *    connections may share.
+ *  - The requester is driven through one ot_doe_transport (opentsm/doe.h):
+ *    every call below runs one or more exchanges on it and returns when the
+ *    response was checked. ot_spdm_doe_* (src/spdm/doe_binding.c) carry SPDM as
+ *    DOE type 1 and secured records as type 2 (SPEC-FACTS §1.2, §3.1).
+ *
+ * Which message is legal when is a table on both sides (DSP0274 1.3 §9
+ * "Generic SPDM message format" and the ordering rules of §10.x, summarised in
+ * src/spdm/responder_table.c and requester_table.c). The responder answers every
+ * illegal or malformed request with the ERROR DSP0274 §10.12 prescribes and
+ * keeps its state; the requester fails with a precise status (see
+ * ot_spdm_error_status) and leaves no half-built state behind.
+ *
+ * Versions: 1.2 and 1.3 only (the codec supports no others).
+ * Algorithms: ECDSA P-256/P-384, SHA-256/384, ECDHE secp256r1/secp384r1,
+ * AES-256-GCM and ChaCha20-Poly1305 (DSP0274 §10.4 "NEGOTIATE_ALGORITHMS").
+ */
+#ifndef OPENTSM_SPDM_H
+#define OPENTSM_SPDM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "opentsm/clock.h"
+#include "opentsm/crypto.h"
+#include "opentsm/doe.h"
+#include "opentsm/rng.h"
+#include "opentsm/spdm_codec.h"
+#include "opentsm/spdm_identity.h"
+#include "opentsm/spdm_session.h"
+#include "opentsm/spdm_transcript.h"
+#include "opentsm/status.h"
+#include "opentsm/x509.h"
+
+/* ==== negotiation (src/spdm/negotiate.c) ===================================== */
+
+/* Version masks: which of 1.2 and 1.3 a side speaks. */
+#define OT_SPDM_VMASK_12 0x01u
+#define OT_SPDM_VMASK_13 0x02u
+
+/*
+ * What one side supports or allows, as SPDM bitmasks (spec/spdm.h values).
+ * For a requester this is also its policy: a selection outside these masks is
+ * refused with OT_E_POLICY.
+ */
+typedef struct ot_spdm_alg_prefs {
+  uint32_t base_asym; /* OT_SPDM_ASYM_ECDSA_P256 | _P384 */
+  uint32_t base_hash; /* OT_SPDM_HASH_SHA_256 | _384 */
+  uint32_t meas_hash; /* OT_SPDM_MEAS_HASH_SHA_256 | _384 */
+  uint16_t dhe;       /* OT_SPDM_DHE_SECP256R1 | _SECP384R1 */
+  uint16_t aead;      /* OT_SPDM_AEAD_AES_256_GCM | _CHACHA20_POLY1305 */
+} ot_spdm_alg_prefs;
+
+/* Everything the implementation can do (the default for both sides). */
+extern const ot_spdm_alg_prefs ot_spdm_alg_prefs_all;
+
+/* The negotiated parameters of a connection. */
+typedef struct ot_spdm_negotiated {
+  uint8_t version;        /* 0x12 or 0x13 */
+  uint32_t base_asym;     /* one bit */
+  uint32_t base_hash;     /* one bit */
+  uint32_t meas_hash;     /* one bit, 0 when the responder has no MEAS_CAP */
+  uint16_t dhe;           /* one bit or 0 */
+  uint16_t aead;          /* one bit or 0 */
+  uint16_t req_base_asym; /* always 0: no mutual authentication */
+  uint16_t key_schedule;  /* OT_SPDM_KEY_SCHEDULE_SPDM or 0 */
+  uint8_t meas_spec;      /* OT_SPDM_MEAS_SPEC_DMTF or 0 */
+  uint8_t other_params;   /* OpaqueDataFmt1, plus MultiKeyConn (1.3) */
+  uint8_t mel_spec;
+  bool multi_key_conn; /* multi_key_conn_rsp (SPEC-FACTS §2.17 "D") */
+  /* Derived: */
+  ot_hash_alg hash;
+  ot_hash_alg mhash;
+  ot_curve asym_curve;
+  ot_curve dhe_curve;
+  ot_aead_alg aead_alg;
+  ot_spdm_sizes sizes; /* for the codec (per-message flags cleared) */
+} ot_spdm_negotiated;
+
+/*
+ * Picks the highest version present both in `ours` (OT_SPDM_VMASK_*) and in
+ * the VERSION entries (major/minor compared, update/alpha ignored, DSP0274
+ * §10.3). OT_E_NEGOTIATION when there is none; OT_E_POLICY when the best
+ * common one is below min_version (0x12/0x13).
+ */
+OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t min_version,
+                               uint8_t *out);
+
+/* Fills a NEGOTIATE_ALGORITHMS offer from prefs (all four AlgStruct tables). */
+void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool multi_key,
+                         ot_spdm_alg_offer *out);
+
+/*
+ * Responder: selects the strongest common algorithm of each kind (P-384 over
+ * P-256, SHA-384 over SHA-256, secp384r1 over secp256r1, AES-256-GCM over
+ * ChaCha20-Poly1305) and fills the ALGORITHMS response. rsp_caps are the
+ * responder's capability flags (no MEAS_CAP: no measurement hash; no KEY_EX:
+ * no DHE/AEAD/key schedule). OT_E_NEGOTIATION when no common base asym or
+ * hash exists, or when key exchange is possible but no DHE/AEAD is common.
+ */
+OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp_caps,
+                                    uint32_t req_caps, uint8_t version,
+                                    const ot_spdm_alg_offer *offer, ot_spdm_algorithms *out);
+
+/*
+ * Requester: checks an ALGORITHMS response against the offer sent and the
+ * policy: each selection is one bit (or zero where allowed), was offered, and
+ * is allowed by prefs; fills *neg (OT_E_MALFORMED for a response that breaks
+ * DSP0274 §10.4 rules, OT_E_POLICY for one the policy refuses).
+ */
+OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t version,
+                                   uint32_t rsp_caps, const ot_spdm_alg_offer *offer,
+                                   const ot_spdm_algorithms *sel, ot_spdm_negotiated *neg);
+
+/* Fills the derived fields and sizes of *neg from its bitmask fields. */
+OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *neg);
+
+/* ==== errors ===================================================================== */
+
+/*
+ * The one mapping from an SPDM ERROR response (DSP0274 §10.12 Table "Error
+ * code and error data") to an opentsm status: VersionMismatch -> OT_E_VERSION,
+ * Busy -> OT_E_BUSY, UnexpectedRequest / RequestResynch -> OT_E_UNEXPECTED,
+ * UnsupportedRequest -> OT_E_UNSUPPORTED, DecryptError -> OT_E_DECRYPT,
+ * InvalidRequest -> OT_E_MALFORMED, SessionLimitExceeded -> OT_E_NO_SPACE,
+ * InvalidPolicy -> OT_E_POLICY, anything else -> OT_E_PEER_ERROR.
+ */
+ot_status ot_spdm_error_status(uint8_t error_code);
+
+/* ==== responder ================================================================== */
+
+/* A vendor-defined protocol served inside sessions (IDE_KM, TDISP), keyed by
+ * (standard ID, vendor ID, protocol ID) (DSP0274 §10.20; SPEC-FACTS §2.14). The
+ * handler receives the request payload after the protocol ID byte and writes
+ * the response payload after it; a failure answers ERROR Unspecified. An
+ * implementation embeds ot_spdm_vdm_handler as its first member. */
+typedef struct ot_spdm_vdm_handler ot_spdm_vdm_handler;
+struct ot_spdm_vdm_handler {
+  uint16_t standard_id; /* OT_SPDM_REGISTRY_PCISIG */
+  uint16_t vendor_id;   /* 0x0001 for PCI-SIG (two bytes on the wire) */
+  uint8_t protocol_id;  /* 0x00 IDE_KM, 0x01 TDISP */
+  ot_status (*handle)(ot_spdm_vdm_handler *h, uint32_t session_id, const uint8_t *req,
+                      size_t req_len, uint8_t *rsp, size_t rsp_cap, size_t *rsp_len);
+};
+
+#define OT_SPDM_RSP_MAX_VDM 4u
+#define OT_SPDM_RSP_MAX_SESSIONS 2u
+/* Largest response the responder builds (served in chunks when the peer's
+ * DataTransferSize is smaller): a full cert chain, or all measurements. */
+#define OT_SPDM_LARGE_MAX 5120u
+
+/* A responder's configuration: shared by its connections, borrowed. */
+typedef struct ot_spdm_responder_config {
+  const ot_spdm_identity *id;
+  ot_rng *rng;
+  uint8_t versions;    /* OT_SPDM_VMASK_* */
+  uint32_t caps;       /* capability flags advertised (must be ones implemented) */
+  uint8_t ct_exponent; /* CTExponent */
+  uint32_t data_transfer_size;
+  uint32_t max_msg_size;
+  ot_spdm_alg_prefs algs;
+  uint8_t heartbeat_period; /* KEY_EXCHANGE_RSP Param1, seconds */
+  /* Requests (by code) answered first with ResponseNotReady, once each (tests
+   * of RESPOND_IF_READY): 0 = none. */
+  uint8_t not_ready_code;
+  ot_spdm_vdm_handler *vdm[OT_SPDM_RSP_MAX_VDM];
+  size_t vdm_count;
+} ot_spdm_responder_config;
+
+/* The capability flags this implementation can honour as a responder. */
+#define OT_SPDM_RSP_CAPS_IMPLEMENTED                                                               \
+  (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
+   OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
+   OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
+   OT_SPDM_CAP_MULTI_KEY_NEG)
+
+/* A default configuration: both versions, every implemented capability except
+ * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
+ * 0x28000 (the reference emulator's values), all algorithms. */
+void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
+                                      ot_rng *rng);
+
+/* Connection state (DSP0274 §10.1 "connection"), in order. */
+typedef enum ot_spdm_conn_state {
+  OT_SPDM_CONN_NOT_STARTED = 0, /* only GET_VERSION */
+  OT_SPDM_CONN_AFTER_VERSION,   /* GET_CAPABILITIES next */
+  OT_SPDM_CONN_AFTER_CAPS,      /* NEGOTIATE_ALGORITHMS next */
+  OT_SPDM_CONN_NEGOTIATED,      /* everything else */
+  OT_SPDM_CONN_STATE_COUNT
+} ot_spdm_conn_state;
+
+/* Where a request arrived. */
+typedef enum ot_spdm_channel {
+  OT_SPDM_PLAIN = 0,   /* DOE type 1 */
+  OT_SPDM_SECURED = 1, /* inside an established (or handshaking) session */
+} ot_spdm_channel;
+
+/* What a session still has to do after its response went out. */
+typedef enum ot_spdm_post {
+  OT_SPDM_POST_NONE = 0,
+  OT_SPDM_POST_DERIVE_DATA, /* FINISH_RSP sent under the handshake keys: switch to data keys */
+  OT_SPDM_POST_TEARDOWN,    /* END_SESSION_ACK sent: forget the session */
+} ot_spdm_post;
+
+/* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
+typedef struct ot_spdm_rsp_session {
+  bool used;
+  uint8_t slot;         /* the slot KEY_EXCHANGE named */
+  bool in_clear;        /* handshake in the clear */
+  bool key_update_busy; /* KEY_UPDATE done, VerifyNewKey awaited */
+  ot_spdm_post post;
+  uint8_t th2[OT_HASH_MAX_SIZE]; /* for OT_SPDM_POST_DERIVE_DATA */
+  ot_spdm_th th;
+  ot_spdm_session s;
+} ot_spdm_rsp_session;
+
+typedef struct ot_spdm_responder {
+  const ot_spdm_responder_config *cfg;
+  ot_spdm_conn_state state;
+  ot_spdm_negotiated neg;
+  uint32_t req_caps; /* the requester's flags */
+  uint32_t req_data_transfer_size, req_max_msg_size;
+  uint8_t first_digests_seen;
+  uint8_t last_request; /* code of the previous request (L1 continuity) */
+  ot_spdm_transcript t;
+  /* Large response being served by CHUNK_GET, or held for RESPOND_IF_READY. */
+  uint8_t large[OT_SPDM_LARGE_MAX];
+  size_t large_len, large_off;
+  uint8_t large_handle;
+  uint16_t chunk_seq;
+  bool large_active;
+  uint8_t pending_code, pending_token; /* ResponseNotReady */
+  bool pending, not_ready_done;
+  uint16_t next_rsp_session_id;
+  ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
+} ot_spdm_responder;
+
+/*
+ * Starts a connection in NOT_STARTED. cfg (and cfg->id, cfg->rng) must
+ * outlive the responder. OT_E_ARG for a configuration that advertises a
+ * capability this implementation does not honour (outside
+ * OT_SPDM_RSP_CAPS_IMPLEMENTED), no version, or a DataTransferSize below 42.
+ */
+OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_config *cfg);
+/* Releases transcripts and wipes every session secret. */
+void ot_spdm_responder_free(ot_spdm_responder *r);
+
+/*
+ * Handles one plain request req[0..len) (may carry up to 3 bytes of DOE
+ * padding) and writes the response into out[0..cap). Always produces a
+ * response on OT_OK: the regular one or an ERROR. Fails (no response) only for
+ * a request too short to carry an SPDM header (OT_E_TRUNCATED) or an output
+ * buffer too small (OT_E_NO_SPACE).
+ */
+OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, size_t len,
+                                   uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * Handles one secured record (DOE type 2 payload). *out_secured says whether
+ * the response is a secured record (the normal case) or a plain SPDM ERROR
+ * (DecryptError after a record that did not authenticate: the session is
+ * terminated, DSP0277 §6). A record for an unknown session gets no response:
+ * OT_E_NOT_FOUND (InvalidSession was removed from DSP0274 1.2).
+ */
+OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *rec, size_t len,
+                                           uint8_t *out, size_t cap, size_t *out_len,
+                                           bool *out_secured);
+
+/* ==== requester =================================================================== */
+
+typedef struct ot_spdm_requester_config {
+  ot_rng *rng;
+  ot_clock *clock;     /* waits for ResponseNotReady / Busy */
+  uint8_t versions;    /* OT_SPDM_VMASK_* offered */
+  uint8_t min_version; /* policy: 0x12 or 0x13 */
+  uint32_t caps;       /* requester capability flags */
+  uint8_t ct_exponent;
+  uint32_t data_transfer_size;
+  uint32_t max_msg_size;
+  ot_spdm_alg_prefs algs;      /* offered, and the only ones accepted */
+  const ot_x509_cert *anchors; /* trust anchors for certificate chains */
+  size_t anchor_count;
+  time_t now;            /* validation time for certificates */
+  unsigned busy_retries; /* Busy retried at most this many times */
+} ot_spdm_requester_config;
+
+void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock);
+
+/* What the requester learned about a slot's certificate chain. */
+typedef struct ot_spdm_peer_slot {
+  bool verified;
+  uint8_t digest[OT_HASH_MAX_SIZE]; /* Hash(cert chain blob) */
+  uint8_t pub[OT_ECC_MAX_PUBLIC];   /* leaf public key */
+  size_t pub_len;
+  uint8_t key_pair_id, cert_info;
+  uint16_t key_usage;
+} ot_spdm_peer_slot;
+
+#define OT_SPDM_REQ_MAX_SESSIONS 2u
+
+/* One requester session. */
+typedef struct ot_spdm_req_session {
+  bool used;
+  uint8_t slot;
+  bool in_clear;
+  uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
+  ot_spdm_th th;
+  ot_spdm_session s;
+} ot_spdm_req_session;
+
+typedef struct ot_spdm_requester {
+  const ot_spdm_requester_config *cfg;
+  ot_doe_transport *io;
+  ot_spdm_conn_state state;
+  bool failed; /* sticky: a protocol or verification failure ends the connection */
+  ot_spdm_negotiated neg;
+  uint32_t rsp_caps;
+  uint32_t rsp_data_transfer_size, rsp_max_msg_size;
+  uint8_t rsp_ct_exponent;
+  ot_spdm_alg_offer offer; /* as sent */
+  ot_spdm_transcript t;
+  uint8_t digest_mask; /* slots from the last DIGESTS */
+  uint8_t digests[OT_SPDM_MAX_SLOT_COUNT][OT_HASH_MAX_SIZE];
+  ot_spdm_peer_slot slots[OT_SPDM_MAX_SLOT_COUNT];
+  uint8_t buf[OT_SPDM_LARGE_MAX + 64]; /* request/response scratch */
+  uint16_t next_req_session_id;
+  ot_spdm_req_session sessions[OT_SPDM_REQ_MAX_SESSIONS];
+} ot_spdm_requester;
+
+/* Binds a requester to a transport; cfg and io must outlive it. */
+OT_RESULT ot_spdm_requester_init(ot_spdm_requester *q, const ot_spdm_requester_config *cfg,
+                                 ot_doe_transport *io);
+void ot_spdm_requester_free(ot_spdm_requester *q);
+
+/*
+ * GET_VERSION, GET_CAPABILITIES, NEGOTIATE_ALGORITHMS (DSP0274 §10.3-10.4):
+ * errors OT_E_VERSION / OT_E_POLICY (below min_version), OT_E_NEGOTIATION,
+ * OT_E_POLICY (an algorithm outside the policy), transport errors, and the
+ * peer's ERROR mapped by ot_spdm_error_status.
+ */
+OT_RESULT ot_spdm_requester_connect(ot_spdm_requester *q);
+
+/* GET_DIGESTS (§10.5): *slot_mask = provisioned slots. */
+OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask);
+
+/*
+ * GET_CERTIFICATE in portions of at most `portion` bytes (0: as large as the
+ * peer's limits allow, §10.6), reassembled into chain[0..cap); then checks the
+ * blob (Length, RootHash = Hash(root DER)), the digest against DIGESTS, and
+ * the chain against the trust anchors at cfg->now (ot_x509_chain_verify,
+ * responder role, negotiated curve). OT_E_CERT / OT_E_VERIFY on failure.
+ */
+OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, size_t portion,
+                                            uint8_t *chain, size_t cap, size_t *chain_len);
+
+/*
+ * CHALLENGE (§10.7) of a verified slot: checks CertChainHash, nonce echo,
+ * (1.3) RequesterContext echo, and the signature over M1 (A ‖ B ‖ C) with
+ * "responder-challenge_auth signing". summary (H bytes, may be NULL) receives
+ * the MeasurementSummaryHash when summary_type != 0.
+ */
+OT_RESULT ot_spdm_requester_challenge(ot_spdm_requester *q, uint8_t slot, uint8_t summary_type,
+                                      uint8_t *summary);
+
+/* Result of GET_MEASUREMENTS: the raw record (spans into `record`). */
+typedef struct ot_spdm_meas_result {
+  uint8_t total;       /* op 0: number of indices */
+  uint8_t block_count; /* NumberOfBlocks */
+  size_t record_len;
+  bool signature_verified;
+} ot_spdm_meas_result;
+
+/*
+ * GET_MEASUREMENTS (§10.11): op 0 (count), 1..0xFE (one index), 0xFF (all);
+ * signed with slot `slot` when sign is set: the signature over L1 (A ‖ M) with
+ * "responder-measurements signing" must verify. The record is copied to
+ * record[0..cap).
+ */
+OT_RESULT ot_spdm_requester_get_measurements(ot_spdm_requester *q, uint8_t op, bool sign,
+                                             uint8_t slot, uint8_t *record, size_t cap,
+                                             ot_spdm_meas_result *res);
+
+/*
+ * KEY_EXCHANGE then FINISH (§10.9, §10.10) with the chain of a verified slot:
+ * ECDHE, the KEY_EXCHANGE_RSP signature over TH ("responder-key_exchange_rsp
+ * signing"), ResponderVerifyData unless the handshake is in the clear, FINISH
+ * under the handshake keys (or in the clear, with FINISH_RSP's VerifyData
+ * checked), then data keys from TH2. On success *session_id names an
+ * established session; on any failure no session is left behind.
+ */
+OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, uint8_t summary_type,
+                                          uint32_t *session_id);
+/* HEARTBEAT in a session (§10.14). */
+OT_RESULT ot_spdm_requester_heartbeat(ot_spdm_requester *q, uint32_t session_id);
+/*
+ * KEY_UPDATE (§10.15): UpdateKey (all = false) or UpdateAllKeys, then
+ * VerifyNewKey, switching keys in the order of spdm_session.h.
+ */
+OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id, bool all);
+/* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
+OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
+/*
+ * Sends a vendor-defined request in session `session_id` (§10.20): StandardID,
+ * 2-byte VendorID, then the payload starting with protocol_id, and returns the
+ * response payload after the protocol ID (which must echo the request's)
+ * in rsp[0..*rsp_len).
+ */
+OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint16_t standard_id,
+                                uint16_t vendor_id, uint8_t protocol_id, const uint8_t *req,
+                                size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
+
+/* A responder served on a DOE mailbox: two protocols, SPDM (type 1) and secured
+ * SPDM (type 2), both over one ot_spdm_responder. Add both to an
+ * ot_doe_responder. */
+typedef struct ot_spdm_doe_protocol {
+  ot_doe_protocol base; /* must be first */
+  ot_spdm_responder *rsp;
+} ot_spdm_doe_protocol;
+
+typedef struct ot_spdm_doe_binding {
+  ot_spdm_doe_protocol plain;   /* vendor 0x0001, type 1 */
+  ot_spdm_doe_protocol secured; /* vendor 0x0001, type 2 */
+} ot_spdm_doe_binding;
+
+/* Fills both protocols for responder `rsp` (borrowed). A plain DecryptError
+ * answer to a secured record cannot travel as type 2: the record then gets
+ * no response (OT_E_DECRYPT), and the mailbox reports an error. */
+void ot_spdm_doe_binding_init(ot_spdm_doe_binding *b, ot_spdm_responder *rsp);
+
+/* A transport that hands each object straight to an ot_doe_responder in the
+ * same process (objects are encoded and decoded exactly as on a mailbox). */
+typedef struct ot_spdm_doe_loopback {
+  ot_doe_transport base; /* must be first */
+  ot_doe_responder *device;
+  uint8_t obj[OT_SPDM_LARGE_MAX + 256], rsp_obj[OT_SPDM_LARGE_MAX + 256];
+  size_t exchanges;
+} ot_spdm_doe_loopback;
+
+void ot_spdm_doe_loopback_init(ot_spdm_doe_loopback *l, ot_doe_responder *device);
+
+#endif /* OPENTSM_SPDM_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Generation of a device's certificate hierarchy (root -> intermediate ->
+ * device leaf with the DMTF SPDM OIDs, DSP0274 1.3 Annex "X.509 certificate
+ * requirements"), and its installation as a certificate slot.
+ */
+#include <string.h>
+
+#include "opentsm/secure.h"
+#include "opentsm/spdm_identity.h"
+
+void ot_spdm_hierarchy_clear(ot_spdm_hierarchy *h) {
+  ot_secret_wipe(h->root_priv, sizeof(h->root_priv));
+  ot_secret_wipe(h->inter_priv, sizeof(h->inter_priv));
+  ot_secret_wipe(h->leaf_priv, sizeof(h->leaf_priv));
+  ot_zeroize(h, sizeof(*h));
+}
+
+static ot_status gen_key(ot_curve curve, ot_rng *rng, uint8_t *priv) {
+  uint8_t pub[OT_ECC_MAX_PUBLIC];
+  OT_GUARD(ot_secret_mark(priv, OT_ECC_MAX_SCALAR));
+  return ot_key_generate(curve, rng, priv, OT_ECC_MAX_SCALAR, pub, sizeof(pub));
+}
+
+OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
+                                     time_t not_before, time_t not_after, const char *device_info) {
+  OT_ENSURE(h && rng, OT_E_ARG);
+  OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384, OT_E_UNSUPPORTED);
+  memset(h, 0, sizeof(*h));
+  h->curve = curve;
+  ot_status st;
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->root_priv), fail);
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->inter_priv), fail);
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->leaf_priv), fail);
+  ot_x509_chain_template t = {
+      .curve = curve,
+      .root_private = h->root_priv,
+      .intermediate_private = h->inter_priv,
+      .leaf_private = h->leaf_priv,
+      .not_before = not_before,
+      .not_after = not_after,
+      .leaf_eku = OT_X509_EKU_RESPONDER,
+      .device_info = device_info,
+      .leaf_name = "opentsm device",
+  };
+  OT_GUARD_GOTO(st, ot_x509_generate_chain(&t, h->der, sizeof(h->der), &h->der_len), fail);
+  return OT_SUCCESS;
+fail:
+  ot_spdm_hierarchy_clear(h);
+  return st;
+}
+
+OT_RESULT ot_spdm_identity_install(ot_spdm_identity *id, uint8_t slot, size_t key,
+                                   uint8_t key_pair_id, const ot_spdm_hierarchy *h) {
+  OT_ENSURE(key < OT_SPDM_ID_MAX_KEYS, OT_E_ARG);
+  size_t n = ot_curve_size(h->curve);
+  if (!id->keys[key].present) {
+    OT_GUARD(ot_spdm_identity_set_key(id, key, h->curve, h->leaf_priv, n, key_pair_id));
+  } else {
+    OT_ENSURE(id->keys[key].curve == h->curve && ot_ct_equal(id->keys[key].priv, h->leaf_priv, n),
+              OT_E_BAD_KEY);
+  }
+  return ot_spdm_identity_set_slot(id, slot, key, h->der, h->der_len);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Version and algorithm negotiation (DSP0274 1.3 §10.3 "GET_VERSION request and
+ * VERSION response", §10.4 "NEGOTIATE_ALGORITHMS request and ALGORITHMS
+ * response"; SPEC-FACTS §2.3, §2.5) and the policy a requester applies to the
+ * result. Both engines use these functions, so that what a responder selects
+ * and what a requester accepts follow one set of rules.
+ */
+#include <string.h>
+
+#include "opentsm/spdm.h"
+
+const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
+    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
+    .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384,
+    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384,
+    .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
+    .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305,
+};
+
+/* Strength orders, strongest first: the responder takes the first common one. */
+static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256};
+static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384, OT_SPDM_HASH_SHA_256};
+static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
+static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1};
+static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305};
+
+static uint32_t strongest(const uint32_t *order, size_t n, uint32_t common) {
+  for (size_t i = 0; i < n; i++) {
+    if (common & order[i]) return order[i];
+  }
+  return 0;
+}
+#define STRONGEST(order, common) strongest(order, sizeof(order) / sizeof(order[0]), common)
+
+static bool one_bit(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t min_version,
+                               uint8_t *out) {
+  uint8_t best = 0;
+  for (size_t i = 0; i < v->entry_count; i++) {
+    /* DSP0274 §10.3 "VERSION number entry": compare Major.Minor only. */
+    uint8_t ver = (uint8_t)(ot_spdm_version_entry(v, i) >> 8);
+    bool mine = (ver == OT_SPDM_VERSION_12 && (ours & OT_SPDM_VMASK_12)) ||
+                (ver == OT_SPDM_VERSION_13 && (ours & OT_SPDM_VMASK_13));
+    if (mine && ver > best) best = ver;
+  }
+  OT_ENSURE(best != 0, OT_E_NEGOTIATION);
+  OT_ENSURE(best >= min_version, OT_E_POLICY);
+  *out = best;
+  return OT_SUCCESS;
+}
+
+static void add_struct(ot_spdm_alg_offer *o, uint8_t type, uint16_t supported) {
+  o->alg[o->alg_count++] = (ot_spdm_alg_struct){.type = type, .supported = supported};
+}
+
+void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool multi_key,
+                         ot_spdm_alg_offer *out) {
+  memset(out, 0, sizeof(*out));
+  out->meas_spec = OT_SPDM_MEAS_SPEC_DMTF;
+  /* DSP0274 1.2+: the general opaque data table (Fmt1). */
+  out->other_params = OT_SPDM_OPAQUE_FMT_1;
+  if (multi_key && version >= OT_SPDM_VERSION_13)
+    out->other_params |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
+  out->base_asym = prefs->base_asym;
+  out->base_hash = prefs->base_hash;
+  /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). No mutual
+   * authentication: ReqBaseAsymAlg is offered empty. */
+  add_struct(out, OT_SPDM_ALG_TYPE_DHE, prefs->dhe);
+  add_struct(out, OT_SPDM_ALG_TYPE_AEAD, prefs->aead);
+  add_struct(out, OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, 0);
+  add_struct(out, OT_SPDM_ALG_TYPE_KEY_SCHEDULE, OT_SPDM_KEY_SCHEDULE_SPDM);
+}
+
+static uint16_t offered(const ot_spdm_alg_struct *alg, uint8_t count, uint8_t type) {
+  for (uint8_t i = 0; i < count; i++) {
+    if (alg[i].type == type) return alg[i].supported;
+  }
+  return 0;
+}
+
+/* The selection for one AlgStruct type, per the responder's capabilities. */
+static uint16_t select_struct(const ot_spdm_alg_prefs *p, uint8_t type, uint16_t theirs,
+                              bool key_ex) {
+  switch (type) {
+  case OT_SPDM_ALG_TYPE_DHE: return key_ex ? (uint16_t)STRONGEST(dhe_order, theirs & p->dhe) : 0;
+  case OT_SPDM_ALG_TYPE_AEAD: return key_ex ? (uint16_t)STRONGEST(aead_order, theirs & p->aead) : 0;
+  case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
+    return key_ex ? (uint16_t)(theirs & OT_SPDM_KEY_SCHEDULE_SPDM) : 0;
+  default: return 0; /* ReqBaseAsymAlg: mutual authentication is not implemented */
+  }
+}
+
+OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp_caps,
+                                    uint32_t req_caps, uint8_t version,
+                                    const ot_spdm_alg_offer *offer, ot_spdm_algorithms *out) {
+  ot_spdm_algorithms a;
+  memset(&a, 0, sizeof(a));
+  bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
+  bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) && (req_caps & OT_SPDM_CAP_KEY_EX);
+  a.base_asym_sel = STRONGEST(asym_order, offer->base_asym & prefs->base_asym);
+  a.base_hash_sel = STRONGEST(hash_order, offer->base_hash & prefs->base_hash);
+  OT_ENSURE(a.base_asym_sel && a.base_hash_sel, OT_E_NEGOTIATION);
+  /* "MeasurementSpecificationSel ... shall be zero if MEAS_CAP is 0" and the
+   * measurement hash is the responder's own choice. */
+  a.meas_spec_sel = meas ? (uint8_t)(offer->meas_spec & OT_SPDM_MEAS_SPEC_DMTF) : 0;
+  a.meas_hash_algo = a.meas_spec_sel ? STRONGEST(mhash_order, prefs->meas_hash) : 0;
+  /* 1.2+: exactly one OpaqueDataFmt; we speak Fmt1 only. */
+  OT_ENSURE(offer->other_params & OT_SPDM_OPAQUE_FMT_1, OT_E_NEGOTIATION);
+  a.other_params_sel = OT_SPDM_OPAQUE_FMT_1;
+  if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK) &&
+      (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN))
+    a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
+  /* The response carries one AlgStruct per requested type, in the same order. */
+  for (uint8_t i = 0; i < offer->alg_count; i++) {
+    uint16_t s = select_struct(prefs, offer->alg[i].type, offer->alg[i].supported, key_ex);
+    a.alg[a.alg_count++] = (ot_spdm_alg_struct){.type = offer->alg[i].type, .supported = s};
+  }
+  if (key_ex) {
+    OT_ENSURE(offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_DHE) &&
+                  offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_AEAD) &&
+                  offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_KEY_SCHEDULE),
+              OT_E_NEGOTIATION);
+  }
+  *out = a;
+  return OT_SUCCESS;
+}
+
+/* A selection: zero where allowed, else exactly one bit that was offered. */
+static ot_status check_sel(uint32_t sel, uint32_t offered_mask, uint32_t allowed,
+                           bool may_be_zero) {
+  if (sel == 0) return may_be_zero ? OT_SUCCESS : ot_status_of(OT_E_NEGOTIATION);
+  OT_ENSURE(one_bit(sel), OT_E_MALFORMED);
+  OT_ENSURE(sel & offered_mask, OT_E_MALFORMED);
+  OT_ENSURE(sel & allowed, OT_E_POLICY);
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t version,
+                                   uint32_t rsp_caps, const ot_spdm_alg_offer *offer,
+                                   const ot_spdm_algorithms *sel, ot_spdm_negotiated *neg) {
+  ot_spdm_negotiated n;
+  memset(&n, 0, sizeof(n));
+  bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
+  OT_GUARD(check_sel(sel->base_asym_sel, offer->base_asym, prefs->base_asym, false));
+  OT_GUARD(check_sel(sel->base_hash_sel, offer->base_hash, prefs->base_hash, false));
+  OT_GUARD(check_sel(sel->meas_spec_sel, offer->meas_spec, OT_SPDM_MEAS_SPEC_DMTF, !meas));
+  /* DSP0274 §10.4: MeasurementHashAlgo is the responder's choice (not offered). */
+  OT_GUARD(check_sel(sel->meas_hash_algo, prefs->meas_hash | OT_SPDM_MEAS_HASH_RAW_BIT_STREAM,
+                     prefs->meas_hash, !meas));
+  OT_ENSURE((sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
+            OT_E_MALFORMED);
+  bool mk = (sel->other_params_sel & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN) != 0;
+  OT_ENSURE(!mk || (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN), OT_E_MALFORMED);
+  OT_ENSURE(sel->ext_asym_sel.count == 0 && sel->ext_hash_sel.count == 0, OT_E_MALFORMED);
+  bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) != 0;
+  for (uint8_t i = 0; i < sel->alg_count; i++) {
+    const ot_spdm_alg_struct *s = &sel->alg[i];
+    uint16_t off = offered(offer->alg, offer->alg_count, s->type);
+    OT_ENSURE(s->ext.count == 0, OT_E_MALFORMED);
+    switch (s->type) {
+    case OT_SPDM_ALG_TYPE_DHE:
+      OT_GUARD(check_sel(s->supported, off, prefs->dhe, !key_ex));
+      n.dhe = s->supported;
+      break;
+    case OT_SPDM_ALG_TYPE_AEAD:
+      OT_GUARD(check_sel(s->supported, off, prefs->aead, !key_ex));
+      n.aead = s->supported;
+      break;
+    case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
+      OT_GUARD(check_sel(s->supported, off, OT_SPDM_KEY_SCHEDULE_SPDM, !key_ex));
+      n.key_schedule = s->supported;
+      break;
+    default: /* ReqBaseAsymAlg: we offered none, so none may be selected */
+      OT_ENSURE(s->supported == 0, OT_E_MALFORMED);
+      break;
+    }
+  }
+  n.version = version;
+  n.base_asym = sel->base_asym_sel;
+  n.base_hash = sel->base_hash_sel;
+  n.meas_hash = sel->meas_hash_algo;
+  n.meas_spec = sel->meas_spec_sel;
+  n.other_params = sel->other_params_sel;
+  n.mel_spec = sel->mel_spec_sel;
+  /* multi_key_conn_rsp (SPEC-FACTS §2.17): MULTI_KEY_CAP 01b, or 10b with our bit4. */
+  uint32_t mkc = rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK;
+  n.multi_key_conn = version >= OT_SPDM_VERSION_13 &&
+                     (mkc == OT_SPDM_CAP_MULTI_KEY_ONLY ||
+                      (mkc == OT_SPDM_CAP_MULTI_KEY_NEG &&
+                       (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
+  OT_GUARD(ot_spdm_negotiated_derive(&n));
+  *neg = n;
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
+  OT_GUARD(ot_spdm_hash_from_sel(n->base_hash, &n->hash));
+  switch (n->base_asym) {
+  case OT_SPDM_ASYM_ECDSA_P256: n->asym_curve = OT_CURVE_P256; break;
+  case OT_SPDM_ASYM_ECDSA_P384: n->asym_curve = OT_CURVE_P384; break;
+  default: OT_BAIL(OT_E_UNSUPPORTED);
+  }
+  switch (n->meas_hash) {
+  case 0: n->mhash = n->hash; break;
+  case OT_SPDM_MEAS_HASH_SHA_256: n->mhash = OT_HASH_SHA256; break;
+  case OT_SPDM_MEAS_HASH_SHA_384: n->mhash = OT_HASH_SHA384; break;
+  default: OT_BAIL(OT_E_UNSUPPORTED);
+  }
+  switch (n->dhe) {
+  case 0: n->dhe_curve = 0; break;
+  case OT_SPDM_DHE_SECP256R1: n->dhe_curve = OT_CURVE_P256; break;
+  case OT_SPDM_DHE_SECP384R1: n->dhe_curve = OT_CURVE_P384; break;
+  default: OT_BAIL(OT_E_UNSUPPORTED);
+  }
+  if (n->aead) OT_GUARD(ot_spdm_aead_from_sel(n->aead, &n->aead_alg));
+  memset(&n->sizes, 0, sizeof(n->sizes));
+  n->sizes.version = n->version;
+  n->sizes.hash_len = (uint16_t)ot_hash_size(n->hash);
+  n->sizes.sig_len = (uint16_t)ot_curve_signature_size(n->asym_curve);
+  n->sizes.dhe_len = n->dhe_curve ? (uint16_t)ot_curve_public_size(n->dhe_curve) : 0;
+  n->sizes.multi_key_conn = n->multi_key_conn;
+  return OT_SUCCESS;
+}
+
+ot_status ot_spdm_error_status(uint8_t error_code) {
+  switch (error_code) {
+  case OT_SPDM_ERR_VERSION_MISMATCH: return ot_status_of(OT_E_VERSION);
+  case OT_SPDM_ERR_BUSY: return ot_status_of(OT_E_BUSY);
+  case OT_SPDM_ERR_UNEXPECTED_REQUEST:
+  case OT_SPDM_ERR_REQUEST_RESYNCH: return ot_status_of(OT_E_UNEXPECTED);
+  case OT_SPDM_ERR_UNSUPPORTED_REQUEST: return ot_status_of(OT_E_UNSUPPORTED);
+  case OT_SPDM_ERR_DECRYPT_ERROR: return ot_status_of(OT_E_DECRYPT);
+  case OT_SPDM_ERR_INVALID_REQUEST: return ot_status_of(OT_E_MALFORMED);
+  case OT_SPDM_ERR_SESSION_LIMIT_EXCEEDED: return ot_status_of(OT_E_NO_SPACE);
+  case OT_SPDM_ERR_INVALID_POLICY: return ot_status_of(OT_E_POLICY);
+  default: return ot_status_of(OT_E_PEER_ERROR);
+  }
+}

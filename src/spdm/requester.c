@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The requester engine's exchange: one request out, one checked response in
+ * (DSP0274 1.3 §9 "Generic SPDM message format", §10.12 "ERROR", §10.13
+ * "RESPOND_IF_READY", §10.16 "CHUNK_GET"). Which response answers which
+ * request is the table below; everything else about a response is checked by
+ * the message's own function.
+ */
+#include "requester_internal.h"
+
+#include "opentsm/log.h"
+#include "opentsm/secure.h"
+
+#define LOGC "spdm-req"
+
+/* DSP0274 §10 "SPDM request codes" / "SPDM response codes": the response each
+ * request expects, and whether ResponseNotReady may answer it (§10.12: not for
+ * GET_VERSION, GET_CAPABILITIES, NEGOTIATE_ALGORITHMS, RESPOND_IF_READY). */
+typedef struct req_rule {
+  uint8_t response;
+  bool may_defer;
+} req_rule;
+
+static const req_rule rules[256] = {
+    [OT_SPDM_GET_VERSION] = {OT_SPDM_VERSION, false},
+    [OT_SPDM_GET_CAPABILITIES] = {OT_SPDM_CAPABILITIES, false},
+    [OT_SPDM_NEGOTIATE_ALGORITHMS] = {OT_SPDM_ALGORITHMS, false},
+    [OT_SPDM_GET_DIGESTS] = {OT_SPDM_DIGESTS, true},
+    [OT_SPDM_GET_CERTIFICATE] = {OT_SPDM_CERTIFICATE, true},
+    [OT_SPDM_CHALLENGE] = {OT_SPDM_CHALLENGE_AUTH, true},
+    [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_MEASUREMENTS, true},
+    [OT_SPDM_KEY_EXCHANGE] = {OT_SPDM_KEY_EXCHANGE_RSP, true},
+    [OT_SPDM_FINISH] = {OT_SPDM_FINISH_RSP, true},
+    [OT_SPDM_HEARTBEAT] = {OT_SPDM_HEARTBEAT_ACK, true},
+    [OT_SPDM_KEY_UPDATE] = {OT_SPDM_KEY_UPDATE_ACK, true},
+    [OT_SPDM_END_SESSION] = {OT_SPDM_END_SESSION_ACK, true},
+    [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_VENDOR_DEFINED_RESPONSE, true},
+    [OT_SPDM_CHUNK_GET] = {OT_SPDM_CHUNK_RESPONSE, false},
+};
+
+void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock) {
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->rng = rng;
+  cfg->clock = clock;
+  cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  cfg->min_version = OT_SPDM_VERSION_12;
+  cfg->caps = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC |
+              OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT | OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_CHUNK;
+  cfg->data_transfer_size = 0x1200u;
+  cfg->max_msg_size = 0x28000u;
+  cfg->algs = ot_spdm_alg_prefs_all;
+  cfg->busy_retries = 3;
+}
+
+OT_RESULT ot_spdm_requester_init(ot_spdm_requester *q, const ot_spdm_requester_config *cfg,
+                                 ot_doe_transport *io) {
+  OT_ENSURE(q && cfg && io && cfg->rng && cfg->clock, OT_E_ARG);
+  OT_ENSURE(cfg->data_transfer_size >= OT_SPDM_MIN_DATA_TRANSFER_SIZE, OT_E_ARG);
+  memset(q, 0, sizeof(*q));
+  q->cfg = cfg;
+  q->io = io;
+  ot_spdm_transcript_init(&q->t);
+  return OT_SUCCESS;
+}
+
+void req_session_end(ot_spdm_req_session *s) {
+  ot_spdm_th_free(&s->th);
+  ot_spdm_session_teardown(&s->s);
+  ot_zeroize(s, sizeof(*s));
+}
+
+void ot_spdm_requester_free(ot_spdm_requester *q) {
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++)
+    req_session_end(&q->sessions[i]);
+  ot_spdm_transcript_free(&q->t);
+  ot_zeroize(q, sizeof(*q));
+}
+
+ot_status req_fail(ot_spdm_requester *q, ot_status st) {
+  if (!ot_ok(st) && !ot_is(st, OT_E_BUSY)) q->failed = true;
+  return st;
+}
+
+ot_status req_ready(const ot_spdm_requester *q) {
+  OT_ENSURE(!q->failed, OT_E_FAILED);
+  OT_ENSURE(q->state == OT_SPDM_CONN_NEGOTIATED, OT_E_STATE);
+  return OT_SUCCESS;
+}
+
+ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **out) {
+  for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) {
+    if (q->sessions[i].used && q->sessions[i].s.session_id == id) {
+      *out = &q->sessions[i];
+      return OT_SUCCESS;
+    }
+  }
+  OT_BAIL(OT_E_NOT_FOUND);
+}
+
+static ot_status send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8_t *req,
+                          size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+  if (s) return ot_spdm_doe_send_secured(q->io, &s->s, req, len, rsp, cap, rsp_len);
+  return ot_spdm_doe_send_plain(q->io, req, len, rsp, cap, rsp_len);
+}
+
+/* Fetches a large response with CHUNK_GET into q->buf (§10.16). */
+static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t handle,
+                              size_t *len) {
+  uint8_t rsp[OT_SPDM_LARGE_MAX / 2];
+  size_t got = 0, total = 0;
+  for (uint16_t seq = 0;; seq++) {
+    uint8_t req[8];
+    ot_writer w;
+    ot_writer_init(&w, req, sizeof(req));
+    ot_spdm_chunk_get g = {.handle = handle, .seq_no = seq};
+    OT_GUARD(ot_spdm_encode_chunk_get(&q->neg.sizes, &w, &g));
+    size_t n;
+    OT_GUARD(send_raw(q, s, req, ot_writer_len(&w), rsp, sizeof(rsp), &n));
+    size_t exact;
+    OT_GUARD(ot_spdm_message_length(&q->neg.sizes, rsp, n, &exact));
+    ot_reader r;
+    ot_reader_init(&r, rsp, exact);
+    ot_spdm_chunk c;
+    OT_GUARD(ot_spdm_decode_chunk_response(&q->neg.sizes, &r, &c));
+    OT_ENSURE(c.handle == handle && c.seq_no == seq, OT_E_UNEXPECTED);
+    if (seq == 0) total = c.large_message_size;
+    OT_ENSURE(total <= sizeof(q->buf) && c.chunk_size <= total - got, OT_E_TOO_LARGE);
+    memcpy(q->buf + got, c.chunk, c.chunk_size);
+    got += c.chunk_size;
+    if (c.last) break;
+    OT_ENSURE(c.chunk_size > 0, OT_E_MALFORMED);
+  }
+  OT_ENSURE(got == total, OT_E_TRUNCATED);
+  *len = got;
+  return OT_SUCCESS;
+}
+
+/* Builds RESPOND_IF_READY for a ResponseNotReady (§10.13). */
+static ot_status not_ready(ot_spdm_requester *q, const uint8_t *err, size_t n, uint8_t code,
+                           uint8_t *req, size_t *len) {
+  OT_ENSURE(n >= 8, OT_E_TRUNCATED);
+  /* ext: RDExponent, RequestCode, Token, RDTM; the code must be ours. */
+  OT_ENSURE(err[5] == code, OT_E_UNEXPECTED);
+  uint8_t exp = err[4] > 30 ? 30 : err[4];
+  ot_clock_sleep(q->cfg->clock, ((uint64_t)1 << exp) * OT_NS_PER_US);
+  ot_writer w;
+  ot_writer_init(&w, req, 8);
+  ot_spdm_respond_if_ready rr = {.request_code = code, .token = err[6]};
+  OT_GUARD(ot_spdm_encode_respond_if_ready(&q->neg.sizes, &w, &rr));
+  *len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_sizes *sz,
+                       const uint8_t *req, size_t len, req_rsp *out) {
+  uint8_t code = req[1], ver = req[0], rif[8];
+  const req_rule *rule = &rules[code];
+  OT_ENSURE(rule->response != 0, OT_E_ARG);
+  const uint8_t *send = req;
+  size_t send_len = len, n;
+  unsigned busy = 0;
+  for (;;) {
+    OT_GUARD(send_raw(q, s, send, send_len, q->buf, sizeof(q->buf), &n));
+    OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
+    OT_ENSURE(q->buf[0] == ver, OT_E_VERSION);
+    if (q->buf[1] != OT_SPDM_ERROR) break;
+    uint8_t err = q->buf[2];
+    OT_LOGD(LOGC, "request 0x%02x: ERROR 0x%02x", code, err);
+    if (err == OT_SPDM_ERR_RESPONSE_NOT_READY && rule->may_defer) {
+      OT_GUARD(not_ready(q, q->buf, n, code, rif, &send_len));
+      send = rif;
+    } else if (err == OT_SPDM_ERR_BUSY && busy++ < q->cfg->busy_retries) {
+      ot_clock_sleep(q->cfg->clock, OT_NS_PER_MS);
+      send = req;
+      send_len = len;
+    } else if (err == OT_SPDM_ERR_LARGE_RESPONSE && n >= 5 &&
+               (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
+      OT_GUARD(fetch_chunks(q, s, q->buf[4], &n));
+      break;
+    } else {
+      return ot_spdm_error_status(err);
+    }
+  }
+  OT_ENSURE(q->buf[1] == rule->response, OT_E_UNEXPECTED);
+  size_t exact;
+  OT_GUARD(ot_spdm_message_length(sz, q->buf, n, &exact));
+  out->msg = q->buf;
+  out->len = exact;
+  return OT_SUCCESS;
+}

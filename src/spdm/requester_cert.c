@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Requester: GET_DIGESTS and GET_CERTIFICATE (DSP0274 1.3 §10.5, §10.6;
+ * SPEC-FACTS §2.6, §2.7), and the verification of a retrieved chain: the blob
+ * header, RootHash = Hash(root DER), Hash(blob) = the DIGESTS entry, and the
+ * X.509 path to a trust anchor (opentsm/x509.h).
+ */
+#include "requester_internal.h"
+
+#include "opentsm/secure.h"
+
+OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask) {
+  OT_GUARD(req_ready(q));
+  uint8_t req[4];
+  ot_writer w;
+  ot_writer_init(&w, req, sizeof(req));
+  OT_GUARD(ot_spdm_encode_get_digests(&q->neg.sizes, &w));
+  req_rsp r;
+  OT_GUARD(req_fail(q, req_exchange(q, NULL, &q->neg.sizes, req, sizeof(req), &r)));
+  ot_reader rd;
+  ot_reader_init(&rd, r.msg, r.len);
+  ot_spdm_digests d;
+  OT_GUARD(req_fail(q, ot_spdm_decode_digests(&q->neg.sizes, &rd, &d)));
+  OT_GUARD(ot_spdm_transcript_append_b(&q->t, req, sizeof(req)));
+  OT_GUARD(ot_spdm_transcript_append_b(&q->t, r.msg, r.len));
+  OT_GUARD(ot_spdm_transcript_set_d(&q->t, r.msg, r.len));
+  q->digest_mask = d.provisioned_slot_mask;
+  for (unsigned s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++) {
+    if (!d.digest[s]) continue;
+    memcpy(q->digests[s], d.digest[s], q->neg.sizes.hash_len);
+    q->slots[s].key_pair_id = d.key_pair_id[s];
+    q->slots[s].cert_info = d.cert_info[s];
+    q->slots[s].key_usage = d.key_usage[s];
+  }
+  *slot_mask = d.provisioned_slot_mask;
+  return OT_SUCCESS;
+}
+
+/* One GET_CERTIFICATE portion appended at chain[*have..]. */
+static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, uint8_t *chain,
+                             size_t cap, size_t *have, size_t *remainder) {
+  uint8_t req[8];
+  ot_writer w;
+  ot_writer_init(&w, req, sizeof(req));
+  ot_spdm_get_certificate g = {
+      .slot_id = slot, .offset = (uint16_t)*have, .length = (uint16_t)want};
+  OT_GUARD(ot_spdm_encode_get_certificate(&q->neg.sizes, &w, &g));
+  req_rsp r;
+  OT_GUARD(req_exchange(q, NULL, &q->neg.sizes, req, sizeof(req), &r));
+  ot_reader rd;
+  ot_reader_init(&rd, r.msg, r.len);
+  ot_spdm_certificate c;
+  OT_GUARD(ot_spdm_decode_certificate(&q->neg.sizes, &rd, &c));
+  /* §10.6: the portion answers our slot and never exceeds what we asked for. */
+  OT_ENSURE(c.slot_id == slot && c.portion_len <= want && c.portion_len > 0, OT_E_MALFORMED);
+  OT_ENSURE(*have + c.portion_len + c.remainder_len <= cap, OT_E_TOO_LARGE);
+  memcpy(chain + *have, c.portion, c.portion_len);
+  *have += c.portion_len;
+  *remainder = c.remainder_len;
+  OT_GUARD(ot_spdm_transcript_append_b(&q->t, req, sizeof(req)));
+  return ot_spdm_transcript_append_b(&q->t, r.msg, r.len);
+}
+
+/* Checks the blob and its X.509 chain; records the leaf key. */
+static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t *chain,
+                              size_t len) {
+  size_t h = q->neg.sizes.hash_len;
+  ot_spdm_cert_chain cc;
+  uint8_t d[OT_HASH_MAX_SIZE];
+  OT_GUARD(ot_spdm_cert_chain_decode((uint16_t)h, chain, len, &cc));
+  OT_GUARD(ot_hash(q->neg.hash, chain, len, d, sizeof(d)));
+  OT_ENSURE((q->digest_mask & (1u << slot)) && ot_ct_equal(d, q->digests[slot], h), OT_E_VERIFY);
+  ot_x509_chain x;
+  OT_GUARD(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
+  OT_GUARD(ot_hash(q->neg.hash, x.certs[0].der, x.certs[0].len, d, sizeof(d)));
+  OT_ENSURE(ot_ct_equal(d, cc.root_hash, h), OT_E_VERIFY); /* RootHash (§10.6 chain format) */
+  ot_x509_policy pol = {.now = q->cfg->now,
+                        .role = OT_X509_ROLE_RESPONDER,
+                        .model = OT_X509_MODEL_DEVICE,
+                        .curve = q->neg.asym_curve};
+  ot_x509_leaf_info info;
+  ot_x509_verdict verdict;
+  OT_GUARD(ot_x509_chain_verify(&x, q->cfg->anchors, q->cfg->anchor_count, &pol, &info, &verdict));
+  ot_spdm_peer_slot *ps = &q->slots[slot];
+  memcpy(ps->digest, q->digests[slot], h);
+  memcpy(ps->pub, info.public_key, info.public_key_len);
+  ps->pub_len = info.public_key_len;
+  ps->verified = true;
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, size_t portion,
+                                            uint8_t *chain, size_t cap, size_t *chain_len) {
+  OT_GUARD(req_ready(q));
+  OT_ENSURE(slot < OT_SPDM_MAX_SLOT_COUNT && chain, OT_E_ARG);
+  /* Without chunking a portion must fit the responder's buffer (DSP0274 §10.6). */
+  size_t max = 0xffffu;
+  if (!(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) max = q->rsp_data_transfer_size - 8u;
+  if (portion == 0 || portion > max) portion = max;
+  size_t have = 0, remainder = 0;
+  q->slots[slot].verified = false;
+  do {
+    size_t want = portion;
+    if (have > 0 && remainder < want) want = remainder;
+    OT_GUARD(req_fail(q, get_portion(q, slot, want, chain, cap, &have, &remainder)));
+  } while (remainder != 0);
+  OT_GUARD(req_fail(q, verify_chain(q, slot, chain, have)));
+  *chain_len = have;
+  return OT_SUCCESS;
+}

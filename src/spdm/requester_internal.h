@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared pieces of the requester engine (src/spdm/requester*.c); see opentsm/spdm.h. */
+#ifndef OT_SPDM_REQUESTER_INTERNAL_H
+#define OT_SPDM_REQUESTER_INTERNAL_H
+
+#include <string.h>
+
+#include "opentsm/spdm.h"
+
+/* One exchange's result: the exact response bytes (in q->buf). */
+typedef struct req_rsp {
+  const uint8_t *msg;
+  size_t len;
+} req_rsp;
+
+/*
+ * Sends req[0..len) (in session s, or plain when s is NULL) and returns the
+ * response for `code`'s request: ResponseNotReady answered with
+ * RESPOND_IF_READY, Busy retried up to cfg->busy_retries, LargeResponse
+ * fetched with CHUNK_GET; any other ERROR mapped by ot_spdm_error_status; a
+ * response with another code (OT_E_UNEXPECTED) or version (OT_E_VERSION)
+ * refused; the exact length recovered with sz (OT_E_TRUNCATED/_MALFORMED).
+ */
+ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_sizes *sz,
+                       const uint8_t *req, size_t len, req_rsp *out);
+
+/* Plain / secured DOE exchanges (doe_binding.c). */
+ot_status ot_spdm_doe_send_plain(ot_doe_transport *t, const uint8_t *req, size_t len, uint8_t *rsp,
+                                 size_t cap, size_t *rsp_len);
+ot_status ot_spdm_doe_send_secured(ot_doe_transport *t, ot_spdm_session *s, const uint8_t *req,
+                                   size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/* Marks the connection failed (sticky) and returns st. */
+ot_status req_fail(ot_spdm_requester *q, ot_status st);
+/* OT_E_STATE unless the connection is NEGOTIATED and not failed. */
+ot_status req_ready(const ot_spdm_requester *q);
+/* The session with this ID (OT_E_NOT_FOUND). */
+ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **out);
+void req_session_end(ot_spdm_req_session *s);
+
+#endif /* OT_SPDM_REQUESTER_INTERNAL_H */

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The responder engine: request bytes in, response bytes out (see
+ * opentsm/spdm.h). This file holds the state table and the checks every
+ * request passes before its handler runs, in the order DSP0274 1.3 implies:
+ *
+ *   1. header present (else no response);
+ *   2. known, implemented request code (else UnsupportedRequest, ErrorData =
+ *      the code; DSP0274 §10.12 "UnsupportedRequest");
+ *   3. SPDMVersion: 1.0 for GET_VERSION, a version we listed for
+ *      GET_CAPABILITIES, the negotiated one afterwards (else VersionMismatch,
+ *      §10.12 "VersionMismatch");
+ *   4. capability advertised (else UnsupportedRequest);
+ *   5. connection state and channel: the table row (else UnexpectedRequest;
+ *      a session-only request outside a session gets SessionRequired, 1.2+);
+ *   6. well-formed for the negotiated layout (else InvalidRequest);
+ *   7. the handler.
+ */
+#include "responder_internal.h"
+
+#include "opentsm/log.h"
+#include "opentsm/secure.h"
+
+#define LOGC "spdm-rsp"
+
+/* Where a request may arrive. */
+enum { W_PLAIN = 1u, W_SECURED = 2u, W_ANY = 3u };
+
+typedef struct rsp_rule {
+  ot_spdm_conn_state state; /* state needed: exactly it when `exact`, else at least */
+  bool exact;
+  uint8_t where;
+  uint32_t cap; /* responder capability the request needs (0: none) */
+  rsp_handler handler;
+} rsp_rule;
+
+/* DSP0274 1.3 §10 message order: VCA strictly in sequence (§10.3-10.4), then
+ * any request after NEGOTIATE_ALGORITHMS. Session messages live in
+ * responder_session.c's table. */
+static const rsp_rule rules[256] = {
+    [OT_SPDM_GET_VERSION] = {OT_SPDM_CONN_NOT_STARTED, false, W_PLAIN, 0, rsp_get_version},
+    [OT_SPDM_GET_CAPABILITIES] = {OT_SPDM_CONN_AFTER_VERSION, true, W_PLAIN, 0,
+                                  rsp_get_capabilities},
+    [OT_SPDM_NEGOTIATE_ALGORITHMS] = {OT_SPDM_CONN_AFTER_CAPS, true, W_PLAIN, 0,
+                                      rsp_negotiate_algorithms},
+    [OT_SPDM_GET_DIGESTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT,
+                             rsp_get_digests},
+    [OT_SPDM_GET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT,
+                                 rsp_get_certificate},
+    [OT_SPDM_CHALLENGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_CHAL,
+                           rsp_challenge},
+    [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_MEAS_MASK,
+                                  rsp_get_measurements},
+    [OT_SPDM_CHUNK_GET] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK, rsp_chunk_get},
+    [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
+    RSP_SESSION_RULES};
+
+void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
+                                      ot_rng *rng) {
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->id = id;
+  cfg->rng = rng;
+  cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
+              ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK);
+  cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
+  cfg->max_msg_size = 0x28000u;
+  cfg->algs = ot_spdm_alg_prefs_all;
+  cfg->heartbeat_period = 0;
+}
+
+OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_config *cfg) {
+  OT_ENSURE(r && cfg && cfg->id && cfg->rng, OT_E_ARG);
+  OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_IMPLEMENTED) == 0, OT_E_ARG);
+  OT_ENSURE((cfg->versions & (OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) != 0, OT_E_ARG);
+  OT_ENSURE(cfg->data_transfer_size >= OT_SPDM_MIN_DATA_TRANSFER_SIZE &&
+                cfg->max_msg_size >= cfg->data_transfer_size,
+            OT_E_ARG);
+  OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
+  memset(r, 0, sizeof(*r));
+  r->cfg = cfg;
+  ot_spdm_transcript_init(&r->t);
+  return OT_SUCCESS;
+}
+
+void rsp_reset_connection(ot_spdm_responder *r) {
+  rsp_sessions_clear(r);
+  ot_spdm_transcript_free(&r->t);
+  ot_spdm_transcript_init(&r->t);
+  r->state = OT_SPDM_CONN_NOT_STARTED;
+  memset(&r->neg, 0, sizeof(r->neg));
+  r->req_caps = 0;
+  r->first_digests_seen = 0;
+  r->large_active = r->pending = false;
+  r->large_len = r->large_off = 0;
+}
+
+void ot_spdm_responder_free(ot_spdm_responder *r) {
+  rsp_reset_connection(r);
+  ot_spdm_transcript_free(&r->t);
+  ot_zeroize(r, sizeof(*r));
+}
+
+uint8_t rsp_version(const rsp_call *c) {
+  const ot_spdm_responder *r = c->r;
+  /* DSP0274 §10.3: everything answering GET_VERSION carries SPDMVersion 1.0. */
+  if (c->req_len > 1 && c->req[1] == OT_SPDM_GET_VERSION) return OT_SPDM_VERSION_10;
+  if (r->state >= OT_SPDM_CONN_AFTER_CAPS) return r->neg.version;
+  /* Before a version is agreed, answer in the request's version when it is one
+   * we speak, else 1.0. */
+  uint8_t v = c->req_len ? c->req[0] : OT_SPDM_VERSION_10;
+  if ((v == OT_SPDM_VERSION_12 && (r->cfg->versions & OT_SPDM_VMASK_12)) ||
+      (v == OT_SPDM_VERSION_13 && (r->cfg->versions & OT_SPDM_VMASK_13)))
+    return v;
+  return OT_SPDM_VERSION_10;
+}
+
+ot_status rsp_error_ext(rsp_call *c, uint8_t code, uint8_t data, const uint8_t *ext, size_t n) {
+  /* DSP0274 §10.12 "ERROR response message format". Built by hand: ERROR to a
+   * request before VCA carries a version the codec does not encode. */
+  c->w->len = 0;
+  c->w->err = OT_SUCCESS;
+  OT_GUARD(ot_write_u8(c->w, rsp_version(c)));
+  OT_GUARD(ot_write_u8(c->w, OT_SPDM_ERROR));
+  OT_GUARD(ot_write_u8(c->w, code));
+  OT_GUARD(ot_write_u8(c->w, data));
+  if (n) OT_GUARD(ot_write_bytes(c->w, ext, n));
+  OT_LOGD(LOGC, "request 0x%02x -> ERROR 0x%02x/0x%02x", c->req_len > 1 ? c->req[1] : 0, code,
+          data);
+  return OT_SUCCESS;
+}
+
+ot_status rsp_error(rsp_call *c, uint8_t code, uint8_t data) {
+  return rsp_error_ext(c, code, data, NULL, 0);
+}
+
+/* Steps 3: the version a request must carry in the current state. */
+static bool version_ok(const rsp_call *c, uint8_t code) {
+  const ot_spdm_responder *r = c->r;
+  uint8_t v = c->req[0];
+  if (code == OT_SPDM_GET_VERSION) return v == OT_SPDM_VERSION_10;
+  if (r->state == OT_SPDM_CONN_AFTER_VERSION || r->state == OT_SPDM_CONN_NOT_STARTED)
+    return (v == OT_SPDM_VERSION_12 && (r->cfg->versions & OT_SPDM_VMASK_12)) ||
+           (v == OT_SPDM_VERSION_13 && (r->cfg->versions & OT_SPDM_VMASK_13));
+  return v == r->neg.version;
+}
+
+/* Steps 4 and 5. Returns true when the request may proceed; otherwise the ERROR
+ * is written. */
+static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, bool *go) {
+  ot_spdm_responder *r = c->r;
+  *go = false;
+  if (rule->cap && !(r->cfg->caps & rule->cap))
+    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
+  if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  if (c->session == NULL && !(rule->where & W_PLAIN)) {
+    /* DSP0274 1.2 §10.12 "SessionRequired": the request is only valid in a session. */
+    return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
+  }
+  if (c->session != NULL && !(rule->where & W_SECURED))
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  /* Until FINISH_RSP only FINISH may travel under the handshake keys (§10.10). */
+  if (c->session != NULL && c->session->s.state != OT_SPDM_SESSION_ESTABLISHED &&
+      code != OT_SPDM_FINISH)
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  *go = true;
+  return OT_SUCCESS;
+}
+
+/* Step 6: find the exact length inside DOE padding, then decode strictly. */
+static bool decode_request(rsp_call *c, size_t len) {
+  ot_spdm_responder *r = c->r;
+  c->sz = r->neg.sizes;
+  if (r->state < OT_SPDM_CONN_NEGOTIATED) c->sz.version = c->req[0];
+  size_t n;
+  if (!ot_ok(ot_spdm_message_length(&c->sz, c->req, len, &n))) return false;
+  for (size_t i = n; i < len; i++) {
+    if (c->req[i] != 0) return false; /* DOE padding is zero (PCIe r6.0 §6.30.1) */
+  }
+  ot_reader rd;
+  ot_reader_init(&rd, c->req, n);
+  if (!ot_ok(ot_spdm_decode_request(&c->sz, &rd, &c->msg))) return false;
+  c->req_len = n;
+  return true;
+}
+
+/* DSP0274 1.2 §10.16: no response may exceed the requester's DataTransferSize;
+ * a larger one goes out in chunks (or as ResponseTooLarge). */
+static ot_status fit_transfer_size(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  size_t len = ot_writer_len(c->w);
+  if (r->req_data_transfer_size == 0 || len <= r->req_data_transfer_size) return OT_SUCCESS;
+  OT_ENSURE(len <= sizeof(r->large), OT_E_TOO_LARGE);
+  memcpy(r->large, c->w->data, len);
+  return rsp_emit_large(c, len);
+}
+
+/* Runs one request through the checks and its handler. */
+static ot_status dispatch(rsp_call *c, size_t len) {
+  ot_spdm_responder *r = c->r;
+  uint8_t code = c->req[1];
+  const rsp_rule *rule = &rules[code];
+  bool go;
+  if (rule->handler == NULL) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  if (!version_ok(c, code)) return rsp_error(c, OT_SPDM_ERR_VERSION_MISMATCH, 0);
+  OT_GUARD(check_rule(c, rule, code, &go));
+  if (!go) return OT_SUCCESS;
+  if (!decode_request(c, len)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  /* DSP0274 §10.11: L1/L2 covers consecutive GET_MEASUREMENTS only; any other
+   * request in between starts it again. */
+  if (code != OT_SPDM_GET_MEASUREMENTS && code != OT_SPDM_RESPOND_IF_READY &&
+      code != OT_SPDM_CHUNK_GET && r->state == OT_SPDM_CONN_NEGOTIATED && c->session == NULL)
+    OT_GUARD(ot_spdm_transcript_reset_l1(&r->t));
+  /* A new request abandons a large response still being fetched (§10.16). */
+  if (code != OT_SPDM_CHUNK_GET && code != OT_SPDM_RESPOND_IF_READY)
+    r->large_active = r->pending = false;
+  ot_status st = rule->handler(c);
+  if (!ot_ok(st)) {
+    OT_LOGW(LOGC, "request 0x%02x failed: %s", code, ot_status_name(st));
+    return rsp_error(c, OT_SPDM_ERR_UNSPECIFIED, 0);
+  }
+  OT_GUARD(fit_transfer_size(c));
+  return rsp_maybe_not_ready(c, code);
+}
+
+ot_status rsp_handle_in(ot_spdm_responder *r, ot_spdm_rsp_session *s, const uint8_t *req,
+                        size_t len, uint8_t *out, size_t cap, size_t *out_len) {
+  OT_ENSURE(r && req && out && out_len, OT_E_ARG);
+  OT_ENSURE(len >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
+  ot_writer w;
+  ot_writer_init(&w, out, cap);
+  rsp_call c = {.r = r, .req = req, .req_len = len, .w = &w, .session = s};
+  OT_GUARD(dispatch(&c, len));
+  OT_GUARD(ot_writer_status(&w));
+  *out_len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, size_t len,
+                                   uint8_t *out, size_t cap, size_t *out_len) {
+  return rsp_handle_in(r, NULL, req, len, out, cap, out_len);
+}
+
+ot_status rsp_emit_large(rsp_call *c, size_t len) {
+  ot_spdm_responder *r = c->r;
+  size_t limit = r->req_data_transfer_size;
+  if (len <= limit && len <= ot_writer_space(c->w)) return ot_write_bytes(c->w, r->large, len);
+  bool chunk = (r->cfg->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
+  if (!chunk || len > r->req_max_msg_size) {
+    uint8_t ext[OT_SPDM_ERR_RESPONSE_TOO_LARGE_EXT_SIZE];
+    ot_store_u32le(ext, (uint32_t)len);
+    return rsp_error_ext(c, OT_SPDM_ERR_RESPONSE_TOO_LARGE, 0, ext, sizeof(ext));
+  }
+  /* DSP0274 1.2 §10.16: ERROR(LargeResponse) with a handle; CHUNK_GET fetches it. */
+  r->large_len = len;
+  r->large_off = 0;
+  r->large_handle++;
+  r->chunk_seq = 0;
+  r->large_active = true;
+  return rsp_error_ext(c, OT_SPDM_ERR_LARGE_RESPONSE, 0, &r->large_handle, 1);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared pieces of the responder engine (src/spdm/responder*.c); see
+ * opentsm/spdm.h. One handler per request code, each given the decoded
+ * request and a writer for the response; the state table in responder.c
+ * decides whether a handler may run at all.
+ */
+#ifndef OT_SPDM_RESPONDER_INTERNAL_H
+#define OT_SPDM_RESPONDER_INTERNAL_H
+
+#include <string.h>
+
+#include "opentsm/spdm.h"
+
+/* One request being answered. */
+typedef struct rsp_call {
+  ot_spdm_responder *r;
+  const uint8_t *req; /* exact SPDM bytes (no padding) */
+  size_t req_len;
+  ot_spdm_request msg;          /* decoded */
+  ot_spdm_sizes sz;             /* layout of this connection (or of the request, before VCA) */
+  ot_writer *w;                 /* the response */
+  ot_spdm_rsp_session *session; /* non-NULL when the request came in a session */
+} rsp_call;
+
+/*
+ * A handler writes the whole response (regular or ERROR, via rsp_error) and
+ * returns OT_OK; a failed status means "answer ERROR Unspecified" (an internal
+ * failure: the crypto library, the identity), never "no response".
+ */
+typedef ot_status (*rsp_handler)(rsp_call *c);
+
+/* Writes ERROR(code, data) with no extended data (DSP0274 §10.12). */
+ot_status rsp_error(rsp_call *c, uint8_t code, uint8_t data);
+/* Writes ERROR(code, data) followed by ext[0..n). */
+ot_status rsp_error_ext(rsp_call *c, uint8_t code, uint8_t data, const uint8_t *ext, size_t n);
+/* The SPDMVersion the responder writes in its responses right now. */
+uint8_t rsp_version(const rsp_call *c);
+
+/* Handlers (responder_vca.c, responder_cert.c, responder_auth.c, responder_chunk.c,
+ * responder_session.c). */
+ot_status rsp_get_version(rsp_call *c);
+ot_status rsp_get_capabilities(rsp_call *c);
+ot_status rsp_negotiate_algorithms(rsp_call *c);
+ot_status rsp_get_digests(rsp_call *c);
+ot_status rsp_get_certificate(rsp_call *c);
+ot_status rsp_challenge(rsp_call *c);
+ot_status rsp_get_measurements(rsp_call *c);
+ot_status rsp_chunk_get(rsp_call *c);
+ot_status rsp_respond_if_ready(rsp_call *c);
+ot_status rsp_key_exchange(rsp_call *c);
+ot_status rsp_finish(rsp_call *c);
+ot_status rsp_heartbeat(rsp_call *c);
+ot_status rsp_key_update(rsp_call *c);
+ot_status rsp_end_session(rsp_call *c);
+ot_status rsp_vendor_defined(rsp_call *c);
+
+/* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
+ * FINISH in the clear or under the handshake keys, the rest inside a session
+ * (DSP0274 §10.9-10.20). */
+#define RSP_SESSION_RULES                                                                          \
+  [OT_SPDM_KEY_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_KEY_EX,           \
+                            rsp_key_exchange},                                                     \
+  [OT_SPDM_FINISH] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_KEY_EX, rsp_finish},      \
+  [OT_SPDM_HEARTBEAT] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_HBEAT,             \
+                         rsp_heartbeat},                                                           \
+  [OT_SPDM_KEY_UPDATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_KEY_UPD,          \
+                          rsp_key_update},                                                         \
+  [OT_SPDM_END_SESSION] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},         \
+  [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                \
+                                      rsp_vendor_defined}
+
+/* Signs th_hash with the key of `slot` under the negotiated algorithms (S bytes). */
+ot_status rsp_sign(ot_spdm_responder *r, uint8_t slot, const char *context, const uint8_t *th_hash,
+                   uint8_t *sig);
+/* After a handler: answers ResponseNotReady instead, once, for cfg->not_ready_code. */
+ot_status rsp_maybe_not_ready(rsp_call *c, uint8_t code);
+/* The common entry of plain and secured requests (session NULL when plain). */
+ot_status rsp_handle_in(ot_spdm_responder *r, ot_spdm_rsp_session *s, const uint8_t *req,
+                        size_t len, uint8_t *out, size_t cap, size_t *out_len);
+/* Ends a session (keys wiped) / every session. */
+void rsp_session_end(ot_spdm_rsp_session *s);
+void rsp_sessions_clear(ot_spdm_responder *r);
+
+/*
+ * Hands out a response built in r->large[0..len): directly when it fits the
+ * requester's DataTransferSize (and out), else as a large response served by
+ * CHUNK_GET (ERROR LargeResponse) when both sides have CHUNK_CAP, else ERROR
+ * ResponseTooLarge (DSP0274 1.2 §10.16 "Large SPDM message transfer").
+ */
+ot_status rsp_emit_large(rsp_call *c, size_t len);
+
+/* Resets the connection to NOT_STARTED: transcripts, sessions, chunks. */
+void rsp_reset_connection(ot_spdm_responder *r);
+
+#endif /* OT_SPDM_RESPONDER_INTERNAL_H */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Responder: KEY_EXCHANGE and FINISH (DSP0274 1.3 §10.9 "KEY_EXCHANGE request and
+ * KEY_EXCHANGE_RSP response", §10.10 "FINISH request and FINISH_RSP response";
+ * SPEC-FACTS §2.10, §2.11, §2.17 TH1/TH2, T7, T15). The session transcript
+ * follows the order spelled out in opentsm/spdm_transcript.h.
+ */
+#include "responder_internal.h"
+
+#include "opentsm/secure.h"
+
+/* Secured-message versions we speak (DSP0277 1.0-1.2; SPEC-FACTS §3.5), best last. */
+static const uint16_t sm_versions[] = {OT_SPDM_SM_VERSION_10, OT_SPDM_SM_VERSION_11,
+                                       OT_SPDM_SM_VERSION_12};
+
+static ot_status pick_sm_version(const ot_spdm_key_exchange *q, uint16_t *out) {
+  ot_spdm_sm_versions v;
+  OT_GUARD(ot_spdm_sm_versions_decode(q->opaque, q->opaque_len, &v));
+  OT_ENSURE(v.data_id == OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS, OT_E_MALFORMED);
+  uint16_t best = 0;
+  for (size_t i = 0; i < v.count; i++) {
+    for (size_t j = 0; j < sizeof(sm_versions) / sizeof(sm_versions[0]); j++) {
+      /* Compare Major.Minor (bits 15:8) only. */
+      if ((v.version[i] & 0xff00u) == sm_versions[j] && sm_versions[j] > best)
+        best = sm_versions[j];
+    }
+  }
+  OT_ENSURE(best != 0, OT_E_NEGOTIATION);
+  *out = best;
+  return OT_SUCCESS;
+}
+
+static ot_spdm_rsp_session *free_session(ot_spdm_responder *r) {
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) {
+    if (!r->sessions[i].used) return &r->sessions[i];
+  }
+  return NULL;
+}
+
+void rsp_session_end(ot_spdm_rsp_session *s) {
+  ot_spdm_th_free(&s->th);
+  ot_spdm_session_teardown(&s->s);
+  ot_zeroize(s, sizeof(*s));
+}
+
+void rsp_sessions_clear(ot_spdm_responder *r) {
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    rsp_session_end(&r->sessions[i]);
+}
+
+/* Session parameters from the negotiated state (§10.9; SPEC-FACTS §2.4 "Session type"). */
+static ot_spdm_session_params session_params(const ot_spdm_responder *r, uint16_t smv) {
+  uint32_t both = r->cfg->caps & r->req_caps;
+  return (ot_spdm_session_params){
+      .spdm_version = r->neg.version,
+      .hash = r->neg.hash,
+      .aead = r->neg.aead_alg,
+      .mac_only = !(both & OT_SPDM_CAP_ENCRYPT),
+      .handshake_in_clear = (both & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0,
+      .sm_version = smv,
+  };
+}
+
+/* ECDHE: our key pair, the shared secret with the requester's public value. */
+static ot_status ecdhe(ot_spdm_responder *r, const uint8_t *peer, uint8_t *pub, uint8_t *secret) {
+  uint8_t priv[OT_ECC_MAX_SCALAR];
+  ot_curve cv = r->neg.dhe_curve;
+  ot_status st;
+  OT_GUARD_GOTO(st, ot_key_generate(cv, r->cfg->rng, priv, sizeof(priv), pub, OT_ECC_MAX_PUBLIC),
+                out);
+  st = ot_ecdh(cv, priv, ot_curve_size(cv), peer, r->neg.sizes.dhe_len, secret, OT_ECC_MAX_SCALAR);
+out:
+  ot_zeroize(priv, sizeof(priv));
+  return st;
+}
+
+/* Writes KEY_EXCHANGE_RSP with a zero signature (and zero VerifyData). */
+static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm_sizes *sz,
+                              const uint8_t *pub, uint16_t smv) {
+  ot_spdm_responder *r = c->r;
+  const ot_spdm_key_exchange *q = &c->msg.u.key_exchange;
+  static const uint8_t zero[OT_SPDM_MAX_SIGNATURE_SIZE];
+  uint8_t summary[OT_HASH_MAX_SIZE], opaque[32];
+  ot_writer ow;
+  ot_writer_init(&ow, opaque, sizeof(opaque));
+  ot_spdm_sm_versions sel = {
+      .data_id = OT_SPDM_SM_DATA_ID_VERSION_SELECTION, .count = 1, .version = {smv}};
+  OT_GUARD(ot_spdm_sm_versions_encode(&ow, &sel));
+  if (sz->meas_summary_hash)
+    OT_GUARD(ot_spdm_identity_meas_summary(r->cfg->id, q->meas_summary_type, r->neg.hash,
+                                           r->neg.mhash, summary, sizeof(summary)));
+  ot_spdm_key_exchange_rsp a = {.heartbeat_period = r->cfg->heartbeat_period,
+                                .rsp_session_id = (uint16_t)(s->s.session_id >> 16),
+                                .exchange = pub,
+                                .meas_summary_hash = sz->meas_summary_hash ? summary : NULL,
+                                .opaque_len = (uint16_t)ot_writer_len(&ow),
+                                .opaque = opaque,
+                                .signature = zero,
+                                .verify_data = sz->handshake_in_clear ? NULL : zero};
+  OT_GUARD(ot_rng_fill(r->cfg->rng, a.random, sizeof(a.random)));
+  return ot_spdm_encode_key_exchange_rsp(sz, c->w, &a);
+}
+
+/* TH1 steps: signature over TH up to it, then TH1 -> handshake keys, VerifyData. */
+static ot_status kx_transcript(rsp_call *c, ot_spdm_rsp_session *s, uint8_t *rsp, size_t len,
+                               const uint8_t *dhe_secret) {
+  ot_spdm_responder *r = c->r;
+  size_t h = r->neg.sizes.hash_len, sig = r->neg.sizes.sig_len;
+  size_t vd = s->in_clear ? 0 : h, sig_at = len - vd - sig;
+  uint8_t th[OT_HASH_MAX_SIZE];
+  const uint8_t *ct;
+  OT_GUARD(ot_spdm_identity_chain_digest(r->cfg->id, s->slot, r->neg.hash, &ct));
+  OT_GUARD(ot_spdm_th_begin_dhe(&s->th, &r->t, ct, h));
+  OT_GUARD(ot_spdm_th_append(&s->th, c->req, c->req_len));
+  OT_GUARD(ot_spdm_th_append(&s->th, rsp, sig_at));
+  OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
+  OT_GUARD(rsp_sign(r, s->slot, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, th, rsp + sig_at));
+  OT_GUARD(ot_spdm_th_append(&s->th, rsp + sig_at, sig));
+  OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th))); /* TH1 */
+  OT_GUARD(
+      ot_spdm_session_derive_handshake(&s->s, dhe_secret, ot_curve_size(r->neg.dhe_curve), th, h));
+  if (s->in_clear) return OT_SUCCESS;
+  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, rsp + sig_at + sig, h));
+  return ot_spdm_th_append(&s->th, rsp + sig_at + sig, h);
+}
+
+ot_status rsp_key_exchange(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  const ot_spdm_key_exchange *q = &c->msg.u.key_exchange;
+  uint16_t smv;
+  /* §10.9: the slot must hold a chain (0xFF needs PUB_KEY_ID_CAP), a summary
+   * needs MEAS_CAP, and the opaque data must offer a version we speak. */
+  if (!(r->req_caps & OT_SPDM_CAP_KEY_EX) || r->neg.dhe == 0)
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  if (q->slot_id >= OT_SPDM_MAX_SLOT_COUNT ||
+      !(ot_spdm_identity_slot_mask(r->cfg->id) & (1u << q->slot_id)) ||
+      (q->meas_summary_type && !(r->cfg->caps & OT_SPDM_CAP_MEAS_MASK)) ||
+      !ot_ok(pick_sm_version(q, &smv)))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  ot_spdm_rsp_session *s = free_session(r);
+  if (s == NULL) return rsp_error(c, OT_SPDM_ERR_SESSION_LIMIT_EXCEEDED, 0);
+  ot_spdm_session_params p = session_params(r, smv);
+  uint16_t rsp_id = (uint16_t)(0xffffu - (r->next_rsp_session_id++ % 0x8000u));
+  OT_GUARD(ot_spdm_session_init(&s->s, OT_SPDM_ROLE_RESPONDER,
+                                ot_spdm_session_id_make(q->req_session_id, rsp_id), &p));
+  s->used = true;
+  s->slot = q->slot_id;
+  s->in_clear = p.handshake_in_clear;
+  ot_spdm_sizes sz = r->neg.sizes;
+  sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
+  sz.handshake_in_clear = s->in_clear;
+  uint8_t pub[OT_ECC_MAX_PUBLIC], secret[OT_ECC_MAX_SCALAR];
+  size_t start = ot_writer_len(c->w);
+  ot_status st;
+  OT_GUARD_GOTO(st, ecdhe(r, q->exchange, pub, secret), fail);
+  OT_GUARD_GOTO(st, write_kx_rsp(c, s, &sz, pub, smv), fail);
+  OT_GUARD_GOTO(st, kx_transcript(c, s, c->w->data + start, ot_writer_len(c->w) - start, secret),
+                fail);
+  ot_zeroize(secret, sizeof(secret));
+  return OT_SUCCESS;
+fail:
+  ot_zeroize(secret, sizeof(secret));
+  rsp_session_end(s);
+  /* An invalid public value is the requester's fault (§10.9). */
+  if (ot_is(st, OT_E_BAD_KEY)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  return st;
+}
+
+/* The session a FINISH belongs to: the one it arrived in, or in the clear the
+ * session still handshaking in the clear. */
+static ot_spdm_rsp_session *finish_session(rsp_call *c) {
+  if (c->session) return c->session->in_clear ? NULL : c->session;
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) {
+    ot_spdm_rsp_session *s = &c->r->sessions[i];
+    if (s->used && s->in_clear && s->s.state == OT_SPDM_SESSION_HANDSHAKE) return s;
+  }
+  return NULL;
+}
+
+ot_status rsp_finish(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  const ot_spdm_finish *q = &c->msg.u.finish;
+  ot_spdm_rsp_session *s = finish_session(c);
+  if (s == NULL || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  /* No mutual authentication was requested: a signature is not allowed. */
+  if (q->sig_included) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  size_t h = r->neg.sizes.hash_len;
+  uint8_t th[OT_HASH_MAX_SIZE];
+  OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+  OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
+  if (!ot_ok(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, q->verify_data, h))) {
+    /* §10.10: a RequesterVerifyData that does not verify ends the session. */
+    rsp_session_end(s);
+    if (c->session) c->session = NULL;
+    return rsp_error(c, OT_SPDM_ERR_DECRYPT_ERROR, 0);
+  }
+  OT_GUARD(ot_spdm_th_append(&s->th, q->verify_data, h));
+  ot_spdm_sizes sz = r->neg.sizes;
+  sz.handshake_in_clear = s->in_clear;
+  size_t start = ot_writer_len(c->w);
+  uint8_t vd[OT_HASH_MAX_SIZE] = {0};
+  ot_spdm_finish_rsp a = {.verify_data = s->in_clear ? vd : NULL};
+  OT_GUARD(ot_spdm_encode_finish_rsp(&sz, c->w, &a));
+  OT_GUARD(ot_spdm_th_append(&s->th, c->w->data + start, OT_SPDM_HEADER_SIZE));
+  if (s->in_clear) {
+    OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
+    uint8_t *dst = c->w->data + start + OT_SPDM_HEADER_SIZE;
+    OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, dst, h));
+    OT_GUARD(ot_spdm_th_append(&s->th, dst, h));
+  }
+  OT_GUARD(ot_spdm_th_hash(&s->th, s->th2, sizeof(s->th2))); /* TH2 */
+  if (s->in_clear) return ot_spdm_session_derive_data(&s->s, s->th2, h);
+  s->post = OT_SPDM_POST_DERIVE_DATA; /* FINISH_RSP still goes out under the handshake keys */
+  return OT_SUCCESS;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Responder: GET_VERSION, GET_CAPABILITIES, NEGOTIATE_ALGORITHMS (DSP0274 1.3
+ * §10.3 and §10.4; SPEC-FACTS §2.3-2.5). Each exchange goes into A (the VCA
+ * transcript) with its exact bytes.
+ */
+#include "responder_internal.h"
+
+/* Appends the request and the response just written to A. */
+static ot_status vca_append(rsp_call *c, size_t rsp_start) {
+  OT_GUARD(ot_spdm_transcript_append_vca(&c->r->t, c->req, c->req_len));
+  return ot_spdm_transcript_append_vca(&c->r->t, c->w->data + rsp_start,
+                                       ot_writer_len(c->w) - rsp_start);
+}
+
+ot_status rsp_get_version(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  /* DSP0274 §10.3: GET_VERSION resets the connection, whatever state it was in. */
+  rsp_reset_connection(r);
+  uint8_t entries[4];
+  ot_spdm_version v = {.entry_count = 0, .entries = entries};
+  if (r->cfg->versions & OT_SPDM_VMASK_12) {
+    ot_store_u16le(entries + 2 * v.entry_count++, (uint16_t)(OT_SPDM_VERSION_12 << 8));
+  }
+  if (r->cfg->versions & OT_SPDM_VMASK_13) {
+    ot_store_u16le(entries + 2 * v.entry_count++, (uint16_t)(OT_SPDM_VERSION_13 << 8));
+  }
+  OT_GUARD(ot_spdm_encode_version(&c->sz, c->w, &v));
+  OT_GUARD(vca_append(c, 0));
+  r->state = OT_SPDM_CONN_AFTER_VERSION;
+  return OT_SUCCESS;
+}
+
+/* DSP0274 §10.4 "Flags fields definitions for the Requester": the combinations
+ * a requester shall not send. */
+static bool req_caps_consistent(uint32_t f) {
+  bool sec = (f & (OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC)) != 0;
+  bool kx = (f & (OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_PSK_MASK)) != 0;
+  if (sec != kx) return false; /* ENCRYPT/MAC iff KEY_EX or PSK */
+  if ((f & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) && !(f & OT_SPDM_CAP_KEY_EX)) return false;
+  if ((f & OT_SPDM_CAP_PSK_MASK) == OT_SPDM_CAP_PSK_MASK) return false; /* 11b reserved */
+  return true;
+}
+
+ot_status rsp_get_capabilities(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  const ot_spdm_capabilities *q = &c->msg.u.get_capabilities;
+  if (!req_caps_consistent(q->flags)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  ot_spdm_capabilities a = {.ct_exponent = r->cfg->ct_exponent,
+                            .flags = r->cfg->caps,
+                            .data_transfer_size = r->cfg->data_transfer_size,
+                            .max_msg_size = r->cfg->max_msg_size};
+  /* 1.3: the requester may ask for the Supported Algorithms block. */
+  if (q->supported_algs) {
+    a.supported_algs = true;
+    ot_spdm_offer_build(&r->cfg->algs, c->sz.version, false, &a.algs);
+  }
+  OT_GUARD(ot_spdm_encode_capabilities(&c->sz, c->w, &a));
+  OT_GUARD(vca_append(c, 0));
+  r->req_caps = q->flags;
+  r->req_data_transfer_size = q->data_transfer_size;
+  r->req_max_msg_size = q->max_msg_size;
+  r->neg.version = c->sz.version;
+  r->state = OT_SPDM_CONN_AFTER_CAPS;
+  return OT_SUCCESS;
+}
+
+/* multi_key_conn_rsp (SPEC-FACTS §2.17 "D"). */
+static bool multi_key_conn(const ot_spdm_responder *r, const ot_spdm_alg_offer *o) {
+  uint32_t mk = r->cfg->caps & OT_SPDM_CAP_MULTI_KEY_MASK;
+  return r->neg.version >= OT_SPDM_VERSION_13 &&
+         (mk == OT_SPDM_CAP_MULTI_KEY_ONLY ||
+          (mk == OT_SPDM_CAP_MULTI_KEY_NEG &&
+           (o->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
+}
+
+/* The signature algorithms the device can sign with: those of its keys. */
+static uint32_t asym_of_keys(const ot_spdm_identity *id) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < OT_SPDM_ID_MAX_KEYS; i++) {
+    if (!id->keys[i].present) continue;
+    m |= id->keys[i].curve == OT_CURVE_P256 ? OT_SPDM_ASYM_ECDSA_P256 : OT_SPDM_ASYM_ECDSA_P384;
+  }
+  return m;
+}
+
+ot_status rsp_negotiate_algorithms(rsp_call *c) {
+  ot_spdm_responder *r = c->r;
+  const ot_spdm_alg_offer *o = &c->msg.u.negotiate_algorithms;
+  ot_spdm_algorithms a;
+  ot_spdm_alg_prefs prefs = r->cfg->algs;
+  prefs.base_asym &= asym_of_keys(r->cfg->id);
+  /* No common base algorithm: the request cannot lead to a connection. */
+  if (!ot_ok(ot_spdm_algorithms_select(&prefs, r->cfg->caps, r->req_caps, r->neg.version, o, &a)))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  ot_spdm_negotiated n = {.version = r->neg.version,
+                          .base_asym = a.base_asym_sel,
+                          .base_hash = a.base_hash_sel,
+                          .meas_hash = a.meas_hash_algo,
+                          .meas_spec = a.meas_spec_sel,
+                          .other_params = a.other_params_sel,
+                          .multi_key_conn = multi_key_conn(r, o)};
+  for (uint8_t i = 0; i < a.alg_count; i++) {
+    if (a.alg[i].type == OT_SPDM_ALG_TYPE_DHE) n.dhe = a.alg[i].supported;
+    if (a.alg[i].type == OT_SPDM_ALG_TYPE_AEAD) n.aead = a.alg[i].supported;
+    if (a.alg[i].type == OT_SPDM_ALG_TYPE_KEY_SCHEDULE) n.key_schedule = a.alg[i].supported;
+  }
+  OT_GUARD(ot_spdm_negotiated_derive(&n));
+  OT_GUARD(ot_spdm_encode_algorithms(&n.sizes, c->w, &a));
+  OT_GUARD(vca_append(c, 0));
+  OT_GUARD(ot_spdm_transcript_set_algorithms(&r->t, n.version, n.hash, n.multi_key_conn));
+  r->neg = n;
+  r->state = OT_SPDM_CONN_NEGOTIATED;
+  return OT_SUCCESS;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SPDM 1.2+ signing rules: the combined_spdm_prefix and the message M' that
+ * is signed (DSP0274 1.2 §"Signature generation" and §"Signature
+ * verification"; SPEC-FACTS §2.16, T6). See spdm_transcript.h.
+ */
+#include <string.h>
+
+#include "opentsm/cursor.h"
+#include "opentsm/secure.h"
+#include "opentsm/spdm_transcript.h"
+
+/* "dmtf-spdm-v1.X.*": the version string of DSP0274 1.2 §"Signature
+ * generation", 16 ASCII bytes, X the negotiated minor version. */
+static const char version_prefix_fmt[OT_SPDM_SIGN_VERSION_PREFIX_SIZE + 1] = "dmtf-spdm-v1.?.*";
+enum { VERSION_DIGIT_AT = 13 };
+
+ot_status ot_spdm_signing_message(uint8_t version, const char *context, const uint8_t *th_hash,
+                                  size_t hash_len, uint8_t *out, size_t cap, size_t *out_len) {
+  OT_ENSURE(context != NULL && th_hash != NULL && out != NULL && out_len != NULL, OT_E_ARG);
+  OT_ENSURE(version == OT_SPDM_VERSION_12 || version == OT_SPDM_VERSION_13, OT_E_VERSION);
+  OT_ENSURE(hash_len == 32 || hash_len == 48 || hash_len == 64, OT_E_ARG);
+  size_t ctx_len = strlen(context);
+  OT_ENSURE(ctx_len >= 1 && ctx_len <= OT_SPDM_SIGN_CONTEXT_FIELD_SIZE, OT_E_ARG);
+
+  char vp[OT_SPDM_SIGN_VERSION_PREFIX_SIZE + 1];
+  memcpy(vp, version_prefix_fmt, sizeof(vp));
+  vp[VERSION_DIGIT_AT] = (char)('0' + (version & 0x0fu));
+
+  ot_writer w;
+  ot_writer_init(&w, out, cap);
+  for (unsigned i = 0; i < OT_SPDM_SIGN_VERSION_PREFIX_COUNT; i++)
+    OT_IGNORE(ot_write_bytes(&w, (const uint8_t *)vp, OT_SPDM_SIGN_VERSION_PREFIX_SIZE));
+  /* The context is right-aligned in its 36-byte field, zero bytes before it. */
+  OT_IGNORE(ot_write_zeros(&w, OT_SPDM_SIGN_CONTEXT_FIELD_SIZE - ctx_len));
+  OT_IGNORE(ot_write_bytes(&w, (const uint8_t *)context, ctx_len));
+  OT_IGNORE(ot_write_bytes(&w, th_hash, hash_len));
+  OT_GUARD(ot_writer_status(&w)); /* sticky: the first failure (OT_E_NO_SPACE) */
+  *out_len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+/* The curve of an asymmetric algorithm we implement; OT_E_UNSUPPORTED otherwise. */
+static ot_status curve_of(uint32_t base_asym_sel, ot_curve *curve) {
+  switch (base_asym_sel) {
+  case OT_SPDM_ASYM_ECDSA_P256: *curve = OT_CURVE_P256; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ECDSA_P384: *curve = OT_CURVE_P384; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ED25519: *curve = OT_CURVE_ED25519; return OT_SUCCESS;
+  default: OT_BAIL(OT_E_UNSUPPORTED);
+  }
+}
+
+ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
+                                   const uint8_t *pub, size_t pub_len, const char *context,
+                                   const uint8_t *th_hash, size_t hash_len, const uint8_t *sig,
+                                   size_t sig_len) {
+  ot_curve curve;
+  OT_GUARD(curve_of(base_asym_sel, &curve));
+  uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
+  size_t m_len;
+  OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
+  /* EdDSA signs M' itself; ECDSA hashes M' with the negotiated hash first
+   * (DSP0274 1.2 §"Signature generation", SPEC-FACTS §2.16). */
+  if (curve == OT_CURVE_ED25519) return ot_ed25519_verify(pub, pub_len, m, m_len, sig, sig_len);
+  return ot_ecdsa_verify(curve, hash, pub, pub_len, m, m_len, sig, sig_len);
+}
+
+ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
+                                 const uint8_t *priv, size_t priv_len, const char *context,
+                                 const uint8_t *th_hash, size_t hash_len, uint8_t *sig,
+                                 size_t sig_cap, size_t *sig_len) {
+  OT_ENSURE(sig_len != NULL, OT_E_ARG);
+  ot_curve curve;
+  OT_GUARD(curve_of(base_asym_sel, &curve));
+  uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
+  size_t m_len;
+  OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
+  if (curve == OT_CURVE_ED25519)
+    OT_GUARD(ot_ed25519_sign(priv, priv_len, m, m_len, sig, sig_cap));
+  else
+    OT_GUARD(ot_ecdsa_sign(curve, hash, priv, priv_len, m, m_len, sig, sig_cap));
+  *sig_len = ot_curve_signature_size(curve);
+  return OT_SUCCESS;
+}

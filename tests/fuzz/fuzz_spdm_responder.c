@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fuzzer for the SPDM responder engine (opentsm/spdm.h): arbitrary request
+ * sequences in each connection state.
+ *   byte 0, bits 1:0  state to start from: 0 NOT_STARTED, 1 after VERSION,
+ *                     2 after CAPABILITIES, 3 NEGOTIATED (with real requests)
+ *   byte 0, bit 2     SPDM 1.3 instead of 1.2
+ *   byte 0, bit 3     the responder offers HANDSHAKE_IN_THE_CLEAR
+ *   then messages:    length(1, 0 = 256) || bytes
+ * Properties: nothing crashes; every request of at least 4 bytes gets exactly
+ * one response, which is an SPDM response (code bit 7 clear) in version 1.0,
+ * 1.2 or 1.3, no larger than the requester's DataTransferSize; shorter requests
+ * get none.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opentsm/crypto.h"
+#include "opentsm/spdm.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static ot_drbg drbg;
+static ot_spdm_identity id;
+static ot_spdm_responder_config cfg;
+static ot_spdm_responder rsp;
+static bool ready;
+static uint8_t out[OT_SPDM_LARGE_MAX + 256];
+
+static void die(void) { abort(); }
+
+static void setup_once(void) {
+  if (ready) return;
+  uint8_t seed[48] = {42};
+  if (!ot_ok(ot_drbg_instantiate(&drbg, seed, 32, seed + 32, 16, NULL, 0))) die();
+  ot_spdm_hierarchy h;
+  if (!ot_ok(ot_spdm_hierarchy_generate(&h, OT_CURVE_P256, &drbg.rng, 0, 4102444800, NULL))) die();
+  ot_spdm_identity_init(&id);
+  if (!ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &h))) die();
+  ot_spdm_hierarchy_clear(&h);
+  static const uint8_t fw[] = "fw";
+  ot_spdm_device_model dm = {.rom = fw,
+                             .rom_len = 2,
+                             .firmware = fw,
+                             .firmware_len = 2,
+                             .hw_config = fw,
+                             .hw_config_len = 2,
+                             .fw_config = fw,
+                             .fw_config_len = 2,
+                             .version = "1",
+                             .svn = 1};
+  if (!ot_ok(ot_spdm_identity_add_device_meas(&id, &dm))) die();
+  ready = true;
+}
+
+static void check_response(const uint8_t *req_data, size_t n, ot_status st, size_t olen) {
+  if (n < OT_SPDM_HEADER_SIZE) {
+    if (ot_ok(st)) die();
+    return;
+  }
+  (void)req_data;
+  if (!ot_ok(st) || olen < OT_SPDM_HEADER_SIZE) die();
+  if (OT_SPDM_CODE_IS_REQUEST(out[1])) die();
+  if (out[0] != OT_SPDM_VERSION_10 && out[0] != OT_SPDM_VERSION_12 && out[0] != OT_SPDM_VERSION_13)
+    die();
+  if (rsp.state >= OT_SPDM_CONN_AFTER_CAPS && olen > rsp.req_data_transfer_size) die();
+}
+
+/* Drives a fresh connection with canned, valid VCA requests. */
+static void drive(unsigned state, uint8_t version) {
+  ot_spdm_sizes sz = {.version = version};
+  uint8_t b[160];
+  size_t olen;
+  for (unsigned i = 0; i < state; i++) {
+    ot_writer w;
+    ot_writer_init(&w, b, sizeof(b));
+    ot_spdm_request m = {0};
+    if (i == 0) m.code = OT_SPDM_GET_VERSION;
+    if (i == 1) {
+      m.code = OT_SPDM_GET_CAPABILITIES;
+      m.u.get_capabilities = (ot_spdm_capabilities){
+          .flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC |
+                   OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT | OT_SPDM_CAP_KEY_UPD |
+                   OT_SPDM_CAP_CHUNK | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR,
+          .data_transfer_size = 256,
+          .max_msg_size = 0x10000};
+    }
+    if (i == 2) {
+      m.code = OT_SPDM_NEGOTIATE_ALGORITHMS;
+      ot_spdm_offer_build(&ot_spdm_alg_prefs_all, version, false, &m.u.negotiate_algorithms);
+    }
+    if (!ot_ok(ot_spdm_encode_request(&sz, &w, &m))) die();
+    if (!ot_ok(ot_spdm_responder_handle(&rsp, b, ot_writer_len(&w), out, sizeof(out), &olen)))
+      die();
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  setup_once();
+  if (size < 1) return 0;
+  uint8_t sel = data[0];
+  uint8_t version = (sel & 4) ? OT_SPDM_VERSION_13 : OT_SPDM_VERSION_12;
+  ot_spdm_responder_config_default(&cfg, &id, &drbg.rng);
+  if (sel & 8) cfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+  if (!ot_ok(ot_spdm_responder_init(&rsp, &cfg))) die();
+  drive(sel & 3u, version);
+  size_t off = 1;
+  while (off < size) {
+    size_t n = data[off++];
+    if (n == 0) n = 256;
+    if (n > size - off) n = size - off;
+    size_t olen = 0;
+    ot_status st = ot_spdm_responder_handle(&rsp, data + off, n, out, sizeof(out), &olen);
+    check_response(data + off, n, st, olen);
+    /* Also try every message as a secured record: never a crash, never a
+     * response for a session that does not exist. */
+    bool sec;
+    st = ot_spdm_responder_handle_secured(&rsp, data + off, n, out, sizeof(out), &olen, &sec);
+    (void)st;
+    off += n;
+  }
+  ot_spdm_responder_free(&rsp);
+  return 0;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device identity: slots, keys, the cert-chain blob, measurements, generation, loading. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "opentsm/secure.h"
+#include "opentsm/spdm_identity.h"
+#include "testsupport.h"
+
+static ot_drbg drbg;
+
+static void seed(uint8_t v) {
+  uint8_t e[48];
+  memset(e, v, sizeof(e));
+  assert_ot_ok(ot_drbg_instantiate(&drbg, e, 32, e + 32, 16, NULL, 0));
+}
+
+/* The blob is header || RootHash(root DER) || DER, and its digest is Hash(blob). */
+static void test_chain_blob(void **s) {
+  (void)s;
+  seed(1);
+  ot_spdm_hierarchy h;
+  assert_ot_ok(ot_spdm_hierarchy_generate(&h, OT_CURVE_P384, &drbg.rng, 0, 4102444800, "a:b:c"));
+  ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  assert_ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &h));
+  size_t len;
+  assert_ot_ok(ot_spdm_identity_chain_len(&id, 0, OT_HASH_SHA384, &len));
+  assert_int_equal(len, 4 + 48 + h.der_len);
+  uint8_t *blob = malloc(len), d[64];
+  assert_ot_ok(ot_spdm_identity_chain_read(&id, 0, OT_HASH_SHA384, 0, len, blob));
+  assert_int_equal(blob[0] | blob[1] << 8, len);
+  ot_x509_cert root;
+  assert_ot_ok(ot_spdm_identity_root(&id, 0, &root));
+  assert_ot_ok(ot_hash(OT_HASH_SHA384, root.der, root.len, d, sizeof(d)));
+  assert_memory_equal(blob + 4, d, 48);
+  assert_memory_equal(blob + 52, h.der, h.der_len);
+  const uint8_t *dig;
+  assert_ot_ok(ot_spdm_identity_chain_digest(&id, 0, OT_HASH_SHA384, &dig));
+  assert_ot_ok(ot_hash(OT_HASH_SHA384, blob, len, d, sizeof(d)));
+  assert_memory_equal(dig, d, 48);
+  /* Any window reads the same bytes. */
+  uint8_t part[100];
+  assert_ot_ok(ot_spdm_identity_chain_read(&id, 0, OT_HASH_SHA384, 30, sizeof(part), part));
+  assert_memory_equal(part, blob + 30, sizeof(part));
+  assert_ot_code(ot_spdm_identity_chain_read(&id, 0, OT_HASH_SHA384, len - 1, 2, part), OT_E_ARG);
+  assert_ot_code(ot_spdm_identity_chain_len(&id, 1, OT_HASH_SHA384, &len), OT_E_NOT_FOUND);
+  assert_ot_code(ot_spdm_identity_chain_len(&id, 0, OT_HASH_SHA512, &len), OT_E_UNSUPPORTED);
+  free(blob);
+  ot_spdm_identity_clear(&id);
+  ot_spdm_hierarchy_clear(&h);
+}
+
+/* A slot refuses a chain whose leaf is not the slot's key, and a taken slot. */
+static void test_slot_key_mismatch(void **s) {
+  (void)s;
+  seed(2);
+  ot_spdm_hierarchy a, b;
+  assert_ot_ok(ot_spdm_hierarchy_generate(&a, OT_CURVE_P256, &drbg.rng, 0, 4102444800, NULL));
+  assert_ot_ok(ot_spdm_hierarchy_generate(&b, OT_CURVE_P256, &drbg.rng, 0, 4102444800, NULL));
+  ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  assert_ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &a));
+  assert_ot_code(ot_spdm_identity_set_slot(&id, 1, 0, b.der, b.der_len), OT_E_BAD_KEY);
+  assert_ot_code(ot_spdm_identity_set_slot(&id, 0, 0, a.der, a.der_len), OT_E_EXISTS);
+  assert_ot_code(ot_spdm_identity_set_slot(&id, 1, 0, a.der, a.der_len - 1), OT_E_TRUNCATED);
+  assert_int_equal(ot_spdm_identity_slot_mask(&id), 1);
+  ot_spdm_identity_clear(&id);
+  ot_spdm_hierarchy_clear(&a);
+  ot_spdm_hierarchy_clear(&b);
+}
+
+/* Keys are marked secret while installed and wiped by clear. */
+static void test_key_wiped(void **s) {
+  (void)s;
+  seed(3);
+  size_t marks = ot_secret_mark_count();
+  ot_spdm_hierarchy h;
+  assert_ot_ok(ot_spdm_hierarchy_generate(&h, OT_CURVE_P256, &drbg.rng, 0, 4102444800, NULL));
+  ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  assert_ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &h));
+  assert_true(ot_secret_overlaps(id.keys[0].priv, 1));
+  ot_spdm_identity_clear(&id);
+  ot_spdm_hierarchy_clear(&h);
+  assert_int_equal(ot_secret_mark_count(), marks);
+  static const uint8_t zero[OT_ECC_MAX_SCALAR];
+  assert_memory_equal(id.keys[0].priv, zero, sizeof(zero));
+}
+
+static void test_measurements(void **s) {
+  (void)s;
+  ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  static const uint8_t img[] = "image";
+  ot_spdm_device_model dm = {.rom = img,
+                             .rom_len = 5,
+                             .firmware = img,
+                             .firmware_len = 5,
+                             .hw_config = img,
+                             .hw_config_len = 5,
+                             .fw_config = img,
+                             .fw_config_len = 5,
+                             .version = "2.1",
+                             .svn = 3};
+  assert_ot_ok(ot_spdm_identity_add_device_meas(&id, &dm));
+  assert_int_equal(id.meas_count, 7);
+  uint8_t b[400], d[48];
+  size_t n;
+  /* Block 1: Index 1, DMTF, size 3 + 48, type 0 (ROM, digest), SHA-384("image"). */
+  assert_ot_ok(ot_spdm_identity_meas_block(&id, 0, OT_HASH_SHA384, b, sizeof(b), &n));
+  assert_int_equal(n, 4 + 3 + 48);
+  assert_int_equal(b[0], 1);
+  assert_int_equal(b[1], 1);
+  assert_int_equal(b[4], 0);
+  assert_ot_ok(ot_hash(OT_HASH_SHA384, img, 5, d, sizeof(d)));
+  assert_memory_equal(b + 7, d, 48);
+  /* Block 6: the version as a raw bit stream. */
+  assert_ot_ok(ot_spdm_identity_meas_block(&id, 5, OT_HASH_SHA384, b, sizeof(b), &n));
+  assert_int_equal(b[4], 0x80 | OT_SPDM_DMTF_MEAS_VERSION);
+  assert_memory_equal(b + 7, "2.1", 3);
+  ot_spdm_id_meas dup = {.index = 1};
+  assert_ot_code(ot_spdm_identity_add_meas(&id, &dup), OT_E_EXISTS);
+  ot_spdm_id_meas bad = {.index = 0xff};
+  assert_ot_code(ot_spdm_identity_add_meas(&id, &bad), OT_E_ARG);
+  uint8_t all[48], tcb[48];
+  assert_ot_ok(ot_spdm_identity_meas_summary(&id, OT_SPDM_MEAS_SUMMARY_ALL, OT_HASH_SHA384,
+                                             OT_HASH_SHA384, all, sizeof(all)));
+  assert_ot_ok(ot_spdm_identity_meas_summary(&id, OT_SPDM_MEAS_SUMMARY_TCB, OT_HASH_SHA384,
+                                             OT_HASH_SHA384, tcb, sizeof(tcb)));
+  assert_memory_not_equal(all, tcb, 48);
+}
+
+/* The DMTF sample identity: slot 0/1 share the key, slot 4 has its own (PEM). */
+static void test_load_dmtf_sample(void **s) {
+  (void)s;
+  ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  assert_ot_ok(ot_spdm_identity_load_dmtf_sample(&id, ts_vector_path("spdm-emu/sample_key"),
+                                                 OT_CURVE_P256, true));
+  assert_int_equal(ot_spdm_identity_slot_mask(&id), 0x13);
+  assert_int_equal(id.slots[0].key, id.slots[1].key);
+  assert_int_not_equal(id.slots[0].key, id.slots[4].key);
+  size_t len;
+  /* SPEC-FACTS §2.7: the P-256 slot 0 chain is 1390 bytes with SHA-256. */
+  assert_ot_ok(ot_spdm_identity_chain_len(&id, 0, OT_HASH_SHA256, &len));
+  assert_int_equal(len, 1390);
+  ot_spdm_identity_clear(&id);
+  ot_spdm_identity_init(&id);
+  assert_ot_code(ot_spdm_identity_load_dmtf_sample(&id, "/nonexistent", OT_CURVE_P384, false),
+                 OT_E_NOT_FOUND);
+  ot_spdm_identity_clear(&id);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_chain_blob),       cmocka_unit_test(test_slot_key_mismatch),
+      cmocka_unit_test(test_key_wiped),        cmocka_unit_test(test_measurements),
+      cmocka_unit_test(test_load_dmtf_sample),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
