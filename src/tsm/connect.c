@@ -52,8 +52,11 @@ static ot_status vca(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
     return tsm_refuse(why, OT_TSM_R_SPDM_VERSION, st,
                       "%s: no SPDM version at or above %u.%u in common", dev->name,
                       tsm->spdm.min_version >> 4, tsm->spdm.min_version & 0xFu);
+  /* A responder with nothing in common answers ERROR or selects nothing (which
+   * the requester finds malformed, DSP0274 §10.4: exactly one bit each). */
   if (dev->spdm.state == OT_SPDM_CONN_AFTER_CAPS &&
-      (ot_is(st, OT_E_POLICY) || ot_is(st, OT_E_NEGOTIATION) || ot_is(st, OT_E_PEER_ERROR)))
+      (ot_is(st, OT_E_POLICY) || ot_is(st, OT_E_NEGOTIATION) || ot_is(st, OT_E_PEER_ERROR) ||
+       ot_is(st, OT_E_MALFORMED)))
     return tsm_refuse(why, OT_TSM_R_ALGORITHM, st,
                       "%s: NEGOTIATE_ALGORITHMS found nothing the policy allows (%s)", dev->name,
                       ot_status_message(st));

@@ -70,21 +70,24 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   memcpy(ev->vca, q->t.vca, q->t.vca_len);
   ev->vca_len = q->t.vca_len;
   if (tdi == NULL) return OT_SUCCESS;
-  /* Inside the session (PCIe r6.0 §11.3 GET_DEVICE_INTERFACE_REPORT / _STATE). */
+  /* Inside the session (PCIe r6.0 §11.3 GET_DEVICE_INTERFACE_STATE / _REPORT):
+   * the state first, the report only where the device serves one (LOCKED, RUN),
+   * so a guest learns that its TDI went to ERROR. */
+  ot_tdisp_state s;
+  st = ot_tdisp_req_get_state(&tdi->req, &s);
+  if (!ot_ok(st))
+    return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: state for evidence failed (%s)",
+                      dev->name, tdi->desc.function_id, ot_status_message(st));
+  ev->function_id = tdi->desc.function_id;
+  ev->tdi_state = (uint8_t)s;
+  if (s != OT_TDI_CONFIG_LOCKED && s != OT_TDI_RUN) return OT_SUCCESS;
   ot_tdisp_report rep;
   st = ot_tdisp_req_get_report(&tdi->req, 768, ev->report, sizeof(ev->report), &ev->report_len,
                                &rep);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: report for evidence failed (%s)",
                       dev->name, tdi->desc.function_id, ot_status_message(st));
-  ot_tdisp_state s;
-  st = ot_tdisp_req_get_state(&tdi->req, &s);
-  if (!ot_ok(st))
-    return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: state for evidence failed (%s)",
-                      dev->name, tdi->desc.function_id, ot_status_message(st));
   ev->has_report = true;
-  ev->function_id = tdi->desc.function_id;
-  ev->tdi_state = (uint8_t)s;
   return OT_SUCCESS;
 }
 
