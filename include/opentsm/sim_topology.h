@@ -295,6 +295,10 @@ OT_RESULT ot_sim_topology_default(ot_sim_topology *out);
 /* The YAML text of the built-in default (NUL-terminated, static). */
 const char *ot_sim_topology_default_yaml(void);
 
+/* ot_sim_topology_load(path) when path is not NULL, else the built-in default. */
+OT_RESULT ot_sim_topology_load_or_default(const char *path, ot_sim_topology *out,
+                                          ot_sim_topo_error *err);
+
 /* Index of the node called `name`, or -1. */
 int ot_sim_topology_find(const ot_sim_topology *t, const char *name);
 /* Index of the scenario called `name`, or -1. */

@@ -125,3 +125,10 @@ ot_status ot_sim_topology_default(ot_sim_topology *out) {
   OT_ENSURE(out != NULL, OT_E_ARG);
   return ot_sim_topology_parse(default_yaml, sizeof default_yaml - 1u, NULL, out, NULL);
 }
+
+ot_status ot_sim_topology_load_or_default(const char *path, ot_sim_topology *out,
+                                          ot_sim_topo_error *err) {
+  if (path != NULL) return ot_sim_topology_load(path, out, err);
+  if (err != NULL) memset(err, 0, sizeof *err);
+  return ot_sim_topology_default(out);
+}
