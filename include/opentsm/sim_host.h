@@ -72,13 +72,13 @@ typedef struct ot_sim_relay_stats {
 } ot_sim_relay_stats;
 
 struct ot_sim_relay {
-  ot_doe_transport base;     /* must be first */
-  ot_doe_transport *device;  /* borrowed: the mailbox driver */
-  ot_clock *clock;           /* borrowed: pcap timestamps */
-  ot_sim_capture log;        /* owned */
-  ot_sim_relay_hook hook;    /* NULL: an honest relay */
-  uint8_t *buf;              /* owned scratch: cap payload bytes */
-  uint8_t *obj;              /* owned scratch: one whole object */
+  ot_doe_transport base;    /* must be first */
+  ot_doe_transport *device; /* borrowed: the mailbox driver */
+  ot_clock *clock;          /* borrowed: pcap timestamps */
+  ot_sim_capture log;       /* owned */
+  ot_sim_relay_hook hook;   /* NULL: an honest relay */
+  uint8_t *buf;             /* owned scratch: cap payload bytes */
+  uint8_t *obj;             /* owned scratch: one whole object */
   size_t cap;
   ot_pcap_file pcap;
   bool recording;
@@ -93,7 +93,9 @@ OT_RESULT ot_sim_relay_init(ot_sim_relay *r, ot_doe_transport *device, ot_clock 
 /* Frees the log and buffers and closes the pcap file (its error, if any, is returned). */
 OT_RESULT ot_sim_relay_destroy(ot_sim_relay *r);
 static inline ot_doe_transport *ot_sim_relay_transport(ot_sim_relay *r) { return &r->base; }
-static inline void ot_sim_relay_set_hook(ot_sim_relay *r, ot_sim_relay_hook hook) { r->hook = hook; }
+static inline void ot_sim_relay_set_hook(ot_sim_relay *r, ot_sim_relay_hook hook) {
+  r->hook = hook;
+}
 /* Starts writing every relayed object to a DOE pcap at path (OT_E_IO; OT_E_STATE if recording). */
 OT_RESULT ot_sim_relay_record(ot_sim_relay *r, const char *path);
 

@@ -81,7 +81,7 @@ bool ot_sim_capture_find(const ot_sim_capture *c, const uint8_t *secret, size_t 
 
 typedef struct ot_sim_audit {
   const ot_sim_capture *captures[OT_SIM_AUDIT_MAX]; /* borrowed */
-  const char *names[OT_SIM_AUDIT_MAX];               /* borrowed */
+  const char *names[OT_SIM_AUDIT_MAX];              /* borrowed */
   size_t count;
 } ot_sim_audit;
 
@@ -170,7 +170,8 @@ struct ot_sim_link {
   uint16_t id;
   ot_sim_loop *loop; /* borrowed */
   uint64_t latency_ns;
-  /* end[OT_SIM_DOWNSTREAM] receives TLPs sent downstream (the lower port), end[UPSTREAM] the rest. */
+  /* end[OT_SIM_DOWNSTREAM] receives TLPs sent downstream (the lower port), end[UPSTREAM] the rest.
+   */
   ot_sim_port *end[2];
   ot_sim_tap *taps[OT_SIM_LINK_MAX_TAPS];
   size_t tap_count;

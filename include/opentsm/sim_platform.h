@@ -59,7 +59,7 @@ typedef struct ot_sim_doe_slot {
 
 /* The BAR decoder of a Type 0 function: a config hook over 0x10..0x27. */
 typedef struct ot_sim_bars {
-  ot_cfg_hook hook;             /* must be first */
+  ot_cfg_hook hook;                  /* must be first */
   uint32_t lo_mask[OT_SIM_MAX_BARS]; /* per BAR register: writable address bits */
   uint32_t flags[OT_SIM_MAX_BARS];   /* per BAR register: its read-only low bits */
 } ot_sim_bars;
@@ -184,10 +184,10 @@ typedef struct ot_sim_enum_fn {
   int parent;          /* index of the bridge above (-1: on the root bus) */
   uint8_t depth;       /* bridges between it and the root bus */
   bool bridge;
-  uint8_t secondary, subordinate; /* bridges: as programmed */
-  uint64_t bar_size[OT_SIM_MAX_BARS];   /* 0: not implemented (or the upper half of a 64-bit BAR) */
-  uint64_t bar_addr[OT_SIM_MAX_BARS];   /* as assigned */
-  uint8_t bar_flags[OT_SIM_MAX_BARS];   /* the BAR's low 4 bits */
+  uint8_t secondary, subordinate;     /* bridges: as programmed */
+  uint64_t bar_size[OT_SIM_MAX_BARS]; /* 0: not implemented (or the upper half of a 64-bit BAR) */
+  uint64_t bar_addr[OT_SIM_MAX_BARS]; /* as assigned */
+  uint8_t bar_flags[OT_SIM_MAX_BARS]; /* the BAR's low 4 bits */
 } ot_sim_enum_fn;
 
 typedef struct ot_sim_enum {

@@ -30,19 +30,19 @@
 #include "opentsm/doe.h"
 #include "opentsm/status.h"
 
-#define OT_SIM_NAME_MAX 32u       /* names: 1..31 of [A-Za-z0-9_.-], NUL-terminated */
-#define OT_SIM_PATH_MAX 256u      /* file paths, NUL-terminated */
-#define OT_SIM_MAX_NODES 64u      /* nodes of a topology */
-#define OT_SIM_MAX_FUNCTIONS 8u   /* functions of one endpoint (PCIe r6.0 §7.2.2: 3-bit Function) */
-#define OT_SIM_MAX_BARS 6u        /* Type 0 BARs, PCIe r6.0 §7.5.1.2.1 */
-#define OT_SIM_MAX_PROTOCOLS 7u   /* DOE protocols besides Discovery (OT_DOE_MAX_PROTOCOLS - 1) */
+#define OT_SIM_NAME_MAX 32u     /* names: 1..31 of [A-Za-z0-9_.-], NUL-terminated */
+#define OT_SIM_PATH_MAX 256u    /* file paths, NUL-terminated */
+#define OT_SIM_MAX_NODES 64u    /* nodes of a topology */
+#define OT_SIM_MAX_FUNCTIONS 8u /* functions of one endpoint (PCIe r6.0 §7.2.2: 3-bit Function) */
+#define OT_SIM_MAX_BARS 6u      /* Type 0 BARs, PCIe r6.0 §7.5.1.2.1 */
+#define OT_SIM_MAX_PROTOCOLS 7u /* DOE protocols besides Discovery (OT_DOE_MAX_PROTOCOLS - 1) */
 #define OT_SIM_MAX_MEASUREMENTS 16u
 #define OT_SIM_MEASUREMENT_MAX 64u /* bytes of one measurement value (a SHA-512 digest) */
 #define OT_SIM_MAX_TDIS 8u
-#define OT_SIM_MAX_TAPS 32u       /* over all scenarios */
+#define OT_SIM_MAX_TAPS 32u /* over all scenarios */
 #define OT_SIM_MAX_SCENARIOS 16u
 #define OT_SIM_TAP_MAX_FLIPS 8u
-#define OT_SIM_TAP_INJECT_MAX 256u /* bytes of a forged TLP given in YAML */
+#define OT_SIM_TAP_INJECT_MAX 256u      /* bytes of a forged TLP given in YAML */
 #define OT_SIM_TOPO_TEXT_MAX (1u << 20) /* largest YAML text accepted */
 
 _Static_assert(OT_SIM_MAX_PROTOCOLS + 1u == OT_DOE_MAX_PROTOCOLS,
@@ -55,11 +55,11 @@ typedef struct ot_sim_mark {
 } ot_sim_mark;
 
 typedef enum ot_sim_node_kind {
-  OT_SIM_ROOT_COMPLEX = 0, /* host bridge: owns the root bus, has no config space here */
-  OT_SIM_ROOT_PORT,        /* Type 1, Device/Port Type 0100b (PCIe r6.0 §7.5.3.2) */
-  OT_SIM_SWITCH_UPSTREAM,  /* Type 1, 0101b */
+  OT_SIM_ROOT_COMPLEX = 0,  /* host bridge: owns the root bus, has no config space here */
+  OT_SIM_ROOT_PORT,         /* Type 1, Device/Port Type 0100b (PCIe r6.0 §7.5.3.2) */
+  OT_SIM_SWITCH_UPSTREAM,   /* Type 1, 0101b */
   OT_SIM_SWITCH_DOWNSTREAM, /* Type 1, 0110b */
-  OT_SIM_ENDPOINT,         /* Type 0 functions, 0000b */
+  OT_SIM_ENDPOINT,          /* Type 0 functions, 0000b */
   OT_SIM_NODE_KIND_COUNT
 } ot_sim_node_kind;
 
@@ -175,7 +175,7 @@ typedef struct ot_sim_link_desc {
 typedef struct ot_sim_node_desc {
   char name[OT_SIM_NAME_MAX];
   ot_sim_node_kind kind;
-  int parent; /* index into nodes[], -1 for the root complex */
+  int parent;       /* index into nodes[], -1 for the root complex */
   uint8_t root_bus; /* root complex only */
   uint16_t vendor;
   /* Bridges have exactly one function (their devfn on the parent's bus). */
@@ -214,9 +214,9 @@ typedef enum ot_sim_dir {
 
 /* Which TLPs a tap acts on. */
 typedef struct ot_sim_match {
-  bool any_dir;  /* both directions, else only `dir` */
+  bool any_dir; /* both directions, else only `dir` */
   ot_sim_dir dir;
-  uint32_t nth;  /* 0: every TLP that passes the direction filter; n: only the n-th (1-based) */
+  uint32_t nth; /* 0: every TLP that passes the direction filter; n: only the n-th (1-based) */
 } ot_sim_match;
 
 typedef struct ot_sim_bit_flip {

@@ -66,7 +66,8 @@ bool ot_sim_capture_find(const ot_sim_capture *c, const uint8_t *secret, size_t 
       }
     }
     /* Empty records share an offset with the next one: step to the one that holds bytes. */
-    while (lo + 1 < c->count && c->recs[lo].len == 0 && c->recs[lo + 1].off <= at) lo++;
+    while (lo + 1 < c->count && c->recs[lo].len == 0 && c->recs[lo + 1].off <= at)
+      lo++;
     if (rec != NULL) *rec = lo;
     if (off != NULL) *off = at - c->recs[lo].off;
     return true;

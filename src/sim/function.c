@@ -94,8 +94,8 @@ static ot_status express_install(ot_sim_platform *p, ot_sim_function *f) {
   poke16(cfg, (uint16_t)(at + OT_PCIE_FLAGS), flags);
 
   /* 256-byte Max_Payload_Size (001b), 8-bit tags; RBER is required of PCIe functions. */
-  uint32_t devcap = OT_FIELD_PREP(OT_PCIE_DEVCAP_MPS, 1u) | OT_PCIE_DEVCAP_EXT_TAG |
-                    OT_PCIE_DEVCAP_RBER;
+  uint32_t devcap =
+      OT_FIELD_PREP(OT_PCIE_DEVCAP_MPS, 1u) | OT_PCIE_DEVCAP_EXT_TAG | OT_PCIE_DEVCAP_RBER;
   if (nd->kind == OT_SIM_ENDPOINT) {
     devcap |= OT_PCIE_DEVCAP_FLR;
     /* Linux is_pci_tsm_pf0(): IDE capability or TEE-IO Supported (SPEC-FACTS §7.1). */
@@ -108,10 +108,9 @@ static ot_status express_install(ot_sim_platform *p, ot_sim_function *f) {
   uint8_t port_no = (nd->kind == OT_SIM_ROOT_PORT || nd->kind == OT_SIM_SWITCH_DOWNSTREAM)
                         ? OT_SIM_DEVFN_DEV(f->desc->devfn)
                         : 0u;
-  uint32_t lnkcap = OT_FIELD_PREP(OT_PCIE_LNKCAP_SPEED, speed) |
-                    OT_FIELD_PREP(OT_PCIE_LNKCAP_WIDTH, width) |
-                    OT_FIELD_PREP(OT_PCIE_LNKCAP_PORT, port_no) |
-                    (downstream_port ? OT_PCIE_LNKCAP_DLLLA : 0u);
+  uint32_t lnkcap =
+      OT_FIELD_PREP(OT_PCIE_LNKCAP_SPEED, speed) | OT_FIELD_PREP(OT_PCIE_LNKCAP_WIDTH, width) |
+      OT_FIELD_PREP(OT_PCIE_LNKCAP_PORT, port_no) | (downstream_port ? OT_PCIE_LNKCAP_DLLLA : 0u);
   ot_cfg_poke32(cfg, (uint16_t)(at + OT_PCIE_LNKCAP), lnkcap);
   OT_GUARD(ot_cfg_set_access(cfg, (uint16_t)(at + OT_PCIE_LNKCTL), 2, OT_PCIE_LNKCTL_RW, 0));
   if (link_up) {
@@ -128,7 +127,8 @@ static ot_status express_install(ot_sim_platform *p, ot_sim_function *f) {
   /* Supported Link Speeds: every generation up to the maximum (bit 1 = 2.5 GT/s). */
   uint32_t sls = ((UINT32_C(1) << (speed + 1u)) - 1u) & OT_PCIE_LNKCAP2_SLS;
   ot_cfg_poke32(cfg, (uint16_t)(at + OT_PCIE_LNKCAP2), sls);
-  poke16(cfg, (uint16_t)(at + OT_PCIE_LNKCTL2), (uint16_t)OT_FIELD_PREP(OT_PCIE_LNKCTL2_TLS, speed));
+  poke16(cfg, (uint16_t)(at + OT_PCIE_LNKCTL2),
+         (uint16_t)OT_FIELD_PREP(OT_PCIE_LNKCTL2_TLS, speed));
   return ot_cfg_set_access(cfg, (uint16_t)(at + OT_PCIE_LNKCTL2), 2, OT_PCIE_LNKCTL2_TLS, 0);
 }
 

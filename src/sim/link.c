@@ -5,7 +5,6 @@
 
 #include "link_internal.h"
 
-
 static void sink_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, const uint8_t *tlp,
                          size_t len) {
   (void)link;
@@ -72,7 +71,8 @@ void sim_link_forward(ot_sim_link *l, size_t from, ot_sim_dir dir, const uint8_t
     }
   }
   if (!consumed) deliver(l, dir, buf, len);
-  for (size_t k = 0; k < npost; k++) sim_tap_post(post[k], dir);
+  for (size_t k = 0; k < npost; k++)
+    sim_tap_post(post[k], dir);
 }
 
 ot_status ot_sim_link_init(ot_sim_link *l, ot_sim_loop *loop, const char *name, uint16_t id,
@@ -98,8 +98,10 @@ ot_status ot_sim_link_init(ot_sim_link *l, ot_sim_loop *loop, const char *name, 
 }
 
 void ot_sim_link_destroy(ot_sim_link *l) {
-  while (l->tap_count > 0) ot_sim_tap_detach(l->taps[l->tap_count - 1]);
-  for (size_t i = 0; i < l->slot_count; i++) (void)ot_sim_loop_cancel(l->loop, &l->slots[i].ev);
+  while (l->tap_count > 0)
+    ot_sim_tap_detach(l->taps[l->tap_count - 1]);
+  for (size_t i = 0; i < l->slot_count; i++)
+    (void)ot_sim_loop_cancel(l->loop, &l->slots[i].ev);
   free(l->slots);
   l->slots = NULL;
   l->slot_count = 0;

@@ -23,12 +23,20 @@ const char *ot_sim_class_name(uint32_t class_code) {
     uint16_t cls;
     const char *name;
   } names[] = {
-      {0x0100, "SCSI storage controller"}, {0x0106, "SATA controller"},
-      {0x0108, "Non-Volatile memory controller"}, {0x0200, "Ethernet controller"},
-      {0x0280, "Network controller"}, {0x0300, "VGA compatible controller"},
-      {0x0302, "3D controller"}, {0x0380, "Display controller"}, {0x0600, "Host bridge"},
-      {0x0604, "PCI bridge"}, {0x0b40, "Co-processor"}, {0x0c03, "USB controller"},
-      {0x1200, "Processing accelerators"}, {0x1080, "Encryption controller"},
+      {0x0100, "SCSI storage controller"},
+      {0x0106, "SATA controller"},
+      {0x0108, "Non-Volatile memory controller"},
+      {0x0200, "Ethernet controller"},
+      {0x0280, "Network controller"},
+      {0x0300, "VGA compatible controller"},
+      {0x0302, "3D controller"},
+      {0x0380, "Display controller"},
+      {0x0600, "Host bridge"},
+      {0x0604, "PCI bridge"},
+      {0x0b40, "Co-processor"},
+      {0x0c03, "USB controller"},
+      {0x1200, "Processing accelerators"},
+      {0x1080, "Encryption controller"},
   };
   uint16_t cls = (uint16_t)(class_code >> 8);
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -37,7 +45,8 @@ const char *ot_sim_class_name(uint32_t class_code) {
   return NULL;
 }
 
-static ot_status rd(ot_sim_host *h, const ot_sim_enum_fn *e, uint16_t off, unsigned w, uint32_t *v) {
+static ot_status rd(ot_sim_host *h, const ot_sim_enum_fn *e, uint16_t off, unsigned w,
+                    uint32_t *v) {
   return ot_sim_cfg_read(h->p, e->bus, e->devfn, off, w, v, NULL);
 }
 
@@ -145,9 +154,9 @@ static ot_status print_express(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *
   OT_GUARD(rd(h, e, (uint16_t)(at + OT_PCIE_LNKCTL), 4, &lnksta));
   lnksta >>= 16;
   OUT("\t\tDevCap:\tMaxPayload %u bytes, ExtTag%c RBE%c FLReset%c TEE-IO%c\n",
-      128u << OT_FIELD_GET(OT_PCIE_DEVCAP_MPS, devcap), (devcap & OT_PCIE_DEVCAP_EXT_TAG) ? '+' : '-',
-      (devcap & OT_PCIE_DEVCAP_RBER) ? '+' : '-', (devcap & OT_PCIE_DEVCAP_FLR) ? '+' : '-',
-      (devcap & OT_PCIE_DEVCAP_TEE_IO) ? '+' : '-');
+      128u << OT_FIELD_GET(OT_PCIE_DEVCAP_MPS, devcap),
+      (devcap & OT_PCIE_DEVCAP_EXT_TAG) ? '+' : '-', (devcap & OT_PCIE_DEVCAP_RBER) ? '+' : '-',
+      (devcap & OT_PCIE_DEVCAP_FLR) ? '+' : '-', (devcap & OT_PCIE_DEVCAP_TEE_IO) ? '+' : '-');
   OUT("\t\tLnkCap:\tPort #%u, Speed %s, Width x%u\n", OT_FIELD_GET(OT_PCIE_LNKCAP_PORT, lnkcap),
       speed_name(OT_FIELD_GET(OT_PCIE_LNKCAP_SPEED, lnkcap)),
       OT_FIELD_GET(OT_PCIE_LNKCAP_WIDTH, lnkcap));
@@ -175,9 +184,9 @@ static ot_status print_doe(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, u
   OUT("\t\tDOECap: IntSup%c, Interrupt Message Number %03x\n",
       (cap & OT_DOE_CAP_INT_SUP) ? '+' : '-', OT_FIELD_GET(OT_DOE_CAP_INT_MSG_NUM, cap));
   OUT("\t\tDOECtl: IntEn%c\n", (ctl & OT_DOE_CTRL_INT_EN) ? '+' : '-');
-  OUT("\t\tDOESta: Busy%c IntSta%c Error%c ObjectReady%c\n",
-      (sta & OT_DOE_STATUS_BUSY) ? '+' : '-', (sta & OT_DOE_STATUS_INT_STATUS) ? '+' : '-',
-      (sta & OT_DOE_STATUS_ERROR) ? '+' : '-', (sta & OT_DOE_STATUS_READY) ? '+' : '-');
+  OUT("\t\tDOESta: Busy%c IntSta%c Error%c ObjectReady%c\n", (sta & OT_DOE_STATUS_BUSY) ? '+' : '-',
+      (sta & OT_DOE_STATUS_INT_STATUS) ? '+' : '-', (sta & OT_DOE_STATUS_ERROR) ? '+' : '-',
+      (sta & OT_DOE_STATUS_READY) ? '+' : '-');
   for (size_t i = 0; i < h->mailbox_count; i++) {
     const ot_sim_host_mailbox *m = &h->mailboxes[i];
     if (m->bus != e->bus || m->devfn != e->devfn || m->cap != at) continue;
@@ -188,7 +197,8 @@ static ot_status print_doe(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, u
     OUT("\t\tProtocols:");
     for (size_t k = 0; k < m->driver.feature_count; k++) {
       const ot_doe_feature *f = &m->driver.features[k];
-      OUT("%s %04x:%02x %s", k ? "," : "", f->vendor, f->type, doe_protocol_name(f->vendor, f->type));
+      OUT("%s %04x:%02x %s", k ? "," : "", f->vendor, f->type,
+          doe_protocol_name(f->vendor, f->type));
     }
     OUT("\n");
   }
@@ -240,7 +250,8 @@ static ot_status print_caps(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, 
     OT_GUARD(rd(h, e, at, 4, &hdr));
     if (hdr == 0 || hdr == UINT32_MAX) break;
     uint16_t id = (uint16_t)OT_FIELD_GET(OT_PCI_EXT_CAP_ID, hdr);
-    OUT("\tCapabilities: [%03x v%u] %s\n", at, OT_FIELD_GET(OT_PCI_EXT_CAP_VER, hdr), ext_cap_name(id));
+    OUT("\tCapabilities: [%03x v%u] %s\n", at, OT_FIELD_GET(OT_PCI_EXT_CAP_VER, hdr),
+        ext_cap_name(id));
     if (vv && id == OT_PCI_EXT_CAP_ID_DOE) OT_GUARD(print_doe(out, h, e, at));
     at = (uint16_t)(OT_FIELD_GET(OT_PCI_EXT_CAP_NEXT, hdr) & OT_PCI_EXT_CAP_NEXT_ALIGN);
   }

@@ -60,7 +60,8 @@ ot_status ot_sim_platform_create(const ot_sim_topology *t, ot_sim_platform **out
     n->parent = n->desc->parent >= 0 ? &p->nodes[n->desc->parent] : NULL;
   }
   ot_status st = OT_SUCCESS;
-  for (size_t i = 0; i < p->node_count; i++) OT_GUARD_GOTO(st, build_node(p, &p->nodes[i]), fail);
+  for (size_t i = 0; i < p->node_count; i++)
+    OT_GUARD_GOTO(st, build_node(p, &p->nodes[i]), fail);
   if (t->tap_count > 0) {
     p->taps = calloc(t->tap_count, sizeof *p->taps);
     OT_ENSURE_GOTO(st, p->taps != NULL, OT_E_NOMEM, fail);
@@ -75,7 +76,8 @@ fail:
 void ot_sim_platform_destroy(ot_sim_platform *p) {
   if (p == NULL) return;
   for (size_t i = p->topo.tap_count; i-- > 0;) {
-    if (p->tap_ready[i]) OT_IGNORE(ot_sim_tap_destroy(&p->taps[i])); /* closing: nothing to report to */
+    if (p->tap_ready[i])
+      OT_IGNORE(ot_sim_tap_destroy(&p->taps[i])); /* closing: nothing to report to */
   }
   free(p->taps);
   for (size_t i = p->node_count; i-- > 0;) {
@@ -84,7 +86,8 @@ void ot_sim_platform_destroy(ot_sim_platform *p) {
       ot_sim_link_destroy(n->uplink);
       free(n->uplink);
     }
-    for (size_t k = n->function_count; k-- > 0;) sim_function_free(n->functions[k]);
+    for (size_t k = n->function_count; k-- > 0;)
+      sim_function_free(n->functions[k]);
   }
   free(p);
 }
@@ -105,7 +108,8 @@ ot_status ot_sim_platform_apply_scenario(ot_sim_platform *p, const char *name) {
   int s = ot_sim_topology_find_scenario(&p->topo, name);
   OT_ENSURE(s >= 0, OT_E_NOT_FOUND);
   const ot_sim_scenario_desc *sc = &p->topo.scenarios[s];
-  for (size_t k = 0; k < sc->tap_count; k++) OT_ENSURE(!p->tap_ready[sc->first_tap + k], OT_E_STATE);
+  for (size_t k = 0; k < sc->tap_count; k++)
+    OT_ENSURE(!p->tap_ready[sc->first_tap + k], OT_E_STATE);
   ot_status st = OT_SUCCESS;
   size_t done = 0;
   for (; done < sc->tap_count; done++) {

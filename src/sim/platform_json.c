@@ -73,7 +73,8 @@ static json_t *node_json(ot_sim_platform *p, const ot_sim_node *n) {
   for (size_t k = 0; k < n->function_count; k++)
     json_array_append_new(fns, function_json(p, n, n->functions[k]));
   json_object_set_new(o, "functions", fns);
-  if (n->desc->tdi_count > 0) json_object_set_new(o, "tdis", json_integer((json_int_t)n->desc->tdi_count));
+  if (n->desc->tdi_count > 0)
+    json_object_set_new(o, "tdis", json_integer((json_int_t)n->desc->tdi_count));
   json_object_set_new(o, "ide", json_boolean(n->desc->ide.present));
   json_t *kids = json_array();
   for (size_t i = 0; i < p->node_count; i++) {

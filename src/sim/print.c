@@ -36,7 +36,8 @@ static ot_status print_node(FILE *out, ot_sim_platform *p, const ot_sim_node *n,
   if (d->ide.present) OUT(" ide");
   OUT("\n");
   size_t children = 0, seen = 0;
-  for (size_t i = 0; i < p->node_count; i++) children += p->nodes[i].parent == n;
+  for (size_t i = 0; i < p->node_count; i++)
+    children += p->nodes[i].parent == n;
   char sub[4 * OT_SIM_MAX_NODES + 4];
   size_t slen = plen;
   memcpy(sub, prefix, plen);
@@ -59,7 +60,8 @@ ot_status ot_sim_print_tree(FILE *out, ot_sim_platform *p) {
   OT_GUARD(print_node(out, p, &p->nodes[0], prefix, 0, true));
   if (p->topo.scenario_count > 0) {
     OUT("scenarios:");
-    for (size_t i = 0; i < p->topo.scenario_count; i++) OUT(" %s", p->topo.scenarios[i].name);
+    for (size_t i = 0; i < p->topo.scenario_count; i++)
+      OUT(" %s", p->topo.scenarios[i].name);
     OUT("\n");
   }
   OT_ENSURE(fflush(out) == 0, OT_E_IO);

@@ -43,7 +43,8 @@ static ot_status relay_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t ty
   r->stats.exchanges++;
   if (req_len > 0) memcpy(r->buf, req, req_len);
   size_t len = req_len;
-  ot_sim_relay_verdict v = run_hook(r, OT_SIM_RELAY_STAGE_REQUEST, vendor, type, r->buf, &len, r->cap);
+  ot_sim_relay_verdict v =
+      run_hook(r, OT_SIM_RELAY_STAGE_REQUEST, vendor, type, r->buf, &len, r->cap);
   bool altered = v == OT_SIM_RELAY_PASS && (len != req_len || memcmp(r->buf, req, len) != 0);
   /* Recorded: the request as it went on (or as it came, when it went nowhere). */
   OT_GUARD(log_object(r, OT_SIM_RELAY_REQ_IN, !altered, vendor, type, req, req_len));
@@ -84,7 +85,8 @@ static ot_status relay_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t ty
   return OT_SUCCESS;
 }
 
-ot_status ot_sim_relay_init(ot_sim_relay *r, ot_doe_transport *device, ot_clock *clock, size_t cap) {
+ot_status ot_sim_relay_init(ot_sim_relay *r, ot_doe_transport *device, ot_clock *clock,
+                            size_t cap) {
   OT_ENSURE(r != NULL && device != NULL, OT_E_ARG);
   if (cap == 0) cap = RELAY_DEFAULT_CAP;
   OT_ENSURE(cap <= OT_DOE_MAX_OBJECT_BYTES - OT_DOE_HEADER_SIZE, OT_E_ARG);

@@ -14,10 +14,11 @@ static bool dir_ok(const ot_sim_tap *t, ot_sim_dir dir) {
 
 static void replay_fire(ot_sim_loop *loop, ot_sim_event *ev) {
   (void)loop;
-  ot_sim_tap *t = (ot_sim_tap *)((uint8_t *)ev - offsetof(ot_sim_tap, ev));
+  ot_sim_tap *t = (ot_sim_tap *)(void *)((char *)ev - offsetof(ot_sim_tap, ev));
   t->holding = false;
   t->stats.released++;
-  if (t->link != NULL) sim_link_forward(t->link, t->position + 1, t->held_dir, t->held, t->held_len);
+  if (t->link != NULL)
+    sim_link_forward(t->link, t->position + 1, t->held_dir, t->held, t->held_len);
 }
 
 ot_status ot_sim_tap_init(ot_sim_tap *t, const char *name, ot_sim_tap_action action,
@@ -116,7 +117,8 @@ ot_status ot_sim_tap_inject(ot_sim_tap *t, ot_sim_dir dir, const uint8_t *tlp, s
   OT_ENSURE(t->link != NULL, OT_E_STATE);
   OT_ENSURE(len > 0 && len <= OT_SIM_TLP_MAX, OT_E_ARG);
   bool room = false;
-  for (size_t i = 0; i < t->link->slot_count; i++) room = room || !t->link->slots[i].busy;
+  for (size_t i = 0; i < t->link->slot_count; i++)
+    room = room || !t->link->slots[i].busy;
   OT_ENSURE(room, OT_E_BUSY);
   t->stats.released++;
   sim_link_forward(t->link, t->position + 1, dir, tlp, len);

@@ -32,24 +32,25 @@ static const uint32_t allowed_keys[OT_SIM_NODE_KIND_COUNT] = {
                         BIT(TOPO_NF_MEASUREMENTS) | BIT(TOPO_NF_TDIS) | BIT(TOPO_NF_IDE),
 };
 
-#define BRIDGE_REQUIRED (BIT(TOPO_NF_PARENT) | BIT(TOPO_NF_DEVFN) | BIT(TOPO_NF_VENDOR) | BIT(TOPO_NF_DEVICE))
+#define BRIDGE_REQUIRED                                                                            \
+  (BIT(TOPO_NF_PARENT) | BIT(TOPO_NF_DEVFN) | BIT(TOPO_NF_VENDOR) | BIT(TOPO_NF_DEVICE))
 static const uint32_t required_keys[OT_SIM_NODE_KIND_COUNT] = {
     [OT_SIM_ROOT_COMPLEX] = 0,
     [OT_SIM_ROOT_PORT] = BRIDGE_REQUIRED,
     [OT_SIM_SWITCH_UPSTREAM] = BRIDGE_REQUIRED,
     [OT_SIM_SWITCH_DOWNSTREAM] = BRIDGE_REQUIRED,
-    [OT_SIM_ENDPOINT] = BIT(TOPO_NF_PARENT) | BIT(TOPO_NF_VENDOR) | BIT(TOPO_NF_DEVICE) |
-                        BIT(TOPO_NF_FUNCTIONS),
+    [OT_SIM_ENDPOINT] =
+        BIT(TOPO_NF_PARENT) | BIT(TOPO_NF_VENDOR) | BIT(TOPO_NF_DEVICE) | BIT(TOPO_NF_FUNCTIONS),
 };
 
 static const char *const node_key_names[TOPO_NF_COUNT] = {
-    [TOPO_NF_NAME] = "name",         [TOPO_NF_TYPE] = "type",
-    [TOPO_NF_PARENT] = "parent",     [TOPO_NF_BUS] = "bus",
-    [TOPO_NF_DEVFN] = "devfn",       [TOPO_NF_VENDOR] = "vendor",
-    [TOPO_NF_DEVICE] = "device",     [TOPO_NF_REVISION] = "revision",
+    [TOPO_NF_NAME] = "name",           [TOPO_NF_TYPE] = "type",
+    [TOPO_NF_PARENT] = "parent",       [TOPO_NF_BUS] = "bus",
+    [TOPO_NF_DEVFN] = "devfn",         [TOPO_NF_VENDOR] = "vendor",
+    [TOPO_NF_DEVICE] = "device",       [TOPO_NF_REVISION] = "revision",
     [TOPO_NF_FUNCTIONS] = "functions", [TOPO_NF_LINK] = "link",
-    [TOPO_NF_IDENTITY] = "identity", [TOPO_NF_MEASUREMENTS] = "measurements",
-    [TOPO_NF_TDIS] = "tdis",         [TOPO_NF_IDE] = "ide",
+    [TOPO_NF_IDENTITY] = "identity",   [TOPO_NF_MEASUREMENTS] = "measurements",
+    [TOPO_NF_TDIS] = "tdis",           [TOPO_NF_IDE] = "ide",
 };
 
 /* Which kinds may be the parent of each kind. */
@@ -132,7 +133,8 @@ static ot_status check_cycles(topo_ctx *c) {
       pos += (size_t)w;
       at = t->nodes[at].parent;
       if (at == (int)i) {
-        if (pos < sizeof chain) snprintf(chain + pos, sizeof chain - pos, " -> %s", t->nodes[i].name);
+        if (pos < sizeof chain)
+          snprintf(chain + pos, sizeof chain - pos, " -> %s", t->nodes[i].name);
         break;
       }
     }
@@ -152,8 +154,8 @@ static ot_status check_placement(topo_ctx *c, size_t i) {
                         "node '%s': a %s cannot be below a %s ('%s')", n->name,
                         ot_sim_node_kind_name(n->kind), ot_sim_node_kind_name(p->kind), p->name);
   uint8_t dev = OT_SIM_DEVFN_DEV(n->functions[0].devfn);
-  ot_sim_mark where = n->kind == OT_SIM_ENDPOINT ? n->functions[0].mark
-                                                  : c->refs->key_mark[i][TOPO_NF_DEVFN];
+  ot_sim_mark where =
+      n->kind == OT_SIM_ENDPOINT ? n->functions[0].mark : c->refs->key_mark[i][TOPO_NF_DEVFN];
   /*
    * PCIe r6.0 §7.3.1: below a downstream-facing port the link leads to one
    * device, Device Number 0 (configuration requests to others are not
@@ -205,7 +207,8 @@ static ot_status fill_functions(topo_ctx *c, size_t i) {
     if (!(c->refs->fn_revision[i] & (1u << k))) f->revision = c->refs->revision[i];
     if (OT_SIM_DEVFN_DEV(f->devfn) != OT_SIM_DEVFN_DEV(n->functions[0].devfn))
       return topo_fail_at(c, f->mark, OT_E_MALFORMED,
-                          "node '%s': all functions of an endpoint share one device number", n->name);
+                          "node '%s': all functions of an endpoint share one device number",
+                          n->name);
     if (OT_SIM_DEVFN_FN(f->devfn) == 0) has_fn0 = true;
   }
   /* PCIe r6.0 §7.5.1.1.9: software scans functions 1..7 only when function 0 exists. */
@@ -229,14 +232,17 @@ static ot_status check_tdis(topo_ctx *c, size_t i) {
     ot_sim_mark m = c->refs->tdi_mark[i][k];
     const ot_sim_function_desc *f = find_function(n, d->devfn);
     if (f == NULL)
-      return topo_fail_at(c, m, OT_E_NOT_FOUND, "node '%s': TDI %zu names function %02x.%u, which it lacks",
-                          n->name, k, OT_SIM_DEVFN_DEV(d->devfn), OT_SIM_DEVFN_FN(d->devfn));
+      return topo_fail_at(c, m, OT_E_NOT_FOUND,
+                          "node '%s': TDI %zu names function %02x.%u, which it lacks", n->name, k,
+                          OT_SIM_DEVFN_DEV(d->devfn), OT_SIM_DEVFN_FN(d->devfn));
     for (unsigned b = 0; b < OT_SIM_MAX_BARS; b++) {
       if (!(d->bar_mask & (1u << b))) continue;
       bool found = false;
-      for (size_t j = 0; j < f->bar_count; j++) found = found || f->bars[j].index == b;
+      for (size_t j = 0; j < f->bar_count; j++)
+        found = found || f->bars[j].index == b;
       if (!found)
-        return topo_fail_at(c, m, OT_E_NOT_FOUND, "node '%s': TDI %zu names BAR %u, which function %02x.%u lacks",
+        return topo_fail_at(c, m, OT_E_NOT_FOUND,
+                            "node '%s': TDI %zu names BAR %u, which function %02x.%u lacks",
                             n->name, k, b, OT_SIM_DEVFN_DEV(d->devfn), OT_SIM_DEVFN_FN(d->devfn));
     }
   }
@@ -256,8 +262,8 @@ static ot_status check_tap(topo_ctx *c, size_t i) {
                         "tap '%s': '%s' has no link to its parent (name the node below a link)",
                         tap->name, c->refs->tap_link[i]);
   tap->link = l;
-  static const uint32_t params = BIT(TOPO_TF_DELAY) | BIT(TOPO_TF_FLIPS) | BIT(TOPO_TF_BYTES) |
-                                 BIT(TOPO_TF_FILE);
+  static const uint32_t params =
+      BIT(TOPO_TF_DELAY) | BIT(TOPO_TF_FLIPS) | BIT(TOPO_TF_BYTES) | BIT(TOPO_TF_FILE);
   static const uint32_t needs[OT_SIM_TAP_ACTION_COUNT] = {
       [OT_SIM_TAP_RECORD] = BIT(TOPO_TF_FILE),
       [OT_SIM_TAP_MODIFY] = BIT(TOPO_TF_FLIPS),
@@ -269,9 +275,10 @@ static ot_status check_tap(topo_ctx *c, size_t i) {
       [OT_SIM_TAP_MODIFY] = BIT(TOPO_TF_FLIPS),
       [OT_SIM_TAP_INJECT] = BIT(TOPO_TF_BYTES),
   };
-  static const char *const key_names[TOPO_TF_COUNT] = {
-      [TOPO_TF_DELAY] = "delay_ns", [TOPO_TF_FLIPS] = "flips", [TOPO_TF_BYTES] = "bytes",
-      [TOPO_TF_FILE] = "file"};
+  static const char *const key_names[TOPO_TF_COUNT] = {[TOPO_TF_DELAY] = "delay_ns",
+                                                       [TOPO_TF_FLIPS] = "flips",
+                                                       [TOPO_TF_BYTES] = "bytes",
+                                                       [TOPO_TF_FILE] = "file"};
   uint32_t keys = c->refs->tap_keys[i];
   for (unsigned b = 0; b < TOPO_TF_COUNT; b++) {
     if ((keys & params & BIT(b)) && !(may[tap->action] & BIT(b)))
@@ -300,24 +307,31 @@ static void order_nodes(topo_ctx *c) {
       if (t->nodes[i].parent == order[head]) order[n++] = (int)i;
     }
   }
-  for (size_t k = 0; k < n; k++) new_index[order[k]] = (int)k;
+  for (size_t k = 0; k < n; k++)
+    new_index[order[k]] = (int)k;
   for (size_t k = 0; k < n; k++) {
     sorted[k] = t->nodes[order[k]];
     if (sorted[k].parent >= 0) sorted[k].parent = new_index[sorted[k].parent];
   }
   memcpy(t->nodes, sorted, n * sizeof *sorted);
-  for (size_t i = 0; i < t->tap_count; i++) t->taps[i].link = new_index[t->taps[i].link];
+  for (size_t i = 0; i < t->tap_count; i++)
+    t->taps[i].link = new_index[t->taps[i].link];
 }
 
 ot_status topo_check(topo_ctx *c) {
   ot_sim_topology *t = c->t;
-  for (size_t i = 0; i < t->node_count; i++) OT_GUARD(check_keys(c, i));
+  for (size_t i = 0; i < t->node_count; i++)
+    OT_GUARD(check_keys(c, i));
   OT_GUARD(resolve_parents(c));
   OT_GUARD(check_cycles(c));
-  for (size_t i = 0; i < t->node_count; i++) OT_GUARD(fill_functions(c, i));
-  for (size_t i = 0; i < t->node_count; i++) OT_GUARD(check_placement(c, i));
-  for (size_t i = 0; i < t->node_count; i++) OT_GUARD(check_tdis(c, i));
-  for (size_t i = 0; i < t->tap_count; i++) OT_GUARD(check_tap(c, i));
+  for (size_t i = 0; i < t->node_count; i++)
+    OT_GUARD(fill_functions(c, i));
+  for (size_t i = 0; i < t->node_count; i++)
+    OT_GUARD(check_placement(c, i));
+  for (size_t i = 0; i < t->node_count; i++)
+    OT_GUARD(check_tdis(c, i));
+  for (size_t i = 0; i < t->tap_count; i++)
+    OT_GUARD(check_tap(c, i));
   order_nodes(c);
   return OT_SUCCESS;
 }

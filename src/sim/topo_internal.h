@@ -24,9 +24,9 @@ typedef struct topo_refs {
   uint32_t keys[OT_SIM_MAX_NODES]; /* bit i: node field i was given */
   ot_sim_mark key_mark[OT_SIM_MAX_NODES][TOPO_MAX_FIELDS];
   ot_sim_mark tdi_mark[OT_SIM_MAX_NODES][OT_SIM_MAX_TDIS];
-  uint16_t device[OT_SIM_MAX_NODES];    /* node-level device ID */
-  uint8_t revision[OT_SIM_MAX_NODES];   /* node-level revision */
-  uint8_t fn_device[OT_SIM_MAX_NODES];  /* bit i: function i has its own device ID */
+  uint16_t device[OT_SIM_MAX_NODES];     /* node-level device ID */
+  uint8_t revision[OT_SIM_MAX_NODES];    /* node-level revision */
+  uint8_t fn_device[OT_SIM_MAX_NODES];   /* bit i: function i has its own device ID */
   uint8_t fn_revision[OT_SIM_MAX_NODES]; /* bit i: function i has its own revision */
   char tap_link[OT_SIM_MAX_TAPS][OT_SIM_NAME_MAX];
   ot_sim_mark tap_link_mark[OT_SIM_MAX_TAPS];

@@ -65,7 +65,8 @@ static ot_status yaml_error(const yaml_parser_t *p, ot_sim_topo_error *err) {
   if (err != NULL) {
     err->mark = m;
     snprintf(err->message, sizeof err->message, "YAML syntax: %s%s%s",
-             p->problem ? p->problem : "error", p->context ? " " : "", p->context ? p->context : "");
+             p->problem ? p->problem : "error", p->context ? " " : "",
+             p->context ? p->context : "");
   }
   return ot_status_of(OT_E_MALFORMED);
 }

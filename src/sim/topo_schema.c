@@ -201,8 +201,12 @@ static ot_status fn_revision(topo_ctx *c, yaml_node_t *v) {
   return OT_SUCCESS;
 }
 
-static ot_status subsys_vendor(topo_ctx *c, yaml_node_t *v) { return u16_field(c, v, &c->subsys[0]); }
-static ot_status subsys_device(topo_ctx *c, yaml_node_t *v) { return u16_field(c, v, &c->subsys[1]); }
+static ot_status subsys_vendor(topo_ctx *c, yaml_node_t *v) {
+  return u16_field(c, v, &c->subsys[0]);
+}
+static ot_status subsys_device(topo_ctx *c, yaml_node_t *v) {
+  return u16_field(c, v, &c->subsys[1]);
+}
 
 static const topo_field subsys_fields[] = {
     {"vendor", true, subsys_vendor},
@@ -318,8 +322,7 @@ static ot_status node_identity(topo_ctx *c, yaml_node_t *v) {
 static ot_status meas_index(topo_ctx *c, yaml_node_t *v) {
   /* DSP0274 1.3 §10.11: index 0 asks for the count and 0xFF for all; 1..0xFE name one. */
   OT_GUARD(u8_field(c, v, 0xFE, &c->meas->index));
-  if (c->meas->index == 0)
-    return topo_fail(c, v, OT_E_MALFORMED, "measurement index is 1..254");
+  if (c->meas->index == 0) return topo_fail(c, v, OT_E_MALFORMED, "measurement index is 1..254");
   return OT_SUCCESS;
 }
 static ot_status meas_type(topo_ctx *c, yaml_node_t *v) {
@@ -398,7 +401,8 @@ static ot_status node_tdis(topo_ctx *c, yaml_node_t *v) {
   yaml_node_item_t *items;
   size_t n;
   OT_GUARD(topo_seq(c, v, "tdis", &items, &n));
-  if (n > OT_SIM_MAX_TDIS) return topo_fail(c, v, OT_E_TOO_LARGE, "at most %u TDIs", OT_SIM_MAX_TDIS);
+  if (n > OT_SIM_MAX_TDIS)
+    return topo_fail(c, v, OT_E_TOO_LARGE, "at most %u TDIs", OT_SIM_MAX_TDIS);
   size_t ni = (size_t)(c->node - c->t->nodes);
   for (size_t i = 0; i < n; i++) {
     yaml_node_t *item = topo_item(c, items[i]);
@@ -426,11 +430,15 @@ static ot_status ide_addr(topo_ctx *c, yaml_node_t *v) {
 static ot_status ide_flow(topo_ctx *c, yaml_node_t *v) {
   return topo_bool(c, v, &c->node->ide.flow_through);
 }
-static ot_status ide_km(topo_ctx *c, yaml_node_t *v) { return topo_bool(c, v, &c->node->ide.ide_km); }
+static ot_status ide_km(topo_ctx *c, yaml_node_t *v) {
+  return topo_bool(c, v, &c->node->ide.ide_km);
+}
 static ot_status ide_tee(topo_ctx *c, yaml_node_t *v) {
   return topo_bool(c, v, &c->node->ide.tee_limited);
 }
-static ot_status ide_pcrc(topo_ctx *c, yaml_node_t *v) { return topo_bool(c, v, &c->node->ide.pcrc); }
+static ot_status ide_pcrc(topo_ctx *c, yaml_node_t *v) {
+  return topo_bool(c, v, &c->node->ide.pcrc);
+}
 static ot_status ide_aggr(topo_ctx *c, yaml_node_t *v) {
   return topo_bool(c, v, &c->node->ide.aggregation);
 }
@@ -522,7 +530,9 @@ static ot_status node_devfn(topo_ctx *c, yaml_node_t *v) {
   return topo_devfn(c, v, &c->node->functions[0].devfn);
 }
 
-static ot_status node_vendor(topo_ctx *c, yaml_node_t *v) { return u16_field(c, v, &c->node->vendor); }
+static ot_status node_vendor(topo_ctx *c, yaml_node_t *v) {
+  return u16_field(c, v, &c->node->vendor);
+}
 
 /* The node's device ID; functions without their own take it (topo_check). */
 static ot_status node_device(topo_ctx *c, yaml_node_t *v) {
@@ -645,7 +655,8 @@ static ot_status flip_offset(topo_ctx *c, yaml_node_t *v) {
 }
 static ot_status flip_mask(topo_ctx *c, yaml_node_t *v) {
   OT_GUARD(u8_field(c, v, 0xFF, &c->flip->mask));
-  if (c->flip->mask == 0) return topo_fail(c, v, OT_E_MALFORMED, "a flip mask of 0 changes nothing");
+  if (c->flip->mask == 0)
+    return topo_fail(c, v, OT_E_MALFORMED, "a flip mask of 0 changes nothing");
   return OT_SUCCESS;
 }
 
@@ -677,10 +688,10 @@ static ot_status tap_file(topo_ctx *c, yaml_node_t *v) {
 }
 
 static const topo_field tap_fields[] = {
-    [TOPO_TF_NAME] = {"name", true, tap_name},       [TOPO_TF_LINK] = {"link", true, tap_link},
-    [TOPO_TF_ACTION] = {"action", true, tap_action}, [TOPO_TF_MATCH] = {"match", false, tap_match},
+    [TOPO_TF_NAME] = {"name", true, tap_name},        [TOPO_TF_LINK] = {"link", true, tap_link},
+    [TOPO_TF_ACTION] = {"action", true, tap_action},  [TOPO_TF_MATCH] = {"match", false, tap_match},
     [TOPO_TF_DELAY] = {"delay_ns", false, tap_delay}, [TOPO_TF_FLIPS] = {"flips", false, tap_flips},
-    [TOPO_TF_BYTES] = {"bytes", false, tap_bytes},   [TOPO_TF_FILE] = {"file", false, tap_file},
+    [TOPO_TF_BYTES] = {"bytes", false, tap_bytes},    [TOPO_TF_FILE] = {"file", false, tap_file},
 };
 _Static_assert(sizeof tap_fields / sizeof tap_fields[0] == TOPO_TF_COUNT, "tap field table");
 
@@ -746,8 +757,9 @@ static ot_status top_scenarios(topo_ctx *c, yaml_node_t *v) {
 static ot_status top_version(topo_ctx *c, yaml_node_t *v) {
   uint64_t x;
   OT_GUARD(topo_uint(c, v, UINT32_MAX, &x));
-  if (x != 1) return topo_fail(c, v, OT_E_VERSION, "unsupported topology version %llu (this is 1)",
-                               (unsigned long long)x);
+  if (x != 1)
+    return topo_fail(c, v, OT_E_VERSION, "unsupported topology version %llu (this is 1)",
+                     (unsigned long long)x);
   c->seen_version = 1;
   return OT_SUCCESS;
 }

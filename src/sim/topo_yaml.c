@@ -20,6 +20,8 @@ ot_sim_mark topo_mark(const yaml_node_t *n) {
   return m;
 }
 
+static void vfail(topo_ctx *c, ot_sim_mark m, const char *fmt, va_list ap) OT_PRINTF(3, 0);
+
 static void vfail(topo_ctx *c, ot_sim_mark m, const char *fmt, va_list ap) {
   if (c->err == NULL) return;
   c->err->mark = m;
@@ -71,7 +73,8 @@ ot_status topo_map(topo_ctx *c, yaml_node_t *n, const char *what, const topo_fie
       return topo_fail(c, k, OT_E_MALFORMED, "%s: keys must be scalars", what);
     const char *key = (const char *)k->data.scalar.value;
     size_t i = 0;
-    while (i < count && strcmp(fields[i].key, key) != 0) i++;
+    while (i < count && strcmp(fields[i].key, key) != 0)
+      i++;
     if (i == count) return topo_fail(c, k, OT_E_MALFORMED, "%s: unknown key '%s'", what, key);
     if (local.mask & (UINT32_C(1) << i))
       return topo_fail(c, k, OT_E_EXISTS, "%s: duplicate key '%s' (first at line %u)", what, key,
@@ -156,7 +159,8 @@ static ot_status number(topo_ctx *c, yaml_node_t *n, uint64_t max, bool suffix, 
     }
   }
   uint64_t v;
-  if (!digits(s, len, &v)) return topo_fail(c, n, OT_E_MALFORMED, "expected %s, got '%.40s'", want, s);
+  if (!digits(s, len, &v))
+    return topo_fail(c, n, OT_E_MALFORMED, "expected %s, got '%.40s'", want, s);
   if (shift != 0 && v > (UINT64_MAX >> shift))
     return topo_fail(c, n, OT_E_MALFORMED, "'%s' is too large", s);
   v <<= shift;
@@ -223,8 +227,8 @@ ot_status topo_devfn(topo_ctx *c, yaml_node_t *n, uint8_t *out) {
   int d0 = d1 < 0 ? -1 : hex_digit(s[1]);
   bool shape = strlen(s) == 4 && d1 >= 0 && d0 >= 0 && s[2] == '.' && s[3] >= '0' && s[3] <= '9';
   if (!shape)
-    return topo_fail(c, n, OT_E_MALFORMED, "bad device.function '%.40s': expected DD.F (hex, e.g. 01.0)",
-                     s);
+    return topo_fail(c, n, OT_E_MALFORMED,
+                     "bad device.function '%.40s': expected DD.F (hex, e.g. 01.0)", s);
   int dev = d1 * 16 + d0;
   int fn = s[3] - '0';
   /* PCIe r6.0 §7.2.2: 5-bit Device Number, 3-bit Function Number. */

@@ -24,8 +24,9 @@ int ot_cmd_topology(int argc, char **argv) {
     } else if (strcmp(argv[i], "--topology") == 0 && i + 1 < argc) {
       path = argv[++i];
     } else {
-      fprintf(stderr, "opentsm topology: unknown option '%s'\n"
-                      "usage: opentsm topology [--topology FILE] [--json]\n",
+      fprintf(stderr,
+              "opentsm topology: unknown option '%s'\n"
+              "usage: opentsm topology [--topology FILE] [--json]\n",
               argv[i]);
       return OT_EXIT_USAGE;
     }

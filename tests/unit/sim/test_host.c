@@ -198,7 +198,8 @@ static void hook_replays_an_old_response(void **state) {
   ot_sim_relay_set_hook(&fx->relay, replay_old);
   assert_ot_ok(xfer(OT_DOE_TYPE_SPDM, "second", rsp, sizeof rsp, &len));
   assert_memory_equal(rsp, "RSP:first", 9); /* stale */
-  assert_int_equal(ot_doe_mailbox_stats_get(&gpu->mailbox)->requests, served); /* device never asked */
+  assert_int_equal(ot_doe_mailbox_stats_get(&gpu->mailbox)->requests,
+                   served); /* device never asked */
   assert_int_equal(fx->relay.stats.answered, 1);
 }
 

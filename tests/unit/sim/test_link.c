@@ -61,7 +61,8 @@ static int teardown(void **state) {
 /* TLP i: 16 bytes, byte 0 = i, the rest a pattern. */
 static void send(ot_sim_dir dir, uint8_t id) {
   uint8_t tlp[16];
-  for (int k = 0; k < 16; k++) tlp[k] = (uint8_t)(id + k * 3);
+  for (int k = 0; k < 16; k++)
+    tlp[k] = (uint8_t)(id + k * 3);
   tlp[0] = id;
   assert_ot_ok(ot_sim_link_send(&link_, dir, tlp, sizeof tlp));
 }
@@ -97,7 +98,8 @@ static void sends_are_checked(void **state) {
   assert_ot_code(ot_sim_link_send(&link_, OT_SIM_DOWNSTREAM, big, 0), OT_E_ARG);
   assert_ot_code(ot_sim_link_send(&link_, OT_SIM_DOWNSTREAM, big, sizeof big), OT_E_ARG);
   /* Eight slots: the ninth TLP in flight finds no credit. */
-  for (uint8_t i = 0; i < 8; i++) send(OT_SIM_DOWNSTREAM, i);
+  for (uint8_t i = 0; i < 8; i++)
+    send(OT_SIM_DOWNSTREAM, i);
   assert_ot_code(ot_sim_link_send(&link_, OT_SIM_DOWNSTREAM, big, 16), OT_E_BUSY);
   run();
   assert_int_equal(down_end.n, 8);
@@ -294,10 +296,10 @@ static void record_writes_a_tlp_pcap(void **state) {
   assert_int_equal(ot_load_u32le(r0), 0);        /* ts_sec */
   assert_int_equal(ot_load_u32le(r0 + 4), 2500); /* ts_usec */
   assert_int_equal(ot_load_u32le(r0 + 8), 20);
-  assert_int_equal(r0[16], 1);                   /* pseudo-header version */
+  assert_int_equal(r0[16], 1); /* pseudo-header version */
   assert_int_equal(r0[17], OT_SIM_DOWNSTREAM);
-  assert_int_equal((r0[18] << 8) | r0[19], 7);   /* link id */
-  assert_int_equal(r0[20], 1);                   /* the TLP */
+  assert_int_equal((r0[18] << 8) | r0[19], 7); /* link id */
+  assert_int_equal(r0[20], 1);                 /* the TLP */
   assert_int_equal(f[24 + 36 + 17], OT_SIM_UPSTREAM);
   free(f);
   assert_ot_code(ot_sim_tap_set_record(&tap, "/nonexistent-dir/x.pcap"), OT_E_IO);

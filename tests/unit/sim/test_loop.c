@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The event loop: order by time then scheduling, cancel, run-until, limits, sleeping on the clock. */
+/* The event loop: order by time then scheduling, cancel, run-until, limits, sleeping on the clock.
+ */
 #include <string.h>
 
 #include "opentsm/sim_loop.h"
@@ -62,8 +63,10 @@ static void equal_times_stay_stable_at_scale(void **state) {
     assert_ot_ok(ot_sim_loop_schedule_at(&loop, &p[i].ev, 5000 + (uint64_t)(i % 2) * 10));
   }
   assert_ot_ok(ot_sim_loop_run_until_idle(&loop, 0, NULL));
-  for (int k = 0; k < 20; k++) assert_int_equal(order[k], 2 * k);
-  for (int k = 0; k < 20; k++) assert_int_equal(order[20 + k], 2 * k + 1);
+  for (int k = 0; k < 20; k++)
+    assert_int_equal(order[k], 2 * k);
+  for (int k = 0; k < 20; k++)
+    assert_int_equal(order[20 + k], 2 * k + 1);
 }
 
 static void run_until_stops_at_the_time_and_moves_the_clock(void **state) {
@@ -118,7 +121,9 @@ static void bad_schedules_are_refused(void **state) {
 }
 
 /* An event that reschedules itself forever: the limit turns a livelock into an error. */
-static void rearm(ot_sim_loop *l, ot_sim_event *ev) { OT_IGNORE(ot_sim_loop_schedule_in(l, ev, 1)); }
+static void rearm(ot_sim_loop *l, ot_sim_event *ev) {
+  OT_IGNORE(ot_sim_loop_schedule_in(l, ev, 1));
+}
 
 static void endless_simulations_hit_the_limit(void **state) {
   (void)state;

@@ -44,12 +44,14 @@ static const char deep_yaml[] =
     "version: 1\nname: deep\nnodes:\n"
     "  - {name: rc, type: root_complex}\n"
     "  - {name: rp, type: root_port, parent: rc, devfn: \"01.0\", vendor: 0x1b36, device: 0xc}\n"
-    "  - {name: s0u, type: switch_upstream, parent: rp, devfn: \"00.0\", vendor: 0x104c, device: 1}\n"
+    "  - {name: s0u, type: switch_upstream, parent: rp, devfn: \"00.0\", vendor: 0x104c, device: "
+    "1}\n"
     "  - {name: s0d0, type: switch_downstream, parent: s0u, devfn: \"00.0\", vendor: 0x104c, "
     "device: 2}\n"
     "  - {name: s0d1, type: switch_downstream, parent: s0u, devfn: \"01.0\", vendor: 0x104c, "
     "device: 2}\n"
-    "  - {name: s1u, type: switch_upstream, parent: s0d0, devfn: \"00.0\", vendor: 0x10b5, device: 3}\n"
+    "  - {name: s1u, type: switch_upstream, parent: s0d0, devfn: \"00.0\", vendor: 0x10b5, device: "
+    "3}\n"
     "  - {name: s1d0, type: switch_downstream, parent: s1u, devfn: \"00.0\", vendor: 0x10b5, "
     "device: 4}\n"
     "  - {name: s1d1, type: switch_downstream, parent: s1u, devfn: \"03.0\", vendor: 0x10b5, "
@@ -116,9 +118,9 @@ static void two_switches_enumerate_depth_first(void **state) {
   assert_ot_ok(ot_sim_platform_create(&fx->topo, &fx->p));
   assert_ot_ok(ot_sim_enumerate(fx->p, 0, &fx->en));
   static const want_fn want[] = {
-      {"00:01.0", 0xc, 1, 7}, {"01:00.0", 1, 2, 7},    {"02:00.0", 2, 3, 6},
-      {"03:00.0", 3, 4, 6},   {"04:00.0", 4, 5, 5},    {"05:00.0", 0x11, 0, 0},
-      {"04:03.0", 4, 6, 6},   {"06:00.0", 0x12, 0, 0}, {"02:01.0", 2, 7, 7},
+      {"00:01.0", 0xc, 1, 7},  {"01:00.0", 1, 2, 7},    {"02:00.0", 2, 3, 6},
+      {"03:00.0", 3, 4, 6},    {"04:00.0", 4, 5, 5},    {"05:00.0", 0x11, 0, 0},
+      {"04:03.0", 4, 6, 6},    {"06:00.0", 0x12, 0, 0}, {"02:01.0", 2, 7, 7},
       {"07:00.0", 0x13, 0, 0},
   };
   check_enum(want, sizeof want / sizeof want[0]);
@@ -149,7 +151,8 @@ static void config_reaches_a_function_behind_the_switch(void **state) {
   assert_true(claimed);
   assert_int_equal(v, 0x0b011234u);
   /* A write lands in the routed function and nowhere else. */
-  assert_ot_ok(ot_sim_cfg_write(fx->p, 3, OT_SIM_DEVFN(0, 1), OT_PCI_INTERRUPT_LINE, 1, 0x5a, &claimed));
+  assert_ot_ok(
+      ot_sim_cfg_write(fx->p, 3, OT_SIM_DEVFN(0, 1), OT_PCI_INTERRUPT_LINE, 1, 0x5a, &claimed));
   assert_true(claimed);
   ot_sim_function *f1 = ot_sim_node_function(ot_sim_platform_node(fx->p, "gpu0"), 1);
   ot_sim_function *f0 = ot_sim_node_function(ot_sim_platform_node(fx->p, "gpu0"), 0);
@@ -169,10 +172,10 @@ static void absent_functions_read_all_ones(void **state) {
     uint8_t bus, devfn;
   } where;
   static const where nowhere[] = {
-      {0, OT_SIM_DEVFN(2, 0)},  /* empty device on the root bus */
-      {3, OT_SIM_DEVFN(0, 2)},  /* a function the GPU does not have */
-      {3, OT_SIM_DEVFN(1, 0)},  /* device 1 across a link: not forwarded */
-      {5, OT_SIM_DEVFN(0, 0)},  /* a bus past every subordinate */
+      {0, OT_SIM_DEVFN(2, 0)}, /* empty device on the root bus */
+      {3, OT_SIM_DEVFN(0, 2)}, /* a function the GPU does not have */
+      {3, OT_SIM_DEVFN(1, 0)}, /* device 1 across a link: not forwarded */
+      {5, OT_SIM_DEVFN(0, 0)}, /* a bus past every subordinate */
       {0xff, OT_SIM_DEVFN(0, 0)},
   };
   for (size_t i = 0; i < sizeof nowhere / sizeof nowhere[0]; i++) {
@@ -233,7 +236,8 @@ static void bridge_windows_cover_their_subtree(void **state) {
   assert_ot_ok(ot_sim_cfg_read(fx->p, 2, 0, OT_PCI_T1_PREF_BASE, 4, &pref, NULL));
   assert_ot_ok(ot_sim_cfg_read(fx->p, 2, 0, OT_PCI_T1_PREF_BASE_UPPER, 4, &pbu, NULL));
   assert_ot_ok(ot_sim_cfg_read(fx->p, 2, 0, OT_PCI_T1_PREF_LIMIT_UPPER, 4, &plu, NULL));
-  uint64_t mbase = (uint64_t)(mem & 0xFFF0u) << 16, mlimit = ((uint64_t)(mem >> 16 & 0xFFF0u) << 16) | 0xFFFFF;
+  uint64_t mbase = (uint64_t)(mem & 0xFFF0u) << 16,
+           mlimit = ((uint64_t)(mem >> 16 & 0xFFF0u) << 16) | 0xFFFFF;
   assert_true(gpu->bar_addr[0] >= mbase && gpu->bar_addr[0] + gpu->bar_size[0] - 1 <= mlimit);
   assert_int_equal(pref & 0xF, 1); /* 64-bit prefetchable window */
   uint64_t pbase = ((uint64_t)pbu << 32) | ((uint64_t)(pref & 0xFFF0u) << 16);
@@ -253,9 +257,12 @@ static void express_capability_names_each_port_type(void **state) {
     uint8_t bus, devfn, type;
     bool slot;
   } want;
-  static const want w[] = {{0, OT_SIM_DEVFN(1, 0), 4, true}, {1, 0, 5, false},
-                           {2, 0, 6, true},                  {3, 0, 0, false},
-                           {3, 1, 0, false},                 {4, 0, 0, false}};
+  static const want w[] = {{0, OT_SIM_DEVFN(1, 0), 4, true},
+                           {1, 0, 5, false},
+                           {2, 0, 6, true},
+                           {3, 0, 0, false},
+                           {3, 1, 0, false},
+                           {4, 0, 0, false}};
   for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
     ot_sim_cfg_access a;
     ot_sim_cfg_access_init(&a, fx->p, w[i].bus, w[i].devfn);
@@ -294,8 +301,9 @@ static void json_view_names_every_function(void **state) {
   boot_default();
   char *json;
   assert_ot_ok(ot_sim_platform_to_json(fx->p, &json));
-  static const char *const must[] = {"\"00:01.0\"", "\"03:00.1\"", "\"04:00.0\"", "\"gpu0\"",
-                                     "\"switch_downstream\"", "\"0001:01\"", "\"0x010802\""};
+  static const char *const must[] = {"\"00:01.0\"", "\"03:00.1\"",           "\"04:00.0\"",
+                                     "\"gpu0\"",    "\"switch_downstream\"", "\"0001:01\"",
+                                     "\"0x010802\""};
   for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
     if (strstr(json, must[i]) == NULL) fail_msg("JSON lacks %s:\n%s", must[i], json);
   }

@@ -203,19 +203,23 @@ static const bad_case bad_cases[] = {
      "     functions: [{devfn: \"00.0\", class: 1, bars: [{index: 0, type: mem64, size: 4K},\n"
      "                                                    {index: 1, type: mem32, size: 4K}]}]}\n",
      OT_E_EXISTS, 13, "overlaps"},
-    {"Discovery listed", "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
-                          "     functions: [{devfn: \"00.0\", class: 1, doe: {protocols: [discovery]}}]}\n",
+    {"Discovery listed",
+     "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
+     "     functions: [{devfn: \"00.0\", class: 1, doe: {protocols: [discovery]}}]}\n",
      OT_E_MALFORMED, 12, "Discovery is always served"},
-    {"no function 0", "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
-                      "     functions: [{devfn: \"00.1\", class: 1}]}\n",
+    {"no function 0",
+     "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
+     "     functions: [{devfn: \"00.1\", class: 1}]}\n",
      OT_E_MALFORMED, 11, "needs function 0"},
-    {"TDI to a missing BAR", "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
-                             "     functions: [{devfn: \"00.0\", class: 1}],\n"
-                             "     tdis: [{function: \"00.0\", bars: [1]}]}\n",
+    {"TDI to a missing BAR",
+     "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
+     "     functions: [{devfn: \"00.0\", class: 1}],\n"
+     "     tdis: [{function: \"00.0\", bars: [1]}]}\n",
      OT_E_NOT_FOUND, 13, "names BAR 1"},
-    {"measurement index 0", "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
-                            "     functions: [{devfn: \"00.0\", class: 1}],\n"
-                            "     measurements: [{index: 0, type: manifest, value: \"00\"}]}\n",
+    {"measurement index 0",
+     "  - {name: e, type: endpoint, parent: rp, vendor: 1, device: 2,\n"
+     "     functions: [{devfn: \"00.0\", class: 1}],\n"
+     "     measurements: [{index: 0, type: manifest, value: \"00\"}]}\n",
      OT_E_MALFORMED, 13, "index is 1..254"},
     {"bad enum", "  - {name: e, type: bridge}\n", OT_E_MALFORMED, 11, "unknown node type 'bridge'"},
     {"unsupported version", "version: 2\nname: x\nnodes: []\n", OT_E_VERSION, 1,
@@ -239,8 +243,9 @@ static const bad_case bad_taps[] = {
      OT_E_MALFORMED, 0, "does not apply to action drop"},
     {"nth 0", "      - {name: t, link: ep, action: drop, match: {nth: 0}}\n", OT_E_MALFORMED, 0,
      "nth counts from 1"},
-    {"duplicate tap", "      - {name: t, link: ep, action: drop}\n"
-                      "      - {name: t, link: ep, action: observe}\n",
+    {"duplicate tap",
+     "      - {name: t, link: ep, action: drop}\n"
+     "      - {name: t, link: ep, action: observe}\n",
      OT_E_EXISTS, 0, "duplicate tap name"},
 };
 
