@@ -165,6 +165,15 @@ static ot_status check_placement(topo_ctx *c, size_t i) {
     return topo_fail_at(c, where, OT_E_MALFORMED,
                         "node '%s': below port '%s' (a link) the device number must be 00", n->name,
                         p->name);
+  /*
+   * PCIe r6.0 §7.5.1.1.9: software looks for functions 1..7 only behind function 0. A
+   * port here is a single-function device, so it must be function 0 to be found at all.
+   */
+  if (n->kind != OT_SIM_ENDPOINT && OT_SIM_DEVFN_FN(n->functions[0].devfn) != 0)
+    return topo_fail_at(c, where, OT_E_MALFORMED,
+                        "node '%s': a port is function 0 of its device (multi-function ports are "
+                        "not modelled)",
+                        n->name);
   for (size_t j = 0; j < i; j++) {
     const ot_sim_node_desc *o = &t->nodes[j];
     if (o->parent != n->parent || o->kind == OT_SIM_ROOT_COMPLEX) continue;
