@@ -19,9 +19,6 @@ static int usage_error(const char *msg) {
   return OT_EXIT_USAGE;
 }
 
-/* Declared here until commands.h lists it (the table in main.c dispatches to it). */
-int ot_cmd_lspci(int argc, char **argv);
-
 int ot_cmd_lspci(int argc, char **argv) {
   const char *path = NULL;
   ot_sim_lspci_mode mode = OT_SIM_LSPCI_BRIEF;

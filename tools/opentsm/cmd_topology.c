@@ -12,9 +12,6 @@
 #include "opentsm/sim_print.h"
 #include "opentsm/sim_topology.h"
 
-/* Declared here until commands.h lists it (the table in main.c dispatches to it). */
-int ot_cmd_topology(int argc, char **argv);
-
 int ot_cmd_topology(int argc, char **argv) {
   const char *path = NULL;
   int json = 0;
