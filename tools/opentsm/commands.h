@@ -20,6 +20,8 @@ struct ot_command {
 
 int ot_cmd_demo(int argc, char **argv);
 int ot_cmd_version(int argc, char **argv);
+int ot_cmd_lspci(int argc, char **argv);
+int ot_cmd_topology(int argc, char **argv);
 
 /* True if argv holds -h or --help (after the subcommand name). */
 int ot_wants_help(int argc, char **argv);

@@ -9,6 +9,12 @@ static const struct ot_command commands[] = {
     {"demo", ot_cmd_demo, "run the end-to-end demonstration",
      "usage: opentsm demo [--seed N]\n"
      "Runs the library end to end with a deterministic seed and prints each step.\n"},
+    {"lspci", ot_cmd_lspci, "list the simulated PCIe topology as lspci does",
+     "usage: opentsm lspci [-v|-vv|-xxxx] [--topology FILE]\n"
+     "Enumerates the simulated platform (default: the built-in topology) and lists its\n"
+     "functions; -v/-vv decode capabilities and DOE; -xxxx prints a dump `lspci -F` reads.\n"},
+    {"topology", ot_cmd_topology, "print the simulated platform's tree",
+     "usage: opentsm topology [--topology FILE] [--json]\n"},
     {"version", ot_cmd_version, "print the version", "usage: opentsm version\n"},
 };
 

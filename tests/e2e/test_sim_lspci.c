@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The real lspci (pciutils) reads the simulated platform: the `-xxxx` dump
+ * of the default topology (what `opentsm lspci -xxxx` prints) goes through
+ * `lspci -F FILE -vvv -nn`, which must find every function the host
+ * enumerated, with its IDs, its bridge bus numbers and its capabilities.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opentsm/sim_host.h"
+#include "opentsm/sim_print.h"
+#include "opentsm/sim_topology.h"
+#include "testsupport.h"
+
+#define LSPCI "/usr/bin/lspci"
+
+static char output[1 << 17];
+
+/* One function's block of lspci output: from its BDF line to the next BDF line. */
+static const char *block_of(const char *bdf, char *buf, size_t cap) {
+  const char *start = strstr(output, bdf);
+  if (start == NULL || (start != output && start[-1] != '\n')) return NULL;
+  const char *end = start + 1;
+  while ((end = strchr(end, '\n')) != NULL) {
+    end++;
+    if (end[0] != '\t' && end[0] != '\0' && end[0] != '\n') break;
+  }
+  size_t n = end ? (size_t)(end - start) : strlen(start);
+  if (n >= cap) n = cap - 1;
+  memcpy(buf, start, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+static void must(const char *bdf, const char *text) {
+  char buf[8192];
+  const char *b = block_of(bdf, buf, sizeof buf);
+  if (b == NULL) fail_msg("lspci did not list %s:\n%s", bdf, output);
+  if (strstr(b, text) == NULL) fail_msg("lspci's %s lacks \"%s\":\n%s", bdf, text, b);
+}
+
+static void real_lspci_reads_the_default_platform(void **state) {
+  (void)state;
+  if (access(LSPCI, X_OK) != 0) fail_msg(LSPCI " is missing: scripts/deps.sh installs pciutils");
+  ot_sim_topology *topo = calloc(1, sizeof *topo);
+  ot_sim_host *host = calloc(1, sizeof *host);
+  assert_non_null(topo);
+  assert_non_null(host);
+  ot_sim_platform *p;
+  assert_ot_ok(ot_sim_topology_default(topo));
+  assert_ot_ok(ot_sim_platform_create(topo, &p));
+  assert_ot_ok(ot_sim_host_boot(host, p));
+
+  char path[] = "/tmp/opentsm-sim-lspci-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  assert_non_null(f);
+  assert_ot_ok(ot_sim_lspci(f, host, OT_SIM_LSPCI_HEX));
+  fclose(f);
+
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, LSPCI " -F %s -vvv -nn 2>&1", path);
+  FILE *pipe = popen(cmd, "r");
+  assert_non_null(pipe);
+  size_t n = fread(output, 1, sizeof output - 1, pipe);
+  output[n] = '\0';
+  int rc = pclose(pipe);
+  unlink(path);
+  if (getenv("OT_SHOW_LSPCI")) fputs(output, stdout);
+  if (rc != 0) fail_msg("lspci failed (%d):\n%s", rc, output);
+
+  /* Every function the host found is listed with its IDs... */
+  assert_int_equal(host->topo.count, 7);
+  for (size_t i = 0; i < host->topo.count; i++) {
+    const ot_sim_enum_fn *e = &host->topo.fns[i];
+    char bdf[9], ids[16];
+    ot_sim_bdf_format(e->bus, e->devfn, bdf);
+    snprintf(ids, sizeof ids, "[%04x:%04x]", e->vendor, e->device);
+    must(bdf, ids);
+    snprintf(ids, sizeof ids, "[%04x]", e->class_code >> 8);
+    must(bdf, ids);
+  }
+  /* ...bridges with the bus numbers enumeration gave them... */
+  must("00:01.0", "Bus: primary=00, secondary=01, subordinate=04");
+  must("01:00.0", "Bus: primary=01, secondary=02, subordinate=04");
+  must("02:00.0", "Bus: primary=02, secondary=03, subordinate=03");
+  must("02:01.0", "Bus: primary=02, secondary=04, subordinate=04");
+  /* ...each with the PCI Express capability of its port type... */
+  must("00:01.0", "Capabilities: [40] Express (v2) Root Port (Slot+)");
+  must("01:00.0", "Capabilities: [40] Express (v2) Upstream Port");
+  must("02:00.0", "Capabilities: [40] Express (v2) Downstream Port (Slot+)");
+  must("02:01.0", "Capabilities: [40] Express (v2) Downstream Port (Slot+)");
+  must("03:00.0", "Capabilities: [40] Express (v2) Endpoint");
+  must("03:00.1", "Capabilities: [40] Express (v2) Endpoint");
+  must("04:00.0", "Capabilities: [40] Express (v2) Endpoint");
+  /* ...the GPU advertising TEE-IO and its link as trained... */
+  must("03:00.0", "LnkSta:\tSpeed 32GT/s");
+  /* ...the BARs as assigned... */
+  must("03:00.0", "Region 0: Memory at c0000000 (64-bit, non-prefetchable)");
+  must("03:00.0", "Region 2: Memory at 4000000000 (64-bit, prefetchable)");
+  must("04:00.0", "Region 0: Memory at c1400000 (64-bit, non-prefetchable)");
+  /* ...and the DOE mailboxes, idle after the host's Discovery. */
+  must("03:00.0", "Capabilities: [100 v2] Data Object Exchange");
+  must("04:00.0", "Capabilities: [100 v1] Data Object Exchange");
+  must("03:00.0", "DOESta: Busy- IntSta- Error- ObjectReady-");
+  char buf[8192];
+  assert_null(strstr(block_of("03:00.1", buf, sizeof buf), "Data Object Exchange"));
+
+  ot_sim_platform_destroy(p);
+  free(host);
+  free(topo);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(real_lspci_reads_the_default_platform),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
