@@ -14,7 +14,7 @@
 static const ot_ide_substream subs[OT_IDE_NUM_SUBSTREAMS] = {OT_IDE_SUB_PR, OT_IDE_SUB_NPR,
                                                              OT_IDE_SUB_CPL};
 
-static ot_tsm_soft_link *soft(ot_tsm_link *l) { return (ot_tsm_soft_link *)l; }
+static ot_tsm_soft_link *soft(ot_tsm_link *l) { return (ot_tsm_soft_link *)(void *)l; }
 
 static ot_status probe(ot_tsm_backend *b, ot_tsm_link *link) {
   (void)b;
