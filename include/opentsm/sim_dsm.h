@@ -45,9 +45,9 @@
 typedef struct ot_sim_dsm ot_sim_dsm;
 
 typedef struct ot_sim_dsm_config {
-  const ot_spdm_identity *id; /* borrowed, outlives the DSM */
-  ot_rng *rng;                /* SPDM nonces/keys, TDISP nonces (borrowed) */
-  uint8_t versions;           /* OT_SPDM_VMASK_*; 0 = both */
+  const ot_spdm_identity *id;    /* borrowed, outlives the DSM */
+  ot_rng *rng;                   /* SPDM nonces/keys, TDISP nonces (borrowed) */
+  uint8_t versions;              /* OT_SPDM_VMASK_*; 0 = both */
   const ot_spdm_alg_prefs *algs; /* NULL = everything implemented */
   ot_tdisp_device_config tdisp;  /* capabilities reported to GET_TDISP_CAPABILITIES */
 } ot_sim_dsm_config;
@@ -71,7 +71,7 @@ typedef struct ot_sim_dsm_ops {
 
 /* What the DSM remembers of each TDI to raise its events. */
 typedef struct ot_sim_dsm_tdi_watch {
-  bool locked;          /* LOCKED or RUN under lock_session */
+  bool locked; /* LOCKED or RUN under lock_session */
   uint32_t lock_session;
   bool stream_was_secure;
 } ot_sim_dsm_tdi_watch;

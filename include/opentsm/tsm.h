@@ -86,8 +86,8 @@ typedef enum ot_tsm_reason {
 
 typedef struct ot_tsm_refusal {
   ot_tsm_reason reason;
-  ot_status status;  /* the status the operation returned */
-  char detail[192];  /* one printable sentence, never secret */
+  ot_status status; /* the status the operation returned */
+  char detail[192]; /* one printable sentence, never secret */
 } ot_tsm_refusal;
 
 const char *ot_tsm_reason_name(ot_tsm_reason r); /* "OT_TSM_R_MEAS_MISMATCH" */
@@ -112,10 +112,10 @@ const char *ot_tsm_reason_text(ot_tsm_reason r); /* the table's text */
  */
 typedef struct ot_tsm_evidence {
   char device[OT_TSM_NAME_MAX];
-  uint8_t spdm_version;      /* 0x12 / 0x13 */
-  uint32_t base_asym;        /* negotiated BaseAsymSel */
-  uint32_t base_hash;        /* negotiated BaseHashSel */
-  uint32_t meas_hash;        /* negotiated MeasurementHashAlgo */
+  uint8_t spdm_version;              /* 0x12 / 0x13 */
+  uint32_t base_asym;                /* negotiated BaseAsymSel */
+  uint32_t base_hash;                /* negotiated BaseHashSel */
+  uint32_t meas_hash;                /* negotiated MeasurementHashAlgo */
   uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* the nonce GET_MEASUREMENTS carried */
   uint8_t chain[OT_TSM_EV_CHAIN_MAX];
   size_t chain_len;
@@ -202,9 +202,9 @@ typedef enum ot_tsm_dev_state {
 
 /* What the platform tells the TSM about a device. */
 typedef struct ot_tsm_dev_desc {
-  const char *name;       /* the policy's name for it (copied) */
-  ot_doe_transport *doe;  /* the host's relay to the DSM's CMA mailbox (borrowed) */
-  ot_tsm_link *link;      /* the backend's handle (borrowed), NULL without backend */
+  const char *name;      /* the policy's name for it (copied) */
+  ot_doe_transport *doe; /* the host's relay to the DSM's CMA mailbox (borrowed) */
+  ot_tsm_link *link;     /* the backend's handle (borrowed), NULL without backend */
 } ot_tsm_dev_desc;
 
 #define OT_TSM_MAX_TDIS 8u
@@ -331,7 +331,7 @@ OT_RESULT ot_tsm_unbind(ot_tsm *tsm, ot_tsm_tdi *tdi);
  * Only the guest the TDI is bound to may ask.
  */
 OT_RESULT ot_tsm_guest_request(ot_tsm *tsm, const char *guest, ot_tsm_tdi *tdi,
-                               const uint8_t nonce[static OT_SPDM_NONCE_SIZE],
-                               ot_tsm_evidence *ev, ot_tsm_refusal *why);
+                               const uint8_t nonce[static OT_SPDM_NONCE_SIZE], ot_tsm_evidence *ev,
+                               ot_tsm_refusal *why);
 
 #endif /* OPENTSM_TSM_H */

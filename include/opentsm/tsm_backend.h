@@ -27,9 +27,9 @@
 /* One selective IDE stream between a root port and an endpoint, as the TSM
  * chose it (Linux: pci_ide_stream_alloc + the TSM's stream ID, §7.4). */
 typedef struct ot_tsm_stream {
-  uint8_t stream_id;           /* unique per host bridge; never 255 (reserved) */
-  uint8_t rp_block, ep_block;  /* selective stream register block at each end */
-  uint16_t ep_rid, rp_rid;     /* RID association: RP side = [EP RID], EP side = [RP RID] */
+  uint8_t stream_id;          /* unique per host bridge; never 255 (reserved) */
+  uint8_t rp_block, ep_block; /* selective stream register block at each end */
+  uint16_t ep_rid, rp_rid;    /* RID association: RP side = [EP RID], EP side = [RP RID] */
 } ot_tsm_stream;
 
 /* Key material for one direction of the root port: one key per sub-stream

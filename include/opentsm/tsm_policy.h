@@ -32,10 +32,10 @@
 #define OT_TSM_POLICY_ANCHOR_MAX 2048u /* DER bytes of one trust anchor */
 #define OT_TSM_POLICY_PATH_MAX 256u
 #define OT_TSM_POLICY_MAX_DEVICES 32u
-#define OT_TSM_POLICY_MAX_MEAS 16u   /* reference measurements per device */
-#define OT_TSM_POLICY_MAX_GUESTS 16u /* guests per device */
-#define OT_TSM_NAME_MAX 32u          /* device and guest names, NUL included */
-#define OT_TSM_POLICY_VALUE_MAX 64u  /* a reference measurement value (a SHA-512 digest) */
+#define OT_TSM_POLICY_MAX_MEAS 16u            /* reference measurements per device */
+#define OT_TSM_POLICY_MAX_GUESTS 16u          /* guests per device */
+#define OT_TSM_NAME_MAX 32u                   /* device and guest names, NUL included */
+#define OT_TSM_POLICY_VALUE_MAX 64u           /* a reference measurement value (a SHA-512 digest) */
 #define OT_TSM_POLICY_TEXT_MAX (256u * 1024u) /* largest policy file accepted */
 
 /* One reference measurement: the DMTF measurement value expected at `index`

@@ -51,8 +51,8 @@ static void check_events(ot_sim_dsm *d) {
 
 void ot_sim_dsm_poll_ide(ot_sim_dsm *d) { check_events(d); }
 
-static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len,
-                              uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
+static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len, uint8_t *rsp,
+                              size_t rsp_cap, size_t *rsp_len) {
   ot_sim_dsm_proto *sp = (ot_sim_dsm_proto *)p;
   ot_status st = sp->inner->handle(sp->inner, req, req_len, rsp, rsp_cap, rsp_len);
   check_events(sp->dsm);
@@ -114,11 +114,10 @@ OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
     return st;
   }
   ot_spdm_doe_binding_init(&d->binding, &d->rsp);
-  d->plain = (ot_sim_dsm_proto){.base = {.vendor = OT_DOE_VENDOR_PCISIG,
-                                         .type = OT_DOE_TYPE_SPDM,
-                                         .handle = proto_handle},
-                                .dsm = d,
-                                .inner = &d->binding.plain.base};
+  d->plain = (ot_sim_dsm_proto){
+      .base = {.vendor = OT_DOE_VENDOR_PCISIG, .type = OT_DOE_TYPE_SPDM, .handle = proto_handle},
+      .dsm = d,
+      .inner = &d->binding.plain.base};
   d->secured = (ot_sim_dsm_proto){.base = {.vendor = OT_DOE_VENDOR_PCISIG,
                                            .type = OT_DOE_TYPE_SECURED_SPDM,
                                            .handle = proto_handle},

@@ -22,9 +22,9 @@ static ot_status vdm_exchange(ot_tdisp_transport *t, uint32_t session_id, const 
   ot_tsm_dev *dev = ((ot_tsm_vdm_link *)t)->dev;
   OT_ENSURE(req_len >= 1 && req[0] == OT_PCISIG_PROTOCOL_TDISP && rsp_cap >= 1, OT_E_ARG);
   size_t n = 0;
-  OT_GUARD(ot_spdm_requester_vdm(&dev->spdm, session_id, OT_PCISIG_STANDARD_ID,
-                                 OT_PCISIG_VENDOR_ID, OT_PCISIG_PROTOCOL_TDISP, req + 1,
-                                 req_len - 1, rsp + 1, rsp_cap - 1, &n));
+  OT_GUARD(ot_spdm_requester_vdm(&dev->spdm, session_id, OT_PCISIG_STANDARD_ID, OT_PCISIG_VENDOR_ID,
+                                 OT_PCISIG_PROTOCOL_TDISP, req + 1, req_len - 1, rsp + 1,
+                                 rsp_cap - 1, &n));
   rsp[0] = OT_PCISIG_PROTOCOL_TDISP;
   *rsp_len = n + 1;
   return OT_SUCCESS;
@@ -94,8 +94,7 @@ static ot_status bind_steps(ot_tsm *tsm, ot_tsm_tdi *tdi, bool *locked, ot_tsm_r
     return tsm_refuse(why, OT_TSM_R_REPORT, st,
                       "%s: TDI 0x%x: the report's %u MMIO ranges or flags differ from the "
                       "platform's %u",
-                      tdi->dev->name, tdi->desc.function_id, rep.mmio_count,
-                      tdi->desc.mmio_count);
+                      tdi->dev->name, tdi->desc.function_id, rep.mmio_count, tdi->desc.mmio_count);
   return OT_SUCCESS;
 }
 
@@ -109,16 +108,16 @@ OT_RESULT ot_tsm_bind(ot_tsm *tsm, ot_tsm_tdi *tdi, const char *guest, ot_tsm_ev
     return tsm_refuse(why, OT_TSM_R_GUEST_NOT_ALLOWED, ot_status_of(OT_E_ARG),
                       "guest name must be 1 to %u characters", OT_TSM_NAME_MAX - 1u);
   if (dev->state != OT_TSM_DEV_CONNECTED || tdi->state != OT_TSM_TDI_FREE)
-    return tsm_refuse(why, OT_TSM_R_STATE, ot_status_of(OT_E_STATE),
-                      "%s: TDI 0x%x: %s", dev->name, tdi->desc.function_id,
+    return tsm_refuse(why, OT_TSM_R_STATE, ot_status_of(OT_E_STATE), "%s: TDI 0x%x: %s", dev->name,
+                      tdi->desc.function_id,
                       dev->state != OT_TSM_DEV_CONNECTED ? "device not connected"
                                                          : "already bound");
   if (!ot_tsm_policy_guest_allowed(dev->pol, guest))
     return tsm_refuse(why, OT_TSM_R_GUEST_NOT_ALLOWED, ot_status_of(OT_E_POLICY),
                       "%s: the policy does not allow this device for guest \"%s\"", dev->name,
                       guest);
-  ot_status st = ot_tdisp_req_init(&tdi->req, &tdi->vdm.base, dev->session_id,
-                                   tdi->desc.function_id);
+  ot_status st =
+      ot_tdisp_req_init(&tdi->req, &tdi->vdm.base, dev->session_id, tdi->desc.function_id);
   if (!ot_ok(st)) return tsm_refuse(why, OT_TSM_R_INTERNAL, st, "TDISP requester init failed");
   bool locked = false;
   uint8_t nonce[OT_SPDM_NONCE_SIZE];
@@ -178,8 +177,8 @@ OT_RESULT ot_tsm_unbind(ot_tsm *tsm, ot_tsm_tdi *tdi) {
 }
 
 OT_RESULT ot_tsm_guest_request(ot_tsm *tsm, const char *guest, ot_tsm_tdi *tdi,
-                               const uint8_t nonce[static OT_SPDM_NONCE_SIZE],
-                               ot_tsm_evidence *ev, ot_tsm_refusal *why) {
+                               const uint8_t nonce[static OT_SPDM_NONCE_SIZE], ot_tsm_evidence *ev,
+                               ot_tsm_refusal *why) {
   OT_ENSURE(tsm && tdi && tdi->dev && tdi->dev->tsm == tsm && guest && nonce && ev, OT_E_ARG);
   if (why) memset(why, 0, sizeof(*why));
   OT_GUARD(check_guest(tdi, guest, why));

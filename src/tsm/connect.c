@@ -83,8 +83,8 @@ static ot_status cert_refusal(ot_tsm *tsm, ot_tsm_dev *dev, ot_status st, ot_tsm
     return tsm_refuse(why, OT_TSM_R_CERT_UNTRUSTED, st, "%s: certificate %d of the chain: %s",
                       dev->name, v.index, ot_x509_reason_string(v.reason));
   return tsm_refuse(why, OT_TSM_R_CERT_UNTRUSTED, st,
-                    "%s: certificate chain does not match its digest or root hash (%s)",
-                    dev->name, ot_status_message(st));
+                    "%s: certificate chain does not match its digest or root hash (%s)", dev->name,
+                    ot_status_message(st));
 }
 
 static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
@@ -121,7 +121,7 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
 /* The reference measurements of the policy against a MeasurementRecord
  * (DSP0274 §10.11 "Measurement block format", DMTF value format). */
 ot_status tsm_check_measurements(ot_tsm_dev *dev, const uint8_t *rec, size_t len,
-                                    ot_tsm_refusal *why) {
+                                 ot_tsm_refusal *why) {
   const ot_tsm_policy_device *pd = dev->pol;
   for (size_t i = 0; i < pd->meas_count; i++) {
     const ot_tsm_ref_meas *ref = &pd->meas[i];
@@ -157,9 +157,9 @@ ot_status tsm_check_measurements(ot_tsm_dev *dev, const uint8_t *rec, size_t len
 static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   ot_spdm_meas_result res;
   /* DSP0274 §10.11: all blocks (operation 0xFF), signed with slot 0, fresh nonce. */
-  ot_status st = ot_spdm_requester_get_measurements(&dev->spdm, OT_SPDM_MEAS_OP_ALL, true, 0,
-                                                    tsm->scratch.record,
-                                                    sizeof(tsm->scratch.record), &res);
+  ot_status st =
+      ot_spdm_requester_get_measurements(&dev->spdm, OT_SPDM_MEAS_OP_ALL, true, 0,
+                                         tsm->scratch.record, sizeof(tsm->scratch.record), &res);
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
     return tsm_refuse(why, OT_TSM_R_MEAS_SIGNATURE, st,
                       "%s: MEASUREMENTS signature does not verify", dev->name);
@@ -211,8 +211,7 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   OT_GUARD_GOTO(st, authenticate(tsm, dev, why), unwind);
   OT_GUARD_GOTO(st, measure(tsm, dev, why), unwind);
   /* DSP0274 §10.9-10.10: KEY_EXCHANGE / FINISH with the verified slot 0. */
-  st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE,
-                                       &dev->session_id);
+  st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, &dev->session_id);
   if (!ot_ok(st)) {
     tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SESSION, st,
                "%s: KEY_EXCHANGE/FINISH failed (%s)", dev->name, ot_status_message(st));

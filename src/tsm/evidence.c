@@ -23,8 +23,8 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   /* The chain again, from the device: the requester holds it to the digest
    * and the anchors verified at connect (DSP0274 §10.6). */
   tsm->spdm.now = tsm->cfg.wall_epoch + (time_t)(ot_clock_now(tsm->cfg.clock) / OT_NS_PER_S);
-  ot_status st = ot_spdm_requester_get_certificate(q, 0, 0, ev->chain, sizeof(ev->chain),
-                                                   &ev->chain_len);
+  ot_status st =
+      ot_spdm_requester_get_certificate(q, 0, 0, ev->chain, sizeof(ev->chain), &ev->chain_len);
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_CERT_UNTRUSTED, st,
                       "%s: GET_CERTIFICATE for evidence failed (%s)", dev->name,
@@ -58,8 +58,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   sz.meas_signature = true;
   size_t exact = 0;
   st = ot_spdm_message_length(&sz, ev->meas, ev->meas_len, &exact);
-  if (!ot_ok(st))
-    return tsm_refuse(why, OT_TSM_R_SPDM, st, "%s: MEASUREMENTS length", dev->name);
+  if (!ot_ok(st)) return tsm_refuse(why, OT_TSM_R_SPDM, st, "%s: MEASUREMENTS length", dev->name);
   ev->meas_len = exact;
   memcpy(ev->nonce, nonce, OT_SPDM_NONCE_SIZE);
   ev->spdm_version = q->neg.version;

@@ -80,11 +80,10 @@ static ot_status uint_of(pctx *c, const yaml_node_t *n, unsigned long max, const
   errno = 0;
   /* strtoul would accept a sign or leading spaces: require a digit first. */
   unsigned long v = 0;
-  v = hexval(s[0]) >= 0 && (base == 16 || hexval(s[0]) < 10) ? strtoul(s, &end, base)
-                                                                          : 0;
+  v = hexval(s[0]) >= 0 && (base == 16 || hexval(s[0]) < 10) ? strtoul(s, &end, base) : 0;
   if (end == NULL || *end != '\0' || errno != 0 || v > max)
-    return failf(c, n, OT_E_MALFORMED, "%s must be an integer from 0 to %lu, not \"%s\"", what,
-                 max, scalar(n));
+    return failf(c, n, OT_E_MALFORMED, "%s must be an integer from 0 to %lu, not \"%s\"", what, max,
+                 scalar(n));
   *out = v;
   return OT_SUCCESS;
 }
@@ -96,8 +95,7 @@ static ot_status name_of(pctx *c, const yaml_node_t *n, const char *what,
   const char *s = scalar(n);
   size_t len = n->data.scalar.length;
   if (len == 0 || len >= OT_TSM_NAME_MAX)
-    return failf(c, n, OT_E_MALFORMED, "%s must be 1 to %u characters", what,
-                 OT_TSM_NAME_MAX - 1u);
+    return failf(c, n, OT_E_MALFORMED, "%s must be 1 to %u characters", what, OT_TSM_NAME_MAX - 1u);
   for (size_t i = 0; i < len; i++) {
     char ch = s[i];
     bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -140,9 +138,8 @@ typedef struct alg_name {
 
 /* DSP0274 1.3 §10.4 Tables "BaseAsymAlgo", "BaseHashAlgo", "MeasurementHashAlgo",
  * "DHE", "AEAD": the algorithms opentsm implements, by their policy names. */
-static const alg_name asym_names[] = {{"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256},
-                                      {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
-                                      {NULL, 0}};
+static const alg_name asym_names[] = {
+    {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384}, {NULL, 0}};
 static const alg_name hash_names[] = {
     {"sha-256", OT_SPDM_HASH_SHA_256}, {"sha-384", OT_SPDM_HASH_SHA_384}, {NULL, 0}};
 static const alg_name mhash_names[] = {
@@ -171,8 +168,8 @@ static ot_status alg_list(pctx *c, yaml_node_t *seq, const char *what, const alg
         if (k != names) strncat(known, ", ", sizeof(known) - strlen(known) - 1);
         strncat(known, k->name, sizeof(known) - strlen(known) - 1);
       }
-      return failf(c, n, OT_E_MALFORMED, "unknown %s algorithm \"%s\" (known: %s)", what,
-                   scalar(n), known);
+      return failf(c, n, OT_E_MALFORMED, "unknown %s algorithm \"%s\" (known: %s)", what, scalar(n),
+                   known);
     }
     if (mask & a->bit) return failf(c, n, OT_E_MALFORMED, "%s lists \"%s\" twice", what, a->name);
     mask |= a->bit;
@@ -189,9 +186,12 @@ static ot_status spdm_pair(pctx *c, void *obj, const yaml_node_t *k, yaml_node_t
   if (key_is(k, "min_version")) {
     OT_GUARD(want(c, v, YAML_SCALAR_NODE, "spdm.min_version"));
     /* DSP0274 §10.3: opentsm speaks 1.2 and 1.3 only. */
-    if (strcmp(scalar(v), "1.2") == 0) p->min_version = OT_SPDM_VERSION_12;
-    else if (strcmp(scalar(v), "1.3") == 0) p->min_version = OT_SPDM_VERSION_13;
-    else return failf(c, v, OT_E_MALFORMED, "spdm.min_version must be \"1.2\" or \"1.3\"");
+    if (strcmp(scalar(v), "1.2") == 0)
+      p->min_version = OT_SPDM_VERSION_12;
+    else if (strcmp(scalar(v), "1.3") == 0)
+      p->min_version = OT_SPDM_VERSION_13;
+    else
+      return failf(c, v, OT_E_MALFORMED, "spdm.min_version must be \"1.2\" or \"1.3\"");
     return OT_SUCCESS;
   }
   if (key_is(k, "base_asym")) {
@@ -210,8 +210,10 @@ static ot_status spdm_pair(pctx *c, void *obj, const yaml_node_t *k, yaml_node_t
     OT_GUARD(alg_list(c, v, "spdm.aead", aead_names, &m));
     p->algs.aead = (uint16_t)m;
   } else {
-    return failf(c, k, OT_E_MALFORMED, "unknown key \"%s\" in spdm (known: min_version, "
-                 "base_asym, base_hash, measurement_hash, dhe, aead)", scalar(k));
+    return failf(c, k, OT_E_MALFORMED,
+                 "unknown key \"%s\" in spdm (known: min_version, "
+                 "base_asym, base_hash, measurement_hash, dhe, aead)",
+                 scalar(k));
   }
   return OT_SUCCESS;
 }
@@ -350,8 +352,10 @@ static ot_status load_anchor(pctx *c, size_t i, const char *base_dir) {
   ot_tsm_policy *p = c->p;
   char path[2 * OT_TSM_POLICY_PATH_MAX + 2];
   const char *rel = p->anchor_path[i];
-  if (rel[0] == '/') snprintf(path, sizeof(path), "%s", rel);
-  else snprintf(path, sizeof(path), "%s/%s", base_dir, rel);
+  if (rel[0] == '/')
+    snprintf(path, sizeof(path), "%s", rel);
+  else
+    snprintf(path, sizeof(path), "%s/%s", base_dir, rel);
   uint8_t raw[OT_TSM_POLICY_ANCHOR_MAX * 2];
   size_t n = 0;
   ot_status st = tsm_read_file(path, raw, sizeof(raw), &n);
@@ -477,8 +481,10 @@ OT_RESULT ot_tsm_policy_load(ot_tsm_policy *p, const char *path, ot_tsm_policy_e
   }
   char dir[OT_TSM_POLICY_PATH_MAX];
   const char *slash = strrchr(path, '/');
-  if (slash == NULL) snprintf(dir, sizeof(dir), ".");
-  else snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path == 0 ? 1 : slash - path), path);
+  if (slash == NULL)
+    snprintf(dir, sizeof(dir), ".");
+  else
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path == 0 ? 1 : slash - path), path);
   st = ot_tsm_policy_parse(p, text, n, dir, err);
   free(text);
   return st;

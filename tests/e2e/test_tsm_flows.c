@@ -31,7 +31,8 @@ static void std_policy_n(rig *g, rig_dev *const *anchors, size_t nanchors, rig_d
            "  - name: nvme0\n"
            "    measurements: {1: %s}\n"
            "    guests: [guest-b]\n",
-           nanchors > 1 ? ", root1.der" : "", spdm_extra ? spdm_extra : "  min_version: \"1.2\"\n", m1, meas2_override ? meas2_override : m2, m1);
+           nanchors > 1 ? ", root1.der" : "", spdm_extra ? spdm_extra : "  min_version: \"1.2\"\n",
+           m1, meas2_override ? meas2_override : m2, m1);
   rig_policy_n(g, anchors, nanchors, yaml);
 }
 
@@ -123,8 +124,7 @@ static void test_bind_start_unbind_two_guests(void **s) {
   uint8_t nonce[32], other[32];
   memset(nonce, 0xA5, sizeof(nonce));
   memset(other, 0x5A, sizeof(other));
-  assert_ot_code(ot_tsm_guest_request(&g->tsm, "guest-b", &a->ttdi, nonce, ev, &why),
-                 OT_E_POLICY);
+  assert_ot_code(ot_tsm_guest_request(&g->tsm, "guest-b", &a->ttdi, nonce, ev, &why), OT_E_POLICY);
   assert_int_equal(why.reason, OT_TSM_R_WRONG_GUEST);
   assert_ot_ok(ot_tsm_guest_request(&g->tsm, "guest-a", &a->ttdi, nonce, ev, &why));
   assert_memory_equal(ev->nonce, nonce, 32);
@@ -154,8 +154,7 @@ static void test_bind_start_unbind_two_guests(void **s) {
   assert_ot_ok(ot_tsm_unbind(&g->tsm, &a->ttdi));
   assert_int_equal(a->dev_tdi->state, OT_TDI_CONFIG_UNLOCKED);
   assert_ot_code(ot_tsm_unbind(&g->tsm, &a->ttdi), OT_E_STATE);
-  assert_ot_code(ot_tsm_guest_request(&g->tsm, "guest-a", &a->ttdi, nonce, ev, &why),
-                 OT_E_STATE);
+  assert_ot_code(ot_tsm_guest_request(&g->tsm, "guest-a", &a->ttdi, nonce, ev, &why), OT_E_STATE);
   /* Rebinding works after unbind; disconnect unbinds what is still bound. */
   assert_ot_ok(ot_tsm_bind(&g->tsm, &a->ttdi, "guest-a", ev, &why));
   assert_ot_ok(ot_tsm_disconnect(&g->tsm, &a->tdev));
@@ -224,7 +223,8 @@ static void expect_refusal(rig *g, rig_dev *d, ot_tsm_reason reason, const char 
     fail_msg("reason %s (%s), wanted %s", ot_tsm_reason_name(why.reason), why.detail,
              ot_tsm_reason_name(reason));
   assert_true(strlen(why.detail) > 0);
-  if (needle && !strstr(why.detail, needle)) fail_msg("detail \"%s\" lacks \"%s\"", why.detail, needle);
+  if (needle && !strstr(why.detail, needle))
+    fail_msg("detail \"%s\" lacks \"%s\"", why.detail, needle);
   print_message("  %-26s %s\n", ot_tsm_reason_name(why.reason), why.detail);
   /* Nothing half set up: device idle, backend undone, no session at the device. */
   assert_int_equal(d->tdev.state, OT_TSM_DEV_IDLE);
@@ -272,8 +272,8 @@ static void test_refuse_missing_measurement(void **s) {
 static void test_refuse_version_below_minimum(void **s) {
   (void)s;
   rig *g = rig_new();
-  rig_dev *a = rig_add_device(
-      g, &(rig_dev_opts){.name = "gpu0", .seed = 1, .versions = OT_SPDM_VMASK_12});
+  rig_dev *a =
+      rig_add_device(g, &(rig_dev_opts){.name = "gpu0", .seed = 1, .versions = OT_SPDM_VMASK_12});
   std_policy(g, a, a, "  min_version: \"1.3\"\n", NULL);
   rig_start_tsm(g);
   expect_refusal(g, a, OT_TSM_R_SPDM_VERSION, "1.3");
@@ -398,8 +398,9 @@ static void test_host_never_sees_a_secret(void **s) {
       found += rig_contains(g->log, g->log_len, set->v[i] + set->len[i] - 16, 16);
     }
   }
-  print_message("  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets: %zu found\n",
-                g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, found);
+  print_message(
+      "  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets: %zu found\n",
+      g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, found);
   assert_int_equal(found, 0);
   free(ev);
   free(set);

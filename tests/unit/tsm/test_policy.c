@@ -89,10 +89,9 @@ static void test_bad_policies_refused_with_position(void **s) {
     ot_status st = ot_tsm_policy_parse(&pol, bad[i].yaml, strlen(bad[i].yaml), NULL, &err);
     if (ot_ok(st)) fail_msg("case %zu parsed: %s", i, bad[i].yaml);
     assert_int_equal(pol.min_version, 0x77);
-    if (err.line != bad[i].line || err.column != bad[i].column ||
-        !strstr(err.msg, bad[i].needle))
-      fail_msg("case %zu: got %u:%u \"%s\", wanted %u:%u \"%s\"", i, err.line, err.column,
-               err.msg, bad[i].line, bad[i].column, bad[i].needle);
+    if (err.line != bad[i].line || err.column != bad[i].column || !strstr(err.msg, bad[i].needle))
+      fail_msg("case %zu: got %u:%u \"%s\", wanted %u:%u \"%s\"", i, err.line, err.column, err.msg,
+               bad[i].line, bad[i].column, bad[i].needle);
   }
 }
 

@@ -302,8 +302,10 @@ static inline void rig_start_tsm(rig *g) {
     rig_dev *d = g->devs[i];
     ot_tsm_dev_desc dd = {.name = d->name, .doe = &d->host.base, .link = &d->link.base};
     assert_ot_ok(ot_tsm_dev_init(&d->tdev, &g->tsm, &dd));
-    ot_tsm_tdi_desc td = {
-        .function_id = RIG_FID, .mmio = rig_ranges, .mmio_count = 2, .default_stream_id = RIG_STREAM};
+    ot_tsm_tdi_desc td = {.function_id = RIG_FID,
+                          .mmio = rig_ranges,
+                          .mmio_count = 2,
+                          .default_stream_id = RIG_STREAM};
     rig_ide_up(g, d);
     assert_ot_ok(ot_tsm_tdi_init(&d->ttdi, &d->tdev, &td));
   }
