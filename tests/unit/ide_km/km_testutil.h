@@ -79,6 +79,7 @@ typedef struct kt_loop {
   uint32_t session_id; /* the session the requester must name */
   size_t exchanges;
   bool key_req_was_marked; /* a KEY_PROG request was marked secret while in flight */
+  uint8_t log[64][2];       /* (Object ID, KeySubStream) of each request, in order */
 } kt_loop;
 
 static inline ot_status kt_loop_exchange(ot_ide_km_transport *t, uint32_t session_id,
@@ -86,6 +87,10 @@ static inline ot_status kt_loop_exchange(ot_ide_km_transport *t, uint32_t sessio
                                          size_t cap, size_t *rsp_len) {
   kt_loop *l = (kt_loop *)(void *)t;
   OT_ENSURE(session_id == l->session_id, OT_E_STATE);
+  if (req_len >= 8 && l->exchanges < 64) {
+    l->log[l->exchanges][0] = req[1];
+    l->log[l->exchanges][1] = req[6];
+  }
   l->exchanges++;
   if (req_len >= 2 && req[1] == OT_IDE_KM_KEY_PROG)
     l->key_req_was_marked = ot_secret_overlaps(req, req_len);
