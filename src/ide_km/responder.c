@@ -77,6 +77,8 @@ static ot_status respond_query(ot_ide_km_responder *r, uint8_t *req, size_t req_
                             .segment = p->segment,
                             .max_port_index = (uint8_t)(r->count - 1u),
                             .reg_count = n};
+  /* Nothing is written unless the whole answer fits. */
+  OT_ENSURE(cap >= OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_QUERY_RESP_FIXED + 4u * n, OT_E_NO_SPACE);
   ot_writer w;
   ot_writer_init(&w, rsp, cap);
   OT_GUARD(ot_ide_km_encode_query_resp(&w, &m, regs));

@@ -66,9 +66,10 @@
 #define OT_IDE_CAP_SEL_CFG 0x00000080u      /* Selective IDE for Configuration Requests */
 #define OT_IDE_CAP_ALGORITHMS 0x00001F00u   /* Supported Algorithms (bit map) */
 #define OT_IDE_CAP_LINK_TCS 0x0000E000u     /* Number of TCs Supported for Link IDE, minus 1 */
-#define OT_IDE_CAP_SEL_STREAMS 0x00FF0000u  /* Number of Selective IDE Streams Supported, minus 1  \
-                                             */
-#define OT_IDE_CAP_TEE_LIMITED 0x01000000u  /* TEE-Limited Stream Supported (newer revisions) */
+#define OT_IDE_CAP_SEL_STREAMS                                                                     \
+  0x00FF0000u                              /* Number of Selective IDE Streams Supported, minus 1   \
+                                            */
+#define OT_IDE_CAP_TEE_LIMITED 0x01000000u /* TEE-Limited Stream Supported (newer revisions) */
 
 /* Algorithm identifier 00000b: AES-GCM 256-bit key, 96-bit MAC (§7.9.26.2, §6.33.3). */
 #define OT_IDE_ALG_AES_GCM_256 0u
@@ -96,8 +97,9 @@
 
 /* ---- Link / Selective IDE Stream Status (§7.9.26.4.2, §7.9.26.5.3) --------- */
 #define OT_IDE_STREAM_STS_STATE 0x0000000Fu /* 0000b Insecure, 0010b Secure (SPEC-FACTS T10) */
-#define OT_IDE_STREAM_STS_RX_FAIL_MSG 0x80000000u /* Received Integrity Check Fail Message (RW1C)  \
-                                                   */
+#define OT_IDE_STREAM_STS_RX_FAIL_MSG                                                              \
+  0x80000000u /* Received Integrity Check Fail Message (RW1C)                                      \
+               */
 
 /* ---- Selective IDE Stream Capability (§7.9.26.5.1) ------------------------ */
 #define OT_IDE_SEL_CAP_ADDR_BLOCKS 0x0000000Fu /* Number of Address Association blocks (0-15) */

@@ -23,14 +23,19 @@ typedef struct fx {
   uint8_t pending[OT_IDE_RX_PENDING_SIZE(256) * 3];
 } fx;
 
-static const ot_ide_regs_caps default_caps = {
-    .link_tcs = 1, .sel_streams = 2, .addr_blocks = 2, .aggregation = true, .pcrc = true,
-    .ide_km = true};
+static const ot_ide_regs_caps default_caps = {.link_tcs = 1,
+                                              .sel_streams = 2,
+                                              .addr_blocks = 2,
+                                              .aggregation = true,
+                                              .pcrc = true,
+                                              .ide_km = true};
 
 static fx *fx_new(const ot_ide_regs_caps *caps) {
   fx *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  ot_cfg_ident id = {.vendor = 0x1234, .device = 0x5678, .class_code = 0x020000,
+  ot_cfg_ident id = {.vendor = 0x1234,
+                     .device = 0x5678,
+                     .class_code = 0x020000,
                      .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
   assert_ot_ok(ot_cfg_init(&f->cfg, &id));
   ot_cfg_inproc_init(&f->acc, &f->cfg);
@@ -55,7 +60,9 @@ static uint32_t rd(fx *f, uint16_t off) {
   return v;
 }
 
-static void wr(fx *f, uint16_t off, uint32_t v) { assert_ot_ok(ot_cfg_write32(&f->acc.base, off, v)); }
+static void wr(fx *f, uint16_t off, uint32_t v) {
+  assert_ot_ok(ot_cfg_write32(&f->acc.base, off, v));
+}
 
 static uint16_t sel_off(fx *f, uint8_t block) {
   uint16_t off;
@@ -71,8 +78,8 @@ static uint8_t sel_state(fx *f, uint8_t block) {
 }
 
 static ot_ide_host_stream host_stream(uint8_t block, uint8_t sid) {
-  ot_ide_host_stream s = {.block = block, .stream_id = sid, .rid_base = 0x0100,
-                          .rid_limit = 0x01FF, .n_ranges = 1};
+  ot_ide_host_stream s = {
+      .block = block, .stream_id = sid, .rid_base = 0x0100, .rid_limit = 0x01FF, .n_ranges = 1};
   s.ranges[0].base = UINT64_C(0x200000000);
   s.ranges[0].limit = UINT64_C(0x2001FFFFF);
   return s;
@@ -122,8 +129,8 @@ static void test_layout_and_capability(void **state) {
   assert_true(cap & OT_IDE_CAP_PCRC);
   assert_true(cap & OT_IDE_CAP_IDE_KM);
   assert_false(cap & (OT_IDE_CAP_FLOW_THROUGH | OT_IDE_CAP_PARTIAL_HDR | OT_IDE_CAP_SEL_CFG));
-  assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, cap), 1); /* AES-GCM-256 only */
-  assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap), 0);   /* 1 TC */
+  assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, cap), 1);  /* AES-GCM-256 only */
+  assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap), 0);    /* 1 TC */
   assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, cap), 1); /* 2 streams */
   /* Selective blocks follow the link block, each 20 + 12 * 2 bytes (SPEC-FACTS §5.1). */
   assert_int_equal(sel_off(f, 0), f->cap + 0x0C + 8);
@@ -378,7 +385,9 @@ static void test_status_mirrors_engine_failure(void **state) {
   ot_ide_tx *partner = calloc(1, sizeof *partner);
   assert_non_null(partner);
   ot_ide_tx_init(partner);
-  ot_ide_stream_cfg cfg = {.stream_id = SID, .kind = OT_IDE_STREAM_SELECTIVE, .tee_allowed = true,
+  ot_ide_stream_cfg cfg = {.stream_id = SID,
+                           .kind = OT_IDE_STREAM_SELECTIVE,
+                           .tee_allowed = true,
                            .aggregation = {1, 1, 1}};
   assert_ot_ok(ot_ide_tx_stream_add(partner, &cfg));
   for (int sub = 0; sub < 3; sub++) {
@@ -463,9 +472,11 @@ static void test_snapshot_matches_reads(void **state) {
   size_t n;
   assert_ot_ok(ot_ide_regs_snapshot(&f->regs, regs, 64, &n));
   assert_int_equal(n, ot_ide_regs_dw_count(&f->regs));
-  for (size_t i = 0; i < n; i++) assert_int_equal(regs[i], rd(f, (uint16_t)(f->cap + 4 + 4 * i)));
-  assert_int_equal(OT_FIELD_GET(OT_IDE_STREAM_STS_STATE, regs[(sel_off(f, 0) + 8 - f->cap - 4) / 4]),
-                   OT_IDE_STATUS_SECURE);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(regs[i], rd(f, (uint16_t)(f->cap + 4 + 4 * i)));
+  assert_int_equal(
+      OT_FIELD_GET(OT_IDE_STREAM_STS_STATE, regs[(sel_off(f, 0) + 8 - f->cap - 4) / 4]),
+      OT_IDE_STATUS_SECURE);
   assert_ot_code(ot_ide_regs_snapshot(&f->regs, regs, n - 1, &n), OT_E_NO_SPACE);
   fx_free(f);
 }

@@ -35,8 +35,12 @@ static inline kt_port *kt_port_new(uint8_t layout, uint16_t rid) {
   ot_cfg_inproc_init(&p->acc, &p->cfg);
   ot_ide_tx_init(&p->tx);
   ot_ide_rx_init(&p->rx);
-  ot_ide_regs_caps caps = {.link_tcs = 0, .sel_streams = 2, .addr_blocks = 1,
-                           .aggregation = true, .pcrc = true, .ide_km = true};
+  ot_ide_regs_caps caps = {.link_tcs = 0,
+                           .sel_streams = 2,
+                           .addr_blocks = 1,
+                           .aggregation = true,
+                           .pcrc = true,
+                           .ide_km = true};
   assert_ot_ok(
       ot_ide_regs_init(&p->regs, &p->cfg, &caps, &p->tx, &p->rx, p->pending, sizeof p->pending));
   assert_ot_ok(ot_ide_host_find(&p->acc.base, &p->cap));
@@ -52,8 +56,8 @@ static inline void kt_port_free(kt_port *p) {
 
 /* The host programs Selective block 0 with stream sid (Enable clear), Linux's way. */
 static inline void kt_setup_stream(kt_port *p, uint8_t sid, uint16_t peer_rid) {
-  ot_ide_host_stream s = {.block = 0, .stream_id = sid, .rid_base = peer_rid,
-                          .rid_limit = peer_rid};
+  ot_ide_host_stream s = {
+      .block = 0, .stream_id = sid, .rid_base = peer_rid, .rid_limit = peer_rid};
   assert_ot_ok(ot_ide_host_stream_setup(&p->acc.base, p->cap, &s));
 }
 
@@ -79,7 +83,7 @@ typedef struct kt_loop {
   uint32_t session_id; /* the session the requester must name */
   size_t exchanges;
   bool key_req_was_marked; /* a KEY_PROG request was marked secret while in flight */
-  uint8_t log[64][2];       /* (Object ID, KeySubStream) of each request, in order */
+  uint8_t log[64][2];      /* (Object ID, KeySubStream) of each request, in order */
 } kt_loop;
 
 static inline ot_status kt_loop_exchange(ot_ide_km_transport *t, uint32_t session_id,

@@ -24,8 +24,14 @@ static uint8_t *unhex(const char *hex, size_t *len) {
 /* SPEC-FACTS §4.1 example key, K[0] first, and its KEY_PROG wire form (52 41 25 df ...). */
 static const char example_key[] =
     "df254152056e02e0ef8b7feb9739d4d96a4eb80103241df7cd5e24b49ccd2720";
-static const char example_key_wire[] =
-    "524125df" "e0026e05" "eb7f8bef" "d9d43997" "01b84e6a" "f71d2403" "b4245ecd" "2027cd9c";
+static const char example_key_wire[] = "524125df"
+                                       "e0026e05"
+                                       "eb7f8bef"
+                                       "d9d43997"
+                                       "01b84e6a"
+                                       "f71d2403"
+                                       "b4245ecd"
+                                       "2027cd9c";
 
 /* ---- QUERY / QUERY_RESP --------------------------------------------------------------- */
 
@@ -75,8 +81,12 @@ static void test_query_resp_emu_vector(void **state) {
 
 static void test_query_resp_registers_unaligned_le(void **state) {
   (void)state;
-  ot_ide_km_query_resp m = {.port_index = 0, .dev_func = 0x08, .bus = 0x3a, .segment = 1,
-                            .max_port_index = 0, .reg_count = 3};
+  ot_ide_km_query_resp m = {.port_index = 0,
+                            .dev_func = 0x08,
+                            .bus = 0x3a,
+                            .segment = 1,
+                            .max_port_index = 0,
+                            .reg_count = 3};
   const uint32_t regs[3] = {0x00010153u, 0x00000000u, 0xAABBCCDDu};
   uint8_t out[32];
   ot_writer w;
@@ -84,8 +94,8 @@ static void test_query_resp_registers_unaligned_le(void **state) {
   assert_ot_ok(ot_ide_km_encode_query_resp(&w, &m, regs));
   assert_int_equal(ot_writer_len(&w), 8 + 12);
   /* Register DWs start at object byte 7 (payload byte 8), little-endian (T9). */
-  static const uint8_t head[] = {0x00, 0x01, 0x00, 0x00, 0x08, 0x3a, 0x01, 0x00,
-                                 0x53, 0x01, 0x01, 0x00};
+  static const uint8_t head[] = {0x00, 0x01, 0x00, 0x00, 0x08, 0x3a,
+                                 0x01, 0x00, 0x53, 0x01, 0x01, 0x00};
   assert_memory_equal(out, head, sizeof head);
   assert_memory_equal(out + 16, "\xdd\xcc\xbb\xaa", 4);
   ot_reader r;
@@ -166,9 +176,11 @@ static void test_key_prog_matches_engine_mapping(void **state) {
   (void)state;
   /* The codec's DW order agrees with the engine's ot_ide_key_material_from_km. */
   uint8_t msg[48] = {0x00, 0x02, 0, 0, 7, 0, 0x12, 0};
-  for (size_t i = 8; i < 48; i++) msg[i] = (uint8_t)(i * 29 + 3);
+  for (size_t i = 8; i < 48; i++)
+    msg[i] = (uint8_t)(i * 29 + 3);
   uint32_t key_dw[8], ifv_dw[2];
-  for (size_t i = 0; i < 8; i++) key_dw[7 - i] = ot_load_u32le(msg + 8 + 4 * i);
+  for (size_t i = 0; i < 8; i++)
+    key_dw[7 - i] = ot_load_u32le(msg + 8 + 4 * i);
   ifv_dw[1] = ot_load_u32le(msg + 40);
   ifv_dw[0] = ot_load_u32le(msg + 44);
   ot_ide_key_material want;

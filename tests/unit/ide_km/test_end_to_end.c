@@ -70,8 +70,8 @@ static void connect(world *w) {
 
   assert_ot_ok(ot_ide_km_program_stream(&w->q, 0, KT_SID, 0, w->down, w->up));
   for (int sub = 0; sub < 3; sub++) {
-    assert_ot_ok(ot_ide_key_install(&w->rp->tx.engine, KT_SID, (ot_ide_substream)sub, 0,
-                                    &w->down[sub]));
+    assert_ot_ok(
+        ot_ide_key_install(&w->rp->tx.engine, KT_SID, (ot_ide_substream)sub, 0, &w->down[sub]));
     assert_ot_ok(ot_ide_key_go(&w->rp->tx.engine, KT_SID, (ot_ide_substream)sub, 0));
     assert_ot_ok(
         ot_ide_key_install(&w->rp->rx.engine, KT_SID, (ot_ide_substream)sub, 0, &w->up[sub]));
@@ -84,7 +84,8 @@ static void connect(world *w) {
 /* Encodes a TLP of kind with n payload bytes from requester rid. */
 static size_t make_tlp(world *w, ot_tlp_kind kind, size_t n, uint16_t rid, uint8_t seed) {
   static uint8_t data[256];
-  for (size_t i = 0; i < n; i++) data[i] = (uint8_t)(seed + i * 3);
+  for (size_t i = 0; i < n; i++)
+    data[i] = (uint8_t)(seed + i * 3);
   ot_tlp t = {0};
   t.hdr.kind = kind;
   t.hdr.requester_id = rid;
@@ -183,12 +184,13 @@ static void test_stop_makes_insecure_and_zeroizes(void **state) {
   size_t n = make_tlp(w, OT_TLP_CPLD, 32, EP_RID, 5);
   ot_ide_tx_tlp in = {w->tlp, n, true};
   size_t lens[1], total;
-  assert_ot_code(ot_ide_tx_protect(&w->ep->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens,
-                                   &total),
-                 OT_E_STATE);
+  assert_ot_code(
+      ot_ide_tx_protect(&w->ep->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total),
+      OT_E_STATE);
   n = make_tlp(w, OT_TLP_MWR, 32, RP_RID, 6);
   in = (ot_ide_tx_tlp){w->tlp, n, true};
-  assert_ot_ok(ot_ide_tx_protect(&w->rp->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total));
+  assert_ot_ok(
+      ot_ide_tx_protect(&w->rp->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total));
   ot_ide_rx_result res;
   memset(w->out, 0, sizeof w->out);
   ot_status st = ot_ide_rx_receive(&w->ep->rx, w->wire, total, w->out, sizeof w->out, &res);
@@ -242,12 +244,9 @@ static void test_session_required_end_to_end(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      T(test_connect_and_traffic_both_ways),
-      T(test_message_order_matches_recording),
-      T(test_keys_never_stored_in_the_clear),
-      T(test_stop_makes_insecure_and_zeroizes),
-      T(test_key_refresh_through_ide_km),
-      T(test_session_required_end_to_end),
+      T(test_connect_and_traffic_both_ways),  T(test_message_order_matches_recording),
+      T(test_keys_never_stored_in_the_clear), T(test_stop_makes_insecure_and_zeroizes),
+      T(test_key_refresh_through_ide_km),     T(test_session_required_end_to_end),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

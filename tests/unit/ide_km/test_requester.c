@@ -79,7 +79,7 @@ static void answer(fx *f, const uint8_t *rsp, size_t len) {
 static void test_query_request_and_response(void **state) {
   fx *f = *state;
   static const uint8_t rsp[16] = {0x00, 0x01, 0x00, 0x01, 0x08, 0x02, 0x00, 0x07,
-                                  0x42, 0x00, 0x01, 0x00, 0, 0, 0, 0};
+                                  0x42, 0x00, 0x01, 0x00, 0,    0,    0,    0};
   answer(f, rsp, sizeof rsp);
   uint8_t buf[64];
   ot_ide_km_query_resp q;
@@ -234,14 +234,10 @@ static void test_program_stream_order(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      T(test_query_request_and_response),
-      T(test_query_rejects),
-      T(test_key_prog_request_bytes),
-      T(test_key_prog_every_failure_status),
-      T(test_key_prog_checks_echo),
-      T(test_key_prog_transport_failure_releases_buffer),
-      T(test_go_and_stop_requests),
-      T(test_go_checks_answer),
+      T(test_query_request_and_response), T(test_query_rejects),
+      T(test_key_prog_request_bytes),     T(test_key_prog_every_failure_status),
+      T(test_key_prog_checks_echo),       T(test_key_prog_transport_failure_releases_buffer),
+      T(test_go_and_stop_requests),       T(test_go_checks_answer),
       T(test_program_stream_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,7 +95,8 @@ static void test_query_returns_live_registers(void **state) {
   size_t n;
   assert_ot_ok(ot_ide_regs_snapshot(&d->ep->regs, regs, 64, &n));
   assert_int_equal(q.reg_count, n);
-  for (size_t i = 0; i < n; i++) assert_int_equal(ot_ide_km_query_resp_reg(&q, i), regs[i]);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(ot_ide_km_query_resp_reg(&q, i), regs[i]);
   uint32_t cap = ot_ide_km_query_resp_reg(&q, 0);
   assert_true(cap & OT_IDE_CAP_IDE_KM);
   assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, cap) + 1, 2);
@@ -206,9 +207,11 @@ static void test_kp_ack_unspecified_failure(void **state) {
   /* Fill the secret registry: the engine cannot mark the new key and refuses it. */
   static uint8_t dummies[OT_SECRET_MAX_MARKS];
   size_t filled = 0;
-  while (ot_ok(ot_secret_mark(&dummies[filled], 1))) filled++;
+  while (ot_ok(ot_secret_mark(&dummies[filled], 1)))
+    filled++;
   uint8_t status = prog_status(d, KT_SID, 0x00, 0);
-  for (size_t i = 0; i < filled; i++) ot_secret_unmark(&dummies[i], 1);
+  for (size_t i = 0; i < filled; i++)
+    ot_secret_unmark(&dummies[i], 1);
   assert_int_equal(status, OT_IDE_KM_KP_UNSPECIFIED);
   assert_false(installed(d, OT_IDE_KM_RX, OT_IDE_SUB_PR, 0));
 }
