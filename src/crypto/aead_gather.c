@@ -44,6 +44,13 @@ static bool cipher_feed(EVP_CIPHER_CTX *evp, const uint8_t *in, size_t len, uint
   return true;
 }
 
+/* The tag as an OSSL_PARAM list, filled in place (no library calls). */
+static void tag_params(OSSL_PARAM params[static 2], uint8_t *tag, size_t len) {
+  params[0] = (OSSL_PARAM){OSSL_CIPHER_PARAM_AEAD_TAG, OSSL_PARAM_OCTET_STRING, tag, len,
+                           OSSL_PARAM_UNMODIFIED};
+  params[1] = (OSSL_PARAM)OSSL_PARAM_END;
+}
+
 /* Nonce, AAD and text of one message through evp (direction set by enc). */
 static bool run_message(EVP_CIPHER_CTX *evp, int enc, const uint8_t *nonce,
                         const ot_aead_aad_part *aad, size_t n_aad, const ot_aead_text_part *text,
@@ -100,10 +107,8 @@ ot_status ot_aead_seal_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD
   k->phase = KEY_IDLE; /* an incremental message in progress is abandoned */
   uint8_t rest[16];
   int rest_len = 0;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, k->tag_len),
-      OSSL_PARAM_construct_end(),
-  };
+  OSSL_PARAM params[2];
+  tag_params(params, tag, k->tag_len);
   /* SP 800-38D §5.2.1.2: a 96-bit tag is the leftmost 96 bits of the full one. */
   if (!run_message(k->evp, 1, nonce, aad, n_aad, text, n_text) ||
       EVP_CipherFinal_ex(k->evp, rest, &rest_len) != 1 || rest_len != 0 ||
@@ -125,10 +130,8 @@ ot_status ot_aead_open_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD
   if (tag == NULL || tag_len != k->tag_len) goto fail;
   uint8_t rest[16];
   int rest_len = 0;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, (void *)tag, tag_len),
-      OSSL_PARAM_construct_end(),
-  };
+  OSSL_PARAM params[2];
+  tag_params(params, (uint8_t *)tag, tag_len); /* read only: this is a set */
   code = OT_E_LIBRARY;
   if (!run_message(k->evp, 0, nonce, aad, n_aad, text, n_text) ||
       EVP_CIPHER_CTX_set_params(k->evp, params) != 1)

@@ -55,7 +55,7 @@ void ide_slot_advance(ot_ide_key_slot *slot) {
     return;
   }
   slot->next++;
-  ide_slot_nonce(slot);
+  ide_slot_nonce_count(slot);
 }
 
 void ide_pending_drop(ot_ide_pending *p) {

@@ -10,34 +10,48 @@ _Static_assert(OT_IDE_MAX_AGGREGATION <= 8, "ot_ide_pending.pcrc/.tee are 8-bit 
 
 /* ---- ide_tlp_format.c: the one place that knows the [U] wire choices ------- */
 
-/* Where the parts of one protected TLP sit (opentsm/spec/ide.h). */
+/*
+ * One protected TLP (opentsm/spec/ide.h): prefix, clear header, ciphertext
+ * payload, PCRC when P=1, MAC when M=1. Offsets follow from the sizes
+ * (the ide_*_off helpers below).
+ */
 typedef struct ide_layout {
-  size_t hdr_off;     /* = OT_IDE_PREFIX_SIZE */
-  size_t hdr_len;     /* 12 or 16 */
-  size_t payload_off; /* ciphertext payload */
-  size_t payload_len;
-  size_t pcrc_off; /* valid when pcrc */
-  bool pcrc;
-  size_t mac_off; /* valid when mac */
-  bool mac;
-  size_t total;
+  uint16_t hdr_len;     /* 12 or 16 */
+  uint16_t payload_len; /* 0..4096 */
+  uint16_t total;       /* wire size */
+  bool pcrc;            /* P */
+  bool mac;             /* M */
 } ide_layout;
+_Static_assert(OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_PCRC_SIZE +
+                       OT_IDE_MAC_SIZE <=
+                   UINT16_MAX,
+               "ide_layout sizes fit 16 bits");
 
 /*
  * The layout of a TLP whose header is hdr_len bytes with payload_len bytes of
- * data, carrying a PCRC when pcrc (P=1) and the MAC when mac (M=1).
+ * data, carrying a PCRC when pcrc (P=1) and the MAC when mac (M=1). The
+ * sizes come from a validated header (at most 16 and 4096).
  */
 static inline void ide_layout_make(size_t hdr_len, size_t payload_len, bool pcrc, bool mac,
                                    ide_layout *l) {
-  l->hdr_off = OT_IDE_PREFIX_SIZE;
-  l->hdr_len = hdr_len;
-  l->payload_off = OT_IDE_PREFIX_SIZE + hdr_len;
-  l->payload_len = payload_len;
+  l->hdr_len = (uint16_t)hdr_len;
+  l->payload_len = (uint16_t)payload_len;
   l->pcrc = pcrc;
-  l->pcrc_off = l->payload_off + payload_len;
   l->mac = mac;
-  l->mac_off = l->pcrc_off + (pcrc ? OT_IDE_PCRC_SIZE : 0);
-  l->total = l->mac_off + (mac ? OT_IDE_MAC_SIZE : 0);
+  l->total = (uint16_t)(OT_IDE_PREFIX_SIZE + hdr_len + payload_len + (pcrc ? OT_IDE_PCRC_SIZE : 0) +
+                        (mac ? OT_IDE_MAC_SIZE : 0));
+}
+
+/* The header follows the prefix; the payload the header; then PCRC, then MAC. */
+static inline size_t ide_hdr_off(void) { return OT_IDE_PREFIX_SIZE; }
+static inline size_t ide_payload_off(const ide_layout *l) {
+  return OT_IDE_PREFIX_SIZE + l->hdr_len;
+}
+static inline size_t ide_pcrc_off(const ide_layout *l) {
+  return ide_payload_off(l) + l->payload_len;
+}
+static inline size_t ide_mac_off(const ide_layout *l) {
+  return ide_pcrc_off(l) + (l->pcrc ? OT_IDE_PCRC_SIZE : 0);
 }
 
 void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out);
@@ -107,6 +121,8 @@ static inline bool ide_prefix_parse(const uint8_t in[static OT_IDE_PREFIX_SIZE],
 
 /* (Re)computes slot->nonce from slot->iv_fixed and slot->next. */
 void ide_slot_nonce(ot_ide_key_slot *slot);
+/* Only its invocation field, from slot->next (the fixed field never changes). */
+void ide_slot_nonce_count(ot_ide_key_slot *slot);
 
 /*
  * The pieces of one aggregation group for its one GCM invocation [U]:

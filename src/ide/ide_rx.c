@@ -72,13 +72,13 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
   uint8_t crc[OT_IDE_MAX_AGGREGATION][OT_IDE_PCRC_SIZE]; /* decrypted PCRCs */
   for (size_t i = 0; i < n; i++) {
     const ide_layout *l = &m[i].l;
-    ide_group_add_aad(&g, m[i].wire, l->payload_off);
-    ide_group_add_text(&g, m[i].wire + l->payload_off, l->payload_len,
+    ide_group_add_aad(&g, m[i].wire, ide_payload_off(l));
+    ide_group_add_text(&g, m[i].wire + ide_payload_off(l), l->payload_len,
                        out + m[i].out_off + l->hdr_len);
-    if (l->pcrc) ide_group_add_text(&g, m[i].wire + l->pcrc_off, OT_IDE_PCRC_SIZE, crc[i]);
+    if (l->pcrc) ide_group_add_text(&g, m[i].wire + ide_pcrc_off(l), OT_IDE_PCRC_SIZE, crc[i]);
   }
   const rx_member *last = &m[n - 1];
-  ot_status st = ide_group_open(slot, &g, last->wire + last->l.mac_off);
+  ot_status st = ide_group_open(slot, &g, last->wire + ide_mac_off(&last->l));
   if (!ot_ok(st)) {
     /* Every decrypted byte was zeroed by the open; a library failure delivers nothing either. */
     return reject(s, res, OT_IDE_ERR_MAC, ot_is(st, OT_E_DECRYPT) ? OT_E_DECRYPT : st.code);
@@ -120,7 +120,7 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
   ide_slot_advance(slot);
   memcpy(s->pr_since, pr_since, sizeof pr_since);
   for (size_t i = 0; i < n; i++) {
-    memcpy(out + m[i].out_off, m[i].wire + m[i].l.hdr_off, m[i].l.hdr_len);
+    memcpy(out + m[i].out_off, m[i].wire + ide_hdr_off(), m[i].l.hdr_len);
     res->tlps[i].off = m[i].out_off;
     res->tlps[i].len = m[i].l.hdr_len + m[i].l.payload_len;
     res->tlps[i].sub = sub;
@@ -141,7 +141,7 @@ static ot_status hold(ot_ide_stream *s, ot_ide_pending *p, const uint8_t *wire, 
   p->off[i] = (uint32_t)p->used;
   p->len[i] = (uint32_t)len;
   p->hdr_len[i] = (uint8_t)l->hdr_len;
-  p->payload_len[i] = (uint16_t)l->payload_len;
+  p->payload_len[i] = l->payload_len;
   p->pr_sent[i] = px->pr_sent;
   p->pcrc = (uint8_t)(p->pcrc | (px->p ? 1u << i : 0));
   p->tee = (uint8_t)(p->tee | (px->t ? 1u << i : 0));

@@ -57,25 +57,32 @@ void ide_pcrc(const uint8_t *data, size_t len, uint8_t out[static OT_IDE_PCRC_SI
 _Static_assert(OT_IDE_NONCE_SIZE == OT_AEAD_NONCE_SIZE, "IDE's 96-bit GCM nonce");
 _Static_assert(OT_IDE_MAC_SIZE == OT_AEAD_TAG_IDE, "IDE's 96-bit MAC");
 
+/* Big-endian stores spelled out byte by byte: compilers turn each into one swapped store. */
+static void store_be32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static void store_be64(uint8_t *p, uint64_t v) {
+  p[0] = (uint8_t)(v >> 56);
+  p[1] = (uint8_t)(v >> 48);
+  p[2] = (uint8_t)(v >> 40);
+  p[3] = (uint8_t)(v >> 32);
+  p[4] = (uint8_t)(v >> 24);
+  p[5] = (uint8_t)(v >> 16);
+  p[6] = (uint8_t)(v >> 8);
+  p[7] = (uint8_t)v;
+}
+
 void ide_slot_nonce(ot_ide_key_slot *slot) {
   /* nonce = fixed field || invocation field, both big-endian (SPEC-FACTS §4.1). */
-  uint8_t *n = slot->nonce;
-  uint32_t f = slot->iv_fixed;
-  uint64_t v = slot->next;
-  /* Written out byte by byte (not a loop): compilers merge it into one swapped store. */
-  n[0] = (uint8_t)(f >> 24);
-  n[1] = (uint8_t)(f >> 16);
-  n[2] = (uint8_t)(f >> 8);
-  n[3] = (uint8_t)f;
-  n[4] = (uint8_t)(v >> 56);
-  n[5] = (uint8_t)(v >> 48);
-  n[6] = (uint8_t)(v >> 40);
-  n[7] = (uint8_t)(v >> 32);
-  n[8] = (uint8_t)(v >> 24);
-  n[9] = (uint8_t)(v >> 16);
-  n[10] = (uint8_t)(v >> 8);
-  n[11] = (uint8_t)v;
+  store_be32(slot->nonce, slot->iv_fixed);
+  ide_slot_nonce_count(slot);
 }
+
+void ide_slot_nonce_count(ot_ide_key_slot *slot) { store_be64(slot->nonce + 4, slot->next); }
 
 ot_status ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
                          uint8_t mac[static OT_IDE_MAC_SIZE]) {

@@ -110,18 +110,18 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
     const tx_item *it = &p.item[i];
     const ide_layout *l = &it->l;
     ide_prefix_write(&it->px, at);
-    memcpy(at + l->hdr_off, it->tlp, l->hdr_len);
-    ide_group_add_aad(&g, at, l->payload_off);
-    ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + l->payload_off);
+    memcpy(at + ide_hdr_off(), it->tlp, l->hdr_len);
+    ide_group_add_aad(&g, at, ide_payload_off(l));
+    ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + ide_payload_off(l));
     if (l->pcrc) {
       ide_pcrc(it->tlp + l->hdr_len, l->payload_len, crc[i]);
-      ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + l->pcrc_off);
+      ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + ide_pcrc_off(l));
     }
     lens[i] = l->total;
     at += l->total;
   }
   const ide_layout *last = &p.item[n - 1].l;
-  ot_status st = ide_group_seal(slot, &g, at - last->total + last->mac_off);
+  ot_status st = ide_group_seal(slot, &g, at - last->total + ide_mac_off(last));
   if (!ot_ok(st)) {
     ot_zeroize(out, p.total); /* nothing half-protected leaves */
     return st;
