@@ -112,7 +112,8 @@ typedef struct ot_ide_regs {
  * All Control registers start at 0, so block 0 holds Stream ID 0.
  * Errors: OT_E_ARG for caps the engine cannot back (link_tcs > 8,
  * addr_blocks > 15, link_tcs + sel_streams outside 1..OT_IDE_MAX_STREAMS) or
- * NULL pointers; OT_E_NO_SPACE / OT_E_EXISTS from the config space model.
+ * NULL pointers; OT_E_NO_SPACE / OT_E_EXISTS from the config space model
+ * (the capability may then be in cfg without its hook: discard that cfg).
  */
 OT_RESULT ot_ide_regs_init(ot_ide_regs *r, ot_cfg_space *cfg, const ot_ide_regs_caps *caps,
                            ot_ide_tx *tx, ot_ide_rx *rx, uint8_t *pending, size_t pending_cap);

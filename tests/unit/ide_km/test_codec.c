@@ -362,6 +362,9 @@ static void test_vdm_response_roundtrip_and_rejects(void **state) {
   assert_ot_code(ot_ide_km_vdm_decode(&r, 0x13, false, &payload, &len), OT_E_UNSUPPORTED);
   ot_reader_init(&r, out, n - 1);
   assert_ot_code(ot_ide_km_vdm_decode(&r, 0x13, false, &payload, &len), OT_E_TRUNCATED);
+  static uint8_t big[65536];
+  ot_writer_init(&w, big, sizeof big);
+  assert_ot_code(ot_ide_km_vdm_encode(&w, 0x13, true, big, sizeof big), OT_E_TOO_LARGE);
 }
 
 int main(void) {
