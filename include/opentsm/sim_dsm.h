@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A simulated device's security manager (DSM): one object that composes the
+ * device-side protocol engines the way endpoint firmware does (DESIGN.md §1,
+ * "DSM"), ready to sit behind a DOE mailbox model.
+ * @layer sim
+ *
+ * It owns:
+ *  - the SPDM responder (DSP0274) over the device's identity (borrowed:
+ *    certificate slots, keys, measurements), served on DOE as SPDM (type 1)
+ *    and secured SPDM (type 2) through `doe`, the ot_doe_responder to plug
+ *    into an ot_doe_mailbox (opentsm/doe_mailbox.h);
+ *  - the TDISP device (PCIe r6.0 §11), registered in the responder's
+ *    vendor-defined table for (PCI-SIG, 0x0001, protocol 1); the SPDM
+ *    responder only dispatches VENDOR_DEFINED_REQUEST inside a session, so
+ *    every TDISP request reaches it with in_session set;
+ *  - the device's IDE engine ends (transmit and receive, opentsm/ide.h),
+ *    which answer TDISP's stream_secure question.
+ *
+ * Events it wires (PCIe r6.0 §11.2, TDI state transitions to ERROR):
+ *  - the SPDM session that locked a TDI ends (END_SESSION, a new GET_VERSION,
+ *    a decrypt failure) -> OT_TDISP_EV_SESSION_END on that TDI; checked
+ *    after every DOE request the DSM answers;
+ *  - the TDI's bound IDE stream leaves Secure -> OT_TDISP_EV_IDE_INSECURE;
+ *    checked after every DOE request and on ot_sim_dsm_poll_ide() (the
+ *    simulator calls it after the engine refused a TLP).
+ *
+ * Caller-owned, allocation-free, single-threaded (the simulator's loop).
+ */
+#ifndef OPENTSM_SIM_DSM_H
+#define OPENTSM_SIM_DSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opentsm/doe.h"
+#include "opentsm/ide.h"
+#include "opentsm/rng.h"
+#include "opentsm/spdm.h"
+#include "opentsm/spdm_identity.h"
+#include "opentsm/status.h"
+#include "opentsm/tdisp.h"
+
+typedef struct ot_sim_dsm ot_sim_dsm;
+
+typedef struct ot_sim_dsm_config {
+  const ot_spdm_identity *id;    /* borrowed, outlives the DSM */
+  ot_rng *rng;                   /* SPDM nonces/keys, TDISP nonces (borrowed) */
+  uint8_t versions;              /* OT_SPDM_VMASK_*; 0 = both */
+  const ot_spdm_alg_prefs *algs; /* NULL = everything implemented */
+  ot_tdisp_device_config tdisp;  /* capabilities reported to GET_TDISP_CAPABILITIES */
+} ot_sim_dsm_config;
+
+/* A DOE protocol of the DSM: the SPDM binding's, followed by event checks. */
+typedef struct ot_sim_dsm_proto {
+  ot_doe_protocol base; /* must be first */
+  ot_sim_dsm *dsm;
+  ot_doe_protocol *inner;
+} ot_sim_dsm_proto;
+
+typedef struct ot_sim_dsm_vdm {
+  ot_spdm_vdm_handler base; /* must be first */
+  ot_sim_dsm *dsm;
+} ot_sim_dsm_vdm;
+
+typedef struct ot_sim_dsm_ops {
+  ot_tdisp_device_ops base; /* must be first */
+  ot_sim_dsm *dsm;
+} ot_sim_dsm_ops;
+
+/* What the DSM remembers of each TDI to raise its events. */
+typedef struct ot_sim_dsm_tdi_watch {
+  bool locked; /* LOCKED or RUN under lock_session */
+  uint32_t lock_session;
+  bool stream_was_secure;
+} ot_sim_dsm_tdi_watch;
+
+struct ot_sim_dsm {
+  ot_spdm_responder_config rcfg;
+  ot_spdm_responder rsp;
+  ot_spdm_doe_binding binding;
+  ot_sim_dsm_proto plain, secured;
+  ot_doe_responder doe; /* plug this into the mailbox model */
+  ot_sim_dsm_vdm tdisp_vdm;
+  ot_sim_dsm_ops ops;
+  ot_tdisp_device tdisp;
+  ot_sim_dsm_tdi_watch watch[OT_TDISP_MAX_TDIS];
+  ot_ide_tx ide_tx; /* the device's IDE engine ends */
+  ot_ide_rx ide_rx;
+  uint64_t events; /* TDISP events raised (diagnostics) */
+};
+
+/* Builds the DSM. OT_E_ARG (missing identity/rng, bad versions), and the
+ * errors of ot_spdm_responder_init / ot_tdisp_device_init. */
+OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg);
+/* Wipes every session secret and IDE key. */
+void ot_sim_dsm_free(ot_sim_dsm *d);
+
+/* Adds a TDI (desc borrowed): as ot_tdisp_device_add_tdi. */
+OT_RESULT ot_sim_dsm_add_tdi(ot_sim_dsm *d, const ot_tdisp_tdi_desc *desc, ot_tdisp_tdi **out);
+
+/* The DOE responder to plug into a mailbox model (or a socket server). */
+static inline ot_doe_responder *ot_sim_dsm_doe(ot_sim_dsm *d) { return &d->doe; }
+
+/* Re-checks the IDE streams bound to locked TDIs (see the top of the file). */
+void ot_sim_dsm_poll_ide(ot_sim_dsm *d);
+
+#endif /* OPENTSM_SIM_DSM_H */

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The TEE Security Manager: authenticates devices, opens a secure session
+ * with each, binds their interfaces to confidential guests, and hands guests
+ * evidence they can check themselves (DESIGN.md §1, §4).
+ * @layer tsm
+ *
+ * Trust boundary. The TSM talks to a device's security manager only through
+ * an ot_doe_transport the (untrusted) host provides: the host moves opaque
+ * DOE objects and never sees a secret, because everything secret is inside
+ * SPDM (signatures, ECDHE) or inside the secured session (DSP0277). Platform
+ * registers are reached through the backend (opentsm/tsm_backend.h).
+ *
+ * Objects, all caller-owned, no allocation on any path:
+ *   ot_tsm      one per platform: policy (borrowed), backend, DRBG, clock,
+ *               scratch buffers shared by all devices (one call at a time).
+ *   ot_tsm_dev  one per device (DSM): the SPDM requester and its session.
+ *               sizeof(ot_tsm_dev) is the TSM's memory per connected device
+ *               (OT_TSM_DEV_BUDGET, checked at compile time).
+ *   ot_tsm_tdi  one per device interface a guest may be given: the TDISP
+ *               requester (and its START nonce).
+ *
+ * Refusals. Every operation that can be refused takes an ot_tsm_refusal and
+ * fills it on failure: a reason code (the table below), the underlying
+ * status, and a sentence the caller can print ("measurement 2 differs from
+ * the policy's reference"). A refused operation leaves nothing behind:
+ * steps already done are undone in reverse order, secrets are wiped, and the
+ * device or TDI is in the state it was in before the call.
+ *
+ * Lifecycle:
+ *   ot_tsm_init -> ot_tsm_dev_init -> ot_tsm_connect -> [ot_tsm_tdi_init ->
+ *   ot_tsm_bind -> ot_tsm_start -> ot_tsm_guest_request* -> ot_tsm_unbind]
+ *   -> ot_tsm_disconnect -> (connect again) ... -> ot_tsm_dev_free -> ot_tsm_free
+ */
+#ifndef OPENTSM_TSM_H
+#define OPENTSM_TSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "opentsm/clock.h"
+#include "opentsm/crypto.h"
+#include "opentsm/doe.h"
+#include "opentsm/rng.h"
+#include "opentsm/spdm.h"
+#include "opentsm/status.h"
+#include "opentsm/tdisp.h"
+#include "opentsm/tsm_backend.h"
+#include "opentsm/tsm_policy.h"
+
+/* ---- refusals ------------------------------------------------------------------- */
+
+/* X(NAME, "what went wrong, for users") */
+#define OT_TSM_REASON_TABLE(X)                                                                     \
+  X(OT_TSM_R_NONE, "no refusal")                                                                   \
+  X(OT_TSM_R_STATE, "operation not valid in the current state")                                    \
+  X(OT_TSM_R_DEVICE_UNKNOWN, "device is not listed in the policy")                                 \
+  X(OT_TSM_R_BACKEND, "the platform backend refused the device")                                   \
+  X(OT_TSM_R_DOE, "device has no DOE mailbox serving SPDM and secured SPDM")                       \
+  X(OT_TSM_R_TRANSPORT, "the relay to the device failed")                                          \
+  X(OT_TSM_R_SPDM_VERSION, "device's SPDM version is below the policy's minimum")                  \
+  X(OT_TSM_R_ALGORITHM, "device and policy have no algorithm in common")                           \
+  X(OT_TSM_R_SPDM, "device broke the SPDM protocol")                                               \
+  X(OT_TSM_R_NO_CERT, "device has no certificate in slot 0")                                       \
+  X(OT_TSM_R_CERT_UNTRUSTED, "device's certificate chain is not trusted")                          \
+  X(OT_TSM_R_KEY_MISMATCH, "device cannot prove it holds its certificate's key")                   \
+  X(OT_TSM_R_MEAS_SIGNATURE, "device's measurement signature does not verify")                     \
+  X(OT_TSM_R_MEAS_MISSING, "a measurement the policy requires is missing")                         \
+  X(OT_TSM_R_MEAS_MISMATCH, "a measurement differs from the policy's reference")                   \
+  X(OT_TSM_R_SESSION, "secure session could not be established")                                   \
+  X(OT_TSM_R_LIMIT, "a TSM limit is reached")                                                      \
+  X(OT_TSM_R_GUEST_NOT_ALLOWED, "policy does not allow this device for this guest")                \
+  X(OT_TSM_R_WRONG_GUEST, "the interface is bound to another guest")                               \
+  X(OT_TSM_R_TDISP, "device refused a TDISP request")                                              \
+  X(OT_TSM_R_REPORT, "interface report differs from what the platform expects")                    \
+  X(OT_TSM_R_INTERNAL, "internal error")
+
+typedef enum ot_tsm_reason {
+#define OT_X_ENUM(name, text) name,
+  OT_TSM_REASON_TABLE(OT_X_ENUM)
+#undef OT_X_ENUM
+      OT_TSM_R_COUNT
+} ot_tsm_reason;
+
+typedef struct ot_tsm_refusal {
+  ot_tsm_reason reason;
+  ot_status status; /* the status the operation returned */
+  char detail[192]; /* one printable sentence, never secret */
+} ot_tsm_refusal;
+
+const char *ot_tsm_reason_name(ot_tsm_reason r); /* "OT_TSM_R_MEAS_MISMATCH" */
+const char *ot_tsm_reason_text(ot_tsm_reason r); /* the table's text */
+
+/* ---- evidence --------------------------------------------------------------------- */
+
+#define OT_TSM_EV_CHAIN_MAX (OT_SPDM_ID_CHAIN_MAX + 4u + OT_HASH_MAX_SIZE)
+#define OT_TSM_EV_MEAS_MAX 4096u
+#define OT_TSM_EV_GETMEAS_MAX 64u
+
+/*
+ * What a guest receives about a device, enough to check it without trusting
+ * the host: the SPDM certificate chain blob of slot 0 (DSP0274 1.3 §10.6
+ * chain format), and a fresh signed MEASUREMENTS exchange with the nonce the
+ * guest chose: the raw VCA transcript A, the GET_MEASUREMENTS request and the
+ * MEASUREMENTS response (with its signature), so that L1 = A ‖ request ‖
+ * response-without-signature can be recomputed and the signature checked
+ * with the chain's leaf key (DSP0274 1.3 §10.11, "Signature generation");
+ * plus the TDI's interface report and state fetched inside the session
+ * (PCIe r6.0 §11.3). Nothing here is secret.
+ */
+typedef struct ot_tsm_evidence {
+  char device[OT_TSM_NAME_MAX];
+  uint8_t spdm_version;              /* 0x12 / 0x13 */
+  uint32_t base_asym;                /* negotiated BaseAsymSel */
+  uint32_t base_hash;                /* negotiated BaseHashSel */
+  uint32_t meas_hash;                /* negotiated MeasurementHashAlgo */
+  uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* the nonce GET_MEASUREMENTS carried */
+  uint8_t chain[OT_TSM_EV_CHAIN_MAX];
+  size_t chain_len;
+  uint8_t vca[OT_SPDM_VCA_MAX];
+  size_t vca_len;
+  uint8_t get_meas[OT_TSM_EV_GETMEAS_MAX];
+  size_t get_meas_len;
+  uint8_t meas[OT_TSM_EV_MEAS_MAX];
+  size_t meas_len;
+  bool has_report;
+  uint32_t function_id;
+  uint8_t tdi_state; /* OT_TDISP_STATE_* */
+  uint8_t report[OT_TDISP_REPORT_MAX];
+  size_t report_len;
+} ot_tsm_evidence;
+
+/*
+ * The guest's own check of evidence: the chain against `anchors` at `now`
+ * (responder role, the negotiated curve), the GET_MEASUREMENTS request
+ * carries `nonce` and asks for a signature from slot 0, the MEASUREMENTS
+ * signature verifies over L1 with the leaf key, and the interface report (if
+ * any) parses. OT_E_CERT, OT_E_VERIFY, OT_E_MALFORMED...; why says which.
+ */
+OT_RESULT ot_tsm_evidence_verify(const ot_tsm_evidence *ev, const ot_x509_cert *anchors,
+                                 size_t anchor_count, time_t now,
+                                 const uint8_t nonce[static OT_SPDM_NONCE_SIZE],
+                                 ot_tsm_refusal *why);
+
+/* The DMTF measurement value of block `index` in evidence (pointer into ev).
+ * OT_E_NOT_FOUND if absent; OT_E_MALFORMED if the record does not parse. */
+OT_RESULT ot_tsm_evidence_measurement(const ot_tsm_evidence *ev, uint8_t index,
+                                      const uint8_t **value, size_t *len);
+
+/* ---- the TSM ------------------------------------------------------------------------ */
+
+/* A TSM rng: its DRBG, with the next nonce optionally supplied by a guest. */
+typedef struct ot_tsm_rng {
+  ot_rng base; /* must be first */
+  ot_drbg *drbg;
+  uint8_t armed[OT_SPDM_NONCE_SIZE];
+  bool is_armed;
+} ot_tsm_rng;
+
+typedef struct ot_tsm_config {
+  const ot_tsm_policy *policy; /* borrowed; anchors must be loaded */
+  ot_tsm_backend *backend;     /* borrowed; NULL: no platform link programming */
+  ot_rng *entropy;             /* seeds the TSM's DRBG (ot_rng_os() in production) */
+  ot_clock *clock;             /* waits (ResponseNotReady) and certificate time */
+  /* Certificate validation time: wall_epoch + clock seconds (UTC), so that a
+   * simulated clock gives reproducible verdicts. */
+  time_t wall_epoch;
+} ot_tsm_config;
+
+/* Scratch shared by every device (the TSM runs one operation at a time). */
+typedef struct ot_tsm_scratch {
+  uint8_t chain[OT_TSM_EV_CHAIN_MAX];
+  uint8_t record[OT_TSM_EV_MEAS_MAX];
+  uint8_t report[OT_TDISP_REPORT_MAX];
+} ot_tsm_scratch;
+
+typedef struct ot_tsm {
+  ot_tsm_config cfg;
+  ot_drbg drbg; /* secret state */
+  ot_tsm_rng rng;
+  ot_spdm_requester_config spdm; /* from the policy; .now set per connect */
+  ot_tsm_scratch scratch;
+  size_t connected; /* devices connected now */
+  bool ready;
+} ot_tsm;
+
+/* Seeds the DRBG from cfg->entropy and prepares the SPDM policy. OT_E_ARG
+ * (missing policy, entropy or clock; a policy whose anchors were not
+ * loaded), OT_E_RNG. */
+OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg);
+/* Wipes the DRBG. Devices must be freed first. */
+void ot_tsm_free(ot_tsm *tsm);
+
+/* ---- devices ------------------------------------------------------------------------- */
+
+typedef enum ot_tsm_dev_state {
+  OT_TSM_DEV_IDLE = 0,  /* not connected */
+  OT_TSM_DEV_CONNECTED, /* authenticated, measured, session open */
+} ot_tsm_dev_state;
+
+/* What the platform tells the TSM about a device. */
+typedef struct ot_tsm_dev_desc {
+  const char *name;      /* the policy's name for it (copied) */
+  ot_doe_transport *doe; /* the host's relay to the DSM's CMA mailbox (borrowed) */
+  ot_tsm_link *link;     /* the backend's handle (borrowed), NULL without backend */
+} ot_tsm_dev_desc;
+
+#define OT_TSM_MAX_TDIS 8u
+
+typedef struct ot_tsm_tdi ot_tsm_tdi;
+
+/* The relay the TSM puts between its requester and the host's transport: it
+ * keeps the last GET_MEASUREMENTS exchange for evidence (not secret). */
+typedef struct ot_tsm_relay {
+  ot_doe_transport base; /* must be first */
+  ot_doe_transport *host;
+  ot_tsm_evidence *capture; /* where to copy GET_MEASUREMENTS/MEASUREMENTS, or NULL */
+} ot_tsm_relay;
+
+typedef struct ot_tsm_dev {
+  ot_tsm *tsm;
+  char name[OT_TSM_NAME_MAX];
+  ot_tsm_link *link;
+  const ot_tsm_policy_device *pol;
+  ot_tsm_dev_state state;
+  bool probed;
+  uint32_t session_id;
+  ot_tsm_relay relay;
+  ot_spdm_requester spdm;
+  ot_tsm_tdi *tdis[OT_TSM_MAX_TDIS];
+  size_t tdi_count;
+} ot_tsm_dev;
+
+/* The budget of TSM memory per connected device (issue 7 §8). */
+#define OT_TSM_DEV_BUDGET (16u * 1024u)
+
+/* Prepares a device (IDLE). OT_E_ARG for a missing name/transport or a name
+ * longer than OT_TSM_NAME_MAX - 1. */
+OT_RESULT ot_tsm_dev_init(ot_tsm_dev *dev, ot_tsm *tsm, const ot_tsm_dev_desc *desc);
+/* Disconnects if needed and wipes everything. */
+void ot_tsm_dev_free(ot_tsm_dev *dev);
+
+/*
+ * Connects a device (DESIGN.md §4 "Connect"): policy lookup; backend probe
+ * and connect; DOE Discovery through the relay (PCIe r6.0 §6.30.1.1: SPDM
+ * and secured SPDM must be listed); SPDM VCA (DSP0274 §10.3-10.4, policy
+ * versions and algorithms); GET_DIGESTS and GET_CERTIFICATE of slot 0
+ * (§10.5-10.6, chain against the policy's anchors at the TSM's time);
+ * CHALLENGE (§10.7: the device holds the leaf key); signed GET_MEASUREMENTS
+ * of all blocks (§10.11) checked against the policy's references;
+ * KEY_EXCHANGE/FINISH (§10.9-10.10). On success the device is CONNECTED.
+ * Any failure: *why says why, the device is IDLE, no session is left open.
+ * OT_E_STATE if not IDLE.
+ */
+OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
+
+/*
+ * Disconnects (Linux tsm/disconnect): unbinds every bound TDI (STOP),
+ * END_SESSION (DSP0274 §10.17), backend disconnect and remove, requester
+ * wiped. Always ends IDLE; returns the first failure met on the way
+ * (teardown continues regardless). OT_E_STATE if not CONNECTED.
+ */
+OT_RESULT ot_tsm_disconnect(ot_tsm *tsm, ot_tsm_dev *dev);
+
+/* ---- interfaces and guests ------------------------------------------------------------- */
+
+typedef enum ot_tsm_tdi_state {
+  OT_TSM_TDI_FREE = 0, /* not bound (CONFIG_UNLOCKED as far as the TSM knows) */
+  OT_TSM_TDI_BOUND,    /* LOCKED for a guest; report handed over */
+  OT_TSM_TDI_RUN,      /* the guest accepted; START done */
+} ot_tsm_tdi_state;
+
+/* What the platform expects of one TDI (held against its report, PCIe r6.0 §11.3). */
+typedef struct ot_tsm_tdi_desc {
+  uint32_t function_id;
+  const ot_tdisp_mmio_range *mmio; /* physical ranges in report order (borrowed) */
+  uint32_t mmio_count;
+  uint64_t mmio_reporting_offset;
+  uint8_t default_stream_id; /* the IDE stream the TDI is bound to */
+} ot_tsm_tdi_desc;
+
+/* The VDM transport of a device's session: TDISP goes inside the session. */
+typedef struct ot_tsm_vdm_link {
+  ot_tdisp_transport base; /* must be first */
+  ot_tsm_dev *dev;
+} ot_tsm_vdm_link;
+
+struct ot_tsm_tdi {
+  ot_tsm_dev *dev;
+  ot_tsm_tdi_desc desc;
+  ot_tsm_tdi_state state;
+  char guest[OT_TSM_NAME_MAX];
+  uint16_t lock_flags;
+  ot_tsm_vdm_link vdm;
+  ot_tdisp_requester req;
+};
+
+/* Attaches a TDI to its device (FREE). OT_E_NO_SPACE past OT_TSM_MAX_TDIS,
+ * OT_E_EXISTS for a second TDI on the same function. */
+OT_RESULT ot_tsm_tdi_init(ot_tsm_tdi *tdi, ot_tsm_dev *dev, const ot_tsm_tdi_desc *desc);
+
+/*
+ * Binds a TDI to `guest` (DESIGN.md §4 "Bind"): the policy must allow the
+ * device for that guest; then, inside the session, GET_TDISP_VERSION,
+ * GET_TDISP_CAPABILITIES, LOCK_INTERFACE (NO_FW_UPDATE when supported; the
+ * desc's stream and reporting offset), GET_DEVICE_INTERFACE_REPORT checked
+ * against the desc (PCIe r6.0 §11.3), and fresh evidence for the guest (as
+ * ot_tsm_guest_request, with a TSM nonce) into *ev. On any failure the TDI
+ * is unlocked again (STOP) and FREE.
+ */
+OT_RESULT ot_tsm_bind(ot_tsm *tsm, ot_tsm_tdi *tdi, const char *guest, ot_tsm_evidence *ev,
+                      ot_tsm_refusal *why);
+
+/* The guest accepted the device: START_INTERFACE with the LOCK nonce
+ * (PCIe r6.0 §11.3.x START_INTERFACE_REQUEST) moves the TDI to RUN. Only the
+ * guest it is bound to may start it (OT_TSM_R_WRONG_GUEST). */
+OT_RESULT ot_tsm_start(ot_tsm *tsm, ot_tsm_tdi *tdi, const char *guest, ot_tsm_refusal *why);
+
+/* STOP_INTERFACE (PCIe r6.0 §11.3): back to CONFIG_UNLOCKED; FREE whatever
+ * the device answers (the TSM forgets the binding). OT_E_STATE if FREE. */
+OT_RESULT ot_tsm_unbind(ot_tsm *tsm, ot_tsm_tdi *tdi);
+
+/*
+ * A guest asks for evidence about its TDI: obtained now, from the device,
+ * not from a cache — the chain (GET_CERTIFICATE, checked against the digest
+ * verified at connect), signed measurements carrying the guest's `nonce`,
+ * the interface report and the TDI state inside the session. The host relays
+ * all of it but cannot forge it (signature, session) or replay it (nonce).
+ * Only the guest the TDI is bound to may ask.
+ */
+OT_RESULT ot_tsm_guest_request(ot_tsm *tsm, const char *guest, ot_tsm_tdi *tdi,
+                               const uint8_t nonce[static OT_SPDM_NONCE_SIZE], ot_tsm_evidence *ev,
+                               ot_tsm_refusal *why);
+
+#endif /* OPENTSM_TSM_H */

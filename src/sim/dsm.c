@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The device security manager composition (opentsm/sim_dsm.h): SPDM
+ * responder + TDISP device + IDE engine ends behind one DOE responder.
+ */
+#include <string.h>
+
+#include "opentsm/secure.h"
+#include "opentsm/sim_dsm.h"
+
+static bool session_alive(const ot_spdm_responder *r, uint32_t id) {
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    if (r->sessions[i].used && r->sessions[i].s.session_id == id) return true;
+  return false;
+}
+
+static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
+  ot_ide_state a = OT_IDE_INSECURE, b = OT_IDE_INSECURE;
+  ot_ide_error e;
+  if (!ot_ok(ot_ide_stream_state(&d->ide_tx.engine, id, &a, &e))) return false;
+  if (!ot_ok(ot_ide_stream_state(&d->ide_rx.engine, id, &b, &e))) return false;
+  return a == OT_IDE_SECURE && b == OT_IDE_SECURE;
+}
+
+/* PCIe r6.0 §11.2: a TDI in CONFIG_LOCKED or RUN goes to ERROR when the SPDM
+ * session that locked it ends, or when its bound IDE stream leaves Secure. */
+static void check_events(ot_sim_dsm *d) {
+  for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
+    ot_tdisp_tdi *t = &d->tdisp.tdi[i];
+    ot_sim_dsm_tdi_watch *w = &d->watch[i];
+    bool live = t->state == OT_TDI_CONFIG_LOCKED || t->state == OT_TDI_RUN;
+    if (!live) {
+      w->locked = false;
+      w->stream_was_secure = false;
+      continue;
+    }
+    if (w->locked && !session_alive(&d->rsp, w->lock_session)) {
+      ot_tdisp_tdi_event(t, OT_TDISP_EV_SESSION_END);
+      d->events++;
+      w->locked = false;
+      continue;
+    }
+    bool secure = stream_secure(d, t->lock.default_stream_id);
+    if (w->stream_was_secure && !secure) {
+      ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
+      d->events++;
+    }
+    w->stream_was_secure = secure;
+  }
+}
+
+void ot_sim_dsm_poll_ide(ot_sim_dsm *d) { check_events(d); }
+
+static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len, uint8_t *rsp,
+                              size_t rsp_cap, size_t *rsp_len) {
+  ot_sim_dsm_proto *sp = (ot_sim_dsm_proto *)p;
+  ot_status st = sp->inner->handle(sp->inner, req, req_len, rsp, rsp_cap, rsp_len);
+  check_events(sp->dsm);
+  return st;
+}
+
+/* TDISP inside the session; the session that locks a TDI is remembered. */
+static ot_status vdm_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const uint8_t *req,
+                            size_t req_len, uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
+  ot_sim_dsm *d = ((ot_sim_dsm_vdm *)h)->dsm;
+  /* The responder hands over the payload after the protocol ID; TDISP's
+   * handler takes the whole VDM payload (ProtocolID + message). */
+  uint8_t q[OT_TDISP_REQ_BUF];
+  if (req_len + 1 > sizeof(q) || rsp_cap < 1) return ot_status_of(OT_E_TOO_LARGE);
+  q[0] = OT_PCISIG_PROTOCOL_TDISP;
+  memcpy(q + 1, req, req_len);
+  uint8_t a[OT_TDISP_REPORT_MAX + 64];
+  size_t n = 0;
+  ot_tdisp_vdm_ctx ctx = {.in_session = true, .session_id = session_id};
+  size_t cap = rsp_cap + 1 < sizeof(a) ? rsp_cap + 1 : sizeof(a);
+  OT_GUARD(ot_tdisp_responder_handle(&d->tdisp, &ctx, q, req_len + 1, a, cap, &n));
+  OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
+  memcpy(rsp, a + 1, n - 1);
+  *rsp_len = n - 1;
+  for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
+    ot_tdisp_tdi *t = &d->tdisp.tdi[i];
+    bool live = t->state == OT_TDI_CONFIG_LOCKED || t->state == OT_TDI_RUN;
+    if (live && !d->watch[i].locked) {
+      d->watch[i].locked = true;
+      d->watch[i].lock_session = session_id;
+    }
+  }
+  return OT_SUCCESS;
+}
+
+static bool ops_stream_secure(ot_tdisp_device_ops *o, uint8_t id) {
+  return stream_secure(((ot_sim_dsm_ops *)o)->dsm, id);
+}
+
+OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
+  OT_ENSURE(d && cfg && cfg->id && cfg->rng, OT_E_ARG);
+  OT_ENSURE((cfg->versions & ~(OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) == 0, OT_E_ARG);
+  memset(d, 0, sizeof(*d));
+  ot_spdm_responder_config_default(&d->rcfg, cfg->id, cfg->rng);
+  if (cfg->versions) d->rcfg.versions = cfg->versions;
+  if (cfg->algs) d->rcfg.algs = *cfg->algs;
+  d->tdisp_vdm = (ot_sim_dsm_vdm){.base = {.standard_id = OT_PCISIG_STANDARD_ID,
+                                           .vendor_id = OT_PCISIG_VENDOR_ID,
+                                           .protocol_id = OT_PCISIG_PROTOCOL_TDISP,
+                                           .handle = vdm_handle},
+                                  .dsm = d};
+  d->rcfg.vdm[0] = &d->tdisp_vdm.base;
+  d->rcfg.vdm_count = 1;
+  OT_GUARD(ot_spdm_responder_init(&d->rsp, &d->rcfg));
+  d->ops = (ot_sim_dsm_ops){.base = {.stream_secure = ops_stream_secure}, .dsm = d};
+  ot_status st = ot_tdisp_device_init(&d->tdisp, &cfg->tdisp, &d->ops.base, cfg->rng);
+  if (!ot_ok(st)) {
+    ot_spdm_responder_free(&d->rsp);
+    return st;
+  }
+  ot_spdm_doe_binding_init(&d->binding, &d->rsp);
+  d->plain = (ot_sim_dsm_proto){
+      .base = {.vendor = OT_DOE_VENDOR_PCISIG, .type = OT_DOE_TYPE_SPDM, .handle = proto_handle},
+      .dsm = d,
+      .inner = &d->binding.plain.base};
+  d->secured = (ot_sim_dsm_proto){.base = {.vendor = OT_DOE_VENDOR_PCISIG,
+                                           .type = OT_DOE_TYPE_SECURED_SPDM,
+                                           .handle = proto_handle},
+                                  .dsm = d,
+                                  .inner = &d->binding.secured.base};
+  ot_doe_responder_init(&d->doe);
+  st = ot_doe_responder_add(&d->doe, &d->plain.base);
+  if (ot_ok(st)) st = ot_doe_responder_add(&d->doe, &d->secured.base);
+  if (!ot_ok(st)) {
+    ot_spdm_responder_free(&d->rsp);
+    return st;
+  }
+  ot_ide_tx_init(&d->ide_tx);
+  ot_ide_rx_init(&d->ide_rx);
+  return OT_SUCCESS;
+}
+
+void ot_sim_dsm_free(ot_sim_dsm *d) {
+  if (d == NULL) return;
+  ot_spdm_responder_free(&d->rsp);
+  ot_ide_tx_clear(&d->ide_tx);
+  ot_ide_rx_clear(&d->ide_rx);
+  ot_zeroize(d, sizeof(*d));
+}
+
+OT_RESULT ot_sim_dsm_add_tdi(ot_sim_dsm *d, const ot_tdisp_tdi_desc *desc, ot_tdisp_tdi **out) {
+  OT_ENSURE(d && desc, OT_E_ARG);
+  return ot_tdisp_device_add_tdi(&d->tdisp, desc, out);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers shared by the files of the tsm layer (not part of the API).
+ */
+#ifndef OT_TSM_INTERNAL_H
+#define OT_TSM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opentsm/log.h"
+#include "opentsm/status.h"
+
+#define TSM_LOG "tsm"
+
+/* Reads a whole file into buf[0..cap): OT_E_IO (open/read), OT_E_TOO_LARGE
+ * (the file does not fit). */
+ot_status tsm_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
+
+/* Decodes the first PEM CERTIFICATE block of text to DER. OT_E_MALFORMED,
+ * OT_E_TOO_LARGE. */
+ot_status tsm_pem_to_der(const char *text, size_t len, uint8_t *der, size_t cap, size_t *der_len);
+
+/* Fills *why (if not NULL) and returns st: the one way a refusal is made. */
+struct ot_tsm_refusal;
+ot_status tsm_refuse(struct ot_tsm_refusal *why, int reason, ot_status st, const char *fmt, ...)
+    OT_PRINTF(4, 5);
+
+struct ot_tsm;
+struct ot_tsm_dev;
+struct ot_tsm_tdi;
+struct ot_tsm_evidence;
+/* Collects fresh evidence for dev (and tdi's report/state when tdi is not
+ * NULL) with `nonce` in GET_MEASUREMENTS (evidence.c). */
+ot_status tsm_collect_evidence(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struct ot_tsm_tdi *tdi,
+                               const uint8_t *nonce, struct ot_tsm_evidence *ev,
+                               struct ot_tsm_refusal *why);
+/* Holds a MeasurementRecord against the device's policy references (connect.c). */
+ot_status tsm_check_measurements(struct ot_tsm_dev *dev, const uint8_t *rec, size_t len,
+                                 struct ot_tsm_refusal *why);
+/* Stops a bound TDI and forgets the binding (bind.c). */
+ot_status tsm_tdi_release(struct ot_tsm_tdi *tdi);
+
+#endif

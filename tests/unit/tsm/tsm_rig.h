@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Test platform for the TSM: DSM-backed devices behind DOE mailbox models,
+ * a minimal host stand-in (the host's mailbox driver wrapped in a relay that
+ * keeps a copy of every DOE payload it moves), a policy written as YAML with
+ * its trust anchor files in a temporary directory, and the TSM with the
+ * software reference backend. Test code only.
+ */
+#ifndef OT_TEST_TSM_RIG_H
+#define OT_TEST_TSM_RIG_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opentsm/doe_driver.h"
+#include "opentsm/doe_mailbox.h"
+#include "opentsm/secure.h"
+#include "opentsm/sim_dsm.h"
+#include "opentsm/tsm.h"
+#include "testsupport.h"
+
+#define RIG_NOW ((time_t)1700000000)
+#define RIG_DAY ((time_t)86400)
+#define RIG_MB_BYTES (32u * 1024u)
+#define RIG_MAX_DEV 3
+#define RIG_LOG_MAX (1024u * 1024u)
+
+/* What makes one test device differ from a good one. */
+typedef struct rig_dev_opts {
+  const char *name;
+  ot_curve curve;     /* 0: P-384 */
+  uint8_t versions;   /* 0: both */
+  uint32_t base_asym; /* 0: all */
+  bool wrong_key;     /* signs with a key that is not its certificate's */
+  uint8_t seed;
+} rig_dev_opts;
+
+/* The host stand-in: relays DOE objects and keeps a copy of every byte. */
+typedef struct rig_host {
+  ot_doe_transport base; /* must be first */
+  ot_doe_transport *drv;
+  uint8_t *log;
+  size_t *log_len;
+  size_t objects;
+} rig_host;
+
+static inline void rig_log(rig_host *h, const uint8_t *p, size_t n) {
+  assert_true(*h->log_len + n <= RIG_LOG_MAX);
+  memcpy(h->log + *h->log_len, p, n);
+  *h->log_len += n;
+}
+
+static inline ot_status rig_host_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t type,
+                                          const uint8_t *req, size_t req_len, uint8_t *rsp,
+                                          size_t cap, size_t *rsp_len) {
+  rig_host *h = (rig_host *)t;
+  rig_log(h, req, req_len);
+  ot_status st = ot_doe_exchange(h->drv, vendor, type, req, req_len, rsp, cap, rsp_len);
+  if (ot_ok(st)) rig_log(h, rsp, *rsp_len);
+  h->objects++;
+  return st;
+}
+
+typedef struct rig_dev {
+  ot_drbg drbg;
+  ot_spdm_hierarchy h;
+  ot_spdm_identity id;
+  ot_sim_dsm dsm;
+  ot_tdisp_tdi_desc tdi_desc;
+  ot_tdisp_tdi *dev_tdi;
+  ot_cfg_space cfg;
+  ot_cfg_inproc acc;
+  ot_doe_mailbox mb;
+  uint8_t bufs[2][RIG_MB_BYTES];
+  ot_doe_driver drv;
+  rig_host host;
+  /* TSM side */
+  ot_ide_tx rp_tx;
+  ot_ide_rx rp_rx;
+  ot_tsm_soft_link link;
+  ot_tsm_dev tdev;
+  ot_tsm_tdi ttdi;
+  char name[OT_TSM_NAME_MAX];
+} rig_dev;
+
+typedef struct rig {
+  ot_sim_clock clock; /* must be first: the hook steps the mailboxes */
+  rig_dev *devs[RIG_MAX_DEV];
+  size_t ndev;
+  ot_drbg entropy;
+  char dir[64];
+  ot_tsm_policy policy;
+  ot_tsm_soft_backend backend;
+  ot_tsm tsm;
+  uint8_t log[RIG_LOG_MAX];
+  size_t log_len;
+} rig;
+
+static const ot_tdisp_mmio_range rig_ranges[2] = {
+    {0x10000000, 4, 0, 0},
+    {0x10010000, 1, OT_TDISP_RANGE_NON_TEE_MEM, 2},
+};
+static const uint8_t rig_devinfo[8] = "rigdev\0";
+#define RIG_FID 0x00000100u
+
+static inline void rig_on_sleep(ot_sim_clock *c, uint64_t now) {
+  (void)now;
+  rig *g = (rig *)(void *)c;
+  for (size_t i = 0; i < g->ndev; i++)
+    ot_doe_mailbox_step(&g->devs[i]->mb);
+}
+
+static inline void rig_seed(ot_drbg *d, uint8_t seed) {
+  uint8_t e[48];
+  memset(e, seed, sizeof(e));
+  assert_ot_ok(ot_drbg_instantiate(d, e, 32, e + 32, 16, NULL, 0));
+}
+
+static inline void rig_meas(ot_spdm_identity *id, uint8_t tweak) {
+  static const uint8_t rom[] = "boot rom", hw[] = {1, 2, 3}, cfg[] = {9, 9};
+  uint8_t fw[] = "firmware image v1";
+  fw[0] = (uint8_t)(fw[0] + tweak);
+  ot_spdm_device_model dm = {.rom = rom,
+                             .rom_len = sizeof(rom),
+                             .firmware = fw,
+                             .firmware_len = sizeof(fw),
+                             .hw_config = hw,
+                             .hw_config_len = sizeof(hw),
+                             .fw_config = cfg,
+                             .fw_config_len = sizeof(cfg),
+                             .version = "1.0.0",
+                             .svn = 3};
+  assert_ot_ok(ot_spdm_identity_add_device_meas(id, &dm));
+}
+
+/* Builds a device: identity, DSM with one TDI, mailbox, host driver and relay. */
+static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
+  rig_dev *d = calloc(1, sizeof(*d));
+  assert_non_null(d);
+  ot_curve curve = o->curve ? o->curve : OT_CURVE_P384;
+  rig_seed(&d->drbg, (uint8_t)(0x40 + o->seed));
+  assert_ot_ok(ot_spdm_hierarchy_generate(&d->h, curve, &d->drbg.rng, RIG_NOW - RIG_DAY,
+                                          RIG_NOW + 3650 * RIG_DAY, "opentsm:rig:0001"));
+  ot_spdm_identity_init(&d->id);
+  assert_ot_ok(ot_spdm_identity_install(&d->id, 0, 0, 1, &d->h));
+  rig_meas(&d->id, 0);
+  if (o->wrong_key) {
+    /* A device that presents a chain whose leaf key it does not hold. */
+    uint8_t pub[OT_ECC_MAX_PUBLIC];
+    assert_ot_ok(ot_key_generate(curve, &d->drbg.rng, d->id.keys[0].priv,
+                                 sizeof(d->id.keys[0].priv), pub, sizeof(pub)));
+  }
+  ot_spdm_alg_prefs algs = ot_spdm_alg_prefs_all;
+  if (o->base_asym) algs.base_asym = o->base_asym;
+  ot_sim_dsm_config dc = {.id = &d->id,
+                          .rng = &d->drbg.rng,
+                          .versions = o->versions,
+                          .algs = &algs,
+                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48}};
+  assert_ot_ok(ot_sim_dsm_init(&d->dsm, &dc));
+  d->tdi_desc = (ot_tdisp_tdi_desc){.function_id = RIG_FID,
+                                    .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
+                                    .mmio = rig_ranges,
+                                    .mmio_count = 2,
+                                    .devinfo = rig_devinfo,
+                                    .devinfo_len = sizeof(rig_devinfo)};
+  assert_ot_ok(ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->dev_tdi));
+  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
+  uint16_t off;
+  assert_ot_ok(ot_cfg_init(&d->cfg, &ident));
+  assert_ot_ok(ot_cfg_add_cap(&d->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
+  ot_doe_mailbox_config mc = {.responder = ot_sim_dsm_doe(&d->dsm),
+                              .clock = &g->clock.base,
+                              .latency_ns = OT_NS_PER_US,
+                              .req_buf = d->bufs[0],
+                              .req_cap = RIG_MB_BYTES,
+                              .rsp_buf = d->bufs[1],
+                              .rsp_cap = RIG_MB_BYTES,
+                              .cap_version = 2};
+  assert_ot_ok(ot_doe_mailbox_install(&d->mb, &d->cfg, &mc, &off));
+  g->devs[g->ndev++] = d;
+  ot_cfg_inproc_init(&d->acc, &d->cfg);
+  assert_ot_ok(ot_doe_driver_open(&d->drv, &d->acc.base, &g->clock.base, OT_DOE_VENDOR_PCISIG,
+                                  OT_DOE_TYPE_SPDM));
+  d->host = (rig_host){.base = {.exchange = rig_host_exchange},
+                       .drv = ot_doe_driver_transport(&d->drv),
+                       .log = g->log,
+                       .log_len = &g->log_len};
+  ot_ide_tx_init(&d->rp_tx);
+  ot_ide_rx_init(&d->rp_rx);
+  d->link = (ot_tsm_soft_link){.rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx};
+  snprintf(d->name, sizeof(d->name), "%s", o->name);
+  return d;
+}
+
+/* The reference value of measurement `index` of a device (SHA-384 digests:
+ * the strongest measurement hash, which the responder selects). */
+static inline void rig_ref_hex(rig_dev *d, uint8_t index, char *hex, size_t cap) {
+  for (size_t i = 0; i < d->id.meas_count; i++) {
+    if (d->id.meas[i].index != index) continue;
+    uint8_t blk[512];
+    size_t n;
+    assert_ot_ok(ot_spdm_identity_meas_block(&d->id, i, OT_HASH_SHA384, blk, sizeof(blk), &n));
+    /* Index(1) Spec(1) Size(2) | Type(1) ValueSize(2) Value */
+    size_t vlen = (size_t)blk[5] | ((size_t)blk[6] << 8);
+    assert_true(2 * vlen + 1 <= cap);
+    for (size_t k = 0; k < vlen; k++)
+      snprintf(hex + 2 * k, 3, "%02x", blk[7 + k]);
+    return;
+  }
+  fail_msg("no measurement %u", index);
+}
+
+static inline void rig_write(const char *path, const uint8_t *p, size_t n) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(p, 1, n, f), n);
+  fclose(f);
+}
+
+/* Writes the roots of anchors[0..n) as rootI.der and loads `yaml`. */
+static inline void rig_policy_n(rig *g, rig_dev *const *anchors, size_t n, const char *yaml) {
+  for (size_t i = 0; i < n; i++) {
+    ot_x509_cert root;
+    assert_ot_ok(ot_spdm_identity_root(&anchors[i]->id, 0, &root));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/root%zu.der", g->dir, i);
+    rig_write(path, root.der, root.len);
+  }
+  ot_tsm_policy_error err;
+  ot_status st = ot_tsm_policy_parse(&g->policy, yaml, strlen(yaml), g->dir, &err);
+  if (!ot_ok(st)) fail_msg("policy: line %u col %u: %s", err.line, err.column, err.msg);
+}
+
+/* One anchor (root0.der), the root of `anchor_from`. */
+static inline void rig_policy(rig *g, rig_dev *anchor_from, const char *yaml) {
+  rig_policy_n(g, &anchor_from, 1, yaml);
+}
+
+/*
+ * Brings up selective IDE stream RIG_STREAM between the device and its root
+ * port with fresh keys: the root port through the software backend, the
+ * device's engine ends directly. The second half stands in for IDE_KM, which
+ * the TSM will use for it once that layer is in the tree.
+ */
+#define RIG_STREAM 1u
+static inline void rig_ide_up(rig *g, rig_dev *d) {
+  ot_tsm_backend *be = &g->backend.base;
+  ot_tsm_stream st = {.stream_id = RIG_STREAM};
+  assert_ot_ok(be->stream_setup(be, &d->link.base, &st));
+  ot_tsm_port_keys k = {.key_set = 0};
+  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+    assert_ot_ok(ot_drbg_generate(&d->drbg, k.tx[i].key, 32, NULL, 0));
+    assert_ot_ok(ot_drbg_generate(&d->drbg, k.rx[i].key, 32, NULL, 0));
+    k.tx[i].iv_fixed = k.rx[i].iv_fixed = OT_IDE_IV_FIXED_PCIE;
+    k.tx[i].ifv = k.rx[i].ifv = 1;
+  }
+  assert_ot_ok(be->stream_keys(be, &d->link.base, &st, &k));
+  ot_ide_stream_cfg cfg = {.stream_id = RIG_STREAM,
+                           .kind = OT_IDE_STREAM_SELECTIVE,
+                           .tee_allowed = true,
+                           .aggregation = {1, 1, 1}};
+  ot_ide_engine *tx = ot_ide_tx_engine(&d->dsm.ide_tx), *rx = ot_ide_rx_engine(&d->dsm.ide_rx);
+  assert_ot_ok(ot_ide_tx_stream_add(&d->dsm.ide_tx, &cfg));
+  assert_ot_ok(ot_ide_rx_stream_add(&d->dsm.ide_rx, &cfg, NULL, 0));
+  static const ot_ide_substream subs[3] = {OT_IDE_SUB_PR, OT_IDE_SUB_NPR, OT_IDE_SUB_CPL};
+  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+    /* The device transmits what the root port receives, and the reverse. */
+    assert_ot_ok(ot_ide_key_install(tx, RIG_STREAM, subs[i], 0, &k.rx[i]));
+    assert_ot_ok(ot_ide_key_install(rx, RIG_STREAM, subs[i], 0, &k.tx[i]));
+    assert_ot_ok(ot_ide_key_go(tx, RIG_STREAM, subs[i], 0));
+    assert_ot_ok(ot_ide_key_go(rx, RIG_STREAM, subs[i], 0));
+  }
+  ot_zeroize(&k, sizeof(k));
+  assert_ot_ok(ot_ide_stream_enable(tx, RIG_STREAM));
+  assert_ot_ok(ot_ide_stream_enable(rx, RIG_STREAM));
+  assert_ot_ok(be->stream_enable(be, &d->link.base, &st));
+}
+
+static inline rig *rig_new(void) {
+  rig *g = calloc(1, sizeof(*g));
+  assert_non_null(g);
+  ot_sim_clock_init(&g->clock, 0);
+  g->clock.on_sleep = rig_on_sleep;
+  snprintf(g->dir, sizeof(g->dir), "/tmp/ot_tsm_rig_XXXXXX");
+  assert_non_null(mkdtemp(g->dir));
+  rig_seed(&g->entropy, 0x11);
+  ot_tsm_soft_backend_init(&g->backend);
+  return g;
+}
+
+static inline void rig_start_tsm(rig *g) {
+  ot_tsm_config c = {.policy = &g->policy,
+                     .backend = &g->backend.base,
+                     .entropy = &g->entropy.rng,
+                     .clock = &g->clock.base,
+                     .wall_epoch = RIG_NOW};
+  assert_ot_ok(ot_tsm_init(&g->tsm, &c));
+  for (size_t i = 0; i < g->ndev; i++) {
+    rig_dev *d = g->devs[i];
+    ot_tsm_dev_desc dd = {.name = d->name, .doe = &d->host.base, .link = &d->link.base};
+    assert_ot_ok(ot_tsm_dev_init(&d->tdev, &g->tsm, &dd));
+    ot_tsm_tdi_desc td = {.function_id = RIG_FID,
+                          .mmio = rig_ranges,
+                          .mmio_count = 2,
+                          .default_stream_id = RIG_STREAM};
+    rig_ide_up(g, d);
+    assert_ot_ok(ot_tsm_tdi_init(&d->ttdi, &d->tdev, &td));
+  }
+}
+
+static inline void rig_free(rig *g) {
+  for (size_t i = 0; i < g->ndev; i++) {
+    rig_dev *d = g->devs[i];
+    ot_tsm_dev_free(&d->tdev);
+    ot_sim_dsm_free(&d->dsm);
+    ot_spdm_identity_clear(&d->id);
+    ot_spdm_hierarchy_clear(&d->h);
+    ot_drbg_uninstantiate(&d->drbg);
+    ot_ide_tx_clear(&d->rp_tx);
+    ot_ide_rx_clear(&d->rp_rx);
+    free(d);
+  }
+  if (g->tsm.ready) ot_tsm_free(&g->tsm);
+  ot_drbg_uninstantiate(&g->entropy);
+  for (size_t i = 0; i < RIG_MAX_DEV; i++) {
+    char path[128];
+    snprintf(path, sizeof(path), "%s/root%zu.der", g->dir, i);
+    unlink(path);
+  }
+  rmdir(g->dir);
+  free(g);
+}
+
+/* True if needle[0..n) occurs anywhere in hay[0..len). */
+static inline bool rig_contains(const uint8_t *hay, size_t len, const uint8_t *needle, size_t n) {
+  if (n == 0 || n > len) return false;
+  for (size_t i = 0; i + n <= len; i++)
+    if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0) return true;
+  return false;
+}
+
+#endif
