@@ -2,6 +2,7 @@
 /* Replay of a recorded spdm-emu flow: see recorded_flow.h. Test code only. */
 #include "recorded_flow.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,4 +560,209 @@ void ts_flow_close(ts_flow *f) {
   free(f->pcap);
   ot_zeroize(f, sizeof *f);
   free(f);
+}
+
+/* ==== spdm_dump.txt ============================================================== */
+
+const char *ts_proto_name(ts_proto p) {
+  switch (p) {
+  case TS_PROTO_DOE: return "DOE";
+  case TS_PROTO_SPDM: return "SPDM";
+  case TS_PROTO_IDE_KM: return "IDE_KM";
+  case TS_PROTO_TDISP: return "TDISP";
+  case TS_PROTO_CXL_IDE_KM: return "CXL_IDE_KM";
+  case TS_PROTO_CXL_TSP: return "CXL_TSP";
+  default: return "?";
+  }
+}
+
+/* The VDM protocol names spdm_dump prints, longest first so CXL_IDE_KM is not
+ * taken for IDE_KM. */
+static const struct {
+  const char *name;
+  ts_proto proto;
+} k_dump_protos[] = {
+    {"CXL_IDE_KM(", TS_PROTO_CXL_IDE_KM},
+    {"CXL_TSP(", TS_PROTO_CXL_TSP},
+    {"IDE_KM(", TS_PROTO_IDE_KM},
+    {"TDISP(", TS_PROTO_TDISP},
+};
+
+/* Past the next blank-separated token and the blanks after it. */
+static const char *skip_token(const char *p) {
+  while (*p != '\0' && *p != ' ')
+    p++;
+  while (*p == ' ')
+    p++;
+  return p;
+}
+
+static void set_args(ts_dump_rec *r, const char *p) {
+  size_t n = strlen(p);
+  assert_true(n < sizeof r->args);
+  memcpy(r->args, p, n + 1);
+}
+
+static void parse_vdm(ts_dump_rec *r, const char *p, unsigned line_no) {
+  unsigned std, vendor, prot;
+  int n = 0;
+  if (sscanf(p, "(StandID=0x%x) PCI (vendor_id=0x%x) (ProtID=0x%x) %n", &std, &vendor, &prot, &n) <
+          3 ||
+      n == 0)
+    fail_msg("spdm_dump line %u: unreadable VDM envelope", line_no);
+  r->vdm = true;
+  r->standard_id = (uint16_t)std;
+  r->vendor_id = (uint16_t)vendor;
+  r->protocol_id = (uint8_t)prot;
+  p += n;
+  for (size_t i = 0; i < sizeof k_dump_protos / sizeof k_dump_protos[0]; i++) {
+    size_t len = strlen(k_dump_protos[i].name);
+    if (strncmp(p, k_dump_protos[i].name, len) != 0) continue;
+    unsigned code;
+    if (sscanf(p + len, "0x%x)", &code) != 1)
+      fail_msg("spdm_dump line %u: unreadable %s code", line_no, k_dump_protos[i].name);
+    r->proto = k_dump_protos[i].proto;
+    r->code = (uint8_t)code;
+    set_args(r, skip_token(skip_token(p))); /* NAME(0xNN) MESSAGE_NAME args */
+    return;
+  }
+  fail_msg("spdm_dump line %u: unknown VDM protocol", line_no);
+}
+
+static void parse_record(ts_dump_rec *r, const char *line, unsigned line_no) {
+  unsigned idx, vendor, type, ver, code;
+  char dir[16];
+  int n = 0;
+  if (sscanf(line, "%u (%*u) PCI_DOE(%u, %u) %15s %n", &idx, &vendor, &type, dir, &n) < 4 || n == 0)
+    fail_msg("spdm_dump line %u: unreadable record", line_no);
+  assert_int_equal(vendor, OT_DOE_VENDOR_PCISIG);
+  r->index = idx;
+  r->doe_type = type;
+  if (strcmp(dir, "REQ->RSP") == 0)
+    r->is_request = true;
+  else if (strcmp(dir, "RSP->REQ") != 0)
+    fail_msg("spdm_dump line %u: direction %s", line_no, dir);
+  const char *p = line + n;
+  if (strncmp(p, "SecuredSPDM(", 12) == 0) {
+    char *end;
+    r->secured = true;
+    r->session_id = (uint32_t)strtoul(p + 12, &end, 16);
+    assert_true(*end == ')');
+    p = skip_token(p);
+  }
+  if (strncmp(p, "DOE_DISCOVERY", 13) == 0) {
+    r->proto = TS_PROTO_DOE;
+    set_args(r, skip_token(p));
+    return;
+  }
+  n = 0;
+  if (sscanf(p, "SPDM(%x, 0x%x) %n", &ver, &code, &n) < 2 || n == 0)
+    fail_msg("spdm_dump line %u: no SPDM header", line_no);
+  r->spdm_version = (uint8_t)ver;
+  r->spdm_code = (uint8_t)code;
+  r->proto = TS_PROTO_SPDM;
+  r->code = r->spdm_code;
+  p = skip_token(p + n); /* the SPDM message name */
+  if (r->spdm_code == OT_SPDM_VENDOR_DEFINED_REQUEST ||
+      r->spdm_code == OT_SPDM_VENDOR_DEFINED_RESPONSE)
+    parse_vdm(r, p, line_no);
+  else
+    set_args(r, p);
+}
+
+ts_dump *ts_dump_load(const char *dir) {
+  char rel[256];
+  size_t len;
+  snprintf(rel, sizeof rel, "spdm-emu/%s/spdm_dump.txt", dir);
+  uint8_t *txt = ts_read_vector(rel, &len);
+  char *s = malloc(len + 1);
+  ts_dump *d = calloc(1, sizeof *d);
+  assert_non_null(s);
+  assert_non_null(d);
+  memcpy(s, txt, len);
+  s[len] = 0;
+  unsigned line_no = 0;
+  for (char *save = NULL, *line = strtok_r(s, "\n", &save); line != NULL;
+       line = strtok_r(NULL, "\n", &save)) {
+    line_no++;
+    if (line_no <= 2) continue; /* tool version and pcap header */
+    if (line[0] == ' ') {       /* continuation of the record before */
+      assert_true(d->count > 0);
+      ts_dump_rec *r = &d->rec[d->count - 1];
+      size_t have = strlen(r->args);
+      while (*line == ' ')
+        line++;
+      assert_true(have + 1 + strlen(line) < sizeof r->args);
+      r->args[have] = ' ';
+      memcpy(r->args + have + 1, line, strlen(line) + 1);
+      continue;
+    }
+    assert_true(d->count < TS_DUMP_MAX_RECORDS);
+    ts_dump_rec *r = &d->rec[d->count];
+    parse_record(r, line, line_no);
+    if (r->index != d->count + 1)
+      fail_msg("spdm_dump line %u: record %u out of sequence", line_no, r->index);
+    d->count++;
+  }
+  free(s);
+  free(txt);
+  return d;
+}
+
+const ts_dump_rec *ts_dump_get(const ts_dump *d, unsigned index) {
+  if (index == 0 || index > d->count) fail_msg("spdm_dump has no record %u", index);
+  return &d->rec[index - 1];
+}
+
+/* Where the n-th "key=" starts its value, or NULL. */
+static const char *find_key(const ts_dump_rec *r, const char *key, unsigned n) {
+  size_t klen = strlen(key);
+  for (const char *p = strstr(r->args, key); p != NULL; p = strstr(p + 1, key)) {
+    bool starts = p == r->args || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+    if (!starts || p[klen] != '=') continue;
+    if (n-- == 0) return p + klen + 1;
+  }
+  return NULL;
+}
+
+bool ts_dump_u64(const ts_dump_rec *r, const char *key, unsigned n, uint64_t *v) {
+  const char *p = find_key(r, key, n);
+  if (p == NULL) return false;
+  char *end;
+  *v = strtoull(p, &end, 16);
+  return end != p;
+}
+
+uint64_t ts_dump_need(const ts_dump_rec *r, const char *key) {
+  uint64_t v = 0;
+  if (!ts_dump_u64(r, key, 0, &v)) fail_msg("spdm_dump record %u has no %s", r->index, key);
+  return v;
+}
+
+size_t ts_dump_bytes(const ts_dump_rec *r, const char *key, uint8_t *out, size_t cap) {
+  const char *p = find_key(r, key, 0);
+  if (p == NULL) return 0;
+  size_t n = 0;
+  while (isxdigit((unsigned char)p[2 * n]) && isxdigit((unsigned char)p[2 * n + 1])) {
+    assert_true(n < cap);
+    char h[3] = {p[2 * n], p[2 * n + 1], 0};
+    out[n++] = (uint8_t)strtoul(h, NULL, 16);
+  }
+  return n;
+}
+
+size_t ts_dump_list(const ts_dump_rec *r, const char *key, uint8_t *out, size_t cap) {
+  const char *p = find_key(r, key, 0);
+  if (p == NULL || *p != '(') return 0;
+  size_t n = 0;
+  for (p++; *p != ')' && *p != '\0';) {
+    char *end;
+    unsigned long b = strtoul(p, &end, 16);
+    assert_true(end != p && b <= 0xFF && n < cap);
+    out[n++] = (uint8_t)b;
+    p = end;
+    while (*p == ',' || *p == ' ')
+      p++;
+  }
+  return n;
 }

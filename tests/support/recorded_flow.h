@@ -28,6 +28,10 @@
  *       ts_flow_replay(f, &my_sink.base);   (or step with ts_flow_next/_record)
  *       ... f->n, f->sz ...
  *       ts_flow_close(f);
+ *
+ * The second half reads spdm_dump.txt, DMTF spdm_dump's listing of the same
+ * capture (one line per record, plus indented continuation lines), so a test
+ * can hold what our codecs decode against what an independent decoder printed.
  */
 #ifndef OPENTSM_TS_RECORDED_FLOW_H
 #define OPENTSM_TS_RECORDED_FLOW_H
@@ -155,5 +159,66 @@ void ts_flow_th_hash(const ts_flow *f, uint8_t out[static OT_HASH_MAX_SIZE]);
 
 /* Tears down whatever is still live, wipes the secrets and frees f (NULL: no-op). */
 void ts_flow_close(ts_flow *f);
+
+/* ==== spdm_dump.txt ============================================================== */
+
+/* The protocol a dump line names for a record's innermost message. */
+typedef enum ts_proto {
+  TS_PROTO_DOE,        /* DOE_DISCOVERY */
+  TS_PROTO_SPDM,       /* an SPDM message other than a PCI-SIG-registry VDM */
+  TS_PROTO_IDE_KM,     /* IDE_KM(0xNN): PCI-SIG vendor 0x0001, protocol 0 */
+  TS_PROTO_TDISP,      /* TDISP(0xNN): PCI-SIG vendor 0x0001, protocol 1 */
+  TS_PROTO_CXL_IDE_KM, /* CXL_IDE_KM(0xNN): CXL vendor 0x1E98, protocol 0 */
+  TS_PROTO_CXL_TSP,    /* CXL_TSP(0xNN): CXL vendor 0x1E98, protocol 1 */
+  TS_PROTO_COUNT
+} ts_proto;
+
+const char *ts_proto_name(ts_proto p);
+
+#define TS_DUMP_MAX_RECORDS 512u
+#define TS_DUMP_TEXT_MAX 2048u
+
+/* One record as spdm_dump printed it. */
+typedef struct ts_dump_rec {
+  unsigned index;    /* the record number, 1-based (= ts_flow_msg.record) */
+  bool is_request;   /* REQ->RSP */
+  unsigned doe_type; /* PCI_DOE(vendor, type) */
+  bool secured;      /* SecuredSPDM(0x...) */
+  uint32_t session_id;
+  uint8_t spdm_version; /* SPDM(12, 0xfe): 0x12; 0 for discovery */
+  uint8_t spdm_code;
+  bool vdm; /* (StandID=..) PCI (vendor_id=..) (ProtID=..) follow */
+  uint16_t standard_id, vendor_id;
+  uint8_t protocol_id;
+  ts_proto proto; /* what the innermost message is */
+  uint8_t code;   /* its code: the SPDM code, or the IDE_KM / TDISP / CXL code */
+  /* Everything printed after the innermost message's name, continuation lines
+   * appended (each after one space). */
+  char args[TS_DUMP_TEXT_MAX];
+} ts_dump_rec;
+
+typedef struct ts_dump {
+  unsigned count; /* records 1..count are present */
+  ts_dump_rec rec[TS_DUMP_MAX_RECORDS];
+} ts_dump;
+
+/* Loads tests/vectors/spdm-emu/<dir>/spdm_dump.txt; fails the test on a line it
+ * cannot read or a record number out of sequence. Free with free(). */
+ts_dump *ts_dump_load(const char *dir);
+/* Record `index` (1..count); fails the test otherwise. */
+const ts_dump_rec *ts_dump_get(const ts_dump *d, unsigned index);
+/*
+ * The n-th (0-based) "key=<hex>" in r->args, where key starts at the text's
+ * start or after a character that cannot be part of a name: every number
+ * spdm_dump prints is hex, with or without 0x. False if there is none.
+ */
+bool ts_dump_u64(const ts_dump_rec *r, const char *key, unsigned n, uint64_t *v);
+/* Like ts_dump_u64, but fails the test when the key is missing. */
+uint64_t ts_dump_need(const ts_dump_rec *r, const char *key);
+/* "key=<hex bytes>" (a hex string such as a nonce) into out; returns the byte
+ * count, 0 if the key is missing; fails the test if it does not fit. */
+size_t ts_dump_bytes(const ts_dump_rec *r, const char *key, uint8_t *out, size_t cap);
+/* "key=(aa, bb, ...)" (a byte list) into out; same returns. */
+size_t ts_dump_list(const ts_dump_rec *r, const char *key, uint8_t *out, size_t cap);
 
 #endif
