@@ -1,40 +1,99 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IDE TLP protect + check throughput per core against raw AES-256-GCM
- * seal + open of the same payload sizes through ot_aead (one keyed context
- * reused, 16 bytes of AAD, 96-bit tag), measured in the same run. "ide" is
- * ot_ide_tx_protect + ot_ide_rx_receive of memory writes (3 DW header) on one
- * stream, with MAC aggregation 1 and 4; MB/s counts payload bytes.
+ * seal + open of the same payload, measured in the same run.
+ *
+ *  - ide: ot_ide_tx_protect of a group of memory writes (3 DW header) on one
+ *    stream, then ot_ide_rx_receive of each, with MAC aggregation 1 and 4.
+ *  - raw: per TLP, one seal and one open of the same payload under one
+ *    reused keyed context, with the same AAD length as the IDE TLP (prefix +
+ *    header, 16 bytes here) and a 96-bit tag, a fresh nonce each time; two
+ *    ways: the one-shot ot_aead_seal / ot_aead_open, and the gather one-shot
+ *    (ot_aead_seal_gather / ot_aead_open_gather, one AAD and one text piece)
+ *    that the IDE engine itself uses. The ratio is taken against the faster
+ *    of the two, so the engine is charged for everything but the cipher.
+ *
+ * MB/s counts payload bytes. Each configuration is warmed up, then measured
+ * REPS times with the three contenders interleaved (so a load change on the
+ * machine hits all of them alike); the table shows medians, the ide/raw
+ * ratio is the median of the per-repetition ratios, and its spread
+ * (min..max) tells how quiet the machine was.
+ *
+ * Allocations: with glibc, this file replaces malloc, calloc, realloc and
+ * free for the whole process (OpenSSL included: it allocates through them by
+ * default) with counting wrappers around glibc's own allocator, and counts
+ * the calls made while a timed loop runs. The data path must make none; the
+ * exit status is 1 if it did.
  *
  * Then two streams on two threads (each its own transmitter and receiver):
- * the scaling factor is their total throughput over one thread's.
+ * the scaling factor is their total throughput over one thread's (median of
+ * a few repetitions).
  *
- * The data path allocates nothing: every context is set up before the timed
- * loops. Where glibc provides mallinfo2, the bytes held by malloc are
- * compared before and after each timed loop as a check.
+ * Profiling: `bench_ide --profile ide|raw SIZE AGG GROUPS` runs GROUPS
+ * untimed groups (raw: GROUPS * AGG seal+open pairs) and exits. Under
+ * `valgrind --tool=callgrind`, the difference between runs with GROUPS and
+ * 2 * GROUPS is the exact instruction cost of GROUPS groups.
  *
  * A benchmark, not a test: no threshold, it reports numbers.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-#include <malloc.h>
-#define HAVE_MALLINFO2 1
-static size_t heap_in_use(void) { return mallinfo2().uordblks; }
-#else
-static size_t heap_in_use(void) { return 0; }
-#endif
-
 #include "opentsm/crypto.h"
 #include "opentsm/ide.h"
 
-#define MIN_SECONDS 0.3
+/* ---- allocation counting ------------------------------------------------- */
+
+static atomic_int counting;          /* nonzero while a timed loop runs */
+static atomic_ullong allocs_counted; /* malloc/calloc/realloc calls while counting */
+
+#if defined(__GLIBC__)
+#define HAVE_ALLOC_COUNT 1
+/* glibc's allocator under its own names (the documented way to wrap it). */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+
+static void note_alloc(void) {
+  if (atomic_load_explicit(&counting, memory_order_relaxed))
+    atomic_fetch_add_explicit(&allocs_counted, 1, memory_order_relaxed);
+}
+
+void *malloc(size_t n) {
+  note_alloc();
+  return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size) {
+  note_alloc();
+  return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n) {
+  note_alloc();
+  return __libc_realloc(p, n);
+}
+
+void free(void *p) { __libc_free(p); }
+#else
+#define HAVE_ALLOC_COUNT 0
+#endif
+
+static void count_start(void) { atomic_store(&counting, 1); }
+static void count_stop(void) { atomic_store(&counting, 0); }
+
+/* ---- setup ------------------------------------------------------------------ */
+
 #define SID 1
 #define AGG_MAX 4
+#define REPS 7
+#define REP_SECONDS 0.06
+#define WARM_SECONDS 0.05
 #define WIRE_CAP                                                                                   \
   (AGG_MAX * (OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_MAC_SIZE))
 #define OUT_CAP (AGG_MAX * (OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD))
@@ -45,15 +104,23 @@ static double now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* One port pair: everything the data path touches, allocated up front. */
+/* One port pair and the raw contenders' state: all the data path touches, set up front. */
 typedef struct port_pair {
   ot_ide_tx tx;
   ot_ide_rx rx;
   uint8_t pending[OT_IDE_RX_PENDING_SIZE(OT_TLP_MAX_PAYLOAD)];
   uint8_t tlp[OT_TLP_MAX_WIRE];
   size_t tlp_len;
+  size_t payload;
+  size_t agg;
   uint8_t wire[WIRE_CAP];
   uint8_t out[OUT_CAP];
+  /* raw */
+  ot_aead_key key;
+  uint8_t nonce[OT_AEAD_NONCE_SIZE];
+  uint8_t aad[OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW];
+  size_t aad_len; /* = the IDE AAD of one TLP: prefix + header */
+  uint8_t ct[OT_TLP_MAX_PAYLOAD], back[OT_TLP_MAX_PAYLOAD], tag[OT_AEAD_TAG_SIZE];
 } port_pair;
 
 static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
@@ -64,9 +131,12 @@ static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
   if (!ot_ok(ot_ide_tx_stream_add(&p->tx, &cfg)) ||
       !ot_ok(ot_ide_rx_stream_add(&p->rx, &cfg, p->pending, sizeof p->pending)))
     return -1;
+  uint8_t key[OT_IDE_KEY_SIZE];
   for (int sub = 0; sub < 3; sub++) {
     ot_ide_key_material km = {.iv_fixed = OT_IDE_IV_FIXED_PCIE, .ifv = 1};
-    for (size_t i = 0; i < sizeof km.key; i++) km.key[i] = (uint8_t)(i * 7 + sub);
+    for (size_t i = 0; i < sizeof km.key; i++)
+      km.key[i] = (uint8_t)(i * 7 + sub);
+    memcpy(key, km.key, sizeof key);
     ot_ide_engine *e[2] = {ot_ide_rx_engine(&p->rx), ot_ide_tx_engine(&p->tx)};
     for (int k = 0; k < 2; k++) {
       if (!ot_ok(ot_ide_key_install(e[k], SID, (ot_ide_substream)sub, 0, &km)) ||
@@ -78,7 +148,8 @@ static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
       !ot_ok(ot_ide_stream_enable(ot_ide_tx_engine(&p->tx), SID)))
     return -1;
   static uint8_t data[OT_TLP_MAX_PAYLOAD];
-  for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)i;
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (uint8_t)i;
   ot_tlp t = {.hdr = {.kind = OT_TLP_MWR,
                       .length = (uint16_t)(payload / 4),
                       .requester_id = 0x100,
@@ -87,140 +158,219 @@ static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
                       .address = 0x10000000},
               .payload = data,
               .payload_len = payload};
-  return ot_ok(ot_tlp_encode(&t, p->tlp, sizeof p->tlp, &p->tlp_len)) ? 0 : -1;
+  if (!ot_ok(ot_tlp_encode(&t, p->tlp, sizeof p->tlp, &p->tlp_len))) return -1;
+  p->payload = payload;
+  p->agg = agg;
+  /* Raw: the same key bytes, the TLP's own prefix + header as AAD, a counter nonce. */
+  if (!ot_ok(ot_aead_key_init(&p->key, OT_AEAD_AES256_GCM, key, sizeof key, OT_IDE_MAC_SIZE)))
+    return -1;
+  p->aad_len = OT_IDE_PREFIX_SIZE + (p->tlp_len - payload);
+  p->aad[0] = OT_IDE_PREFIX_BYTE0;
+  p->aad[2] = SID;
+  memcpy(p->aad + OT_IDE_PREFIX_SIZE, p->tlp, p->aad_len - OT_IDE_PREFIX_SIZE);
+  memset(p->nonce, 0, sizeof p->nonce);
+  return 0;
+}
+
+static void pair_clear(port_pair *p) {
+  ot_ide_tx_clear(&p->tx);
+  ot_ide_rx_clear(&p->rx);
+  ot_aead_key_clear(&p->key);
+}
+
+/* ---- the contenders: one unit of work each (agg TLPs' payloads) -------------------- */
+
+static void bump_nonce(uint8_t nonce[static OT_AEAD_NONCE_SIZE]) {
+  for (int i = OT_AEAD_NONCE_SIZE - 1; i >= 4 && ++nonce[i] == 0; i--)
+    continue;
 }
 
 /* One group of agg TLPs: protect, then receive each. */
-static int ide_once(port_pair *p, size_t agg) {
-  ot_ide_tx_tlp in[AGG_MAX] = {{0}};
-  for (size_t i = 0; i < agg; i++) in[i] = (ot_ide_tx_tlp){p->tlp, p->tlp_len, false};
+static int ide_once(port_pair *p) {
+  ot_ide_tx_tlp in[AGG_MAX];
+  for (size_t i = 0; i < p->agg; i++)
+    in[i] = (ot_ide_tx_tlp){p->tlp, p->tlp_len, false};
   size_t lens[AGG_MAX], total, at = 0;
-  if (!ot_ok(ot_ide_tx_protect(&p->tx, SID, in, agg, p->wire, sizeof p->wire, lens, &total)))
+  if (!ot_ok(ot_ide_tx_protect(&p->tx, SID, in, p->agg, p->wire, sizeof p->wire, lens, &total)))
     return 0;
   ot_ide_rx_result res;
-  for (size_t i = 0; i < agg; i++) {
+  for (size_t i = 0; i < p->agg; i++) {
     if (!ot_ok(ot_ide_rx_receive(&p->rx, p->wire + at, lens[i], p->out, sizeof p->out, &res)))
       return 0;
     at += lens[i];
   }
-  return res.count == agg;
+  return res.count == p->agg;
 }
 
-typedef struct result {
-  double mbps;
-  long heap_delta;
-} result;
+/* agg seal+open pairs through the one-shot calls. */
+static int raw_once(port_pair *p) {
+  const uint8_t *pt = p->tlp + (p->tlp_len - p->payload);
+  for (size_t i = 0; i < p->agg; i++) {
+    bump_nonce(p->nonce);
+    if (!ot_ok(ot_aead_seal(&p->key, p->nonce, p->aad, p->aad_len, pt, p->payload, p->ct, p->tag,
+                            sizeof p->tag)) ||
+        !ot_ok(ot_aead_open(&p->key, p->nonce, p->aad, p->aad_len, p->ct, p->payload, p->tag,
+                            OT_IDE_MAC_SIZE, p->back)))
+      return 0;
+  }
+  return 1;
+}
 
-static result run_ide(port_pair *p, size_t agg, size_t payload, double seconds) {
-  result r = {0, 0};
-  if (!ide_once(p, agg)) abort(); /* warm up */
-  size_t heap0 = heap_in_use();
-  unsigned long long groups = 0;
+/* agg seal+open pairs through the gather calls (one piece each). */
+static int raw_gather_once(port_pair *p) {
+  const uint8_t *pt = p->tlp + (p->tlp_len - p->payload);
+  ot_aead_aad_part a = {p->aad, p->aad_len};
+  ot_aead_text_part s = {pt, p->ct, p->payload}, o = {p->ct, p->back, p->payload};
+  for (size_t i = 0; i < p->agg; i++) {
+    bump_nonce(p->nonce);
+    if (!ot_ok(ot_aead_seal_gather(&p->key, p->nonce, &a, 1, &s, 1, p->tag, sizeof p->tag)) ||
+        !ot_ok(ot_aead_open_gather(&p->key, p->nonce, &a, 1, &o, 1, p->tag, OT_IDE_MAC_SIZE)))
+      return 0;
+  }
+  return 1;
+}
+
+typedef int (*unit_fn)(port_pair *p);
+
+/* Runs fn for at least `seconds`; payload MB/s. Counts allocations if asked. */
+static double run_for(port_pair *p, unit_fn fn, double seconds, int count) {
+  unsigned long long units = 0;
+  if (count) count_start();
   double t0 = now(), t;
   do {
-    for (int i = 0; i < 64; i++)
-      if (!ide_once(p, agg)) abort();
-    groups += 64;
+    for (int i = 0; i < 32; i++)
+      if (!fn(p)) abort();
+    units += 32;
     t = now() - t0;
   } while (t < seconds);
-  r.heap_delta = (long)heap_in_use() - (long)heap0;
-  r.mbps = (double)groups * (double)agg * (double)payload / t / 1e6;
-  return r;
+  if (count) count_stop();
+  return (double)units * (double)p->agg * (double)p->payload / t / 1e6;
 }
 
-/* Raw AES-256-GCM through ot_aead: seal then open, 16 bytes of AAD, 12-byte tag. */
-static result run_raw(size_t payload) {
-  static uint8_t pt[OT_TLP_MAX_PAYLOAD], ct[OT_TLP_MAX_PAYLOAD], back[OT_TLP_MAX_PAYLOAD];
-  static const uint8_t aad[16] = {0x92, 0, 1, 4, 0x40};
-  uint8_t key[32], nonce[12] = {0}, tag[12];
-  for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(i * 7);
-  ot_aead_key k;
-  result r = {0, 0};
-  if (!ot_ok(ot_aead_key_init(&k, OT_AEAD_AES256_GCM, key, sizeof key, OT_IDE_MAC_SIZE))) abort();
-  size_t heap0 = heap_in_use();
-  unsigned long long iters = 0;
-  double t0 = now(), t;
-  do {
-    for (int i = 0; i < 64; i++) {
-      nonce[11]++;
-      if (!ot_ok(ot_aead_seal(&k, nonce, aad, sizeof aad, pt, payload, ct, tag, sizeof tag)) ||
-          !ot_ok(ot_aead_open(&k, nonce, aad, sizeof aad, ct, payload, tag, sizeof tag, back)))
-        abort();
-    }
-    iters += 64;
-    t = now() - t0;
-  } while (t < MIN_SECONDS);
-  r.heap_delta = (long)heap_in_use() - (long)heap0;
-  r.mbps = (double)iters * (double)payload / t / 1e6;
-  ot_aead_key_clear(&k);
-  return r;
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
 }
+
+static double median(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One table row: size, aggregation. */
+static void row(port_pair *p, size_t payload, uint8_t agg) {
+  if (pair_setup(p, agg, payload) != 0) abort();
+  static const unit_fn fns[3] = {ide_once, raw_once, raw_gather_once};
+  for (int f = 0; f < 3; f++)
+    run_for(p, fns[f], WARM_SECONDS, 0);
+  double v[3][REPS], ratio[REPS];
+  for (int r = 0; r < REPS; r++) {
+    for (int f = 0; f < 3; f++)
+      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0);
+    double best_raw = v[1][r] > v[2][r] ? v[1][r] : v[2][r];
+    ratio[r] = v[0][r] / best_raw;
+  }
+  double lo = ratio[0], hi = ratio[0];
+  for (int r = 1; r < REPS; r++) {
+    if (ratio[r] < lo) lo = ratio[r];
+    if (ratio[r] > hi) hi = ratio[r];
+  }
+  double m_ide = median(v[0], REPS), m_raw = median(v[1], REPS), m_rawg = median(v[2], REPS);
+  printf("%6zu %4u %10.1f %10.1f %10.1f %8.3f  %5.3f..%5.3f\n", payload, agg, m_ide, m_raw, m_rawg,
+         median(ratio, REPS), lo, hi);
+  pair_clear(p);
+}
+
+/* ---- two streams on two threads ------------------------------------------------------ */
 
 typedef struct thread_job {
   port_pair *pair;
-  size_t payload;
   double seconds;
-  result r;
+  double mbps;
 } thread_job;
 
 static void *thread_main(void *arg) {
   thread_job *j = arg;
-  j->r = run_ide(j->pair, 1, j->payload, j->seconds);
+  j->mbps = run_for(j->pair, ide_once, j->seconds, 1);
   return NULL;
 }
 
-static double scaling(size_t payload) {
+static void scaling(size_t payload) {
   port_pair *p[2] = {malloc(sizeof(port_pair)), malloc(sizeof(port_pair))};
   if (!p[0] || !p[1]) abort();
   for (int i = 0; i < 2; i++)
     if (pair_setup(p[i], 1, payload) != 0) abort();
-  thread_job solo = {p[0], payload, 1.0, {0, 0}};
-  thread_main(&solo);
-  thread_job jobs[2] = {{p[0], payload, 1.0, {0, 0}}, {p[1], payload, 1.0, {0, 0}}};
-  pthread_t th[2];
-  for (int i = 0; i < 2; i++)
-    if (pthread_create(&th[i], NULL, thread_main, &jobs[i]) != 0) abort();
-  for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
-  double both = jobs[0].r.mbps + jobs[1].r.mbps;
-  printf("%8zu %14.1f %14.1f %14.1f %10.2fx\n", payload, solo.r.mbps, jobs[0].r.mbps,
-         jobs[1].r.mbps, both / solo.r.mbps);
+  run_for(p[0], ide_once, WARM_SECONDS, 0);
+  enum { SCALE_REPS = 3 };
+  double solo[SCALE_REPS], both[SCALE_REPS], f[SCALE_REPS];
+  for (int r = 0; r < SCALE_REPS; r++) {
+    thread_job one = {p[0], 0.3, 0};
+    thread_main(&one);
+    thread_job jobs[2] = {{p[0], 0.3, 0}, {p[1], 0.3, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+      if (pthread_create(&th[i], NULL, thread_main, &jobs[i]) != 0) abort();
+    for (int i = 0; i < 2; i++)
+      pthread_join(th[i], NULL);
+    solo[r] = one.mbps;
+    both[r] = jobs[0].mbps + jobs[1].mbps;
+    f[r] = both[r] / solo[r];
+  }
+  printf("%6zu %12.1f %12.1f %9.2fx\n", payload, median(solo, SCALE_REPS), median(both, SCALE_REPS),
+         median(f, SCALE_REPS));
   for (int i = 0; i < 2; i++) {
-    ot_ide_tx_clear(&p[i]->tx);
-    ot_ide_rx_clear(&p[i]->rx);
+    pair_clear(p[i]);
     free(p[i]);
   }
-  return both / solo.r.mbps;
 }
 
-int main(void) {
+/* ---- entry -------------------------------------------------------------------------- */
+
+static int profile(int argc, char **argv) {
+  if (argc != 6) return 2;
+  unit_fn fn = strcmp(argv[2], "ide") == 0 ? ide_once : strcmp(argv[2], "raw") == 0 ? raw_once : 0;
+  size_t payload = strtoul(argv[3], NULL, 10), agg = strtoul(argv[4], NULL, 10);
+  unsigned long groups = strtoul(argv[5], NULL, 10);
+  if (!fn || payload < 4 || payload > OT_TLP_MAX_PAYLOAD || payload % 4 || agg < 1 || agg > AGG_MAX)
+    return 2;
+  port_pair *p = malloc(sizeof *p);
+  if (!p || pair_setup(p, (uint8_t)agg, payload) != 0) return 1;
+  for (unsigned long i = 0; i < groups; i++)
+    if (!fn(p)) return 1;
+  pair_clear(p);
+  free(p);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--profile") == 0) {
+    int rc = profile(argc, argv);
+    if (rc == 2) fprintf(stderr, "usage: bench_ide --profile ide|raw SIZE AGG GROUPS\n");
+    return rc;
+  }
   static const size_t sizes[] = {64, 256, 512, 4096};
-  static const size_t aggs[] = {1, 4};
+  static const uint8_t aggs[] = {1, 4};
   port_pair *p = malloc(sizeof *p);
   if (!p) return 1;
-  printf("IDE protect+check vs raw AES-256-GCM seal+open (ot_aead, %s), payload MB/s per core\n",
+  printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
-  printf("%8s %5s %12s %12s %8s %14s\n", "bytes", "agg", "ide MB/s", "raw MB/s", "ide/raw",
-         "heap delta B");
-  long heap_bad = 0;
-  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-    result raw = run_raw(sizes[s]);
-    for (size_t a = 0; a < sizeof aggs / sizeof aggs[0]; a++) {
-      if (pair_setup(p, (uint8_t)aggs[a], sizes[s]) != 0) abort();
-      result ide = run_ide(p, aggs[a], sizes[s], MIN_SECONDS);
-      printf("%8zu %5zu %12.1f %12.1f %8.3f %14ld\n", sizes[s], aggs[a], ide.mbps, raw.mbps,
-             ide.mbps / raw.mbps, ide.heap_delta);
-      heap_bad |= ide.heap_delta;
-      ot_ide_tx_clear(&p->tx);
-      ot_ide_rx_clear(&p->rx);
-    }
-  }
+  printf("median of %d interleaved runs; raw = ot_aead_seal/open, rawg = the gather calls;\n"
+         "ide/raw against the faster raw, with its min..max over the runs\n",
+         REPS);
+  printf("%6s %4s %10s %10s %10s %8s  %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
+         "spread");
+  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+    for (size_t a = 0; a < sizeof aggs / sizeof aggs[0]; a++)
+      row(p, sizes[s], aggs[a]);
   free(p);
-#ifndef HAVE_MALLINFO2
-  printf("(heap check unavailable: no mallinfo2)\n");
-#endif
-  printf("\nTwo streams on two threads, aggregation 1 (MB/s)\n");
-  printf("%8s %14s %14s %14s %11s\n", "bytes", "one thread", "thread A", "thread B", "scaling");
+  printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
+  printf("%6s %12s %12s %10s\n", "bytes", "one thread", "two threads", "scaling");
   scaling(256);
   scaling(4096);
-  return heap_bad ? 1 : 0;
+  unsigned long long n = atomic_load(&allocs_counted);
+  if (HAVE_ALLOC_COUNT)
+    printf("\nallocations during the timed IDE loops: %llu\n", n);
+  else
+    printf("\nallocations: not counted (needs glibc)\n");
+  return n ? 1 : 0;
 }

@@ -389,4 +389,48 @@ OT_RESULT ot_drbg_seed_u64(ot_drbg *d, uint64_t seed);
 /* The ot_rng interface of d. */
 static inline ot_rng *ot_drbg_rng(ot_drbg *d) { return &d->rng; }
 
+/* ------------------------------------------------------------------------ */
+/* AEAD over scattered pieces: one message in one call (src/crypto/aead_gather.c). */
+/* ------------------------------------------------------------------------ */
+
+/* One piece of additional data. */
+typedef struct ot_aead_aad_part {
+  const uint8_t *data;
+  size_t len;
+} ot_aead_aad_part;
+
+/* One piece of text: out[0..len) is made from in[0..len). */
+typedef struct ot_aead_text_part {
+  const uint8_t *in;
+  uint8_t *out;
+  size_t len;
+} ot_aead_text_part;
+
+/*
+ * One message with a keyed context (as ot_aead_seal / ot_aead_open) whose AAD
+ * is the concatenation of aad[0..n_aad) and whose text is the concatenation of
+ * text[0..n_text), each text piece written to its own out. The result is the
+ * same as the contiguous call on the concatenations. Small AAD (up to 256
+ * bytes in all) reaches the cipher as one update. Allocates nothing.
+ *
+ * A piece's out may equal its in (in place) but must not otherwise overlap
+ * any piece's in or out. Empty pieces are allowed (pointers may be NULL when
+ * len is 0). Any incremental message begun on k is abandoned.
+ *
+ * seal: tag[0..k->tag_len); tag_cap below it is OT_E_NO_SPACE.
+ * open: tag must be exactly k->tag_len bytes and authenticate everything;
+ * otherwise OT_E_DECRYPT (OT_E_LIBRARY if the library failed) and every
+ * text piece's out is zeroed: no unauthenticated plaintext is released.
+ * OT_E_ARG for NULL pointers with a non-zero length; OT_E_STATE for a
+ * cleared key.
+ */
+OT_RESULT ot_aead_seal_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD_NONCE_SIZE],
+                              const ot_aead_aad_part *aad, size_t n_aad,
+                              const ot_aead_text_part *text, size_t n_text, uint8_t *tag,
+                              size_t tag_cap);
+OT_RESULT ot_aead_open_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD_NONCE_SIZE],
+                              const ot_aead_aad_part *aad, size_t n_aad,
+                              const ot_aead_text_part *text, size_t n_text, const uint8_t *tag,
+                              size_t tag_len);
+
 #endif /* OPENTSM_CRYPTO_H */

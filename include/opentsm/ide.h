@@ -133,10 +133,11 @@ typedef struct ot_ide_stream_cfg {
 typedef struct ot_ide_key_slot {
   ot_aead_key aead; /* keyed context while installed */
   uint32_t iv_fixed;
-  uint64_t next;  /* invocation field of the next MAC */
-  bool installed; /* KEY_PROG received */
-  bool go;        /* K_SET_GO received */
-  bool spent;     /* the counter used 2^64 - 1: re-key required */
+  uint64_t next;                    /* invocation field of the next MAC */
+  uint8_t nonce[OT_IDE_NONCE_SIZE]; /* iv_fixed || next as the cipher takes it */
+  bool installed;                   /* KEY_PROG received */
+  bool go;                          /* K_SET_GO received */
+  bool spent;                       /* the counter used 2^64 - 1: re-key required */
 } ot_ide_key_slot;
 
 /* Receive side: an aggregation group whose MAC has not arrived yet. */
@@ -146,7 +147,13 @@ typedef struct ot_ide_pending {
   size_t used;                          /* bytes of buf in use */
   uint32_t off[OT_IDE_MAX_AGGREGATION]; /* each TLP's offset in buf */
   uint32_t len[OT_IDE_MAX_AGGREGATION]; /* each TLP's wire length */
-  uint8_t *buf;                         /* caller's memory, a third of the stream's */
+  /* What each held TLP's checks found on arrival: it is not parsed again. */
+  uint8_t hdr_len[OT_IDE_MAX_AGGREGATION];
+  uint16_t payload_len[OT_IDE_MAX_AGGREGATION];
+  uint8_t pr_sent[OT_IDE_MAX_AGGREGATION];
+  uint8_t pcrc; /* bit i: TLP i carries a PCRC (P=1) */
+  uint8_t tee;  /* bit i: TLP i has T=1 */
+  uint8_t *buf; /* caller's memory, a third of the stream's */
   size_t cap;
 } ot_ide_pending;
 

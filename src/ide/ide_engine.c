@@ -28,15 +28,7 @@ const char *ot_ide_error_name(ot_ide_error e) {
   }
 }
 
-ot_ide_substream ot_ide_substream_of(ot_tlp_kind kind) {
-  /* §6.33.5: Posted Requests, Non-Posted Requests, Completions. */
-  switch (kind) {
-  case OT_TLP_MRD: return OT_IDE_SUB_NPR;
-  case OT_TLP_CPL:
-  case OT_TLP_CPLD: return OT_IDE_SUB_CPL;
-  default: return OT_IDE_SUB_PR; /* MWr, Msg, MsgD */
-  }
-}
+ot_ide_substream ot_ide_substream_of(ot_tlp_kind kind) { return ide_sub_of(kind); }
 
 static void engine_init(ot_ide_engine *e, ot_ide_dir dir) {
   memset(e, 0, sizeof *e);
@@ -51,16 +43,6 @@ void ot_ide_rx_init(ot_ide_rx *rx) {
   if (rx) engine_init(&rx->engine, OT_IDE_DIR_RX);
 }
 
-ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id) {
-  uint8_t i = e->index[stream_id];
-  return i ? &e->streams[i - 1] : NULL;
-}
-
-const ot_ide_stream *ide_stream_find_const(const ot_ide_engine *e, uint8_t stream_id) {
-  uint8_t i = e->index[stream_id];
-  return i ? &e->streams[i - 1] : NULL;
-}
-
 void ide_slot_clear(ot_ide_key_slot *slot) {
   if (slot->installed) ot_secret_unmark(&slot->aead, sizeof slot->aead);
   ot_aead_key_clear(&slot->aead); /* frees the cipher context; the library clears the schedule */
@@ -68,24 +50,28 @@ void ide_slot_clear(ot_ide_key_slot *slot) {
 }
 
 void ide_slot_advance(ot_ide_key_slot *slot) {
-  if (slot->next == UINT64_MAX)
+  if (slot->next == UINT64_MAX) {
     slot->spent = true; /* the last invocation value is used: re-key required */
-  else
-    slot->next++;
+    return;
+  }
+  slot->next++;
+  ide_slot_nonce_count(slot);
 }
 
 void ide_pending_drop(ot_ide_pending *p) {
   if (p->buf && p->used) ot_zeroize(p->buf, p->used);
+  /* The per-TLP arrays are read only below count: resetting count empties them. */
   p->count = 0;
   p->key_set = 0;
   p->used = 0;
-  memset(p->off, 0, sizeof p->off);
-  memset(p->len, 0, sizeof p->len);
+  p->pcrc = 0;
+  p->tee = 0;
 }
 
 static void stream_drop_keys(ot_ide_stream *s) {
   for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-    for (size_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++) ide_slot_clear(&s->sub[i].slot[k]);
+    for (size_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++)
+      ide_slot_clear(&s->sub[i].slot[k]);
     s->sub[i].active = 0;
     ide_pending_drop(&s->sub[i].pend);
   }
@@ -96,19 +82,6 @@ void ide_stream_fail(ot_ide_stream *s, ot_ide_error why) {
   if (!s->failed) s->error = why; /* the first reason is the one reported */
   s->failed = true;
   stream_drop_keys(s); /* recovery is a full re-key (SPEC-FACTS §5.3) */
-}
-
-static bool sub_usable(const ot_ide_sub_state *ss, ot_ide_dir dir) {
-  if (dir == OT_IDE_DIR_TX) return ss->slot[ss->active].go;
-  return ss->slot[0].go || ss->slot[1].go;
-}
-
-bool ide_stream_secure(const ot_ide_stream *s, ot_ide_dir dir) {
-  if (!s->in_use || !s->enabled || s->failed) return false;
-  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-    if (!sub_usable(&s->sub[i], dir)) return false;
-  }
-  return true;
 }
 
 static void stream_remove(ot_ide_engine *e, ot_ide_stream *s) {
@@ -205,6 +178,7 @@ ot_status ot_ide_key_install(ot_ide_engine *e, uint8_t stream_id, ot_ide_substre
       ot_aead_key_init(&fresh.aead, OT_AEAD_AES256_GCM, km->key, sizeof km->key, OT_IDE_MAC_SIZE));
   fresh.iv_fixed = km->iv_fixed;
   fresh.next = km->ifv;
+  ide_slot_nonce(&fresh);
   fresh.installed = true;
   ide_slot_clear(slot);
   *slot = fresh;

@@ -5,50 +5,187 @@
 
 #include "opentsm/ide.h"
 
+/* The per-held-TLP bit masks of ot_ide_pending hold one bit per group member. */
+_Static_assert(OT_IDE_MAX_AGGREGATION <= 8, "ot_ide_pending.pcrc/.tee are 8-bit masks");
+
 /* ---- ide_tlp_format.c: the one place that knows the [U] wire choices ------- */
 
-/* Where the parts of one protected TLP sit (opentsm/spec/ide.h). */
+/*
+ * One protected TLP (opentsm/spec/ide.h): prefix, clear header, ciphertext
+ * payload, PCRC when P=1, MAC when M=1. Offsets follow from the sizes
+ * (the ide_*_off helpers below).
+ */
 typedef struct ide_layout {
-  size_t hdr_off;     /* = OT_IDE_PREFIX_SIZE */
-  size_t hdr_len;     /* 12 or 16 */
-  size_t payload_off; /* ciphertext payload */
-  size_t payload_len;
-  size_t pcrc_off; /* valid when pcrc */
-  bool pcrc;
-  size_t mac_off; /* valid when mac */
-  bool mac;
-  size_t total;
+  uint16_t hdr_len;     /* 12 or 16 */
+  uint16_t payload_len; /* 0..4096 */
+  uint16_t total;       /* wire size */
+  bool pcrc;            /* P */
+  bool mac;             /* M */
 } ide_layout;
+_Static_assert(OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_PCRC_SIZE +
+                       OT_IDE_MAC_SIZE <=
+                   UINT16_MAX,
+               "ide_layout sizes fit 16 bits");
+
+/*
+ * The layout of a TLP whose header is hdr_len bytes with payload_len bytes of
+ * data, carrying a PCRC when pcrc (P=1) and the MAC when mac (M=1). The
+ * sizes come from a validated header (at most 16 and 4096).
+ */
+static inline void ide_layout_make(size_t hdr_len, size_t payload_len, bool pcrc, bool mac,
+                                   ide_layout *l) {
+  l->hdr_len = (uint16_t)hdr_len;
+  l->payload_len = (uint16_t)payload_len;
+  l->pcrc = pcrc;
+  l->mac = mac;
+  l->total = (uint16_t)(OT_IDE_PREFIX_SIZE + hdr_len + payload_len + (pcrc ? OT_IDE_PCRC_SIZE : 0) +
+                        (mac ? OT_IDE_MAC_SIZE : 0));
+}
+
+/* The header follows the prefix; the payload the header; then PCRC, then MAC. */
+static inline size_t ide_hdr_off(void) { return OT_IDE_PREFIX_SIZE; }
+static inline size_t ide_payload_off(const ide_layout *l) {
+  return OT_IDE_PREFIX_SIZE + l->hdr_len;
+}
+static inline size_t ide_pcrc_off(const ide_layout *l) {
+  return ide_payload_off(l) + l->payload_len;
+}
+static inline size_t ide_mac_off(const ide_layout *l) {
+  return ide_pcrc_off(l) + (l->pcrc ? OT_IDE_PCRC_SIZE : 0);
+}
 
 void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out);
 
-/* The P bit a TLP must carry on a stream: PCRC enabled and the TLP carries data. */
-bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_hdr *h);
+/* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline). */
+static inline bool ide_kind_has_data(ot_tlp_kind kind) {
+  return kind == OT_TLP_MWR || kind == OT_TLP_CPLD || kind == OT_TLP_MSGD;
+}
+
+/* Payload bytes of a decoded header (as ot_tlp_payload_size, inline). */
+static inline size_t ide_payload_len(const ot_tlp_hdr *h) {
+  return ide_kind_has_data(h->kind) ? (size_t)h->length * OT_TLP_DW : 0;
+}
+
+/* The P bit a TLP must carry on a stream: PCRC enabled and the TLP carries data [U]. */
+static inline bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_hdr *h) {
+  return cfg->pcrc && ide_kind_has_data(h->kind);
+}
+
+/* The sub-stream of a TLP kind (§6.33.5): MRd non-posted, Cpl/CplD completions, else posted. */
+static inline ot_ide_substream ide_sub_of(ot_tlp_kind kind) {
+  if (kind == OT_TLP_MRD) return OT_IDE_SUB_NPR;
+  if (kind == OT_TLP_CPL || kind == OT_TLP_CPLD) return OT_IDE_SUB_CPL;
+  return OT_IDE_SUB_PR; /* MWr, Msg, MsgD */
+}
+
+/* Prefix bytes of p (as ot_ide_prefix_encode, inline: every transmitted TLP has one). */
+static inline void ide_prefix_write(const ot_ide_prefix *p,
+                                    uint8_t out[static OT_IDE_PREFIX_SIZE]) {
+  out[0] = OT_IDE_PREFIX_BYTE0;
+  out[1] = p->pr_sent;
+  out[2] = p->stream_id;
+  out[3] =
+      (uint8_t)((((unsigned)p->sub << OT_IDE_PREFIX_B3_SUB_SHIFT) & OT_IDE_PREFIX_B3_SUB_MASK) |
+                (p->p ? OT_IDE_PREFIX_B3_P : 0) | (p->m ? OT_IDE_PREFIX_B3_M : 0) |
+                (p->k ? OT_IDE_PREFIX_B3_K : 0) | (p->t ? OT_IDE_PREFIX_B3_T : 0));
+}
 
 /* PCRC of a plaintext payload, as the 4 bytes sent (before encryption). */
 void ide_pcrc(const uint8_t *data, size_t len, uint8_t out[static OT_IDE_PCRC_SIZE]);
 
 /*
- * One GCM invocation per aggregation group. Call, in this order:
- * ide_group_begin, ide_group_aad once per TLP (its prefix || header bytes),
- * ide_group_text for every payload and PCRC in TLP order, then
- * ide_group_seal or ide_group_open with the 96-bit MAC.
+ * Decodes an IDE TLP Prefix (as ot_ide_prefix_decode, without the NULL
+ * checks): false for a prefix that is not IDE's or is malformed, with *out
+ * unchanged. Inline because every received TLP starts with one.
  */
-OT_RESULT ide_group_begin(ot_ide_key_slot *slot, ot_aead_dir dir);
-OT_RESULT ide_group_aad(ot_ide_key_slot *slot, const uint8_t *prefix_and_hdr, size_t len);
-OT_RESULT ide_group_text(ot_ide_key_slot *slot, const uint8_t *in, size_t len, uint8_t *out);
-OT_RESULT ide_group_seal(ot_ide_key_slot *slot, uint8_t mac[static OT_IDE_MAC_SIZE]);
-OT_RESULT ide_group_open(ot_ide_key_slot *slot, const uint8_t mac[static OT_IDE_MAC_SIZE]);
+static inline bool ide_prefix_parse(const uint8_t in[static OT_IDE_PREFIX_SIZE],
+                                    ot_ide_prefix *out) {
+  uint8_t b3 = in[3];
+  unsigned sub = (b3 & OT_IDE_PREFIX_B3_SUB_MASK) >> OT_IDE_PREFIX_B3_SUB_SHIFT;
+  /*
+   * Bit 7 of byte 3 is reserved since the TDISP ECN (refused rather than
+   * ignored: the whole prefix is authenticated anyway). §6.33.5: Sub-Stream
+   * 011b..110b reserved; 111b is not an IDE TLP.
+   */
+  if (in[0] != OT_IDE_PREFIX_BYTE0 || (b3 & OT_IDE_PREFIX_B3_RSVD) != 0 || sub > OT_IDE_SUB_ID_CPL)
+    return false;
+  out->pr_sent = in[1];
+  out->stream_id = in[2];
+  out->sub = (ot_ide_substream)sub;
+  out->p = (b3 & OT_IDE_PREFIX_B3_P) != 0;
+  out->m = (b3 & OT_IDE_PREFIX_B3_M) != 0;
+  out->k = (b3 & OT_IDE_PREFIX_B3_K) != 0;
+  out->t = (b3 & OT_IDE_PREFIX_B3_T) != 0;
+  return true;
+}
+
+/* (Re)computes slot->nonce from slot->iv_fixed and slot->next. */
+void ide_slot_nonce(ot_ide_key_slot *slot);
+/* Only its invocation field, from slot->next (the fixed field never changes). */
+void ide_slot_nonce_count(ot_ide_key_slot *slot);
+
+/*
+ * The pieces of one aggregation group for its one GCM invocation [U]:
+ * AAD = prefix_i || header_i of each TLP in order, text = payload_i then
+ * PCRC_i (when P_i) of each TLP in order. Filled by the caller, then sealed
+ * or opened in one call with the key set's current nonce.
+ */
+typedef struct ide_group {
+  ot_aead_aad_part aad[OT_IDE_MAX_AGGREGATION];
+  ot_aead_text_part text[2 * OT_IDE_MAX_AGGREGATION];
+  size_t n_aad;
+  size_t n_text;
+} ide_group;
+
+static inline void ide_group_add_aad(ide_group *g, const uint8_t *prefix_and_hdr, size_t len) {
+  g->aad[g->n_aad++] = (ot_aead_aad_part){prefix_and_hdr, len};
+}
+
+static inline void ide_group_add_text(ide_group *g, const uint8_t *in, size_t len, uint8_t *out) {
+  g->text[g->n_text++] = (ot_aead_text_part){in, out, len};
+}
+
+/* Seals g under slot's nonce, writing the 96-bit MAC. */
+OT_RESULT ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
+                         uint8_t mac[static OT_IDE_MAC_SIZE]);
+/*
+ * Opens g under slot's nonce: OT_E_DECRYPT unless mac authenticates it, and
+ * then every text output is zeroed (no unauthenticated plaintext).
+ */
+OT_RESULT ide_group_open(ot_ide_key_slot *slot, const ide_group *g,
+                         const uint8_t mac[static OT_IDE_MAC_SIZE]);
 
 /* ---- ide_engine.c: streams, key sets, state ---------------------------------- */
 
-ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id);
-const ot_ide_stream *ide_stream_find_const(const ot_ide_engine *e, uint8_t stream_id);
-/* Secure per opentsm/ide.h: enabled, not failed, every sub-stream has a usable GO key set. */
-bool ide_stream_secure(const ot_ide_stream *s, ot_ide_dir dir);
+/* The stream with that ID, or NULL. Inline: every TLP looks its stream up. */
+static inline ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id) {
+  uint8_t i = e->index[stream_id];
+  return i ? &e->streams[i - 1] : NULL;
+}
+
+static inline const ot_ide_stream *ide_stream_find_const(const ot_ide_engine *e,
+                                                         uint8_t stream_id) {
+  uint8_t i = e->index[stream_id];
+  return i ? &e->streams[i - 1] : NULL;
+}
+
+/*
+ * Secure per opentsm/ide.h: enabled, not failed, and every sub-stream has a
+ * usable GO key set (transmit: the one in use; receive: either). Inline:
+ * every TLP checks it.
+ */
+static inline bool ide_stream_secure(const ot_ide_stream *s, ot_ide_dir dir) {
+  if (!s->in_use || !s->enabled || s->failed) return false;
+  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+    const ot_ide_sub_state *ss = &s->sub[i];
+    bool usable = dir == OT_IDE_DIR_TX ? ss->slot[ss->active].go : ss->slot[0].go || ss->slot[1].go;
+    if (!usable) return false;
+  }
+  return true;
+}
 /* Receive failure: Insecure, reason kept, keys and pending data zeroized. */
 void ide_stream_fail(ot_ide_stream *s, ot_ide_error why);
-/* Consumes one invocation value: next++, or spent after 2^64 - 1. */
+/* Consumes one invocation value: next++ (and the nonce), or spent after 2^64 - 1. */
 void ide_slot_advance(ot_ide_key_slot *slot);
 /* Releases and zeroizes one key set. */
 void ide_slot_clear(ot_ide_key_slot *slot);

@@ -6,8 +6,10 @@
  * stream. See opentsm/ide.h; the wire format is in opentsm/spec/ide.h.
  *
  * Nothing is delivered before the group's MAC verified: GCM plaintext goes
- * straight into the caller's buffer (no copy) and is zeroed again if the MAC,
- * the PCRC or the PR_Sent check fails.
+ * straight into the caller's buffer (no copy); the one-call open zeroes it
+ * when the MAC fails, and so does this file when the PCRC or the PR_Sent
+ * check fails after it. Each TLP's prefix and header are decoded and checked
+ * once, on arrival; a held member of a group keeps what was found.
  */
 #include <string.h>
 
@@ -42,30 +44,18 @@ static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_i
   OT_BAIL(OT_E_MALFORMED);
 }
 
-/* Prefix and header of a TLP already validated on arrival (held in a group). */
-static ot_status parse_held(const uint8_t *wire, size_t len, ot_ide_prefix *px, ot_tlp_hdr *h,
-                            ide_layout *l) {
-  size_t hl;
-  OT_GUARD(ot_ide_prefix_decode(wire, px));
-  OT_GUARD(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, h, &hl));
-  ide_layout_of(px, h, l);
-  OT_ENSURE(l->total == len, OT_E_INTERNAL);
-  return OT_SUCCESS;
-}
-
-/* One member of the group being opened. */
+/* One member of the group being opened, as its checks on arrival found it. */
 typedef struct rx_member {
-  const uint8_t *wire;
-  ot_ide_prefix px;
-  ot_tlp_hdr hdr;
+  const uint8_t *wire; /* prefix first */
   ide_layout l;
   size_t out_off;
-  uint8_t crc[OT_IDE_PCRC_SIZE]; /* decrypted PCRC */
+  uint8_t pr_sent;
+  bool t;
 } rx_member;
 
 /* Opens a complete group (held members + the TLP with M=1) into out. */
-static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_key_slot *slot,
-                            rx_member *m, size_t n, uint8_t *out, size_t cap,
+static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_substream sub,
+                            ot_ide_key_slot *slot, rx_member *m, size_t n, uint8_t *out, size_t cap,
                             ot_ide_rx_result *res) {
   size_t need = 0;
   for (size_t i = 0; i < n; i++) {
@@ -75,30 +65,31 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_key_s
   /* The caller's buffer is too small: nothing consumed, nothing changed. */
   OT_ENSURE(need <= cap, OT_E_NO_SPACE);
 
-  ot_status st;
-  OT_GUARD_GOTO(st, ide_group_begin(slot, OT_AEAD_OPEN), mac_fail);
-  for (size_t i = 0; i < n; i++)
-    OT_GUARD_GOTO(st, ide_group_aad(slot, m[i].wire, m[i].l.payload_off), mac_fail);
+  /* Payloads decrypt straight into place; headers are copied only once the MAC holds. */
+  ide_group g;
+  g.n_aad = 0;
+  g.n_text = 0;
+  uint8_t crc[OT_IDE_MAX_AGGREGATION][OT_IDE_PCRC_SIZE]; /* decrypted PCRCs */
   for (size_t i = 0; i < n; i++) {
     const ide_layout *l = &m[i].l;
-    uint8_t *dst = out + m[i].out_off;
-    memcpy(dst, m[i].wire + l->hdr_off, l->hdr_len);
-    OT_GUARD_GOTO(
-        st, ide_group_text(slot, m[i].wire + l->payload_off, l->payload_len, dst + l->hdr_len),
-        mac_fail);
-    if (l->pcrc)
-      OT_GUARD_GOTO(st, ide_group_text(slot, m[i].wire + l->pcrc_off, OT_IDE_PCRC_SIZE, m[i].crc),
-                    mac_fail);
+    ide_group_add_aad(&g, m[i].wire, ide_payload_off(l));
+    ide_group_add_text(&g, m[i].wire + ide_payload_off(l), l->payload_len,
+                       out + m[i].out_off + l->hdr_len);
+    if (l->pcrc) ide_group_add_text(&g, m[i].wire + ide_pcrc_off(l), OT_IDE_PCRC_SIZE, crc[i]);
   }
   const rx_member *last = &m[n - 1];
-  OT_GUARD_GOTO(st, ide_group_open(slot, last->wire + last->l.mac_off), mac_fail);
+  ot_status st = ide_group_open(slot, &g, last->wire + ide_mac_off(&last->l));
+  if (!ot_ok(st)) {
+    /* Every decrypted byte was zeroed by the open; a library failure delivers nothing either. */
+    return reject(s, res, OT_IDE_ERR_MAC, ot_is(st, OT_E_DECRYPT) ? OT_E_DECRYPT : st.code);
+  }
 
   /* The MAC verified; the plaintext must also match its PCRC [U]. */
   for (size_t i = 0; i < n; i++) {
     if (!m[i].l.pcrc) continue;
     uint8_t want[OT_IDE_PCRC_SIZE];
     ide_pcrc(out + m[i].out_off + m[i].l.hdr_len, m[i].l.payload_len, want);
-    if (!ot_ct_equal(want, m[i].crc, sizeof want)) {
+    if (!ot_ct_equal(want, crc[i], sizeof want)) {
       ot_zeroize(out, need);
       return reject(s, res, OT_IDE_ERR_PCRC, OT_E_DECRYPT);
     }
@@ -112,13 +103,12 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_key_s
    */
   uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];
   memcpy(pr_since, s->pr_since, sizeof pr_since);
-  ot_ide_substream sub = m[0].px.sub;
   if (sub == OT_IDE_SUB_PR) {
     pr_since[OT_IDE_SUB_NPR] = (uint8_t)(pr_since[OT_IDE_SUB_NPR] + n);
     pr_since[OT_IDE_SUB_CPL] = (uint8_t)(pr_since[OT_IDE_SUB_CPL] + n);
   } else {
     for (size_t i = 0; i < n; i++) {
-      if (m[i].px.pr_sent != pr_since[sub]) {
+      if (m[i].pr_sent != pr_since[sub]) {
         ot_zeroize(out, need);
         return reject(s, res, OT_IDE_ERR_PR_SENT, OT_E_VERIFY);
       }
@@ -126,23 +116,39 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_key_s
     }
   }
 
-  /* Deliver. */
+  /* Deliver: the clear headers join their payloads. */
   ide_slot_advance(slot);
   memcpy(s->pr_since, pr_since, sizeof pr_since);
-  ide_pending_drop(&ss->pend);
   for (size_t i = 0; i < n; i++) {
+    memcpy(out + m[i].out_off, m[i].wire + ide_hdr_off(), m[i].l.hdr_len);
     res->tlps[i].off = m[i].out_off;
     res->tlps[i].len = m[i].l.hdr_len + m[i].l.payload_len;
     res->tlps[i].sub = sub;
-    res->tlps[i].t = m[i].px.t;
+    res->tlps[i].t = m[i].t;
   }
   res->count = n;
+  if (ss->pend.count) ide_pending_drop(&ss->pend); /* after the held headers were copied out */
   return OT_SUCCESS;
+}
 
-mac_fail:
-  ot_zeroize(out, need); /* the incremental open released plaintext before the tag check */
-  if (ot_is(st, OT_E_DECRYPT)) return reject(s, res, OT_IDE_ERR_MAC, OT_E_DECRYPT);
-  return reject(s, res, OT_IDE_ERR_MAC, st.code); /* library failure: still nothing delivered */
+/* Holds an earlier member of a group (M=0), ciphertext and all, until its MAC arrives. */
+static ot_status hold(ot_ide_stream *s, ot_ide_pending *p, const uint8_t *wire, size_t len,
+                      const ot_ide_prefix *px, const ide_layout *l, ot_ide_rx_result *res) {
+  if (p->count + 1u >= OT_IDE_MAX_AGGREGATION || len > p->cap - p->used)
+    return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
+  uint8_t i = p->count;
+  memcpy(p->buf + p->used, wire, len);
+  p->off[i] = (uint32_t)p->used;
+  p->len[i] = (uint32_t)len;
+  p->hdr_len[i] = (uint8_t)l->hdr_len;
+  p->payload_len[i] = l->payload_len;
+  p->pr_sent[i] = px->pr_sent;
+  p->pcrc = (uint8_t)(p->pcrc | (px->p ? 1u << i : 0));
+  p->tee = (uint8_t)(p->tee | (px->t ? 1u << i : 0));
+  p->used += len;
+  p->key_set = px->k ? 1 : 0;
+  p->count++;
+  return OT_SUCCESS;
 }
 
 ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint8_t *out,
@@ -171,65 +177,49 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (!ide_stream_secure(s, OT_IDE_DIR_RX))
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
 
-  /*
-   * Prefix and header: well-formed and consistent with each other and the
-   * stream. Decoded straight into the group's member slot (no copies).
-   */
-  rx_member m[OT_IDE_MAX_AGGREGATION];
-  ot_ide_sub_state *ss = NULL;
-  size_t n = 0;
+  /* Prefix and header: well-formed and consistent with each other and the stream. */
   ot_ide_prefix px;
-  if (!ot_ok(ot_ide_prefix_decode(wire, &px)))
-    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ss = &s->sub[px.sub];
-  n = ss->pend.count;
-  rx_member *cur = &m[n < OT_IDE_MAX_AGGREGATION ? n : 0];
-  cur->px = px;
-  ot_tlp_hdr *h = &cur->hdr;
-  ide_layout *lp = &cur->l;
+  if (!ide_prefix_parse(wire, &px)) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ot_tlp_hdr h;
   size_t hl;
-  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, h, &hl)) ||
-      h->td)
+  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, &h, &hl)) ||
+      h.td)
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
   /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
-  if (ot_ide_substream_of(h->kind) != px.sub)
-    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  if (s->cfg.kind == OT_IDE_STREAM_LINK && h->tc != s->cfg.tc)
+  if (ide_sub_of(h.kind) != px.sub) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  if (s->cfg.kind == OT_IDE_STREAM_LINK && h.tc != s->cfg.tc)
     return reject(s, res, OT_IDE_ERR_LINK_TC, OT_E_MALFORMED);
   /* T=1 only where TEE traffic is allowed (TDISP, SPEC-FACTS §6). */
   if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
-  if (px.p != ide_pcrc_applies(&s->cfg, h))
+  if (px.p != ide_pcrc_applies(&s->cfg, &h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ide_layout_of(&px, h, lp);
-  if (lp->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ide_layout l;
+  ide_layout_make(hl, ide_payload_len(&h), px.p, px.m, &l);
+  if (l.total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
+  ot_ide_sub_state *ss = &s->sub[px.sub];
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
   if (!slot->go) return reject(s, res, OT_IDE_ERR_KEY_SET, OT_E_VERIFY);
   if (ss->pend.count && ss->pend.key_set != (px.k ? 1 : 0))
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
   if (slot->spent) return reject(s, res, OT_IDE_ERR_COUNTER, OT_E_VERIFY);
 
-  if (!px.m) {
-    /* An earlier member of a group: hold it (ciphertext) until the MAC arrives. */
-    ot_ide_pending *p = &ss->pend;
-    if (p->count + 1u >= OT_IDE_MAX_AGGREGATION || len > p->cap - p->used)
-      return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
-    memcpy(p->buf + p->used, wire, len);
-    p->off[p->count] = (uint32_t)p->used;
-    p->len[p->count] = (uint32_t)len;
-    p->used += len;
-    p->key_set = px.k ? 1 : 0;
-    p->count++;
-    return OT_SUCCESS;
-  }
+  if (!px.m) return hold(s, &ss->pend, wire, len, &px, &l, res);
 
-  /* The MAC: open the whole group (held members, then this one in m[n]). */
+  /* The MAC: open the whole group, the held members first, then this one. */
+  rx_member m[OT_IDE_MAX_AGGREGATION];
+  const ot_ide_pending *p = &ss->pend;
+  size_t n = p->count;
   for (size_t i = 0; i < n; i++) {
-    m[i].wire = ss->pend.buf + ss->pend.off[i];
-    ot_status st = parse_held(m[i].wire, ss->pend.len[i], &m[i].px, &m[i].hdr, &m[i].l);
-    if (!ot_ok(st)) return reject(s, res, OT_IDE_ERR_MALFORMED, st.code);
+    m[i].wire = p->buf + p->off[i];
+    ide_layout_make(p->hdr_len[i], p->payload_len[i], (p->pcrc >> i) & 1u, false, &m[i].l);
+    m[i].pr_sent = p->pr_sent[i];
+    m[i].t = (p->tee >> i) & 1u;
   }
   m[n].wire = wire;
-  return open_group(s, ss, slot, m, n + 1, out, cap, res);
+  m[n].l = l;
+  m[n].pr_sent = px.pr_sent;
+  m[n].t = px.t;
+  return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);
 }

@@ -5,7 +5,10 @@
  *
  * UNVERIFIED (SPEC-FACTS §5.3 ✱): PCIe r6.0 §6.33.4-6 could not be read
  * while this was written. Each choice is marked [U] and explained, with its
- * sources, in opentsm/spec/ide.h; this file is the only code applying them.
+ * sources, in opentsm/spec/ide.h; this file and its inline half (the first
+ * section of ide_internal.h: prefix bits, layout, P bit, sub-stream of a
+ * kind, group pieces, kept inline because every TLP uses them) are the only
+ * code applying them.
  */
 #include <string.h>
 
@@ -15,61 +18,19 @@
 /* ---- IDE TLP Prefix [U] (spec/ide.h; PCIe r6.0 §6.33.4) -------------------- */
 
 void ot_ide_prefix_encode(const ot_ide_prefix *p, uint8_t out[static OT_IDE_PREFIX_SIZE]) {
-  out[0] = OT_IDE_PREFIX_BYTE0;
-  out[1] = p->pr_sent;
-  out[2] = p->stream_id;
-  out[3] =
-      (uint8_t)((((unsigned)p->sub << OT_IDE_PREFIX_B3_SUB_SHIFT) & OT_IDE_PREFIX_B3_SUB_MASK) |
-                (p->p ? OT_IDE_PREFIX_B3_P : 0) | (p->m ? OT_IDE_PREFIX_B3_M : 0) |
-                (p->k ? OT_IDE_PREFIX_B3_K : 0) | (p->t ? OT_IDE_PREFIX_B3_T : 0));
+  ide_prefix_write(p, out); /* the bits: ide_internal.h */
 }
 
 ot_status ot_ide_prefix_decode(const uint8_t in[static OT_IDE_PREFIX_SIZE], ot_ide_prefix *out) {
   OT_ENSURE(in != NULL && out != NULL, OT_E_ARG);
-  OT_ENSURE(in[0] == OT_IDE_PREFIX_BYTE0, OT_E_MALFORMED);
-  /*
-   * Bit 7 of byte 3 was part of Sub-Stream before the TDISP ECN and is
-   * reserved now; a TEE-IO receiver treats it as reserved. We refuse it
-   * rather than ignore it: the whole prefix is authenticated anyway.
-   */
-  OT_ENSURE((in[3] & OT_IDE_PREFIX_B3_RSVD) == 0, OT_E_MALFORMED);
-  unsigned sub = (in[3] & OT_IDE_PREFIX_B3_SUB_MASK) >> OT_IDE_PREFIX_B3_SUB_SHIFT;
-  /* §6.33.5: 011b..110b reserved; 111b is not an IDE TLP. */
-  OT_ENSURE(sub <= OT_IDE_SUB_ID_CPL, OT_E_MALFORMED);
-  ot_ide_prefix p = {
-      .pr_sent = in[1],
-      .stream_id = in[2],
-      .sub = (ot_ide_substream)sub,
-      .p = (in[3] & OT_IDE_PREFIX_B3_P) != 0,
-      .m = (in[3] & OT_IDE_PREFIX_B3_M) != 0,
-      .k = (in[3] & OT_IDE_PREFIX_B3_K) != 0,
-      .t = (in[3] & OT_IDE_PREFIX_B3_T) != 0,
-  };
-  *out = p;
+  OT_ENSURE(ide_prefix_parse(in, out), OT_E_MALFORMED); /* the checks: ide_internal.h */
   return OT_SUCCESS;
 }
 
 /* ---- layout of one protected TLP (spec/ide.h) ------------------------------ */
 
-bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_hdr *h) {
-  return cfg->pcrc && ot_tlp_kind_has_data(h->kind); /* [U] PCRC only with a payload */
-}
-
 void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out) {
-  ide_layout l = {0};
-  l.hdr_off = OT_IDE_PREFIX_SIZE;
-  l.hdr_len = ot_tlp_hdr_size(h);
-  l.payload_off = l.hdr_off + l.hdr_len;
-  l.payload_len = ot_tlp_payload_size(h);
-  size_t at = l.payload_off + l.payload_len;
-  l.pcrc = p->p;
-  l.pcrc_off = at;
-  if (l.pcrc) at += OT_IDE_PCRC_SIZE;
-  l.mac = p->m;
-  l.mac_off = at;
-  if (l.mac) at += OT_IDE_MAC_SIZE;
-  l.total = at;
-  *out = l;
+  ide_layout_make(ot_tlp_hdr_size(h), ot_tlp_payload_size(h), p->p, p->m, out);
 }
 
 /* ---- PCRC [U]: CRC-32 (04C11DB7h), reflected, init and final all ones --------- */
@@ -93,30 +54,46 @@ void ide_pcrc(const uint8_t *data, size_t len, uint8_t out[static OT_IDE_PCRC_SI
 
 /* ---- one GCM invocation per aggregation group [U] ----------------------------- */
 
-ot_status ide_group_begin(ot_ide_key_slot *slot, ot_aead_dir dir) {
+_Static_assert(OT_IDE_NONCE_SIZE == OT_AEAD_NONCE_SIZE, "IDE's 96-bit GCM nonce");
+_Static_assert(OT_IDE_MAC_SIZE == OT_AEAD_TAG_IDE, "IDE's 96-bit MAC");
+
+/* Big-endian stores spelled out byte by byte: compilers turn each into one swapped store. */
+static void store_be32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static void store_be64(uint8_t *p, uint64_t v) {
+  p[0] = (uint8_t)(v >> 56);
+  p[1] = (uint8_t)(v >> 48);
+  p[2] = (uint8_t)(v >> 40);
+  p[3] = (uint8_t)(v >> 32);
+  p[4] = (uint8_t)(v >> 24);
+  p[5] = (uint8_t)(v >> 16);
+  p[6] = (uint8_t)(v >> 8);
+  p[7] = (uint8_t)v;
+}
+
+void ide_slot_nonce(ot_ide_key_slot *slot) {
   /* nonce = fixed field || invocation field, both big-endian (SPEC-FACTS §4.1). */
-  uint8_t nonce[OT_IDE_NONCE_SIZE];
-  ot_store_u32be(nonce, slot->iv_fixed);
-  ot_store_u64be(nonce + 4, slot->next);
-  return ot_aead_begin(&slot->aead, dir, nonce);
+  store_be32(slot->nonce, slot->iv_fixed);
+  ide_slot_nonce_count(slot);
 }
 
-ot_status ide_group_aad(ot_ide_key_slot *slot, const uint8_t *prefix_and_hdr, size_t len) {
-  /* AAD = prefix_i || header_i for each TLP of the group, in order. */
-  return ot_aead_aad(&slot->aead, prefix_and_hdr, len);
+void ide_slot_nonce_count(ot_ide_key_slot *slot) { store_be64(slot->nonce + 4, slot->next); }
+
+ot_status ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
+                         uint8_t mac[static OT_IDE_MAC_SIZE]) {
+  return ot_aead_seal_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
+                             OT_IDE_MAC_SIZE);
 }
 
-ot_status ide_group_text(ot_ide_key_slot *slot, const uint8_t *in, size_t len, uint8_t *out) {
-  /* text = payload_i || PCRC_i for each TLP, in order, after all the AAD. */
-  return ot_aead_update(&slot->aead, in, len, out);
-}
-
-ot_status ide_group_seal(ot_ide_key_slot *slot, uint8_t mac[static OT_IDE_MAC_SIZE]) {
-  return ot_aead_finish_seal(&slot->aead, mac, OT_IDE_MAC_SIZE);
-}
-
-ot_status ide_group_open(ot_ide_key_slot *slot, const uint8_t mac[static OT_IDE_MAC_SIZE]) {
-  return ot_aead_finish_open(&slot->aead, mac, OT_IDE_MAC_SIZE);
+ot_status ide_group_open(ot_ide_key_slot *slot, const ide_group *g,
+                         const uint8_t mac[static OT_IDE_MAC_SIZE]) {
+  return ot_aead_open_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
+                             OT_IDE_MAC_SIZE);
 }
 
 /* ---- KEY_PROG key and IFV DWs (SPEC-FACTS §4.1, ✔/✱) --------------------------- */
@@ -124,7 +101,8 @@ ot_status ide_group_open(ot_ide_key_slot *slot, const uint8_t mac[static OT_IDE_
 void ot_ide_key_material_from_km(ot_ide_key_material *out, const uint32_t key_dw[static 8],
                                  const uint32_t ifv_dw[static 2]) {
   /* K[0] is bits 31:24 of Key_DW7, ..., K[31] bits 7:0 of Key_DW0. */
-  for (size_t i = 0; i < 8; i++) ot_store_u32be(out->key + 4 * i, key_dw[7 - i]);
+  for (size_t i = 0; i < 8; i++)
+    ot_store_u32be(out->key + 4 * i, key_dw[7 - i]);
   out->ifv = ((uint64_t)ifv_dw[1] << 32) | ifv_dw[0];
   out->iv_fixed = OT_IDE_IV_FIXED_PCIE;
 }

@@ -3,20 +3,29 @@
  * Transmit side of the IDE engine: protects one aggregation group of TLPs
  * under one MAC (PCIe r6.0 §6.33.4 IDE TLPs, §6.33.6 aggregation). See
  * opentsm/ide.h; the wire format is in opentsm/spec/ide.h.
+ *
+ * Each TLP's header is decoded and validated once (plan_group); what the
+ * rest of the path needs from it is kept in the plan, and the group goes
+ * through the cipher in one call.
  */
 #include <string.h>
 
 #include "ide_internal.h"
 #include "opentsm/secure.h"
 
+/* One TLP of a group, validated and laid out. */
+typedef struct tx_item {
+  const uint8_t *tlp; /* plaintext wire bytes: header, then payload */
+  ot_ide_prefix px;
+  ide_layout l;
+} tx_item;
+
 /* A group decoded, validated and laid out, before anything is written. */
 typedef struct tx_plan {
   ot_ide_stream *stream;
   ot_ide_substream sub;
   size_t n;
-  ot_tlp tlp[OT_IDE_MAX_AGGREGATION];
-  ot_ide_prefix prefix[OT_IDE_MAX_AGGREGATION];
-  ide_layout layout[OT_IDE_MAX_AGGREGATION];
+  tx_item item[OT_IDE_MAX_AGGREGATION];
   size_t total;
 } tx_plan;
 
@@ -26,42 +35,46 @@ static ot_status plan_group(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx
   ot_ide_stream *s = ide_stream_find(e, stream_id);
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
   OT_ENSURE(ide_stream_secure(s, OT_IDE_DIR_TX), OT_E_STATE);
+  const ot_ide_stream_cfg *cfg = &s->cfg;
   p->stream = s;
   p->n = n;
+  p->sub = OT_IDE_SUB_PR; /* set from the first TLP below */
   p->total = 0;
   for (size_t i = 0; i < n; i++) {
-    OT_ENSURE(tlps[i].tlp != NULL, OT_E_ARG);
-    ot_tlp *t = &p->tlp[i];
-    /* Header decoded and validated in place; the payload must fill the rest exactly. */
+    const uint8_t *tlp = tlps[i].tlp;
+    OT_ENSURE(tlp != NULL, OT_E_ARG);
+    /* The header decoded and validated (as ot_tlp_decode); the payload fills the rest exactly. */
+    ot_tlp_hdr h;
     size_t hl = 0;
-    OT_GUARD(ot_tlp_decode_hdr(tlps[i].tlp, tlps[i].len, &t->hdr, &hl));
-    OT_ENSURE(tlps[i].len >= ot_tlp_wire_size(&t->hdr), OT_E_TRUNCATED);
-    OT_ENSURE(tlps[i].len == ot_tlp_wire_size(&t->hdr), OT_E_TRAILING);
-    t->payload_len = ot_tlp_payload_size(&t->hdr);
-    t->payload = t->payload_len ? tlps[i].tlp + hl : NULL;
-    OT_ENSURE(!t->hdr.td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
-    ot_ide_substream sub = ot_ide_substream_of(t->hdr.kind);
+    OT_GUARD(ot_tlp_decode_hdr(tlp, tlps[i].len, &h, &hl));
+    size_t payload = ide_payload_len(&h);
+    size_t wire = hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0);
+    OT_ENSURE(tlps[i].len >= wire, OT_E_TRUNCATED);
+    OT_ENSURE(tlps[i].len == wire, OT_E_TRAILING);
+    OT_ENSURE(!h.td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
+    ot_ide_substream sub = ide_sub_of(h.kind);
     if (i == 0) p->sub = sub;
     OT_ENSURE(sub == p->sub, OT_E_ARG); /* one MAC covers one sub-stream */
     /* A Link IDE Stream carries the TLPs of its own Traffic Class (§6.33). */
-    OT_ENSURE(s->cfg.kind != OT_IDE_STREAM_LINK || t->hdr.tc == s->cfg.tc, OT_E_ARG);
+    OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h.tc == cfg->tc, OT_E_ARG);
     /* T=1 only on streams allowed to carry TEE traffic (TDISP; SPEC-FACTS §5.3, §6). */
-    OT_ENSURE(!tlps[i].t || s->cfg.tee_allowed, OT_E_POLICY);
+    OT_ENSURE(!tlps[i].t || cfg->tee_allowed, OT_E_POLICY);
+    tx_item *it = &p->item[i];
+    it->tlp = tlp;
+    it->px.stream_id = stream_id;
+    it->px.sub = sub;
+    it->px.p = ide_pcrc_applies(cfg, &h);
+    it->px.m = i + 1 == n;
+    it->px.t = tlps[i].t;
+    ide_layout_make(hl, payload, it->px.p, it->px.m, &it->l);
+    p->total += it->l.total;
   }
-  OT_ENSURE(n <= s->cfg.aggregation[p->sub], OT_E_ARG); /* Tx Aggregation Mode */
-  ot_ide_sub_state *ss = &s->sub[p->sub];
+  OT_ENSURE(n <= cfg->aggregation[p->sub], OT_E_ARG); /* Tx Aggregation Mode */
+  bool k = s->sub[p->sub].active != 0;
   for (size_t i = 0; i < n; i++) {
-    ot_ide_prefix *px = &p->prefix[i];
-    px->stream_id = stream_id;
-    px->sub = p->sub;
     /* PR_Sent_Counter: posted requests sent since the last TLP of this sub-stream [U]. */
-    px->pr_sent = (p->sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[p->sub] : 0;
-    px->p = ide_pcrc_applies(&s->cfg, &p->tlp[i].hdr);
-    px->m = i + 1 == n;
-    px->k = ss->active != 0;
-    px->t = tlps[i].t;
-    ide_layout_of(px, &p->tlp[i].hdr, &p->layout[i]);
-    p->total += p->layout[i].total;
+    p->item[i].px.pr_sent = (p->sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[p->sub] : 0;
+    p->item[i].px.k = k;
   }
   return OT_SUCCESS;
 }
@@ -87,36 +100,32 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
   ot_ide_key_slot *slot = &ss->slot[ss->active];
   OT_ENSURE(!slot->spent, OT_E_STATE); /* counter exhausted: a new key set must go first */
 
-  ot_status st;
-  size_t at = 0;
+  /* Prefix and clear header in place; payload (and PCRC) encrypted into place. */
+  ide_group g;
+  g.n_aad = 0;
+  g.n_text = 0;
+  uint8_t crc[OT_IDE_MAX_AGGREGATION][OT_IDE_PCRC_SIZE];
+  uint8_t *at = out;
   for (size_t i = 0; i < n; i++) {
-    const ide_layout *l = &p.layout[i];
-    ot_ide_prefix_encode(&p.prefix[i], out + at);
-    memcpy(out + at + l->hdr_off, tlps[i].tlp, l->hdr_len);
+    const tx_item *it = &p.item[i];
+    const ide_layout *l = &it->l;
+    ide_prefix_write(&it->px, at);
+    memcpy(at + ide_hdr_off(), it->tlp, l->hdr_len);
+    ide_group_add_aad(&g, at, ide_payload_off(l));
+    ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + ide_payload_off(l));
+    if (l->pcrc) {
+      ide_pcrc(it->tlp + l->hdr_len, l->payload_len, crc[i]);
+      ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + ide_pcrc_off(l));
+    }
     lens[i] = l->total;
     at += l->total;
   }
-  OT_GUARD_GOTO(st, ide_group_begin(slot, OT_AEAD_SEAL), fail);
-  at = 0;
-  for (size_t i = 0; i < n; i++) {
-    OT_GUARD_GOTO(st, ide_group_aad(slot, out + at, p.layout[i].payload_off), fail);
-    at += p.layout[i].total;
+  const ide_layout *last = &p.item[n - 1].l;
+  ot_status st = ide_group_seal(slot, &g, at - last->total + ide_mac_off(last));
+  if (!ot_ok(st)) {
+    ot_zeroize(out, p.total); /* nothing half-protected leaves */
+    return st;
   }
-  at = 0;
-  for (size_t i = 0; i < n; i++) {
-    const ide_layout *l = &p.layout[i];
-    const ot_tlp *t = &p.tlp[i];
-    OT_GUARD_GOTO(st, ide_group_text(slot, t->payload, l->payload_len, out + at + l->payload_off),
-                  fail);
-    if (l->pcrc) {
-      uint8_t crc[OT_IDE_PCRC_SIZE];
-      ide_pcrc(t->payload, t->payload_len, crc);
-      OT_GUARD_GOTO(st, ide_group_text(slot, crc, sizeof crc, out + at + l->pcrc_off), fail);
-    }
-    at += l->total;
-  }
-  const ide_layout *last = &p.layout[n - 1];
-  OT_GUARD_GOTO(st, ide_group_seal(slot, out + (at - last->total) + last->mac_off), fail);
 
   /* Commit: the invocation value is used; PR_Sent bookkeeping [U]. */
   ide_slot_advance(slot);
@@ -128,7 +137,4 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
   }
   *total = p.total;
   return OT_SUCCESS;
-fail:
-  ot_zeroize(out, p.total); /* nothing half-protected leaves */
-  return st;
 }

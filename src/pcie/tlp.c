@@ -3,8 +3,9 @@
  * TLP encode/decode, Non-Flit Mode (PCIe r6.0 §2.2). See opentsm/tlp.h.
  *
  * Decoding goes through the cursor into a local header, is validated by the
- * same function the encoder uses, and only then copied out. Encoding
- * validates first, so a refused TLP writes nothing.
+ * rule functions the encoder uses (check_decoded: only the rules wire bits
+ * can break), and only then copied out. Encoding validates first, so a
+ * refused TLP writes nothing.
  */
 #include "opentsm/tlp.h"
 
@@ -145,6 +146,26 @@ static ot_status check_mem(const ot_tlp_hdr *h) {
   return check_byte_enables(h);
 }
 
+/* §2.2.9 Table 2-34: other Completion Status encodings are reserved. */
+static ot_status check_cpl_status(const ot_tlp_hdr *h) {
+  OT_ENSURE(h->status == OT_TLP_CPL_SC || h->status == OT_TLP_CPL_UR ||
+                h->status == OT_TLP_CPL_RRS || h->status == OT_TLP_CPL_CA,
+            OT_E_MALFORMED);
+  return OT_SUCCESS;
+}
+
+/* §2.2.9: CplD is used only with Successful Completion status. */
+static ot_status check_cpl_data(const ot_tlp_hdr *h) {
+  OT_ENSURE(h->kind != OT_TLP_CPLD || h->status == OT_TLP_CPL_SC, OT_E_MALFORMED);
+  return OT_SUCCESS;
+}
+
+/* §2.2.8 Table 2-20: message routing 110b and 111b are reserved. */
+static ot_status check_msg_route(const ot_tlp_hdr *h) {
+  OT_ENSURE(h->msg_route <= OT_TLP_ROUTE_GATHER, OT_E_MALFORMED);
+  return OT_SUCCESS;
+}
+
 /*
  * Validates a header (encode side and decode side alike). Fields a kind does
  * not have must be zero, so that decode(encode(h)) == h.
@@ -166,23 +187,20 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
     OT_ENSURE(h->completer_id == 0 && h->status == 0 && !h->bcm && h->byte_count == 0 &&
                   h->lower_addr == 0 && h->msg_code == 0 && h->msg_route == 0,
               OT_E_ARG);
-    for (size_t i = 0; i < sizeof h->msg_fields; i++) OT_ENSURE(h->msg_fields[i] == 0, OT_E_ARG);
+    for (size_t i = 0; i < sizeof h->msg_fields; i++)
+      OT_ENSURE(h->msg_fields[i] == 0, OT_E_ARG);
     return check_mem(h);
   }
   OT_ENSURE(h->at == 0 && h->first_be == 0 && h->last_be == 0, OT_E_ARG);
   if (cpl) {
     OT_ENSURE(h->tag <= OT_TLP_MAX_TAG, OT_E_ARG);
     OT_ENSURE(h->address == 0 && h->msg_code == 0 && h->msg_route == 0, OT_E_ARG);
-    for (size_t i = 0; i < sizeof h->msg_fields; i++) OT_ENSURE(h->msg_fields[i] == 0, OT_E_ARG);
+    for (size_t i = 0; i < sizeof h->msg_fields; i++)
+      OT_ENSURE(h->msg_fields[i] == 0, OT_E_ARG);
     OT_ENSURE(h->status <= 7 && h->lower_addr <= OT_TLP_CPL_LOWER_ADDR_MASK, OT_E_ARG);
-    /* §2.2.9 Table 2-34: other status encodings are reserved. */
-    OT_ENSURE(h->status == OT_TLP_CPL_SC || h->status == OT_TLP_CPL_UR ||
-                  h->status == OT_TLP_CPL_RRS || h->status == OT_TLP_CPL_CA,
-              OT_E_MALFORMED);
+    OT_GUARD(check_cpl_status(h));
     OT_ENSURE(h->byte_count >= 1 && h->byte_count <= OT_TLP_MAX_BYTE_COUNT, OT_E_ARG);
-    /* §2.2.9: CplD is used only with Successful Completion status. */
-    OT_ENSURE(h->kind != OT_TLP_CPLD || h->status == OT_TLP_CPL_SC, OT_E_MALFORMED);
-    return OT_SUCCESS;
+    return check_cpl_data(h);
   }
   /* Messages, §2.2.8. The tag is 8 bits (Tag[9:8] are not defined for messages). */
   OT_ENSURE(h->tag <= 0xFF, OT_E_ARG);
@@ -190,7 +208,7 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
                 h->lower_addr == 0,
             OT_E_ARG);
   OT_ENSURE(h->msg_route <= 7, OT_E_ARG);
-  OT_ENSURE(h->msg_route <= OT_TLP_ROUTE_GATHER, OT_E_MALFORMED); /* 110b, 111b reserved */
+  OT_GUARD(check_msg_route(h));
   if (h->msg_route == OT_TLP_ROUTE_BY_ADDR) {
     uint64_t a = ((uint64_t)ot_load_u32be(h->msg_fields) << 32) | ot_load_u32be(h->msg_fields + 4);
     OT_ENSURE((a & 0x3u) == 0 && h->address == a, OT_E_ARG);
@@ -198,6 +216,25 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
     OT_ENSURE(h->address == 0, OT_E_ARG);
   }
   return OT_SUCCESS;
+}
+
+/*
+ * The checks of check_hdr a decoded header can fail. Decoding reads each
+ * field from exactly its wire bits and leaves the fields of other kinds
+ * zero, so every OT_E_ARG range check of check_hdr holds by construction
+ * (TC, Attr and AT fit their bits; Length 1..1024 where it is meaningful;
+ * tags fit 10 or 8 bits; address bits 1:0 are cleared; a 3 DW request has
+ * no upper address bits). What remains are the rules a sender can break,
+ * checked by the same functions in the same order. This runs for every
+ * received TLP (and every IDE TLP on both sides), so it does only that.
+ */
+static ot_status check_decoded(const ot_tlp_hdr *h) {
+  if (kind_is_mem(h->kind)) return check_mem(h);
+  if (kind_is_cpl(h->kind)) {
+    OT_GUARD(check_cpl_status(h));
+    return check_cpl_data(h);
+  }
+  return check_msg_route(h);
 }
 
 static bool fields_equal(const uint8_t a[8], const uint8_t b[8]) { return memcmp(a, b, 8) == 0; }
@@ -283,7 +320,7 @@ ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
       h.address = ((uint64_t)ot_load_u32be(h.msg_fields) << 32) | ot_load_u32be(h.msg_fields + 4);
     }
   }
-  OT_GUARD(check_hdr(&h));
+  OT_GUARD(check_decoded(&h));
   *hdr_len = ot_reader_offset(&r);
   *out = h;
   return OT_SUCCESS;
