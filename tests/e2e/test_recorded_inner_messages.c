@@ -13,6 +13,13 @@
  *    ot_tdisp_vdm_encode gives the same bytes back, and INTERFACE_ID, lock
  *    parameters, nonces, states, report offsets and the assembled interface
  *    report agree with the dump;
+ *  - IDE_KM (PCI-SIG VDM, protocol 0): ot_ide_km_vdm_decode and the object
+ *    decoders decode it, the encoders give the same bytes back, and port,
+ *    stream, KeySubStream (and its bits), status and the QUERY_RESP fields
+ *    agree with the dump. For KEY_PROG our encoder, given the decoded key and
+ *    IFV, lays them out as recorded, the bytes sit where SPEC-FACTS §4.1 puts
+ *    K[0..31] and IFV, and ot_ide_key_material_from_km, fed the DWs read off
+ *    the wire, yields the same key material;
  *  - CXL IDE_KM and CXL TSP (CXL vendor VDMs): only the VDM envelope is ours to
  *    decode; their protocol and message code must agree with the dump, and
  *    they count as "other protocol".
@@ -29,7 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opentsm/bits.h"
 #include "opentsm/cursor.h"
+#include "opentsm/ide.h"
+#include "opentsm/ide_km.h"
+#include "opentsm/secure.h"
 #include "opentsm/spdm_codec.h"
 #include "opentsm/tdisp.h"
 #include "recorded_flow.h"
@@ -143,14 +154,26 @@ static const uint8_t k_rec_devinfo[16] = "tdisp_dev_emu\0\0";
 #define REC_FUNCTION_ID 0x0000BEEFu
 #define MAX_LOCKS 4
 
+/* The six KeySubStream values of key set 0 (SPEC-FACTS §4.2). */
+#define ALL_SIX_GO 0x3Fu
+
+/* The recorded device's view of its IDE stream: which of the six key sets of
+ * stream `stream_id` the recorded IDE_KM exchange has made GO (and not yet
+ * stopped). LOCK_INTERFACE needs the default stream Secure (PCIe r6.0
+ * §11.3.8): the recording keyed it with IDE_KM before TDISP ran. */
 typedef struct twin_ops {
   ot_tdisp_device_ops base;
+  uint8_t stream_id;
+  uint8_t go_mask; /* bit (sub * 2 + dir) */
 } twin_ops;
 
-/* The IDE stream that LOCK binds was keyed by IDE_KM before TDISP ran. */
 static bool twin_stream_secure(ot_tdisp_device_ops *o, uint8_t stream_id) {
-  (void)o;
-  return stream_id == 0;
+  twin_ops *t = (twin_ops *)o;
+  return stream_id == t->stream_id && t->go_mask == ALL_SIX_GO;
+}
+
+static unsigned kss_bit(uint8_t kss) {
+  return OT_FIELD_GET(OT_IDE_KM_KSS_SUB, kss) * 2u + OT_FIELD_GET(OT_IDE_KM_KSS_DIR, kss);
 }
 
 /* Hands out the START nonces the recorded device chose, in order (from the dump). */
@@ -211,10 +234,10 @@ static void twin_init(twin *t, const ts_dump *d) {
 /* ---- the checker ----------------------------------------------------------------------- */
 
 enum {
-  CHECK_SPDM = 1u << 0,  /* SPDM codec round trip and fields against the dump */
-  CHECK_TDISP = 1u << 1, /* TDISP codec round trip and fields against the dump */
-  CHECK_TWIN = 1u << 2,  /* our TDISP responder answers as the recorded device */
-  CHECK_ALL = CHECK_SPDM | CHECK_TDISP | CHECK_TWIN,
+  CHECK_SPDM = 1u << 0,   /* SPDM codec round trip and fields against the dump */
+  CHECK_TDISP = 1u << 1,  /* TDISP codec round trip and fields against the dump */
+  CHECK_TWIN = 1u << 2,   /* our TDISP responder answers as the recorded device */
+  CHECK_IDE_KM = 1u << 3, /* IDE_KM codec round trip, key layout, fields against the dump */
 };
 
 typedef struct checker {
@@ -224,6 +247,9 @@ typedef struct checker {
   tally ours;                          /* by our decoders */
   unsigned spdm_round_trips;           /* SPDM messages re-encoded byte for byte */
   unsigned tdisp_round_trips;          /* TDISP messages re-encoded byte for byte */
+  unsigned ide_km_round_trips;         /* IDE_KM messages re-encoded byte for byte */
+  unsigned key_progs;                  /* KEY_PROG keys laid out and cross-checked */
+  uint8_t keys[16][OT_IDE_KEY_SIZE];   /* the KEY_PROG keys seen, to tell them apart */
   unsigned other_protocol;             /* CXL IDE_KM and TSP envelopes */
   unsigned secured_spdm;               /* non-VDM SPDM messages inside sessions */
   unsigned padded;                     /* plain messages that DOE padded */
@@ -563,6 +589,155 @@ static void tdisp_message(checker *c, const ts_flow_msg *m, const ts_dump_rec *d
   if (c->checks & CHECK_TWIN) twin_step(&c->tw, m, v, &t);
 }
 
+/* ---- IDE_KM ------------------------------------------------------------------------ */
+
+/* Stream, KeySubStream (with the bits spdm_dump splits out) and port. */
+static void ref_vs_dump(const ts_dump_rec *d, uint8_t stream_id, uint8_t kss, uint8_t port) {
+  DUMP_EQ(d, "StreamId", stream_id);
+  DUMP_EQ(d, "KeySubStream", kss);
+  DUMP_EQ(d, "PortIndex", port);
+  DUMP_EQ(d, "KeySet", OT_FIELD_GET(OT_IDE_KM_KSS_KEY_SET, kss));
+  DUMP_EQ(d, "RxTx", OT_FIELD_GET(OT_IDE_KM_KSS_DIR, kss));
+  DUMP_EQ(d, "SubStream", OT_FIELD_GET(OT_IDE_KM_KSS_SUB, kss));
+}
+
+/*
+ * KEY_PROG's key and IFV (SPEC-FACTS §4.1): the wire carries Key_DW7 .. Key_DW0
+ * then IFV_DW1, IFV_DW0, each DW little-endian, and K[0] is bits 31:24 of
+ * Key_DW7. Checked three ways against the decoded material: byte positions on
+ * the wire, ot_ide_key_material_from_km over the DW values, and our encoder.
+ */
+static void key_prog_layout(checker *c, const uint8_t *obj, const ot_ide_km_key_prog_msg *kp) {
+  const uint8_t *key = obj + OT_IDE_KM_HDR_SIZE;
+  const uint8_t *ifv = key + 4u * OT_IDE_KM_KEY_DWS;
+  for (unsigned i = 0; i < OT_IDE_KEY_SIZE; i++) /* K[4j + b] is byte 3 - b of DW 7 - j */
+    assert_int_equal(kp->km.key[i], key[4u * (i / 4u) + 3u - i % 4u]);
+  uint32_t key_dw[OT_IDE_KM_KEY_DWS], ifv_dw[OT_IDE_KM_IFV_DWS];
+  for (unsigned i = 0; i < OT_IDE_KM_KEY_DWS; i++)
+    key_dw[OT_IDE_KM_KEY_DWS - 1u - i] = ot_load_u32le(key + 4u * i);
+  ifv_dw[1] = ot_load_u32le(ifv);
+  ifv_dw[0] = ot_load_u32le(ifv + 4);
+  ot_ide_key_material km;
+  ot_ide_key_material_from_km(&km, key_dw, ifv_dw);
+  assert_memory_equal(km.key, kp->km.key, OT_IDE_KEY_SIZE);
+  assert_int_equal(km.ifv, kp->km.ifv);
+  assert_int_equal(km.iv_fixed, OT_IDE_IV_FIXED_PCIE);
+  assert_int_equal(kp->km.iv_fixed, OT_IDE_IV_FIXED_PCIE);
+  /* spdm-emu starts every invocation field at 1 (REC, SPEC-FACTS §4.1). */
+  assert_int_equal(kp->km.ifv, 1);
+  /* Our encoder, given what from_km made of the DWs, lays it out as recorded. */
+  ot_ide_km_key_prog_msg again = *kp;
+  again.km = km;
+  uint8_t out[OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_KEY_PROG_SIZE];
+  ot_writer w;
+  ot_writer_init(&w, out, sizeof out);
+  assert_ot_ok(ot_ide_km_encode_key_prog(&w, &again));
+  assert_int_equal(ot_writer_len(&w), sizeof out);
+  assert_memory_equal(out + OT_IDE_KM_PROTOCOL_ID_SIZE, obj, OT_IDE_KM_KEY_PROG_SIZE);
+  /* Each KEY_PROG carries its own key (REC). */
+  assert_true(c->key_progs < sizeof c->keys / sizeof c->keys[0]);
+  for (unsigned i = 0; i < c->key_progs; i++)
+    assert_false(memcmp(c->keys[i], km.key, OT_IDE_KEY_SIZE) == 0);
+  memcpy(c->keys[c->key_progs++], km.key, OT_IDE_KEY_SIZE);
+  ot_zeroize(&km, sizeof km);
+  ot_zeroize(&again, sizeof again);
+  ot_zeroize(out, sizeof out);
+}
+
+/* Decodes one IDE_KM payload by its object, re-encodes it into w, and holds
+ * its fields against the dump. */
+static void ide_km_object(checker *c, const ts_dump_rec *d, uint8_t object, const uint8_t *pl,
+                          size_t pl_len, ot_writer *w) {
+  ot_reader r;
+  ot_reader_init(&r, pl, pl_len);
+  switch (object) {
+  case OT_IDE_KM_QUERY: {
+    uint8_t port;
+    assert_ot_ok(ot_ide_km_decode_query(&r, &port));
+    DUMP_EQ(d, "port", port);
+    assert_ot_ok(ot_ide_km_encode_query(w, port));
+    break;
+  }
+  case OT_IDE_KM_QUERY_RESP: {
+    ot_ide_km_query_resp q;
+    uint32_t regs[OT_IDE_KM_EMU_REG_DWS];
+    assert_ot_ok(ot_ide_km_decode_query_resp(&r, &q));
+    DUMP_EQ(d, "port", q.port_index);
+    DUMP_EQ(d, "DevFunc", q.dev_func);
+    DUMP_EQ(d, "Bus", q.bus);
+    DUMP_EQ(d, "Seg", q.segment);
+    DUMP_EQ(d, "MaxPort", q.max_port_index);
+    /* spdm-emu's fixed, unfilled register block (SPEC-FACTS §4.1). */
+    assert_int_equal(q.reg_count, OT_IDE_KM_EMU_REG_DWS);
+    for (size_t i = 0; i < q.reg_count; i++)
+      regs[i] = ot_ide_km_query_resp_reg(&q, i);
+    assert_ot_ok(ot_ide_km_encode_query_resp(w, &q, regs));
+    break;
+  }
+  case OT_IDE_KM_KEY_PROG: {
+    ot_ide_km_key_prog_msg kp;
+    assert_ot_ok(ot_ide_km_decode_key_prog(&r, &kp));
+    ref_vs_dump(d, kp.stream_id, kp.kss, kp.port_index);
+    key_prog_layout(c, pl + OT_IDE_KM_PROTOCOL_ID_SIZE, &kp);
+    assert_ot_ok(ot_ide_km_encode_key_prog(w, &kp));
+    ot_zeroize(&kp, sizeof kp);
+    break;
+  }
+  default: {
+    ot_ide_km_ref ref;
+    assert_ot_ok(ot_ide_km_decode_ref(&r, object, &ref));
+    ref_vs_dump(d, ref.stream_id, ref.kss, ref.port_index);
+    if (object == OT_IDE_KM_KP_ACK) DUMP_EQ(d, "Status", ref.status);
+    assert_ot_ok(ot_ide_km_encode_ref(w, object, &ref));
+    break;
+  }
+  }
+}
+
+/* The twin's stream follows the recorded K_SET_GO / K_SET_STOP requests
+ * (each was acknowledged: the dump shows a K_GOSTOP_ACK after every one). */
+static void twin_follow_ide_km(twin *t, uint8_t object, const uint8_t *pl, size_t pl_len) {
+  if (object != OT_IDE_KM_K_SET_GO && object != OT_IDE_KM_K_SET_STOP) return;
+  ot_ide_km_ref ref;
+  ot_reader r;
+  ot_reader_init(&r, pl, pl_len);
+  assert_ot_ok(ot_ide_km_decode_ref(&r, object, &ref));
+  t->ops.stream_id = ref.stream_id;
+  if (object == OT_IDE_KM_K_SET_GO)
+    t->ops.go_mask |= (uint8_t)(1u << kss_bit(ref.kss));
+  else
+    t->ops.go_mask &= (uint8_t) ~(1u << kss_bit(ref.kss));
+}
+
+static void ide_km_message(checker *c, const ts_flow_msg *m, const ts_dump_rec *d,
+                           const uint8_t *msg, size_t len) {
+  const uint8_t *pl;
+  size_t pl_len;
+  uint8_t object;
+  ot_reader r;
+  ot_reader_init(&r, msg, len);
+  assert_ot_ok(ot_ide_km_vdm_decode(&r, m->sz->version, m->is_request, &pl, &pl_len));
+  assert_ot_ok(ot_ide_km_object_id(pl, pl_len, &object));
+  assert_int_equal(d->proto, TS_PROTO_IDE_KM);
+  assert_int_equal(object, d->code);
+  c->ours.n[TS_PROTO_IDE_KM][object]++;
+  if (m->is_request) twin_follow_ide_km(&c->tw, object, pl, pl_len);
+  if (!(c->checks & CHECK_IDE_KM)) return;
+  static uint8_t obj[OT_IDE_KM_RSP_MAX], again[TS_FLOW_MAX_MSG];
+  ot_writer w;
+  ot_writer_init(&w, obj, sizeof obj);
+  ide_km_object(c, d, object, pl, pl_len, &w);
+  size_t obj_len = ot_writer_len(&w);
+  ot_writer_init(&w, again, sizeof again);
+  assert_ot_ok(ot_ide_km_vdm_encode(&w, m->sz->version, m->is_request, obj, obj_len));
+  if (ot_writer_len(&w) != len || memcmp(again, msg, len) != 0)
+    fail_msg("record %u: IDE_KM %s does not re-encode to the recorded bytes", m->record,
+             ot_ide_km_object_name(object));
+  ot_zeroize(obj, sizeof obj); /* a KEY_PROG's key */
+  ot_zeroize(again, sizeof again);
+  c->ide_km_round_trips++;
+}
+
 /* ---- other protocols: the CXL VDMs, envelope only ---------------------------------- */
 
 /* CXL IDE_KM objects start with the object ID (CXL 3.1 §11.4.1, the PCIe
@@ -597,10 +772,7 @@ static void vdm_message(checker *c, const ts_flow_msg *m, const ts_dump_rec *d, 
     tdisp_message(c, m, d, msg, len, v);
   } else if (v->standard_id == OT_SPDM_REGISTRY_PCISIG && d->vendor_id == OT_PCISIG_VENDOR_ID &&
              v->payload[0] == OT_PCISIG_PROTOCOL_IDE_KM) {
-    assert_int_equal(d->proto, TS_PROTO_IDE_KM);
-    assert_true(v->payload_len >= 2);
-    assert_int_equal(v->payload[1], d->code);
-    c->ours.n[TS_PROTO_IDE_KM][v->payload[1]]++;
+    ide_km_message(c, m, d, msg, len);
   } else if (v->standard_id == OT_SPDM_REGISTRY_PCISIG && d->vendor_id == TS_CXL_VENDOR_ID) {
     other_protocol(c, d, v);
   } else {
@@ -745,6 +917,26 @@ static void v13_every_tdisp_message_round_trips_and_matches_dump(void **state) {
   tdisp_messages_match("tsm_v13_p256");
 }
 
+static void ide_km_messages_match(const char *dir) {
+  static checker c;
+  ts_dump *d;
+  run(&c, dir, CHECK_IDE_KM, &d);
+  assert_int_equal(c.ide_km_round_trips, 76);
+  assert_int_equal(c.key_progs, 12);
+  ot_zeroize(c.keys, sizeof c.keys);
+  free(d);
+}
+
+static void v12_every_ide_km_message_round_trips_and_matches_dump(void **state) {
+  (void)state;
+  ide_km_messages_match("tsm_v12_p384");
+}
+
+static void v13_every_ide_km_message_round_trips_and_matches_dump(void **state) {
+  (void)state;
+  ide_km_messages_match("tsm_v13_p256");
+}
+
 static void responder_answers(const char *dir) {
   static checker c;
   ts_dump *d;
@@ -776,6 +968,8 @@ int main(void) {
       cmocka_unit_test(v13_every_spdm_message_round_trips_and_matches_dump),
       cmocka_unit_test(v12_every_tdisp_message_round_trips_and_matches_dump),
       cmocka_unit_test(v13_every_tdisp_message_round_trips_and_matches_dump),
+      cmocka_unit_test(v12_every_ide_km_message_round_trips_and_matches_dump),
+      cmocka_unit_test(v13_every_ide_km_message_round_trips_and_matches_dump),
       cmocka_unit_test(v12_tdisp_responder_answers_like_recording),
       cmocka_unit_test(v13_tdisp_responder_answers_like_recording),
   };
