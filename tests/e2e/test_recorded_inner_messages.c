@@ -960,6 +960,231 @@ static void v13_tdisp_responder_answers_like_recording(void **state) {
   responder_answers("tsm_v13_p256");
 }
 
+/* ---- negative cases on the recorded bytes ------------------------------------------ */
+
+/* Every PCI-SIG VDM of a flow (IDE_KM and TDISP), kept for the cases below. */
+#define LOG_MAX 128
+#define LOG_BYTES 512
+
+typedef struct vdm_entry {
+  unsigned record;
+  bool is_request;
+  uint32_t session_id;
+  uint8_t version;
+  uint8_t protocol_id; /* OT_PCISIG_PROTOCOL_* */
+  size_t len;
+  uint8_t bytes[LOG_BYTES]; /* the exact SPDM message; KEY_PROG's hold keys: wiped after */
+  size_t payload_off;       /* where the VDM payload (ProtocolID ...) starts */
+} vdm_entry;
+
+typedef struct vdm_log {
+  ts_flow_sink base;
+  size_t count;
+  vdm_entry e[LOG_MAX];
+} vdm_log;
+
+static void log_message(ts_flow_sink *sink, const ts_flow_msg *m) {
+  vdm_log *l = (vdm_log *)sink;
+  uint8_t code = m->bytes[1];
+  if (code != OT_SPDM_VENDOR_DEFINED_REQUEST && code != OT_SPDM_VENDOR_DEFINED_RESPONSE) return;
+  size_t exact;
+  ot_spdm_vendor_defined v;
+  ot_reader r;
+  assert_ot_ok(ot_spdm_message_length(m->sz, m->bytes, m->len, &exact));
+  ot_reader_init(&r, m->bytes, exact);
+  if (m->is_request)
+    assert_ot_ok(ot_spdm_decode_vendor_request(m->sz, &r, &v));
+  else
+    assert_ot_ok(ot_spdm_decode_vendor_response(m->sz, &r, &v));
+  if (ot_load_u16le(v.vendor_id) != OT_PCISIG_VENDOR_ID) return; /* CXL */
+  assert_true(l->count < LOG_MAX && exact <= LOG_BYTES);
+  vdm_entry *e = &l->e[l->count++];
+  e->record = m->record;
+  e->is_request = m->is_request;
+  e->session_id = m->session_id;
+  e->version = m->sz->version;
+  e->protocol_id = v.payload[0];
+  e->len = exact;
+  memcpy(e->bytes, m->bytes, exact);
+  e->payload_off = (size_t)(v.payload - m->bytes);
+}
+
+static vdm_log *log_flow(const char *dir) {
+  vdm_log *l = calloc(1, sizeof *l);
+  assert_non_null(l);
+  l->base.message = log_message;
+  ts_flow *f = ts_flow_open(dir);
+  ts_flow_replay(f, &l->base);
+  ts_flow_close(f);
+  assert_int_equal(l->count, 76 + 44); /* IDE_KM + TDISP */
+  return l;
+}
+
+static void log_free(vdm_log *l) {
+  ot_zeroize(l, sizeof *l);
+  free(l);
+}
+
+/* Decodes a (possibly altered) recorded VDM with the decoder of its protocol;
+ * on failure the output must be untouched. */
+static ot_status decode_entry(const vdm_entry *e, const uint8_t *bytes, size_t len) {
+  ot_reader r;
+  ot_reader_init(&r, bytes, len);
+  if (e->protocol_id == OT_PCISIG_PROTOCOL_TDISP) {
+    ot_tdisp_msg m, before;
+    memset(&m, 0xA5, sizeof m);
+    before = m;
+    ot_status st = ot_tdisp_vdm_decode(&r, e->version, !e->is_request, &m);
+    if (!ot_ok(st)) assert_memory_equal(&m, &before, sizeof m);
+    return st;
+  }
+  static const uint8_t sentinel = 0xA5;
+  const uint8_t *pl = &sentinel;
+  size_t pl_len = 0xA5A5;
+  ot_status st = ot_ide_km_vdm_decode(&r, e->version, e->is_request, &pl, &pl_len);
+  if (!ot_ok(st)) {
+    assert_ptr_equal(pl, &sentinel);
+    assert_int_equal(pl_len, 0xA5A5);
+    return st;
+  }
+  uint8_t object;
+  assert_ot_ok(ot_ide_km_object_id(pl, pl_len, &object));
+  ot_reader_init(&r, pl, pl_len);
+  switch (object) {
+  case OT_IDE_KM_QUERY: {
+    uint8_t port = 0xA5;
+    st = ot_ide_km_decode_query(&r, &port);
+    if (!ot_ok(st)) assert_int_equal(port, 0xA5);
+    return st;
+  }
+  case OT_IDE_KM_QUERY_RESP: {
+    ot_ide_km_query_resp q, before;
+    memset(&q, 0xA5, sizeof q);
+    before = q;
+    st = ot_ide_km_decode_query_resp(&r, &q);
+    if (!ot_ok(st)) assert_memory_equal(&q, &before, sizeof q);
+    return st;
+  }
+  case OT_IDE_KM_KEY_PROG: {
+    ot_ide_km_key_prog_msg k, before;
+    memset(&k, 0xA5, sizeof k);
+    before = k;
+    st = ot_ide_km_decode_key_prog(&r, &k);
+    if (!ot_ok(st)) assert_memory_equal(&k, &before, sizeof k);
+    ot_zeroize(&k, sizeof k);
+    return st;
+  }
+  default: {
+    ot_ide_km_ref ref, before;
+    memset(&ref, 0xA5, sizeof ref);
+    before = ref;
+    st = ot_ide_km_decode_ref(&r, object, &ref);
+    if (!ot_ok(st)) assert_memory_equal(&ref, &before, sizeof ref);
+    return st;
+  }
+  }
+}
+
+/* Cut short, lengthened, another protocol, another TDISP version, another
+ * object length: each recorded IDE_KM and TDISP message is refused with the
+ * error its codec documents, and nothing is written. */
+static void recorded_vdms_refuse_alterations(void **state) {
+  (void)state;
+  vdm_log *l = log_flow("tsm_v12_p384");
+  static uint8_t b[LOG_BYTES + 4];
+  for (size_t i = 0; i < l->count; i++) {
+    const vdm_entry *e = &l->e[i];
+    assert_ot_ok(decode_entry(e, e->bytes, e->len));
+    /* one byte short: the VDM length runs past the message */
+    assert_ot_code(decode_entry(e, e->bytes, e->len - 1), OT_E_TRUNCATED);
+    /* one byte more: after a whole SPDM message */
+    memcpy(b, e->bytes, e->len);
+    b[e->len] = 0;
+    assert_ot_code(decode_entry(e, b, e->len + 1), OT_E_TRAILING);
+    /* the other PCI-SIG protocol's ID */
+    memcpy(b, e->bytes, e->len);
+    b[e->payload_off] ^= OT_PCISIG_PROTOCOL_TDISP;
+    assert_ot_code(decode_entry(e, b, e->len), OT_E_UNSUPPORTED);
+    /* another vendor (the CXL consortium's) */
+    memcpy(b, e->bytes, e->len);
+    b[e->payload_off - 4] = 0x98;
+    b[e->payload_off - 3] = 0x1e;
+    assert_ot_code(decode_entry(e, b, e->len), OT_E_UNSUPPORTED);
+    if (e->protocol_id == OT_PCISIG_PROTOCOL_TDISP) {
+      memcpy(b, e->bytes, e->len);
+      b[e->payload_off + 1] = 0x11; /* TDISPVersion 1.1 */
+      assert_ot_code(decode_entry(e, b, e->len), OT_E_VERSION);
+    } else {
+      /* the object one byte shorter, the VDM length agreeing */
+      memcpy(b, e->bytes, e->len);
+      ot_store_u16le(b + e->payload_off - 2, (uint16_t)(e->len - e->payload_off - 1));
+      uint8_t object = b[e->payload_off + 1];
+      /* fixed-size objects are short; QUERY_RESP's register block is not whole DWs */
+      assert_ot_code(decode_entry(e, b, e->len - 1),
+                     object == OT_IDE_KM_QUERY_RESP ? OT_E_MALFORMED : OT_E_TRUNCATED);
+    }
+  }
+  ot_zeroize(b, sizeof b);
+  log_free(l);
+}
+
+/* Our responder, handed the recorded requests with a device whose nonce
+ * source differs from the recorded one, refuses the recorded START with
+ * INVALID_NONCE and the TDI stays CONFIG_LOCKED; outside a session it answers
+ * nothing at all. */
+static void recorded_tdisp_requests_refused_by_another_device(void **state) {
+  (void)state;
+  vdm_log *l = log_flow("tsm_v12_p384");
+  ts_dump *d = ts_dump_load("tsm_v12_p384");
+  static twin tw;
+  twin_init(&tw, d);
+  tw.rng.nonce[0][0] ^= 0x01; /* the first LOCK hands out another nonce */
+  tw.ops.stream_id = 0;
+  tw.ops.go_mask = ALL_SIX_GO;
+  unsigned starts = 0, refused = 0;
+  for (size_t i = 0; i < l->count; i++) {
+    const vdm_entry *e = &l->e[i];
+    if (!e->is_request || e->protocol_id != OT_PCISIG_PROTOCOL_TDISP) continue;
+    const uint8_t *pl = e->bytes + e->payload_off;
+    size_t pl_len = e->len - e->payload_off;
+    ot_tdisp_vdm_ctx outside = {.in_session = false};
+    size_t n = 0xA5;
+    assert_ot_code(
+        ot_tdisp_responder_handle(&tw.dev, &outside, pl, pl_len, tw.answer, sizeof tw.answer, &n),
+        OT_E_UNEXPECTED);
+    refused++;
+    if (pl[2] != OT_TDISP_START_INTERFACE_REQUEST || starts++ > 0) continue;
+    /* up to the first START the device was driven in session as recorded */
+    ot_tdisp_vdm_ctx in = {.in_session = true, .session_id = e->session_id};
+    ot_tdisp_tdi *tdi = ot_tdisp_device_find(&tw.dev, REC_FUNCTION_ID);
+    assert_non_null(tdi);
+    for (size_t j = 0; j < i; j++) {
+      const vdm_entry *q = &l->e[j];
+      if (!q->is_request || q->protocol_id != OT_PCISIG_PROTOCOL_TDISP) continue;
+      assert_ot_ok(ot_tdisp_responder_handle(&tw.dev, &in, q->bytes + q->payload_off,
+                                             q->len - q->payload_off, tw.answer, sizeof tw.answer,
+                                             &tw.answer_len));
+    }
+    assert_int_equal(tdi->state, OT_TDI_CONFIG_LOCKED);
+    assert_ot_ok(ot_tdisp_responder_handle(&tw.dev, &in, pl, pl_len, tw.answer, sizeof tw.answer,
+                                           &tw.answer_len));
+    const uint8_t *msg;
+    size_t mlen;
+    ot_tdisp_msg a;
+    ot_reader r;
+    assert_ot_ok(ot_tdisp_payload_open(tw.answer, tw.answer_len, &msg, &mlen));
+    ot_reader_init(&r, msg, mlen);
+    assert_ot_ok(ot_tdisp_decode(&r, &a));
+    assert_int_equal(a.code, OT_TDISP_ERROR);
+    assert_int_equal(a.u.error.code, OT_TDISP_ERR_INVALID_NONCE);
+    assert_int_equal(tdi->state, OT_TDI_CONFIG_LOCKED);
+  }
+  assert_int_equal(starts, 2);
+  assert_int_equal(refused, 22);
+  free(d);
+  log_free(l);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(v12_counts_per_protocol_and_code_match_dump),
@@ -972,6 +1197,8 @@ int main(void) {
       cmocka_unit_test(v13_every_ide_km_message_round_trips_and_matches_dump),
       cmocka_unit_test(v12_tdisp_responder_answers_like_recording),
       cmocka_unit_test(v13_tdisp_responder_answers_like_recording),
+      cmocka_unit_test(recorded_vdms_refuse_alterations),
+      cmocka_unit_test(recorded_tdisp_requests_refused_by_another_device),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
