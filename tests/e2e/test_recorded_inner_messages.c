@@ -473,7 +473,7 @@ static void report_vs_dump(const ts_dump_rec *d, const uint8_t *buf, size_t len)
   DUMP_EQ(d, "mmio_count", rep.mmio_count);
   for (uint32_t i = 0; i < rep.mmio_count; i++) {
     ot_tdisp_mmio_range g;
-    uint64_t first, pages, attr, id;
+    uint64_t first = 0, pages = 0, attr = 0, id = 0;
     assert_ot_ok(ot_tdisp_report_range(&rep, i, &g));
     assert_true(ts_dump_u64(d, "first", i, &first) && ts_dump_u64(d, "num_pg", i, &pages) &&
                 ts_dump_u64(d, "attr", i, &attr) && ts_dump_u64(d, "rang_id", i, &id));
