@@ -109,7 +109,7 @@ static const count_row k_counts[] = {
     {TS_PROTO_TDISP, OT_TDISP_START_INTERFACE_RESPONSE, 2},
     {TS_PROTO_TDISP, OT_TDISP_STOP_INTERFACE_REQUEST, 2},
     {TS_PROTO_TDISP, OT_TDISP_STOP_INTERFACE_RESPONSE, 2},
-    /* other protocols: CXL IDE_KM objects (CXL 3.1 §11.4) ... */
+    /* other protocols: CXL IDE_KM objects (CXL 3.1 IDE key management) ... */
     {TS_PROTO_CXL_IDE_KM, 0x00, 2}, /* QUERY */
     {TS_PROTO_CXL_IDE_KM, 0x01, 2}, /* QUERY_RESP */
     {TS_PROTO_CXL_IDE_KM, 0x02, 4}, /* KEY_PROG */
@@ -159,8 +159,9 @@ static const uint8_t k_rec_devinfo[16] = "tdisp_dev_emu\0\0";
 
 /* The recorded device's view of its IDE stream: which of the six key sets of
  * stream `stream_id` the recorded IDE_KM exchange has made GO (and not yet
- * stopped). LOCK_INTERFACE needs the default stream Secure (PCIe r6.0
- * §11.3.8): the recording keyed it with IDE_KM before TDISP ran. */
+ * stopped). Our responder locks a TDI only to a Secure default stream
+ * (PCIe r6.0 §11.2, as src/tdisp/responder.c reads it): the recording keyed
+ * the stream with IDE_KM before TDISP ran. */
 typedef struct twin_ops {
   ot_tdisp_device_ops base;
   uint8_t stream_id;
@@ -488,8 +489,8 @@ static void report_vs_dump(const ts_dump_rec *d, const uint8_t *buf, size_t len)
 }
 
 /* Our responder's report must be the recorded one with FIRST_PAGE moved by the
- * lock's MMIO_REPORTING_OFFSET (PCIe r6.0 §11.3: "the TDI reports ... offset by
- * MMIO_REPORTING_OFFSET"; spdm-emu reports physical pages, SPEC-FACTS §6.4). */
+ * lock's MMIO_REPORTING_OFFSET (PCIe r6.0 §11.3 LOCK_INTERFACE_REQUEST; SPEC-FACTS
+ * T11), which spdm-emu does not add: it reports physical pages (SPEC-FACTS §6.4). */
 static void twin_reports_agree(twin *t) {
   ot_tdisp_report rec;
   ot_tdisp_mmio_range moved[OT_TDISP_MAX_MMIO_RANGES];
@@ -740,9 +741,9 @@ static void ide_km_message(checker *c, const ts_flow_msg *m, const ts_dump_rec *
 
 /* ---- other protocols: the CXL VDMs, envelope only ---------------------------------- */
 
-/* CXL IDE_KM objects start with the object ID (CXL 3.1 §11.4.1, the PCIe
- * IDE_KM layout); CXL TSP messages with a version byte, then the opcode
- * (CXL 3.1 §11.5.1). */
+/* CXL IDE_KM objects start with the object ID (the PCIe IDE_KM layout, which
+ * CXL 3.1's IDE key management reuses); CXL TSP messages with a version byte,
+ * then the opcode (CXL 3.1 §11.5 "TSP"). Both as spdm_dump reads them. */
 static void other_protocol(checker *c, const ts_dump_rec *d, const ot_spdm_vendor_defined *v) {
   assert_true(v->payload_len >= 3);
   ts_proto proto = v->payload[0] == TS_CXL_PROTOCOL_IDE_KM ? TS_PROTO_CXL_IDE_KM
