@@ -39,6 +39,13 @@ ot_status tsm_collect_evidence(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struc
 /* Holds a MeasurementRecord against the device's policy references (connect.c). */
 ot_status tsm_check_measurements(struct ot_tsm_dev *dev, const uint8_t *rec, size_t len,
                                  struct ot_tsm_refusal *why);
+/* Brings up the device's selective IDE stream after FINISH, or refuses with
+ * everything undone (link_ide.c; ot_tsm_connect's contract). */
+ot_status tsm_ide_up(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struct ot_tsm_refusal *why);
+/* Stops, disables and tears down the stream, frees its Stream ID; the first
+ * failure met (teardown always completes). No-op without a stream. */
+ot_status tsm_ide_down(struct ot_tsm *tsm, struct ot_tsm_dev *dev);
+
 /* Stops a bound TDI and forgets the binding (bind.c). */
 ot_status tsm_tdi_release(struct ot_tsm_tdi *tdi);
 

@@ -199,7 +199,7 @@ static void test_ide_insecure_moves_running_tdi_to_error(void **s) {
   ot_sim_dsm_poll_ide(&a->dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_RUN);
   /* Stream Control Enable cleared at the device: Insecure at once (PCIe r6.0 §6.33.1). */
-  assert_ot_ok(ot_ide_stream_disable(ot_ide_rx_engine(&a->dsm.ide_rx), RIG_STREAM));
+  assert_ot_ok(ot_ide_stream_disable(ot_ide_rx_engine(&a->dsm.ide_rx), a->tdev.stream.stream_id));
   ot_sim_dsm_poll_ide(&a->dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_ERROR);
   assert_int_equal(a->dev_tdi->last_event, OT_TDISP_EV_IDE_INSECURE);
