@@ -71,7 +71,7 @@
   X(OT_TSM_R_MEAS_MISSING, "a measurement the policy requires is missing")                         \
   X(OT_TSM_R_MEAS_MISMATCH, "a measurement differs from the policy's reference")                   \
   X(OT_TSM_R_SESSION, "secure session could not be established")                                   \
-  X(OT_TSM_R_IDE, "the IDE stream could not be established")                                      \
+  X(OT_TSM_R_IDE, "the IDE stream could not be established")                                       \
   X(OT_TSM_R_LIMIT, "a TSM limit is reached")                                                      \
   X(OT_TSM_R_GUEST_NOT_ALLOWED, "policy does not allow this device for this guest")                \
   X(OT_TSM_R_WRONG_GUEST, "the interface is bound to another guest")                               \
@@ -195,7 +195,7 @@ typedef struct ot_tsm_scratch {
 typedef struct ot_tsm {
   ot_tsm_config cfg;
   uint8_t streams_used[(OT_TSM_STREAM_IDS + 7u) / 8u]; /* bit i: Stream ID i is taken */
-  ot_drbg drbg; /* secret state */
+  ot_drbg drbg;                                        /* secret state */
   ot_tsm_rng rng;
   ot_spdm_requester_config spdm; /* from the policy; .now set per connect */
   ot_tsm_scratch scratch;
@@ -312,6 +312,17 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
  * (teardown continues regardless). OT_E_STATE if not CONNECTED.
  */
 OT_RESULT ot_tsm_disconnect(ot_tsm *tsm, ot_tsm_dev *dev);
+
+/*
+ * Key refresh of a connected device's IDE stream (SPEC-FACTS §4.2): six
+ * fresh keys in the other key set, KEY_PROG x 6 and K_SET_GO at the
+ * endpoint (receivers first) and the root port through the backend, so the
+ * transmitters switch to it; then K_SET_STOP of the old set at both ends.
+ * Traffic keeps flowing; the stream stays Secure. A failure before the
+ * switch stops the new set again and leaves the old one in use
+ * (OT_TSM_R_IDE / OT_TSM_R_BACKEND); OT_TSM_R_STATE without a stream.
+ */
+OT_RESULT ot_tsm_rekey(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
 
 /* ---- interfaces and guests ------------------------------------------------------------- */
 

@@ -65,6 +65,9 @@ struct ot_tsm_backend {
    * backend may keep no copy of the bytes beyond the engine's key schedule. */
   ot_status (*stream_keys)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s,
                            const ot_tsm_port_keys *k);
+  /* Root port K_SET_STOP of one key set (key refresh retires the old set). */
+  void (*stream_keys_stop)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s,
+                           uint8_t key_set);
   /* pci_ide_stream_enable on both ends; OT_E_STATE unless both read Secure. */
   ot_status (*stream_enable)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s);
   /* pci_ide_stream_disable on both ends (keys zeroized by the engines). */
@@ -91,6 +94,7 @@ struct ot_tsm_backend {
  *   (RID association: EP side [RP RID], RP side [EP RID]; Enable = 0, which
  *   gives the stream to the engines so keys can be programmed);
  * stream_keys: installs and GOs the keys in the root port's engines;
+ * stream_keys_stop: K_SET_STOP of one key set in both engines;
  * stream_enable: pci_ide_stream_enable on the root port then the endpoint,
  *   each Status read back Secure, else both disabled and OT_E_STATE;
  * stream_disable: root port then endpoint (Control = 0: keys zeroized);
@@ -98,11 +102,11 @@ struct ot_tsm_backend {
  *   pci_ide_stream_teardown of both, and the blocks parked at 255 again.
  */
 typedef struct ot_tsm_soft_link {
-  ot_tsm_link base;       /* must be first */
-  ot_ide_tx *rp_tx;       /* root port transmit engine (borrowed) */
-  ot_ide_rx *rp_rx;       /* root port receive engine (borrowed) */
-  ot_cfg_access *rp_cfg;  /* the root port's config space (its IDE capability drives rp_tx/rx) */
-  ot_cfg_access *ep_cfg;  /* the host's config access to the endpoint (non-secret registers) */
+  ot_tsm_link base;        /* must be first */
+  ot_ide_tx *rp_tx;        /* root port transmit engine (borrowed) */
+  ot_ide_rx *rp_rx;        /* root port receive engine (borrowed) */
+  ot_cfg_access *rp_cfg;   /* the root port's config space (its IDE capability drives rp_tx/rx) */
+  ot_cfg_access *ep_cfg;   /* the host's config access to the endpoint (non-secret registers) */
   uint16_t rp_cap, ep_cap; /* IDE capability offsets, found by probe */
 } ot_tsm_soft_link;
 

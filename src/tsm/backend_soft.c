@@ -102,6 +102,12 @@ static ot_status stream_keys(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_
   return rc;
 }
 
+static void stream_keys_stop(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *st,
+                             uint8_t key_set) {
+  (void)b;
+  stop_all(soft(link), st->stream_id, key_set);
+}
+
 static ot_status stream_enable(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *st) {
   (void)b;
   ot_tsm_soft_link *s = soft(link);
@@ -141,6 +147,7 @@ void ot_tsm_soft_backend_init(ot_tsm_soft_backend *b) {
                              .disconnect = disconnect,
                              .stream_setup = stream_setup,
                              .stream_keys = stream_keys,
+                             .stream_keys_stop = stream_keys_stop,
                              .stream_enable = stream_enable,
                              .stream_disable = stream_disable,
                              .stream_teardown = stream_teardown};

@@ -29,9 +29,8 @@ static ot_status km_exchange(ot_ide_km_transport *t, uint32_t session_id, const 
   ot_tsm_dev *dev = ((ot_tsm_km_link *)t)->dev;
   OT_ENSURE(req_len >= 1 && cap >= 1, OT_E_ARG);
   size_t n = 0;
-  OT_GUARD(ot_spdm_requester_vdm(&dev->spdm, session_id, OT_PCISIG_STANDARD_ID,
-                                 OT_PCISIG_VENDOR_ID, req[0], req + 1, req_len - 1, rsp + 1,
-                                 cap - 1, &n));
+  OT_GUARD(ot_spdm_requester_vdm(&dev->spdm, session_id, OT_PCISIG_STANDARD_ID, OT_PCISIG_VENDOR_ID,
+                                 req[0], req + 1, req_len - 1, rsp + 1, cap - 1, &n));
   rsp[0] = req[0];
   *rsp_len = n + 1;
   return OT_SUCCESS;
@@ -43,16 +42,16 @@ static bool id_taken(const ot_tsm *tsm, unsigned id) {
 
 static void id_set(ot_tsm *tsm, unsigned id, bool on) {
   uint8_t bit = (uint8_t)(1u << (id % 8u));
-  tsm->streams_used[id / 8u] = (uint8_t)(on ? tsm->streams_used[id / 8u] | bit
-                                            : tsm->streams_used[id / 8u] & (uint8_t)~bit);
+  tsm->streams_used[id / 8u] =
+      (uint8_t)(on ? tsm->streams_used[id / 8u] | bit : tsm->streams_used[id / 8u] & (uint8_t)~bit);
 }
 
 /* What QUERY_RESP says about the endpoint's selective streams. */
 typedef struct ep_ide {
   uint32_t cap;
   bool have_block;
-  uint8_t free_block;       /* first selective block with Enable clear */
-  uint8_t enabled_ids[32];  /* bit map of Stream IDs of enabled blocks */
+  uint8_t free_block;      /* first selective block with Enable clear */
+  uint8_t enabled_ids[32]; /* bit map of Stream IDs of enabled blocks */
 } ep_ide;
 
 /*
@@ -68,8 +67,8 @@ static ot_status parse_query(const ot_ide_km_query_resp *q, ep_ide *out) {
   e.cap = ot_ide_km_query_resp_reg(q, 0);
   size_t i = 2; /* DW 0 Capability, DW 1 Control */
   if (e.cap & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, e.cap) + 1u);
-  size_t nsel = (e.cap & OT_IDE_CAP_SELECTIVE) ? OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, e.cap) + 1u
-                                               : 0u;
+  size_t nsel =
+      (e.cap & OT_IDE_CAP_SELECTIVE) ? OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, e.cap) + 1u : 0u;
   for (size_t b = 0; b < nsel; b++) {
     OT_ENSURE(i + OT_IDE_SEL_BLOCK_FIXED / 4u <= q->reg_count, OT_E_MALFORMED);
     uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
@@ -143,19 +142,34 @@ static ot_status gen_keys(ot_tsm *tsm, ot_tsm_port_keys *k) {
 
 /*
  * KEY_PROG x 6 to the endpoint in the spdm-emu order (RX PR, NPR, CPL, then
- * TX), the root port's keys, then K_SET_GO x 6 at the endpoint, receivers
- * first (SPEC-FACTS §4.2 steps 4-6). The endpoint's RX key of a sub-stream
- * is the root port's TX key and the reverse (§4.2 step 5).
+ * TX), K_SET_GO of the endpoint's receivers, the root port's keys (its
+ * receivers then transmitters GO), then K_SET_GO of the endpoint's
+ * transmitters: every receiver holds the key set before its partner sends
+ * with it (SPEC-FACTS §4.2 steps 4-6, "RX before TX"). The endpoint's RX key
+ * of a sub-stream is the root port's TX key and the reverse (§4.2 step 5).
  */
+static const ot_ide_km_dir tsm_dirs[2] = {OT_IDE_KM_RX, OT_IDE_KM_TX};
+
+static ot_status ep_go(ot_tsm_dev *dev, uint8_t set, ot_ide_km_dir dir, ot_tsm_refusal *why) {
+  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+    uint8_t kss = ot_ide_km_kss(set, dir, tsm_subs[i]);
+    ot_status st = ot_ide_km_key_set_go(&dev->km, TSM_KM_PORT, dev->stream.stream_id, kss);
+    if (!ot_ok(st))
+      return tsm_refuse(why, OT_TSM_R_IDE, st,
+                        "%s: IDE_KM K_SET_GO (KeySubStream 0x%02x) failed (%s)", dev->name, kss,
+                        ot_status_message(st));
+  }
+  return OT_SUCCESS;
+}
+
 static ot_status program_keys(ot_tsm *tsm, ot_tsm_dev *dev, const ot_tsm_port_keys *k,
-                              bool *ep_keys, ot_tsm_refusal *why) {
+                              bool *ep_keys, bool *rp_keys, ot_tsm_refusal *why) {
   ot_tsm_backend *be = tsm->cfg.backend;
   uint8_t id = dev->stream.stream_id, set = k->key_set;
-  static const ot_ide_km_dir dirs[2] = {OT_IDE_KM_RX, OT_IDE_KM_TX};
   for (size_t d = 0; d < 2; d++) {
     for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-      const ot_ide_key_material *m = dirs[d] == OT_IDE_KM_RX ? &k->tx[i] : &k->rx[i];
-      uint8_t kss = ot_ide_km_kss(set, dirs[d], tsm_subs[i]), status = 0;
+      const ot_ide_key_material *m = tsm_dirs[d] == OT_IDE_KM_RX ? &k->tx[i] : &k->rx[i];
+      uint8_t kss = ot_ide_km_kss(set, tsm_dirs[d], tsm_subs[i]), status = 0;
       *ep_keys = true;
       ot_status st = ot_ide_km_key_prog(&dev->km, TSM_KM_PORT, id, kss, m, &status);
       if (!ot_ok(st))
@@ -165,21 +179,38 @@ static ot_status program_keys(ot_tsm *tsm, ot_tsm_dev *dev, const ot_tsm_port_ke
                           dev->name, kss, ot_status_message(st), status);
     }
   }
+  OT_GUARD(ep_go(dev, set, OT_IDE_KM_RX, why));
   ot_status st = be->stream_keys(be, dev->link, &dev->stream, k);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_BACKEND, st, "%s: root port key programming failed (%s)",
                       dev->name, ot_status_message(st));
-  for (size_t d = 0; d < 2; d++) {
-    for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-      uint8_t kss = ot_ide_km_kss(set, dirs[d], tsm_subs[i]);
-      st = ot_ide_km_key_set_go(&dev->km, TSM_KM_PORT, id, kss);
-      if (!ot_ok(st))
-        return tsm_refuse(why, OT_TSM_R_IDE, st,
-                          "%s: IDE_KM K_SET_GO (KeySubStream 0x%02x) failed (%s)", dev->name, kss,
-                          ot_status_message(st));
-    }
+  *rp_keys = true;
+  return ep_go(dev, set, OT_IDE_KM_TX, why);
+}
+
+/* Six fresh keys of key set `set` programmed at both ends; the key buffer
+ * is marked secret while it lives and wiped on every path. On failure the
+ * key set is stopped at both ends again. */
+static ot_status key_set_up(ot_tsm *tsm, ot_tsm_dev *dev, uint8_t set, ot_tsm_refusal *why) {
+  ot_tsm_port_keys k;
+  bool ep_keys = false, rp_keys = false;
+  memset(&k, 0, sizeof(k));
+  ot_status st = ot_secret_mark(&k, sizeof(k));
+  if (!ot_ok(st))
+    return tsm_refuse(why, OT_TSM_R_INTERNAL, st, "%s: no room to mark IDE keys secret", dev->name);
+  k.key_set = set;
+  st = gen_keys(tsm, &k);
+  if (!ot_ok(st))
+    tsm_refuse(why, OT_TSM_R_INTERNAL, st, "%s: IDE key generation failed", dev->name);
+  else
+    st = program_keys(tsm, dev, &k, &ep_keys, &rp_keys, why);
+  ot_secret_wipe(&k, sizeof(k));
+  if (!ot_ok(st)) {
+    if (ep_keys)
+      OT_IGNORE(ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, dev->stream.stream_id, set));
+    if (rp_keys) tsm->cfg.backend->stream_keys_stop(tsm->cfg.backend, dev->link, &dev->stream, set);
   }
-  return OT_SUCCESS;
+  return st;
 }
 
 ot_status tsm_ide_up(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
@@ -202,30 +233,17 @@ ot_status tsm_ide_up(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_BACKEND, st, "%s: IDE stream %u register setup failed (%s)",
                       dev->name, id, ot_status_message(st));
-  ot_tsm_port_keys k;
-  bool ep_keys = false;
-  memset(&k, 0, sizeof(k));
-  st = ot_secret_mark(&k, sizeof(k));
-  if (ot_ok(st)) {
-    k.key_set = 0;
-    st = gen_keys(tsm, &k);
-    if (!ot_ok(st))
-      tsm_refuse(why, OT_TSM_R_INTERNAL, st, "%s: IDE key generation failed", dev->name);
-    else
-      st = program_keys(tsm, dev, &k, &ep_keys, why);
-    ot_secret_wipe(&k, sizeof(k));
-  } else {
-    tsm_refuse(why, OT_TSM_R_INTERNAL, st, "%s: no room to mark IDE keys secret", dev->name);
-  }
+  st = key_set_up(tsm, dev, 0, why);
   if (ot_ok(st)) {
     /* Step 7: Enable at both ends, each Status read back Secure. */
     st = be->stream_enable(be, dev->link, &dev->stream);
-    if (!ot_ok(st))
+    if (!ot_ok(st)) {
       tsm_refuse(why, OT_TSM_R_IDE, st, "%s: IDE stream %u does not read Secure (%s)", dev->name,
                  id, ot_status_message(st));
+      OT_IGNORE(ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, id, 0));
+    }
   }
   if (!ot_ok(st)) {
-    if (ep_keys) OT_IGNORE(ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, id, 0));
     be->stream_teardown(be, dev->link, &dev->stream);
     memset(&dev->stream, 0, sizeof(dev->stream));
     return st;
@@ -242,12 +260,33 @@ ot_status tsm_ide_down(ot_tsm *tsm, ot_tsm_dev *dev) {
   if (!dev->ide_up) return OT_SUCCESS;
   ot_tsm_backend *be = tsm->cfg.backend;
   /* SPEC-FACTS §4.2 teardown: K_SET_STOP all six, clear Enable, zero registers. */
-  ot_status first = ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, dev->stream.stream_id,
-                                          dev->key_set);
+  ot_status first =
+      ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, dev->stream.stream_id, dev->key_set);
   be->stream_disable(be, dev->link, &dev->stream);
   be->stream_teardown(be, dev->link, &dev->stream);
   id_set(tsm, dev->stream.stream_id, false);
   memset(&dev->stream, 0, sizeof(dev->stream));
   dev->ide_up = false;
   return first;
+}
+
+OT_RESULT ot_tsm_rekey(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+  OT_ENSURE(tsm && dev && dev->tsm == tsm, OT_E_ARG);
+  if (why) memset(why, 0, sizeof(*why));
+  if (dev->state != OT_TSM_DEV_CONNECTED || !dev->ide_up)
+    return tsm_refuse(why, OT_TSM_R_STATE, ot_status_of(OT_E_STATE), "%s: no IDE stream to re-key",
+                      dev->name);
+  /* SPEC-FACTS §4.2 key refresh: program and GO the other key set, the
+   * transmitters switch to it, then the old set is stopped at both ends. */
+  uint8_t old = dev->key_set, set = (uint8_t)(old ^ 1u);
+  OT_GUARD(key_set_up(tsm, dev, set, why));
+  dev->key_set = set;
+  ot_status st = ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, dev->stream.stream_id, old);
+  tsm->cfg.backend->stream_keys_stop(tsm->cfg.backend, dev->link, &dev->stream, old);
+  if (!ot_ok(st))
+    return tsm_refuse(why, OT_TSM_R_IDE, st, "%s: IDE_KM K_SET_STOP of key set %u failed (%s)",
+                      dev->name, old, ot_status_message(st));
+  OT_LOGI(TSM_LOG, "%s: IDE stream %u re-keyed to key set %u", dev->name, dev->stream.stream_id,
+          set);
+  return OT_SUCCESS;
 }

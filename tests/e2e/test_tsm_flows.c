@@ -398,9 +398,19 @@ static void test_host_never_sees_a_secret(void **s) {
       found += rig_contains(g->log, g->log_len, set->v[i] + set->len[i] - 16, 16);
     }
   }
-  print_message(
-      "  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets: %zu found\n",
-      g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, found);
+  /* Every IDE key the TSM generated (2 rounds x 2 devices x 6), whole and
+   * by halves: none crossed the host in any DOE byte (KEY_PROG is inside
+   * the session). */
+  assert_int_equal(g->keys.n, 24);
+  for (size_t i = 0; i < g->keys.n; i++) {
+    found += rig_contains(g->log, g->log_len, g->keys.key[i], OT_IDE_KEY_SIZE);
+    found += rig_contains(g->log, g->log_len, g->keys.key[i], 16);
+    found += rig_contains(g->log, g->log_len, g->keys.key[i] + 16, 16);
+  }
+  print_message("  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets and %zu "
+                "IDE keys: %zu found\n",
+                g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, g->keys.n,
+                found);
   assert_int_equal(found, 0);
   free(ev);
   free(set);

@@ -38,6 +38,7 @@ typedef struct rig_dev_opts {
   uint8_t versions;   /* 0: both */
   uint32_t base_asym; /* 0: all */
   bool wrong_key;     /* signs with a key that is not its certificate's */
+  bool link_ide_only; /* its IDE capability has Link IDE but no selective stream */
   uint8_t seed;
 } rig_dev_opts;
 
@@ -187,7 +188,9 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
                           .algs = &algs,
                           .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
                           .cfg = &d->cfg,
-                          .ide_caps = {.sel_streams = 2, .addr_blocks = 1},
+                          .ide_caps = {.sel_streams = o->link_ide_only ? 0 : 2,
+                                       .link_tcs = o->link_ide_only ? 1 : 0,
+                                       .addr_blocks = 1},
                           .bus = (uint8_t)(1 + g->ndev),
                           .dev_func = 0};
   assert_ot_ok(ot_sim_dsm_init(&d->dsm, &dc));
@@ -224,10 +227,8 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
   ot_ide_regs_caps rp_caps = {.sel_streams = 4, .addr_blocks = 2};
   assert_ot_ok(ot_ide_regs_init(&d->rp_regs, &d->rp_cfg, &rp_caps, &d->rp_tx, &d->rp_rx, NULL, 0));
   ot_cfg_inproc_init(&d->rp_acc, &d->rp_cfg);
-  d->link = (ot_tsm_soft_link){.rp_tx = &d->rp_tx,
-                               .rp_rx = &d->rp_rx,
-                               .rp_cfg = &d->rp_acc.base,
-                               .ep_cfg = &d->acc.base};
+  d->link = (ot_tsm_soft_link){
+      .rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx, .rp_cfg = &d->rp_acc.base, .ep_cfg = &d->acc.base};
   snprintf(d->name, sizeof(d->name), "%s", o->name);
   return d;
 }
@@ -309,10 +310,8 @@ static inline void rig_start_tsm(rig *g) {
                           .rp_block = RIG_RP_BLOCK,
                           .rp_rid = RIG_RP_RID};
     assert_ot_ok(ot_tsm_dev_init(&d->tdev, &g->tsm, &dd));
-    ot_tsm_tdi_desc td = {.function_id = RIG_FID,
-                          .mmio = rig_ranges,
-                          .mmio_count = 2,
-                          .default_stream_id = 0};
+    ot_tsm_tdi_desc td = {
+        .function_id = RIG_FID, .mmio = rig_ranges, .mmio_count = 2, .default_stream_id = 0};
     assert_ot_ok(ot_tsm_tdi_init(&d->ttdi, &d->tdev, &td));
   }
 }
