@@ -46,23 +46,17 @@ static void id_set(ot_tsm *tsm, unsigned id, bool on) {
       (uint8_t)(on ? tsm->streams_used[id / 8u] | bit : tsm->streams_used[id / 8u] & (uint8_t)~bit);
 }
 
-/* What QUERY_RESP says about the endpoint's selective streams. */
-typedef struct ep_ide {
-  uint32_t cap;
-  bool have_block;
-  uint8_t free_block;      /* first selective block with Enable clear */
-  uint8_t enabled_ids[32]; /* bit map of Stream IDs of enabled blocks */
-} ep_ide;
-
 /*
  * Walks the register block of QUERY_RESP (the IDE Capability register to
  * the end of the capability, PCIe r6.0 §7.9.26.2-§7.9.26.5): Link blocks
  * (2 DWs each, when Link IDE is supported), then Selective blocks (5 DWs +
- * 3 per address block, sized by their own Capability register).
+ * 3 per address block, sized by their own Capability register). Every DW is
+ * read through the codec's bounds (reg_count); *out is written on success.
  */
-static ot_status parse_query(const ot_ide_km_query_resp *q, ep_ide *out) {
+ot_status tsm_parse_ide_query(const ot_ide_km_query_resp *q, tsm_ep_ide *out) {
+  OT_ENSURE(q && out, OT_E_ARG);
   OT_ENSURE(q->reg_count >= 2, OT_E_MALFORMED);
-  ep_ide e;
+  tsm_ep_ide e;
   memset(&e, 0, sizeof(e));
   e.cap = ot_ide_km_query_resp_reg(q, 0);
   size_t i = 2; /* DW 0 Capability, DW 1 Control */
@@ -88,11 +82,11 @@ static ot_status parse_query(const ot_ide_km_query_resp *q, ep_ide *out) {
 }
 
 /* Step 3 of SPEC-FACTS §4.2: QUERY, and the capability the TSM needs. */
-static ot_status query(ot_tsm_dev *dev, ep_ide *e, uint16_t *ep_rid, ot_tsm_refusal *why) {
+static ot_status query(ot_tsm_dev *dev, tsm_ep_ide *e, uint16_t *ep_rid, ot_tsm_refusal *why) {
   uint8_t buf[OT_IDE_KM_RSP_MAX];
   ot_ide_km_query_resp q;
   ot_status st = ot_ide_km_query(&dev->km, TSM_KM_PORT, buf, sizeof(buf), &q);
-  if (ot_ok(st)) st = parse_query(&q, e);
+  if (ot_ok(st)) st = tsm_parse_ide_query(&q, e);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_IDE, st, "%s: IDE_KM QUERY failed (%s)", dev->name,
                       ot_status_message(st));
@@ -115,7 +109,7 @@ static ot_status query(ot_tsm_dev *dev, ep_ide *e, uint16_t *ep_rid, ot_tsm_refu
 
 /* SPEC-FACTS §7.4: the lowest Stream ID free at the host bridge (the TSM's
  * pool) and not used by an enabled block of the endpoint; 255 is reserved. */
-static ot_status alloc_id(ot_tsm *tsm, ot_tsm_dev *dev, const ep_ide *e, uint8_t *id,
+static ot_status alloc_id(ot_tsm *tsm, ot_tsm_dev *dev, const tsm_ep_ide *e, uint8_t *id,
                           ot_tsm_refusal *why) {
   for (unsigned i = 0; i < OT_TSM_STREAM_IDS; i++) {
     if (id_taken(tsm, i) || ((e->enabled_ids[i / 8u] >> (i % 8u)) & 1u)) continue;
@@ -218,7 +212,7 @@ ot_status tsm_ide_up(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   if (be == NULL || dev->link == NULL) return OT_SUCCESS; /* no link to secure */
   dev->km_link = (ot_tsm_km_link){.base = {.exchange = km_exchange}, .dev = dev};
   ot_ide_km_requester_init(&dev->km, &dev->km_link.base, dev->session_id);
-  ep_ide e = {0};
+  tsm_ep_ide e = {0};
   uint16_t ep_rid = 0;
   uint8_t id = 0;
   OT_GUARD(query(dev, &e, &ep_rid, why));
