@@ -1,0 +1,137 @@
+#!/bin/sh
+# CLI smoke tests: help and usage errors of every subcommand, `certs` output
+# read by openssl, and `connect` against `device` across processes (success,
+# closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SUBSET SRCDIR
+set -u
+OPENTSM=$1
+SUBSET=$2
+SRC=$3
+KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
+TMP=$(mktemp -d)
+DEV_PID=
+fails=0
+cleanup() {
+  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok: $*"; }
+
+# The real tool when its table lists the command, else the subset dispatcher.
+tool_for() {
+  if "$OPENTSM" "$1" --help >/dev/null 2>&1; then echo "$OPENTSM"; else echo "$SUBSET"; fi
+}
+
+expect_rc() { # expected-rc description command...
+  want=$1; what=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  if [ "$rc" -eq "$want" ]; then pass "$what (exit $rc)"; else
+    fail "$what: exit $rc, wanted $want"; cat "$TMP/out" "$TMP/err"; fi
+}
+
+# -- help and usage errors ---------------------------------------------------
+for cmd in demo lspci topology version; do
+  expect_rc 0 "$cmd --help" "$OPENTSM" "$cmd" --help
+done
+for cmd in connect device certs bench; do
+  T=$(tool_for "$cmd")
+  expect_rc 0 "$cmd --help" "$T" "$cmd" --help
+  grep -q "usage: opentsm $cmd" "$TMP/out" || fail "$cmd --help prints its usage"
+  expect_rc 2 "$cmd --bogus" "$T" "$cmd" --bogus
+done
+C=$(tool_for connect); D=$(tool_for device); S=$(tool_for certs)
+expect_rc 2 "connect without an address" "$C" connect --anchor x.der
+expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
+expect_rc 2 "connect with a bad address" "$C" connect nowhere --anchor x.der
+expect_rc 2 "device with a bad identity" "$D" device --identity nope
+expect_rc 2 "certs without --out" "$S" certs
+expect_rc 2 "certs with a bad curve" "$S" certs --out "$TMP/x" --curve p521
+
+# -- certs ---------------------------------------------------------------------
+expect_rc 0 "certs --out" "$S" certs --out "$TMP/c" --seed 7
+for f in root intermediate leaf; do
+  if openssl x509 -inform der -noout -subject -in "$TMP/c/$f.der" >"$TMP/subj" 2>&1; then
+    pass "openssl reads $f.der: $(cat "$TMP/subj")"
+  else fail "openssl cannot read $f.der"; fi
+  mode=$(stat -c %a "$TMP/c/$f.key")
+  [ "$mode" = 600 ] && pass "$f.key mode 600" || fail "$f.key mode $mode"
+done
+openssl verify -CAfile "$TMP/c/root.der" -untrusted "$TMP/c/intermediate.der" \
+  "$TMP/c/leaf.der" >/dev/null 2>&1 ||
+  { openssl x509 -inform der -in "$TMP/c/root.der" -out "$TMP/root.pem" &&
+    openssl x509 -inform der -in "$TMP/c/intermediate.der" -out "$TMP/int.pem" &&
+    openssl x509 -inform der -in "$TMP/c/leaf.der" -out "$TMP/leaf.pem" &&
+    openssl verify -CAfile "$TMP/root.pem" -untrusted "$TMP/int.pem" "$TMP/leaf.pem" \
+      >/dev/null 2>&1; } && pass "openssl verifies the generated chain" ||
+  fail "openssl does not verify the generated chain"
+expect_rc 3 "certs refuses to overwrite" "$S" certs --out "$TMP/c"
+grep -q "exists" "$TMP/err" || fail "certs says the file exists"
+expect_rc 0 "certs --force overwrites" "$S" certs --out "$TMP/c" --force --curve p256
+
+# -- device and connect across processes ---------------------------------------
+"$D" device --listen 127.0.0.1:0 --keys "$KEYS" >"$TMP/dev.out" 2>"$TMP/dev.err" &
+DEV_PID=$!
+PORT=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev.out")
+  [ -n "$PORT" ] && break
+  sleep 0.2
+done
+if [ -z "$PORT" ]; then
+  fail "device did not start"; cat "$TMP/dev.out" "$TMP/dev.err"; exit 1
+fi
+pass "device listening on port $PORT"
+ANCHOR="$KEYS/ecp384/ca.cert.der"
+expect_rc 0 "connect to device" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
+for line in "connected and verified" "SPDM 1.3" "CN=DMTF libspdm ECP384 responder cert" \
+  "signature verified" "HEARTBEAT, END_SESSION done"; do
+  grep -q "$line" "$TMP/out" && pass "report has '$line'" || fail "report lacks '$line'"
+done
+expect_rc 0 "connect --json" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --json
+grep -q '"verified":true' "$TMP/out" && pass "json verified" || fail "json lacks verified"
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==7' "$TMP/out" &&
+    pass "json parses" || fail "json does not parse"
+fi
+# A wrong anchor: the generated root does not sign the device's chain.
+expect_rc 1 "connect with a wrong anchor" "$C" connect "127.0.0.1:$PORT" --anchor "$TMP/c/root.der"
+grep -q "certificate chain is not trusted" "$TMP/err" && pass "refusal names the reason" ||
+  { fail "refusal reason missing"; cat "$TMP/err"; }
+# A policy whose reference measurement differs.
+cp "$ANCHOR" "$TMP/anchor.der"
+cat >"$TMP/policy.yaml" <<YAML
+version: 1
+trust_anchors: [anchor.der]
+devices:
+  - name: dev0
+    measurements: {6: "312e302e31"}
+YAML
+expect_rc 1 "connect with a policy that refuses measurement 6" \
+  "$C" connect "127.0.0.1:$PORT" --policy "$TMP/policy.yaml"
+grep -q "measurement 6 differs" "$TMP/err" && pass "refusal names measurement 6" ||
+  { fail "measurement refusal missing"; cat "$TMP/err"; }
+sed -i 's/312e302e31/312e302e30/' "$TMP/policy.yaml"
+expect_rc 0 "connect with a policy that accepts" "$C" connect "127.0.0.1:$PORT" --policy "$TMP/policy.yaml" --shutdown
+# --shutdown ended the device.
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+if kill -0 "$DEV_PID" 2>/dev/null; then fail "device still runs after SHUTDOWN"; else
+  wait "$DEV_PID"; rc=$?; DEV_PID=
+  [ "$rc" -eq 0 ] && pass "device exited 0 after SHUTDOWN" || fail "device exit $rc"
+fi
+# Closed port: nothing listens there now.
+expect_rc 3 "connect to a closed port" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
+
+# SIGINT ends the device cleanly.
+"$D" device --listen 127.0.0.1:0 --identity generate --seed 3 >"$TMP/dev2.out" 2>&1 &
+DEV_PID=$!
+sleep 0.5
+kill -INT "$DEV_PID"
+wait "$DEV_PID"; rc=$?; DEV_PID=
+[ "$rc" -eq 0 ] && grep -q interrupted "$TMP/dev2.out" && pass "device exits 0 on SIGINT" ||
+  { fail "device on SIGINT: exit $rc"; cat "$TMP/dev2.out"; }
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
