@@ -69,7 +69,8 @@ static int cmp_double(const void *a, const void *b) {
 int ot_cmd_bench(int argc, char **argv) {
   uint64_t runs = 10;
   const char *keys = cli_default_key_dir();
-  for (int i = 1; i < argc; i++) {
+  int i = 0;
+  while (++i < argc) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(argv[i], "--runs") == 0 && v) {
       if (!cli_parse_u64(v, MAX_RUNS, &runs) || runs == 0) return usage_error("bad --runs", v);
@@ -115,13 +116,13 @@ int ot_cmd_bench(int argc, char **argv) {
          (unsigned long long)runs);
   printf("%5s %12s\n", "run", "wall ms");
   rc = OT_EXIT_OK;
-  for (uint64_t i = 0; i < runs; i++) {
+  for (uint64_t run = 0; run < runs; run++) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int r = cli_connect_quiet(target, anchor, i + 1 == runs);
+    int r = cli_connect_quiet(target, anchor, run + 1 == runs);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    printf("%5llu %12.3f%s\n", (unsigned long long)i + 1, ms[i], r == 0 ? "" : "  FAILED");
+    ms[run] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("%5llu %12.3f%s\n", (unsigned long long)run + 1, ms[run], r == 0 ? "" : "  FAILED");
     if (r != OT_EXIT_OK) {
       rc = r;
       break;

@@ -117,7 +117,8 @@ int ot_cmd_certs(int argc, char **argv) {
   ot_curve curve = OT_CURVE_P384;
   bool has_seed = false, force = false;
   uint64_t seed = 0;
-  for (int i = 1; i < argc; i++) {
+  int i = 0;
+  while (++i < argc) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--force") == 0) {

@@ -356,7 +356,8 @@ int cli_connect_quiet(const char *target, const char *anchor, bool shutdown) {
 
 int ot_cmd_connect(int argc, char **argv) {
   connect_opts o = {.timeout_ms = 10000};
-  for (int i = 1; i < argc; i++) {
+  int i = 0;
+  while (++i < argc) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--json") == 0) {

@@ -173,7 +173,8 @@ static int serve(cli_device *d, ot_doe_socket_server *srv) {
 int ot_cmd_device(int argc, char **argv) {
   const char *listen = "127.0.0.1:2323";
   cli_device_opts o = {.identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir()};
-  for (int i = 1; i < argc; i++) {
+  int i = 0;
+  while (++i < argc) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--listen") == 0 && v) {
