@@ -124,6 +124,57 @@ fi
 # Closed port: nothing listens there now.
 expect_rc 3 "connect to a closed port" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
 
+# A device from a topology profile: its generated identity, its measurements,
+# the root written for connect, and a profile with chain and key files.
+start_device() { # output-file args...
+  out=$1; shift
+  "$D" device --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
+  DEV_PID=$!
+  PORT=
+  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
+    [ -n "$PORT" ] && break
+    sleep 0.2
+  done
+  [ -n "$PORT" ] || { fail "device $* did not start"; cat "$out"; }
+}
+stop_device() {
+  kill -INT "$DEV_PID" 2>/dev/null; wait "$DEV_PID"; DEV_PID=
+}
+start_device "$TMP/dev3.out" --profile "$SRC/examples/topologies/default.yaml" \
+  --endpoint nvme0 --seed 5 --root-out "$TMP/nvme-root.der"
+expect_rc 0 "connect to a profile device" "$C" connect "127.0.0.1:$PORT" --anchor "$TMP/nvme-root.der"
+grep -q "asym P-256" "$TMP/out" && grep -q "00112233445566778899aabbccddeeff00112233" "$TMP/out" &&
+  pass "profile's curve and measurement reported" || { fail "profile report"; cat "$TMP/out"; }
+stop_device
+mkdir -p "$TMP/prof"
+cp "$KEYS/ecp384/bundle_responder.certchain.der" "$KEYS/ecp384/end_responder.key.der" "$TMP/prof/"
+cat >"$TMP/prof/t.yaml" <<YAML
+version: 1
+name: files
+nodes:
+  - {name: rc0, type: root_complex, bus: 0x00}
+  - {name: rp0, type: root_port, parent: rc0, devfn: "01.0", vendor: 0x1b36, device: 0x000c}
+  - name: ep0
+    type: endpoint
+    parent: rp0
+    vendor: 0x1b36
+    device: 0x0010
+    functions:
+      - {devfn: "00.0", class: 0x010802, doe: {protocols: [spdm, secured_spdm]}}
+    identity: {cert_chain: bundle_responder.certchain.der, key: end_responder.key.der, algorithm: ecdsa-p384}
+    measurements:
+      - {index: 3, type: firmware_version, value: "0a0b0c"}
+YAML
+start_device "$TMP/dev4.out" --profile "$TMP/prof/t.yaml"
+expect_rc 0 "connect to a device with profile chain/key files" \
+  "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --json
+grep -q '"value":"0a0b0c"' "$TMP/out" && grep -q 'ECP384 responder cert' "$TMP/out" &&
+  pass "file identity and measurement reported" || { fail "file profile report"; cat "$TMP/out"; }
+stop_device
+expect_rc 2 "device --profile with --identity" "$D" device --profile "$TMP/prof/t.yaml" --identity generate
+expect_rc 1 "device --profile with an unknown endpoint" "$D" device --profile "$TMP/prof/t.yaml" --endpoint nope
+
 # SIGINT ends the device cleanly.
 "$D" device --listen 127.0.0.1:0 --identity generate --seed 3 >"$TMP/dev2.out" 2>&1 &
 DEV_PID=$!

@@ -60,6 +60,7 @@ void cli_json_string(FILE *f, const char *s);
 
 #include "opentsm/doe_socket.h"
 #include "opentsm/sim_dsm.h"
+#include "opentsm/sim_topology.h"
 #include "opentsm/spdm_identity.h"
 
 typedef enum cli_identity {
@@ -71,6 +72,10 @@ typedef enum cli_identity {
 typedef struct cli_device_opts {
   cli_identity identity;
   const char *key_dir; /* DMTF sample_key directory (sample identities) */
+  /* An endpoint of a topology file (docs/topology.md): its identity
+   * (generated from the seed, or chain and DER key files) and measurements
+   * replace `identity` and the built-in measurements. NULL: not used. */
+  const ot_sim_node_desc *profile;
   bool has_seed;
   uint64_t seed;
 } cli_device_opts;
