@@ -175,6 +175,13 @@ stop_device
 expect_rc 2 "device --profile with --identity" "$D" device --profile "$TMP/prof/t.yaml" --identity generate
 expect_rc 1 "device --profile with an unknown endpoint" "$D" device --profile "$TMP/prof/t.yaml" --endpoint nope
 
+# bench: two runs in process over loopback, a table and a median.
+B=$(tool_for bench)
+expect_rc 0 "bench --runs 2" "$B" bench --runs 2 --keys "$KEYS"
+grep -q "^median [0-9.]* ms" "$TMP/out" && pass "bench prints the median" || { fail "bench output"; cat "$TMP/out"; }
+expect_rc 2 "bench --runs 0" "$B" bench --runs 0
+expect_rc 3 "bench without the sample keys" "$B" bench --keys "$TMP/nokeys"
+
 # SIGINT ends the device cleanly.
 "$D" device --listen 127.0.0.1:0 --identity generate --seed 3 >"$TMP/dev2.out" 2>&1 &
 DEV_PID=$!
