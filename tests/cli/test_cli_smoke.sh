@@ -191,5 +191,22 @@ wait "$DEV_PID"; rc=$?; DEV_PID=
 [ "$rc" -eq 0 ] && grep -q interrupted "$TMP/dev2.out" && pass "device exits 0 on SIGINT" ||
   { fail "device on SIGINT: exit $rc"; cat "$TMP/dev2.out"; }
 
+# SIGINT ends the device even while an idle peer holds a connection.
+start_device "$TMP/dev6.out" --identity generate --seed 4
+if command -v python3 >/dev/null; then
+  python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); time.sleep(5)' "$PORT" &
+  IDLE_PID=$!
+  sleep 0.5
+  kill -INT "$DEV_PID"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$DEV_PID" 2>/dev/null; then fail "device ignores SIGINT with an idle peer"; stop_device; else
+    wait "$DEV_PID"; rc=$?; DEV_PID=
+    [ "$rc" -eq 0 ] && pass "device exits 0 on SIGINT with an idle peer" || fail "device exit $rc"
+  fi
+  kill "$IDLE_PID" 2>/dev/null; wait "$IDLE_PID" 2>/dev/null
+else
+  stop_device
+fi
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

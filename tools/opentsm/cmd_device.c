@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli_util.h"
@@ -203,9 +204,13 @@ static int pick_profile(const char *path, const char *name, ot_sim_topology *top
 }
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t serving_fd = -1;
+/* shutdown() is async-signal-safe (POSIX.1-2017 §2.4.3): it wakes a serve
+ * loop blocked in recv on an idle peer, so a signal always ends the device. */
 static void on_signal(int sig) {
   (void)sig;
   stop_requested = 1;
+  if (serving_fd >= 0) shutdown(serving_fd, SHUT_RDWR);
 }
 
 static int usage_error(const char *msg, const char *arg) {
@@ -241,9 +246,13 @@ static int serve(cli_device *d, ot_doe_socket_server *srv) {
     }
     served++;
     ot_doe_serve_end end = OT_DOE_SERVE_CLOSED;
+    serving_fd = fd;
+    if (stop_requested) shutdown(fd, SHUT_RDWR);
     st = ot_doe_socket_serve(fd, ot_sim_dsm_doe(&d->dsm), d->rx, sizeof(d->rx), d->tx,
                              sizeof(d->tx), &end);
+    serving_fd = -1;
     close(fd);
+    if (stop_requested) break;
     if (!ot_ok(st)) {
       /* One bad peer does not stop the device: report it, serve the next. */
       fprintf(stderr, "opentsm device: connection %u ended with an error (%s)\n", served,
