@@ -1,11 +1,10 @@
 #!/bin/sh
 # CLI smoke tests: help and usage errors of every subcommand, `certs` output
 # read by openssl, and `connect` against `device` across processes (success,
-# closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SUBSET SRCDIR
+# closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SRCDIR
 set -u
 OPENTSM=$1
-SUBSET=$2
-SRC=$3
+SRC=$2
 KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
 TMP=$(mktemp -d)
 DEV_PID=
@@ -18,11 +17,6 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 pass() { echo "ok: $*"; }
-
-# The real tool when its table lists the command, else the subset dispatcher.
-tool_for() {
-  if "$OPENTSM" "$1" --help >/dev/null 2>&1; then echo "$OPENTSM"; else echo "$SUBSET"; fi
-}
 
 expect_rc() { # expected-rc description command...
   want=$1; what=$2; shift 2
@@ -37,12 +31,12 @@ for cmd in demo lspci topology version; do
   expect_rc 0 "$cmd --help" "$OPENTSM" "$cmd" --help
 done
 for cmd in connect device certs bench; do
-  T=$(tool_for "$cmd")
+  T=$OPENTSM
   expect_rc 0 "$cmd --help" "$T" "$cmd" --help
   grep -q "usage: opentsm $cmd" "$TMP/out" || fail "$cmd --help prints its usage"
   expect_rc 2 "$cmd --bogus" "$T" "$cmd" --bogus
 done
-C=$(tool_for connect); D=$(tool_for device); S=$(tool_for certs)
+C=$OPENTSM; D=$OPENTSM; S=$OPENTSM
 expect_rc 2 "connect without an address" "$C" connect --anchor x.der
 expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
 expect_rc 2 "connect with a bad address" "$C" connect nowhere --anchor x.der
@@ -176,7 +170,7 @@ expect_rc 2 "device --profile with --identity" "$D" device --profile "$TMP/prof/
 expect_rc 1 "device --profile with an unknown endpoint" "$D" device --profile "$TMP/prof/t.yaml" --endpoint nope
 
 # bench: two runs in process over loopback, a table and a median.
-B=$(tool_for bench)
+B=$OPENTSM
 expect_rc 0 "bench --runs 2" "$B" bench --runs 2 --keys "$KEYS"
 grep -q "^median [0-9.]* ms" "$TMP/out" && pass "bench prints the median" || { fail "bench output"; cat "$TMP/out"; }
 expect_rc 2 "bench --runs 0" "$B" bench --runs 0

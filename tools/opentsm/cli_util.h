@@ -101,13 +101,5 @@ int cli_connect_quiet(const char *target, const char *anchor, bool shutdown);
 
 /* ---- the subcommands of this file set, for the table in main.c ----------- */
 
-int ot_cmd_device(int argc, char **argv);
-int ot_cmd_connect(int argc, char **argv);
-int ot_cmd_certs(int argc, char **argv);
-int ot_cmd_bench(int argc, char **argv);
-extern const char ot_usage_device[];
-extern const char ot_usage_connect[];
-extern const char ot_usage_certs[];
-extern const char ot_usage_bench[];
 
 #endif
