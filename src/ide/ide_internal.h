@@ -66,8 +66,6 @@ static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len
     memcpy(dst, src, hdr_len);
 }
 
-void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out);
-
 /* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline). */
 static inline bool ide_kind_has_data(ot_tlp_kind kind) {
   return kind == OT_TLP_MWR || kind == OT_TLP_CPLD || kind == OT_TLP_MSGD;
