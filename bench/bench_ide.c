@@ -27,8 +27,10 @@
  * exit status is 1 if it did.
  *
  * Then two streams on two threads (each its own transmitter and receiver):
- * the scaling factor is their total throughput over one thread's (median of
- * a few repetitions).
+ * the scaling factor is their total wall-clock throughput over one thread's
+ * (median of a few repetitions), which needs two idle cores; and, robust to
+ * other load, how much of its solo rate per CPU-second each thread keeps
+ * while both run (1.00: the streams do not slow each other down).
  *
  * Profiling: `bench_ide --profile ide|raw SIZE AGG GROUPS` runs GROUPS
  * untimed groups (raw: GROUPS * AGG seal+open pairs) and exits. Under
@@ -242,11 +244,14 @@ typedef int (*unit_fn)(port_pair *p);
 
 /*
  * Runs fn for at least `seconds` of `which` clock; payload MB/s. Counts
- * allocations if asked.
+ * allocations if asked. With cpu_mbps, also the MB/s per second of this
+ * thread's CPU time.
  */
-static double run_for(port_pair *p, unit_fn fn, double seconds, int count, clockid_t which) {
+static double run_for(port_pair *p, unit_fn fn, double seconds, int count, clockid_t which,
+                      double *cpu_mbps) {
   unsigned long long units = 0;
   if (count) count_start();
+  double c0 = cpu_mbps ? clock_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
   double t0 = clock_seconds(which), t;
   do {
     for (int i = 0; i < 32; i++)
@@ -255,7 +260,9 @@ static double run_for(port_pair *p, unit_fn fn, double seconds, int count, clock
     t = clock_seconds(which) - t0;
   } while (t < seconds);
   if (count) count_stop();
-  return (double)units * (double)p->agg * (double)p->payload / t / 1e6;
+  double mb = (double)units * (double)p->agg * (double)p->payload / 1e6;
+  if (cpu_mbps) *cpu_mbps = mb / (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c0);
+  return mb / t;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -273,11 +280,11 @@ static void row(port_pair *p, size_t payload, uint8_t agg) {
   if (pair_setup(p, agg, payload) != 0) abort();
   static const unit_fn fns[3] = {ide_once, raw_once, raw_gather_once};
   for (int f = 0; f < 3; f++)
-    run_for(p, fns[f], WARM_SECONDS, 0, PER_CORE_CLOCK);
+    run_for(p, fns[f], WARM_SECONDS, 0, PER_CORE_CLOCK, NULL);
   double v[3][REPS], ratio[REPS];
   for (int r = 0; r < REPS; r++) {
     for (int f = 0; f < 3; f++)
-      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0, PER_CORE_CLOCK);
+      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0, PER_CORE_CLOCK, NULL);
     double best_raw = v[1][r] > v[2][r] ? v[1][r] : v[2][r];
     ratio[r] = v[0][r] / best_raw;
   }
@@ -297,12 +304,13 @@ static void row(port_pair *p, size_t payload, uint8_t agg) {
 typedef struct thread_job {
   port_pair *pair;
   double seconds;
-  double mbps;
+  double mbps;     /* per wall-clock second */
+  double cpu_mbps; /* per second of the thread's CPU time */
 } thread_job;
 
 static void *thread_main(void *arg) {
   thread_job *j = arg;
-  j->mbps = run_for(j->pair, ide_once, j->seconds, 1, CLOCK_MONOTONIC);
+  j->mbps = run_for(j->pair, ide_once, j->seconds, 1, CLOCK_MONOTONIC, &j->cpu_mbps);
   return NULL;
 }
 
@@ -311,13 +319,13 @@ static void scaling(size_t payload) {
   if (!p[0] || !p[1]) abort();
   for (int i = 0; i < 2; i++)
     if (pair_setup(p[i], 1, payload) != 0) abort();
-  run_for(p[0], ide_once, WARM_SECONDS, 0, CLOCK_MONOTONIC);
+  run_for(p[0], ide_once, WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
   enum { SCALE_REPS = 3 };
-  double solo[SCALE_REPS], both[SCALE_REPS], f[SCALE_REPS];
+  double solo[SCALE_REPS], both[SCALE_REPS], f[SCALE_REPS], kept[SCALE_REPS];
   for (int r = 0; r < SCALE_REPS; r++) {
-    thread_job one = {p[0], 0.3, 0};
+    thread_job one = {p[0], 0.3, 0, 0};
     thread_main(&one);
-    thread_job jobs[2] = {{p[0], 0.3, 0}, {p[1], 0.3, 0}};
+    thread_job jobs[2] = {{p[0], 0.3, 0, 0}, {p[1], 0.3, 0, 0}};
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
       if (pthread_create(&th[i], NULL, thread_main, &jobs[i]) != 0) abort();
@@ -326,9 +334,10 @@ static void scaling(size_t payload) {
     solo[r] = one.mbps;
     both[r] = jobs[0].mbps + jobs[1].mbps;
     f[r] = both[r] / solo[r];
+    kept[r] = (jobs[0].cpu_mbps + jobs[1].cpu_mbps) / (2 * one.cpu_mbps);
   }
-  printf("%6zu %12.1f %12.1f %9.2fx\n", payload, median(solo, SCALE_REPS), median(both, SCALE_REPS),
-         median(f, SCALE_REPS));
+  printf("%6zu %12.1f %12.1f %9.2fx %9.2f\n", payload, median(solo, SCALE_REPS),
+         median(both, SCALE_REPS), median(f, SCALE_REPS), median(kept, SCALE_REPS));
   for (int i = 0; i < 2; i++) {
     pair_clear(p[i]);
     free(p[i]);
@@ -376,7 +385,9 @@ int main(int argc, char **argv) {
       row(p, sizes[s], aggs[a]);
   free(p);
   printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
-  printf("%6s %12s %12s %10s\n", "bytes", "one thread", "two threads", "scaling");
+  printf("(cpu: each thread's MB/s per CPU-second while both run, over one thread's alone;\n"
+         " 1.00 = no contention between streams; scaling needs two idle cores)\n");
+  printf("%6s %12s %12s %10s %9s\n", "bytes", "one thread", "two threads", "scaling", "cpu");
   scaling(256);
   scaling(4096);
   unsigned long long n = atomic_load(&allocs_counted);
