@@ -13,11 +13,12 @@
  *    that the IDE engine itself uses. The ratio is taken against the faster
  *    of the two, so the engine is charged for everything but the cipher.
  *
- * MB/s counts payload bytes. Each configuration is warmed up, then measured
- * REPS times with the three contenders interleaved (so a load change on the
- * machine hits all of them alike); the table shows medians, the ide/raw
- * ratio is the median of the per-repetition ratios, and its spread
- * (min..max) tells how quiet the machine was.
+ * MB/s counts payload bytes per second of this thread's CPU time. Each
+ * configuration is warmed up, then measured REPS times with the three
+ * contenders interleaved (so a change on the machine hits all of them
+ * alike); the table shows medians, the ide/raw ratio is the median of the
+ * per-repetition ratios, and its spread (min..max) tells how quiet the
+ * machine was.
  *
  * Allocations: with glibc, this file replaces malloc, calloc, realloc and
  * free for the whole process (OpenSSL included: it allocates through them by
@@ -26,8 +27,10 @@
  * exit status is 1 if it did.
  *
  * Then two streams on two threads (each its own transmitter and receiver):
- * the scaling factor is their total throughput over one thread's (median of
- * a few repetitions).
+ * the scaling factor is their total wall-clock throughput over one thread's
+ * (median of a few repetitions), which needs two idle cores; and, robust to
+ * other load, how much of its solo rate per CPU-second each thread keeps
+ * while both run (1.00: the streams do not slow each other down).
  *
  * Profiling: `bench_ide --profile ide|raw SIZE AGG GROUPS` runs GROUPS
  * untimed groups (raw: GROUPS * AGG seal+open pairs) and exits. Under
@@ -94,13 +97,20 @@ static void count_stop(void) { atomic_store(&counting, 0); }
 #define REPS 7
 #define REP_SECONDS 0.06
 #define WARM_SECONDS 0.05
+/*
+ * The per-core table times this thread's CPU time, so other processes on a
+ * shared machine take time from it without being counted in it (they can
+ * still disturb caches). The two-thread run needs wall-clock time.
+ */
+#define PER_CORE_CLOCK CLOCK_THREAD_CPUTIME_ID
 #define WIRE_CAP                                                                                   \
   (AGG_MAX * (OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_MAC_SIZE))
 #define OUT_CAP (AGG_MAX * (OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD))
 
-static double now(void) {
+/* Wall-clock seconds (for the two-thread run) or this thread's CPU seconds (per core). */
+static double clock_seconds(clockid_t which) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(which, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -232,19 +242,27 @@ static int raw_gather_once(port_pair *p) {
 
 typedef int (*unit_fn)(port_pair *p);
 
-/* Runs fn for at least `seconds`; payload MB/s. Counts allocations if asked. */
-static double run_for(port_pair *p, unit_fn fn, double seconds, int count) {
+/*
+ * Runs fn for at least `seconds` of `which` clock; payload MB/s. Counts
+ * allocations if asked. With cpu_mbps, also the MB/s per second of this
+ * thread's CPU time.
+ */
+static double run_for(port_pair *p, unit_fn fn, double seconds, int count, clockid_t which,
+                      double *cpu_mbps) {
   unsigned long long units = 0;
   if (count) count_start();
-  double t0 = now(), t;
+  double c0 = cpu_mbps ? clock_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
+  double t0 = clock_seconds(which), t;
   do {
     for (int i = 0; i < 32; i++)
       if (!fn(p)) abort();
     units += 32;
-    t = now() - t0;
+    t = clock_seconds(which) - t0;
   } while (t < seconds);
   if (count) count_stop();
-  return (double)units * (double)p->agg * (double)p->payload / t / 1e6;
+  double mb = (double)units * (double)p->agg * (double)p->payload / 1e6;
+  if (cpu_mbps) *cpu_mbps = mb / (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c0);
+  return mb / t;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -262,11 +280,11 @@ static void row(port_pair *p, size_t payload, uint8_t agg) {
   if (pair_setup(p, agg, payload) != 0) abort();
   static const unit_fn fns[3] = {ide_once, raw_once, raw_gather_once};
   for (int f = 0; f < 3; f++)
-    run_for(p, fns[f], WARM_SECONDS, 0);
+    run_for(p, fns[f], WARM_SECONDS, 0, PER_CORE_CLOCK, NULL);
   double v[3][REPS], ratio[REPS];
   for (int r = 0; r < REPS; r++) {
     for (int f = 0; f < 3; f++)
-      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0);
+      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0, PER_CORE_CLOCK, NULL);
     double best_raw = v[1][r] > v[2][r] ? v[1][r] : v[2][r];
     ratio[r] = v[0][r] / best_raw;
   }
@@ -286,12 +304,13 @@ static void row(port_pair *p, size_t payload, uint8_t agg) {
 typedef struct thread_job {
   port_pair *pair;
   double seconds;
-  double mbps;
+  double mbps;     /* per wall-clock second */
+  double cpu_mbps; /* per second of the thread's CPU time */
 } thread_job;
 
 static void *thread_main(void *arg) {
   thread_job *j = arg;
-  j->mbps = run_for(j->pair, ide_once, j->seconds, 1);
+  j->mbps = run_for(j->pair, ide_once, j->seconds, 1, CLOCK_MONOTONIC, &j->cpu_mbps);
   return NULL;
 }
 
@@ -300,13 +319,13 @@ static void scaling(size_t payload) {
   if (!p[0] || !p[1]) abort();
   for (int i = 0; i < 2; i++)
     if (pair_setup(p[i], 1, payload) != 0) abort();
-  run_for(p[0], ide_once, WARM_SECONDS, 0);
+  run_for(p[0], ide_once, WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
   enum { SCALE_REPS = 3 };
-  double solo[SCALE_REPS], both[SCALE_REPS], f[SCALE_REPS];
+  double solo[SCALE_REPS], both[SCALE_REPS], f[SCALE_REPS], kept[SCALE_REPS];
   for (int r = 0; r < SCALE_REPS; r++) {
-    thread_job one = {p[0], 0.3, 0};
+    thread_job one = {p[0], 0.3, 0, 0};
     thread_main(&one);
-    thread_job jobs[2] = {{p[0], 0.3, 0}, {p[1], 0.3, 0}};
+    thread_job jobs[2] = {{p[0], 0.3, 0, 0}, {p[1], 0.3, 0, 0}};
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
       if (pthread_create(&th[i], NULL, thread_main, &jobs[i]) != 0) abort();
@@ -315,9 +334,10 @@ static void scaling(size_t payload) {
     solo[r] = one.mbps;
     both[r] = jobs[0].mbps + jobs[1].mbps;
     f[r] = both[r] / solo[r];
+    kept[r] = (jobs[0].cpu_mbps + jobs[1].cpu_mbps) / (2 * one.cpu_mbps);
   }
-  printf("%6zu %12.1f %12.1f %9.2fx\n", payload, median(solo, SCALE_REPS), median(both, SCALE_REPS),
-         median(f, SCALE_REPS));
+  printf("%6zu %12.1f %12.1f %9.2fx %9.2f\n", payload, median(solo, SCALE_REPS),
+         median(both, SCALE_REPS), median(f, SCALE_REPS), median(kept, SCALE_REPS));
   for (int i = 0; i < 2; i++) {
     pair_clear(p[i]);
     free(p[i]);
@@ -354,7 +374,8 @@ int main(int argc, char **argv) {
   if (!p) return 1;
   printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
-  printf("median of %d interleaved runs; raw = ot_aead_seal/open, rawg = the gather calls;\n"
+  printf("per CPU-second, median of %d interleaved runs; raw = ot_aead_seal/open, rawg = the "
+         "gather calls;\n"
          "ide/raw against the faster raw, with its min..max over the runs\n",
          REPS);
   printf("%6s %4s %10s %10s %10s %8s  %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
@@ -364,7 +385,9 @@ int main(int argc, char **argv) {
       row(p, sizes[s], aggs[a]);
   free(p);
   printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
-  printf("%6s %12s %12s %10s\n", "bytes", "one thread", "two threads", "scaling");
+  printf("(cpu: each thread's MB/s per CPU-second while both run, over one thread's alone;\n"
+         " 1.00 = no contention between streams; scaling needs two idle cores)\n");
+  printf("%6s %12s %12s %10s %9s\n", "bytes", "one thread", "two threads", "scaling", "cpu");
   scaling(256);
   scaling(4096);
   unsigned long long n = atomic_load(&allocs_counted);

@@ -3,6 +3,8 @@
 #ifndef OT_IDE_INTERNAL_H
 #define OT_IDE_INTERNAL_H
 
+#include <string.h>
+
 #include "opentsm/ide.h"
 
 /* The per-held-TLP bit masks of ot_ide_pending hold one bit per group member. */
@@ -54,7 +56,15 @@ static inline size_t ide_mac_off(const ide_layout *l) {
   return ide_pcrc_off(l) + (l->pcrc ? OT_IDE_PCRC_SIZE : 0);
 }
 
-void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out);
+/* Copies a validated TLP header (12 or 16 bytes) with copies of fixed size, which inline. */
+static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
+  if (hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, src, OT_TLP_HDR_3DW);
+  else if (hdr_len == OT_TLP_HDR_4DW)
+    memcpy(dst, src, OT_TLP_HDR_4DW);
+  else
+    memcpy(dst, src, hdr_len);
+}
 
 /* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline). */
 static inline bool ide_kind_has_data(ot_tlp_kind kind) {

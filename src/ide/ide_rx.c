@@ -120,7 +120,7 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
   ide_slot_advance(slot);
   memcpy(s->pr_since, pr_since, sizeof pr_since);
   for (size_t i = 0; i < n; i++) {
-    memcpy(out + m[i].out_off, m[i].wire + ide_hdr_off(), m[i].l.hdr_len);
+    ide_copy_hdr(out + m[i].out_off, m[i].wire + ide_hdr_off(), m[i].l.hdr_len);
     res->tlps[i].off = m[i].out_off;
     res->tlps[i].len = m[i].l.hdr_len + m[i].l.payload_len;
     res->tlps[i].sub = sub;
@@ -193,24 +193,25 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
   if (px.p != ide_pcrc_applies(&s->cfg, &h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ide_layout l;
-  ide_layout_make(hl, ide_payload_len(&h), px.p, px.m, &l);
-  if (l.total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  /* Laid out straight into its place in the group: after the held members. */
+  ot_ide_sub_state *ss = &s->sub[px.sub];
+  const ot_ide_pending *p = &ss->pend;
+  size_t n = p->count < OT_IDE_MAX_AGGREGATION ? p->count : 0; /* hold() keeps count <= 7 */
+  rx_member m[OT_IDE_MAX_AGGREGATION];
+  ide_layout *l = &m[n].l;
+  ide_layout_make(hl, ide_payload_len(&h), px.p, px.m, l);
+  if (l->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
-  ot_ide_sub_state *ss = &s->sub[px.sub];
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
   if (!slot->go) return reject(s, res, OT_IDE_ERR_KEY_SET, OT_E_VERIFY);
   if (ss->pend.count && ss->pend.key_set != (px.k ? 1 : 0))
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
   if (slot->spent) return reject(s, res, OT_IDE_ERR_COUNTER, OT_E_VERIFY);
 
-  if (!px.m) return hold(s, &ss->pend, wire, len, &px, &l, res);
+  if (!px.m) return hold(s, &ss->pend, wire, len, &px, l, res);
 
   /* The MAC: open the whole group, the held members first, then this one. */
-  rx_member m[OT_IDE_MAX_AGGREGATION];
-  const ot_ide_pending *p = &ss->pend;
-  size_t n = p->count;
   for (size_t i = 0; i < n; i++) {
     m[i].wire = p->buf + p->off[i];
     ide_layout_make(p->hdr_len[i], p->payload_len[i], (p->pcrc >> i) & 1u, false, &m[i].l);
@@ -218,7 +219,6 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     m[i].t = (p->tee >> i) & 1u;
   }
   m[n].wire = wire;
-  m[n].l = l;
   m[n].pr_sent = px.pr_sent;
   m[n].t = px.t;
   return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);

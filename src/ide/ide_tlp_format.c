@@ -27,12 +27,6 @@ ot_status ot_ide_prefix_decode(const uint8_t in[static OT_IDE_PREFIX_SIZE], ot_i
   return OT_SUCCESS;
 }
 
-/* ---- layout of one protected TLP (spec/ide.h) ------------------------------ */
-
-void ide_layout_of(const ot_ide_prefix *p, const ot_tlp_hdr *h, ide_layout *out) {
-  ide_layout_make(ot_tlp_hdr_size(h), ot_tlp_payload_size(h), p->p, p->m, out);
-}
-
 /* ---- PCRC [U]: CRC-32 (04C11DB7h), reflected, init and final all ones --------- */
 
 /* Nibble table of the reflected polynomial: small and branch-free. */

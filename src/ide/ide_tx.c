@@ -110,7 +110,7 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
     const tx_item *it = &p.item[i];
     const ide_layout *l = &it->l;
     ide_prefix_write(&it->px, at);
-    memcpy(at + ide_hdr_off(), it->tlp, l->hdr_len);
+    ide_copy_hdr(at + ide_hdr_off(), it->tlp, l->hdr_len);
     ide_group_add_aad(&g, at, ide_payload_off(l));
     ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + ide_payload_off(l));
     if (l->pcrc) {
