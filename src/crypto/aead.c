@@ -16,15 +16,6 @@
 #include "crypto_internal.h"
 #include "opentsm/secure.h"
 
-/* ot_aead_key.phase */
-enum {
-  PHASE_IDLE = 0,
-  PHASE_SEAL_AAD = 1,  /* begun for sealing, AAD still allowed */
-  PHASE_SEAL_DATA = 2, /* sealing, data started */
-  PHASE_OPEN_AAD = 3,
-  PHASE_OPEN_DATA = 4,
-};
-
 _Static_assert(OT_AEAD_NONCE_SIZE == 12, "both ciphers default to a 96-bit IV");
 _Static_assert(OT_AEAD_TAG_SIZE <= 16 && OT_AEAD_TAG_IDE <= OT_AEAD_TAG_SIZE, "tag sizes");
 

@@ -27,9 +27,6 @@
 #define AAD_GATHER_MAX 256u
 _Static_assert(AAD_GATHER_MAX >= 8u * 20u, "an 8-TLP IDE group's AAD gathers into one update");
 
-/* ot_aead_key.phase: the value aead.c uses for "idle" (no message begun). */
-#define KEY_IDLE 0u
-
 static bool cipher_feed(EVP_CIPHER_CTX *evp, const uint8_t *in, size_t len, uint8_t *out) {
   while (len > 0) {
     int piece = len > SLICE_MAX ? SLICE_MAX : (int)len;
@@ -104,7 +101,7 @@ ot_status ot_aead_seal_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD
   OT_GUARD(check_parts(k, nonce, aad, n_aad, text, n_text));
   OT_ENSURE(tag != NULL, OT_E_ARG);
   OT_ENSURE(tag_cap >= k->tag_len, OT_E_NO_SPACE);
-  k->phase = KEY_IDLE; /* an incremental message in progress is abandoned */
+  k->phase = PHASE_IDLE; /* an incremental message in progress is abandoned */
   uint8_t rest[16];
   int rest_len = 0;
   OSSL_PARAM params[2];
@@ -124,7 +121,7 @@ ot_status ot_aead_open_gather(ot_aead_key *k, const uint8_t nonce[static OT_AEAD
                               const ot_aead_text_part *text, size_t n_text, const uint8_t *tag,
                               size_t tag_len) {
   OT_GUARD(check_parts(k, nonce, aad, n_aad, text, n_text));
-  k->phase = KEY_IDLE;
+  k->phase = PHASE_IDLE;
   ot_code code = OT_E_DECRYPT;
   /* A tag of the wrong length (truncated on the wire) never authenticates. */
   if (tag == NULL || tag_len != k->tag_len) goto fail;

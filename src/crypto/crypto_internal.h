@@ -53,4 +53,13 @@ OT_RESULT ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
 OT_RESULT ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, size_t cap,
                                 size_t *pub_len);
 
+/* ot_aead_key.phase: where an incremental message stands (aead.c, aead_gather.c). */
+enum {
+  PHASE_IDLE = 0,
+  PHASE_SEAL_AAD = 1,  /* begun for sealing, AAD still allowed */
+  PHASE_SEAL_DATA = 2, /* sealing, data started */
+  PHASE_OPEN_AAD = 3,
+  PHASE_OPEN_DATA = 4,
+};
+
 #endif /* OPENTSM_CRYPTO_INTERNAL_H */

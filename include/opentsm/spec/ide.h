@@ -9,8 +9,9 @@
  * UNVERIFIED (SPEC-FACTS §5.3 ✱). The normative text of §6.33.4-6 was not
  * available while this was written. Every constant below marked [U] is our
  * best reading of secondary sources, named beside it; the code that applies
- * them lives in src/ide/ide_tlp_format.c and nowhere else, so correcting one
- * is a change to this header and that file.
+ * them lives in src/ide/ide_tlp_format.c and in the first section of
+ * src/ide/ide_internal.h (inline for the data path) and nowhere else, so
+ * correcting one is a change to this header and those two places.
  * ------------------------------------------------------------------------
  *
  * Protected TLP on the simulator link (one link-layer unit, no framing):
