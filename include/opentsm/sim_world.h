@@ -75,10 +75,10 @@ typedef struct ot_sim_dp_port {
   bool device_side;
   ot_ide_tx *tx;
   ot_ide_rx *rx;
-  uint64_t delivered;           /* TLPs that passed IDE (and TDISP on the device) */
-  uint64_t ide_failures;        /* TLPs IDE refused */
-  ot_ide_error last_ide_error;  /* the first refusal's reason */
-  uint64_t tdisp_rejects;       /* TLPs the TDI's enforcement refused */
+  uint64_t delivered;          /* TLPs that passed IDE (and TDISP on the device) */
+  uint64_t ide_failures;       /* TLPs IDE refused */
+  ot_ide_error last_ide_error; /* the first refusal's reason */
+  uint64_t tdisp_rejects;      /* TLPs the TDI's enforcement refused */
   ot_tdisp_verdict last_verdict;
 } ot_sim_dp_port;
 
@@ -102,13 +102,18 @@ struct ot_sim_endpoint {
   ot_spdm_hierarchy h;
   ot_spdm_identity id;
   ot_sim_dsm dsm;
+  uint8_t vendor_root[OT_TSM_POLICY_ANCHOR_MAX]; /* the root its vendor publishes (DER) */
+  size_t vendor_root_len;
   ot_tdisp_mmio_range ranges[OT_SIM_MAX_TDIS][OT_SIM_MAX_BARS];
   ot_tdisp_tdi_desc tdi_desc[OT_SIM_MAX_TDIS];
   ot_tdisp_tdi *dev_tdi[OT_SIM_MAX_TDIS];
+  ot_tdisp_guard guards[OT_SIM_MAX_TDIS]; /* locked config space (PCIe r6.0 §11.2) */
+  size_t guard_pending;                   /* the TDI whose guard is being installed */
   size_t tdi_count;
   uint8_t mem[OT_SIM_DEV_MEM]; /* what the first MMIO page of TDI 0 reads and writes */
   /* the host's relay */
   ot_sim_relay relay;
+  uint32_t host_attack_seen; /* scenario hooks: objects the malicious host looked at */
   /* the TSM side */
   ot_ide_tx rp_tx;
   ot_ide_rx rp_rx;
@@ -121,7 +126,10 @@ struct ot_sim_endpoint {
   ot_sim_pending_read reads[OT_SIM_TAGS];
   bool tag_retired[OT_SIM_TAGS]; /* a timed-out tag is not reused (CVE-2025-9613) */
   uint16_t next_tag;
-  uint8_t key_set; /* the IDE key set in use */
+  uint16_t last_timeout_tag;
+  bool last_timeout_valid;
+  bool tag_reuse_unsafe; /* model the flawed requester: reuse a timed-out tag at once */
+  uint8_t key_set;       /* the IDE key set in use */
 };
 
 struct ot_sim_world {
@@ -209,17 +217,17 @@ typedef struct ot_sim_guest {
   ot_sim_endpoint *ep;
   ot_tsm_tdi *tdi;
   size_t tdi_index;
-  uint64_t mmio_base; /* guest view: the TDI's first MMIO range */
-  ot_drbg drbg;       /* nonces */
+  uint64_t mmio_base;  /* guest view: the TDI's first MMIO range */
+  ot_drbg drbg;        /* nonces */
   ot_tsm_evidence *ev; /* owned */
   bool accepted;
-  ot_tsm_refusal why;  /* why it refused the device, or the last failure */
-  uint64_t bad_bytes;  /* bytes it received that differ from what it expected (must stay 0) */
+  ot_tsm_refusal why; /* why it refused the device, or the last failure */
+  uint64_t bad_bytes; /* bytes it received that differ from what it expected (must stay 0) */
 } ot_sim_guest;
 
 /* A guest for TDI tdi_index of ep. OT_E_NOMEM, OT_E_ARG. */
-OT_RESULT ot_sim_guest_init(ot_sim_guest *g, ot_sim_world *w, ot_sim_endpoint *ep,
-                            size_t tdi_index, const char *name);
+OT_RESULT ot_sim_guest_init(ot_sim_guest *g, ot_sim_world *w, ot_sim_endpoint *ep, size_t tdi_index,
+                            const char *name);
 void ot_sim_guest_free(ot_sim_guest *g);
 
 /*

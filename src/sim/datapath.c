@@ -79,7 +79,8 @@ static void device_deliver(ot_sim_endpoint *ep, const uint8_t *p, size_t len, bo
   ep->ep_port.delivered++;
   size_t off = (size_t)(tlp.hdr.address & (OT_SIM_DEV_MEM - 1u));
   if (tlp.hdr.kind == OT_TLP_MWR) {
-    if (tlp.payload_len <= OT_SIM_DEV_MEM - off) memcpy(ep->mem + off, tlp.payload, tlp.payload_len);
+    if (tlp.payload_len <= OT_SIM_DEV_MEM - off)
+      memcpy(ep->mem + off, tlp.payload, tlp.payload_len);
   } else {
     device_complete(ep, &tlp.hdr, t);
   }
@@ -119,6 +120,14 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
   uint8_t out[DP_WIRE_MAX];
   ot_ide_rx_result res;
   ot_status st = ot_ide_rx_receive(pt->rx, wire, len, out, sizeof out, &res);
+  if (!ot_ok(st) && res.error == OT_IDE_ERR_NOT_IDE) {
+    /* Not on any stream: plain T=0 traffic, which TDISP judges on its own. */
+    if (pt->device_side)
+      device_deliver(pt->ep, wire, len, false);
+    else
+      rp_deliver(pt->ep, wire, len, false);
+    return;
+  }
   if (!ot_ok(st)) {
     if (pt->ide_failures++ == 0) pt->last_ide_error = res.error;
     /* The device's stream went Insecure: its locked TDIs go to ERROR. */
@@ -184,8 +193,10 @@ static ot_status program_keys(ot_sim_endpoint *ep, const ot_tsm_stream *s, uint8
     k.tx[i].iv_fixed = k.rx[i].iv_fixed = OT_IDE_IV_FIXED_PCIE;
     k.tx[i].ifv = k.rx[i].ifv = 1;
     if (ot_ok(st) && ep->w->on_secret != NULL) {
-      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port tx)", k.tx[i].key, OT_IDE_KEY_SIZE);
-      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port rx)", k.rx[i].key, OT_IDE_KEY_SIZE);
+      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port tx)", k.tx[i].key,
+                       OT_IDE_KEY_SIZE);
+      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port rx)", k.rx[i].key,
+                       OT_IDE_KEY_SIZE);
     }
   }
   if (ot_ok(st)) st = be->stream_keys(be, &ep->link.base, s, &k);

@@ -13,8 +13,8 @@
 #include "opentsm/secure.h"
 #include "opentsm/sim_world.h"
 
-ot_status ot_sim_guest_init(ot_sim_guest *g, ot_sim_world *w, ot_sim_endpoint *ep,
-                            size_t tdi_index, const char *name) {
+ot_status ot_sim_guest_init(ot_sim_guest *g, ot_sim_world *w, ot_sim_endpoint *ep, size_t tdi_index,
+                            const char *name) {
   OT_ENSURE(g != NULL && w != NULL && ep != NULL && name != NULL, OT_E_ARG);
   OT_ENSURE(tdi_index < ep->tdi_count && strlen(name) < OT_TSM_NAME_MAX, OT_E_ARG);
   memset(g, 0, sizeof(*g));
@@ -32,8 +32,8 @@ ot_status ot_sim_guest_init(ot_sim_guest *g, ot_sim_world *w, ot_sim_endpoint *e
     e[i] = (uint8_t)(w->seed >> (8 * i));
   e[8] = (uint8_t)ep->index;
   e[9] = (uint8_t)tdi_index;
-  ot_status st = ot_drbg_instantiate(&g->drbg, e, 32, e + 32, 16, (const uint8_t *)name,
-                                     strlen(name));
+  ot_status st =
+      ot_drbg_instantiate(&g->drbg, e, 32, e + 32, 16, (const uint8_t *)name, strlen(name));
   ot_zeroize(e, sizeof e);
   if (!ot_ok(st)) {
     free(g->ev);
@@ -63,6 +63,11 @@ static ot_status appraise(ot_sim_guest *g) {
   OT_GUARD(ot_tsm_guest_request(&w->tsm, g->name, g->tdi, nonce, g->ev, &g->why));
   OT_GUARD(ot_tsm_evidence_verify(g->ev, w->policy.anchors, w->policy.anchor_count,
                                   OT_SIM_WORLD_NOW, nonce, &g->why));
+  /* PCIe r6.0 §11.2: an interface in ERROR is not usable; say so first. */
+  if (g->ev->tdi_state == OT_TDISP_STATE_ERROR) {
+    refuse(g, OT_TSM_R_TDISP, ot_status_of(OT_E_STATE), "the interface is in ERROR");
+    return ot_status_of(OT_E_STATE);
+  }
   const ot_tsm_policy_device *pd = g->tdi->dev->pol;
   OT_ENSURE(pd != NULL, OT_E_STATE);
   for (size_t i = 0; i < pd->meas_count; i++) {
@@ -74,13 +79,15 @@ static ot_status appraise(ot_sim_guest *g) {
       return st;
     }
     if (n != pd->meas[i].len || !ot_ct_equal(v, pd->meas[i].value, n)) {
-      refuse(g, OT_TSM_R_MEAS_MISMATCH, ot_status_of(OT_E_POLICY), "a measurement differs from its reference");
+      refuse(g, OT_TSM_R_MEAS_MISMATCH, ot_status_of(OT_E_POLICY),
+             "a measurement differs from its reference");
       return ot_status_of(OT_E_POLICY);
     }
   }
   /* PCIe r6.0 §11.3.11: the report names the function the guest was given. */
   if (!g->ev->has_report || g->ev->function_id != g->ep->tdi_desc[g->tdi_index].function_id) {
-    refuse(g, OT_TSM_R_REPORT, ot_status_of(OT_E_VERIFY), "interface report is for another function");
+    refuse(g, OT_TSM_R_REPORT, ot_status_of(OT_E_VERIFY),
+           "interface report is for another function");
     return ot_status_of(OT_E_VERIFY);
   }
   return OT_SUCCESS;
@@ -117,7 +124,7 @@ static ot_status mem_request(ot_sim_guest *g, ot_tlp_kind kind, uint32_t off, co
                              size_t n, uint16_t tag) {
   OT_ENSURE(n > 0 && n % 4 == 0 && off % 4 == 0 && off + n <= OT_SIM_DEV_MEM, OT_E_ARG);
   ot_tlp t = {.hdr = {.kind = kind,
-                      .addr64 = true,
+                      .addr64 = g->mmio_base + off > UINT32_MAX,
                       .length = (uint16_t)(n / 4),
                       .requester_id = 0x0000, /* the host bridge on the guest's behalf */
                       .tag = tag,
@@ -141,7 +148,10 @@ ot_status ot_sim_guest_mmio_write(ot_sim_guest *g, uint32_t off, const uint8_t *
 static ot_status alloc_tag(ot_sim_endpoint *ep, uint16_t *tag) {
   for (uint16_t i = 0; i < OT_SIM_TAGS; i++) {
     uint16_t t = (uint16_t)((ep->next_tag + i) % OT_SIM_TAGS);
-    if (ep->reads[t].active || ep->tag_retired[t]) continue;
+    /* The flawed requester hands out the tag that just timed out again. */
+    if (ep->tag_reuse_unsafe && ep->last_timeout_valid) t = ep->last_timeout_tag;
+    if (ep->reads[t].active || (ep->tag_retired[t] && !ep->tag_reuse_unsafe)) continue;
+    ep->last_timeout_valid = false;
     ep->next_tag = (uint16_t)((t + 1) % OT_SIM_TAGS);
     *tag = t;
     return OT_SUCCESS;
@@ -155,8 +165,8 @@ ot_status ot_sim_guest_mmio_read(ot_sim_guest *g, uint32_t off, uint8_t *out, si
   uint16_t tag;
   OT_GUARD(alloc_tag(ep, &tag));
   ot_sim_pending_read *r = &ep->reads[tag];
-  *r = (ot_sim_pending_read){
-      .active = true, .len = n, .issued_ns = ot_sim_loop_now(&g->w->p->loop)};
+  *r =
+      (ot_sim_pending_read){.active = true, .len = n, .issued_ns = ot_sim_loop_now(&g->w->p->loop)};
   ot_status st = mem_request(g, OT_TLP_MRD, off, NULL, n, tag);
   if (ot_ok(st))
     st = ot_sim_loop_run_until(&g->w->p->loop, r->issued_ns + OT_SIM_CPL_TIMEOUT_NS, 0, NULL);
@@ -165,6 +175,8 @@ ot_status ot_sim_guest_mmio_read(ot_sim_guest *g, uint32_t off, uint8_t *out, si
      * retired: a late or forged completion can never answer a later read. */
     r->timed_out = true;
     ep->tag_retired[tag] = true;
+    ep->last_timeout_tag = tag;
+    ep->last_timeout_valid = true;
     st = ot_status_of(OT_E_TIMEOUT);
   }
   if (ot_ok(st)) memcpy(out, r->data, n);
@@ -183,7 +195,7 @@ ot_status ot_sim_device_dma_write(ot_sim_endpoint *ep, size_t tdi_index, uint32_
                     .stream_id = OT_SIM_STREAM_ID};
   OT_ENSURE(ot_tdisp_tlp_check(ep->dev_tdi[tdi_index], &q) == OT_TDISP_ACCEPT, OT_E_POLICY);
   ot_tlp t = {.hdr = {.kind = OT_TLP_MWR,
-                      .addr64 = true,
+                      .addr64 = OT_SIM_GUEST_MEM_BASE + off > UINT32_MAX,
                       .length = (uint16_t)(n / 4),
                       .requester_id = (uint16_t)ep->tdi_desc[tdi_index].function_id,
                       .first_be = 0xF,

@@ -67,6 +67,12 @@ static ot_status add_profile_meas(ot_sim_endpoint *ep, const ot_sim_node_desc *n
   return OT_SUCCESS;
 }
 
+static ot_status install_guard(void *ctx) {
+  ot_sim_endpoint *ep = ctx;
+  size_t t = ep->guard_pending;
+  return ot_tdisp_guard_install(&ep->guards[t], ep->dev_tdi[t]);
+}
+
 /* The endpoint's TDIs: function ids and MMIO ranges from the host's view of its BARs. */
 static ot_status add_tdis(ot_sim_world *w, ot_sim_endpoint *ep, int bus) {
   const ot_sim_node_desc *nd = ep->node->desc;
@@ -86,11 +92,20 @@ static ot_status add_tdis(ot_sim_world *w, ot_sim_endpoint *ep, int bus) {
     }
     OT_ENSURE(n > 0, OT_E_MALFORMED);
     uint32_t fid = ((uint32_t)bus << 8) | td->devfn; /* FUNCTION_ID: the RID, segment 0 */
+    ot_sim_function *fn = NULL;
+    for (size_t f = 0; f < ep->node->function_count; f++)
+      if (ep->node->functions[f]->desc->devfn == td->devfn) fn = ep->node->functions[f];
+    ot_cfg_space *cfg = fn != NULL ? &fn->cfg : NULL;
     ep->tdi_desc[t] = (ot_tdisp_tdi_desc){.function_id = fid,
                                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
                                           .mmio = ep->ranges[t],
-                                          .mmio_count = n};
+                                          .mmio_count = n,
+                                          .cfg = cfg};
     OT_GUARD(ot_sim_dsm_add_tdi(&ep->dsm, &ep->tdi_desc[t], &ep->dev_tdi[t]));
+    if (fn != NULL) {
+      ep->guard_pending = t;
+      OT_GUARD(ot_sim_function_watch_bars(fn, install_guard, ep));
+    }
     ep->ttdi_desc[t] = (ot_tsm_tdi_desc){.function_id = fid,
                                          .mmio = ep->ranges[t],
                                          .mmio_count = n,
@@ -106,24 +121,52 @@ static ot_sim_function *doe_function(ot_sim_node *n) {
   return NULL;
 }
 
+static ot_status make_hierarchy(ot_sim_endpoint *ep, ot_spdm_hierarchy *h) {
+  char info[64];
+  snprintf(info, sizeof info, "opentsm:sim:%s", ep->name);
+  return ot_spdm_hierarchy_generate(h, curve_of(ep->node->desc->identity.algorithm), &ep->drbg.rng,
+                                    OT_SIM_WORLD_NOW - WORLD_DAY,
+                                    OT_SIM_WORLD_NOW + 3650 * WORLD_DAY, info);
+}
+
+/* The hierarchy's root as the vendor publishes it: the first certificate of the chain. */
+static ot_status keep_root(ot_sim_endpoint *ep, const ot_spdm_hierarchy *h) {
+  ot_spdm_identity *id = calloc(1, sizeof(*id));
+  OT_ENSURE(id != NULL, OT_E_NOMEM);
+  ot_spdm_identity_init(id);
+  ot_x509_cert root;
+  ot_status st = ot_spdm_identity_install(id, 0, 0, 1, h);
+  if (ot_ok(st)) st = ot_spdm_identity_root(id, 0, &root);
+  if (ot_ok(st) && root.len > sizeof ep->vendor_root) st = ot_status_of(OT_E_TOO_LARGE);
+  if (ot_ok(st)) {
+    memcpy(ep->vendor_root, root.der, root.len);
+    ep->vendor_root_len = root.len;
+  }
+  ot_spdm_identity_clear(id);
+  free(id);
+  return st;
+}
+
 /* The device: identity, measurements, DSM, TDIs, its protocols on the mailbox. */
 static ot_status build_device(ot_sim_world *w, ot_sim_endpoint *ep, const ot_sim_world_opts *o) {
   const ot_sim_node_desc *nd = ep->node->desc;
   OT_ENSURE(nd->identity.chain != OT_SIM_SOURCE_FILE && nd->identity.key != OT_SIM_SOURCE_FILE,
             OT_E_UNSUPPORTED);
   OT_ENSURE(nd->identity.algorithm != OT_SIM_ALG_ED25519, OT_E_UNSUPPORTED);
-  /* A spoofed device draws its identity from another seed: a chain nobody anchored. */
-  uint64_t seed = o->spoof_chain_ep == ep->index ? ~w->seed : w->seed;
-  OT_GUARD(seed_drbg(&ep->drbg, seed, 'D', ep->index));
-  char info[64];
-  snprintf(info, sizeof info, "opentsm:sim:%s", ep->name);
-  OT_GUARD(ot_spdm_hierarchy_generate(&ep->h, curve_of(nd->identity.algorithm), &ep->drbg.rng,
-                                      OT_SIM_WORLD_NOW - WORLD_DAY,
-                                      OT_SIM_WORLD_NOW + 3650 * WORLD_DAY, info));
+  OT_GUARD(seed_drbg(&ep->drbg, w->seed, 'D', ep->index));
+  OT_GUARD(make_hierarchy(ep, &ep->h));
+  OT_GUARD(keep_root(ep, &ep->h));
+  if (o->spoof_chain_ep == ep->index) {
+    /* An impostor: a well-formed chain under a root no vendor published. */
+    ot_spdm_hierarchy_clear(&ep->h);
+    OT_GUARD(make_hierarchy(ep, &ep->h));
+  }
   ot_spdm_identity_init(&ep->id);
   OT_GUARD(ot_spdm_identity_install(&ep->id, 0, 0, 1, &ep->h));
-  world_secret(w, "device private key", ep->id.keys[0].priv,
-               ot_curve_size(ep->id.keys[0].curve));
+  size_t ks = ot_curve_size(ep->id.keys[0].curve);
+  world_secret(w, "device private key", ep->id.keys[0].priv, ks);
+  world_secret(w, "device root private key", ep->h.root_priv, ks);
+  world_secret(w, "device intermediate private key", ep->h.inter_priv, ks);
   OT_GUARD(add_profile_meas(ep, nd, o->spoof_meas_ep == ep->index));
   ot_sim_dsm_config dc = {.id = &ep->id,
                           .rng = &ep->drbg.rng,
@@ -154,48 +197,18 @@ static ot_status wire_endpoint(ot_sim_world *w, ot_sim_endpoint *ep) {
 
 /* DSP0274 measurement values as the policy writes them (raw: the profile's bytes). */
 static ot_status default_policy(ot_sim_world *w) {
+  /* A fresh policy: every anchor and reference below is the platform's. */
   ot_tsm_policy *p = &w->policy;
   ot_tsm_policy_init(p);
   for (size_t i = 0; i < w->ep_count; i++) {
     ot_sim_endpoint *ep = w->eps[i];
-    /* Anchors: what the vendors publish, i.e. the honest roots (a spoofed
-     * endpoint's real vendor root is regenerated from the honest seed). */
-    ot_drbg d;
-    ot_spdm_hierarchy *h = calloc(1, sizeof(*h));
-    OT_ENSURE(h != NULL, OT_E_NOMEM);
-    ot_status st = seed_drbg(&d, w->seed, 'D', ep->index);
-    char info[64];
-    snprintf(info, sizeof info, "opentsm:sim:%s", ep->name);
-    if (ot_ok(st))
-      st = ot_spdm_hierarchy_generate(h, curve_of(ep->node->desc->identity.algorithm), &d.rng,
-                                      OT_SIM_WORLD_NOW - WORLD_DAY,
-                                      OT_SIM_WORLD_NOW + 3650 * WORLD_DAY, info);
-    ot_drbg_uninstantiate(&d);
-    if (ot_ok(st)) {
-      ot_spdm_identity *id = calloc(1, sizeof(*id));
-      ot_x509_cert root;
-      st = id == NULL ? ot_status_of(OT_E_NOMEM) : OT_SUCCESS;
-      if (ot_ok(st)) {
-        ot_spdm_identity_init(id);
-        st = ot_spdm_identity_install(id, 0, 0, 1, h);
-      }
-      if (ot_ok(st)) st = ot_spdm_identity_root(id, 0, &root);
-      if (ot_ok(st) && (p->anchor_count >= OT_TSM_POLICY_MAX_ANCHORS ||
-                        root.len > OT_TSM_POLICY_ANCHOR_MAX))
-        st = ot_status_of(OT_E_NO_SPACE);
-      if (ot_ok(st)) {
-        memcpy(p->anchor_der[p->anchor_count], root.der, root.len);
-        p->anchors[p->anchor_count] =
-            (ot_x509_cert){.der = p->anchor_der[p->anchor_count], .len = root.len};
-        snprintf(p->anchor_path[p->anchor_count], OT_TSM_POLICY_PATH_MAX, "<%s root>", ep->name);
-        p->anchor_count++;
-      }
-      if (id != NULL) ot_spdm_identity_clear(id);
-      free(id);
-    }
-    ot_spdm_hierarchy_clear(h);
-    free(h);
-    OT_GUARD(st);
+    /* Anchors: the roots the vendors publish. */
+    OT_ENSURE(p->anchor_count < OT_TSM_POLICY_MAX_ANCHORS, OT_E_NO_SPACE);
+    memcpy(p->anchor_der[p->anchor_count], ep->vendor_root, ep->vendor_root_len);
+    p->anchors[p->anchor_count] =
+        (ot_x509_cert){.der = p->anchor_der[p->anchor_count], .len = ep->vendor_root_len};
+    snprintf(p->anchor_path[p->anchor_count], OT_TSM_POLICY_PATH_MAX, "<%s root>", ep->name);
+    p->anchor_count++;
     OT_ENSURE(p->device_count < OT_TSM_POLICY_MAX_DEVICES, OT_E_NO_SPACE);
     ot_tsm_policy_device *pd = &p->devices[p->device_count++];
     memset(pd, 0, sizeof(*pd));
@@ -239,7 +252,8 @@ static ot_status start_tsm(ot_sim_world *w) {
 
 void ot_sim_dp_init(ot_sim_endpoint *ep);
 
-static ot_status world_build(ot_sim_world *w, const ot_sim_topology *t, const ot_sim_world_opts *o) {
+static ot_status world_build(ot_sim_world *w, const ot_sim_topology *t,
+                             const ot_sim_world_opts *o) {
   OT_GUARD(ot_sim_platform_create(t, &w->p));
   for (size_t i = 0; i < w->p->node_count; i++) {
     ot_sim_node *n = &w->p->nodes[i];
