@@ -65,4 +65,13 @@ const ot_sim_scenario *ot_sim_scenario_find(const char *name);
 OT_RESULT ot_sim_scenario_run(const ot_sim_scenario *sc, const ot_sim_topology *t,
                               const ot_sim_scn_opts *o, ot_sim_scn_result *res);
 
+/*
+ * The guided tour `opentsm demo` narrates: connect (authenticate, measure,
+ * session), attestation by the guest, bind and start, secure MMIO and DMA,
+ * then an interposer that tampers with a write and fails. Passes on the
+ * same terms as a scenario.
+ */
+OT_RESULT ot_sim_demo_run(const ot_sim_topology *t, const ot_sim_scn_opts *o,
+                          ot_sim_scn_result *res);
+
 #endif /* OPENTSM_SIM_SCENARIO_H */

@@ -204,6 +204,12 @@ static void scn_cleanup(ot_sim_scn *s) {
   free(s->secret_len);
 }
 
+ot_status ot_sim_demo_run(const ot_sim_topology *t, const ot_sim_scn_opts *o,
+                          ot_sim_scn_result *res) {
+  static const ot_sim_scenario demo = {"demo", "the guided tour", "", scn_demo};
+  return ot_sim_scenario_run(&demo, t, o, res);
+}
+
 ot_status ot_sim_scenario_run(const ot_sim_scenario *sc, const ot_sim_topology *t,
                               const ot_sim_scn_opts *o, ot_sim_scn_result *res) {
   OT_ENSURE(sc != NULL && t != NULL && o != NULL && res != NULL, OT_E_ARG);

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 
+#include "opentsm/log.h"
 #include "opentsm/sim_scenario.h"
 #include "opentsm/sim_world.h"
 
@@ -30,15 +31,15 @@ struct ot_sim_scn {
 };
 
 /* Narration: "  " + the text + "\n" when a narrate stream is set. */
-void scn_say(ot_sim_scn *s, const char *fmt, ...);
+void scn_say(ot_sim_scn *s, const char *fmt, ...) OT_PRINTF(2, 3);
 /* Builds the world (opts may say how it is spoofed; NULL: honest). */
 ot_status scn_world(ot_sim_scn *s, const ot_sim_world_opts *wo);
 /* Connects the target, binds TDI 0 to its guest, which accepts it. */
 ot_status scn_running(ot_sim_scn *s);
 /* Ends a scenario: detected/prevented and by what. */
-ot_status scn_verdict(ot_sim_scn *s, bool detected, const char *fmt, ...);
+ot_status scn_verdict(ot_sim_scn *s, bool detected, const char *fmt, ...) OT_PRINTF(3, 4);
 /* A scenario failure: what should have happened and did not. */
-ot_status scn_fail(ot_sim_scn *s, const char *fmt, ...);
+ot_status scn_fail(ot_sim_scn *s, const char *fmt, ...) OT_PRINTF(2, 3);
 /* Attaches the interposer's tap (configured by the caller) to the target's link. */
 ot_status scn_attack(ot_sim_scn *s);
 
@@ -59,5 +60,8 @@ ot_status scn_spoof_measurements(ot_sim_scn *s);
 ot_status scn_relay_tamper(ot_sim_scn *s);
 ot_status scn_relay_replay(ot_sim_scn *s);
 ot_status scn_locked_config_write(ot_sim_scn *s);
+/* The demo's closing attack: a tampered write after a clean one (scenario_link.c). */
+ot_status scn_demo_attack(ot_sim_scn *s);
+ot_status scn_demo(ot_sim_scn *s);
 
 #endif

@@ -118,9 +118,8 @@ static void flip_mac(ot_sim_tap *t, ot_sim_dir d, uint8_t *p, size_t *len, size_
   p[*len - 1] ^= 0x80;
 }
 
-static ot_status tamper(ot_sim_scn *s, ot_sim_tap_modify_fn fn, const char *what) {
-  OT_GUARD(scn_world(s, NULL));
-  OT_GUARD(baseline(s));
+/* After the baseline: the next write down the link is changed on the way. */
+static ot_status tamper_next_write(ot_sim_scn *s, ot_sim_tap_modify_fn fn, const char *what) {
   ot_sim_match m = {.dir = OT_SIM_DOWNSTREAM, .nth = 1};
   OT_GUARD(ot_sim_tap_init(&s->attack, "tamper", OT_SIM_TAP_MODIFY, &m));
   ot_sim_tap_set_modify(&s->attack, fn);
@@ -134,6 +133,17 @@ static ot_status tamper(ot_sim_scn *s, ot_sim_tap_modify_fn fn, const char *what
   if (ot_ok(guest_read(s, back, V1))) return scn_fail(s, "the failed stream still answered");
   return scn_verdict(s, true, "IDE MAC check at the device (%s)",
                      ot_ide_error_name(s->ep->ep_port.last_ide_error));
+}
+
+static ot_status tamper(ot_sim_scn *s, ot_sim_tap_modify_fn fn, const char *what) {
+  OT_GUARD(scn_world(s, NULL));
+  OT_GUARD(baseline(s));
+  return tamper_next_write(s, fn, what);
+}
+
+ot_status scn_demo_attack(ot_sim_scn *s) {
+  OT_GUARD(ot_sim_guest_mmio_write(&s->guest, OFF, V1, 16));
+  return tamper_next_write(s, flip_payload, "encrypted payload");
 }
 
 ot_status scn_tamper_header(ot_sim_scn *s) { return tamper(s, flip_header, "header (address)"); }
