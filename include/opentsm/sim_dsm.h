@@ -15,7 +15,13 @@
  *    responder only dispatches VENDOR_DEFINED_REQUEST inside a session, so
  *    every TDISP request reaches it with in_session set;
  *  - the device's IDE engine ends (transmit and receive, opentsm/ide.h),
- *    which answer TDISP's stream_secure question.
+ *    which answer TDISP's stream_secure question;
+ *  - when the config gives the device's config space: its IDE Extended
+ *    Capability (ot_ide_regs, PCIe r6.0 §7.9.26) wired to those engines, and
+ *    the IDE_KM responder (opentsm/ide_km.h, port 0 = that capability)
+ *    registered for (PCI-SIG, 0x0001, protocol 0). Like TDISP it is reached
+ *    only inside a secured session, so QUERY returns the live registers and
+ *    KEY_PROG installs keys into the engines the registers drive.
  *
  * Events it wires (PCIe r6.0 §11.2, TDI state transitions to ERROR):
  *  - the SPDM session that locked a TDI ends (END_SESSION, a new GET_VERSION,
@@ -36,6 +42,9 @@
 
 #include "opentsm/doe.h"
 #include "opentsm/ide.h"
+#include "opentsm/ide_km.h"
+#include "opentsm/ide_regs.h"
+#include "opentsm/pcie.h"
 #include "opentsm/rng.h"
 #include "opentsm/spdm.h"
 #include "opentsm/spdm_identity.h"
@@ -50,6 +59,12 @@ typedef struct ot_sim_dsm_config {
   uint8_t versions;              /* OT_SPDM_VMASK_*; 0 = both */
   const ot_spdm_alg_prefs *algs; /* NULL = everything implemented */
   ot_tdisp_device_config tdisp;  /* capabilities reported to GET_TDISP_CAPABILITIES */
+  /* The device's config space (borrowed, outlives the DSM), or NULL: no IDE
+   * capability and no IDE_KM. ide_caps describes the capability; ide_km is
+   * forced on (the DSM answers IDE_KM for it). */
+  ot_cfg_space *cfg;
+  ot_ide_regs_caps ide_caps;
+  uint8_t bus, dev_func; /* QUERY_RESP BusNum / DevFuncNum of the port */
 } ot_sim_dsm_config;
 
 /* A DOE protocol of the DSM: the SPDM binding's, followed by event checks. */
@@ -83,16 +98,22 @@ struct ot_sim_dsm {
   ot_sim_dsm_proto plain, secured;
   ot_doe_responder doe; /* plug this into the mailbox model */
   ot_sim_dsm_vdm tdisp_vdm;
+  ot_sim_dsm_vdm ide_km_vdm;
   ot_sim_dsm_ops ops;
   ot_tdisp_device tdisp;
   ot_sim_dsm_tdi_watch watch[OT_TDISP_MAX_TDIS];
   ot_ide_tx ide_tx; /* the device's IDE engine ends */
   ot_ide_rx ide_rx;
+  bool has_ide; /* the IDE capability and IDE_KM are present */
+  ot_ide_regs ide_regs;
+  ot_ide_km_port km_port;
+  ot_ide_km_responder km;
   uint64_t events; /* TDISP events raised (diagnostics) */
 };
 
 /* Builds the DSM. OT_E_ARG (missing identity/rng, bad versions), and the
- * errors of ot_spdm_responder_init / ot_tdisp_device_init. */
+ * errors of ot_spdm_responder_init / ot_tdisp_device_init / ot_ide_regs_init
+ * (a failed IDE capability may be left in cfg: discard that cfg). */
 OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg);
 /* Wipes every session secret and IDE key. */
 void ot_sim_dsm_free(ot_sim_dsm *d);

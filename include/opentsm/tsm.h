@@ -43,6 +43,7 @@
 #include "opentsm/clock.h"
 #include "opentsm/crypto.h"
 #include "opentsm/doe.h"
+#include "opentsm/ide_km.h"
 #include "opentsm/rng.h"
 #include "opentsm/spdm.h"
 #include "opentsm/status.h"
@@ -70,6 +71,7 @@
   X(OT_TSM_R_MEAS_MISSING, "a measurement the policy requires is missing")                         \
   X(OT_TSM_R_MEAS_MISMATCH, "a measurement differs from the policy's reference")                   \
   X(OT_TSM_R_SESSION, "secure session could not be established")                                   \
+  X(OT_TSM_R_IDE, "the IDE stream could not be established")                                       \
   X(OT_TSM_R_LIMIT, "a TSM limit is reached")                                                      \
   X(OT_TSM_R_GUEST_NOT_ALLOWED, "policy does not allow this device for this guest")                \
   X(OT_TSM_R_WRONG_GUEST, "the interface is bound to another guest")                               \
@@ -159,6 +161,16 @@ typedef struct ot_tsm_rng {
   bool is_armed;
 } ot_tsm_rng;
 
+/*
+ * Key audit (tests only; leave NULL in production): called once with every
+ * IDE key the TSM generates, before it is used, so a test can scan captured
+ * traffic for it. It must not keep the bytes beyond such a scan.
+ */
+typedef struct ot_tsm_key_audit ot_tsm_key_audit;
+struct ot_tsm_key_audit {
+  void (*key)(ot_tsm_key_audit *a, const uint8_t *key, size_t len);
+};
+
 typedef struct ot_tsm_config {
   const ot_tsm_policy *policy; /* borrowed; anchors must be loaded */
   ot_tsm_backend *backend;     /* borrowed; NULL: no platform link programming */
@@ -167,6 +179,7 @@ typedef struct ot_tsm_config {
   /* Certificate validation time: wall_epoch + clock seconds (UTC), so that a
    * simulated clock gives reproducible verdicts. */
   time_t wall_epoch;
+  ot_tsm_key_audit *audit; /* NULL (see above) */
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */
@@ -176,9 +189,13 @@ typedef struct ot_tsm_scratch {
   uint8_t report[OT_TDISP_REPORT_MAX];
 } ot_tsm_scratch;
 
+/* Stream IDs of one host bridge: 0..254 usable, 255 reserved (SPEC-FACTS §7.4). */
+#define OT_TSM_STREAM_IDS 255u
+
 typedef struct ot_tsm {
   ot_tsm_config cfg;
-  ot_drbg drbg; /* secret state */
+  uint8_t streams_used[(OT_TSM_STREAM_IDS + 7u) / 8u]; /* bit i: Stream ID i is taken */
+  ot_drbg drbg;                                        /* secret state */
   ot_tsm_rng rng;
   ot_spdm_requester_config spdm; /* from the policy; .now set per connect */
   ot_tsm_scratch scratch;
@@ -205,11 +222,17 @@ typedef struct ot_tsm_dev_desc {
   const char *name;      /* the policy's name for it (copied) */
   ot_doe_transport *doe; /* the host's relay to the DSM's CMA mailbox (borrowed) */
   ot_tsm_link *link;     /* the backend's handle (borrowed), NULL without backend */
+  /* With a link, connect brings up a selective IDE stream: rp_block is the
+   * root port's Selective IDE Stream block the platform gives this device,
+   * rp_rid the root port's Requester ID (the endpoint's RID association). */
+  uint8_t rp_block;
+  uint16_t rp_rid;
 } ot_tsm_dev_desc;
 
 #define OT_TSM_MAX_TDIS 8u
 
 typedef struct ot_tsm_tdi ot_tsm_tdi;
+typedef struct ot_tsm_dev ot_tsm_dev;
 
 /* The relay the TSM puts between its requester and the host's transport: it
  * keeps the last GET_MEASUREMENTS exchange for evidence (not secret). */
@@ -219,7 +242,13 @@ typedef struct ot_tsm_relay {
   ot_tsm_evidence *capture; /* where to copy GET_MEASUREMENTS/MEASUREMENTS, or NULL */
 } ot_tsm_relay;
 
-typedef struct ot_tsm_dev {
+/* IDE_KM's transport: VDMs inside the device's session (ot_spdm_requester_vdm). */
+typedef struct ot_tsm_km_link {
+  ot_ide_km_transport base; /* must be first */
+  ot_tsm_dev *dev;
+} ot_tsm_km_link;
+
+struct ot_tsm_dev {
   ot_tsm *tsm;
   char name[OT_TSM_NAME_MAX];
   ot_tsm_link *link;
@@ -229,9 +258,17 @@ typedef struct ot_tsm_dev {
   uint32_t session_id;
   ot_tsm_relay relay;
   ot_spdm_requester spdm;
+  /* The selective IDE stream connect set up (ide_up), its key set in use. */
+  uint8_t rp_block;
+  uint16_t rp_rid;
+  bool ide_up;
+  uint8_t key_set;
+  ot_tsm_stream stream;
+  ot_tsm_km_link km_link;
+  ot_ide_km_requester km;
   ot_tsm_tdi *tdis[OT_TSM_MAX_TDIS];
   size_t tdi_count;
-} ot_tsm_dev;
+};
 
 /* The budget of TSM memory per connected device (issue 7 §8). */
 #define OT_TSM_DEV_BUDGET (16u * 1024u)
@@ -250,19 +287,42 @@ void ot_tsm_dev_free(ot_tsm_dev *dev);
  * (§10.5-10.6, chain against the policy's anchors at the TSM's time);
  * CHALLENGE (§10.7: the device holds the leaf key); signed GET_MEASUREMENTS
  * of all blocks (§10.11) checked against the policy's references;
- * KEY_EXCHANGE/FINISH (§10.9-10.10). On success the device is CONNECTED.
- * Any failure: *why says why, the device is IDLE, no session is left open.
+ * KEY_EXCHANGE/FINISH (§10.9-10.10); then, with a backend link, the IDE
+ * stream (SPEC-FACTS §4.2, §7.4; DESIGN.md §4 steps 4-5): IDE_KM QUERY
+ * inside the session (the endpoint must report IDE_KM, selective streams,
+ * AES-GCM-256 and a free selective block), the lowest Stream ID free at the
+ * host bridge and not enabled at the endpoint, both ends' registers set up
+ * (backend, Enable = 0), six fresh keys from the TSM's DRBG for key set 0,
+ * KEY_PROG x 6 to the endpoint, the root port's keys through the backend,
+ * K_SET_GO x 6 (receivers first), Enable at both ends reading back Secure.
+ * The key buffers are wiped on every path. On success the device is
+ * CONNECTED. Any failure: *why says why (OT_TSM_R_IDE for the stream), the
+ * steps done are undone in reverse (K_SET_STOP, teardown, Stream ID freed),
+ * the device is IDLE, no session is left open.
  * OT_E_STATE if not IDLE.
  */
 OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
 
 /*
- * Disconnects (Linux tsm/disconnect): unbinds every bound TDI (STOP),
- * END_SESSION (DSP0274 §10.17), backend disconnect and remove, requester
+ * Disconnects (Linux tsm/disconnect): unbinds every bound TDI (STOP), stops
+ * the IDE stream (IDE_KM K_SET_STOP of the endpoint's keys, root port and
+ * endpoint disabled and torn down through the backend, keys zeroized, the
+ * Stream ID freed), END_SESSION (DSP0274 §10.17), backend disconnect and remove, requester
  * wiped. Always ends IDLE; returns the first failure met on the way
  * (teardown continues regardless). OT_E_STATE if not CONNECTED.
  */
 OT_RESULT ot_tsm_disconnect(ot_tsm *tsm, ot_tsm_dev *dev);
+
+/*
+ * Key refresh of a connected device's IDE stream (SPEC-FACTS §4.2): six
+ * fresh keys in the other key set, KEY_PROG x 6 and K_SET_GO at the
+ * endpoint (receivers first) and the root port through the backend, so the
+ * transmitters switch to it; then K_SET_STOP of the old set at both ends.
+ * Traffic keeps flowing; the stream stays Secure. A failure before the
+ * switch stops the new set again and leaves the old one in use
+ * (OT_TSM_R_IDE / OT_TSM_R_BACKEND); OT_TSM_R_STATE without a stream.
+ */
+OT_RESULT ot_tsm_rekey(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
 
 /* ---- interfaces and guests ------------------------------------------------------------- */
 
@@ -278,7 +338,9 @@ typedef struct ot_tsm_tdi_desc {
   const ot_tdisp_mmio_range *mmio; /* physical ranges in report order (borrowed) */
   uint32_t mmio_count;
   uint64_t mmio_reporting_offset;
-  uint8_t default_stream_id; /* the IDE stream the TDI is bound to */
+  /* The IDE stream the TDI is bound to when connect set up none (no backend
+   * link); otherwise the stream connect set up is used. */
+  uint8_t default_stream_id;
 } ot_tsm_tdi_desc;
 
 /* The VDM transport of a device's session: TDISP goes inside the session. */

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "opentsm/ide.h"
+#include "opentsm/pcie.h"
 #include "opentsm/status.h"
 
 /* One selective IDE stream between a root port and an endpoint, as the TSM
@@ -64,6 +65,9 @@ struct ot_tsm_backend {
    * backend may keep no copy of the bytes beyond the engine's key schedule. */
   ot_status (*stream_keys)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s,
                            const ot_tsm_port_keys *k);
+  /* Root port K_SET_STOP of one key set (key refresh retires the old set). */
+  void (*stream_keys_stop)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s,
+                           uint8_t key_set);
   /* pci_ide_stream_enable on both ends; OT_E_STATE unless both read Secure. */
   ot_status (*stream_enable)(ot_tsm_backend *b, ot_tsm_link *link, const ot_tsm_stream *s);
   /* pci_ide_stream_disable on both ends (keys zeroized by the engines). */
@@ -75,20 +79,35 @@ struct ot_tsm_backend {
 /* ---- the software reference backend ----------------------------------------------- */
 
 /*
- * Drives a root port that is modelled in software: its IDE engine contexts
- * (opentsm/ide.h). A link is an ot_tsm_soft_link naming the root port's
- * transmit and receive engines. probe fails with OT_E_UNSUPPORTED when no
- * engine is attached; stream_setup adds the stream to both engines
- * (selective, T allowed); stream_keys installs and GOs the keys;
- * stream_enable enables the stream and checks it reads Secure in both;
- * stream_disable / stream_teardown disable and remove it (keys zeroized).
+ * Drives a root port that is modelled in software: its IDE Extended
+ * Capability (PCIe r6.0 §7.9.26, opentsm/ide_regs.h) reached through a
+ * config accessor, and the IDE engine contexts that capability drives
+ * (opentsm/ide.h), into which it installs the root port's keys directly. The
+ * endpoint's registers are programmed through the host's config accessor,
+ * and only non-secret ones (Linux programs them the same way); the
+ * endpoint's keys go through IDE_KM, never through the backend.
+ *
+ * probe: OT_E_UNSUPPORTED unless engines and both accessors are attached;
+ *   finds both IDE capabilities (OT_E_NOT_FOUND without one) and parks every
+ *   disabled block at Stream ID 255 (Linux pci_ide_init, SPEC-FACTS §7.4).
+ * stream_setup: pci_ide_stream_setup on the endpoint then the root port
+ *   (RID association: EP side [RP RID], RP side [EP RID]; Enable = 0, which
+ *   gives the stream to the engines so keys can be programmed);
+ * stream_keys: installs and GOs the keys in the root port's engines;
+ * stream_keys_stop: K_SET_STOP of one key set in both engines;
+ * stream_enable: pci_ide_stream_enable on the root port then the endpoint,
+ *   each Status read back Secure, else both disabled and OT_E_STATE;
+ * stream_disable: root port then endpoint (Control = 0: keys zeroized);
+ * stream_teardown: K_SET_STOP of both key sets at the root port, then
+ *   pci_ide_stream_teardown of both, and the blocks parked at 255 again.
  */
 typedef struct ot_tsm_soft_link {
-  ot_tsm_link base;    /* must be first */
-  ot_ide_tx *rp_tx;    /* root port transmit engine (borrowed) */
-  ot_ide_rx *rp_rx;    /* root port receive engine (borrowed) */
-  uint8_t *rx_pending; /* receive aggregation memory for the stream, may be NULL */
-  size_t rx_pending_cap;
+  ot_tsm_link base;        /* must be first */
+  ot_ide_tx *rp_tx;        /* root port transmit engine (borrowed) */
+  ot_ide_rx *rp_rx;        /* root port receive engine (borrowed) */
+  ot_cfg_access *rp_cfg;   /* the root port's config space (its IDE capability drives rp_tx/rx) */
+  ot_cfg_access *ep_cfg;   /* the host's config access to the endpoint (non-secret registers) */
+  uint16_t rp_cap, ep_cap; /* IDE capability offsets, found by probe */
 } ot_tsm_soft_link;
 
 typedef struct ot_tsm_soft_backend {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The device security manager composition (opentsm/sim_dsm.h): SPDM
- * responder + TDISP device + IDE engine ends behind one DOE responder.
+ * responder + TDISP device + IDE engine ends (+ their IDE capability and the
+ * IDE_KM responder) behind one DOE responder.
  */
 #include <string.h>
 
@@ -88,6 +89,29 @@ static ot_status vdm_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const u
   return OT_SUCCESS;
 }
 
+/* IDE_KM inside the session (the SPDM responder dispatches vendor-defined
+ * requests only there, DSP0274 §10.20 + PCIe r6.0 §6.33.3). The layer takes
+ * Protocol ID + object in a buffer it may wipe (KEY_PROG carries a key). */
+static ot_status ide_km_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const uint8_t *req,
+                               size_t req_len, uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
+  (void)session_id;
+  ot_sim_dsm *d = ((ot_sim_dsm_vdm *)h)->dsm;
+  uint8_t q[OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_KEY_PROG_SIZE] = {0};
+  uint8_t a[OT_IDE_KM_RSP_MAX];
+  size_t n = 0;
+  if (req_len + 1 > sizeof(q)) return ot_status_of(OT_E_TOO_LARGE);
+  OT_GUARD(ot_secret_mark(q, sizeof(q)));
+  q[0] = OT_IDE_KM_PROTOCOL_ID;
+  memcpy(q + 1, req, req_len);
+  ot_status st = ot_ide_km_respond(&d->km, true, q, req_len + 1, a, sizeof(a), &n);
+  ot_secret_wipe(q, sizeof(q));
+  OT_GUARD(st);
+  OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
+  memcpy(rsp, a + 1, n - 1);
+  *rsp_len = n - 1;
+  return OT_SUCCESS;
+}
+
 static bool ops_stream_secure(ot_tdisp_device_ops *o, uint8_t id) {
   return stream_secure(((ot_sim_dsm_ops *)o)->dsm, id);
 }
@@ -106,6 +130,23 @@ OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
                                   .dsm = d};
   d->rcfg.vdm[0] = &d->tdisp_vdm.base;
   d->rcfg.vdm_count = 1;
+  ot_ide_tx_init(&d->ide_tx);
+  ot_ide_rx_init(&d->ide_rx);
+  if (cfg->cfg) {
+    /* PCIe r6.0 §7.9.26: the capability drives the engines IDE_KM keys. */
+    ot_ide_regs_caps caps = cfg->ide_caps;
+    caps.ide_km = true;
+    OT_GUARD(ot_ide_regs_init(&d->ide_regs, cfg->cfg, &caps, &d->ide_tx, &d->ide_rx, NULL, 0));
+    d->km_port = (ot_ide_km_port){.regs = &d->ide_regs, .dev_func = cfg->dev_func, .bus = cfg->bus};
+    OT_GUARD(ot_ide_km_responder_init(&d->km, &d->km_port, 1));
+    d->ide_km_vdm = (ot_sim_dsm_vdm){.base = {.standard_id = OT_PCISIG_STANDARD_ID,
+                                              .vendor_id = OT_PCISIG_VENDOR_ID,
+                                              .protocol_id = OT_IDE_KM_PROTOCOL_ID,
+                                              .handle = ide_km_handle},
+                                     .dsm = d};
+    d->rcfg.vdm[d->rcfg.vdm_count++] = &d->ide_km_vdm.base;
+    d->has_ide = true;
+  }
   OT_GUARD(ot_spdm_responder_init(&d->rsp, &d->rcfg));
   d->ops = (ot_sim_dsm_ops){.base = {.stream_secure = ops_stream_secure}, .dsm = d};
   ot_status st = ot_tdisp_device_init(&d->tdisp, &cfg->tdisp, &d->ops.base, cfg->rng);
@@ -130,14 +171,13 @@ OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
     ot_spdm_responder_free(&d->rsp);
     return st;
   }
-  ot_ide_tx_init(&d->ide_tx);
-  ot_ide_rx_init(&d->ide_rx);
   return OT_SUCCESS;
 }
 
 void ot_sim_dsm_free(ot_sim_dsm *d) {
   if (d == NULL) return;
   ot_spdm_responder_free(&d->rsp);
+  if (d->has_ide) ot_ide_regs_release(&d->ide_regs);
   ot_ide_tx_clear(&d->ide_tx);
   ot_ide_rx_clear(&d->ide_rx);
   ot_zeroize(d, sizeof(*d));

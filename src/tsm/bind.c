@@ -74,7 +74,8 @@ static ot_status bind_steps(ot_tsm *tsm, ot_tsm_tdi *tdi, bool *locked, ot_tsm_r
   if (!ot_ok(st)) return tdisp_refusal(tdi, "GET_TDISP_CAPABILITIES", st, why);
   /* Lock the firmware when the device can (PCIe r6.0 §11.3 LOCK_INTERFACE FLAGS). */
   ot_tdisp_lock_params lp = {.flags = caps.lock_flags_supported & OT_TDISP_LOCK_NO_FW_UPDATE,
-                             .default_stream_id = tdi->desc.default_stream_id,
+                             .default_stream_id = tdi->dev->ide_up ? tdi->dev->stream.stream_id
+                                                                   : tdi->desc.default_stream_id,
                              .mmio_reporting_offset = tdi->desc.mmio_reporting_offset};
   st = ot_tdisp_req_lock(r, &lp);
   if (!ot_ok(st)) return tdisp_refusal(tdi, "LOCK_INTERFACE", st, why);

@@ -180,7 +180,7 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
     return tsm_refuse(why, OT_TSM_R_DEVICE_UNKNOWN, ot_status_of(OT_E_POLICY),
                       "%s: the policy does not list this device", dev->name);
   ot_tsm_backend *be = tsm->cfg.backend;
-  bool probed = false, linked = false, spdm_live = false;
+  bool probed = false, linked = false, spdm_live = false, session = false;
   ot_status st = OT_SUCCESS;
   /* Linux link_ops: probe, then connect (SPEC-FACTS §7.1). */
   if (be && dev->link) {
@@ -217,6 +217,9 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
                "%s: KEY_EXCHANGE/FINISH failed (%s)", dev->name, ot_status_message(st));
     goto unwind;
   }
+  session = true;
+  /* DESIGN.md §4 steps 4-5: the IDE stream, keys through the session. */
+  OT_GUARD_GOTO(st, tsm_ide_up(tsm, dev, why), unwind);
   dev->state = OT_TSM_DEV_CONNECTED;
   dev->probed = probed;
   tsm->connected++;
@@ -225,6 +228,8 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   return OT_SUCCESS;
 
 unwind:
+  /* DSP0274 §10.17: a session the refusal leaves behind is ended. */
+  if (session) OT_IGNORE(ot_spdm_requester_end_session(&dev->spdm, dev->session_id));
   if (spdm_live) ot_spdm_requester_free(&dev->spdm); /* wipes every secret it held */
   ot_zeroize(&dev->spdm, sizeof(dev->spdm));
   if (linked) be->disconnect(be, dev->link);
@@ -246,8 +251,12 @@ OT_RESULT ot_tsm_disconnect(ot_tsm *tsm, ot_tsm_dev *dev) {
     ot_status st = tsm_tdi_release(t);
     if (ot_ok(first) && !ot_ok(st)) first = st;
   }
+  /* The stream goes Insecure with its keys zeroized before the session that
+   * keyed it ends (SPEC-FACTS §4.2 teardown). */
+  ot_status st = tsm_ide_down(tsm, dev);
+  if (ot_ok(first) && !ot_ok(st)) first = st;
   /* DSP0274 §10.17 END_SESSION: the session is gone whatever the answer. */
-  ot_status st = ot_spdm_requester_end_session(&dev->spdm, dev->session_id);
+  st = ot_spdm_requester_end_session(&dev->spdm, dev->session_id);
   if (ot_ok(first) && !ot_ok(st)) first = st;
   ot_spdm_requester_free(&dev->spdm);
   ot_zeroize(&dev->spdm, sizeof(dev->spdm));

@@ -99,6 +99,8 @@ OT_RESULT ot_tsm_dev_init(ot_tsm_dev *dev, ot_tsm *tsm, const ot_tsm_dev_desc *d
   dev->tsm = tsm;
   memcpy(dev->name, desc->name, n + 1);
   dev->link = desc->link;
+  dev->rp_block = desc->rp_block;
+  dev->rp_rid = desc->rp_rid;
   dev->relay = (ot_tsm_relay){.base = {.exchange = relay_exchange}, .host = desc->doe};
   dev->state = OT_TSM_DEV_IDLE;
   return OT_SUCCESS;

@@ -39,6 +39,26 @@ ot_status tsm_collect_evidence(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struc
 /* Holds a MeasurementRecord against the device's policy references (connect.c). */
 ot_status tsm_check_measurements(struct ot_tsm_dev *dev, const uint8_t *rec, size_t len,
                                  struct ot_tsm_refusal *why);
+/* What an endpoint's IDE_KM QUERY_RESP says about its selective streams. */
+typedef struct tsm_ep_ide {
+  uint32_t cap;            /* IDE Capability register */
+  bool have_block;         /* a selective block has Enable clear */
+  uint8_t free_block;      /* the first such block */
+  uint8_t enabled_ids[32]; /* bit map: Stream IDs of enabled selective blocks */
+} tsm_ep_ide;
+
+struct ot_ide_km_query_resp;
+/* Walks QUERY_RESP's register block (link_ide.c). OT_E_MALFORMED when the
+ * blocks the Capability register announces do not fit in it. */
+ot_status tsm_parse_ide_query(const struct ot_ide_km_query_resp *q, tsm_ep_ide *out);
+
+/* Brings up the device's selective IDE stream after FINISH, or refuses with
+ * everything undone (link_ide.c; ot_tsm_connect's contract). */
+ot_status tsm_ide_up(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struct ot_tsm_refusal *why);
+/* Stops, disables and tears down the stream, frees its Stream ID; the first
+ * failure met (teardown always completes). No-op without a stream. */
+ot_status tsm_ide_down(struct ot_tsm *tsm, struct ot_tsm_dev *dev);
+
 /* Stops a bound TDI and forgets the binding (bind.c). */
 ot_status tsm_tdi_release(struct ot_tsm_tdi *tdi);
 

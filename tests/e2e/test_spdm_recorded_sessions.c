@@ -20,581 +20,16 @@
  *    the PSK that the CXL TSP SET_CONFIGURATION inside the first session
  *    carries, and decrypted too.
  * The counts of everything decrypted and verified are asserted at the end.
+ * The replay itself lives in tests/support/recorded_flow.c.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "opentsm/doe_pcap.h"
-#include "opentsm/secure.h"
 #include "opentsm/spdm_codec.h"
 #include "opentsm/spdm_session.h"
 #include "opentsm/spdm_transcript.h"
-#include "opentsm/x509.h"
+#include "recorded_flow.h"
 #include "testsupport.h"
 
-/* CXL TSP (CXL 3.1 §11.5 "TSP"): carried in a PCI-SIG-registry VDM with the
- * CXL vendor ID and protocol ID 1. SET_TARGET_CONFIGURATION (opcode 0x83) is
- * 352 bytes: the 2-byte TSP header, the configuration fields, then four
- * 32-byte secondary-session PSKs at offset 224 (layout of CXL 3.1 Table
- * "Set Target Configuration Request", as DMTF's cxl_tsp.h lays it out). */
-#define CXL_VENDOR_ID 0x1e98u
-#define CXL_PROTOCOL_TSP 0x01u
-#define CXL_TSP_VERSION_10 0x10u
-#define CXL_TSP_SET_TARGET_CONFIGURATION 0x83u
-#define CXL_TSP_SET_CONFIG_SIZE 352u
-#define CXL_TSP_SET_CONFIG_PSK_OFFSET 224u
-#define CXL_TSP_PSK_SIZE 32u
-/* PSK_EXCHANGE hint naming the first secondary session's PSK (SPEC-FACTS §2.19). */
-static const char psk_hint_0[] = "SECONDARY_SESSION_0_PSK"; /* + NUL: 24 bytes */
-
-#define MAX_CHAIN 0x10000u
-#define MAX_PAIRS 4
-#define MAX_MSG 0x10000u
-
-/* A session as both roles run it. */
-typedef struct pair {
-  bool live;
-  bool psk;
-  uint32_t id;
-  ot_spdm_session req; /* requester role: opens responses, seals requests */
-  ot_spdm_session rsp; /* responder role: opens requests, seals responses */
-  uint8_t update_op;   /* KEY_UPDATE operation waiting for its ACK */
-  uint8_t update_tag;
-  unsigned records;
-} pair;
-
-typedef struct counts {
-  unsigned doe_objects, plain, secured, decrypted, reencoded, psk_records;
-  unsigned signatures, verify_data, dhe_sessions, psk_sessions, key_updates, teardowns;
-} counts;
-
-typedef struct flow {
-  const char *dir;
-  ot_spdm_sizes sz;
-  ot_spdm_transcript t;
-  uint32_t req_caps, rsp_caps;
-  uint8_t neg_other_params;
-  ot_hash_alg hash;
-  ot_aead_alg aead;
-  uint32_t asym;
-  bool in_clear, multi_key;
-  uint8_t chain[OT_SPDM_MAX_SLOT_COUNT][MAX_CHAIN];
-  size_t chain_len[OT_SPDM_MAX_SLOT_COUNT];
-  uint8_t cert_slot, challenge_slot, meas_slot, ke_slot;
-  uint16_t req_sid;
-  ot_spdm_th th; /* the session handshake in progress */
-  pair *hs;      /* its sessions */
-  uint8_t dhe[2][OT_ECC_MAX_SCALAR];
-  size_t dhe_len[2];
-  unsigned dhe_used;
-  uint8_t psk[CXL_TSP_PSK_SIZE];
-  bool has_psk;
-  pair pairs[MAX_PAIRS];
-  counts n;
-} flow;
-
-static flow g_flow;
-
-/* ---- helpers ---------------------------------------------------------------------- */
-
-static void load_dhe(flow *f) {
-  char rel[256];
-  size_t len;
-  snprintf(rel, sizeof rel, "spdm-emu/%s/dhe_secrets.txt", f->dir);
-  uint8_t *txt = ts_read_vector(rel, &len);
-  char *s = malloc(len + 1);
-  assert_non_null(s);
-  memcpy(s, txt, len);
-  s[len] = 0;
-  unsigned i = 0;
-  for (char *save = NULL, *line = strtok_r(s, "\r\n", &save); line != NULL;
-       line = strtok_r(NULL, "\r\n", &save)) {
-    assert_true(i < 2);
-    size_t n;
-    uint8_t *b = ts_unhex(line, &n);
-    assert_non_null(b);
-    assert_true(n <= OT_ECC_MAX_SCALAR);
-    memcpy(f->dhe[i], b, n);
-    f->dhe_len[i++] = n;
-    free(b);
-  }
-  assert_int_equal(i, 2);
-  free(s);
-  free(txt);
-}
-
-/* The leaf public key of the SPDM certificate chain of a slot. */
-static void leaf_key(const flow *f, uint8_t slot, uint8_t *pub, size_t cap, size_t *pub_len) {
-  ot_spdm_cert_chain cc;
-  ot_x509_chain x;
-  ot_curve curve;
-  assert_ot_ok(ot_spdm_cert_chain_decode(f->sz.hash_len, f->chain[slot], f->chain_len[slot], &cc));
-  assert_ot_ok(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
-  assert_ot_ok(ot_x509_public_key(ot_x509_chain_leaf(&x), &curve, pub, cap, pub_len));
-}
-
-static void verify_sig(flow *f, uint8_t slot, const char *ctx, const uint8_t *th_hash,
-                       const uint8_t *sig) {
-  uint8_t pub[OT_ECC_MAX_PUBLIC];
-  size_t pub_len;
-  leaf_key(f, slot, pub, sizeof pub, &pub_len);
-  assert_ot_ok(ot_spdm_signature_verify(f->sz.version, f->asym, f->hash, pub, pub_len, ctx, th_hash,
-                                        f->sz.hash_len, sig, f->sz.sig_len));
-  /* The same signature under another context must fail: the prefix matters. */
-  assert_ot_code(ot_spdm_signature_verify(f->sz.version, f->asym, f->hash, pub, pub_len,
-                                          OT_SPDM_SIGN_CTX_FINISH, th_hash, f->sz.hash_len, sig,
-                                          f->sz.sig_len),
-                 OT_E_VERIFY);
-  f->n.signatures++;
-}
-
-static pair *find_pair(flow *f, uint32_t id) {
-  for (int i = 0; i < MAX_PAIRS; i++)
-    if (f->pairs[i].live && f->pairs[i].id == id) return &f->pairs[i];
-  return NULL;
-}
-
-static pair *new_pair(flow *f, uint32_t id, bool psk, uint16_t sm_version) {
-  assert_null(find_pair(f, id)); /* an ID is reused only after END_SESSION */
-  for (int i = 0; i < MAX_PAIRS; i++) {
-    pair *p = &f->pairs[i];
-    if (p->live) continue;
-    memset(p, 0, sizeof(*p));
-    ot_spdm_session_params prm = {.spdm_version = f->sz.version,
-                                  .hash = f->hash,
-                                  .aead = f->aead,
-                                  .handshake_in_clear = psk ? false : f->in_clear,
-                                  .sm_version = sm_version};
-    assert_ot_ok(ot_spdm_session_init(&p->req, OT_SPDM_ROLE_REQUESTER, id, &prm));
-    assert_ot_ok(ot_spdm_session_init(&p->rsp, OT_SPDM_ROLE_RESPONDER, id, &prm));
-    p->live = true;
-    p->psk = psk;
-    p->id = id;
-    return p;
-  }
-  fail_msg("too many live sessions");
-  return NULL;
-}
-
-static uint16_t selected_sm_version(const uint8_t *opaque, size_t len) {
-  ot_spdm_sm_versions v;
-  assert_ot_ok(ot_spdm_sm_versions_decode(opaque, len, &v));
-  assert_int_equal(v.data_id, OT_SPDM_SM_DATA_ID_VERSION_SELECTION);
-  assert_int_equal(v.count, 1);
-  return v.version[0];
-}
-
-/* Both roles check a VerifyData over the transcript so far. */
-static void check_vd(flow *f, ot_spdm_dir dir, const uint8_t *vd) {
-  uint8_t h[OT_HASH_MAX_SIZE];
-  assert_ot_ok(ot_spdm_th_hash(&f->th, h, sizeof h));
-  assert_ot_ok(
-      ot_spdm_session_check_verify_data(&f->hs->req, dir, h, f->sz.hash_len, vd, f->sz.hash_len));
-  assert_ot_ok(
-      ot_spdm_session_check_verify_data(&f->hs->rsp, dir, h, f->sz.hash_len, vd, f->sz.hash_len));
-  f->n.verify_data++;
-}
-
-static void th_hash(const flow *f, uint8_t *out) {
-  assert_ot_ok(ot_spdm_th_hash(&f->th, out, OT_HASH_MAX_SIZE));
-}
-
-static void derive_data(flow *f) {
-  uint8_t th2[OT_HASH_MAX_SIZE];
-  th_hash(f, th2);
-  assert_ot_ok(ot_spdm_session_derive_data(&f->hs->req, th2, f->sz.hash_len));
-  assert_ot_ok(ot_spdm_session_derive_data(&f->hs->rsp, th2, f->sz.hash_len));
-  ot_spdm_th_free(&f->th);
-  f->hs = NULL;
-}
-
-/* ---- plain SPDM ---------------------------------------------------------------------- */
-
-static void algorithms_selected(flow *f, const ot_spdm_algorithms *a) {
-  assert_ot_ok(ot_spdm_hash_from_sel(a->base_hash_sel, &f->hash));
-  f->asym = a->base_asym_sel;
-  f->sz.hash_len = (uint16_t)ot_hash_size(f->hash);
-  for (unsigned i = 0; i < a->alg_count; i++) {
-    const ot_spdm_alg_struct *s = &a->alg[i];
-    if (s->type == OT_SPDM_ALG_TYPE_DHE)
-      f->sz.dhe_len = s->supported == OT_SPDM_DHE_SECP256R1 ? 64 : 96;
-    if (s->type == OT_SPDM_ALG_TYPE_AEAD)
-      assert_ot_ok(ot_spdm_aead_from_sel(s->supported, &f->aead));
-  }
-  f->sz.sig_len = f->asym == OT_SPDM_ASYM_ECDSA_P256 ? 64 : 96;
-  f->in_clear = (f->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) &&
-                (f->rsp_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR);
-  f->sz.handshake_in_clear = f->in_clear;
-  /* multi_key_conn_rsp (SPEC-FACTS §2.17): MULTI_KEY_CAP 01b, or 10b with
-   * OtherParamsSupport bit4 in NEGOTIATE_ALGORITHMS. */
-  uint32_t mk = f->rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK;
-  f->multi_key = mk == OT_SPDM_CAP_MULTI_KEY_ONLY ||
-                 (mk == OT_SPDM_CAP_MULTI_KEY_NEG &&
-                  (f->neg_other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN));
-  f->sz.multi_key_conn = f->multi_key;
-}
-
-static void plain_request(flow *f, const uint8_t *msg, size_t len) {
-  ot_spdm_request q;
-  ot_reader r;
-  ot_reader_init(&r, msg, len);
-  assert_ot_ok(ot_spdm_decode_request(&f->sz, &r, &q));
-  switch (q.code) {
-  case OT_SPDM_GET_VERSION: assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len)); break;
-  case OT_SPDM_GET_CAPABILITIES:
-    f->req_caps = q.u.get_capabilities.flags;
-    assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len));
-    break;
-  case OT_SPDM_NEGOTIATE_ALGORITHMS:
-    f->neg_other_params = q.u.negotiate_algorithms.other_params;
-    assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len));
-    break;
-  case OT_SPDM_GET_DIGESTS: assert_ot_ok(ot_spdm_transcript_append_b(&f->t, msg, len)); break;
-  case OT_SPDM_GET_CERTIFICATE:
-    f->cert_slot = q.u.get_certificate.slot_id;
-    if (q.u.get_certificate.offset == 0) f->chain_len[f->cert_slot] = 0;
-    assert_int_equal(q.u.get_certificate.offset, f->chain_len[f->cert_slot]);
-    assert_ot_ok(ot_spdm_transcript_append_b(&f->t, msg, len));
-    break;
-  case OT_SPDM_CHALLENGE:
-    f->challenge_slot = q.u.challenge.slot_id;
-    f->sz.meas_summary_hash = q.u.challenge.meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
-    assert_ot_ok(ot_spdm_transcript_append_c(&f->t, msg, len));
-    break;
-  case OT_SPDM_GET_MEASUREMENTS:
-    f->sz.meas_signature = (q.u.get_measurements.attributes & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0;
-    f->meas_slot = q.u.get_measurements.slot_id;
-    assert_ot_ok(ot_spdm_transcript_append_l(&f->t, msg, len));
-    break;
-  case OT_SPDM_KEY_EXCHANGE: {
-    const ot_spdm_key_exchange *k = &q.u.key_exchange;
-    uint8_t ct_hash[OT_HASH_MAX_SIZE];
-    f->ke_slot = k->slot_id;
-    f->req_sid = k->req_session_id;
-    f->sz.meas_summary_hash = k->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
-    assert_true(f->chain_len[k->slot_id] > 0);
-    assert_ot_ok(
-        ot_hash(f->hash, f->chain[k->slot_id], f->chain_len[k->slot_id], ct_hash, sizeof ct_hash));
-    /* TH = A || [D] || H(Ct) || KEY_EXCHANGE ... */
-    assert_ot_ok(ot_spdm_th_begin_dhe(&f->th, &f->t, ct_hash, f->sz.hash_len));
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, len));
-    break;
-  }
-  case OT_SPDM_FINISH: {
-    /* In the clear (T15): header || RequesterVerifyData, no signature here. */
-    assert_true(f->in_clear && f->hs != NULL);
-    assert_false(q.u.finish.sig_included);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, OT_SPDM_HEADER_SIZE));
-    check_vd(f, OT_SPDM_DIR_REQ, q.u.finish.verify_data);
-    assert_ot_ok(ot_spdm_th_append(&f->th, q.u.finish.verify_data, f->sz.hash_len));
-    break;
-  }
-  case OT_SPDM_PSK_EXCHANGE: {
-    const ot_spdm_psk_exchange *k = &q.u.psk_exchange;
-    assert_true(f->has_psk); /* delivered by the CXL TSP message before */
-    assert_int_equal(k->hint_len, sizeof psk_hint_0);
-    assert_memory_equal(k->hint, psk_hint_0, sizeof psk_hint_0);
-    f->req_sid = k->req_session_id;
-    f->sz.meas_summary_hash = k->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
-    assert_ot_ok(ot_spdm_th_begin_psk(&f->th, &f->t));
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, len));
-    break;
-  }
-  default: fail_msg("unexpected plain request 0x%02x", q.code);
-  }
-}
-
-static void plain_response(flow *f, const uint8_t *msg, size_t len) {
-  ot_spdm_response m;
-  ot_reader r;
-  ot_reader_init(&r, msg, len);
-  assert_ot_ok(ot_spdm_decode_response(&f->sz, &r, &m));
-  uint8_t h[OT_HASH_MAX_SIZE];
-  switch (m.code) {
-  case OT_SPDM_VERSION: assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len)); break;
-  case OT_SPDM_CAPABILITIES:
-    f->rsp_caps = m.u.capabilities.flags;
-    assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len));
-    break;
-  case OT_SPDM_ALGORITHMS:
-    algorithms_selected(f, &m.u.algorithms);
-    assert_ot_ok(ot_spdm_transcript_append_vca(&f->t, msg, len));
-    assert_ot_ok(ot_spdm_transcript_set_algorithms(&f->t, f->sz.version, f->hash, f->multi_key));
-    break;
-  case OT_SPDM_DIGESTS:
-    assert_ot_ok(ot_spdm_transcript_append_b(&f->t, msg, len));
-    assert_ot_ok(ot_spdm_transcript_set_d(&f->t, msg, len));
-    break;
-  case OT_SPDM_CERTIFICATE: {
-    const ot_spdm_certificate *c = &m.u.certificate;
-    assert_int_equal(c->slot_id, f->cert_slot);
-    assert_true(f->chain_len[c->slot_id] + c->portion_len <= MAX_CHAIN);
-    memcpy(f->chain[c->slot_id] + f->chain_len[c->slot_id], c->portion, c->portion_len);
-    f->chain_len[c->slot_id] += c->portion_len;
-    assert_ot_ok(ot_spdm_transcript_append_b(&f->t, msg, len));
-    break;
-  }
-  case OT_SPDM_CHALLENGE_AUTH: {
-    /* M1 = A || B || C, C without the Signature (SPEC-FACTS §2.17). */
-    size_t sig_off = (size_t)(m.u.challenge_auth.signature - msg);
-    assert_int_equal(sig_off + f->sz.sig_len, len);
-    assert_ot_ok(ot_spdm_transcript_append_c(&f->t, msg, sig_off));
-    assert_ot_ok(ot_spdm_transcript_m1_hash(&f->t, h, sizeof h));
-    verify_sig(f, f->challenge_slot, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, h,
-               m.u.challenge_auth.signature);
-    assert_ot_ok(ot_spdm_transcript_reset_m1(&f->t));
-    break;
-  }
-  case OT_SPDM_MEASUREMENTS: {
-    /* L1 = A || GET_MEASUREMENTS || MEASUREMENTS without Signature (1.2+). */
-    assert_non_null(m.u.measurements.signature);
-    size_t sig_off = (size_t)(m.u.measurements.signature - msg);
-    assert_ot_ok(ot_spdm_transcript_append_l(&f->t, msg, sig_off));
-    assert_ot_ok(ot_spdm_transcript_l1_hash(&f->t, h, sizeof h));
-    verify_sig(f, f->meas_slot, OT_SPDM_SIGN_CTX_MEASUREMENTS, h, m.u.measurements.signature);
-    assert_ot_ok(ot_spdm_transcript_reset_l1(&f->t));
-    break;
-  }
-  case OT_SPDM_KEY_EXCHANGE_RSP: {
-    const ot_spdm_key_exchange_rsp *k = &m.u.key_exchange_rsp;
-    size_t sig_off = (size_t)(k->signature - msg);
-    /* The signature covers the message up to (excl.) Signature; TH1 adds it (T7). */
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, sig_off));
-    th_hash(f, h);
-    verify_sig(f, f->ke_slot, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, k->signature);
-    assert_ot_ok(ot_spdm_th_append(&f->th, k->signature, f->sz.sig_len));
-    th_hash(f, h); /* TH1 */
-    assert_true(f->dhe_used < 2);
-    f->hs = new_pair(f, ot_spdm_session_id_make(f->req_sid, k->rsp_session_id), false,
-                     selected_sm_version(k->opaque, k->opaque_len));
-    const uint8_t *dhe = f->dhe[f->dhe_used];
-    size_t dhe_len = f->dhe_len[f->dhe_used++];
-    assert_ot_ok(ot_spdm_session_derive_handshake(&f->hs->req, dhe, dhe_len, h, f->sz.hash_len));
-    assert_ot_ok(ot_spdm_session_derive_handshake(&f->hs->rsp, dhe, dhe_len, h, f->sz.hash_len));
-    if (k->verify_data != NULL) {
-      check_vd(f, OT_SPDM_DIR_RSP, k->verify_data);
-      assert_ot_ok(ot_spdm_th_append(&f->th, k->verify_data, f->sz.hash_len));
-    } else {
-      assert_true(f->in_clear);
-    }
-    f->n.dhe_sessions++;
-    break;
-  }
-  case OT_SPDM_FINISH_RSP:
-    assert_true(f->in_clear && f->hs != NULL && m.u.finish_rsp.verify_data != NULL);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, OT_SPDM_HEADER_SIZE));
-    check_vd(f, OT_SPDM_DIR_RSP, m.u.finish_rsp.verify_data);
-    assert_ot_ok(ot_spdm_th_append(&f->th, m.u.finish_rsp.verify_data, f->sz.hash_len));
-    derive_data(f); /* TH2 = TH1 || FINISH || FINISH_RSP */
-    break;
-  case OT_SPDM_PSK_EXCHANGE_RSP: {
-    const ot_spdm_psk_exchange_rsp *k = &m.u.psk_exchange_rsp;
-    size_t vd_off = (size_t)(k->verify_data - msg);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, vd_off));
-    th_hash(f, h); /* PSK TH1 = A || PSK_EXCHANGE || PSK_EXCHANGE_RSP excl. VerifyData */
-    f->hs = new_pair(f, ot_spdm_session_id_make(f->req_sid, k->rsp_session_id), true,
-                     selected_sm_version(k->opaque, k->opaque_len));
-    assert_ot_ok(ot_spdm_session_derive_handshake_psk(&f->hs->req, f->psk, sizeof f->psk, h,
-                                                      f->sz.hash_len));
-    assert_ot_ok(ot_spdm_session_derive_handshake_psk(&f->hs->rsp, f->psk, sizeof f->psk, h,
-                                                      f->sz.hash_len));
-    check_vd(f, OT_SPDM_DIR_RSP, k->verify_data);
-    assert_ot_ok(ot_spdm_th_append(&f->th, k->verify_data, f->sz.hash_len));
-    f->n.psk_sessions++;
-    break;
-  }
-  default: fail_msg("unexpected plain response 0x%02x", m.code);
-  }
-}
-
-static void plain(flow *f, bool is_request, const uint8_t *payload, size_t len) {
-  /* GET_CAPABILITIES is the first message in the negotiated version. */
-  if (payload[1] == OT_SPDM_GET_CAPABILITIES) f->sz.version = payload[0];
-  size_t exact;
-  assert_ot_ok(ot_spdm_message_length(&f->sz, payload, len, &exact));
-  assert_int_equal(OT_SPDM_CODE_IS_REQUEST(payload[1]), is_request);
-  if (is_request)
-    plain_request(f, payload, exact);
-  else
-    plain_response(f, payload, exact);
-  f->n.plain++;
-}
-
-/* ---- secured records ------------------------------------------------------------------ */
-
-/* The PSK of the first secondary session, from a CXL TSP SET_TARGET_CONFIGURATION. */
-static void maybe_take_psk(flow *f, const uint8_t *msg, size_t len) {
-  ot_spdm_vendor_defined v;
-  ot_reader r;
-  ot_reader_init(&r, msg, len);
-  assert_ot_ok(ot_spdm_decode_vendor_request(&f->sz, &r, &v));
-  if (v.standard_id != OT_SPDM_REGISTRY_PCISIG || v.vendor_id_len != 2 ||
-      ot_load_u16le(v.vendor_id) != CXL_VENDOR_ID || v.payload_len < 3 ||
-      v.payload[0] != CXL_PROTOCOL_TSP || v.payload[2] != CXL_TSP_SET_TARGET_CONFIGURATION)
-    return;
-  assert_int_equal(v.payload[1], CXL_TSP_VERSION_10);
-  assert_int_equal(v.payload_len, 1 + CXL_TSP_SET_CONFIG_SIZE);
-  memcpy(f->psk, v.payload + 1 + CXL_TSP_SET_CONFIG_PSK_OFFSET, CXL_TSP_PSK_SIZE);
-  f->has_psk = true;
-}
-
-/* What each role does after a record it sent or received (spdm_session.h order). */
-static void after_request(flow *f, pair *p, const uint8_t *msg, size_t len) {
-  switch (msg[1]) {
-  case OT_SPDM_PSK_FINISH:
-    assert_true(p == f->hs && len == OT_SPDM_HEADER_SIZE + f->sz.hash_len);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, OT_SPDM_HEADER_SIZE));
-    check_vd(f, OT_SPDM_DIR_REQ, msg + OT_SPDM_HEADER_SIZE);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg + OT_SPDM_HEADER_SIZE, f->sz.hash_len));
-    break;
-  case OT_SPDM_VENDOR_DEFINED_REQUEST: maybe_take_psk(f, msg, len); break;
-  case OT_SPDM_KEY_UPDATE: {
-    ot_spdm_key_update k;
-    ot_reader r;
-    ot_reader_init(&r, msg, len);
-    assert_ot_ok(ot_spdm_decode_key_update(&f->sz, &r, &k));
-    assert_int_equal(p->update_op, 0);
-    p->update_op = k.operation;
-    p->update_tag = k.tag;
-    switch (k.operation) {
-    case OT_SPDM_KEY_UPDATE_OP_UPDATE_KEY:
-      assert_ot_ok(ot_spdm_session_update_derive(&p->req, OT_SPDM_DIR_REQ));
-      assert_ot_ok(ot_spdm_session_update_derive(&p->rsp, OT_SPDM_DIR_REQ));
-      assert_ot_ok(ot_spdm_session_update_activate_rx(&p->rsp));
-      break;
-    case OT_SPDM_KEY_UPDATE_OP_UPDATE_ALL_KEYS:
-      assert_ot_ok(ot_spdm_session_update_derive(&p->req, OT_SPDM_DIR_REQ));
-      assert_ot_ok(ot_spdm_session_update_derive(&p->req, OT_SPDM_DIR_RSP));
-      assert_ot_ok(ot_spdm_session_update_activate_rx(&p->req)); /* ACK under the NEW key */
-      assert_ot_ok(ot_spdm_session_update_derive(&p->rsp, OT_SPDM_DIR_REQ));
-      assert_ot_ok(ot_spdm_session_update_derive(&p->rsp, OT_SPDM_DIR_RSP));
-      assert_ot_ok(ot_spdm_session_update_activate_rx(&p->rsp));
-      assert_ot_ok(ot_spdm_session_update_activate_tx(&p->rsp));
-      break;
-    case OT_SPDM_KEY_UPDATE_OP_VERIFY_NEW_KEY:
-      /* It arrived under the new request key: the responder drops its backup. */
-      assert_ot_ok(ot_spdm_session_update_commit(&p->rsp));
-      break;
-    default: fail_msg("bad KEY_UPDATE operation");
-    }
-    f->n.key_updates++;
-    break;
-  }
-  default: break;
-  }
-}
-
-static void after_response(flow *f, pair *p, const uint8_t *msg, size_t len) {
-  switch (msg[1]) {
-  case OT_SPDM_PSK_FINISH_RSP:
-    assert_true(p == f->hs && len == OT_SPDM_HEADER_SIZE);
-    assert_ot_ok(ot_spdm_th_append(&f->th, msg, len));
-    derive_data(f); /* PSK TH2 */
-    break;
-  case OT_SPDM_KEY_UPDATE_ACK: {
-    ot_spdm_key_update k;
-    ot_reader r;
-    ot_reader_init(&r, msg, len);
-    assert_ot_ok(ot_spdm_decode_key_update_ack(&f->sz, &r, &k));
-    assert_int_equal(k.operation, p->update_op);
-    assert_int_equal(k.tag, p->update_tag);
-    if (k.operation == OT_SPDM_KEY_UPDATE_OP_VERIFY_NEW_KEY)
-      assert_ot_ok(ot_spdm_session_update_commit(&p->req));
-    else
-      assert_ot_ok(ot_spdm_session_update_activate_tx(&p->req));
-    p->update_op = 0;
-    break;
-  }
-  case OT_SPDM_END_SESSION_ACK: {
-    static const ot_spdm_session zero;
-    ot_spdm_session_teardown(&p->req);
-    ot_spdm_session_teardown(&p->rsp);
-    assert_memory_equal(&p->req, &zero, sizeof zero);
-    assert_memory_equal(&p->rsp, &zero, sizeof zero);
-    p->live = false;
-    f->n.teardowns++;
-    break;
-  }
-  default: break;
-  }
-}
-
-static void secured(flow *f, bool is_request, const uint8_t *payload, size_t len) {
-  static uint8_t pt[MAX_MSG], again[MAX_MSG];
-  uint32_t id;
-  size_t pt_len, again_len;
-  f->n.secured++;
-  assert_ot_ok(ot_spdm_secured_session_id(payload, len, &id));
-  pair *p = find_pair(f, id);
-  if (p == NULL) fail_msg("record %u: no live session 0x%08x", f->n.doe_objects, id);
-  ot_spdm_session *rx = is_request ? &p->rsp : &p->req;
-  ot_spdm_session *tx = is_request ? &p->req : &p->rsp;
-  ot_status st = ot_spdm_secured_decode(rx, payload, len, pt, sizeof pt, &pt_len);
-  if (!ot_ok(st))
-    fail_msg("record %u (session 0x%08x, %s) does not decrypt: %s", f->n.doe_objects, id,
-             is_request ? "request" : "response", ot_status_name(st));
-  f->n.decrypted++;
-  if (p->psk) f->n.psk_records++;
-  p->records++;
-  assert_true(pt_len >= OT_SPDM_HEADER_SIZE);
-  assert_int_equal(pt[0], f->sz.version);
-  assert_int_equal(OT_SPDM_CODE_IS_REQUEST(pt[1]), is_request);
-
-  /* The sender's session seals the same message into the same record. */
-  assert_ot_ok(ot_spdm_secured_encode(tx, pt, pt_len, again, sizeof again, &again_len));
-  assert_true(again_len <= len && len - again_len <= OT_SPDM_SECURED_MAX_TRAILING);
-  assert_memory_equal(again, payload, again_len);
-  f->n.reencoded++;
-
-  if (is_request)
-    after_request(f, p, pt, pt_len);
-  else
-    after_response(f, p, pt, pt_len);
-}
-
-/* ---- the replay --------------------------------------------------------------------- */
-
-static void replay(flow *f) {
-  char rel[256];
-  size_t len;
-  size_t marks_before = ot_secret_mark_count();
-  f->sz.version = OT_SPDM_VERSION_10; /* GET_VERSION / VERSION */
-  ot_spdm_transcript_init(&f->t);
-  load_dhe(f);
-  snprintf(rel, sizeof rel, "spdm-emu/%s/flow.pcap", f->dir);
-  uint8_t *pcap = ts_read_vector(rel, &len);
-  ot_pcap_reader pr;
-  assert_ot_ok(ot_pcap_reader_init(&pr, pcap, len));
-  for (;;) {
-    ot_pcap_record rec;
-    bool done;
-    assert_ot_ok(ot_pcap_reader_next(&pr, &rec, &done));
-    if (done) break;
-    f->n.doe_objects++;
-    /* Requester and responder alternate, the requester first (README). */
-    bool is_request = (f->n.doe_objects % 2) == 1;
-    const uint8_t *payload = rec.obj + OT_DOE_HEADER_SIZE;
-    size_t plen = rec.len - OT_DOE_HEADER_SIZE;
-    switch (rec.hdr.type) {
-    case OT_DOE_TYPE_DISCOVERY: break;
-    case OT_DOE_TYPE_SPDM: plain(f, is_request, payload, plen); break;
-    case OT_DOE_TYPE_SECURED_SPDM: secured(f, is_request, payload, plen); break;
-    default: fail_msg("unexpected DOE type %u", rec.hdr.type);
-    }
-  }
-  free(pcap);
-  for (int i = 0; i < MAX_PAIRS; i++)
-    assert_false(f->pairs[i].live);
-  assert_null(f->hs);
-  ot_spdm_transcript_free(&f->t);
-  ot_zeroize(f->dhe, sizeof f->dhe);
-  ot_zeroize(f->psk, sizeof f->psk);
-  /* Every session's secret mark is gone with its teardown. */
-  assert_int_equal(ot_secret_mark_count(), marks_before);
-}
-
-static void check_counts(const flow *f) {
+static void check_counts(const ts_flow *f) {
   assert_int_equal(f->n.doe_objects, 246);
   assert_int_equal(f->n.plain, 32);
   assert_int_equal(f->n.secured, 208);    /* every secured record of the flow ... */
@@ -614,50 +49,36 @@ static void check_counts(const flow *f) {
 
 static void v12_p384_every_secured_record_decrypts(void **state) {
   (void)state;
-  memset(&g_flow, 0, sizeof g_flow);
-  g_flow.dir = "tsm_v12_p384";
-  replay(&g_flow);
-  assert_int_equal(g_flow.sz.version, OT_SPDM_VERSION_12);
-  assert_false(g_flow.multi_key);
-  assert_true(g_flow.in_clear);
-  check_counts(&g_flow);
+  ts_flow *f = ts_flow_open("tsm_v12_p384");
+  ts_flow_replay(f, NULL);
+  assert_int_equal(f->sz.version, OT_SPDM_VERSION_12);
+  assert_false(f->multi_key);
+  assert_true(f->in_clear);
+  check_counts(f);
+  ts_flow_close(f);
 }
 
 static void v13_p256_every_secured_record_decrypts(void **state) {
   (void)state;
-  memset(&g_flow, 0, sizeof g_flow);
-  g_flow.dir = "tsm_v13_p256";
-  replay(&g_flow);
-  assert_int_equal(g_flow.sz.version, OT_SPDM_VERSION_13);
-  assert_true(g_flow.multi_key); /* D in every session transcript (T13) */
-  assert_true(g_flow.in_clear);
-  check_counts(&g_flow);
+  ts_flow *f = ts_flow_open("tsm_v13_p256");
+  ts_flow_replay(f, NULL);
+  assert_int_equal(f->sz.version, OT_SPDM_VERSION_13);
+  assert_true(f->multi_key); /* D in every session transcript (T13) */
+  assert_true(f->in_clear);
+  check_counts(f);
+  ts_flow_close(f);
 }
 
 /* A wrong ECDHE secret: the first record of the session fails and ends it. */
 static void v12_wrong_dhe_secret_fails_first_record(void **state) {
   (void)state;
-  memset(&g_flow, 0, sizeof g_flow);
-  g_flow.dir = "tsm_v12_p384";
-  flow *f = &g_flow;
-  load_dhe(f);
+  ts_flow *f = ts_flow_open("tsm_v12_p384");
   f->dhe[0][0] ^= 0x01;
-  char rel[256];
-  size_t len;
-  f->sz.version = OT_SPDM_VERSION_10;
-  ot_spdm_transcript_init(&f->t);
-  snprintf(rel, sizeof rel, "spdm-emu/%s/flow.pcap", f->dir);
-  uint8_t *pcap = ts_read_vector(rel, &len);
-  ot_pcap_reader pr;
-  assert_ot_ok(ot_pcap_reader_init(&pr, pcap, len));
   bool seen = false;
   while (!seen) {
     ot_pcap_record rec;
-    bool done;
-    assert_ot_ok(ot_pcap_reader_next(&pr, &rec, &done));
-    assert_false(done);
-    f->n.doe_objects++;
-    bool is_request = (f->n.doe_objects % 2) == 1;
+    bool is_request;
+    assert_true(ts_flow_next(f, &rec, &is_request));
     const uint8_t *payload = rec.obj + OT_DOE_HEADER_SIZE;
     size_t plen = rec.len - OT_DOE_HEADER_SIZE;
     if (rec.hdr.type == OT_DOE_TYPE_SPDM && payload[1] == OT_SPDM_FINISH) {
@@ -670,7 +91,7 @@ static void v12_wrong_dhe_secret_fails_first_record(void **state) {
       ot_reader_init(&r, payload, exact);
       assert_ot_ok(ot_spdm_decode_request(&f->sz, &r, &q));
       assert_ot_ok(ot_spdm_th_append(&f->th, payload, OT_SPDM_HEADER_SIZE));
-      th_hash(f, h);
+      ts_flow_th_hash(f, h);
       assert_ot_code(ot_spdm_session_check_verify_data(&f->hs->req, OT_SPDM_DIR_REQ, h,
                                                        f->sz.hash_len, q.u.finish.verify_data,
                                                        f->sz.hash_len),
@@ -679,14 +100,10 @@ static void v12_wrong_dhe_secret_fails_first_record(void **state) {
       assert_ot_code(ot_spdm_session_derive_data(&f->hs->req, h, f->sz.hash_len), OT_E_FAILED);
       seen = true;
     } else if (rec.hdr.type == OT_DOE_TYPE_SPDM) {
-      plain(f, is_request, payload, plen);
+      ts_flow_plain(f, is_request, payload, plen);
     }
   }
-  ot_spdm_session_teardown(&f->hs->req);
-  ot_spdm_session_teardown(&f->hs->rsp);
-  ot_spdm_th_free(&f->th);
-  ot_spdm_transcript_free(&f->t);
-  free(pcap);
+  ts_flow_close(f); /* tears the failed handshake's sessions down */
 }
 
 int main(void) {

@@ -199,7 +199,7 @@ static void test_ide_insecure_moves_running_tdi_to_error(void **s) {
   ot_sim_dsm_poll_ide(&a->dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_RUN);
   /* Stream Control Enable cleared at the device: Insecure at once (PCIe r6.0 §6.33.1). */
-  assert_ot_ok(ot_ide_stream_disable(ot_ide_rx_engine(&a->dsm.ide_rx), RIG_STREAM));
+  assert_ot_ok(ot_ide_stream_disable(ot_ide_rx_engine(&a->dsm.ide_rx), a->tdev.stream.stream_id));
   ot_sim_dsm_poll_ide(&a->dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_ERROR);
   assert_int_equal(a->dev_tdi->last_event, OT_TDISP_EV_IDE_INSECURE);
@@ -398,9 +398,19 @@ static void test_host_never_sees_a_secret(void **s) {
       found += rig_contains(g->log, g->log_len, set->v[i] + set->len[i] - 16, 16);
     }
   }
-  print_message(
-      "  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets: %zu found\n",
-      g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, found);
+  /* Every IDE key the TSM generated (2 rounds x 2 devices x 6), whole and
+   * by halves: none crossed the host in any DOE byte (KEY_PROG is inside
+   * the session). */
+  assert_int_equal(g->keys.n, 24);
+  for (size_t i = 0; i < g->keys.n; i++) {
+    found += rig_contains(g->log, g->log_len, g->keys.key[i], OT_IDE_KEY_SIZE);
+    found += rig_contains(g->log, g->log_len, g->keys.key[i], 16);
+    found += rig_contains(g->log, g->log_len, g->keys.key[i] + 16, 16);
+  }
+  print_message("  scanned %zu relayed bytes (%zu + %zu DOE exchanges) for %zu secrets and %zu "
+                "IDE keys: %zu found\n",
+                g->log_len, g->devs[0]->host.objects, g->devs[1]->host.objects, set->n, g->keys.n,
+                found);
   assert_int_equal(found, 0);
   free(ev);
   free(set);

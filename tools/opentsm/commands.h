@@ -22,6 +22,11 @@ int ot_cmd_demo(int argc, char **argv);
 int ot_cmd_version(int argc, char **argv);
 int ot_cmd_lspci(int argc, char **argv);
 int ot_cmd_topology(int argc, char **argv);
+int ot_cmd_connect(int argc, char **argv);
+int ot_cmd_device(int argc, char **argv);
+int ot_cmd_certs(int argc, char **argv);
+int ot_cmd_bench(int argc, char **argv);
+extern const char ot_usage_connect[], ot_usage_device[], ot_usage_certs[], ot_usage_bench[];
 
 /* True if argv holds -h or --help (after the subcommand name). */
 int ot_wants_help(int argc, char **argv);

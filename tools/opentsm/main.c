@@ -9,6 +9,12 @@ static const struct ot_command commands[] = {
     {"demo", ot_cmd_demo, "run the end-to-end demonstration",
      "usage: opentsm demo [--seed N]\n"
      "Runs the library end to end with a deterministic seed and prints each step.\n"},
+    {"connect", ot_cmd_connect, "run the TSM connect flow against a socket device",
+     ot_usage_connect},
+    {"device", ot_cmd_device, "serve a simulated device on a TCP socket (spdm-emu protocol)",
+     ot_usage_device},
+    {"certs", ot_cmd_certs, "generate a device certificate hierarchy", ot_usage_certs},
+    {"bench", ot_cmd_bench, "time connect against device over loopback", ot_usage_bench},
     {"lspci", ot_cmd_lspci, "list the simulated PCIe topology as lspci does",
      "usage: opentsm lspci [-v|-vv|-xxxx] [--topology FILE]\n"
      "Enumerates the simulated platform (default: the built-in topology) and lists its\n"

@@ -4,7 +4,11 @@
  * a minimal host stand-in (the host's mailbox driver wrapped in a relay that
  * keeps a copy of every DOE payload it moves), a policy written as YAML with
  * its trust anchor files in a temporary directory, and the TSM with the
- * software reference backend. Test code only.
+ * software reference backend over a root port modelled by its IDE
+ * capability registers and engines. Each device's DSM carries its own IDE
+ * capability on its config space, so connect brings the stream up through
+ * IDE_KM. Every IDE key the TSM generates is recorded (its key audit) for
+ * the secrets scan. Test code only.
  */
 #ifndef OT_TEST_TSM_RIG_H
 #define OT_TEST_TSM_RIG_H
@@ -34,6 +38,7 @@ typedef struct rig_dev_opts {
   uint8_t versions;   /* 0: both */
   uint32_t base_asym; /* 0: all */
   bool wrong_key;     /* signs with a key that is not its certificate's */
+  bool link_ide_only; /* its IDE capability has Link IDE but no selective stream */
   uint8_t seed;
 } rig_dev_opts;
 
@@ -76,17 +81,36 @@ typedef struct rig_dev {
   uint8_t bufs[2][RIG_MB_BYTES];
   ot_doe_driver drv;
   rig_host host;
-  /* TSM side */
+  /* TSM side: the root port of this device */
   ot_ide_tx rp_tx;
   ot_ide_rx rp_rx;
+  ot_cfg_space rp_cfg;
+  ot_ide_regs rp_regs;
+  ot_cfg_inproc rp_acc;
   ot_tsm_soft_link link;
   ot_tsm_dev tdev;
   ot_tsm_tdi ttdi;
   char name[OT_TSM_NAME_MAX];
 } rig_dev;
 
+#define RIG_MAX_KEYS 256u
+/* The TSM's key audit: every IDE key it generated. */
+typedef struct rig_keys {
+  ot_tsm_key_audit base; /* must be first */
+  uint8_t key[RIG_MAX_KEYS][OT_IDE_KEY_SIZE];
+  size_t n;
+} rig_keys;
+
+static inline void rig_keys_add(ot_tsm_key_audit *a, const uint8_t *key, size_t len) {
+  rig_keys *k = (rig_keys *)a;
+  assert_int_equal(len, OT_IDE_KEY_SIZE);
+  assert_true(k->n < RIG_MAX_KEYS);
+  memcpy(k->key[k->n++], key, len);
+}
+
 typedef struct rig {
   ot_sim_clock clock; /* must be first: the hook steps the mailboxes */
+  rig_keys keys;
   rig_dev *devs[RIG_MAX_DEV];
   size_t ndev;
   ot_drbg entropy;
@@ -154,11 +178,21 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
   }
   ot_spdm_alg_prefs algs = ot_spdm_alg_prefs_all;
   if (o->base_asym) algs.base_asym = o->base_asym;
+  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
+  uint16_t off;
+  assert_ot_ok(ot_cfg_init(&d->cfg, &ident));
+  assert_ot_ok(ot_cfg_add_cap(&d->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
   ot_sim_dsm_config dc = {.id = &d->id,
                           .rng = &d->drbg.rng,
                           .versions = o->versions,
                           .algs = &algs,
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48}};
+                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+                          .cfg = &d->cfg,
+                          .ide_caps = {.sel_streams = o->link_ide_only ? 0 : 2,
+                                       .link_tcs = o->link_ide_only ? 1 : 0,
+                                       .addr_blocks = 1},
+                          .bus = (uint8_t)(1 + g->ndev),
+                          .dev_func = 0};
   assert_ot_ok(ot_sim_dsm_init(&d->dsm, &dc));
   d->tdi_desc = (ot_tdisp_tdi_desc){.function_id = RIG_FID,
                                     .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -167,10 +201,6 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
                                     .devinfo = rig_devinfo,
                                     .devinfo_len = sizeof(rig_devinfo)};
   assert_ot_ok(ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->dev_tdi));
-  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
-  uint16_t off;
-  assert_ot_ok(ot_cfg_init(&d->cfg, &ident));
-  assert_ot_ok(ot_cfg_add_cap(&d->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
   ot_doe_mailbox_config mc = {.responder = ot_sim_dsm_doe(&d->dsm),
                               .clock = &g->clock.base,
                               .latency_ns = OT_NS_PER_US,
@@ -188,9 +218,17 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
                        .drv = ot_doe_driver_transport(&d->drv),
                        .log = g->log,
                        .log_len = &g->log_len};
+  /* The root port: a config space with its IDE capability over its engines. */
   ot_ide_tx_init(&d->rp_tx);
   ot_ide_rx_init(&d->rp_rx);
-  d->link = (ot_tsm_soft_link){.rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx};
+  const ot_cfg_ident rp_ident = {.vendor = 0x8086, .device = 0x7075, .class_code = 0x060400};
+  assert_ot_ok(ot_cfg_init(&d->rp_cfg, &rp_ident));
+  assert_ot_ok(ot_cfg_add_cap(&d->rp_cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
+  ot_ide_regs_caps rp_caps = {.sel_streams = 4, .addr_blocks = 2};
+  assert_ot_ok(ot_ide_regs_init(&d->rp_regs, &d->rp_cfg, &rp_caps, &d->rp_tx, &d->rp_rx, NULL, 0));
+  ot_cfg_inproc_init(&d->rp_acc, &d->rp_cfg);
+  d->link = (ot_tsm_soft_link){
+      .rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx, .rp_cfg = &d->rp_acc.base, .ep_cfg = &d->acc.base};
   snprintf(d->name, sizeof(d->name), "%s", o->name);
   return d;
 }
@@ -239,45 +277,9 @@ static inline void rig_policy(rig *g, rig_dev *anchor_from, const char *yaml) {
   rig_policy_n(g, &anchor_from, 1, yaml);
 }
 
-/*
- * Brings up selective IDE stream RIG_STREAM between the device and its root
- * port with fresh keys: the root port through the software backend, the
- * device's engine ends directly. The second half stands in for IDE_KM, which
- * the TSM will use for it once that layer is in the tree.
- */
-#define RIG_STREAM 1u
-static inline void rig_ide_up(rig *g, rig_dev *d) {
-  ot_tsm_backend *be = &g->backend.base;
-  ot_tsm_stream st = {.stream_id = RIG_STREAM};
-  assert_ot_ok(be->stream_setup(be, &d->link.base, &st));
-  ot_tsm_port_keys k = {.key_set = 0};
-  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-    assert_ot_ok(ot_drbg_generate(&d->drbg, k.tx[i].key, 32, NULL, 0));
-    assert_ot_ok(ot_drbg_generate(&d->drbg, k.rx[i].key, 32, NULL, 0));
-    k.tx[i].iv_fixed = k.rx[i].iv_fixed = OT_IDE_IV_FIXED_PCIE;
-    k.tx[i].ifv = k.rx[i].ifv = 1;
-  }
-  assert_ot_ok(be->stream_keys(be, &d->link.base, &st, &k));
-  ot_ide_stream_cfg cfg = {.stream_id = RIG_STREAM,
-                           .kind = OT_IDE_STREAM_SELECTIVE,
-                           .tee_allowed = true,
-                           .aggregation = {1, 1, 1}};
-  ot_ide_engine *tx = ot_ide_tx_engine(&d->dsm.ide_tx), *rx = ot_ide_rx_engine(&d->dsm.ide_rx);
-  assert_ot_ok(ot_ide_tx_stream_add(&d->dsm.ide_tx, &cfg));
-  assert_ot_ok(ot_ide_rx_stream_add(&d->dsm.ide_rx, &cfg, NULL, 0));
-  static const ot_ide_substream subs[3] = {OT_IDE_SUB_PR, OT_IDE_SUB_NPR, OT_IDE_SUB_CPL};
-  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
-    /* The device transmits what the root port receives, and the reverse. */
-    assert_ot_ok(ot_ide_key_install(tx, RIG_STREAM, subs[i], 0, &k.rx[i]));
-    assert_ot_ok(ot_ide_key_install(rx, RIG_STREAM, subs[i], 0, &k.tx[i]));
-    assert_ot_ok(ot_ide_key_go(tx, RIG_STREAM, subs[i], 0));
-    assert_ot_ok(ot_ide_key_go(rx, RIG_STREAM, subs[i], 0));
-  }
-  ot_zeroize(&k, sizeof(k));
-  assert_ot_ok(ot_ide_stream_enable(tx, RIG_STREAM));
-  assert_ot_ok(ot_ide_stream_enable(rx, RIG_STREAM));
-  assert_ot_ok(be->stream_enable(be, &d->link.base, &st));
-}
+/* The root port's Requester ID and the block it gives each device. */
+#define RIG_RP_RID 0x0008u
+#define RIG_RP_BLOCK 1u
 
 static inline rig *rig_new(void) {
   rig *g = calloc(1, sizeof(*g));
@@ -288,6 +290,7 @@ static inline rig *rig_new(void) {
   assert_non_null(mkdtemp(g->dir));
   rig_seed(&g->entropy, 0x11);
   ot_tsm_soft_backend_init(&g->backend);
+  g->keys.base.key = rig_keys_add;
   return g;
 }
 
@@ -296,17 +299,19 @@ static inline void rig_start_tsm(rig *g) {
                      .backend = &g->backend.base,
                      .entropy = &g->entropy.rng,
                      .clock = &g->clock.base,
-                     .wall_epoch = RIG_NOW};
+                     .wall_epoch = RIG_NOW,
+                     .audit = &g->keys.base};
   assert_ot_ok(ot_tsm_init(&g->tsm, &c));
   for (size_t i = 0; i < g->ndev; i++) {
     rig_dev *d = g->devs[i];
-    ot_tsm_dev_desc dd = {.name = d->name, .doe = &d->host.base, .link = &d->link.base};
+    ot_tsm_dev_desc dd = {.name = d->name,
+                          .doe = &d->host.base,
+                          .link = &d->link.base,
+                          .rp_block = RIG_RP_BLOCK,
+                          .rp_rid = RIG_RP_RID};
     assert_ot_ok(ot_tsm_dev_init(&d->tdev, &g->tsm, &dd));
-    ot_tsm_tdi_desc td = {.function_id = RIG_FID,
-                          .mmio = rig_ranges,
-                          .mmio_count = 2,
-                          .default_stream_id = RIG_STREAM};
-    rig_ide_up(g, d);
+    ot_tsm_tdi_desc td = {
+        .function_id = RIG_FID, .mmio = rig_ranges, .mmio_count = 2, .default_stream_id = 0};
     assert_ot_ok(ot_tsm_tdi_init(&d->ttdi, &d->tdev, &td));
   }
 }
@@ -319,11 +324,13 @@ static inline void rig_free(rig *g) {
     ot_spdm_identity_clear(&d->id);
     ot_spdm_hierarchy_clear(&d->h);
     ot_drbg_uninstantiate(&d->drbg);
+    ot_ide_regs_release(&d->rp_regs);
     ot_ide_tx_clear(&d->rp_tx);
     ot_ide_rx_clear(&d->rp_rx);
     free(d);
   }
   if (g->tsm.ready) ot_tsm_free(&g->tsm);
+  ot_zeroize(&g->keys, sizeof(g->keys));
   ot_drbg_uninstantiate(&g->entropy);
   for (size_t i = 0; i < RIG_MAX_DEV; i++) {
     char path[128];

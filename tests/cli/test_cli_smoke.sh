@@ -1,0 +1,206 @@
+#!/bin/sh
+# CLI smoke tests: help and usage errors of every subcommand, `certs` output
+# read by openssl, and `connect` against `device` across processes (success,
+# closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SRCDIR
+set -u
+OPENTSM=$1
+SRC=$2
+KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
+TMP=$(mktemp -d)
+DEV_PID=
+fails=0
+cleanup() {
+  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok: $*"; }
+
+expect_rc() { # expected-rc description command...
+  want=$1; what=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  if [ "$rc" -eq "$want" ]; then pass "$what (exit $rc)"; else
+    fail "$what: exit $rc, wanted $want"; cat "$TMP/out" "$TMP/err"; fi
+}
+
+# -- help and usage errors ---------------------------------------------------
+for cmd in demo lspci topology version; do
+  expect_rc 0 "$cmd --help" "$OPENTSM" "$cmd" --help
+done
+for cmd in connect device certs bench; do
+  T=$OPENTSM
+  expect_rc 0 "$cmd --help" "$T" "$cmd" --help
+  grep -q "usage: opentsm $cmd" "$TMP/out" || fail "$cmd --help prints its usage"
+  expect_rc 2 "$cmd --bogus" "$T" "$cmd" --bogus
+done
+C=$OPENTSM; D=$OPENTSM; S=$OPENTSM
+expect_rc 2 "connect without an address" "$C" connect --anchor x.der
+expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
+expect_rc 2 "connect with a bad address" "$C" connect nowhere --anchor x.der
+expect_rc 2 "device with a bad identity" "$D" device --identity nope
+expect_rc 2 "certs without --out" "$S" certs
+expect_rc 2 "certs with a bad curve" "$S" certs --out "$TMP/x" --curve p521
+
+# -- certs ---------------------------------------------------------------------
+expect_rc 0 "certs --out" "$S" certs --out "$TMP/c" --seed 7
+for f in root intermediate leaf; do
+  if openssl x509 -inform der -noout -subject -in "$TMP/c/$f.der" >"$TMP/subj" 2>&1; then
+    pass "openssl reads $f.der: $(cat "$TMP/subj")"
+  else fail "openssl cannot read $f.der"; fi
+  mode=$(stat -c %a "$TMP/c/$f.key")
+  [ "$mode" = 600 ] && pass "$f.key mode 600" || fail "$f.key mode $mode"
+done
+openssl verify -CAfile "$TMP/c/root.der" -untrusted "$TMP/c/intermediate.der" \
+  "$TMP/c/leaf.der" >/dev/null 2>&1 ||
+  { openssl x509 -inform der -in "$TMP/c/root.der" -out "$TMP/root.pem" &&
+    openssl x509 -inform der -in "$TMP/c/intermediate.der" -out "$TMP/int.pem" &&
+    openssl x509 -inform der -in "$TMP/c/leaf.der" -out "$TMP/leaf.pem" &&
+    openssl verify -CAfile "$TMP/root.pem" -untrusted "$TMP/int.pem" "$TMP/leaf.pem" \
+      >/dev/null 2>&1; } && pass "openssl verifies the generated chain" ||
+  fail "openssl does not verify the generated chain"
+expect_rc 3 "certs refuses to overwrite" "$S" certs --out "$TMP/c"
+grep -q "exists" "$TMP/err" || fail "certs says the file exists"
+expect_rc 0 "certs --force overwrites" "$S" certs --out "$TMP/c" --force --curve p256
+
+# -- device and connect across processes ---------------------------------------
+"$D" device --listen 127.0.0.1:0 --keys "$KEYS" >"$TMP/dev.out" 2>"$TMP/dev.err" &
+DEV_PID=$!
+PORT=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev.out")
+  [ -n "$PORT" ] && break
+  sleep 0.2
+done
+if [ -z "$PORT" ]; then
+  fail "device did not start"; cat "$TMP/dev.out" "$TMP/dev.err"; exit 1
+fi
+pass "device listening on port $PORT"
+ANCHOR="$KEYS/ecp384/ca.cert.der"
+expect_rc 0 "connect to device" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
+for line in "connected and verified" "SPDM 1.3" "CN=DMTF libspdm ECP384 responder cert" \
+  "signature verified" "HEARTBEAT, END_SESSION done"; do
+  grep -q "$line" "$TMP/out" && pass "report has '$line'" || fail "report lacks '$line'"
+done
+expect_rc 0 "connect --json" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --json
+grep -q '"verified":true' "$TMP/out" && pass "json verified" || fail "json lacks verified"
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==7' "$TMP/out" &&
+    pass "json parses" || fail "json does not parse"
+fi
+# A wrong anchor: the generated root does not sign the device's chain.
+expect_rc 1 "connect with a wrong anchor" "$C" connect "127.0.0.1:$PORT" --anchor "$TMP/c/root.der"
+grep -q "certificate chain is not trusted" "$TMP/err" && pass "refusal names the reason" ||
+  { fail "refusal reason missing"; cat "$TMP/err"; }
+# A policy whose reference measurement differs.
+cp "$ANCHOR" "$TMP/anchor.der"
+cat >"$TMP/policy.yaml" <<YAML
+version: 1
+trust_anchors: [anchor.der]
+devices:
+  - name: dev0
+    measurements: {6: "312e302e31"}
+YAML
+expect_rc 1 "connect with a policy that refuses measurement 6" \
+  "$C" connect "127.0.0.1:$PORT" --policy "$TMP/policy.yaml"
+grep -q "measurement 6 differs" "$TMP/err" && pass "refusal names measurement 6" ||
+  { fail "measurement refusal missing"; cat "$TMP/err"; }
+sed -i 's/312e302e31/312e302e30/' "$TMP/policy.yaml"
+expect_rc 0 "connect with a policy that accepts" "$C" connect "127.0.0.1:$PORT" --policy "$TMP/policy.yaml" --shutdown
+# --shutdown ended the device.
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+if kill -0 "$DEV_PID" 2>/dev/null; then fail "device still runs after SHUTDOWN"; else
+  wait "$DEV_PID"; rc=$?; DEV_PID=
+  [ "$rc" -eq 0 ] && pass "device exited 0 after SHUTDOWN" || fail "device exit $rc"
+fi
+# Closed port: nothing listens there now.
+expect_rc 3 "connect to a closed port" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
+
+# A device from a topology profile: its generated identity, its measurements,
+# the root written for connect, and a profile with chain and key files.
+start_device() { # output-file args...
+  out=$1; shift
+  "$D" device --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
+  DEV_PID=$!
+  PORT=
+  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
+    [ -n "$PORT" ] && break
+    sleep 0.2
+  done
+  [ -n "$PORT" ] || { fail "device $* did not start"; cat "$out"; }
+}
+stop_device() {
+  kill -INT "$DEV_PID" 2>/dev/null; wait "$DEV_PID"; DEV_PID=
+}
+start_device "$TMP/dev3.out" --profile "$SRC/examples/topologies/default.yaml" \
+  --endpoint nvme0 --seed 5 --root-out "$TMP/nvme-root.der"
+expect_rc 0 "connect to a profile device" "$C" connect "127.0.0.1:$PORT" --anchor "$TMP/nvme-root.der"
+grep -q "asym P-256" "$TMP/out" && grep -q "00112233445566778899aabbccddeeff00112233" "$TMP/out" &&
+  pass "profile's curve and measurement reported" || { fail "profile report"; cat "$TMP/out"; }
+stop_device
+mkdir -p "$TMP/prof"
+cp "$KEYS/ecp384/bundle_responder.certchain.der" "$KEYS/ecp384/end_responder.key.der" "$TMP/prof/"
+cat >"$TMP/prof/t.yaml" <<YAML
+version: 1
+name: files
+nodes:
+  - {name: rc0, type: root_complex, bus: 0x00}
+  - {name: rp0, type: root_port, parent: rc0, devfn: "01.0", vendor: 0x1b36, device: 0x000c}
+  - name: ep0
+    type: endpoint
+    parent: rp0
+    vendor: 0x1b36
+    device: 0x0010
+    functions:
+      - {devfn: "00.0", class: 0x010802, doe: {protocols: [spdm, secured_spdm]}}
+    identity: {cert_chain: bundle_responder.certchain.der, key: end_responder.key.der, algorithm: ecdsa-p384}
+    measurements:
+      - {index: 3, type: firmware_version, value: "0a0b0c"}
+YAML
+start_device "$TMP/dev4.out" --profile "$TMP/prof/t.yaml"
+expect_rc 0 "connect to a device with profile chain/key files" \
+  "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --json
+grep -q '"value":"0a0b0c"' "$TMP/out" && grep -q 'ECP384 responder cert' "$TMP/out" &&
+  pass "file identity and measurement reported" || { fail "file profile report"; cat "$TMP/out"; }
+stop_device
+expect_rc 2 "device --profile with --identity" "$D" device --profile "$TMP/prof/t.yaml" --identity generate
+expect_rc 1 "device --profile with an unknown endpoint" "$D" device --profile "$TMP/prof/t.yaml" --endpoint nope
+
+# bench: two runs in process over loopback, a table and a median.
+B=$OPENTSM
+expect_rc 0 "bench --runs 2" "$B" bench --runs 2 --keys "$KEYS"
+grep -q "^median [0-9.]* ms" "$TMP/out" && pass "bench prints the median" || { fail "bench output"; cat "$TMP/out"; }
+expect_rc 2 "bench --runs 0" "$B" bench --runs 0
+expect_rc 3 "bench without the sample keys" "$B" bench --keys "$TMP/nokeys"
+
+# SIGINT ends the device cleanly.
+"$D" device --listen 127.0.0.1:0 --identity generate --seed 3 >"$TMP/dev2.out" 2>&1 &
+DEV_PID=$!
+sleep 0.5
+kill -INT "$DEV_PID"
+wait "$DEV_PID"; rc=$?; DEV_PID=
+[ "$rc" -eq 0 ] && grep -q interrupted "$TMP/dev2.out" && pass "device exits 0 on SIGINT" ||
+  { fail "device on SIGINT: exit $rc"; cat "$TMP/dev2.out"; }
+
+# SIGINT ends the device even while an idle peer holds a connection.
+start_device "$TMP/dev6.out" --identity generate --seed 4
+if command -v python3 >/dev/null; then
+  python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); time.sleep(5)' "$PORT" &
+  IDLE_PID=$!
+  sleep 0.5
+  kill -INT "$DEV_PID"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$DEV_PID" 2>/dev/null; then fail "device ignores SIGINT with an idle peer"; stop_device; else
+    wait "$DEV_PID"; rc=$?; DEV_PID=
+    [ "$rc" -eq 0 ] && pass "device exits 0 on SIGINT with an idle peer" || fail "device exit $rc"
+  fi
+  kill "$IDLE_PID" 2>/dev/null; wait "$IDLE_PID" 2>/dev/null
+else
+  stop_device
+fi
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers shared by the CLI's subcommands: option values, HOST:PORT,
+ * a deterministic or OS random source, files written without clobbering,
+ * and the readable parts of a DER certificate for reports. Nothing here is
+ * a protocol: errors are reported by the caller with the CLI's exit codes.
+ */
+#ifndef OPENTSM_TOOL_CLI_UTIL_H
+#define OPENTSM_TOOL_CLI_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "opentsm/crypto.h"
+#include "opentsm/status.h"
+
+/* Parses a decimal unsigned number in [0, max]; false if it is not one. */
+bool cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* "HOST:PORT", "[V6]:PORT" or ":PORT"/"PORT" (host 127.0.0.1). host receives
+ * the numeric address (NUL-terminated). False for anything else. */
+bool cli_parse_hostport(const char *s, char *host, size_t host_cap, uint16_t *port);
+
+/* A random source: a DRBG seeded from `seed` (reproducible runs) when
+ * has_seed, else the OS generator. cli_rng_free wipes the DRBG. */
+typedef struct cli_rng {
+  ot_drbg drbg;
+  bool seeded;
+} cli_rng;
+OT_RESULT cli_rng_init(cli_rng *r, bool has_seed, uint64_t seed, const char *purpose);
+ot_rng *cli_rng_get(cli_rng *r);
+void cli_rng_free(cli_rng *r);
+
+/* Reads a whole file into buf[0..cap). OT_E_IO (cannot open/read),
+ * OT_E_TOO_LARGE (longer than cap). */
+OT_RESULT cli_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
+
+/* Writes data to path with `mode`, refusing an existing file unless force
+ * (O_EXCL). OT_E_EXISTS, OT_E_IO. */
+OT_RESULT cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned mode,
+                         bool force);
+
+/*
+ * The subject of a DER certificate as "CN=...,O=..." (RFC 5280 §4.1.2.6;
+ * the attributes CN, O, OU, C, ST, L, serialNumber; others as their dotted
+ * OID), into out[0..cap), NUL-terminated, control bytes shown as '?'.
+ * OT_E_MALFORMED / OT_E_TRUNCATED if the DER does not parse that far.
+ */
+OT_RESULT cli_cert_subject(const uint8_t *der, size_t len, char *out, size_t cap);
+
+/* Lower-case hex of data into out (2*len+1 bytes), truncated to fit cap. */
+void cli_hex(const uint8_t *data, size_t len, char *out, size_t cap);
+
+/* Prints s as a JSON string literal (quotes included). */
+void cli_json_string(FILE *f, const char *s);
+
+/* ---- the simulated device `opentsm device` serves (cmd_device.c) ----------- */
+
+#include "opentsm/doe_socket.h"
+#include "opentsm/sim_dsm.h"
+#include "opentsm/sim_topology.h"
+#include "opentsm/spdm_identity.h"
+
+typedef enum cli_identity {
+  CLI_ID_SAMPLE_P384 = 0, /* DMTF sample keys: what spdm_responder_emu presents */
+  CLI_ID_SAMPLE_P256,
+  CLI_ID_GENERATE, /* a fresh P-384 hierarchy from the rng */
+} cli_identity;
+
+typedef struct cli_device_opts {
+  cli_identity identity;
+  const char *key_dir; /* DMTF sample_key directory (sample identities) */
+  /* An endpoint of a topology file (docs/topology.md): its identity
+   * (generated from the seed, or chain and DER key files) and measurements
+   * replace `identity` and the built-in measurements. NULL: not used. */
+  const ot_sim_node_desc *profile;
+  bool has_seed;
+  uint64_t seed;
+} cli_device_opts;
+
+/* A DSM (SPDM responder + TDISP with one TDI) over an identity; large: heap. */
+typedef struct cli_device {
+  cli_rng rng;
+  ot_spdm_hierarchy h;
+  ot_spdm_identity id;
+  ot_sim_dsm dsm;
+  ot_tdisp_tdi *tdi;
+  uint8_t rx[OT_SOCK_MAX_PAYLOAD], tx[OT_SOCK_MAX_PAYLOAD];
+} cli_device;
+
+/* Builds the device; on failure everything is wiped. *what names the step. */
+OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what);
+void cli_device_free(cli_device *d);
+/* The sample-key directory: $OPENTSM_SAMPLE_KEYS, else the source tree's copy. */
+const char *cli_default_key_dir(void);
+
+/* One connect run without a report (bench): the exit code of connect. */
+int cli_connect_quiet(const char *target, const char *anchor, bool shutdown);
+
+/* ---- the subcommands of this file set, for the table in main.c ----------- */
+
+
+#endif

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * opentsm device: a simulated device security manager (SPDM responder,
+ * TDISP with one interface) served on a TCP socket with the spdm-emu
+ * protocol (opentsm/doe_socket.h), so that `opentsm connect`, DMTF's
+ * spdm_requester_emu or QEMU can talk to it. It serves one connection after
+ * another until a peer sends SHUTDOWN or the process gets SIGINT/SIGTERM.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "opentsm/log.h"
+#include "opentsm/secure.h"
+#include "opentsm/x509.h"
+
+#define USAGE                                                                                      \
+  "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
+  "                      [--keys DIR] [--seed N] [--root-out FILE]\n"                              \
+  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"
+
+const char ot_usage_device[] =
+    USAGE "Serves a simulated device (SPDM responder, TDISP) on HOST:PORT (default\n"
+          "127.0.0.1:2323; port 0 picks a free one) with the spdm-emu socket protocol, one\n"
+          "connection after another, until a peer sends SHUTDOWN or SIGINT/SIGTERM arrives.\n"
+          "  --identity  sample-p384 (default) / sample-p256: the DMTF sample keys that\n"
+          "              spdm_responder_emu presents (from --keys DIR or $OPENTSM_SAMPLE_KEYS);\n"
+          "              generate: a fresh P-384 root/intermediate/leaf hierarchy\n"
+          "  --seed N    deterministic random numbers (nonces, keys, generated identity)\n"
+          "  --root-out FILE  write the root certificate of slot 0 (DER): the trust anchor\n"
+          "              to give `opentsm connect --anchor` (overwrites FILE)\n"
+          "  --profile   take the identity (generated or chain/key files) and measurements\n"
+          "              of an endpoint of a topology file (docs/topology.md): --endpoint\n"
+          "              NAME, default the first endpoint\n"
+          "exit codes: 0 served until SHUTDOWN or a signal, 1 setup failed, 2 usage,\n"
+          "            3 cannot listen or read the keys\n";
+
+/* Where the DMTF sample keys are when none is named (the source tree's copy). */
+#ifndef OT_SAMPLE_KEY_DIR
+#define OT_SAMPLE_KEY_DIR "tests/vectors/spdm-emu/sample_key"
+#endif
+
+const char *cli_default_key_dir(void) {
+  const char *env = getenv("OPENTSM_SAMPLE_KEYS");
+  return (env && *env) ? env : OT_SAMPLE_KEY_DIR;
+}
+
+/* The device's firmware facts: measurement indices 1-7 (spdm_identity.h). */
+static const uint8_t dev_rom[] = "opentsm device boot rom";
+static const uint8_t dev_fw[] = "opentsm device firmware 1.0.0";
+static const uint8_t dev_hw[] = {0x10, 0xF2, 0x1A, 0xF4};
+static const uint8_t dev_cfg[] = "ide=1 tdisp=1";
+static const ot_tdisp_mmio_range dev_ranges[1] = {{0xFE000000u, 4, 0, 0}};
+static const uint8_t dev_info[] = "opentsm-device";
+
+static ot_curve profile_curve(ot_sim_key_alg a) {
+  return a == OT_SIM_ALG_ECDSA_P256 ? OT_CURVE_P256 : OT_CURVE_P384;
+}
+
+/* The identity of a topology endpoint: slot 0 with KeyPairID 1. */
+static ot_status profile_identity(cli_device *d, const ot_sim_identity_desc *p) {
+  /* The SPDM identity serves ECDSA keys only (spdm_identity.h). */
+  OT_ENSURE(p->algorithm != OT_SIM_ALG_ED25519, OT_E_UNSUPPORTED);
+  ot_curve curve = profile_curve(p->algorithm);
+  if (p->chain != OT_SIM_SOURCE_FILE) {
+    time_t now = time(NULL);
+    OT_GUARD(ot_spdm_hierarchy_generate(&d->h, curve, cli_rng_get(&d->rng), now - 86400,
+                                        now + 3650L * 86400, "opentsm:device:0001"));
+    ot_status st = ot_spdm_identity_install(&d->id, 0, 0, 1, &d->h);
+    ot_spdm_hierarchy_clear(&d->h);
+    return st;
+  }
+  /* A chain file comes with a key file (the topology loader checks it). */
+  size_t der_len = 0, key_len = 0, priv_len = 0;
+  OT_GUARD(cli_read_file(p->chain_path, d->h.der, sizeof(d->h.der), &der_len));
+  OT_GUARD(cli_read_file(p->key_path, d->rx, sizeof(d->rx), &key_len));
+  ot_curve kc;
+  ot_status st = ot_x509_private_key_raw(d->rx, key_len, &kc, d->h.leaf_priv,
+                                         sizeof(d->h.leaf_priv), &priv_len);
+  ot_zeroize(d->rx, key_len);
+  if (ot_ok(st) && kc != curve) st = ot_status_of(OT_E_BAD_KEY);
+  if (ot_ok(st)) st = ot_spdm_identity_set_key(&d->id, 0, kc, d->h.leaf_priv, priv_len, 1);
+  if (ot_ok(st)) st = ot_spdm_identity_set_slot(&d->id, 0, 0, d->h.der, der_len);
+  ot_spdm_hierarchy_clear(&d->h); /* the key's copy lives in the identity only */
+  return st;
+}
+
+/* The profile's measurement values, reported as given (raw bit streams, as
+ * the simulator's platform reports them). */
+static ot_status profile_meas(cli_device *d, const ot_sim_node_desc *n) {
+  for (size_t i = 0; i < n->measurement_count; i++) {
+    const ot_sim_measurement_desc *md = &n->measurements[i];
+    ot_spdm_id_meas m = {.index = md->index,
+                         .value_type = (uint8_t)md->type,
+                         .raw = true,
+                         .tcb = md->type == OT_SIM_MEAS_IMMUTABLE_ROM,
+                         .len = (uint16_t)md->value_len};
+    _Static_assert(OT_SIM_MEASUREMENT_MAX <= OT_SPDM_ID_MEAS_MAX, "a profile value fits");
+    memcpy(m.content, md->value, md->value_len);
+    OT_GUARD(ot_spdm_identity_add_meas(&d->id, &m));
+  }
+  return OT_SUCCESS;
+}
+
+OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what) {
+  ot_spdm_identity_init(&d->id);
+  ot_status st;
+  *what = "random source";
+  OT_GUARD_GOTO(st, cli_rng_init(&d->rng, o->has_seed, o->seed, "opentsm device"), fail);
+  if (o->profile) {
+    *what = "the profile's identity";
+    OT_GUARD_GOTO(st, profile_identity(d, &o->profile->identity), fail);
+  } else if (o->identity == CLI_ID_GENERATE) {
+    *what = "generating the certificate hierarchy";
+    time_t now = time(NULL);
+    OT_GUARD_GOTO(st,
+                  ot_spdm_hierarchy_generate(&d->h, OT_CURVE_P384, cli_rng_get(&d->rng),
+                                             now - 86400, now + 3650L * 86400,
+                                             "opentsm:device:0001"),
+                  fail);
+    OT_GUARD_GOTO(st, ot_spdm_identity_install(&d->id, 0, 0, 1, &d->h), fail);
+    ot_spdm_hierarchy_clear(&d->h);
+  } else {
+    *what = "loading the DMTF sample keys";
+    ot_curve c = o->identity == CLI_ID_SAMPLE_P256 ? OT_CURVE_P256 : OT_CURVE_P384;
+    OT_GUARD_GOTO(st, ot_spdm_identity_load_dmtf_sample(&d->id, o->key_dir, c, false), fail);
+  }
+  *what = "measurements";
+  if (o->profile && o->profile->measurement_count > 0) {
+    OT_GUARD_GOTO(st, profile_meas(d, o->profile), fail);
+    goto dsm;
+  }
+  ot_spdm_device_model dm = {.rom = dev_rom,
+                             .rom_len = sizeof(dev_rom),
+                             .firmware = dev_fw,
+                             .firmware_len = sizeof(dev_fw),
+                             .hw_config = dev_hw,
+                             .hw_config_len = sizeof(dev_hw),
+                             .fw_config = dev_cfg,
+                             .fw_config_len = sizeof(dev_cfg),
+                             .version = "1.0.0",
+                             .svn = 1};
+  OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
+dsm:
+  *what = "device security manager";
+  ot_sim_dsm_config dc = {.id = &d->id,
+                          .rng = cli_rng_get(&d->rng),
+                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48}};
+  OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
+  static const ot_tdisp_tdi_desc tdi = {.function_id = 0x100,
+                                        .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
+                                        .mmio = dev_ranges,
+                                        .mmio_count = 1,
+                                        .devinfo = dev_info,
+                                        .devinfo_len = sizeof(dev_info)};
+  st = ot_sim_dsm_add_tdi(&d->dsm, &tdi, &d->tdi);
+  if (!ot_ok(st)) {
+    ot_sim_dsm_free(&d->dsm);
+    goto fail;
+  }
+  return OT_SUCCESS;
+fail:
+  ot_spdm_hierarchy_clear(&d->h);
+  ot_spdm_identity_clear(&d->id);
+  cli_rng_free(&d->rng);
+  return st;
+}
+
+void cli_device_free(cli_device *d) {
+  ot_sim_dsm_free(&d->dsm);
+  ot_spdm_identity_clear(&d->id);
+  cli_rng_free(&d->rng);
+}
+
+/* Loads the topology and finds the endpoint (by name, else the first). */
+static int pick_profile(const char *path, const char *name, ot_sim_topology *topo,
+                        const ot_sim_node_desc **out) {
+  ot_sim_topo_error err;
+  ot_status st = ot_sim_topology_load(path, topo, &err);
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: %s:%u:%u: %s\n", path, err.mark.line, err.mark.column,
+            err.message);
+    return ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
+  }
+  for (size_t i = 0; i < topo->node_count; i++) {
+    const ot_sim_node_desc *n = &topo->nodes[i];
+    if (n->kind != OT_SIM_ENDPOINT) continue;
+    if (name == NULL || strcmp(n->name, name) == 0) {
+      *out = n;
+      return OT_EXIT_OK;
+    }
+  }
+  fprintf(stderr, "opentsm device: %s has no endpoint%s%s\n", path, name ? " named " : "",
+          name ? name : "");
+  return OT_EXIT_FAILURE;
+}
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t serving_fd = -1;
+/* shutdown() is async-signal-safe (POSIX.1-2017 §2.4.3): it wakes a serve
+ * loop blocked in recv on an idle peer, so a signal always ends the device. */
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+  if (serving_fd >= 0) shutdown(serving_fd, SHUT_RDWR);
+}
+
+static int usage_error(const char *msg, const char *arg) {
+  fprintf(stderr, "opentsm device: %s%s%s\n" USAGE, msg, arg ? ": " : "", arg ? arg : "");
+  return OT_EXIT_USAGE;
+}
+
+static const char *end_text(ot_doe_serve_end e) {
+  switch (e) {
+  case OT_DOE_SERVE_SHUTDOWN: return "SHUTDOWN";
+  case OT_DOE_SERVE_CONTINUE: return "CONTINUE";
+  case OT_DOE_SERVE_CLOSED: return "peer closed";
+  default: return "?";
+  }
+}
+
+/* Accepts and serves connections until SHUTDOWN or a signal. */
+static int serve(cli_device *d, ot_doe_socket_server *srv) {
+  unsigned served = 0;
+  while (!stop_requested) {
+    struct pollfd p = {.fd = srv->listen_fd, .events = POLLIN};
+    int n = poll(&p, 1, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      fprintf(stderr, "opentsm device: poll: %s\n", strerror(errno));
+      return OT_EXIT_IO;
+    }
+    int fd = -1;
+    ot_status st = ot_doe_socket_accept(srv, &fd);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: accept failed (%s)\n", ot_status_message(st));
+      return OT_EXIT_IO;
+    }
+    served++;
+    ot_doe_serve_end end = OT_DOE_SERVE_CLOSED;
+    serving_fd = fd;
+    if (stop_requested) shutdown(fd, SHUT_RDWR);
+    st = ot_doe_socket_serve(fd, ot_sim_dsm_doe(&d->dsm), d->rx, sizeof(d->rx), d->tx,
+                             sizeof(d->tx), &end);
+    serving_fd = -1;
+    close(fd);
+    if (stop_requested) break;
+    if (!ot_ok(st)) {
+      /* One bad peer does not stop the device: report it, serve the next. */
+      fprintf(stderr, "opentsm device: connection %u ended with an error (%s)\n", served,
+              ot_status_message(st));
+      continue;
+    }
+    printf("opentsm device: connection %u ended (%s)\n", served, end_text(end));
+    fflush(stdout);
+    if (end == OT_DOE_SERVE_SHUTDOWN) return OT_EXIT_OK;
+  }
+  printf("opentsm device: interrupted, exiting\n");
+  return OT_EXIT_OK;
+}
+
+int ot_cmd_device(int argc, char **argv) {
+  const char *listen = "127.0.0.1:2323";
+  cli_device_opts o = {.identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir()};
+  const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
+  bool identity_given = false;
+  int i = 0;
+  while (++i < argc) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--listen") == 0 && v) {
+      listen = v;
+    } else if (strcmp(a, "--identity") == 0 && v) {
+      identity_given = true;
+      if (strcmp(v, "sample-p384") == 0)
+        o.identity = CLI_ID_SAMPLE_P384;
+      else if (strcmp(v, "sample-p256") == 0)
+        o.identity = CLI_ID_SAMPLE_P256;
+      else if (strcmp(v, "generate") == 0)
+        o.identity = CLI_ID_GENERATE;
+      else
+        return usage_error("unknown identity", v);
+    } else if (strcmp(a, "--profile") == 0 && v) {
+      profile_path = v;
+    } else if (strcmp(a, "--root-out") == 0 && v) {
+      root_out = v;
+    } else if (strcmp(a, "--endpoint") == 0 && v) {
+      endpoint = v;
+    } else if (strcmp(a, "--keys") == 0 && v) {
+      o.key_dir = v;
+    } else if (strcmp(a, "--seed") == 0 && v) {
+      if (!cli_parse_u64(v, UINT64_MAX, &o.seed)) return usage_error("bad seed", v);
+      o.has_seed = true;
+    } else {
+      return usage_error("unknown option or missing value", a);
+    }
+    i++;
+  }
+  char host[64];
+  uint16_t port;
+  if (!cli_parse_hostport(listen, host, sizeof(host), &port))
+    return usage_error("bad address (want HOST:PORT)", listen);
+
+  if (profile_path && identity_given)
+    return usage_error("--profile and --identity exclude each other", NULL);
+  if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
+
+  cli_device *d = calloc(1, sizeof(*d));
+  ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
+  if (d == NULL || (profile_path && topo == NULL)) {
+    fprintf(stderr, "opentsm device: out of memory\n");
+    free(d);
+    free(topo);
+    return OT_EXIT_FAILURE;
+  }
+  const char *label = o.identity == CLI_ID_GENERATE      ? "generated P-384"
+                      : o.identity == CLI_ID_SAMPLE_P256 ? "DMTF sample P-256"
+                                                         : "DMTF sample P-384";
+  char profile_label[96];
+  if (profile_path) {
+    int prc = pick_profile(profile_path, endpoint, topo, &o.profile);
+    if (prc != OT_EXIT_OK) {
+      free(topo);
+      free(d);
+      return prc;
+    }
+    snprintf(profile_label, sizeof(profile_label), "endpoint %s of %s", o.profile->name,
+             profile_path);
+    label = profile_label;
+  }
+  const char *what = "";
+  ot_status st = cli_device_init(d, &o, &what);
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: %s failed (%s)%s%s\n", what, ot_status_message(st),
+            o.identity == CLI_ID_GENERATE || o.profile ? "" : "; sample keys looked for in ",
+            o.identity == CLI_ID_GENERATE || o.profile ? "" : o.key_dir);
+    free(topo);
+    free(d);
+    return ot_is(st, OT_E_IO) || ot_is(st, OT_E_NOT_FOUND) ? OT_EXIT_IO : OT_EXIT_FAILURE;
+  }
+  ot_doe_socket_server srv = {.listen_fd = -1};
+  int rc;
+  if (root_out) {
+    ot_x509_cert root;
+    st = ot_spdm_identity_root(&d->id, 0, &root);
+    if (ot_ok(st)) st = cli_write_file(root_out, root.der, root.len, 0644, true);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: cannot write %s (%s)\n", root_out, ot_status_message(st));
+      rc = OT_EXIT_IO;
+      goto out;
+    }
+  }
+  st = ot_doe_socket_listen(&srv, host, port);
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: cannot listen on %s:%u (%s)\n", host, port,
+            ot_status_message(st));
+    rc = OT_EXIT_IO;
+    goto out;
+  }
+  /* No SA_RESTART: poll() returns EINTR so the loop sees the request. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, TDISP, spdm-emu "
+         "socket protocol over PCI DOE)\n",
+         host, srv.port, label);
+  fflush(stdout);
+  rc = serve(d, &srv);
+out:
+  ot_doe_socket_server_close(&srv);
+  cli_device_free(d);
+  free(d);
+  free(topo);
+  return rc;
+}
