@@ -19,10 +19,14 @@
  *  - the policy: a YAML file, or one generated for the platform (the roots
  *    of the endpoints as trust anchors, their measurements as references,
  *    endpoint N's TDIs allowed for guest "guest-N");
- *  - the datapath: the root port's IDE engine ends (the software backend's)
- *    and the device's (the DSM's) protect every TLP they send on the
- *    endpoint's link and check every TLP they receive; a link's taps see
- *    only what went on the wire.
+ *  - IDE: each root port has an IDE capability (its topology `ide:` entry)
+ *    over its engine ends, programmed by the TSM's software backend; each
+ *    endpoint's DSM has one on its DOE function, which it serves over
+ *    IDE_KM. ot_tsm_connect brings the selective stream up (block i of the
+ *    root port for the i-th endpoint below it);
+ *  - the datapath: the root port's IDE engine ends and the device's protect
+ *    every TLP they send on the endpoint's link and check every TLP they
+ *    receive; a link's taps see only what went on the wire.
  *
  * Ownership: ot_sim_world_create allocates everything; destroy frees it and
  * wipes every secret. Single-threaded (the platform's loop).
@@ -37,6 +41,7 @@
 
 #include "opentsm/crypto.h"
 #include "opentsm/ide.h"
+#include "opentsm/ide_regs.h"
 #include "opentsm/sim_dsm.h"
 #include "opentsm/sim_host.h"
 #include "opentsm/sim_platform.h"
@@ -50,7 +55,6 @@
 
 #define OT_SIM_WORLD_MAX_EPS 8u
 #define OT_SIM_WORLD_NOW ((time_t)1767225600) /* 2026-01-01: the simulated wall clock */
-#define OT_SIM_STREAM_ID 1u                   /* the selective stream of every endpoint */
 #define OT_SIM_DEV_MEM 4096u                  /* bytes of device memory behind a TDI's MMIO */
 #define OT_SIM_GUEST_MEM 4096u                /* bytes of guest memory the device may DMA into */
 #define OT_SIM_GUEST_MEM_BASE UINT64_C(0x80000000)
@@ -59,6 +63,18 @@
 
 typedef struct ot_sim_endpoint ot_sim_endpoint;
 typedef struct ot_sim_world ot_sim_world;
+
+/* A root port's IDE side: its engine ends behind its IDE capability. */
+typedef struct ot_sim_rp {
+  ot_sim_node *node;
+  ot_ide_tx tx;
+  ot_ide_rx rx;
+  ot_ide_regs regs;
+  bool regs_ready;
+  ot_sim_cfg_access acc; /* the TSM's access to its config space (routed) */
+  uint16_t rid;
+  uint8_t next_block; /* the selective stream block the next endpoint gets */
+} ot_sim_rp;
 
 /*
  * Test hook of the key-exposure audit: called with every secret the world
@@ -95,7 +111,10 @@ struct ot_sim_endpoint {
   size_t index;
   ot_sim_node *node;
   ot_sim_function *doe_fn;
-  uint16_t rid; /* function 0's Requester ID after enumeration */
+  uint16_t rid;     /* the DOE function's Requester ID after enumeration */
+  ot_sim_rp *rp;    /* its root port */
+  uint8_t rp_block; /* the root port's selective stream block it gets */
+  bool dsm_ready;
   char name[OT_SIM_NAME_MAX];
   /* the device */
   ot_drbg drbg; /* secret */
@@ -115,8 +134,7 @@ struct ot_sim_endpoint {
   ot_sim_relay relay;
   uint32_t host_attack_seen; /* scenario hooks: objects the malicious host looked at */
   /* the TSM side */
-  ot_ide_tx rp_tx;
-  ot_ide_rx rp_rx;
+  ot_sim_cfg_access ep_acc; /* the host's config access to the DOE function */
   ot_tsm_soft_link link;
   ot_tsm_dev tdev;
   ot_tsm_tdi_desc ttdi_desc[OT_SIM_MAX_TDIS];
@@ -132,8 +150,13 @@ struct ot_sim_endpoint {
   uint8_t key_set;       /* the IDE key set in use */
 };
 
+#define OT_SIM_WORLD_MAX_RPS 8u
+
 struct ot_sim_world {
   ot_sim_platform *p;
+  ot_sim_rp rps[OT_SIM_WORLD_MAX_RPS];
+  size_t rp_count;
+  ot_tsm_key_audit key_audit; /* forwards the TSM's IDE keys to on_secret */
   ot_sim_host *host;
   uint64_t seed;
   ot_drbg entropy; /* the TSM's entropy source */
@@ -186,16 +209,12 @@ void ot_sim_world_secrets(ot_sim_world *w, ot_sim_secret_fn fn, void *ctx);
 
 /* ---- datapath (datapath.c) ---------------------------------------------------------- */
 
-/*
- * Brings the endpoint's selective IDE stream up with fresh keys in key set
- * `key_set` (the root port through the backend, the device's engine ends
- * directly). A stand-in for IDE_KM inside ot_tsm_connect: delete when that
- * lands. OT_E_STATE if the device is not connected.
- */
-OT_RESULT ot_sim_ide_bringup(ot_sim_endpoint *ep, uint8_t key_set);
-
-/* Re-keys the running stream: new keys in the other key set, switched to on
- * both ends, the old set stopped (PCIe r6.0 §6.33.7). */
+/* The endpoint's IDE stream (set up by ot_tsm_connect), 0 if none. */
+static inline uint8_t ot_sim_stream_id(const ot_sim_endpoint *ep) {
+  return ep->tdev.ide_up ? ep->tdev.stream.stream_id : 0;
+}
+/* Re-keys the running stream (ot_tsm_rekey: the other key set at both ends,
+ * then the old one stopped). OT_E_STATE without a stream. */
 OT_RESULT ot_sim_ide_rekey(ot_sim_endpoint *ep);
 
 /*

@@ -16,9 +16,6 @@
 
 #define DP_WIRE_MAX OT_SIM_TLP_MAX
 
-static const ot_ide_substream dp_subs[OT_IDE_NUM_SUBSTREAMS] = {OT_IDE_SUB_PR, OT_IDE_SUB_NPR,
-                                                                OT_IDE_SUB_CPL};
-
 static ot_status dp_send_wire(ot_sim_endpoint *ep, ot_sim_dir dir, const uint8_t *wire,
                               size_t len) {
   OT_ENSURE(ep->node->uplink != NULL, OT_E_STATE);
@@ -68,8 +65,8 @@ static void device_deliver(ot_sim_endpoint *ep, const uint8_t *p, size_t len, bo
   ot_tdisp_tlp q = {.dir = OT_TDISP_TLP_TO_TDI,
                     .t_bit = t,
                     .address = tlp.hdr.address,
-                    .on_stream = true,
-                    .stream_id = OT_SIM_STREAM_ID};
+                    .on_stream = t,
+                    .stream_id = ot_sim_stream_id(ep)};
   ot_tdisp_verdict v = ot_tdisp_tlp_check(ep->dev_tdi[ti], &q);
   if (v != OT_TDISP_ACCEPT) {
     ep->ep_port.tdisp_rejects++;
@@ -147,7 +144,7 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
 void ot_sim_dp_init(ot_sim_endpoint *ep);
 void ot_sim_dp_init(ot_sim_endpoint *ep) {
   ep->rp_port = (ot_sim_dp_port){
-      .base = {.receive = dp_receive}, .ep = ep, .tx = &ep->rp_tx, .rx = &ep->rp_rx};
+      .base = {.receive = dp_receive}, .ep = ep, .tx = &ep->rp->tx, .rx = &ep->rp->rx};
   ep->ep_port = (ot_sim_dp_port){.base = {.receive = dp_receive},
                                  .ep = ep,
                                  .device_side = true,
@@ -161,9 +158,11 @@ ot_status ot_sim_dp_send(ot_sim_endpoint *ep, ot_sim_dir dir, const ot_tlp *tlp,
   uint8_t plain[DP_WIRE_MAX], wire[DP_WIRE_MAX];
   size_t plen, lens[1], total;
   OT_GUARD(ot_tlp_encode(tlp, plain, sizeof plain, &plen));
-  ot_ide_tx *tx = dir == OT_SIM_DOWNSTREAM ? &ep->rp_tx : &ep->dsm.ide_tx;
+  ot_ide_tx *tx = dir == OT_SIM_DOWNSTREAM ? &ep->rp->tx : &ep->dsm.ide_tx;
   ot_ide_tx_tlp in = {.tlp = plain, .len = plen, .t = t};
-  ot_status st = ot_ide_tx_protect(tx, OT_SIM_STREAM_ID, &in, 1, wire, sizeof wire, lens, &total);
+  ot_status st = ep->tdev.ide_up ? OT_SUCCESS : ot_status_of(OT_E_STATE);
+  if (ot_ok(st))
+    st = ot_ide_tx_protect(tx, ot_sim_stream_id(ep), &in, 1, wire, sizeof wire, lens, &total);
   ot_zeroize(plain, sizeof plain);
   OT_GUARD(st);
   return dp_send_wire(ep, dir, wire, total);
@@ -180,67 +179,10 @@ ot_status ot_sim_world_run(ot_sim_world *w) {
   return ot_sim_loop_run_until_idle(&w->p->loop, 0, NULL);
 }
 
-/* Fresh keys for key set `ks`: the root port through the backend, the
- * device's engine ends directly. Stand-in for IDE_KM KEY_PROG/K_SET_GO
- * inside ot_tsm_connect (delete with it). */
-static ot_status program_keys(ot_sim_endpoint *ep, const ot_tsm_stream *s, uint8_t ks) {
-  ot_tsm_backend *be = &ep->w->backend.base;
-  ot_tsm_port_keys k = {.key_set = ks};
-  ot_status st = OT_SUCCESS;
-  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS && ot_ok(st); i++) {
-    st = ot_drbg_generate(&ep->w->tsm.drbg, k.tx[i].key, OT_IDE_KEY_SIZE, NULL, 0);
-    if (ot_ok(st)) st = ot_drbg_generate(&ep->w->tsm.drbg, k.rx[i].key, OT_IDE_KEY_SIZE, NULL, 0);
-    k.tx[i].iv_fixed = k.rx[i].iv_fixed = OT_IDE_IV_FIXED_PCIE;
-    k.tx[i].ifv = k.rx[i].ifv = 1;
-    if (ot_ok(st) && ep->w->on_secret != NULL) {
-      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port tx)", k.tx[i].key,
-                       OT_IDE_KEY_SIZE);
-      ep->w->on_secret(ep->w->on_secret_ctx, "IDE key (root port rx)", k.rx[i].key,
-                       OT_IDE_KEY_SIZE);
-    }
-  }
-  if (ot_ok(st)) st = be->stream_keys(be, &ep->link.base, s, &k);
-  ot_ide_engine *tx = ot_ide_tx_engine(&ep->dsm.ide_tx), *rx = ot_ide_rx_engine(&ep->dsm.ide_rx);
-  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS && ot_ok(st); i++) {
-    /* The device transmits what the root port receives, and the reverse. */
-    st = ot_ide_key_install(tx, OT_SIM_STREAM_ID, dp_subs[i], ks, &k.rx[i]);
-    if (ot_ok(st)) st = ot_ide_key_install(rx, OT_SIM_STREAM_ID, dp_subs[i], ks, &k.tx[i]);
-    if (ot_ok(st)) st = ot_ide_key_go(rx, OT_SIM_STREAM_ID, dp_subs[i], ks);
-    if (ot_ok(st)) st = ot_ide_key_go(tx, OT_SIM_STREAM_ID, dp_subs[i], ks);
-  }
-  ot_zeroize(&k, sizeof k);
-  return st;
-}
-
-ot_status ot_sim_ide_bringup(ot_sim_endpoint *ep, uint8_t key_set) {
-  ot_tsm_backend *be = &ep->w->backend.base;
-  ot_tsm_stream s = {.stream_id = OT_SIM_STREAM_ID};
-  OT_GUARD(be->stream_setup(be, &ep->link.base, &s));
-  ot_ide_stream_cfg cfg = {.stream_id = OT_SIM_STREAM_ID,
-                           .kind = OT_IDE_STREAM_SELECTIVE,
-                           .tee_allowed = true,
-                           .aggregation = {1, 1, 1}};
-  OT_GUARD(ot_ide_tx_stream_add(&ep->dsm.ide_tx, &cfg));
-  OT_GUARD(ot_ide_rx_stream_add(&ep->dsm.ide_rx, &cfg, NULL, 0));
-  OT_GUARD(program_keys(ep, &s, key_set));
-  OT_GUARD(ot_ide_stream_enable(ot_ide_tx_engine(&ep->dsm.ide_tx), OT_SIM_STREAM_ID));
-  OT_GUARD(ot_ide_stream_enable(ot_ide_rx_engine(&ep->dsm.ide_rx), OT_SIM_STREAM_ID));
-  OT_GUARD(be->stream_enable(be, &ep->link.base, &s));
-  ep->key_set = key_set;
-  return OT_SUCCESS;
-}
-
 ot_status ot_sim_ide_rekey(ot_sim_endpoint *ep) {
-  ot_tsm_stream s = {.stream_id = OT_SIM_STREAM_ID};
-  uint8_t old = ep->key_set, next = (uint8_t)(old ^ 1u);
-  OT_GUARD(program_keys(ep, &s, next));
-  /* PCIe r6.0 §6.33.7: after the switch the old key set is stopped at every
-   * end: a TLP still in flight under it is refused, never consumed. */
-  ot_ide_engine *ends[4] = {ot_ide_tx_engine(&ep->rp_tx), ot_ide_rx_engine(&ep->rp_rx),
-                            ot_ide_tx_engine(&ep->dsm.ide_tx), ot_ide_rx_engine(&ep->dsm.ide_rx)};
-  for (size_t e = 0; e < 4; e++)
-    for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++)
-      OT_GUARD(ot_ide_key_stop(ends[e], OT_SIM_STREAM_ID, dp_subs[i], old));
-  ep->key_set = next;
-  return OT_SUCCESS;
+  ot_tsm_refusal why;
+  OT_ENSURE(ep->tdev.ide_up, OT_E_STATE);
+  ot_status st = ot_tsm_rekey(&ep->w->tsm, &ep->tdev, &why);
+  if (!ot_ok(st)) OT_LOGW("sim", "%s: re-key refused: %s", ep->name, why.detail);
+  return st;
 }

@@ -192,7 +192,7 @@ ot_status ot_sim_device_dma_write(ot_sim_endpoint *ep, size_t tdi_index, uint32_
   ot_tdisp_tlp q = {.dir = OT_TDISP_TLP_FROM_TDI,
                     .t_bit = true,
                     .on_stream = true,
-                    .stream_id = OT_SIM_STREAM_ID};
+                    .stream_id = ot_sim_stream_id(ep)};
   OT_ENSURE(ot_tdisp_tlp_check(ep->dev_tdi[tdi_index], &q) == OT_TDISP_ACCEPT, OT_E_POLICY);
   ot_tlp t = {.hdr = {.kind = OT_TLP_MWR,
                       .addr64 = OT_SIM_GUEST_MEM_BASE + off > UINT32_MAX,

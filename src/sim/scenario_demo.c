@@ -36,7 +36,7 @@ ot_status scn_demo(ot_sim_scn *s) {
     say_hex(s, what, v, n);
   }
   scn_say(s, "[3] bind: TDI %05x CONFIG_LOCKED then RUN, bound to IDE stream %u",
-          ep->tdi_desc[0].function_id, OT_SIM_STREAM_ID);
+          ep->tdi_desc[0].function_id, ot_sim_stream_id(ep));
   scn_say(s, "[4] secure MMIO and DMA (T=1 TLPs, IDE-protected on link '%s')",
           ep->node->uplink->name);
   static const uint8_t msg[32] = "confidential data from the TVM.";

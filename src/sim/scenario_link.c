@@ -28,7 +28,7 @@ static ot_status baseline(ot_sim_scn *s) {
   OT_GUARD(ot_sim_guest_mmio_read(&s->guest, OFF, back, 16));
   if (memcmp(back, V1, 16) != 0) return scn_fail(s, "baseline read returned other bytes");
   scn_say(s, "guest wrote and read back 16 bytes through the TDI (T=1, IDE stream %u)",
-          OT_SIM_STREAM_ID);
+          ot_sim_stream_id(s->ep));
   return OT_SUCCESS;
 }
 
@@ -311,11 +311,11 @@ ot_status scn_cve_2025_9614(ot_sim_scn *s) {
   OT_GUARD(ot_sim_tap_init(&s->attack, "stale", OT_SIM_TAP_REORDER, &m));
   OT_GUARD(scn_attack(s));
   scn_say(s, "interposer holds a write of '%.16s' (key set %u); the stream is re-keyed",
-          (const char *)V2, s->ep->key_set);
+          (const char *)V2, s->ep->tdev.key_set);
   OT_GUARD(ot_sim_guest_mmio_write(&s->guest, OFF, V2, 16));
   OT_GUARD(ot_sim_ide_rekey(s->ep));
   scn_say(s, "re-keyed: both ends now use key set %u, key set %u stopped everywhere",
-          s->ep->key_set, s->ep->key_set ^ 1u);
+          s->ep->tdev.key_set, s->ep->tdev.key_set ^ 1u);
   /* The next write passes under the new keys; the held one follows it. */
   OT_GUARD(ot_sim_guest_mmio_write(&s->guest, OFF, V3, 16));
   OT_GUARD(ot_sim_world_run(s->w));

@@ -5,6 +5,7 @@
  * relays, the TSM connects through the relays with a policy made for the
  * platform (or loaded), and each endpoint's link carries IDE-protected TLPs.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ static ot_status add_tdis(ot_sim_world *w, ot_sim_endpoint *ep, int bus) {
     ep->ttdi_desc[t] = (ot_tsm_tdi_desc){.function_id = fid,
                                          .mmio = ep->ranges[t],
                                          .mmio_count = n,
-                                         .default_stream_id = OT_SIM_STREAM_ID};
+                                         .default_stream_id = 0}; /* connect's stream */
     ep->tdi_count++;
   }
   return OT_SUCCESS;
@@ -168,14 +169,52 @@ static ot_status build_device(ot_sim_world *w, ot_sim_endpoint *ep, const ot_sim
   world_secret(w, "device root private key", ep->h.root_priv, ks);
   world_secret(w, "device intermediate private key", ep->h.inter_priv, ks);
   OT_GUARD(add_profile_meas(ep, nd, o->spoof_meas_ep == ep->index));
-  ot_sim_dsm_config dc = {.id = &ep->id,
-                          .rng = &ep->drbg.rng,
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48}};
-  OT_GUARD(ot_sim_dsm_init(&ep->dsm, &dc));
   ep->doe_fn = doe_function(ep->node);
   OT_ENSURE(ep->doe_fn != NULL, OT_E_NOT_FOUND);
-  OT_GUARD(ot_sim_function_bind_protocol(ep->doe_fn, &ep->dsm.plain.base));
-  OT_GUARD(ot_sim_function_bind_protocol(ep->doe_fn, &ep->dsm.secured.base));
+  return OT_SUCCESS;
+}
+
+/* The IDE capability a port's profile describes (SPEC-FACTS §5.1). */
+static ot_ide_regs_caps ide_caps_of(const ot_sim_ide_desc *d) {
+  if (!d->present) return (ot_ide_regs_caps){.sel_streams = 1, .ide_km = true};
+  return (ot_ide_regs_caps){.link_tcs = d->link_tcs,
+                            .sel_streams =
+                                (uint8_t)(d->selective_streams > 255 ? 255 : d->selective_streams),
+                            .addr_blocks = d->addr_assoc_blocks,
+                            .aggregation = d->aggregation,
+                            .pcrc = d->pcrc,
+                            .ide_km = d->ide_km,
+                            .flow_through = d->flow_through,
+                            .sel_cfg = d->sel_cfg,
+                            .tee_limited = d->tee_limited};
+}
+
+/* The root port above an endpoint, its IDE capability set up on first use. */
+static ot_status root_port_of(ot_sim_world *w, ot_sim_endpoint *ep) {
+  ot_sim_node *n = ep->node;
+  while (n != NULL && n->desc->kind != OT_SIM_ROOT_PORT)
+    n = n->parent;
+  OT_ENSURE(n != NULL && n->function_count > 0, OT_E_NOT_FOUND);
+  for (size_t i = 0; i < w->rp_count; i++)
+    if (w->rps[i].node == n) {
+      ep->rp = &w->rps[i];
+      return OT_SUCCESS;
+    }
+  OT_ENSURE(w->rp_count < OT_SIM_WORLD_MAX_RPS, OT_E_NO_SPACE);
+  ot_sim_rp *rp = &w->rps[w->rp_count++];
+  rp->node = n;
+  ot_ide_tx_init(&rp->tx);
+  ot_ide_rx_init(&rp->rx);
+  ot_ide_regs_caps caps = ide_caps_of(&n->desc->ide);
+  if (caps.sel_streams == 0) caps.sel_streams = 1;
+  OT_GUARD(ot_ide_regs_init(&rp->regs, &n->functions[0]->cfg, &caps, &rp->tx, &rp->rx, NULL, 0));
+  rp->regs_ready = true;
+  int bus = ot_sim_node_bus(w->p, n);
+  OT_ENSURE(bus >= 0, OT_E_STATE);
+  uint8_t devfn = n->functions[0]->desc->devfn;
+  rp->rid = (uint16_t)(((unsigned)bus << 8) | devfn);
+  ot_sim_cfg_access_init(&rp->acc, w->p, (uint8_t)bus, devfn);
+  ep->rp = rp;
   return OT_SUCCESS;
 }
 
@@ -183,15 +222,33 @@ static ot_status build_device(ot_sim_world *w, ot_sim_endpoint *ep, const ot_sim
 static ot_status wire_endpoint(ot_sim_world *w, ot_sim_endpoint *ep) {
   int bus = ot_sim_node_bus(w->p, ep->node);
   OT_ENSURE(bus >= 0, OT_E_STATE);
-  ep->rid = (uint16_t)(((unsigned)bus << 8) | ep->doe_fn->desc->devfn);
-  ot_sim_host_mailbox *mb = ot_sim_host_mailbox_at(w->host, (uint8_t)bus, ep->doe_fn->desc->devfn);
+  uint8_t devfn = ep->doe_fn->desc->devfn;
+  ep->rid = (uint16_t)(((unsigned)bus << 8) | devfn);
+  /* The DSM: its IDE capability on the DOE function, served over IDE_KM. */
+  ot_sim_dsm_config dc = {.id = &ep->id,
+                          .rng = &ep->drbg.rng,
+                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+                          .cfg = &ep->doe_fn->cfg,
+                          .ide_caps = ide_caps_of(&ep->node->desc->ide),
+                          .bus = (uint8_t)bus,
+                          .dev_func = devfn};
+  if (dc.ide_caps.sel_streams == 0) dc.ide_caps.sel_streams = 1;
+  OT_GUARD(ot_sim_dsm_init(&ep->dsm, &dc));
+  ep->dsm_ready = true;
+  OT_GUARD(ot_sim_function_bind_protocol(ep->doe_fn, &ep->dsm.plain.base));
+  OT_GUARD(ot_sim_function_bind_protocol(ep->doe_fn, &ep->dsm.secured.base));
+  ot_sim_host_mailbox *mb = ot_sim_host_mailbox_at(w->host, (uint8_t)bus, devfn);
   OT_ENSURE(mb != NULL, OT_E_NOT_FOUND);
   OT_GUARD(ot_sim_relay_init(&ep->relay, ot_doe_driver_transport(&mb->driver),
                              ot_sim_platform_clock(w->p), 0));
   OT_GUARD(add_tdis(w, ep, bus));
-  ot_ide_tx_init(&ep->rp_tx);
-  ot_ide_rx_init(&ep->rp_rx);
-  ep->link = (ot_tsm_soft_link){.rp_tx = &ep->rp_tx, .rp_rx = &ep->rp_rx};
+  OT_GUARD(root_port_of(w, ep));
+  ot_sim_cfg_access_init(&ep->ep_acc, w->p, (uint8_t)bus, devfn);
+  ep->link = (ot_tsm_soft_link){.rp_tx = &ep->rp->tx,
+                                .rp_rx = &ep->rp->rx,
+                                .rp_cfg = &ep->rp->acc.base,
+                                .ep_cfg = &ep->ep_acc.base};
+  ep->rp_block = ep->rp->next_block++;
   return OT_SUCCESS;
 }
 
@@ -227,25 +284,35 @@ static ot_status default_policy(ot_sim_world *w) {
   return OT_SUCCESS;
 }
 
+/* The TSM's key audit hook, forwarded to the world's (tests only). */
+static void audit_ide_key(ot_tsm_key_audit *a, const uint8_t *key, size_t len) {
+  ot_sim_world *w = (ot_sim_world *)(void *)((char *)a - offsetof(ot_sim_world, key_audit));
+  world_secret(w, "IDE key", key, len);
+}
+
 static ot_status start_tsm(ot_sim_world *w) {
   OT_GUARD(seed_drbg(&w->entropy, w->seed, 'T', 0));
   ot_tsm_soft_backend_init(&w->backend);
+  w->key_audit.key = audit_ide_key;
   ot_tsm_config c = {.policy = &w->policy,
                      .backend = &w->backend.base,
                      .entropy = &w->entropy.rng,
                      .clock = ot_sim_platform_clock(w->p),
-                     .wall_epoch = OT_SIM_WORLD_NOW};
+                     .wall_epoch = OT_SIM_WORLD_NOW,
+                     .audit = w->on_secret != NULL ? &w->key_audit : NULL};
   OT_GUARD(ot_tsm_init(&w->tsm, &c));
   world_secret(w, "TSM DRBG key", w->tsm.drbg.key, sizeof w->tsm.drbg.key);
   world_secret(w, "TSM DRBG V", w->tsm.drbg.v, sizeof w->tsm.drbg.v);
   for (size_t i = 0; i < w->ep_count; i++) {
     ot_sim_endpoint *ep = w->eps[i];
-    ot_tsm_dev_desc dd = {
-        .name = ep->name, .doe = ot_sim_relay_transport(&ep->relay), .link = &ep->link.base};
+    ot_tsm_dev_desc dd = {.name = ep->name,
+                          .doe = ot_sim_relay_transport(&ep->relay),
+                          .link = &ep->link.base,
+                          .rp_block = ep->rp_block,
+                          .rp_rid = ep->rp->rid};
     OT_GUARD(ot_tsm_dev_init(&ep->tdev, &w->tsm, &dd));
     for (size_t t = 0; t < ep->tdi_count; t++)
       OT_GUARD(ot_tsm_tdi_init(&ep->ttdi[t], &ep->tdev, &ep->ttdi_desc[t]));
-    OT_GUARD(ot_sim_ide_bringup(ep, 0));
   }
   return OT_SUCCESS;
 }
@@ -321,14 +388,17 @@ void ot_sim_world_destroy(ot_sim_world *w) {
   for (size_t i = 0; i < w->ep_count; i++) {
     ot_sim_endpoint *ep = w->eps[i];
     if (ep->relay.buf != NULL) OT_IGNORE(ot_sim_relay_destroy(&ep->relay));
-    ot_sim_dsm_free(&ep->dsm);
+    if (ep->dsm_ready) ot_sim_dsm_free(&ep->dsm);
     ot_spdm_identity_clear(&ep->id);
     ot_spdm_hierarchy_clear(&ep->h);
     ot_drbg_uninstantiate(&ep->drbg);
-    ot_ide_tx_clear(&ep->rp_tx);
-    ot_ide_rx_clear(&ep->rp_rx);
     ot_zeroize(ep, sizeof(*ep));
     free(ep);
+  }
+  for (size_t i = 0; i < w->rp_count; i++) {
+    if (w->rps[i].regs_ready) ot_ide_regs_release(&w->rps[i].regs);
+    ot_ide_tx_clear(&w->rps[i].tx);
+    ot_ide_rx_clear(&w->rps[i].rx);
   }
   ot_drbg_uninstantiate(&w->entropy);
   free(w->host);

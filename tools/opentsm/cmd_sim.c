@@ -47,7 +47,7 @@ static bool run_endpoint(ot_sim_world *w, size_t i) {
          memcmp(w->guest_mem + 0x100 * i, msg, sizeof msg) == 0;
     if (ok)
       printf("connected, %s accepted TDI %05x; MMIO and DMA intact (IDE stream %u)\n", gname,
-             ep->tdi_desc[0].function_id, OT_SIM_STREAM_ID);
+             ep->tdi_desc[0].function_id, ot_sim_stream_id(ep));
     else
       printf("connected, %s accepted; traffic failed: %s (IDE refusals: device %llu, root port "
              "%llu)\n",

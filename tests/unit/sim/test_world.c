@@ -142,12 +142,12 @@ static void test_rekey_keeps_the_stream_secure(void **s) {
   assert_ot_ok(ot_sim_guest_accept(&g));
   uint8_t d[4] = {9, 8, 7, 6}, back[4];
   assert_ot_ok(ot_sim_ide_rekey(ep));
-  assert_int_equal(ep->key_set, 1);
+  assert_int_equal(ep->tdev.key_set, 1);
   assert_ot_ok(ot_sim_guest_mmio_write(&g, 0, d, 4));
   assert_ot_ok(ot_sim_guest_mmio_read(&g, 0, back, 4));
   assert_memory_equal(back, d, 4);
   assert_ot_ok(ot_sim_ide_rekey(ep));
-  assert_int_equal(ep->key_set, 0);
+  assert_int_equal(ep->tdev.key_set, 0);
   assert_ot_ok(ot_sim_guest_mmio_read(&g, 0, back, 4));
   assert_int_equal(ep->ep_port.ide_failures + ep->rp_port.ide_failures, 0);
   ot_sim_guest_free(&g);
