@@ -14,6 +14,7 @@
 #include "testsupport.h"
 
 static char bin[1024];
+
 static char out[1 << 16];
 
 /* Runs `opentsm args`, keeps its stdout in out; returns the exit code. */
@@ -59,6 +60,23 @@ static void test_demo_narrates_and_writes_pcaps(void **s) {
   assert_non_null(strstr(out, "demo: every step behaved"));
   assert_int_equal(access(tlp, R_OK), 0);
   assert_int_equal(access(doe, R_OK), 0);
+  /* Deterministic: the same seed gives the same report and the same TLPs. */
+  char tlp2[128];
+  snprintf(tlp2, sizeof tlp2, "%s/e.pcap", tmpl);
+  snprintf(args, sizeof args, "demo --seed 11 --quiet --pcap %s", tlp2);
+  assert_int_equal(run(args), 0);
+  assert_non_null(strstr(out, "every step behaved"));
+  size_t na = 0, nb = 0;
+  uint8_t *a = ts_read_file(tlp, &na), *b = ts_read_file(tlp2, &nb);
+  assert_true(na > 24);
+  assert_int_equal(na, nb);
+  assert_memory_equal(a, b, na);
+  free(a);
+  free(b);
+  snprintf(doe, sizeof doe, "%s/e-doe.pcap", tmpl);
+  unlink(doe);
+  unlink(tlp2);
+  snprintf(doe, sizeof doe, "%s/d-doe.pcap", tmpl);
   unlink(tlp);
   unlink(doe);
   rmdir(tmpl);

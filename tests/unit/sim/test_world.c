@@ -154,6 +154,67 @@ static void test_rekey_keeps_the_stream_secure(void **s) {
   ot_sim_world_destroy(w);
 }
 
+static void test_connect_brings_the_stream_up(void **s) {
+  (void)s;
+  ot_sim_world *w = world(8);
+  ot_sim_endpoint *a = w->eps[0], *b = w->eps[1];
+  assert_ptr_equal(a->rp, b->rp); /* one root port above both */
+  assert_int_not_equal(a->rp_block, b->rp_block);
+  ot_sim_guest g;
+  assert_ot_ok(ot_sim_guest_init(&g, w, a, 0, "guest-0"));
+  g.accepted = true; /* a guest that skips its checks still gets nothing through */
+  uint8_t d[4] = {1, 2, 3, 4};
+  assert_ot_code(ot_sim_guest_mmio_write(&g, 0, d, 4), OT_E_STATE);
+  g.accepted = false;
+  ot_tsm_refusal why;
+  assert_ot_ok(ot_tsm_connect(&w->tsm, &a->tdev, &why));
+  assert_ot_ok(ot_tsm_connect(&w->tsm, &b->tdev, &why));
+  assert_true(a->tdev.ide_up && b->tdev.ide_up);
+  assert_int_not_equal(ot_sim_stream_id(a), ot_sim_stream_id(b));
+  ot_ide_state st;
+  assert_ot_ok(
+      ot_ide_stream_state(ot_ide_rx_engine(&a->dsm.ide_rx), ot_sim_stream_id(a), &st, NULL));
+  assert_int_equal(st, OT_IDE_SECURE);
+  /* Bound but not started: T=1 requests are refused by the TDI. */
+  assert_ot_ok(ot_tsm_bind(&w->tsm, &a->ttdi[0], "guest-0", g.ev, &why));
+  g.accepted = true;
+  assert_ot_ok(ot_sim_guest_mmio_write(&g, 0, d, 4));
+  assert_int_equal(a->ep_port.tdisp_rejects, 1);
+  assert_int_equal(a->ep_port.last_verdict, OT_TDISP_REJECT_NOT_RUN);
+  assert_int_equal(a->mem[0], 0);
+  ot_sim_guest_free(&g);
+  ot_sim_world_destroy(w);
+}
+
+static ot_status add_nothing(void *ctx) {
+  (void)ctx;
+  return OT_SUCCESS;
+}
+
+static ot_status fail_install(void *ctx) {
+  (void)ctx;
+  return ot_status_of(OT_E_NO_SPACE);
+}
+
+static void test_bar_watcher_needs_a_hook_at_bar0(void **s) {
+  (void)s;
+  ot_sim_platform *p;
+  assert_ot_ok(ot_sim_platform_create(&topo, &p));
+  ot_sim_function *f = ot_sim_node_function(ot_sim_platform_node(p, "nvme0"), 0);
+  assert_non_null(f);
+  size_t hooks = f->cfg.hook_count;
+  assert_ot_code(ot_sim_function_watch_bars(f, add_nothing, NULL), OT_E_STATE);
+  assert_ot_code(ot_sim_function_watch_bars(f, fail_install, NULL), OT_E_NO_SPACE);
+  assert_ot_code(ot_sim_function_watch_bars(NULL, add_nothing, NULL), OT_E_ARG);
+  /* The decoder is back in charge each time: sizing still works. */
+  assert_int_equal(f->cfg.hook_count, hooks);
+  assert_ot_ok(ot_cfg_space_write(&f->cfg, 0x10, 4, 0xFFFFFFFFu));
+  uint32_t v;
+  assert_ot_ok(ot_cfg_space_read(&f->cfg, 0x10, 4, &v));
+  assert_int_equal(v & 0xFFFFF000u, 0xFFFFC000u); /* 16 KiB BAR */
+  ot_sim_platform_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_endpoint_is_a_device_behind_its_relay),
@@ -162,6 +223,8 @@ int main(void) {
       cmocka_unit_test(test_guest_not_in_policy_is_refused),
       cmocka_unit_test(test_unmodelled_identity_and_missing_policy_fail_cleanly),
       cmocka_unit_test(test_rekey_keeps_the_stream_secure),
+      cmocka_unit_test(test_connect_brings_the_stream_up),
+      cmocka_unit_test(test_bar_watcher_needs_a_hook_at_bar0),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }
