@@ -13,6 +13,7 @@
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
 #include "opentsm/sim_world.h"
+#include "world_internal.h"
 
 #define DP_WIRE_MAX OT_SIM_TLP_MAX
 
@@ -141,7 +142,6 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
   ot_zeroize(out, sizeof out);
 }
 
-void ot_sim_dp_init(ot_sim_endpoint *ep);
 void ot_sim_dp_init(ot_sim_endpoint *ep) {
   ep->rp_port = (ot_sim_dp_port){
       .base = {.receive = dp_receive}, .ep = ep, .tx = &ep->rp->tx, .rx = &ep->rp->rx};

@@ -13,6 +13,7 @@
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
 #include "opentsm/sim_world.h"
+#include "world_internal.h"
 
 #define WORLD_DAY ((time_t)86400)
 
@@ -316,8 +317,6 @@ static ot_status start_tsm(ot_sim_world *w) {
   }
   return OT_SUCCESS;
 }
-
-void ot_sim_dp_init(ot_sim_endpoint *ep);
 
 static ot_status world_build(ot_sim_world *w, const ot_sim_topology *t,
                              const ot_sim_world_opts *o) {
