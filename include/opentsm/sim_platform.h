@@ -62,6 +62,7 @@ typedef struct ot_sim_bars {
   ot_cfg_hook hook;                  /* must be first */
   uint32_t lo_mask[OT_SIM_MAX_BARS]; /* per BAR register: writable address bits */
   uint32_t flags[OT_SIM_MAX_BARS];   /* per BAR register: its read-only low bits */
+  ot_cfg_hook *next;                 /* a watcher that sees each access after the decoder */
 } ot_sim_bars;
 
 typedef struct ot_sim_function {
@@ -125,6 +126,17 @@ ot_sim_function *ot_sim_node_function(ot_sim_node *n, uint8_t fn);
  * handler.
  */
 OT_RESULT ot_sim_function_bind_protocol(ot_sim_function *f, ot_doe_protocol *impl);
+
+/*
+ * Lets a second party watch the BAR block (the TDISP config guard,
+ * ot_tdisp_guard_install, claims 0x10..0x27 too): the decoder is taken off
+ * the block, install(ctx) runs, and the hook it added over the block is
+ * chained behind the decoder, which stays in charge of the register values.
+ * The errors of install (the decoder is put back); OT_E_STATE if install
+ * added no hook at BAR0 or a watcher is chained already.
+ */
+OT_RESULT ot_sim_function_watch_bars(ot_sim_function *f, ot_status (*install)(void *ctx),
+                                     void *ctx);
 
 /*
  * Attaches the taps of scenario `name` (from the topology) to their links,

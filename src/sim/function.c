@@ -30,12 +30,53 @@ static void bars_on_write(ot_cfg_hook *h, ot_cfg_space *cfg, uint16_t reg, uint3
   uint32_t now = ot_cfg_peek32(cfg, reg);
   uint32_t merged = (now & ~lanes) | (value & lanes);
   ot_cfg_poke32(cfg, reg, (merged & b->lo_mask[i]) | b->flags[i]);
+  if (b->next != NULL && b->next->on_write != NULL)
+    b->next->on_write(b->next, cfg, reg, value, byte_enable);
+}
+
+static void bars_on_read(ot_cfg_hook *h, ot_cfg_space *cfg, uint16_t reg) {
+  ot_sim_bars *b = (ot_sim_bars *)(void *)h;
+  if (b->next != NULL && b->next->on_read != NULL) b->next->on_read(b->next, cfg, reg);
+}
+
+static ssize_t hook_index(const ot_cfg_space *cfg, const ot_cfg_hook *h) {
+  for (size_t i = 0; i < cfg->hook_count; i++)
+    if (cfg->hooks[i] == h) return (ssize_t)i;
+  return -1;
+}
+
+ot_status ot_sim_function_watch_bars(ot_sim_function *f, ot_status (*install)(void *ctx),
+                                     void *ctx) {
+  OT_ENSURE(f != NULL && install != NULL, OT_E_ARG);
+  ot_sim_bars *b = &f->bars;
+  OT_ENSURE(b->next == NULL, OT_E_STATE);
+  ot_cfg_space *cfg = &f->cfg;
+  ssize_t at = hook_index(cfg, &b->hook);
+  OT_ENSURE(at >= 0, OT_E_STATE);
+  /* Off the block, so that install can claim it. */
+  memmove(&cfg->hooks[at], &cfg->hooks[at + 1],
+          (cfg->hook_count - (size_t)at - 1) * sizeof(void *));
+  cfg->hook_count--;
+  ot_status st = install(ctx);
+  ot_cfg_hook *w = NULL;
+  for (size_t i = 0; ot_ok(st) && i < cfg->hook_count; i++)
+    if (cfg->hooks[i]->base == OT_PCI_BAR0) w = cfg->hooks[i];
+  if (ot_ok(st) && w == NULL) st = ot_status_of(OT_E_STATE);
+  if (!ot_ok(st)) {
+    cfg->hooks[cfg->hook_count++] = &b->hook;
+    return st;
+  }
+  /* The decoder takes the watcher's place and calls it after itself. */
+  cfg->hooks[hook_index(cfg, w)] = &b->hook;
+  b->next = w;
+  return OT_SUCCESS;
 }
 
 static ot_status bars_install(ot_sim_function *f) {
   ot_sim_bars *b = &f->bars;
   memset(b, 0, sizeof *b);
   b->hook.on_write = bars_on_write;
+  b->hook.on_read = bars_on_read;
   for (size_t k = 0; k < f->desc->bar_count; k++) {
     const ot_sim_bar_desc *d = &f->desc->bars[k];
     uint64_t addr_mask = ~(d->size - 1u);

@@ -7,8 +7,12 @@
 #ifndef OPENTSM_TOOL_DEMO_H
 #define OPENTSM_TOOL_DEMO_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "opentsm/sim_scenario.h"
 #include "opentsm/status.h"
 
 /* The demo's seed: every key and nonce derives from it (deterministic). */
@@ -21,5 +25,23 @@ ot_status ot_demo_aead_tamper(void);
 ot_status ot_demo_certificates(void);
 ot_status ot_demo_doe_mailbox(void);
 ot_status ot_demo_doe_socket(void);
+
+/* Subcommands listed in main.c's table (declared in commands.h once listed there). */
+int ot_cmd_selftest(int argc, char **argv);
+int ot_cmd_sim(int argc, char **argv);
+int ot_cmd_attack(int argc, char **argv);
+
+/* ---- shared by demo, sim and attack (demo_sim.c) ---------------------------------- */
+
+/* Parses a --seed value; prints "opentsm CMD: ..." and returns false if bad. */
+bool ot_demo_parse_seed(const char *cmd, const char *arg, uint64_t *out);
+/* One verdict line: "PASS name: detected by ..." (or FAIL with why). */
+void ot_demo_print_verdict(FILE *out, const char *name, const ot_sim_scn_result *r);
+/* The result as one JSON object (no newline). */
+void ot_demo_print_json(FILE *out, const char *name, const ot_sim_scn_result *r);
+/* Writes s as a JSON string literal. */
+void ot_demo_json_string(FILE *out, const char *s);
+/* The DOE pcap path that goes with a TLP pcap path: "x.pcap" -> "x-doe.pcap". */
+void ot_demo_doe_path(const char *tlp, char *out, size_t cap);
 
 #endif
