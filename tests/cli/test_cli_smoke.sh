@@ -27,7 +27,7 @@ expect_rc() { # expected-rc description command...
 }
 
 # -- help and usage errors ---------------------------------------------------
-for cmd in demo lspci topology version; do
+for cmd in demo sim attack selftest lspci topology version; do
   expect_rc 0 "$cmd --help" "$OPENTSM" "$cmd" --help
 done
 for cmd in connect device certs bench; do

@@ -26,6 +26,9 @@ int ot_cmd_connect(int argc, char **argv);
 int ot_cmd_device(int argc, char **argv);
 int ot_cmd_certs(int argc, char **argv);
 int ot_cmd_bench(int argc, char **argv);
+int ot_cmd_sim(int argc, char **argv);
+int ot_cmd_attack(int argc, char **argv);
+int ot_cmd_selftest(int argc, char **argv);
 extern const char ot_usage_connect[], ot_usage_device[], ot_usage_certs[], ot_usage_bench[];
 
 /* True if argv holds -h or --help (after the subcommand name). */

@@ -26,11 +26,6 @@ ot_status ot_demo_certificates(void);
 ot_status ot_demo_doe_mailbox(void);
 ot_status ot_demo_doe_socket(void);
 
-/* Subcommands listed in main.c's table (declared in commands.h once listed there). */
-int ot_cmd_selftest(int argc, char **argv);
-int ot_cmd_sim(int argc, char **argv);
-int ot_cmd_attack(int argc, char **argv);
-
 /* ---- shared by demo, sim and attack (demo_sim.c) ---------------------------------- */
 
 /* Parses a --seed value; prints "opentsm CMD: ..." and returns false if bad. */
