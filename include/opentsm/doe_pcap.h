@@ -86,6 +86,8 @@ OT_RESULT ot_pcap_reader_next(ot_pcap_reader *pr, ot_pcap_record *rec, bool *don
 
 /* Appends the 24-byte global header (little-endian, v2.4, link type 292). */
 OT_RESULT ot_pcap_write_file_header(ot_writer *w, uint32_t snaplen);
+/* The same header for another link type (e.g. the simulator's TLP captures). */
+OT_RESULT ot_pcap_write_file_header_linktype(ot_writer *w, uint32_t snaplen, uint32_t linktype);
 
 /*
  * Appends one record holding the object obj[0..len), which must be one valid
@@ -104,9 +106,20 @@ typedef struct ot_pcap_file {
 
 /* Creates (truncates) path and writes the global header. OT_E_IO. */
 OT_RESULT ot_pcap_file_open(ot_pcap_file *pf, const char *path, uint32_t snaplen);
+/* The same for another link type; records are then written with ot_pcap_file_append_raw. */
+OT_RESULT ot_pcap_file_open_linktype(ot_pcap_file *pf, const char *path, uint32_t snaplen,
+                                     uint32_t linktype);
 /* Appends one record (ot_pcap_write_record rules). OT_E_IO on a write error. */
 OT_RESULT ot_pcap_file_append(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_usec,
                               const uint8_t *obj, size_t len);
+/*
+ * Appends one record of any link type whose data is head[0..head_len) then
+ * body[0..body_len) (a pseudo-header and a packet), without interpreting it:
+ * OT_E_TOO_LARGE beyond snaplen, OT_E_ARG for ts_usec >= 10^6, OT_E_IO.
+ */
+OT_RESULT ot_pcap_file_append_raw(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_usec,
+                                  const uint8_t *head, size_t head_len, const uint8_t *body,
+                                  size_t body_len);
 /* Flushes and closes. OT_E_IO if buffered data could not be written. */
 OT_RESULT ot_pcap_file_close(ot_pcap_file *pf);
 

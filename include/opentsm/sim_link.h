@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "opentsm/doe_pcap.h"
 #include "opentsm/sim_loop.h"
 #include "opentsm/sim_topology.h"
 #include "opentsm/status.h"
@@ -119,7 +120,7 @@ bool ot_sim_audit_scan(const ot_sim_audit *a, const uint8_t *secret, size_t len,
 #define OT_SIM_PCAP_TLP_SNAPLEN (OT_SIM_TLP_MAX + OT_SIM_PCAP_TLP_PSEUDO)
 
 typedef struct ot_sim_tlp_pcap {
-  FILE *f; /* owned */
+  ot_pcap_file file; /* the savefile writer shared with DOE captures */
   uint64_t records;
 } ot_sim_tlp_pcap;
 

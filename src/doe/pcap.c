@@ -114,6 +114,11 @@ ot_status ot_pcap_reader_next(ot_pcap_reader *pr, ot_pcap_record *rec, bool *don
 
 /* see doe_pcap.h */
 ot_status ot_pcap_write_file_header(ot_writer *w, uint32_t snaplen) {
+  return ot_pcap_write_file_header_linktype(w, snaplen, OT_PCAP_LINKTYPE_PCI_DOE);
+}
+
+/* see doe_pcap.h */
+ot_status ot_pcap_write_file_header_linktype(ot_writer *w, uint32_t snaplen, uint32_t linktype) {
   OT_ENSURE(snaplen != 0 && snaplen <= OT_PCAP_MAX_SNAPLEN, OT_E_ARG);
   OT_GUARD(ot_write_u32le(w, OT_PCAP_MAGIC));
   OT_GUARD(ot_write_u16le(w, OT_PCAP_VERSION_MAJOR));
@@ -121,7 +126,7 @@ ot_status ot_pcap_write_file_header(ot_writer *w, uint32_t snaplen) {
   OT_GUARD(ot_write_u32le(w, 0)); /* thiszone: UTC */
   OT_GUARD(ot_write_u32le(w, 0)); /* sigfigs */
   OT_GUARD(ot_write_u32le(w, snaplen));
-  OT_GUARD(ot_write_u32le(w, OT_PCAP_LINKTYPE_PCI_DOE));
+  OT_GUARD(ot_write_u32le(w, linktype));
   return OT_SUCCESS;
 }
 
@@ -158,11 +163,17 @@ ot_status ot_pcap_write_record(ot_writer *w, uint32_t snaplen, uint32_t ts_sec, 
 
 /* see doe_pcap.h */
 ot_status ot_pcap_file_open(ot_pcap_file *pf, const char *path, uint32_t snaplen) {
+  return ot_pcap_file_open_linktype(pf, path, snaplen, OT_PCAP_LINKTYPE_PCI_DOE);
+}
+
+/* see doe_pcap.h */
+ot_status ot_pcap_file_open_linktype(ot_pcap_file *pf, const char *path, uint32_t snaplen,
+                                     uint32_t linktype) {
   uint8_t head[OT_PCAP_FILE_HEADER_SIZE];
   ot_writer w;
   OT_ENSURE(pf != NULL && path != NULL, OT_E_ARG);
   ot_writer_init(&w, head, sizeof head);
-  OT_GUARD(ot_pcap_write_file_header(&w, snaplen));
+  OT_GUARD(ot_pcap_write_file_header_linktype(&w, snaplen, linktype));
   FILE *f = fopen(path, "wb");
   if (f == NULL) {
     OT_LOGE(LOG_TAG, "%s: %s", path, strerror(errno));
@@ -186,6 +197,22 @@ ot_status ot_pcap_file_append(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_use
   OT_GUARD(build_record_header(ts_sec, ts_usec, len, head));
   OT_ENSURE(fwrite(head, 1, sizeof head, pf->f) == sizeof head, OT_E_IO);
   OT_ENSURE(fwrite(obj, 1, len, pf->f) == len, OT_E_IO);
+  return OT_SUCCESS;
+}
+
+/* see doe_pcap.h */
+ot_status ot_pcap_file_append_raw(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_usec,
+                                  const uint8_t *head, size_t head_len, const uint8_t *body,
+                                  size_t body_len) {
+  uint8_t rec[OT_PCAP_RECORD_HEADER_SIZE];
+  OT_ENSURE(pf != NULL && pf->f != NULL, OT_E_STATE);
+  OT_ENSURE((head != NULL || head_len == 0) && (body != NULL || body_len == 0), OT_E_ARG);
+  OT_ENSURE(ts_usec < OT_PCAP_USEC_PER_SEC, OT_E_ARG);
+  OT_ENSURE(head_len <= pf->snaplen && body_len <= pf->snaplen - head_len, OT_E_TOO_LARGE);
+  OT_GUARD(build_record_header(ts_sec, ts_usec, head_len + body_len, rec));
+  OT_ENSURE(fwrite(rec, 1, sizeof rec, pf->f) == sizeof rec, OT_E_IO);
+  OT_ENSURE(fwrite(head, 1, head_len, pf->f) == head_len, OT_E_IO);
+  OT_ENSURE(fwrite(body, 1, body_len, pf->f) == body_len, OT_E_IO);
   return OT_SUCCESS;
 }
 

@@ -38,7 +38,7 @@ ot_status ot_sim_tap_init(ot_sim_tap *t, const char *name, ot_sim_tap_action act
 }
 
 ot_status ot_sim_tap_set_record(ot_sim_tap *t, const char *path) {
-  OT_ENSURE(t->pcap.f == NULL, OT_E_STATE);
+  OT_ENSURE(t->pcap.file.f == NULL, OT_E_STATE);
   return ot_sim_tlp_pcap_open(&t->pcap, path);
 }
 

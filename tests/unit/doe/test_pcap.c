@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "opentsm/cursor.h"
 #include "opentsm/doe_pcap.h"
 #include "testsupport.h"
 
@@ -244,6 +245,39 @@ static void test_file_writer_matches_buffer_writer(void **state) {
   assert_ot_code(ot_pcap_file_open(&pf, "/nonexistent-dir/x.pcap", 4096), OT_E_IO);
 }
 
+/* Another link type: the header names it, raw records hold head then body, limits hold. */
+static void test_raw_records_of_another_linktype(void **state) {
+  (void)state;
+  char path[] = "/tmp/opentsm-pcap-raw-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  ot_pcap_file pf;
+  assert_ot_ok(ot_pcap_file_open_linktype(&pf, path, 16, 147));
+  static const uint8_t head[4] = {1, 0, 0, 7}, body[6] = {0xde, 0xad, 0xbe, 0xef, 0, 1};
+  assert_ot_ok(ot_pcap_file_append_raw(&pf, 3, 999999, head, sizeof head, body, sizeof body));
+  uint8_t big[13] = {0};
+  assert_ot_code(ot_pcap_file_append_raw(&pf, 0, 0, head, sizeof head, big, sizeof big),
+                 OT_E_TOO_LARGE);
+  assert_ot_code(ot_pcap_file_append_raw(&pf, 0, 1000000, head, 4, body, 6), OT_E_ARG);
+  assert_ot_ok(ot_pcap_file_close(&pf));
+  assert_ot_code(ot_pcap_file_append_raw(&pf, 0, 0, head, 4, body, 6), OT_E_STATE);
+  size_t len;
+  uint8_t *data = ts_read_file(path, &len);
+  unlink(path);
+  assert_non_null(data);
+  assert_int_equal(len, 24 + 16 + 10);             /* global header, one record header, 10 bytes */
+  assert_int_equal(ot_load_u32le(data + 20), 147); /* link type */
+  assert_int_equal(ot_load_u32le(data + 16), 16);  /* snaplen */
+  assert_int_equal(ot_load_u32le(data + 24), 3);   /* ts_sec */
+  assert_int_equal(ot_load_u32le(data + 28), 999999); /* ts_usec */
+  assert_int_equal(ot_load_u32le(data + 32), 10);     /* incl_len */
+  assert_int_equal(ot_load_u32le(data + 36), 10);     /* orig_len */
+  assert_memory_equal(data + 40, head, 4);
+  assert_memory_equal(data + 44, body, 6);
+  free(data);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout_matches_spdm_emu),
@@ -255,6 +289,7 @@ int main(void) {
       cmocka_unit_test(test_next_rejects_truncated_file),
       cmocka_unit_test(test_writer_refuses_bad_records),
       cmocka_unit_test(test_file_writer_matches_buffer_writer),
+      cmocka_unit_test(test_raw_records_of_another_linktype),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
