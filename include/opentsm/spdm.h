@@ -173,7 +173,12 @@ typedef struct ot_spdm_responder_config {
   uint32_t data_transfer_size;
   uint32_t max_msg_size;
   ot_spdm_alg_prefs algs;
-  uint8_t heartbeat_period; /* KEY_EXCHANGE_RSP Param1, seconds */
+  uint8_t heartbeat_period; /* KEY_EXCHANGE_RSP Param1, seconds (sent only when both
+                               sides have HBEAT_CAP) */
+  /* Optional: with a clock the responder ends an established session that
+   * received nothing for 2 x HeartbeatPeriod (SPEC-FACTS §2.13; DSP0274 §10.14
+   * "HEARTBEAT"). NULL: no timeout is enforced. Borrowed. */
+  ot_clock *clock;
   /* Requests (by code) answered first with ResponseNotReady, once each (tests
    * of RESPOND_IF_READY): 0 = none. */
   uint8_t not_ready_code;
@@ -216,15 +221,31 @@ typedef enum ot_spdm_post {
   OT_SPDM_POST_TEARDOWN,    /* END_SESSION_ACK sent: forget the session */
 } ot_spdm_post;
 
+/*
+ * The measurement transcript of one session: A || M where M holds the
+ * GET_MEASUREMENTS/MEASUREMENTS pairs exchanged inside that session since its
+ * last reset (DSP0274 1.2 §10.11 "L1/L2"; the connection's own L1 in
+ * ot_spdm_transcript is not touched by in-session requests, and in-session
+ * requests reset only this one). Started lazily from A; released with the
+ * session.
+ */
+typedef struct ot_spdm_session_l1 {
+  ot_hash_ctx h;
+  bool live;
+} ot_spdm_session_l1;
+
 /* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
 typedef struct ot_spdm_rsp_session {
   bool used;
-  uint8_t slot;         /* the slot KEY_EXCHANGE named */
-  bool in_clear;        /* handshake in the clear */
-  bool key_update_busy; /* KEY_UPDATE done, VerifyNewKey awaited */
+  uint8_t slot;             /* the slot KEY_EXCHANGE named */
+  bool in_clear;            /* handshake in the clear */
+  bool key_update_busy;     /* KEY_UPDATE done, VerifyNewKey awaited */
+  uint8_t heartbeat_period; /* as sent in KEY_EXCHANGE_RSP (0: none) */
+  uint64_t last_rx_ns;      /* when the session last received a message (cfg->clock) */
   ot_spdm_post post;
   uint8_t th2[OT_HASH_MAX_SIZE]; /* for OT_SPDM_POST_DERIVE_DATA */
   ot_spdm_th th;
+  ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
 } ot_spdm_rsp_session;
 
@@ -245,6 +266,15 @@ typedef struct ot_spdm_responder {
   bool large_active;
   uint8_t pending_code, pending_token; /* ResponseNotReady */
   bool pending, not_ready_done;
+  /* Large request being received by CHUNK_SEND (DSP0274 1.2 §10.16): bytes
+   * so far, LargeMessageSize, handle, last ChunkSeqNo, and the session it
+   * arrives in (NULL: in the clear). Wiped when done or abandoned. */
+  uint8_t chunk_in[OT_SPDM_LARGE_MAX];
+  size_t chunk_in_len, chunk_in_size;
+  uint8_t chunk_in_handle;
+  uint16_t chunk_in_seq;
+  bool chunk_in_active;
+  const ot_spdm_rsp_session *chunk_in_session;
   uint16_t next_rsp_session_id;
   ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
 } ot_spdm_responder;
@@ -268,6 +298,15 @@ void ot_spdm_responder_free(ot_spdm_responder *r);
  */
 OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, size_t len,
                                    uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * Ends every established session that has received nothing for twice its
+ * HeartbeatPeriod (DSP0274 §10.14; SPEC-FACTS §2.13), keys wiped. Returns
+ * how many ended. Does nothing without cfg->clock or for sessions with a
+ * HeartbeatPeriod of 0. Both handle functions call it first, so a record for
+ * an expired session finds no session (OT_E_NOT_FOUND).
+ */
+size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
 
 /*
  * Handles one secured record (DOE type 2 payload). *out_secured says whether
@@ -319,6 +358,7 @@ typedef struct ot_spdm_req_session {
   bool in_clear;
   uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
   ot_spdm_th th;
+  ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
 } ot_spdm_req_session;
 
@@ -337,6 +377,7 @@ typedef struct ot_spdm_requester {
   uint8_t digests[OT_SPDM_MAX_SLOT_COUNT][OT_HASH_MAX_SIZE];
   ot_spdm_peer_slot slots[OT_SPDM_MAX_SLOT_COUNT];
   uint8_t buf[OT_SPDM_LARGE_MAX + 64]; /* request/response scratch */
+  uint8_t chunk_handle;                /* of the last large request sent by CHUNK_SEND */
   uint16_t next_req_session_id;
   ot_spdm_req_session sessions[OT_SPDM_REQ_MAX_SESSIONS];
 } ot_spdm_requester;
@@ -393,6 +434,29 @@ typedef struct ot_spdm_meas_result {
 OT_RESULT ot_spdm_requester_get_measurements(ot_spdm_requester *q, uint8_t op, bool sign,
                                              uint8_t slot, uint8_t *record, size_t cap,
                                              ot_spdm_meas_result *res);
+
+/*
+ * The same inside established session `session_id` (DSP0274 1.2 §10.11
+ * allows GET_MEASUREMENTS in a session): the signature covers the session's
+ * own L1 (A ‖ the in-session measurement exchanges since the last other
+ * in-session request; ot_spdm_session_l1). OT_E_NOT_FOUND / OT_E_STATE for
+ * a session that is not established.
+ */
+OT_RESULT ot_spdm_requester_session_measurements(ot_spdm_requester *q, uint32_t session_id,
+                                                 uint8_t op, bool sign, uint8_t slot,
+                                                 uint8_t *record, size_t cap,
+                                                 ot_spdm_meas_result *res);
+
+/*
+ * Which slot to use for an operation (usage: one OT_SPDM_KEY_USAGE_* bit):
+ * the lowest verified slot whose key may serve it. On a 1.3 multi-key
+ * connection that is the slot's KeyUsageMask from DIGESTS (SPEC-FACTS §2.6);
+ * otherwise every verified slot may. OT_E_NOT_FOUND if none. CHALLENGE,
+ * signed GET_MEASUREMENTS and KEY_EXCHANGE apply the same rule to the slot
+ * they are given and refuse a slot whose mask lacks the usage (OT_E_POLICY)
+ * before sending anything.
+ */
+OT_RESULT ot_spdm_requester_pick_slot(const ot_spdm_requester *q, uint16_t usage, uint8_t *slot);
 
 /*
  * KEY_EXCHANGE then FINISH (§10.9, §10.10) with the chain of a verified slot:
