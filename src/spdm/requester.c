@@ -106,8 +106,10 @@ ot_status req_send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8
 }
 
 /* Fetches a large response with CHUNK_GET into q->buf (§10.16). */
-static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t handle,
-                              size_t *len) {
+static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t version,
+                              uint8_t handle, size_t *len) {
+  /* ALGORITHMS may come this way too: its version is not in q->neg yet. */
+  ot_spdm_sizes cs = {.version = version};
   uint8_t rsp[OT_SPDM_LARGE_MAX / 2];
   size_t got = 0, total = 0;
   for (uint16_t seq = 0;; seq++) {
@@ -115,15 +117,15 @@ static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint
     ot_writer w;
     ot_writer_init(&w, req, sizeof(req));
     ot_spdm_chunk_get g = {.handle = handle, .seq_no = seq};
-    OT_GUARD(ot_spdm_encode_chunk_get(&q->neg.sizes, &w, &g));
+    OT_GUARD(ot_spdm_encode_chunk_get(&cs, &w, &g));
     size_t n;
     OT_GUARD(req_send_raw(q, s, req, ot_writer_len(&w), rsp, sizeof(rsp), &n));
     size_t exact;
-    OT_GUARD(ot_spdm_message_length(&q->neg.sizes, rsp, n, &exact));
+    OT_GUARD(ot_spdm_message_length(&cs, rsp, n, &exact));
     ot_reader r;
     ot_reader_init(&r, rsp, exact);
     ot_spdm_chunk c;
-    OT_GUARD(ot_spdm_decode_chunk_response(&q->neg.sizes, &r, &c));
+    OT_GUARD(ot_spdm_decode_chunk_response(&cs, &r, &c));
     OT_ENSURE(c.handle == handle && c.seq_no == seq, OT_E_UNEXPECTED);
     if (seq == 0) total = c.large_message_size;
     OT_ENSURE(total <= sizeof(q->buf) && c.chunk_size <= total - got, OT_E_TOO_LARGE);
@@ -192,7 +194,7 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
       send_len = len;
     } else if (err == OT_SPDM_ERR_LARGE_RESPONSE && n >= 5 &&
                (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
-      OT_GUARD(fetch_chunks(q, s, q->buf[4], &n));
+      OT_GUARD(fetch_chunks(q, s, ver, q->buf[4], &n));
       break;
     } else {
       return ot_spdm_error_status(err);
