@@ -120,11 +120,16 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
  * Requester: checks an ALGORITHMS response against the offer sent and the
  * policy: each selection is one bit (or zero where allowed), was offered, and
  * is allowed by prefs; fills *neg (OT_E_MALFORMED for a response that breaks
- * DSP0274 §10.4 rules, OT_E_POLICY for one the policy refuses).
+ * DSP0274 §10.4 rules, OT_E_POLICY for one the policy refuses,
+ * OT_E_NEGOTIATION for a missing selection). DHE, AEAD and key schedule must
+ * be selected exactly when both req_caps and rsp_caps have KEY_EX_CAP; the
+ * measurement hash (the responder's own choice, any defined bit) when
+ * rsp_caps has MEAS_CAP.
  */
 OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t version,
-                                   uint32_t rsp_caps, const ot_spdm_alg_offer *offer,
-                                   const ot_spdm_algorithms *sel, ot_spdm_negotiated *neg);
+                                   uint32_t rsp_caps, uint32_t req_caps,
+                                   const ot_spdm_alg_offer *offer, const ot_spdm_algorithms *sel,
+                                   ot_spdm_negotiated *neg);
 
 /* Fills the derived fields and sizes of *neg from its bitmask fields. */
 OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *neg);
