@@ -125,8 +125,28 @@ static void setup_free(setup *s) {
   ot_drbg_uninstantiate(&s->drbg_host);
 }
 
+/* Where the time of a connection goes, summed over all connections run. */
+enum { ST_SETUP, ST_VCA, ST_DIGESTS, ST_CERT, ST_CHALLENGE, ST_MEAS, ST_SESSION, ST_REST, ST_N };
+static const char *const step_name[ST_N] = {"engines",
+                                            "VCA",
+                                            "DIGESTS",
+                                            "CERTIFICATE",
+                                            "CHALLENGE",
+                                            "MEASUREMENTS",
+                                            "KEY_EXCHANGE+FINISH",
+                                            "HEARTBEAT+END"};
+static double step_time[ST_N];
+static unsigned long step_runs;
+
 /* One whole connection with fresh engines. */
 static void connection(setup *s) {
+  double t = now(), t1;
+#define STEP(i)                                                                                    \
+  do {                                                                                             \
+    t1 = now();                                                                                    \
+    step_time[i] += t1 - t;                                                                        \
+    t = t1;                                                                                        \
+  } while (0)
   must(ot_spdm_responder_init(&s->rsp, &s->rcfg), "responder");
   ot_spdm_doe_binding_init(&s->bind, &s->rsp);
   ot_doe_responder_init(&s->dev);
@@ -139,18 +159,28 @@ static void connection(setup *s) {
   size_t n;
   ot_spdm_meas_result res;
   uint32_t sid;
+  STEP(ST_SETUP);
   must(ot_spdm_requester_connect(q), "connect");
+  STEP(ST_VCA);
   must(ot_spdm_requester_get_digests(q, &mask), "digests");
+  STEP(ST_DIGESTS);
   must(ot_spdm_requester_get_certificate(q, 0, 0, s->chain, sizeof(s->chain), &n), "certificate");
+  STEP(ST_CERT);
   must(ot_spdm_requester_challenge(q, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL), "challenge");
+  STEP(ST_CHALLENGE);
   must(ot_spdm_requester_get_measurements(q, OT_SPDM_MEAS_OP_ALL, true, 0, s->rec, sizeof(s->rec),
                                           &res),
        "measurements");
+  STEP(ST_MEAS);
   must(ot_spdm_requester_start_session(q, 0, OT_SPDM_MEAS_SUMMARY_NONE, &sid), "session");
+  STEP(ST_SESSION);
   must(ot_spdm_requester_heartbeat(q, sid), "heartbeat");
   must(ot_spdm_requester_end_session(q, sid), "end session");
   ot_spdm_requester_free(q);
   ot_spdm_responder_free(&s->rsp);
+  STEP(ST_REST);
+#undef STEP
+  step_runs++;
 }
 
 /* The crypto floor of one connection, counts as in the header comment. */
@@ -251,6 +281,13 @@ int main(void) {
     double conn = per_iter(run_connections, &s, &k);
     double fl = per_iter(run_floor, &s, &k);
     printf("%-18s %16.1f %16.1f %7.2fx\n", s.name, conn * 1e6, fl * 1e6, conn / fl);
+    printf("  per step (us):");
+    for (int i = 0; i < ST_N; i++) {
+      printf(" %s %.0f%s", step_name[i], step_time[i] / (double)step_runs * 1e6,
+             i + 1 < ST_N ? "," : "\n");
+      step_time[i] = 0;
+    }
+    step_runs = 0;
     ot_zeroize(&k, sizeof(k));
     setup_free(&s);
   }
