@@ -18,10 +18,17 @@
  *
  * Which message is legal when is a table on both sides (DSP0274 1.3 §9
  * "Generic SPDM message format" and the ordering rules of §10.x, summarised in
- * src/spdm/responder_table.c and requester_table.c). The responder answers every
+ * the tables in src/spdm/responder.c and requester.c). The responder answers every
  * illegal or malformed request with the ERROR DSP0274 §10.12 prescribes and
  * keeps its state; the requester fails with a precise status (see
  * ot_spdm_error_status) and leaves no half-built state behind.
+ *
+ * Large messages (DSP0274 1.2 §10.16): a response larger than the peer's
+ * DataTransferSize goes out by CHUNK_GET (both sides), and a request larger
+ * than the responder's DataTransferSize goes out in CHUNK_SEND pieces (the
+ * requester does so by itself when both sides have CHUNK_CAP; the responder
+ * reassembles them, src/spdm/responder_chunk_send.c, and refuses a whole
+ * request above its DataTransferSize with RequestTooLarge).
  *
  * Versions: 1.2 and 1.3 only (the codec supports no others).
  * Algorithms: ECDSA P-256/P-384, SHA-256/384, ECDHE secp256r1/secp384r1,
@@ -297,7 +304,9 @@ void ot_spdm_responder_free(ot_spdm_responder *r);
 /*
  * Handles one plain request req[0..len) (may carry up to 3 bytes of DOE
  * padding) and writes the response into out[0..cap). Always produces a
- * response on OT_OK: the regular one or an ERROR. Fails (no response) only for
+ * response on OT_OK: the regular one, an ERROR, or for a CHUNK_SEND piece its
+ * CHUNK_SEND_ACK (carrying the response to the whole request after the last
+ * piece). Fails (no response) only for
  * a request too short to carry an SPDM header (OT_E_TRUNCATED) or an output
  * buffer too small (OT_E_NO_SPACE).
  */
@@ -483,7 +492,9 @@ OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id
 /* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
 OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
 /*
- * Sends a vendor-defined request in session `session_id` (§10.20): StandardID,
+ * Sends a vendor-defined request in session `session_id` (§10.20; a request
+ * larger than the responder's DataTransferSize goes in CHUNK_SEND pieces,
+ * OT_E_TOO_LARGE when one side lacks CHUNK_CAP): StandardID,
  * 2-byte VendorID, then the payload starting with protocol_id, and returns the
  * response payload after the protocol ID (which must echo the request's)
  * in rsp[0..*rsp_len).

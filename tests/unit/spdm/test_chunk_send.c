@@ -378,6 +378,41 @@ static void test_reassembled_session_request_needs_a_session(void **s) {
   assert_int_equal(a.rsp[2], OT_SPDM_ERR_SESSION_REQUIRED);
 }
 
+/* Pieces of one transfer must all come the same way: in the clear, or in
+ * the same session (run last: it leaves a session open on the rig). */
+static void test_piece_from_another_channel(void **s) {
+  (void)s;
+  size_t n;
+  assert_ot_ok(ot_spdm_requester_get_certificate(&g->req, 0, 0, g->chain, sizeof(g->chain), &n));
+  uint32_t sid;
+  assert_ot_ok(ot_spdm_requester_start_session(&g->req, 0, 0, &sid));
+  ot_spdm_req_session *rs = &g->req.sessions[0];
+  assert_int_equal(rs->s.session_id, sid);
+  ack_view a;
+  first(12, &a); /* in the clear */
+  assert_false(a.early);
+  uint8_t buf[64], rec[256], back[256], out[256];
+  ot_writer w;
+  ot_writer_init(&w, buf, sizeof(buf));
+  ot_spdm_chunk m = {.last = true,
+                     .handle = 12,
+                     .seq_no = 1,
+                     .chunk_size = (uint32_t)(large_len - FIRST),
+                     .chunk = large + FIRST};
+  assert_ot_ok(ot_spdm_encode_chunk_send(&g->req.neg.sizes, &w, &m));
+  size_t rn, bn, on;
+  bool secured;
+  assert_ot_ok(ot_spdm_secured_encode(&rs->s, buf, ot_writer_len(&w), rec, sizeof(rec), &rn));
+  assert_ot_ok(
+      ot_spdm_responder_handle_secured(&g->rsp, rec, rn, back, sizeof(back), &bn, &secured));
+  assert_true(secured);
+  assert_ot_ok(ot_spdm_secured_decode(&rs->s, back, bn, out, sizeof(out), &on));
+  assert_int_equal(out[1], OT_SPDM_CHUNK_SEND_ACK);
+  assert_int_equal(out[2] & OT_SPDM_CHUNK_EARLY_ERROR, OT_SPDM_CHUNK_EARLY_ERROR);
+  assert_int_equal(out[6 + 2], OT_SPDM_ERR_INVALID_REQUEST);
+  assert_false(g->rsp.chunk_in_active);
+}
+
 /* A requester that never announced CHUNK_CAP may not use CHUNK_SEND. */
 static void test_chunk_send_without_requester_chunk_cap(void **s) {
   (void)s;
@@ -462,6 +497,7 @@ int main(void) {
       cmocka_unit_test(test_reassembled_chunk_send_is_unexpected),
       cmocka_unit_test(test_reassembled_malformed_request_is_invalid),
       cmocka_unit_test(test_reassembled_session_request_needs_a_session),
+      cmocka_unit_test(test_piece_from_another_channel),
   };
   int fails = cmocka_run_group_tests_name("flows", flows, NULL, NULL);
   return fails + cmocka_run_group_tests_name("rules", rules, setup, teardown);
