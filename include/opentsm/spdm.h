@@ -18,10 +18,17 @@
  *
  * Which message is legal when is a table on both sides (DSP0274 1.3 §9
  * "Generic SPDM message format" and the ordering rules of §10.x, summarised in
- * src/spdm/responder_table.c and requester_table.c). The responder answers every
+ * the tables in src/spdm/responder.c and requester.c). The responder answers every
  * illegal or malformed request with the ERROR DSP0274 §10.12 prescribes and
  * keeps its state; the requester fails with a precise status (see
  * ot_spdm_error_status) and leaves no half-built state behind.
+ *
+ * Large messages (DSP0274 1.2 §10.16): a response larger than the peer's
+ * DataTransferSize goes out by CHUNK_GET (both sides), and a request larger
+ * than the responder's DataTransferSize goes out in CHUNK_SEND pieces (the
+ * requester does so by itself when both sides have CHUNK_CAP; the responder
+ * reassembles them, src/spdm/responder_chunk_send.c, and refuses a whole
+ * request above its DataTransferSize with RequestTooLarge).
  *
  * Versions: 1.2 and 1.3 only (the codec supports no others).
  * Algorithms: ECDSA P-256/P-384, SHA-256/384, ECDHE secp256r1/secp384r1,
@@ -120,11 +127,16 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
  * Requester: checks an ALGORITHMS response against the offer sent and the
  * policy: each selection is one bit (or zero where allowed), was offered, and
  * is allowed by prefs; fills *neg (OT_E_MALFORMED for a response that breaks
- * DSP0274 §10.4 rules, OT_E_POLICY for one the policy refuses).
+ * DSP0274 §10.4 rules, OT_E_POLICY for one the policy refuses,
+ * OT_E_NEGOTIATION for a missing selection). DHE, AEAD and key schedule must
+ * be selected exactly when both req_caps and rsp_caps have KEY_EX_CAP; the
+ * measurement hash (the responder's own choice, any defined bit) when
+ * rsp_caps has MEAS_CAP.
  */
 OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t version,
-                                   uint32_t rsp_caps, const ot_spdm_alg_offer *offer,
-                                   const ot_spdm_algorithms *sel, ot_spdm_negotiated *neg);
+                                   uint32_t rsp_caps, uint32_t req_caps,
+                                   const ot_spdm_alg_offer *offer, const ot_spdm_algorithms *sel,
+                                   ot_spdm_negotiated *neg);
 
 /* Fills the derived fields and sizes of *neg from its bitmask fields. */
 OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *neg);
@@ -173,7 +185,12 @@ typedef struct ot_spdm_responder_config {
   uint32_t data_transfer_size;
   uint32_t max_msg_size;
   ot_spdm_alg_prefs algs;
-  uint8_t heartbeat_period; /* KEY_EXCHANGE_RSP Param1, seconds */
+  uint8_t heartbeat_period; /* KEY_EXCHANGE_RSP Param1, seconds (sent only when both
+                               sides have HBEAT_CAP) */
+  /* Optional: with a clock the responder ends an established session that
+   * received nothing for 2 x HeartbeatPeriod (SPEC-FACTS §2.13; DSP0274 §10.14
+   * "HEARTBEAT"). NULL: no timeout is enforced. Borrowed. */
+  ot_clock *clock;
   /* Requests (by code) answered first with ResponseNotReady, once each (tests
    * of RESPOND_IF_READY): 0 = none. */
   uint8_t not_ready_code;
@@ -216,15 +233,31 @@ typedef enum ot_spdm_post {
   OT_SPDM_POST_TEARDOWN,    /* END_SESSION_ACK sent: forget the session */
 } ot_spdm_post;
 
+/*
+ * The measurement transcript of one session: A || M where M holds the
+ * GET_MEASUREMENTS/MEASUREMENTS pairs exchanged inside that session since its
+ * last reset (DSP0274 1.2 §10.11 "L1/L2"; the connection's own L1 in
+ * ot_spdm_transcript is not touched by in-session requests, and in-session
+ * requests reset only this one). Started lazily from A; released with the
+ * session.
+ */
+typedef struct ot_spdm_session_l1 {
+  ot_hash_ctx h;
+  bool live;
+} ot_spdm_session_l1;
+
 /* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
 typedef struct ot_spdm_rsp_session {
   bool used;
-  uint8_t slot;         /* the slot KEY_EXCHANGE named */
-  bool in_clear;        /* handshake in the clear */
-  bool key_update_busy; /* KEY_UPDATE done, VerifyNewKey awaited */
+  uint8_t slot;             /* the slot KEY_EXCHANGE named */
+  bool in_clear;            /* handshake in the clear */
+  bool key_update_busy;     /* KEY_UPDATE done, VerifyNewKey awaited */
+  uint8_t heartbeat_period; /* as sent in KEY_EXCHANGE_RSP (0: none) */
+  uint64_t last_rx_ns;      /* when the session last received a message (cfg->clock) */
   ot_spdm_post post;
   uint8_t th2[OT_HASH_MAX_SIZE]; /* for OT_SPDM_POST_DERIVE_DATA */
   ot_spdm_th th;
+  ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
 } ot_spdm_rsp_session;
 
@@ -245,6 +278,15 @@ typedef struct ot_spdm_responder {
   bool large_active;
   uint8_t pending_code, pending_token; /* ResponseNotReady */
   bool pending, not_ready_done;
+  /* Large request being received by CHUNK_SEND (DSP0274 1.2 §10.16): bytes
+   * so far, LargeMessageSize, handle, last ChunkSeqNo, and the session it
+   * arrives in (NULL: in the clear). Wiped when done or abandoned. */
+  uint8_t chunk_in[OT_SPDM_LARGE_MAX];
+  size_t chunk_in_len, chunk_in_size;
+  uint8_t chunk_in_handle;
+  uint16_t chunk_in_seq;
+  bool chunk_in_active;
+  const ot_spdm_rsp_session *chunk_in_session;
   uint16_t next_rsp_session_id;
   ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
 } ot_spdm_responder;
@@ -262,12 +304,23 @@ void ot_spdm_responder_free(ot_spdm_responder *r);
 /*
  * Handles one plain request req[0..len) (may carry up to 3 bytes of DOE
  * padding) and writes the response into out[0..cap). Always produces a
- * response on OT_OK: the regular one or an ERROR. Fails (no response) only for
+ * response on OT_OK: the regular one, an ERROR, or for a CHUNK_SEND piece its
+ * CHUNK_SEND_ACK (carrying the response to the whole request after the last
+ * piece). Fails (no response) only for
  * a request too short to carry an SPDM header (OT_E_TRUNCATED) or an output
  * buffer too small (OT_E_NO_SPACE).
  */
 OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, size_t len,
                                    uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * Ends every established session that has received nothing for twice its
+ * HeartbeatPeriod (DSP0274 §10.14; SPEC-FACTS §2.13), keys wiped. Returns
+ * how many ended. Does nothing without cfg->clock or for sessions with a
+ * HeartbeatPeriod of 0. Both handle functions call it first, so a record for
+ * an expired session finds no session (OT_E_NOT_FOUND).
+ */
+size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
 
 /*
  * Handles one secured record (DOE type 2 payload). *out_secured says whether
@@ -319,6 +372,7 @@ typedef struct ot_spdm_req_session {
   bool in_clear;
   uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
   ot_spdm_th th;
+  ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
 } ot_spdm_req_session;
 
@@ -337,6 +391,7 @@ typedef struct ot_spdm_requester {
   uint8_t digests[OT_SPDM_MAX_SLOT_COUNT][OT_HASH_MAX_SIZE];
   ot_spdm_peer_slot slots[OT_SPDM_MAX_SLOT_COUNT];
   uint8_t buf[OT_SPDM_LARGE_MAX + 64]; /* request/response scratch */
+  uint8_t chunk_handle;                /* of the last large request sent by CHUNK_SEND */
   uint16_t next_req_session_id;
   ot_spdm_req_session sessions[OT_SPDM_REQ_MAX_SESSIONS];
 } ot_spdm_requester;
@@ -395,6 +450,29 @@ OT_RESULT ot_spdm_requester_get_measurements(ot_spdm_requester *q, uint8_t op, b
                                              ot_spdm_meas_result *res);
 
 /*
+ * The same inside established session `session_id` (DSP0274 1.2 §10.11
+ * allows GET_MEASUREMENTS in a session): the signature covers the session's
+ * own L1 (A ‖ the in-session measurement exchanges since the last other
+ * in-session request; ot_spdm_session_l1). OT_E_NOT_FOUND / OT_E_STATE for
+ * a session that is not established.
+ */
+OT_RESULT ot_spdm_requester_session_measurements(ot_spdm_requester *q, uint32_t session_id,
+                                                 uint8_t op, bool sign, uint8_t slot,
+                                                 uint8_t *record, size_t cap,
+                                                 ot_spdm_meas_result *res);
+
+/*
+ * Which slot to use for an operation (usage: one OT_SPDM_KEY_USAGE_* bit):
+ * the lowest verified slot whose key may serve it. On a 1.3 multi-key
+ * connection that is the slot's KeyUsageMask from DIGESTS (SPEC-FACTS §2.6);
+ * otherwise every verified slot may. OT_E_NOT_FOUND if none. CHALLENGE,
+ * signed GET_MEASUREMENTS and KEY_EXCHANGE apply the same rule to the slot
+ * they are given and refuse a slot whose mask lacks the usage (OT_E_POLICY)
+ * before sending anything.
+ */
+OT_RESULT ot_spdm_requester_pick_slot(const ot_spdm_requester *q, uint16_t usage, uint8_t *slot);
+
+/*
  * KEY_EXCHANGE then FINISH (§10.9, §10.10) with the chain of a verified slot:
  * ECDHE, the KEY_EXCHANGE_RSP signature over TH ("responder-key_exchange_rsp
  * signing"), ResponderVerifyData unless the handshake is in the clear, FINISH
@@ -414,7 +492,9 @@ OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id
 /* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
 OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
 /*
- * Sends a vendor-defined request in session `session_id` (§10.20): StandardID,
+ * Sends a vendor-defined request in session `session_id` (§10.20; a request
+ * larger than the responder's DataTransferSize goes in CHUNK_SEND pieces,
+ * OT_E_TOO_LARGE when one side lacks CHUNK_CAP): StandardID,
  * 2-byte VendorID, then the payload starting with protocol_id, and returns the
  * response payload after the protocol ID (which must echo the request's)
  * in rsp[0..*rsp_len).

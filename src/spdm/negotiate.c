@@ -33,6 +33,9 @@ static uint32_t strongest(const uint32_t *order, size_t n, uint32_t common) {
 }
 #define STRONGEST(order, common) strongest(order, sizeof(order) / sizeof(order[0]), common)
 
+/* MeasurementHashAlgo bits DSP0274 1.3 defines (raw bit stream .. SM3; SPEC-FACTS §2.5). */
+#define MEAS_HASH_DEFINED 0xffu
+
 static bool one_bit(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t min_version,
@@ -138,37 +141,43 @@ static ot_status check_sel(uint32_t sel, uint32_t offered_mask, uint32_t allowed
 }
 
 OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t version,
-                                   uint32_t rsp_caps, const ot_spdm_alg_offer *offer,
-                                   const ot_spdm_algorithms *sel, ot_spdm_negotiated *neg) {
+                                   uint32_t rsp_caps, uint32_t req_caps,
+                                   const ot_spdm_alg_offer *offer, const ot_spdm_algorithms *sel,
+                                   ot_spdm_negotiated *neg) {
   ot_spdm_negotiated n;
   memset(&n, 0, sizeof(n));
   bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   OT_GUARD(check_sel(sel->base_asym_sel, offer->base_asym, prefs->base_asym, false));
   OT_GUARD(check_sel(sel->base_hash_sel, offer->base_hash, prefs->base_hash, false));
   OT_GUARD(check_sel(sel->meas_spec_sel, offer->meas_spec, OT_SPDM_MEAS_SPEC_DMTF, !meas));
-  /* DSP0274 §10.4: MeasurementHashAlgo is the responder's choice (not offered). */
-  OT_GUARD(check_sel(sel->meas_hash_algo, prefs->meas_hash | OT_SPDM_MEAS_HASH_RAW_BIT_STREAM,
-                     prefs->meas_hash, !meas));
+  /* DSP0274 §10.4: MeasurementHashAlgo is the responder's choice (not
+   * offered): any one defined bit is well-formed; the policy decides. */
+  OT_GUARD(check_sel(sel->meas_hash_algo, MEAS_HASH_DEFINED, prefs->meas_hash, !meas));
   OT_ENSURE((sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
             OT_E_MALFORMED);
   bool mk = (sel->other_params_sel & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN) != 0;
   OT_ENSURE(!mk || (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN), OT_E_MALFORMED);
   OT_ENSURE(sel->ext_asym_sel.count == 0 && sel->ext_hash_sel.count == 0, OT_E_MALFORMED);
-  bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) != 0;
+  /* The responder selects DHE/AEAD/key schedule iff both sides have KEY_EX_CAP
+   * (as ot_spdm_algorithms_select does); otherwise they must be zero. */
+  bool key_ex = (rsp_caps & req_caps & OT_SPDM_CAP_KEY_EX) != 0;
   for (uint8_t i = 0; i < sel->alg_count; i++) {
     const ot_spdm_alg_struct *s = &sel->alg[i];
     uint16_t off = offered(offer->alg, offer->alg_count, s->type);
     OT_ENSURE(s->ext.count == 0, OT_E_MALFORMED);
     switch (s->type) {
     case OT_SPDM_ALG_TYPE_DHE:
+      OT_ENSURE(key_ex || s->supported == 0, OT_E_MALFORMED);
       OT_GUARD(check_sel(s->supported, off, prefs->dhe, !key_ex));
       n.dhe = s->supported;
       break;
     case OT_SPDM_ALG_TYPE_AEAD:
+      OT_ENSURE(key_ex || s->supported == 0, OT_E_MALFORMED);
       OT_GUARD(check_sel(s->supported, off, prefs->aead, !key_ex));
       n.aead = s->supported;
       break;
     case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
+      OT_ENSURE(key_ex || s->supported == 0, OT_E_MALFORMED);
       OT_GUARD(check_sel(s->supported, off, OT_SPDM_KEY_SCHEDULE_SPDM, !key_ex));
       n.key_schedule = s->supported;
       break;

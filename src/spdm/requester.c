@@ -6,6 +6,7 @@
  * request is the table below; everything else about a response is checked by
  * the message's own function.
  */
+#include "measurement_l1.h"
 #include "requester_internal.h"
 
 #include "opentsm/log.h"
@@ -65,6 +66,7 @@ OT_RESULT ot_spdm_requester_init(ot_spdm_requester *q, const ot_spdm_requester_c
 
 void req_session_end(ot_spdm_req_session *s) {
   ot_spdm_th_free(&s->th);
+  spdm_l1_free(&s->l1);
   ot_spdm_session_teardown(&s->s);
   ot_zeroize(s, sizeof(*s));
 }
@@ -97,15 +99,17 @@ ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **o
   OT_BAIL(OT_E_NOT_FOUND);
 }
 
-static ot_status send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8_t *req,
-                          size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+ot_status req_send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8_t *req, size_t len,
+                       uint8_t *rsp, size_t cap, size_t *rsp_len) {
   if (s) return ot_spdm_doe_send_secured(q->io, &s->s, req, len, rsp, cap, rsp_len);
   return ot_spdm_doe_send_plain(q->io, req, len, rsp, cap, rsp_len);
 }
 
 /* Fetches a large response with CHUNK_GET into q->buf (§10.16). */
-static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t handle,
-                              size_t *len) {
+static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t version,
+                              uint8_t handle, size_t *len) {
+  /* ALGORITHMS may come this way too: its version is not in q->neg yet. */
+  ot_spdm_sizes cs = {.version = version};
   uint8_t rsp[OT_SPDM_LARGE_MAX / 2];
   size_t got = 0, total = 0;
   for (uint16_t seq = 0;; seq++) {
@@ -113,15 +117,15 @@ static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint
     ot_writer w;
     ot_writer_init(&w, req, sizeof(req));
     ot_spdm_chunk_get g = {.handle = handle, .seq_no = seq};
-    OT_GUARD(ot_spdm_encode_chunk_get(&q->neg.sizes, &w, &g));
+    OT_GUARD(ot_spdm_encode_chunk_get(&cs, &w, &g));
     size_t n;
-    OT_GUARD(send_raw(q, s, req, ot_writer_len(&w), rsp, sizeof(rsp), &n));
+    OT_GUARD(req_send_raw(q, s, req, ot_writer_len(&w), rsp, sizeof(rsp), &n));
     size_t exact;
-    OT_GUARD(ot_spdm_message_length(&q->neg.sizes, rsp, n, &exact));
+    OT_GUARD(ot_spdm_message_length(&cs, rsp, n, &exact));
     ot_reader r;
     ot_reader_init(&r, rsp, exact);
     ot_spdm_chunk c;
-    OT_GUARD(ot_spdm_decode_chunk_response(&q->neg.sizes, &r, &c));
+    OT_GUARD(ot_spdm_decode_chunk_response(&cs, &r, &c));
     OT_ENSURE(c.handle == handle && c.seq_no == seq, OT_E_UNEXPECTED);
     if (seq == 0) total = c.large_message_size;
     OT_ENSURE(total <= sizeof(q->buf) && c.chunk_size <= total - got, OT_E_TOO_LARGE);
@@ -151,16 +155,31 @@ static ot_status not_ready(ot_spdm_requester *q, const uint8_t *err, size_t n, u
   return OT_SUCCESS;
 }
 
+/* One request out, its first answer into q->buf: whole when it fits the
+ * responder's DataTransferSize, else in CHUNK_SEND pieces (§10.16). */
+static ot_status transact(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_sizes *sz,
+                          const uint8_t *req, size_t len, size_t *n) {
+  size_t dts = q->rsp_data_transfer_size;
+  if (q->state < OT_SPDM_CONN_AFTER_CAPS || dts == 0 || len <= dts)
+    return req_send_raw(q, s, req, len, q->buf, sizeof(q->buf), n);
+  OT_ENSURE(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK, OT_E_TOO_LARGE);
+  return req_chunk_send(q, s, sz, req, len, n);
+}
+
 ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_sizes *sz,
                        const uint8_t *req, size_t len, req_rsp *out) {
   uint8_t code = req[1], ver = req[0], rif[8];
   const req_rule *rule = &rules[code];
   OT_ENSURE(rule->response != 0, OT_E_ARG);
+  /* §10.11: any request other than GET_MEASUREMENTS restarts M of its scope
+   * (the session's, or the connection's), as the responder does. */
+  if (code != OT_SPDM_GET_MEASUREMENTS && q->state == OT_SPDM_CONN_NEGOTIATED)
+    OT_GUARD(spdm_l1_reset(&q->t, s ? &s->l1 : NULL));
   const uint8_t *send = req;
   size_t send_len = len, n;
   unsigned busy = 0;
   for (;;) {
-    OT_GUARD(send_raw(q, s, send, send_len, q->buf, sizeof(q->buf), &n));
+    OT_GUARD(transact(q, s, sz, send, send_len, &n));
     OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
     OT_ENSURE(q->buf[0] == ver, OT_E_VERSION);
     if (q->buf[1] != OT_SPDM_ERROR) break;
@@ -175,7 +194,7 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
       send_len = len;
     } else if (err == OT_SPDM_ERR_LARGE_RESPONSE && n >= 5 &&
                (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
-      OT_GUARD(fetch_chunks(q, s, q->buf[4], &n));
+      OT_GUARD(fetch_chunks(q, s, ver, q->buf[4], &n));
       break;
     } else {
       return ot_spdm_error_status(err);

@@ -20,6 +20,7 @@ OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask
   ot_reader rd;
   ot_reader_init(&rd, r.msg, r.len);
   ot_spdm_digests d;
+  memset(&d, 0, sizeof(d));
   OT_GUARD(req_fail(q, ot_spdm_decode_digests(&q->neg.sizes, &rd, &d)));
   OT_GUARD(ot_spdm_transcript_append_b(&q->t, req, sizeof(req)));
   OT_GUARD(ot_spdm_transcript_append_b(&q->t, r.msg, r.len));

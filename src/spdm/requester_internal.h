@@ -30,6 +30,27 @@ ot_status ot_spdm_doe_send_plain(ot_doe_transport *t, const uint8_t *req, size_t
 ot_status ot_spdm_doe_send_secured(ot_doe_transport *t, ot_spdm_session *s, const uint8_t *req,
                                    size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len);
 
+/*
+ * Sends req[0..len), larger than the responder's DataTransferSize, as
+ * CHUNK_SEND pieces (DSP0274 1.2 §10.16) in session s (or plain), and leaves
+ * the response to the whole request (from the last CHUNK_SEND_ACK) at
+ * q->buf[0..*rsp_len). sz gives the layout of that response. An ACK with
+ * EarlyErrorDetected fails with its ERROR mapped by ot_spdm_error_status;
+ * an ACK that does not match the piece (handle, sequence number) with
+ * OT_E_UNEXPECTED; OT_E_TOO_LARGE for a request beyond OT_SPDM_LARGE_MAX or
+ * the responder's MaxSPDMmsgSize.
+ */
+ot_status req_chunk_send(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_sizes *sz,
+                         const uint8_t *req, size_t len, size_t *rsp_len);
+/* Plain or secured exchange of one request (no chunking). */
+ot_status req_send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8_t *req, size_t len,
+                       uint8_t *rsp, size_t cap, size_t *rsp_len);
+/*
+ * OT_E_POLICY unless `slot` may serve `usage` (OT_SPDM_KEY_USAGE_*): on a 1.3
+ * multi-key connection its KeyUsageMask must have the bit (SPEC-FACTS §2.6).
+ */
+ot_status req_slot_usage(const ot_spdm_requester *q, uint8_t slot, uint16_t usage);
+
 /* Marks the connection failed (sticky) and returns st. */
 ot_status req_fail(ot_spdm_requester *q, ot_status st);
 /* OT_E_STATE unless the connection is NEGOTIATED and not failed. */

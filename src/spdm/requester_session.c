@@ -132,6 +132,7 @@ OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, ui
   OT_GUARD(req_ready(q));
   OT_ENSURE(slot < OT_SPDM_MAX_SLOT_COUNT && q->slots[slot].verified, OT_E_STATE);
   OT_ENSURE((q->rsp_caps & OT_SPDM_CAP_KEY_EX) && q->neg.dhe, OT_E_UNSUPPORTED);
+  OT_GUARD(req_slot_usage(q, slot, OT_SPDM_KEY_USAGE_KEY_EX));
   ot_spdm_req_session *s = NULL;
   for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS && !s; i++)
     if (!q->sessions[i].used) s = &q->sessions[i];

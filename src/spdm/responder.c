@@ -13,9 +13,12 @@
  *   4. capability advertised (else UnsupportedRequest);
  *   5. connection state and channel: the table row (else UnexpectedRequest;
  *      a session-only request outside a session gets SessionRequired, 1.2+);
- *   6. well-formed for the negotiated layout (else InvalidRequest);
+ *   6. well-formed for the negotiated layout (else InvalidRequest), and once
+ *      the requester knows our DataTransferSize no larger than it unless it
+ *      came in CHUNK_SEND pieces (else RequestTooLarge, DSP0274 1.2 §10.16);
  *   7. the handler.
  */
+#include "measurement_l1.h"
 #include "responder_internal.h"
 
 #include "opentsm/log.h"
@@ -49,9 +52,15 @@ static const rsp_rule rules[256] = {
                                  rsp_get_certificate},
     [OT_SPDM_CHALLENGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_CHAL,
                            rsp_challenge},
-    [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_MEAS_MASK,
+    /* DSP0274 1.2 §10.11: GET_MEASUREMENTS may also travel inside a session. */
+    [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_MEAS_MASK,
                                   rsp_get_measurements},
     [OT_SPDM_CHUNK_GET] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK, rsp_chunk_get},
+    /* DSP0274 1.2 §10.16: a large request may be sent in chunks as soon as both
+     * sides know each other's CHUNK_CAP and DataTransferSize, i.e. from
+     * NEGOTIATE_ALGORITHMS on. */
+    [OT_SPDM_CHUNK_SEND] = {OT_SPDM_CONN_AFTER_CAPS, false, W_ANY, OT_SPDM_CAP_CHUNK,
+                            rsp_chunk_send},
     [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
     RSP_SESSION_RULES};
 
@@ -93,6 +102,7 @@ void rsp_reset_connection(ot_spdm_responder *r) {
   r->first_digests_seen = 0;
   r->large_active = r->pending = false;
   r->large_len = r->large_off = 0;
+  rsp_chunk_in_reset(r);
 }
 
 void ot_spdm_responder_free(ot_spdm_responder *r) {
@@ -160,9 +170,10 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
   }
   if (c->session != NULL && !(rule->where & W_SECURED))
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
-  /* Until FINISH_RSP only FINISH may travel under the handshake keys (§10.10). */
+  /* Until FINISH_RSP only FINISH may travel under the handshake keys (§10.10),
+   * whole or in CHUNK_SEND pieces (the reassembled request is checked again). */
   if (c->session != NULL && c->session->s.state != OT_SPDM_SESSION_ESTABLISHED &&
-      code != OT_SPDM_FINISH)
+      code != OT_SPDM_FINISH && code != OT_SPDM_CHUNK_SEND)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   *go = true;
   return OT_SUCCESS;
@@ -190,14 +201,20 @@ static bool decode_request(rsp_call *c, size_t len) {
 static ot_status fit_transfer_size(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   size_t len = ot_writer_len(c->w);
-  if (r->req_data_transfer_size == 0 || len <= r->req_data_transfer_size) return OT_SUCCESS;
+  if (c->limit == 0 || len <= c->limit) return OT_SUCCESS;
   OT_ENSURE(len <= sizeof(r->large), OT_E_TOO_LARGE);
   memcpy(r->large, c->w->data, len);
   return rsp_emit_large(c, len);
 }
 
-/* Runs one request through the checks and its handler. */
-static ot_status dispatch(rsp_call *c, size_t len) {
+/* Requests that keep the measurement transcript M running (§10.11): the
+ * measurement exchange itself and the transport-level requests around it. */
+static bool keeps_l1(uint8_t code) {
+  return code == OT_SPDM_GET_MEASUREMENTS || code == OT_SPDM_RESPOND_IF_READY ||
+         code == OT_SPDM_CHUNK_GET || code == OT_SPDM_CHUNK_SEND;
+}
+
+ot_status rsp_dispatch(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
   uint8_t code = c->req[1];
   const rsp_rule *rule = &rules[code];
@@ -207,14 +224,21 @@ static ot_status dispatch(rsp_call *c, size_t len) {
   OT_GUARD(check_rule(c, rule, code, &go));
   if (!go) return OT_SUCCESS;
   if (!decode_request(c, len)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  /* DSP0274 1.2 §10.16: "the Requester shall not send a request larger than
+   * the Responder's DataTransferSize"; larger ones come by CHUNK_SEND. */
+  if (!c->reassembled && r->state >= OT_SPDM_CONN_AFTER_CAPS &&
+      c->req_len > r->cfg->data_transfer_size)
+    return rsp_error(c, OT_SPDM_ERR_REQUEST_TOO_LARGE, 0);
   /* DSP0274 §10.11: L1/L2 covers consecutive GET_MEASUREMENTS only; any other
-   * request in between starts it again. */
-  if (code != OT_SPDM_GET_MEASUREMENTS && code != OT_SPDM_RESPOND_IF_READY &&
-      code != OT_SPDM_CHUNK_GET && r->state == OT_SPDM_CONN_NEGOTIATED && c->session == NULL)
-    OT_GUARD(ot_spdm_transcript_reset_l1(&r->t));
-  /* A new request abandons a large response still being fetched (§10.16). */
+   * request in between starts it again — in its own scope: a request in a
+   * session restarts that session's M, one in the clear the connection's. */
+  if (!keeps_l1(code) && r->state == OT_SPDM_CONN_NEGOTIATED)
+    OT_GUARD(spdm_l1_reset(&r->t, c->session ? &c->session->l1 : NULL));
+  /* A new request abandons a large response still being fetched, and a large
+   * request still being received (§10.16). */
   if (code != OT_SPDM_CHUNK_GET && code != OT_SPDM_RESPOND_IF_READY)
     r->large_active = r->pending = false;
+  if (code != OT_SPDM_CHUNK_SEND && !c->reassembled) rsp_chunk_in_reset(r);
   ot_status st = rule->handler(c);
   if (!ot_ok(st)) {
     OT_LOGW(LOGC, "request 0x%02x failed: %s", code, ot_status_name(st));
@@ -230,8 +254,13 @@ ot_status rsp_handle_in(ot_spdm_responder *r, ot_spdm_rsp_session *s, const uint
   OT_ENSURE(len >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
   ot_writer w;
   ot_writer_init(&w, out, cap);
-  rsp_call c = {.r = r, .req = req, .req_len = len, .w = &w, .session = s};
-  OT_GUARD(dispatch(&c, len));
+  rsp_call c = {.r = r,
+                .req = req,
+                .req_len = len,
+                .w = &w,
+                .session = s,
+                .limit = r->req_data_transfer_size};
+  OT_GUARD(rsp_dispatch(&c, len));
   OT_GUARD(ot_writer_status(&w));
   *out_len = ot_writer_len(&w);
   return OT_SUCCESS;
@@ -239,12 +268,14 @@ ot_status rsp_handle_in(ot_spdm_responder *r, ot_spdm_rsp_session *s, const uint
 
 OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, size_t len,
                                    uint8_t *out, size_t cap, size_t *out_len) {
+  OT_ENSURE(r != NULL, OT_E_ARG);
+  (void)ot_spdm_responder_expire_sessions(r);
   return rsp_handle_in(r, NULL, req, len, out, cap, out_len);
 }
 
 ot_status rsp_emit_large(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
-  size_t limit = r->req_data_transfer_size;
+  size_t limit = c->limit;
   if (len <= limit && len <= ot_writer_space(c->w)) return ot_write_bytes(c->w, r->large, len);
   bool chunk = (r->cfg->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
   if (!chunk || len > r->req_max_msg_size) {

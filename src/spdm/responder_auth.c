@@ -6,6 +6,7 @@
  * are built with a zero signature, the transcript hash is taken over the bytes
  * before it, and the signature is written in place.
  */
+#include "measurement_l1.h"
 #include "responder_internal.h"
 
 #include "opentsm/secure.h"
@@ -23,8 +24,12 @@ ot_status rsp_sign(ot_spdm_responder *r, uint8_t slot, const char *context, cons
   return OT_SUCCESS;
 }
 
-static bool slot_ok(const ot_spdm_responder *r, uint8_t slot) {
-  return slot < OT_SPDM_MAX_SLOT_COUNT && (ot_spdm_identity_slot_mask(r->cfg->id) & (1u << slot));
+bool rsp_slot_allows(const ot_spdm_responder *r, uint8_t slot, uint16_t usage) {
+  if (slot >= OT_SPDM_MAX_SLOT_COUNT || !(ot_spdm_identity_slot_mask(r->cfg->id) & (1u << slot)))
+    return false;
+  /* DSP0274 1.3 "KeyUsageMask" (SPEC-FACTS §2.6): on a multi-key connection a
+   * slot's key serves only the usages its DIGESTS entry announced. */
+  return !r->neg.multi_key_conn || (r->cfg->id->slots[slot].key_usage & usage) != 0;
 }
 
 ot_status rsp_challenge(rsp_call *c) {
@@ -33,7 +38,8 @@ ot_status rsp_challenge(rsp_call *c) {
   const ot_spdm_identity *id = r->cfg->id;
   bool meas = (r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   /* 0xFF (provisioned public key) needs PUB_KEY_ID_CAP, which we do not offer. */
-  if (!slot_ok(r, q->slot_id)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  if (!rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_CHALLENGE))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   if (q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE && !meas)
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_sizes sz = r->neg.sizes;
@@ -83,8 +89,8 @@ ot_status rsp_get_measurements(rsp_call *c) {
   const ot_spdm_get_measurements *q = &c->msg.u.get_measurements;
   bool sign = (q->attributes & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0;
   /* A signature needs MEAS_CAP 10b and a provisioned slot (§10.11). */
-  if (sign &&
-      ((r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG || !slot_ok(r, q->slot_id)))
+  if (sign && ((r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG ||
+               !rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_MEASUREMENT)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_signature = sign;
@@ -109,13 +115,15 @@ ot_status rsp_get_measurements(rsp_call *c) {
   ot_writer_init(&w, r->large, sizeof(r->large));
   OT_GUARD(ot_spdm_encode_measurements(&sz, &w, &m));
   size_t len = ot_writer_len(&w), body = len - (sign ? sz.sig_len : 0);
-  /* L1 = A || M: every GET_MEASUREMENTS/MEASUREMENTS pair since the last reset. */
-  OT_GUARD(ot_spdm_transcript_append_l(&r->t, c->req, c->req_len));
-  OT_GUARD(ot_spdm_transcript_append_l(&r->t, r->large, body));
+  /* L1 = A || M: every GET_MEASUREMENTS/MEASUREMENTS pair since the last reset,
+   * of the connection or, inside a session, of that session. */
+  ot_spdm_session_l1 *sl = c->session ? &c->session->l1 : NULL;
+  OT_GUARD(spdm_l1_append(&r->t, sl, c->req, c->req_len));
+  OT_GUARD(spdm_l1_append(&r->t, sl, r->large, body));
   if (sign) {
     uint8_t th[OT_HASH_MAX_SIZE];
-    OT_GUARD(ot_spdm_transcript_l1_hash(&r->t, th, sizeof(th)));
-    OT_GUARD(ot_spdm_transcript_reset_l1(&r->t));
+    OT_GUARD(spdm_l1_hash(&r->t, sl, th, sizeof(th)));
+    OT_GUARD(spdm_l1_reset(&r->t, sl));
     OT_GUARD(rsp_sign(r, q->slot_id, OT_SPDM_SIGN_CTX_MEASUREMENTS, th, r->large + body));
   }
   return rsp_emit_large(c, len);

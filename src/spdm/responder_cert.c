@@ -52,8 +52,7 @@ ot_status rsp_get_certificate(rsp_call *c) {
   bool chunk = (r->cfg->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
   size_t fixed = OT_SPDM_HEADER_SIZE + 4; /* PortionLength, RemainderLength */
   /* Without chunking the response has to fit the requester's buffer. */
-  if (!chunk && portion + fixed > r->req_data_transfer_size)
-    portion = r->req_data_transfer_size - fixed;
+  if (!chunk && portion + fixed > c->limit) portion = c->limit - fixed;
   if (portion + fixed > sizeof(r->large)) portion = sizeof(r->large) - fixed;
   /* 1.3 SlotSizeRequested: report the size only. */
   if (r->neg.version >= OT_SPDM_VERSION_13 &&

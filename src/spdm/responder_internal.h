@@ -21,6 +21,8 @@ typedef struct rsp_call {
   ot_spdm_sizes sz;             /* layout of this connection (or of the request, before VCA) */
   ot_writer *w;                 /* the response */
   ot_spdm_rsp_session *session; /* non-NULL when the request came in a session */
+  size_t limit;                 /* largest response that may go out whole (0: no limit yet) */
+  bool reassembled;             /* the request was received in CHUNK_SEND pieces */
 } rsp_call;
 
 /*
@@ -47,6 +49,7 @@ ot_status rsp_get_certificate(rsp_call *c);
 ot_status rsp_challenge(rsp_call *c);
 ot_status rsp_get_measurements(rsp_call *c);
 ot_status rsp_chunk_get(rsp_call *c);
+ot_status rsp_chunk_send(rsp_call *c);
 ot_status rsp_respond_if_ready(rsp_call *c);
 ot_status rsp_key_exchange(rsp_call *c);
 ot_status rsp_finish(rsp_call *c);
@@ -70,11 +73,23 @@ ot_status rsp_vendor_defined(rsp_call *c);
   [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                \
                                       rsp_vendor_defined}
 
+/* A provisioned slot whose key may serve `usage` (OT_SPDM_KEY_USAGE_*). */
+bool rsp_slot_allows(const ot_spdm_responder *r, uint8_t slot, uint16_t usage);
 /* Signs th_hash with the key of `slot` under the negotiated algorithms (S bytes). */
 ot_status rsp_sign(ot_spdm_responder *r, uint8_t slot, const char *context, const uint8_t *th_hash,
                    uint8_t *sig);
 /* After a handler: answers ResponseNotReady instead, once, for cfg->not_ready_code. */
 ot_status rsp_maybe_not_ready(rsp_call *c, uint8_t code);
+/*
+ * Runs one request (c->req, len bytes, may carry DOE padding) through the
+ * checks of responder.c and its handler, writing the response to c->w. Used
+ * for every request, and again by CHUNK_SEND for the reassembled one.
+ */
+ot_status rsp_dispatch(rsp_call *c, size_t len);
+/* Forgets a CHUNK_SEND transfer in progress, wiping what was received. */
+void rsp_chunk_in_reset(ot_spdm_responder *r);
+/* Now on cfg->clock (0 without one). */
+uint64_t rsp_now(const ot_spdm_responder *r);
 /* The common entry of plain and secured requests (session NULL when plain). */
 ot_status rsp_handle_in(ot_spdm_responder *r, ot_spdm_rsp_session *s, const uint8_t *req,
                         size_t len, uint8_t *out, size_t cap, size_t *out_len);
@@ -83,8 +98,9 @@ void rsp_session_end(ot_spdm_rsp_session *s);
 void rsp_sessions_clear(ot_spdm_responder *r);
 
 /*
- * Hands out a response built in r->large[0..len): directly when it fits the
- * requester's DataTransferSize (and out), else as a large response served by
+ * Hands out a response built in r->large[0..len): directly when it fits
+ * c->limit (the requester's DataTransferSize, less the CHUNK_SEND_ACK header
+ * for a request that came in chunks) and out, else as a large response served by
  * CHUNK_GET (ERROR LargeResponse) when both sides have CHUNK_CAP, else ERROR
  * ResponseTooLarge (DSP0274 1.2 §10.16 "Large SPDM message transfer").
  */

@@ -7,6 +7,7 @@
  */
 #include "responder_internal.h"
 
+#include "opentsm/clock.h"
 #include "opentsm/secure.h"
 
 ot_status rsp_heartbeat(rsp_call *c) {
@@ -82,6 +83,31 @@ ot_status rsp_vendor_defined(rsp_call *c) {
   return ot_spdm_encode_vendor_response(&r->neg.sizes, c->w, &a);
 }
 
+uint64_t rsp_now(const ot_spdm_responder *r) {
+  return r->cfg->clock ? ot_clock_now(r->cfg->clock) : 0;
+}
+
+/* SPEC-FACTS §2.13 (DSP0274 §10.14 "HEARTBEAT"): an established session with
+ * a HeartbeatPeriod ends when nothing arrived in it for twice that period. */
+static bool heartbeat_expired(const ot_spdm_rsp_session *s, uint64_t now) {
+  if (!s->used || s->heartbeat_period == 0 || s->s.state != OT_SPDM_SESSION_ESTABLISHED)
+    return false;
+  uint64_t limit = 2u * (uint64_t)s->heartbeat_period * OT_NS_PER_S;
+  return now > s->last_rx_ns && now - s->last_rx_ns > limit;
+}
+
+size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r) {
+  if (r == NULL || r->cfg->clock == NULL) return 0;
+  uint64_t now = rsp_now(r);
+  size_t ended = 0;
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) {
+    if (!heartbeat_expired(&r->sessions[i], now)) continue;
+    rsp_session_end(&r->sessions[i]);
+    ended++;
+  }
+  return ended;
+}
+
 static ot_spdm_rsp_session *find_session(ot_spdm_responder *r, uint32_t id) {
   for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) {
     ot_spdm_rsp_session *s = &r->sessions[i];
@@ -106,6 +132,7 @@ OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *
                                            uint8_t *out, size_t cap, size_t *out_len,
                                            bool *out_secured) {
   OT_ENSURE(r && rec && out && out_len && out_secured, OT_E_ARG);
+  (void)ot_spdm_responder_expire_sessions(r);
   uint32_t id;
   OT_GUARD(ot_spdm_secured_session_id(rec, len, &id));
   ot_spdm_rsp_session *s = find_session(r, id);
@@ -119,6 +146,7 @@ OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *
     *out_secured = false;
     return decrypt_error(r, out, cap, out_len);
   }
+  s->last_rx_ns = rsp_now(r);
   OT_GUARD_GOTO(st, rsp_handle_in(r, s, msg, n, rsp, sizeof(rsp), &rn), out);
   if (s->used) {
     OT_GUARD_GOTO(st, ot_spdm_secured_encode(&s->s, rsp, rn, out, cap, out_len), out);

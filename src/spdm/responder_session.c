@@ -5,6 +5,7 @@
  * SPEC-FACTS §2.10, §2.11, §2.17 TH1/TH2, T7, T15). The session transcript
  * follows the order spelled out in opentsm/spdm_transcript.h.
  */
+#include "measurement_l1.h"
 #include "responder_internal.h"
 
 #include "opentsm/secure.h"
@@ -39,6 +40,7 @@ static ot_spdm_rsp_session *free_session(ot_spdm_responder *r) {
 
 void rsp_session_end(ot_spdm_rsp_session *s) {
   ot_spdm_th_free(&s->th);
+  spdm_l1_free(&s->l1);
   ot_spdm_session_teardown(&s->s);
   ot_zeroize(s, sizeof(*s));
 }
@@ -89,7 +91,7 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
   if (sz->meas_summary_hash)
     OT_GUARD(ot_spdm_identity_meas_summary(r->cfg->id, q->meas_summary_type, r->neg.hash,
                                            r->neg.mhash, summary, sizeof(summary)));
-  ot_spdm_key_exchange_rsp a = {.heartbeat_period = r->cfg->heartbeat_period,
+  ot_spdm_key_exchange_rsp a = {.heartbeat_period = s->heartbeat_period,
                                 .rsp_session_id = (uint16_t)(s->s.session_id >> 16),
                                 .exchange = pub,
                                 .meas_summary_hash = sz->meas_summary_hash ? summary : NULL,
@@ -132,8 +134,7 @@ ot_status rsp_key_exchange(rsp_call *c) {
    * needs MEAS_CAP, and the opaque data must offer a version we speak. */
   if (!(r->req_caps & OT_SPDM_CAP_KEY_EX) || r->neg.dhe == 0)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
-  if (q->slot_id >= OT_SPDM_MAX_SLOT_COUNT ||
-      !(ot_spdm_identity_slot_mask(r->cfg->id) & (1u << q->slot_id)) ||
+  if (!rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_KEY_EX) ||
       (q->meas_summary_type && !(r->cfg->caps & OT_SPDM_CAP_MEAS_MASK)) ||
       !ot_ok(pick_sm_version(q, &smv)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
@@ -146,6 +147,9 @@ ot_status rsp_key_exchange(rsp_call *c) {
   s->used = true;
   s->slot = q->slot_id;
   s->in_clear = p.handshake_in_clear;
+  /* DSP0274 §10.9: HeartbeatPeriod is 0 unless both sides have HBEAT_CAP. */
+  s->heartbeat_period =
+      (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
   sz.handshake_in_clear = s->in_clear;
@@ -210,6 +214,7 @@ ot_status rsp_finish(rsp_call *c) {
     OT_GUARD(ot_spdm_th_append(&s->th, dst, h));
   }
   OT_GUARD(ot_spdm_th_hash(&s->th, s->th2, sizeof(s->th2))); /* TH2 */
+  s->last_rx_ns = rsp_now(r); /* the heartbeat clock starts with the established session */
   if (s->in_clear) return ot_spdm_session_derive_data(&s->s, s->th2, h);
   s->post = OT_SPDM_POST_DERIVE_DATA; /* FINISH_RSP still goes out under the handshake keys */
   return OT_SUCCESS;

@@ -50,12 +50,22 @@ ot_status rsp_get_capabilities(rsp_call *c) {
                             .flags = r->cfg->caps,
                             .data_transfer_size = r->cfg->data_transfer_size,
                             .max_msg_size = r->cfg->max_msg_size};
-  /* 1.3: the requester may ask for the Supported Algorithms block. */
+  /* 1.3: the requester may ask for the Supported Algorithms block. It goes
+   * only where the whole response fits the requester's DataTransferSize: no
+   * large-response transfer exists before the connection is negotiated
+   * (DSP0274 1.2 §10.16), and without the block (Param1 bit0 clear) the
+   * requester learns the algorithms from ALGORITHMS anyway. */
   if (q->supported_algs) {
     a.supported_algs = true;
     ot_spdm_offer_build(&r->cfg->algs, c->sz.version, false, &a.algs);
   }
+  size_t start = ot_writer_len(c->w);
   OT_GUARD(ot_spdm_encode_capabilities(&c->sz, c->w, &a));
+  if (a.supported_algs && ot_writer_len(c->w) - start > q->data_transfer_size) {
+    c->w->len = start;
+    a.supported_algs = false;
+    OT_GUARD(ot_spdm_encode_capabilities(&c->sz, c->w, &a));
+  }
   OT_GUARD(vca_append(c, 0));
   r->req_caps = q->flags;
   r->req_data_transfer_size = q->data_transfer_size;

@@ -6,6 +6,8 @@
  *                     2 after CAPABILITIES, 3 NEGOTIATED (with real requests)
  *   byte 0, bit 2     SPDM 1.3 instead of 1.2
  *   byte 0, bit 3     the responder offers HANDSHAKE_IN_THE_CLEAR
+ *   byte 0, bit 4     the responder's DataTransferSize is 42, so that large
+ *                     requests come as CHUNK_SEND pieces that fit a message
  *   then messages:    length(1, 0 = 256) || bytes
  * Properties: nothing crashes; every request of at least 4 bytes gets exactly
  * one response, which is an SPDM response (code bit 7 clear) in version 1.0,
@@ -67,11 +69,39 @@ static void check_response(const uint8_t *req_data, size_t n, ot_status st, size
   if (rsp.state >= OT_SPDM_CONN_AFTER_CAPS && olen > rsp.req_data_transfer_size) die();
 }
 
+/* Sends a whole request, in CHUNK_SEND pieces when it exceeds the responder's
+ * DataTransferSize (DSP0274 1.2 §10.16); the last ACK must carry a response. */
+static void send_whole(const ot_spdm_sizes *sz, const uint8_t *msg, size_t len) {
+  size_t olen, dts = cfg.data_transfer_size;
+  if (len <= dts) {
+    if (!ot_ok(ot_spdm_responder_handle(&rsp, msg, len, out, sizeof(out), &olen))) die();
+    return;
+  }
+  size_t off = 0;
+  for (uint16_t seq = 0; off < len; seq++) {
+    size_t room = dts - 12 - (seq == 0 ? 4 : 0), take = len - off < room ? len - off : room;
+    ot_spdm_chunk m = {.last = off + take == len,
+                       .handle = 1,
+                       .seq_no = seq,
+                       .large_message_size = seq == 0 ? (uint32_t)len : 0,
+                       .chunk_size = (uint32_t)take,
+                       .chunk = msg + off};
+    uint8_t piece[64];
+    ot_writer w;
+    ot_writer_init(&w, piece, sizeof(piece));
+    if (!ot_ok(ot_spdm_encode_chunk_send(sz, &w, &m))) die();
+    if (!ot_ok(ot_spdm_responder_handle(&rsp, piece, ot_writer_len(&w), out, sizeof(out), &olen)))
+      die();
+    if (out[1] != OT_SPDM_CHUNK_SEND_ACK || (out[2] & OT_SPDM_CHUNK_EARLY_ERROR)) die();
+    if (m.last && olen < 6 + OT_SPDM_HEADER_SIZE) die();
+    off += take;
+  }
+}
+
 /* Drives a fresh connection with canned, valid VCA requests. */
 static void drive(unsigned state, uint8_t version) {
   ot_spdm_sizes sz = {.version = version};
   uint8_t b[160];
-  size_t olen;
   for (unsigned i = 0; i < state; i++) {
     ot_writer w;
     ot_writer_init(&w, b, sizeof(b));
@@ -91,8 +121,7 @@ static void drive(unsigned state, uint8_t version) {
       ot_spdm_offer_build(&ot_spdm_alg_prefs_all, version, false, &m.u.negotiate_algorithms);
     }
     if (!ot_ok(ot_spdm_encode_request(&sz, &w, &m))) die();
-    if (!ot_ok(ot_spdm_responder_handle(&rsp, b, ot_writer_len(&w), out, sizeof(out), &olen)))
-      die();
+    send_whole(&sz, b, ot_writer_len(&w));
   }
 }
 
@@ -103,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t version = (sel & 4) ? OT_SPDM_VERSION_13 : OT_SPDM_VERSION_12;
   ot_spdm_responder_config_default(&cfg, &id, &drbg.rng);
   if (sel & 8) cfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+  if (sel & 16) cfg.data_transfer_size = OT_SPDM_MIN_DATA_TRANSFER_SIZE;
   if (!ot_ok(ot_spdm_responder_init(&rsp, &cfg))) die();
   drive(sel & 3u, version);
   size_t off = 1;

@@ -137,16 +137,16 @@ static void test_algorithms_check_refuses(void **s) {
                                          OT_SPDM_VERSION_12, &offer, &sel));
   ot_spdm_negotiated n;
   assert_ot_ok(ot_spdm_algorithms_check(&allow, OT_SPDM_VERSION_12, OT_SPDM_RSP_CAPS_IMPLEMENTED,
-                                        &offer, &sel, &n));
+                                        OT_SPDM_CAP_KEY_EX, &offer, &sel, &n));
   ot_spdm_alg_prefs strict = allow;
   strict.base_asym = OT_SPDM_ASYM_ECDSA_P256;
   assert_ot_code(ot_spdm_algorithms_check(&strict, OT_SPDM_VERSION_12, OT_SPDM_RSP_CAPS_IMPLEMENTED,
-                                          &offer, &sel, &n),
+                                          OT_SPDM_CAP_KEY_EX, &offer, &sel, &n),
                  OT_E_POLICY);
   ot_spdm_algorithms two = sel;
   two.base_hash_sel = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384;
   assert_ot_code(ot_spdm_algorithms_check(&allow, OT_SPDM_VERSION_12, OT_SPDM_RSP_CAPS_IMPLEMENTED,
-                                          &offer, &two, &n),
+                                          OT_SPDM_CAP_KEY_EX, &offer, &two, &n),
                  OT_E_MALFORMED);
 }
 

@@ -240,6 +240,41 @@ static void test_inconsistent_caps(void **s) {
   assert_int_equal(g->rsp.state, S_AFTER_VERSION);
 }
 
+/* 1.3 Supported Algorithms block in CAPABILITIES: present when asked for and
+ * the response fits the requester's DataTransferSize, left out otherwise (a
+ * response cannot be chunked before the connection is negotiated). */
+static size_t caps_response(uint32_t req_dts, uint8_t *out) {
+  rig *h = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, false, 41});
+  uint8_t gv[4] = {OT_SPDM_VERSION_10, OT_SPDM_GET_VERSION, 0, 0}, b[64];
+  size_t n;
+  assert_ot_ok(ot_spdm_responder_handle(&h->rsp, gv, sizeof(gv), out, 512, &n));
+  ot_spdm_sizes sz = {.version = OT_SPDM_VERSION_13};
+  ot_spdm_capabilities c = {.flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL,
+                            .data_transfer_size = req_dts,
+                            .max_msg_size = 0x10000,
+                            .supported_algs = true};
+  ot_writer w;
+  ot_writer_init(&w, b, sizeof(b));
+  assert_ot_ok(ot_spdm_encode_get_capabilities(&sz, &w, &c));
+  assert_ot_ok(ot_spdm_responder_handle(&h->rsp, b, ot_writer_len(&w), out, 512, &n));
+  assert_int_equal(out[1], OT_SPDM_CAPABILITIES);
+  assert_int_equal(h->rsp.state, S_AFTER_CAPS);
+  rig_free(h);
+  return n;
+}
+
+static void test_capabilities_algorithms_block_fits(void **s) {
+  (void)s;
+  uint8_t out[512];
+  size_t big = caps_response(0x1200, out);
+  assert_true(big > 20);
+  assert_int_equal(out[2] & 1, 1);
+  size_t small = caps_response((uint32_t)big - 1, out);
+  assert_int_equal(small, 20);
+  assert_int_equal(out[2] & 1, 0);
+  assert_int_equal(caps_response((uint32_t)big, out), big);
+}
+
 /* Inside an established session: VCA and CHALLENGE are unexpected, HEARTBEAT works. */
 static void test_in_session_table(void **s) {
   (void)s;
@@ -256,6 +291,7 @@ static void test_in_session_table(void **s) {
             {OT_SPDM_FINISH, UNEXP},
             {OT_SPDM_HEARTBEAT, OT_SPDM_HEARTBEAT_ACK},
             {OT_SPDM_GET_DIGESTS, OT_SPDM_DIGESTS},
+            {OT_SPDM_GET_MEASUREMENTS, OT_SPDM_MEASUREMENTS}, /* DSP0274 1.2 §10.11 */
             {OT_SPDM_PSK_EXCHANGE, UNSUP},
             {OT_SPDM_VENDOR_DEFINED_REQUEST, OT_SPDM_VENDOR_DEFINED_RESPONSE}};
   for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
@@ -297,6 +333,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_inconsistent_caps, setup, teardown),
       cmocka_unit_test_setup_teardown(test_in_session_table, setup, teardown),
+      cmocka_unit_test(test_capabilities_algorithms_block_fits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
