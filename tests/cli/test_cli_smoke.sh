@@ -114,6 +114,13 @@ expect_rc 1 "connect --flow full --tdi 0x200" "$C" connect "127.0.0.1:$PORT" --a
   --flow full --tdi 0x200
 grep -q "TDISP GET_VERSION: peer answered" "$TMP/err" && grep -q "K_SET_STOP x6: ok" "$TMP/err" &&
   pass "unknown TDI refused, key set stopped" || { fail "unknown TDI"; cat "$TMP/err"; }
+expect_rc 1 "connect --flow full --tdi 0x200 --json" "$C" connect "127.0.0.1:$PORT" \
+  --anchor "$ANCHOR" --flow full --tdi 0x200 --json
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["steps"]; assert not d["ok"] and not s[2]["ok"] and s[-1]["step"]=="IDE_KM K_SET_STOP x6" and s[-1]["ok"]' "$TMP/out" &&
+    pass "refused full flow json names the failed step" || { fail "refused full flow json"; cat "$TMP/out"; }
+fi
+expect_rc 2 "connect --tdi -1" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow full --tdi -1
 expect_rc 0 "connect --flow full after a refusal" "$C" connect "127.0.0.1:$PORT" \
   --anchor "$ANCHOR" --flow full
 # A wrong anchor: the generated root does not sign the device's chain.

@@ -18,7 +18,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,11 +232,16 @@ typedef struct flow_step {
   char detail[96];
 } flow_step;
 
-typedef struct flow_vdm {
-  ot_ide_km_transport km; /* IDE_KM (protocol 0) */
-  ot_tdisp_transport td;  /* TDISP (protocol 1) */
+/* The VDM links of IDE_KM (protocol 0) and TDISP (protocol 1), both over the
+ * requester of the session. */
+typedef struct flow_km_link {
+  ot_ide_km_transport base; /* must be first */
   ot_spdm_requester *spdm;
-} flow_vdm;
+} flow_km_link;
+typedef struct flow_td_link {
+  ot_tdisp_transport base; /* must be first */
+  ot_spdm_requester *spdm;
+} flow_td_link;
 
 typedef struct flow_result {
   flow_step steps[FLOW_MAX_STEPS];
@@ -261,13 +265,11 @@ static ot_status vdm_exchange(ot_spdm_requester *spdm, uint32_t sid, const uint8
 }
 static ot_status km_exchange(ot_ide_km_transport *t, uint32_t sid, const uint8_t *req,
                              size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
-  flow_vdm *v = (flow_vdm *)((uint8_t *)t - offsetof(flow_vdm, km));
-  return vdm_exchange(v->spdm, sid, req, req_len, rsp, cap, rsp_len);
+  return vdm_exchange(((flow_km_link *)t)->spdm, sid, req, req_len, rsp, cap, rsp_len);
 }
 static ot_status td_exchange(ot_tdisp_transport *t, uint32_t sid, const uint8_t *req,
                              size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
-  flow_vdm *v = (flow_vdm *)((uint8_t *)t - offsetof(flow_vdm, td));
-  return vdm_exchange(v->spdm, sid, req, req_len, rsp, cap, rsp_len);
+  return vdm_exchange(((flow_td_link *)t)->spdm, sid, req, req_len, rsp, cap, rsp_len);
 }
 
 static ot_status step(flow_result *f, const char *name, ot_status st, const char *fmt, ...)
@@ -383,14 +385,14 @@ static ot_status flow_tdisp(connect_ctx *c, ot_tdisp_requester *r, flow_result *
  * keys went in, the TDI is stopped and the key set stopped before returning. */
 static ot_status run_full_flow(connect_ctx *c, const connect_opts *o, flow_result *f) {
   uint32_t sid = c->dev.session_id;
-  flow_vdm v = {
-      .km = {.exchange = km_exchange}, .td = {.exchange = td_exchange}, .spdm = &c->dev.spdm};
+  flow_km_link kl = {.base = {.exchange = km_exchange}, .spdm = &c->dev.spdm};
+  flow_td_link tl = {.base = {.exchange = td_exchange}, .spdm = &c->dev.spdm};
   ot_ide_km_requester km;
-  ot_ide_km_requester_init(&km, &v.km, sid);
+  ot_ide_km_requester_init(&km, &kl.base, sid);
   ot_status st = flow_ide_up(c, &km, f);
   if (!ot_ok(st)) return st;
   ot_tdisp_requester *r = &c->tdisp;
-  st = ot_tdisp_req_init(r, &v.td, sid, o->tdi);
+  st = ot_tdisp_req_init(r, &tl.base, sid, o->tdi);
   if (ot_ok(st)) st = flow_tdisp(c, r, f, o);
   if (!ot_ok(st)) OT_IGNORE(ot_tdisp_req_stop(r));
   ot_tdisp_req_reset(r);
@@ -568,6 +570,13 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
         fprintf(stderr, "opentsm connect: %s: %s%s%s\n", flow.steps[i].name,
                 ot_ok(flow.steps[i].st) ? "ok" : ot_status_message(flow.steps[i].st),
                 flow.steps[i].detail[0] ? ", " : "", flow.steps[i].detail);
+      if (o->json && !o->quiet) {
+        printf("{\"target\":");
+        cli_json_string(stdout, o->target);
+        printf(",\"verified\":true,\"ide\":true");
+        print_flow(&flow, o);
+        printf(",\"ok\":false}\n");
+      }
       rc = OT_EXIT_FAILURE;
     }
   }
