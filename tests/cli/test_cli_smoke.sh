@@ -1,7 +1,7 @@
 #!/bin/sh
 # CLI smoke tests: help and usage errors of every subcommand, `certs` output
 # read by openssl, and `connect` against `device` across processes (success,
-# closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SRCDIR
+# --flow full, closed port, wrong anchor). Usage: test_cli_smoke.sh OPENTSM SRCDIR
 set -u
 OPENTSM=$1
 SRC=$2
@@ -90,6 +90,39 @@ if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==7' "$TMP/out" &&
     pass "json parses" || fail "json does not parse"
 fi
+# --flow full: IDE_KM for one stream and the TDISP lifecycle in the session.
+expect_rc 0 "connect --flow full" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow full
+for step in "IDE_KM QUERY" "IDE_KM KEY_PROG x6, K_SET_GO x6" "TDISP GET_VERSION" \
+  "TDISP GET_CAPABILITIES" "TDISP LOCK_INTERFACE" "TDISP GET_DEVICE_INTERFACE_REPORT" \
+  "TDISP START_INTERFACE" "TDISP STOP_INTERFACE" "IDE_KM K_SET_STOP x6" "END_SESSION"; do
+  grep -q "^  $step  *ok" "$TMP/out" && pass "full flow: '$step' ok" ||
+    { fail "full flow lacks '$step' ok"; cat "$TMP/out"; }
+done
+grep -q "CONFIG_LOCKED" "$TMP/out" && grep -q " RUN$" "$TMP/out" &&
+  grep -q "51 bytes in 4 pieces" "$TMP/out" && pass "full flow: locked, report in pieces, ran" ||
+  fail "full flow: states or report pieces"
+# Twice in a row: the device's stream went back to Enable = 0 with no keys.
+expect_rc 0 "connect --flow full --json (again)" "$C" connect "127.0.0.1:$PORT" \
+  --anchor "$ANCHOR" --flow full --json
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["steps"]; assert d["ide"] and d["flow"]=="full" and len(s)==9 and all(x["ok"] for x in s)' "$TMP/out" &&
+    pass "full flow json: 9 steps, all ok" || fail "full flow json"
+fi
+expect_rc 2 "connect --flow bogus" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow bogus
+# A TDI the device does not have: refused at TDISP, the keys stopped again.
+expect_rc 1 "connect --flow full --tdi 0x200" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" \
+  --flow full --tdi 0x200
+grep -q "TDISP GET_VERSION: peer answered" "$TMP/err" && grep -q "K_SET_STOP x6: ok" "$TMP/err" &&
+  pass "unknown TDI refused, key set stopped" || { fail "unknown TDI"; cat "$TMP/err"; }
+expect_rc 1 "connect --flow full --tdi 0x200 --json" "$C" connect "127.0.0.1:$PORT" \
+  --anchor "$ANCHOR" --flow full --tdi 0x200 --json
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["steps"]; assert not d["ok"] and not s[2]["ok"] and s[-1]["step"]=="IDE_KM K_SET_STOP x6" and s[-1]["ok"]' "$TMP/out" &&
+    pass "refused full flow json names the failed step" || { fail "refused full flow json"; cat "$TMP/out"; }
+fi
+expect_rc 2 "connect --tdi -1" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow full --tdi -1
+expect_rc 0 "connect --flow full after a refusal" "$C" connect "127.0.0.1:$PORT" \
+  --anchor "$ANCHOR" --flow full
 # A wrong anchor: the generated root does not sign the device's chain.
 expect_rc 1 "connect with a wrong anchor" "$C" connect "127.0.0.1:$PORT" --anchor "$TMP/c/root.der"
 grep -q "certificate chain is not trusted" "$TMP/err" && pass "refusal names the reason" ||
@@ -173,6 +206,10 @@ expect_rc 1 "device --profile with an unknown endpoint" "$D" device --profile "$
 B=$OPENTSM
 expect_rc 0 "bench --runs 2" "$B" bench --runs 2 --keys "$KEYS"
 grep -q "^median [0-9.]* ms" "$TMP/out" && pass "bench prints the median" || { fail "bench output"; cat "$TMP/out"; }
+expect_rc 0 "bench --flow full --runs 2" "$B" bench --flow full --runs 2 --keys "$KEYS"
+grep -q "^median [0-9.]* ms .*full flow" "$TMP/out" && grep -q "^median [0-9.]* ms .*spdm flow" "$TMP/out" &&
+  pass "bench times both flows" || { fail "bench --flow full output"; cat "$TMP/out"; }
+expect_rc 2 "bench --flow bogus" "$B" bench --flow bogus
 expect_rc 2 "bench --runs 0" "$B" bench --runs 0
 expect_rc 3 "bench without the sample keys" "$B" bench --keys "$TMP/nokeys"
 

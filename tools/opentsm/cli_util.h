@@ -80,15 +80,43 @@ typedef struct cli_device_opts {
   uint64_t seed;
 } cli_device_opts;
 
-/* A DSM (SPDM responder + TDISP with one TDI) over an identity; large: heap. */
-typedef struct cli_device {
+typedef struct cli_device cli_device;
+
+/* One of the DSM's DOE protocols, followed by the device's stream policy. */
+typedef struct cli_device_proto {
+  ot_doe_protocol base; /* must be first */
+  cli_device *dev;
+  ot_doe_protocol *inner;
+} cli_device_proto;
+
+/*
+ * A DSM (SPDM responder, IDE_KM over the IDE capability of its config space,
+ * TDISP with one TDI) over an identity; large: heap.
+ *
+ * Stream policy (a simulation choice, docs/cli.md "Socket devices and IDE"):
+ * over a socket nobody writes the device's config space, so the device sets
+ * Enable of a Selective IDE Stream block itself once all six keys of the
+ * stream the block holds are installed (IDE_KM KEY_PROG x 6; the stream then
+ * reads Secure as soon as K_SET_GO reaches all six, PCIe r6.0 §7.9.26.5.3),
+ * and clears it again once no key is left (K_SET_STOP x 6). The check runs
+ * after every DOE request the device answers (cli_device_doe).
+ */
+struct cli_device {
   cli_rng rng;
   ot_spdm_hierarchy h;
   ot_spdm_identity id;
+  ot_cfg_space cfg; /* the DSM function's config space: its IDE capability */
   ot_sim_dsm dsm;
   ot_tdisp_tdi *tdi;
+  cli_device_proto plain, secured;
+  ot_doe_responder doe;
   uint8_t rx[OT_SOCK_MAX_PAYLOAD], tx[OT_SOCK_MAX_PAYLOAD];
-} cli_device;
+};
+
+/* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */
+static inline ot_doe_responder *cli_device_doe(cli_device *d) { return &d->doe; }
+/* The stream policy above, run once (cli_device_doe runs it after each request). */
+void cli_device_stream_policy(cli_device *d);
 
 /* Builds the device; on failure everything is wiped. *what names the step. */
 OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what);
@@ -96,10 +124,10 @@ void cli_device_free(cli_device *d);
 /* The sample-key directory: $OPENTSM_SAMPLE_KEYS, else the source tree's copy. */
 const char *cli_default_key_dir(void);
 
-/* One connect run without a report (bench): the exit code of connect. */
-int cli_connect_quiet(const char *target, const char *anchor, bool shutdown);
+/* One connect run without a report (bench): the exit code of connect. full
+ * runs the whole recorded flow (connect --flow full). */
+int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, bool full);
 
 /* ---- the subcommands of this file set, for the table in main.c ----------- */
-
 
 #endif

@@ -5,8 +5,10 @@
  * certificates verified against the trust anchors, CHALLENGE, signed
  * measurements checked against the policy, KEY_EXCHANGE/FINISH; then a
  * HEARTBEAT in the session and END_SESSION. A socket device has no PCIe
- * link, so the TSM runs without a platform backend: no IDE stream is
- * programmed (ot_tsm_config.backend = NULL).
+ * link, so the TSM runs without a platform backend (ot_tsm_config.backend =
+ * NULL): connect programs no IDE stream. With --flow full the rest of the
+ * recorded flow follows in the session (IDE_KM for one stream, the TDISP
+ * lifecycle of one TDI, K_SET_STOP; see "--flow full" below).
  *
  * The report shows the verified evidence: what was negotiated, the subjects
  * of the certificate chain (fetched again after connect: the requester
@@ -15,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +25,34 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "opentsm/bits.h"
 #include "opentsm/doe_socket.h"
+#include "opentsm/log.h"
+#include "opentsm/secure.h"
 #include "opentsm/spdm_codec.h"
 #include "opentsm/tsm.h"
 #include "opentsm/x509.h"
 
 #define USAGE                                                                                      \
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
-  "                       [--json] [--time EPOCH] [--shutdown] [--timeout MS]\n"
+  "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
+  "                       [--shutdown] [--timeout MS]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
           "(opentsm device, DMTF spdm_responder_emu, QEMU): discovery, VCA, certificate\n"
           "chain against the trust anchors, CHALLENGE, signed measurements (checked\n"
           "against the policy's references), KEY_EXCHANGE/FINISH, HEARTBEAT, END_SESSION.\n"
-          "No IDE stream is set up: a socket device has no link.\n"
+          "  --flow spdm     (default) that flow only: no IDE stream (a socket device has\n"
+          "                  no link)\n"
+          "  --flow full     then, in the session, the recorded flow's remaining steps:\n"
+          "                  IDE_KM QUERY, KEY_PROG x6 (keys from the TSM's DRBG),\n"
+          "                  K_SET_GO x6 for the Stream ID the device's free block holds;\n"
+          "                  TDISP GET_VERSION, GET_CAPABILITIES, LOCK_INTERFACE, the\n"
+          "                  interface report in 16-byte pieces, START, STOP; K_SET_STOP\n"
+          "                  x6; END_SESSION. Each step is printed with its result\n"
+          "  --tdi ID        the TDI's FUNCTION_ID for --flow full (default 0x100, the\n"
+          "                  one `opentsm device` serves; decimal or 0x hex)\n"
           "  --policy FILE   TSM policy (docs/policy.md); the device is --name (default:\n"
           "                  the policy's only device)\n"
           "  --anchor FILE   a trusted root (DER or PEM); repeatable; without --policy\n"
@@ -48,12 +64,15 @@ const char ot_usage_connect[] =
           "            2 usage, 3 the device cannot be reached or a file cannot be read\n";
 
 #define MAX_CLI_ANCHORS OT_TSM_POLICY_MAX_ANCHORS
+/* The FUNCTION_ID of the TDI `opentsm device` serves (cmd_device.c). */
+#define FLOW_DEFAULT_TDI 0x100u
 
 typedef struct connect_opts {
   const char *target, *policy, *name;
   const char *anchors[MAX_CLI_ANCHORS];
   size_t anchor_count;
-  bool json, shutdown, has_time, quiet;
+  bool json, shutdown, has_time, quiet, full;
+  uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint64_t time;
   uint64_t timeout_ms;
 } connect_opts;
@@ -70,6 +89,8 @@ typedef struct connect_ctx {
   size_t record_len;
   uint8_t nblocks;
   ot_spdm_negotiated neg; /* kept: disconnect wipes the requester */
+  ot_tdisp_requester tdisp;
+  uint8_t report[OT_TDISP_REPORT_MAX];
 } connect_ctx;
 
 static int usage_error(const char *msg, const char *arg) {
@@ -181,7 +202,227 @@ static ot_status collect_evidence(connect_ctx *c) {
   return OT_SUCCESS;
 }
 
-static void print_report(connect_ctx *c, const connect_opts *o, double ms) {
+/* ---- --flow full: the rest of the recorded flow inside the session --------------- */
+
+/*
+ * After connect, --flow full runs what the recorded vectors show next
+ * (tests/vectors/README.md): IDE_KM for one selective stream, the TDISP
+ * lifecycle of one TDI, K_SET_STOP, then END_SESSION. The TSM's connect sets
+ * up IDE only through a platform backend (a link to program the root port
+ * and the endpoint's registers); a socket device has no link, so this flow
+ * drives the endpoint side directly through the requester's VDM call in the
+ * session the TSM opened, with keys from the TSM's DRBG. The Stream ID is the
+ * one the device's free block already holds (nobody can write its registers
+ * over a socket); the device enables that block itself once the keys are in
+ * (opentsm device's stream policy), which TDISP LOCK needs.
+ */
+
+/* The one IDE_KM port of the DSM (SPEC-FACTS §4.1 PortIndex). */
+#define FLOW_KM_PORT 0u
+/* A fresh key set's first invocation field (PCIe r6.0 §6.33.5). */
+#define FLOW_IDE_IFV 1u
+/* Report pieces asked for: small, so the report really comes in pieces
+ * (PCIe r6.0 §11.3.11 PORTION_LENGTH / REMAINDER_LENGTH). */
+#define FLOW_REPORT_PIECE 16u
+#define FLOW_MAX_STEPS 16u
+
+typedef struct flow_step {
+  const char *name;
+  ot_status st;
+  char detail[96];
+} flow_step;
+
+/* The VDM links of IDE_KM (protocol 0) and TDISP (protocol 1), both over the
+ * requester of the session. */
+typedef struct flow_km_link {
+  ot_ide_km_transport base; /* must be first */
+  ot_spdm_requester *spdm;
+} flow_km_link;
+typedef struct flow_td_link {
+  ot_tdisp_transport base; /* must be first */
+  ot_spdm_requester *spdm;
+} flow_td_link;
+
+typedef struct flow_result {
+  flow_step steps[FLOW_MAX_STEPS];
+  size_t count;
+  uint8_t stream_id;
+  bool ok;
+} flow_result;
+
+/* PCI-SIG VDMs in the session (DSP0274 §10.20; PCIe r6.0 §6.33.3, §11.3):
+ * the payload's first byte is the Protocol ID, which the requester sends
+ * separately and does not return. */
+static ot_status vdm_exchange(ot_spdm_requester *spdm, uint32_t sid, const uint8_t *req,
+                              size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+  OT_ENSURE(req_len >= 1 && cap >= 1, OT_E_ARG);
+  size_t n = 0;
+  OT_GUARD(ot_spdm_requester_vdm(spdm, sid, OT_PCISIG_STANDARD_ID, OT_PCISIG_VENDOR_ID, req[0],
+                                 req + 1, req_len - 1, rsp + 1, cap - 1, &n));
+  rsp[0] = req[0];
+  *rsp_len = n + 1;
+  return OT_SUCCESS;
+}
+static ot_status km_exchange(ot_ide_km_transport *t, uint32_t sid, const uint8_t *req,
+                             size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+  return vdm_exchange(((flow_km_link *)t)->spdm, sid, req, req_len, rsp, cap, rsp_len);
+}
+static ot_status td_exchange(ot_tdisp_transport *t, uint32_t sid, const uint8_t *req,
+                             size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+  return vdm_exchange(((flow_td_link *)t)->spdm, sid, req, req_len, rsp, cap, rsp_len);
+}
+
+static ot_status step(flow_result *f, const char *name, ot_status st, const char *fmt, ...)
+    OT_PRINTF(4, 5);
+static ot_status step(flow_result *f, const char *name, ot_status st, const char *fmt, ...) {
+  if (f->count < FLOW_MAX_STEPS) {
+    flow_step *s = &f->steps[f->count++];
+    s->name = name;
+    s->st = st;
+    s->detail[0] = '\0';
+    if (fmt) {
+      va_list ap;
+      va_start(ap, fmt);
+      vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+      va_end(ap);
+    }
+  }
+  return st;
+}
+
+/*
+ * QUERY_RESP's registers (PCIe r6.0 §7.9.26.2-5): the capability must offer
+ * IDE_KM, Selective streams and AES-GCM-256; the first Selective block that
+ * is not enabled gives the Stream ID it holds.
+ */
+static ot_status pick_stream(const ot_ide_km_query_resp *q, uint32_t *cap, uint8_t *id) {
+  OT_ENSURE(q->reg_count >= 2, OT_E_MALFORMED);
+  uint32_t c = ot_ide_km_query_resp_reg(q, 0);
+  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) &&
+                (OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, c) & (1u << OT_IDE_ALG_AES_GCM_256)),
+            OT_E_UNSUPPORTED);
+  size_t i = 2; /* Capability, Control */
+  if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);
+  size_t nsel = OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, c) + 1u;
+  for (size_t b = 0; b < nsel; b++) {
+    OT_ENSURE(i + OT_IDE_SEL_BLOCK_FIXED / 4u <= q->reg_count, OT_E_MALFORMED);
+    uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
+    uint32_t ctl = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CTL / 4u);
+    if (!(ctl & OT_IDE_STREAM_CTL_ENABLE)) {
+      *cap = c;
+      *id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
+      return OT_SUCCESS;
+    }
+    i += OT_IDE_SEL_BLOCK_SIZE(OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, scap)) / 4u;
+  }
+  return ot_status_of(OT_E_NO_SPACE);
+}
+
+/* Six fresh keys (the device's RX and TX of PR, NPR, CPL) from the TSM's DRBG. */
+static ot_status gen_keys(ot_tsm *tsm, ot_ide_key_material k[2][OT_IDE_NUM_SUBSTREAMS]) {
+  for (size_t d = 0; d < 2; d++)
+    for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+      OT_GUARD(ot_drbg_generate(&tsm->drbg, k[d][i].key, sizeof(k[d][i].key), NULL, 0));
+      k[d][i].iv_fixed = OT_IDE_IV_FIXED_PCIE;
+      k[d][i].ifv = FLOW_IDE_IFV;
+    }
+  return OT_SUCCESS;
+}
+
+/* QUERY, KEY_PROG x 6 and K_SET_GO x 6 (SPEC-FACTS §4.2 steps 3-6). */
+static ot_status flow_ide_up(connect_ctx *c, ot_ide_km_requester *km, flow_result *f) {
+  uint8_t buf[OT_IDE_KM_RSP_MAX];
+  ot_ide_km_query_resp q;
+  uint32_t cap = 0;
+  ot_status st = ot_ide_km_query(km, FLOW_KM_PORT, buf, sizeof(buf), &q);
+  if (ot_ok(st)) st = pick_stream(&q, &cap, &f->stream_id);
+  OT_GUARD(step(f, "IDE_KM QUERY", st, "%zu registers, capability 0x%08x, stream %u",
+                ot_ok(st) ? q.reg_count : 0u, cap, f->stream_id));
+  ot_ide_key_material k[2][OT_IDE_NUM_SUBSTREAMS];
+  memset(k, 0, sizeof(k));
+  st = ot_secret_mark(k, sizeof(k));
+  if (!ot_ok(st)) return step(f, "IDE_KM KEY_PROG", st, "cannot mark the keys secret");
+  st = gen_keys(&c->tsm, k);
+  /* KEY_PROG x 6 then K_SET_GO x 6, receivers first (ide_km.h). */
+  if (ot_ok(st)) st = ot_ide_km_program_stream(km, FLOW_KM_PORT, f->stream_id, 0, k[0], k[1]);
+  ot_secret_wipe(k, sizeof(k));
+  return step(f, "IDE_KM KEY_PROG x6, K_SET_GO x6", st, "stream %u key set 0", f->stream_id);
+}
+
+/* The TDISP lifecycle of one TDI (PCIe r6.0 §11.3). */
+static ot_status flow_tdisp(connect_ctx *c, ot_tdisp_requester *r, flow_result *f,
+                            const connect_opts *o) {
+  ot_tdisp_caps caps;
+  ot_tdisp_state ts = OT_TDI_ERROR;
+  OT_GUARD(step(f, "TDISP GET_VERSION", ot_tdisp_req_get_version(r), "1.0"));
+  ot_status st = ot_tdisp_req_get_capabilities(r, 0, &caps);
+  OT_GUARD(step(f, "TDISP GET_CAPABILITIES", st, "lock flags 0x%04x",
+                ot_ok(st) ? caps.lock_flags_supported : 0u));
+  ot_tdisp_lock_params lp = {.flags = caps.lock_flags_supported & OT_TDISP_LOCK_NO_FW_UPDATE,
+                             .default_stream_id = f->stream_id};
+  st = ot_tdisp_req_lock(r, &lp);
+  if (ot_ok(st)) st = ot_tdisp_req_get_state(r, &ts);
+  if (ot_ok(st) && ts != OT_TDI_CONFIG_LOCKED) st = ot_status_of(OT_E_STATE);
+  OT_GUARD(step(f, "TDISP LOCK_INTERFACE", st, "TDI 0x%x on stream %u: %s", o->tdi, f->stream_id,
+                ot_ok(st) ? ot_tdisp_state_name(ts) : ot_tdisp_error_name(r->last_error.code)));
+  size_t len = 0;
+  ot_tdisp_report rep;
+  st = ot_tdisp_req_get_report(r, FLOW_REPORT_PIECE, c->report, sizeof(c->report), &len, &rep);
+  OT_GUARD(step(
+      f, "TDISP GET_DEVICE_INTERFACE_REPORT", st, "%zu bytes in %zu pieces, %u MMIO ranges", len,
+      (len + FLOW_REPORT_PIECE - 1) / FLOW_REPORT_PIECE, ot_ok(st) ? rep.mmio_count : 0u));
+  st = ot_tdisp_req_start(r);
+  if (ot_ok(st)) st = ot_tdisp_req_get_state(r, &ts);
+  if (ot_ok(st) && ts != OT_TDI_RUN) st = ot_status_of(OT_E_STATE);
+  OT_GUARD(step(f, "TDISP START_INTERFACE", st, "%s", ot_ok(st) ? ot_tdisp_state_name(ts) : ""));
+  st = ot_tdisp_req_stop(r);
+  if (ot_ok(st)) st = ot_tdisp_req_get_state(r, &ts);
+  if (ot_ok(st) && ts != OT_TDI_CONFIG_UNLOCKED) st = ot_status_of(OT_E_STATE);
+  return step(f, "TDISP STOP_INTERFACE", st, "%s", ot_ok(st) ? ot_tdisp_state_name(ts) : "");
+}
+
+/* The whole flow after connect; f records each step. On a failure after the
+ * keys went in, the TDI is stopped and the key set stopped before returning. */
+static ot_status run_full_flow(connect_ctx *c, const connect_opts *o, flow_result *f) {
+  uint32_t sid = c->dev.session_id;
+  flow_km_link kl = {.base = {.exchange = km_exchange}, .spdm = &c->dev.spdm};
+  flow_td_link tl = {.base = {.exchange = td_exchange}, .spdm = &c->dev.spdm};
+  ot_ide_km_requester km;
+  ot_ide_km_requester_init(&km, &kl.base, sid);
+  ot_status st = flow_ide_up(c, &km, f);
+  if (!ot_ok(st)) return st;
+  ot_tdisp_requester *r = &c->tdisp;
+  st = ot_tdisp_req_init(r, &tl.base, sid, o->tdi);
+  if (ot_ok(st)) st = flow_tdisp(c, r, f, o);
+  if (!ot_ok(st)) OT_IGNORE(ot_tdisp_req_stop(r));
+  ot_tdisp_req_reset(r);
+  ot_status stop = ot_ide_km_stop_stream(&km, FLOW_KM_PORT, f->stream_id, 0);
+  step(f, "IDE_KM K_SET_STOP x6", stop, "stream %u key set 0", f->stream_id);
+  return ot_ok(st) ? stop : st;
+}
+
+static void print_flow(const flow_result *f, const connect_opts *o) {
+  if (o->json) {
+    printf(",\"flow\":\"full\",\"steps\":[");
+    for (size_t i = 0; i < f->count; i++) {
+      const flow_step *s = &f->steps[i];
+      printf("%s{\"step\":", i ? "," : "");
+      cli_json_string(stdout, s->name);
+      printf(",\"ok\":%s,\"result\":", ot_ok(s->st) ? "true" : "false");
+      cli_json_string(stdout, ot_ok(s->st) ? s->detail : ot_status_message(s->st));
+      printf("}");
+    }
+    printf("]");
+    return;
+  }
+  for (size_t i = 0; i < f->count; i++) {
+    const flow_step *s = &f->steps[i];
+    printf("  %-34s %s  %s\n", s->name, ot_ok(s->st) ? "ok    " : "FAILED",
+           ot_ok(s->st) ? s->detail : ot_status_message(s->st));
+  }
+}
+
+static void print_report(connect_ctx *c, const connect_opts *o, const flow_result *fl, double ms) {
   const ot_spdm_negotiated *n = &c->neg;
   FILE *f = stdout;
   ot_spdm_cert_chain cc;
@@ -197,10 +438,10 @@ static void print_report(connect_ctx *c, const connect_opts *o, double ms) {
     fprintf(f,
             ",\"verified\":true,\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
             "\"base_hash\":\"%s\",\"measurement_hash\":\"%s\",\"dhe\":\"%s\",\"aead\":\"%s\","
-            "\"session_id\":\"0x%08x\",\"ide\":false,\"chain\":[",
+            "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain\":[",
             n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg),
-            c->dev.session_id);
+            c->dev.session_id, fl ? "true" : "false");
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(cli_cert_subject(x.certs[i].der, x.certs[i].len, subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
@@ -242,13 +483,21 @@ static void print_report(connect_ctx *c, const connect_opts *o, double ms) {
     }
     first = false;
   }
-  if (o->json)
-    fprintf(f, "],\"heartbeat\":true,\"end_session\":true,\"ms\":%.3f}\n", ms);
-  else
+  if (o->json) {
+    fprintf(f, "],\"heartbeat\":true");
+    if (fl) print_flow(fl, o);
+    fprintf(f, ",\"end_session\":true,\"ms\":%.3f}\n", ms);
+  } else if (fl) {
+    fprintf(f, "  session 0x%08x: KEY_EXCHANGE/FINISH, HEARTBEAT done; flow full:\n",
+            c->dev.session_id);
+    print_flow(fl, o);
+    fprintf(f, "  %-34s ok\n", "END_SESSION");
+  } else {
     fprintf(f,
             "  session 0x%08x: KEY_EXCHANGE/FINISH, HEARTBEAT, END_SESSION done; no IDE "
             "(socket device)\n",
             c->dev.session_id);
+  }
 }
 
 static void refused(const connect_opts *o, const ot_tsm_refusal *why) {
@@ -313,6 +562,24 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     fprintf(stderr, "opentsm connect: after connect: %s\n", ot_status_message(st));
     rc = OT_EXIT_FAILURE;
   }
+  flow_result flow = {0};
+  if (rc == OT_EXIT_OK && o->full) {
+    st = run_full_flow(c, o, &flow);
+    if (!ot_ok(st)) {
+      for (size_t i = 0; i < flow.count; i++)
+        fprintf(stderr, "opentsm connect: %s: %s%s%s\n", flow.steps[i].name,
+                ot_ok(flow.steps[i].st) ? "ok" : ot_status_message(flow.steps[i].st),
+                flow.steps[i].detail[0] ? ", " : "", flow.steps[i].detail);
+      if (o->json && !o->quiet) {
+        printf("{\"target\":");
+        cli_json_string(stdout, o->target);
+        printf(",\"verified\":true,\"ide\":true");
+        print_flow(&flow, o);
+        printf(",\"ok\":false}\n");
+      }
+      rc = OT_EXIT_FAILURE;
+    }
+  }
   /* END_SESSION before reporting, so the report says everything happened. */
   uint32_t sid = c->dev.session_id;
   ot_status end = ot_tsm_disconnect(&c->tsm, &c->dev);
@@ -321,7 +588,7 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     fprintf(stderr, "opentsm connect: END_SESSION failed (%s)\n", ot_status_message(end));
     rc = OT_EXIT_FAILURE;
   }
-  if (rc == OT_EXIT_OK && !o->quiet) print_report(c, o, ms_since(&t0));
+  if (rc == OT_EXIT_OK && !o->quiet) print_report(c, o, o->full ? &flow : NULL, ms_since(&t0));
 out:
   if (!c->sock.failed) OT_IGNORE(ot_doe_socket_client_end(&c->sock, !o->shutdown));
   ot_tsm_dev_free(&c->dev);
@@ -347,15 +614,20 @@ static int connect_with(const connect_opts *o) {
   return rc;
 }
 
-int cli_connect_quiet(const char *target, const char *anchor, bool shutdown) {
-  connect_opts o = {.target = target, .timeout_ms = 10000, .quiet = true, .shutdown = shutdown};
+int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, bool full) {
+  connect_opts o = {.target = target,
+                    .timeout_ms = 10000,
+                    .quiet = true,
+                    .shutdown = shutdown,
+                    .full = full,
+                    .tdi = FLOW_DEFAULT_TDI};
   o.anchors[0] = anchor;
   o.anchor_count = 1;
   return connect_with(&o);
 }
 
 int ot_cmd_connect(int argc, char **argv) {
-  connect_opts o = {.timeout_ms = 10000};
+  connect_opts o = {.timeout_ms = 10000, .tdi = FLOW_DEFAULT_TDI};
   int i = 0;
   while (++i < argc) {
     const char *a = argv[i];
@@ -381,6 +653,19 @@ int ot_cmd_connect(int argc, char **argv) {
     } else if (strcmp(a, "--anchor") == 0) {
       if (o.anchor_count == MAX_CLI_ANCHORS) return usage_error("too many --anchor", v);
       o.anchors[o.anchor_count++] = v;
+    } else if (strcmp(a, "--flow") == 0) {
+      if (strcmp(v, "full") == 0)
+        o.full = true;
+      else if (strcmp(v, "spdm") == 0)
+        o.full = false;
+      else
+        return usage_error("bad --flow (spdm or full)", v);
+    } else if (strcmp(a, "--tdi") == 0) {
+      char *end = NULL;
+      unsigned long long id = strtoull(v, &end, 0);
+      if (*v == '\0' || *v == '-' || *end != '\0' || id > UINT32_MAX)
+        return usage_error("bad --tdi", v);
+      o.tdi = (uint32_t)id;
     } else if (strcmp(a, "--time") == 0) {
       if (!cli_parse_u64(v, INT32_MAX * 2ull, &o.time)) return usage_error("bad --time", v);
       o.has_time = true;

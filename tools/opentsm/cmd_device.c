@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * opentsm device: a simulated device security manager (SPDM responder,
- * TDISP with one interface) served on a TCP socket with the spdm-emu
+ * IDE_KM for the IDE capability of its config space, TDISP with one
+ * interface) served on a TCP socket with the spdm-emu
  * protocol (opentsm/doe_socket.h), so that `opentsm connect`, DMTF's
  * spdm_requester_emu or QEMU can talk to it. It serves one connection after
  * another until a peer sends SHUTDOWN or the process gets SIGINT/SIGTERM.
@@ -18,6 +19,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "opentsm/bits.h"
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
 #include "opentsm/x509.h"
@@ -28,7 +30,7 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"
 
 const char ot_usage_device[] =
-    USAGE "Serves a simulated device (SPDM responder, TDISP) on HOST:PORT (default\n"
+    USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
           "127.0.0.1:2323; port 0 picks a free one) with the spdm-emu socket protocol, one\n"
           "connection after another, until a peer sends SHUTDOWN or SIGINT/SIGTERM arrives.\n"
           "  --identity  sample-p384 (default) / sample-p256: the DMTF sample keys that\n"
@@ -40,6 +42,10 @@ const char ot_usage_device[] =
           "  --profile   take the identity (generated or chain/key files) and measurements\n"
           "              of an endpoint of a topology file (docs/topology.md): --endpoint\n"
           "              NAME, default the first endpoint\n"
+          "The device has one Selective IDE Stream block (IDE_KM port 0) and one TDI\n"
+          "(function 0x100). With no host to write its config space, it sets the block's\n"
+          "Enable itself once all six keys are programmed and clears it when they are\n"
+          "stopped (a simulation choice; docs/cli.md).\n"
           "exit codes: 0 served until SHUTDOWN or a signal, 1 setup failed, 2 usage,\n"
           "            3 cannot listen or read the keys\n";
 
@@ -60,6 +66,91 @@ static const uint8_t dev_hw[] = {0x10, 0xF2, 0x1A, 0xF4};
 static const uint8_t dev_cfg[] = "ide=1 tdisp=1";
 static const ot_tdisp_mmio_range dev_ranges[1] = {{0xFE000000u, 4, 0, 0}};
 static const uint8_t dev_info[] = "opentsm-device";
+
+/* The DSM function: a Type 0 header at 01:00.0 with one Selective IDE Stream
+ * block, IDE_KM and AES-GCM-256 (PCIe r6.0 §7.9.26.2). */
+#define DEV_BUS 1u
+#define DEV_DEVFN 0u
+static const ot_cfg_ident dev_ident = {.vendor = 0x1B36, /* QEMU's, as a simulated device */
+                                       .device = 0x0010,
+                                       .class_code = 0x120000, /* processing accelerator */
+                                       .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
+static const ot_ide_regs_caps dev_ide = {.sel_streams = 1, .ide_km = true};
+
+/* True if every sub-stream of stream `id` has a key installed in engine e
+ * (all = true), or if none has (all = false); either key set counts. */
+static bool keys_installed(const ot_ide_engine *e, uint8_t id, bool all) {
+  for (unsigned sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {
+    bool any = false;
+    for (uint8_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++) {
+      uint64_t next;
+      any = any || ot_ok(ot_ide_key_next_invocation(e, id, (ot_ide_substream)sub, k, &next));
+    }
+    if (any != all) return false;
+  }
+  return true;
+}
+
+void cli_device_stream_policy(cli_device *d) {
+  if (!d->dsm.has_ide) return;
+  ot_cfg_inproc acc;
+  ot_cfg_inproc_init(&acc, &d->cfg);
+  uint16_t cap = ot_ide_regs_offset(&d->dsm.ide_regs);
+  for (uint8_t b = 0; b < dev_ide.sel_streams; b++) {
+    uint16_t off = 0;
+    uint8_t n_addr = 0;
+    uint32_t ctl = 0;
+    if (!ot_ok(ot_ide_host_sel_block(&acc.base, cap, b, &off, &n_addr))) return;
+    if (!ot_ok(acc.base.read32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL), &ctl))) return;
+    uint8_t id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
+    bool on = (ctl & OT_IDE_STREAM_CTL_ENABLE) != 0;
+    const ot_ide_engine *tx = &d->dsm.ide_tx.engine, *rx = &d->dsm.ide_rx.engine;
+    /* PCIe r6.0 §7.9.26.5.2 Enable; written through the register model so
+     * its side effects (engines enabled, keys zeroized on clear) happen. */
+    if (!on && keys_installed(tx, id, true) && keys_installed(rx, id, true))
+      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
+                                 ctl | OT_IDE_STREAM_CTL_ENABLE));
+    else if (on && keys_installed(tx, id, false) && keys_installed(rx, id, false))
+      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
+                                 ctl & ~OT_IDE_STREAM_CTL_ENABLE));
+  }
+}
+
+/*
+ * What the host would write before IDE_KM (Linux pci_ide_stream_setup,
+ * SPEC-FACTS §7.4), done by the device at boot because no host reaches its
+ * config space over a socket: block 0 holds Stream ID 0 with AES-GCM-256, RID
+ * Association 2 Valid over every requester (PCIe r6.0 §7.9.26.5.3-4; there is
+ * no link, so no TLP to associate), Enable = 0.
+ */
+static ot_status stream_preset(cli_device *d) {
+  ot_cfg_inproc acc;
+  ot_cfg_inproc_init(&acc, &d->cfg);
+  ot_ide_host_stream s = {.block = 0, .stream_id = 0, .rid_base = 0, .rid_limit = 0xFFFF};
+  return ot_ide_host_stream_setup(&acc.base, ot_ide_regs_offset(&d->dsm.ide_regs), &s);
+}
+
+static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len, uint8_t *rsp,
+                              size_t rsp_cap, size_t *rsp_len) {
+  cli_device_proto *dp = (cli_device_proto *)p;
+  ot_status st = dp->inner->handle(dp->inner, req, req_len, rsp, rsp_cap, rsp_len);
+  cli_device_stream_policy(dp->dev);
+  return st;
+}
+
+static ot_status wrap_protocols(cli_device *d) {
+  ot_doe_responder_init(&d->doe);
+  cli_device_proto *w[2] = {&d->plain, &d->secured};
+  ot_doe_protocol *in[2] = {&d->dsm.plain.base, &d->dsm.secured.base};
+  for (size_t i = 0; i < 2; i++) {
+    *w[i] = (cli_device_proto){
+        .base = {.vendor = in[i]->vendor, .type = in[i]->type, .handle = proto_handle},
+        .dev = d,
+        .inner = in[i]};
+    OT_GUARD(ot_doe_responder_add(&d->doe, &w[i]->base));
+  }
+  return OT_SUCCESS;
+}
 
 static ot_curve profile_curve(ot_sim_key_alg a) {
   return a == OT_SIM_ALG_ECDSA_P256 ? OT_CURVE_P256 : OT_CURVE_P384;
@@ -151,9 +242,14 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
   OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
 dsm:
   *what = "device security manager";
+  OT_GUARD_GOTO(st, ot_cfg_init(&d->cfg, &dev_ident), fail);
   ot_sim_dsm_config dc = {.id = &d->id,
                           .rng = cli_rng_get(&d->rng),
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48}};
+                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+                          .cfg = &d->cfg,
+                          .ide_caps = dev_ide,
+                          .bus = DEV_BUS,
+                          .dev_func = DEV_DEVFN};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
   static const ot_tdisp_tdi_desc tdi = {.function_id = 0x100,
                                         .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -162,6 +258,8 @@ dsm:
                                         .devinfo = dev_info,
                                         .devinfo_len = sizeof(dev_info)};
   st = ot_sim_dsm_add_tdi(&d->dsm, &tdi, &d->tdi);
+  if (ot_ok(st)) st = stream_preset(d);
+  if (ot_ok(st)) st = wrap_protocols(d);
   if (!ot_ok(st)) {
     ot_sim_dsm_free(&d->dsm);
     goto fail;
@@ -248,8 +346,8 @@ static int serve(cli_device *d, ot_doe_socket_server *srv) {
     ot_doe_serve_end end = OT_DOE_SERVE_CLOSED;
     serving_fd = fd;
     if (stop_requested) shutdown(fd, SHUT_RDWR);
-    st = ot_doe_socket_serve(fd, ot_sim_dsm_doe(&d->dsm), d->rx, sizeof(d->rx), d->tx,
-                             sizeof(d->tx), &end);
+    st = ot_doe_socket_serve(fd, cli_device_doe(d), d->rx, sizeof(d->rx), d->tx, sizeof(d->tx),
+                             &end);
     serving_fd = -1;
     close(fd);
     if (stop_requested) break;
@@ -373,7 +471,7 @@ int ot_cmd_device(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
-  printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, TDISP, spdm-emu "
+  printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, IDE_KM, TDISP, spdm-emu "
          "socket protocol over PCI DOE)\n",
          host, srv.port, label);
   fflush(stdout);
