@@ -128,6 +128,7 @@ static void real_lspci_reads_the_default_platform(void **state) {
   assert_null(strstr(block_of("03:00.1", buf, sizeof buf), "Data Object Exchange"));
   /* The IDE capabilities a TSM programs: the root port's and each DSM's (ID 0030h). */
   must("00:01.0", "Capabilities: [100 v1] Extended Capability ID 0x30");
+  must("01:00.0", "Capabilities: [100 v1] Extended Capability ID 0x30"); /* profile: sw0-up */
   must("03:00.0", "Capabilities: [118 v1] Extended Capability ID 0x30");
   must("04:00.0", "Capabilities: [118 v1] Extended Capability ID 0x30");
   assert_null(strstr(block_of("03:00.1", buf, sizeof buf), "ID 0x30"));
@@ -162,6 +163,11 @@ static void vv_decodes_ide_as_built(void **state) {
   must("00:01.0", "\t\tLinkIDE#0 Sta: State Insecure (0) RxIntegrityFailMsg-\n");
   must("00:01.0", "\t\tSelectiveIDE#3 Cap: AddrAssocBlocks 2\n");
   must("00:01.0", "\t\tSelectiveIDE#3 Addr#1: Valid- ");
+  /* sw0-up: ide {selective_streams: 2, flow_through: true}, no stream of its own */
+  must("01:00.0", "\t\tIDECap: Link- Selective+ FlowThrough+ PartialHdr- Aggregation- PCRC- "
+                  "IDE_KM- SelCfg- TEE-Limited-\n"
+                  "\t\t\tAlgorithms: AES-GCM-256, TCs 1, SelectiveStreams 2\n");
+  must("01:00.0", "\t\tSelectiveIDE#1 Sta: State Insecure (0)");
   /* gpu0: ide {selective_streams: 2, ide_km: true, tee_limited: true, addr_assoc_blocks: 1} */
   must("03:00.0", "\t\tIDECap: Link- Selective+ FlowThrough- PartialHdr- Aggregation- PCRC- "
                   "IDE_KM+ SelCfg- TEE-Limited+\n"
@@ -177,6 +183,7 @@ static void vv_decodes_ide_as_built(void **state) {
   assert_null(strstr(block_of("04:00.0", buf, sizeof buf), "SelectiveIDE#1"));
   assert_null(strstr(block_of("04:00.0", buf, sizeof buf), "Addr#0"));
   assert_null(strstr(block_of("03:00.1", buf, sizeof buf), "IDECap"));
+  assert_null(strstr(block_of("02:01.0", buf, sizeof buf), "IDECap")); /* no ide: in profile */
   assert_null(strstr(output, "State Secure"));
   assert_null(strstr(output, "Enable+"));
   ot_sim_world_destroy(w);
