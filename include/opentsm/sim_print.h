@@ -10,8 +10,13 @@
  *   OT_SIM_LSPCI_BRIEF    "BB:DD.F Class name [cccc]: Device [vvvv:dddd] (rev rr)"
  *   OT_SIM_LSPCI_VERBOSE  + subsystem, the simulator node, BARs, bridge bus
  *                         numbers and windows, the capability lists
- *   OT_SIM_LSPCI_VVERBOSE + decoded PCI Express and DOE registers and the
- *                         protocols the host's DOE Discovery returned
+ *   OT_SIM_LSPCI_VVERBOSE + decoded PCI Express and DOE registers, the
+ *                         protocols the host's DOE Discovery returned, and
+ *                         the IDE capability (PCIe r6.0 §7.9.26): IDECap,
+ *                         IDECtl, each Link IDE block's Ctl/Sta, each
+ *                         Selective IDE block's Cap/Ctl/Sta, RID association
+ *                         and address association blocks (walked by the
+ *                         blocks' own sizes, bounded by config space)
  *   OT_SIM_LSPCI_HEX      the 4 KiB of each function as `lspci -xxxx` prints
  *                         it; `lspci -F FILE` (pciutils' dump method) reads it
  */

@@ -9,6 +9,8 @@
 
 #include "opentsm/sim_print.h"
 #include "opentsm/spec/doe.h"
+#include "opentsm/spec/ide.h"
+#include "opentsm/spec/ide_regs.h"
 #include "opentsm/spec/pcie.h"
 #include "sim_regs.h"
 
@@ -205,6 +207,142 @@ static ot_status print_doe(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, u
   return OT_SUCCESS;
 }
 
+static char flag(uint32_t v, uint32_t mask) { return (v & mask) ? '+' : '-'; }
+
+/* Selected / supported algorithm names (PCIe r6.0 §7.9.26.2: 00000b AES-GCM-256, 96b MAC). */
+static const char *ide_alg_name(unsigned alg) {
+  return alg == OT_IDE_ALG_AES_GCM_256 ? "AES-GCM-256" : "reserved";
+}
+
+/* Tx Aggregation Mode fields (PCIe r6.0 §7.9.26.4.1): TLPs per MAC, NPR/PR/CPL. */
+static ot_status print_ide_agg(FILE *out, uint32_t ctl) {
+  OUT(" Agg NPR/PR/CPL %u/%u/%u",
+      OT_IDE_AGG_MODE_TLPS(OT_FIELD_GET(OT_IDE_STREAM_CTL_AGG_NPR, ctl)),
+      OT_IDE_AGG_MODE_TLPS(OT_FIELD_GET(OT_IDE_STREAM_CTL_AGG_PR, ctl)),
+      OT_IDE_AGG_MODE_TLPS(OT_FIELD_GET(OT_IDE_STREAM_CTL_AGG_CPL, ctl)));
+  return OT_SUCCESS;
+}
+
+/* Link / Selective IDE Stream Status (PCIe r6.0 §7.9.26.4.2, §7.9.26.5.3). */
+static ot_status print_ide_status(FILE *out, const char *what, unsigned i, uint32_t sts) {
+  unsigned state = OT_FIELD_GET(OT_IDE_STREAM_STS_STATE, sts);
+  const char *name = state == OT_IDE_STATUS_INSECURE ? "Insecure"
+                     : state == OT_IDE_STATUS_SECURE ? "Secure"
+                                                     : "Reserved";
+  OUT("\t\t%s#%u Sta: State %s (%x) RxIntegrityFailMsg%c\n", what, i, name, state,
+      flag(sts, OT_IDE_STREAM_STS_RX_FAIL_MSG));
+  return OT_SUCCESS;
+}
+
+static ot_status print_ide_link(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, uint16_t off,
+                                unsigned i) {
+  uint32_t ctl, sts;
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_LINK_CTL), 4, &ctl));
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_LINK_STS), 4, &sts));
+  /* PCIe r6.0 §7.9.26.4.1 */
+  OUT("\t\tLinkIDE#%u Ctl: Enable%c StreamID %u TC %u Alg %s PCRC%c PartHdr %u", i,
+      flag(ctl, OT_IDE_STREAM_CTL_ENABLE), OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl),
+      OT_FIELD_GET(OT_IDE_STREAM_CTL_TC, ctl),
+      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl)), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
+      OT_FIELD_GET(OT_IDE_STREAM_CTL_PART_HDR, ctl));
+  OT_GUARD(print_ide_agg(out, ctl));
+  OUT("\n");
+  return print_ide_status(out, "LinkIDE", i, sts);
+}
+
+/* A RID as BB:DD.F. */
+static const char *rid_text(unsigned rid, char buf[static 9]) {
+  ot_sim_bdf_format((uint8_t)(rid >> 8), (uint8_t)rid, buf);
+  return buf;
+}
+
+/* One Selective IDE Stream block (PCIe r6.0 §7.9.26.5); *size gets its length in bytes. */
+static ot_status print_ide_sel(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, uint16_t off,
+                               unsigned i, uint16_t *size) {
+  uint32_t cap, ctl, sts, rid1, rid2;
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_SEL_CAP), 4, &cap));
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_SEL_CTL), 4, &ctl));
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_SEL_STS), 4, &sts));
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_SEL_RID1), 4, &rid1));
+  OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_SEL_RID2), 4, &rid2));
+  unsigned naddr = OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, cap);
+  *size = (uint16_t)OT_IDE_SEL_BLOCK_SIZE(naddr);
+  OUT("\t\tSelectiveIDE#%u Cap: AddrAssocBlocks %u\n", i, naddr);
+  /* PCIe r6.0 §7.9.26.5.2 */
+  OUT("\t\tSelectiveIDE#%u Ctl: Enable%c StreamID %u TC %u Default%c CfgReq%c TEE-Limited%c "
+      "Alg %s PCRC%c PartHdr %u",
+      i, flag(ctl, OT_IDE_STREAM_CTL_ENABLE), OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl),
+      OT_FIELD_GET(OT_IDE_STREAM_CTL_TC, ctl), flag(ctl, OT_IDE_STREAM_CTL_DEFAULT),
+      flag(ctl, OT_IDE_STREAM_CTL_CFG), flag(ctl, OT_IDE_STREAM_CTL_TEE_LIMITED),
+      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl)), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
+      OT_FIELD_GET(OT_IDE_STREAM_CTL_PART_HDR, ctl));
+  OT_GUARD(print_ide_agg(out, ctl));
+  OUT("\n");
+  OT_GUARD(print_ide_status(out, "SelectiveIDE", i, sts));
+  /* PCIe r6.0 §7.9.26.5.4 */
+  char b[9], l[9];
+  OUT("\t\tSelectiveIDE#%u RID: Valid%c Base %s Limit %s Segment %02x\n", i,
+      flag(rid2, OT_IDE_RID2_VALID), rid_text(OT_FIELD_GET(OT_IDE_RID2_BASE, rid2), b),
+      rid_text(OT_FIELD_GET(OT_IDE_RID1_LIMIT, rid1), l), OT_FIELD_GET(OT_IDE_RID2_SEGMENT, rid2));
+  for (unsigned j = 0; j < naddr; j++) {
+    uint16_t a = (uint16_t)(off + OT_IDE_SEL_ADDR(j));
+    uint32_t a1, lim_hi, base_hi;
+    OT_GUARD(rd(h, e, (uint16_t)(a + OT_IDE_ADDR1), 4, &a1));
+    OT_GUARD(rd(h, e, (uint16_t)(a + OT_IDE_ADDR2), 4, &lim_hi));
+    OT_GUARD(rd(h, e, (uint16_t)(a + OT_IDE_ADDR3), 4, &base_hi));
+    /* PCIe r6.0 §7.9.26.5.5: 1 MiB granules; the limit's low 20 bits read as all ones. */
+    uint64_t base = ((uint64_t)base_hi << 32) | ((uint64_t)OT_FIELD_GET(OT_IDE_ADDR1_BASE_LOW, a1)
+                                                 << OT_IDE_ADDR_GRANULE_SHIFT);
+    uint64_t limit =
+        ((uint64_t)lim_hi << 32) |
+        ((uint64_t)OT_FIELD_GET(OT_IDE_ADDR1_LIMIT_LOW, a1) << OT_IDE_ADDR_GRANULE_SHIFT) |
+        ((UINT64_C(1) << OT_IDE_ADDR_GRANULE_SHIFT) - 1u);
+    OUT("\t\tSelectiveIDE#%u Addr#%u: Valid%c Base %016" PRIx64 " Limit %016" PRIx64 "\n", i, j,
+        flag(a1, OT_IDE_ADDR1_VALID), base, limit);
+  }
+  return OT_SUCCESS;
+}
+
+/* The IDE Extended Capability (PCIe r6.0 §7.9.26), walked by its own size fields. */
+static ot_status print_ide(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, uint16_t at) {
+  uint32_t cap, ctl;
+  OT_GUARD(rd(h, e, (uint16_t)(at + OT_IDE_REG_CAP), 4, &cap));
+  OT_GUARD(rd(h, e, (uint16_t)(at + OT_IDE_REG_CTL), 4, &ctl));
+  unsigned nlink = (cap & OT_IDE_CAP_LINK) ? OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap) + 1u : 0u;
+  unsigned nsel =
+      (cap & OT_IDE_CAP_SELECTIVE) ? OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, cap) + 1u : 0u;
+  /* PCIe r6.0 §7.9.26.2 */
+  OUT("\t\tIDECap: Link%c Selective%c FlowThrough%c PartialHdr%c Aggregation%c PCRC%c IDE_KM%c "
+      "SelCfg%c TEE-Limited%c\n",
+      flag(cap, OT_IDE_CAP_LINK), flag(cap, OT_IDE_CAP_SELECTIVE),
+      flag(cap, OT_IDE_CAP_FLOW_THROUGH), flag(cap, OT_IDE_CAP_PARTIAL_HDR),
+      flag(cap, OT_IDE_CAP_AGGREGATION), flag(cap, OT_IDE_CAP_PCRC), flag(cap, OT_IDE_CAP_IDE_KM),
+      flag(cap, OT_IDE_CAP_SEL_CFG), flag(cap, OT_IDE_CAP_TEE_LIMITED));
+  unsigned algs = OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, cap);
+  OUT("\t\t\tAlgorithms:");
+  if (algs == 0) OUT(" none");
+  for (unsigned a = 0; a < 5; a++)
+    if (algs & (1u << a)) OUT(" %s", ide_alg_name(a));
+  OUT(", TCs %u, SelectiveStreams %u\n", OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap) + 1u, nsel);
+  /* PCIe r6.0 §7.9.26.3 */
+  OUT("\t\tIDECtl: FlowThroughEn%c\n", flag(ctl, OT_IDE_CTL_FLOW_THROUGH));
+  uint16_t off = (uint16_t)(at + OT_IDE_REG_LINK_START);
+  for (unsigned i = 0; i < nlink; i++, off = (uint16_t)(off + OT_IDE_LINK_BLOCK_SIZE))
+    OT_GUARD(print_ide_link(out, h, e, off, i));
+  for (unsigned i = 0; i < nsel; i++) {
+    /* A block must fit in extended config space (bounded like ot_ide_host_sel_block). */
+    if (off + OT_IDE_SEL_BLOCK_FIXED > OT_PCI_CFG_EXT_SIZE) {
+      OUT("\t\tSelectiveIDE#%u: <beyond config space>\n", i);
+      break;
+    }
+    uint16_t size;
+    OT_GUARD(print_ide_sel(out, h, e, off, i, &size));
+    if ((uint32_t)off + size > OT_PCI_CFG_EXT_SIZE) break;
+    off = (uint16_t)(off + size);
+  }
+  return OT_SUCCESS;
+}
+
 static const char *cap_name(uint8_t id) {
   switch (id) {
   case OT_PCI_CAP_ID_PM: return "Power Management";
@@ -253,6 +391,7 @@ static ot_status print_caps(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, 
     OUT("\tCapabilities: [%03x v%u] %s\n", at, OT_FIELD_GET(OT_PCI_EXT_CAP_VER, hdr),
         ext_cap_name(id));
     if (vv && id == OT_PCI_EXT_CAP_ID_DOE) OT_GUARD(print_doe(out, h, e, at));
+    if (vv && id == OT_PCI_EXT_CAP_ID_IDE) OT_GUARD(print_ide(out, h, e, at));
     at = (uint16_t)(OT_FIELD_GET(OT_PCI_EXT_CAP_NEXT, hdr) & OT_PCI_EXT_CAP_NEXT_ALIGN);
   }
   return OT_SUCCESS;

@@ -190,15 +190,12 @@ static ot_ide_regs_caps ide_caps_of(const ot_sim_ide_desc *d) {
                             .tee_limited = d->tee_limited};
 }
 
-/* The root port above an endpoint, its IDE capability set up on first use. */
-static ot_status root_port_of(ot_sim_world *w, ot_sim_endpoint *ep) {
-  ot_sim_node *n = ep->node;
-  while (n != NULL && n->desc->kind != OT_SIM_ROOT_PORT)
-    n = n->parent;
+/* A port's IDE side (w->rps), its IDE capability set up on first use. */
+static ot_status ide_port(ot_sim_world *w, ot_sim_node *n, ot_sim_rp **out) {
   OT_ENSURE(n != NULL && n->function_count > 0, OT_E_NOT_FOUND);
   for (size_t i = 0; i < w->rp_count; i++)
     if (w->rps[i].node == n) {
-      ep->rp = &w->rps[i];
+      *out = &w->rps[i];
       return OT_SUCCESS;
     }
   OT_ENSURE(w->rp_count < OT_SIM_WORLD_MAX_RPS, OT_E_NO_SPACE);
@@ -215,7 +212,28 @@ static ot_status root_port_of(ot_sim_world *w, ot_sim_endpoint *ep) {
   uint8_t devfn = n->functions[0]->desc->devfn;
   rp->rid = (uint16_t)(((unsigned)bus << 8) | devfn);
   ot_sim_cfg_access_init(&rp->acc, w->p, (uint8_t)bus, devfn);
-  ep->rp = rp;
+  *out = rp;
+  return OT_SUCCESS;
+}
+
+/* The root port above an endpoint. */
+static ot_status root_port_of(ot_sim_world *w, ot_sim_endpoint *ep) {
+  ot_sim_node *n = ep->node;
+  while (n != NULL && n->desc->kind != OT_SIM_ROOT_PORT)
+    n = n->parent;
+  return ide_port(w, n, &ep->rp);
+}
+
+/* Every other port whose profile lists IDE (switch ports, idle root ports) shows its capability
+ * as a TSM would find it; no stream is set up on them. */
+static ot_status profile_ide_ports(ot_sim_world *w) {
+  for (size_t i = 0; i < w->p->node_count; i++) {
+    ot_sim_node *n = &w->p->nodes[i];
+    if (n->desc->kind == OT_SIM_ROOT_COMPLEX || n->desc->kind == OT_SIM_ENDPOINT) continue;
+    if (!n->desc->ide.present) continue;
+    ot_sim_rp *rp;
+    OT_GUARD(ide_port(w, n, &rp));
+  }
   return OT_SUCCESS;
 }
 
@@ -341,6 +359,7 @@ static ot_status world_build(ot_sim_world *w, const ot_sim_topology *t,
     OT_GUARD(wire_endpoint(w, w->eps[i]));
     ot_sim_dp_init(w->eps[i]);
   }
+  OT_GUARD(profile_ide_ports(w));
   if (o->policy_path != NULL) {
     ot_tsm_policy_error err;
     ot_status st = ot_tsm_policy_load(&w->policy, o->policy_path, &err);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opentsm/ide_regs.h"
 #include "opentsm/sim_print.h"
 #include "testsupport.h"
 
@@ -78,6 +79,68 @@ static void hex_dump_has_every_register(void **state) {
   has("\nff0:");
 }
 
+/*
+ * An IDE capability with Link blocks, aggregation and PCRC on the bare NVMe
+ * function, one selective stream set up the way Linux does: every field the
+ * listing decodes reads back as programmed.
+ */
+static void vverbose_decodes_a_programmed_ide_capability(void **state) {
+  (void)state;
+  ot_sim_function *fn = ot_sim_route(fx->p, 0x04, 0x00);
+  assert_non_null(fn);
+  ot_ide_tx *tx = calloc(1, sizeof *tx);
+  ot_ide_rx *rx = calloc(1, sizeof *rx);
+  ot_ide_regs *regs = calloc(1, sizeof *regs);
+  assert_true(tx != NULL && rx != NULL && regs != NULL);
+  ot_ide_tx_init(tx);
+  ot_ide_rx_init(rx);
+  ot_ide_regs_caps caps = {.link_tcs = 2,
+                           .sel_streams = 1,
+                           .addr_blocks = 1,
+                           .aggregation = true,
+                           .pcrc = true,
+                           .ide_km = true};
+  assert_ot_ok(ot_ide_regs_init(regs, &fn->cfg, &caps, tx, rx, NULL, 0));
+  ot_sim_cfg_access acc;
+  ot_sim_cfg_access_init(&acc, fx->p, 0x04, 0x00);
+  ot_ide_host_stream s = {
+      .block = 0,
+      .stream_id = 7,
+      .tc = 3,
+      .rid_base = 0x0400,
+      .rid_limit = 0x0407,
+      .n_ranges = 1,
+      .ranges = {{.base = UINT64_C(0x4000000000), .limit = UINT64_C(0x40002fffff)}},
+      .default_stream = true};
+  assert_ot_ok(ot_ide_host_stream_setup(&acc.base, ot_ide_regs_offset(regs), &s));
+  CAPTURE(ot_sim_lspci(f_, &fx->host, OT_SIM_LSPCI_VVERBOSE));
+  has("\t\tIDECap: Link+ Selective+ FlowThrough- PartialHdr- Aggregation+ PCRC+ IDE_KM+ SelCfg- "
+      "TEE-Limited-\n\t\t\tAlgorithms: AES-GCM-256, TCs 2, SelectiveStreams 1\n");
+  has("\t\tLinkIDE#1 Ctl: Enable- StreamID 0 TC 0 ");
+  has("\t\tLinkIDE#1 Sta: State Insecure (0) RxIntegrityFailMsg-\n"
+      "\t\tSelectiveIDE#0 Cap: AddrAssocBlocks 1\n"
+      "\t\tSelectiveIDE#0 Ctl: Enable- StreamID 7 TC 3 Default+ CfgReq- TEE-Limited- "
+      "Alg AES-GCM-256 PCRC- PartHdr 0 Agg NPR/PR/CPL 1/1/1\n");
+  has("\t\tSelectiveIDE#0 RID: Valid+ Base 04:00.0 Limit 04:00.7 Segment 00\n"
+      "\t\tSelectiveIDE#0 Addr#0: Valid+ Base 0000004000000000 Limit 00000040002fffff\n");
+  assert_null(strstr(fx->text, "LinkIDE#2"));
+  assert_null(strstr(fx->text, "SelectiveIDE#1"));
+  ot_ide_regs_release(regs);
+  ot_ide_tx_clear(tx);
+  ot_ide_rx_clear(rx);
+  free(regs);
+  free(rx);
+  free(tx);
+}
+
+/* The bare platform has no IDE capability: nothing IDE is printed for it. */
+static void vverbose_without_ide_prints_no_ide(void **state) {
+  (void)state;
+  CAPTURE(ot_sim_lspci(f_, &fx->host, OT_SIM_LSPCI_VVERBOSE));
+  assert_null(strstr(fx->text, "Integrity & Data Encryption"));
+  assert_null(strstr(fx->text, "IDECap"));
+}
+
 static void tree_shows_buses_and_links(void **state) {
   (void)state;
   CAPTURE(ot_sim_print_tree(f_, fx->p));
@@ -100,6 +163,8 @@ int main(void) {
       T(brief_lists_one_line_per_function),
       T(verbose_modes_decode_capabilities),
       T(hex_dump_has_every_register),
+      T(vverbose_decodes_a_programmed_ide_capability),
+      T(vverbose_without_ide_prints_no_ide),
       T(tree_shows_buses_and_links),
       T(class_names_fall_back),
   };
