@@ -239,5 +239,13 @@ else
   stop_device
 fi
 
+# -- lspci of the connected platform: IDE decoded, streams Secure -------------
+expect_rc 0 "lspci -vv --connected" "$OPENTSM" lspci -vv --connected
+if grep -q "IDECap:" "$TMP/out" && grep -q "State Secure" "$TMP/out"; then
+  pass "lspci --connected decodes IDE and shows a Secure stream"
+else
+  fail "lspci --connected: no IDE capability or no Secure stream"; cat "$TMP/out"
+fi
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -28,9 +28,10 @@ static const struct ot_command commands[] = {
     {"certs", ot_cmd_certs, "generate a device certificate hierarchy", ot_usage_certs},
     {"bench", ot_cmd_bench, "time connect against device over loopback", ot_usage_bench},
     {"lspci", ot_cmd_lspci, "list the simulated PCIe topology as lspci does",
-     "usage: opentsm lspci [-v|-vv|-xxxx] [--topology FILE]\n"
+     "usage: opentsm lspci [-v|-vv|-xxxx] [--topology FILE] [--connected]\n"
      "Enumerates the simulated platform (default: the built-in topology) and lists its\n"
-     "functions; -v/-vv decode capabilities and DOE; -xxxx prints a dump `lspci -F` reads.\n"},
+     "functions; -v/-vv decode capabilities, DOE and IDE; -xxxx prints a dump `lspci -F`\n"
+     "reads. --connected connects every endpoint through the TSM first (streams Secure).\n"},
     {"topology", ot_cmd_topology, "print the simulated platform's tree",
      "usage: opentsm topology [--topology FILE] [--json]\n"},
     {"selftest", ot_cmd_selftest, "run the library's building blocks end to end",
