@@ -129,6 +129,14 @@ static inline const ot_x509_cert *ot_x509_chain_leaf(const ot_x509_chain *c) {
 }
 
 /*
+ * The subject name of cert as one line in RFC 4514 order and escaping
+ * ("CN=device,O=Example"), written NUL-terminated into out[0..cap) and cut
+ * to fit. For reports: never compare names by this text. OT_E_MALFORMED for
+ * an undecodable certificate, OT_E_ARG for cap 0.
+ */
+OT_RESULT ot_x509_subject(const ot_x509_cert *cert, char *out, size_t cap);
+
+/*
  * The subject public key of a certificate: X || Y for P-256/P-384, the 32-byte
  * key for Ed25519, into pub[0..cap). OT_E_UNSUPPORTED for other key types,
  * OT_E_MALFORMED for an undecodable certificate, OT_E_NO_SPACE.

@@ -7,7 +7,9 @@
  */
 #include "x509_internal.h"
 
+#include <openssl/bio.h>
 #include <openssl/objects.h>
+#include <openssl/x509.h>
 #include <string.h>
 
 #include "crypto_internal.h"
@@ -83,6 +85,29 @@ ot_status ot_x509_cert_check(const ot_x509_cert *cert) {
   OT_GUARD(ot_x509_decode(cert, &x));
   X509_free(x);
   return OT_SUCCESS;
+}
+
+ot_status ot_x509_subject(const ot_x509_cert *cert, char *out, size_t cap) {
+  OT_ENSURE(out != NULL && cap > 0, OT_E_ARG);
+  out[0] = '\0';
+  X509 *x = NULL;
+  OT_GUARD(ot_x509_decode(cert, &x));
+  ot_status st = ot_status_of(OT_E_LIBRARY);
+  BIO *mem = BIO_new(BIO_s_mem());
+  /* RFC 4514 order and escaping, UTF-8 kept as is (no \XX for bytes >= 0x80). */
+  unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+  if (mem != NULL && X509_NAME_print_ex(mem, X509_get_subject_name(x), 0, flags) >= 0) {
+    char *text = NULL;
+    long n = BIO_get_mem_data(mem, &text);
+    size_t len = n > 0 ? (size_t)n : 0;
+    if (len >= cap) len = cap - 1;
+    if (len) memcpy(out, text, len);
+    out[len] = '\0';
+    st = OT_SUCCESS;
+  }
+  BIO_free(mem);
+  X509_free(x);
+  return st;
 }
 
 /* ---- chains -------------------------------------------------------------------- */

@@ -52,6 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ot_x509_leaf_info info;
         check_verdict(ot_x509_leaf_check(&chain.certs[i], &p, &info, &v), &v);
       }
+      char subject[96];
+      if (ot_ok(ot_x509_subject(&chain.certs[i], subject, sizeof subject)) &&
+          memchr(subject, '\0', sizeof subject) == NULL)
+        abort();
       uint8_t pub[OT_ECC_MAX_PUBLIC];
       size_t pub_len = 0;
       ot_curve curve;

@@ -42,14 +42,6 @@ OT_RESULT cli_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
 OT_RESULT cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned mode,
                          bool force);
 
-/*
- * The subject of a DER certificate as "CN=...,O=..." (RFC 5280 §4.1.2.6;
- * the attributes CN, O, OU, C, ST, L, serialNumber; others as their dotted
- * OID), into out[0..cap), NUL-terminated, control bytes shown as '?'.
- * OT_E_MALFORMED / OT_E_TRUNCATED if the DER does not parse that far.
- */
-OT_RESULT cli_cert_subject(const uint8_t *der, size_t len, char *out, size_t cap);
-
 /* Lower-case hex of data into out (2*len+1 bytes), truncated to fit cap. */
 void cli_hex(const uint8_t *data, size_t len, char *out, size_t cap);
 

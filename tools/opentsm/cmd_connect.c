@@ -443,7 +443,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg),
             c->dev.session_id, fl ? "true" : "false");
     for (size_t i = 0; i < x.count; i++) {
-      if (!ot_ok(cli_cert_subject(x.certs[i].der, x.certs[i].len, subj, sizeof(subj))))
+      if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
       fprintf(f, "%s", i ? "," : "");
       cli_json_string(f, subj);
@@ -458,7 +458,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
     fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",
             c->policy.anchor_count, c->policy.anchor_count == 1 ? "" : "s");
     for (size_t i = 0; i < x.count; i++) {
-      if (!ot_ok(cli_cert_subject(x.certs[i].der, x.certs[i].len, subj, sizeof(subj))))
+      if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
       fprintf(f, "    [%zu] %s\n", i, subj);
     }

@@ -207,7 +207,8 @@ static void limits_the_number_of_certificates(void **state) {
   blob root = vec(P256 "ca.cert.der");
   uint8_t *many = malloc(root.n * (OT_X509_MAX_CHAIN + 1));
   assert_non_null(many);
-  for (size_t i = 0; i <= OT_X509_MAX_CHAIN; i++) memcpy(many + i * root.n, root.p, root.n);
+  for (size_t i = 0; i <= OT_X509_MAX_CHAIN; i++)
+    memcpy(many + i * root.n, root.p, root.n);
   ot_x509_chain c;
   assert_ot_ok(ot_x509_chain_parse(many, root.n * OT_X509_MAX_CHAIN, &c));
   assert_int_equal(c.count, OT_X509_MAX_CHAIN);
@@ -316,6 +317,28 @@ static void every_reason_has_text(void **state) {
   assert_string_equal(ot_x509_reason_string(OT_X509_EXPIRED), "certificate has expired");
 }
 
+/* The subject line for reports, from a real certificate; cut to fit, always terminated. */
+static void reads_subject_lines(void **state) {
+  (void)state;
+  size_t len;
+  uint8_t *der = ts_read_vector("spdm-emu/sample_key/ecp384/ca.cert.der", &len);
+  ot_x509_cert cert = {der, len};
+  char out[128], small[6];
+  assert_ot_ok(ot_x509_subject(&cert, out, sizeof out));
+  assert_string_equal(out, "CN=DMTF libspdm ECP384 CA");
+  assert_ot_ok(ot_x509_subject(&cert, small, sizeof small));
+  assert_string_equal(small, "CN=DM");
+  assert_ot_code(ot_x509_subject(&cert, out, 0), OT_E_ARG);
+  /* Every truncation is refused before any name is produced. */
+  for (size_t n = 0; n < len; n++) {
+    ot_x509_cert cut = {der, n};
+    out[0] = 'x';
+    assert_false(ot_ok(ot_x509_subject(&cut, out, sizeof out)));
+    assert_int_equal(out[0], '\0');
+  }
+  free(der);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_sample_chains),
@@ -330,6 +353,7 @@ int main(void) {
       cmocka_unit_test(extracts_leaf_public_keys),
       cmocka_unit_test(reads_raw_private_keys),
       cmocka_unit_test(every_reason_has_text),
+      cmocka_unit_test(reads_subject_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
