@@ -46,7 +46,10 @@
  * never a timing threshold (ratios only).
  *
  *   bench_tsm_scale [--devices 1,64,1024] [--curve p256|p384] [--per-bridge 255]
+ *                   [--no-floor]   (profiling: connects only, ratios 0)
+ *                   [--no-heap]    (no heap attribution: its cost stays out of the times)
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +71,10 @@
 /* Who a heap block belongs to: the TSM, a device (its DSM answering a DOE
  * object) or a root port model (the backend programming its engines). */
 enum { SIDE_TSM = 0, SIDE_DEV = 1, SIDE_RP = 2, SIDES = 3 };
+/* --no-floor (profiling the connects alone): the floor is not measured, ratios are 0. */
+static int skip_floor;
+/* --no-heap: connects timed without heap tracking (which costs a few percent). */
+static int skip_heap;
 static int tracking;       /* nonzero: record blocks */
 static int side_now;       /* whose code runs now */
 static size_t live[SIDES]; /* bytes in tracked live blocks, per side */
@@ -83,7 +90,7 @@ extern void __libc_free(void *p);
 /* Open addressing over live blocks; a full table stops tracking (reported). */
 #define TRACK_SLOTS (1u << 20)
 typedef struct block {
-  uintptr_t p; /* 0: empty, 1: deleted */
+  uintptr_t p; /* 0: empty */
   uint32_t size;
   uint8_t side;
 } block;
@@ -95,11 +102,13 @@ static size_t slot_of(uintptr_t p) {
   return (size_t)(h >> 42) & (TRACK_SLOTS - 1u);
 }
 
+/* Linear probing without tombstones (deletion shifts the chain back), so
+ * lookups stay short however many blocks come and go. */
 static void track_add(void *ptr, size_t n) {
   if (!tracking || ptr == NULL || table == NULL) return;
   uintptr_t p = (uintptr_t)ptr;
   for (size_t i = slot_of(p), k = 0; k < TRACK_SLOTS; i = (i + 1) & (TRACK_SLOTS - 1u), k++) {
-    if (table[i].p > 1) continue;
+    if (table[i].p != 0) continue;
     table[i] = (block){.p = p, .size = (uint32_t)n, .side = (uint8_t)side_now};
     live[side_now] += n;
     if (live[SIDE_TSM] > peak_tsm) peak_tsm = live[SIDE_TSM];
@@ -110,13 +119,24 @@ static void track_add(void *ptr, size_t n) {
 
 static void track_del(void *ptr) {
   if (ptr == NULL || table == NULL) return;
+  const size_t mask = TRACK_SLOTS - 1u;
   uintptr_t p = (uintptr_t)ptr;
-  for (size_t i = slot_of(p), k = 0; k < TRACK_SLOTS; i = (i + 1) & (TRACK_SLOTS - 1u), k++) {
+  size_t i = slot_of(p);
+  for (;; i = (i + 1) & mask) {
     if (table[i].p == 0) return; /* not tracked */
-    if (table[i].p != p) continue;
-    live[table[i].side] -= table[i].size;
-    table[i].p = 1;
-    return;
+    if (table[i].p == p) break;
+  }
+  live[table[i].side] -= table[i].size;
+  table[i].p = 0;
+  /* Knuth 6.4 Algorithm R: move back every later entry whose home slot is
+   * not cyclically in (i, j]. */
+  for (size_t j = (i + 1) & mask; table[j].p != 0; j = (j + 1) & mask) {
+    size_t h = slot_of(table[j].p);
+    bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+    if (stays) continue;
+    table[i] = table[j];
+    table[j].p = 0;
+    i = j;
   }
 }
 
@@ -148,7 +168,7 @@ static void track_begin(void) {
   if (table == NULL) table = __libc_calloc(TRACK_SLOTS, sizeof(block));
   memset(live, 0, sizeof(live));
   peak_tsm = 0;
-  tracking = table != NULL;
+  tracking = table != NULL && !skip_heap;
 }
 static void track_end(void) {
   tracking = 0;
@@ -676,6 +696,7 @@ static double time_op(floor_ctx *f, op o) {
 }
 
 static double crypto_floor(const model *m, int verbose) {
+  if (skip_floor) return 0;
   floor_ctx f = {.m = m};
   seed(&f.drbg, 0xF1002);
   CHECK(ot_x509_chain_parse(m->h.der, m->h.der_len, &f.chain));
@@ -701,7 +722,7 @@ static double crypto_floor(const model *m, int verbose) {
 /* ---- one run ------------------------------------------------------------------- */
 
 typedef struct result {
-  size_t n, bridges, failed;
+  size_t n, bridges, failed, connected;
   double wall, mean, med, min, max, floor_before, floor_after;
   size_t tsm_heap, dev_heap, rp_heap, peak_tsm, peak_rss_kib;
   long marks[SIDES]; /* live secret marks gained while connecting, by owner */
@@ -744,6 +765,7 @@ static int run(const model *m, size_t n, size_t per_bridge, result *r) {
     }
   }
   r->wall = now_s() - t0;
+  r->connected = ok;
   side_switch(side_now); /* counts the last marks */
   for (int k = 0; k < SIDES; k++)
     r->marks[k] = marks_by[k];
@@ -787,11 +809,14 @@ static int run(const model *m, size_t n, size_t per_bridge, result *r) {
   return bad;
 }
 
+/* Devices the per-device figures are divided by: those connected. */
+static size_t per_dev(const result *r) { return r->connected ? r->connected : 1; }
+
 /* ---- main ------------------------------------------------------------------------ */
 
 static void usage(void) {
   fprintf(stderr, "usage: bench_tsm_scale [--devices 1,64,1024] [--curve p256|p384] "
-                  "[--per-bridge 1..255]\n");
+                  "[--per-bridge 1..255] [--no-floor] [--no-heap]\n");
   exit(2);
 }
 
@@ -814,6 +839,10 @@ int main(int argc, char **argv) {
         curve = OT_CURVE_P384;
       else
         usage();
+    } else if (strcmp(argv[i], "--no-heap") == 0) {
+      skip_heap = 1;
+    } else if (strcmp(argv[i], "--no-floor") == 0) {
+      skip_floor = 1;
     } else if (strcmp(argv[i], "--per-bridge") == 0 && i + 1 < argc) {
       unsigned long v = strtoul(argv[++i], NULL, 10);
       if (v == 0 || v > OT_TSM_STREAM_IDS) usage();
@@ -829,7 +858,9 @@ int main(int argc, char **argv) {
   printf("TSM memory: sizeof(ot_tsm_dev) = %zu B (budget %u), sizeof(ot_tsm) = %zu B per host "
          "bridge; heap tracking %s\n",
          sizeof(ot_tsm_dev), OT_TSM_DEV_BUDGET, sizeof(ot_tsm),
-         HAVE_HEAP_TRACK ? "on (glibc)" : "unavailable");
+         !HAVE_HEAP_TRACK ? "unavailable"
+         : skip_heap      ? "off (--no-heap)"
+                          : "on (glibc)");
   printf("\n%6s %3s %8s %8s %8s %8s %8s %8s %6s %6s %9s %8s %6s\n", "N", "hb", "wall s", "mean ms",
          "med ms", "min ms", "max ms", "floor ms", "med/fl", "mean/fl", "TSM B/dev", "RSS MiB",
          "failed");
@@ -840,22 +871,29 @@ int main(int argc, char **argv) {
     double fl = (r[k].floor_before + r[k].floor_after) / 2.0;
     printf("%6zu %3zu %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %6.2f %6.2f %9zu %8zu %6zu\n", r[k].n,
            r[k].bridges, r[k].wall, r[k].mean * 1e3, r[k].med * 1e3, r[k].min * 1e3, r[k].max * 1e3,
-           fl * 1e3, r[k].med / fl, r[k].mean / fl, sizeof(ot_tsm_dev) + r[k].tsm_heap / r[k].n,
-           r[k].peak_rss_kib / 1024, r[k].failed);
+           fl * 1e3, fl > 0 ? r[k].med / fl : 0.0, fl > 0 ? r[k].mean / fl : 0.0,
+           sizeof(ot_tsm_dev) + r[k].tsm_heap / per_dev(&r[k]), r[k].peak_rss_kib / 1024,
+           r[k].failed);
     fflush(stdout);
   }
-  printf("\nheap held after connecting all N, per device, by owner (bytes):\n");
+  if (skip_heap || !HAVE_HEAP_TRACK) {
+    printf("(TSM B/dev is sizeof(ot_tsm_dev) alone: heap not tracked)\n");
+    model_free(&m);
+    return bad;
+  }
+  printf("\nheap held after connecting all N, per connected device, by owner (bytes):\n");
   printf("%6s %10s %10s %10s %12s %14s %14s\n", "N", "TSM", "device", "root port", "TSM peak/N",
          "floor before", "floor after");
   for (size_t k = 0; k < ncounts; k++)
-    printf("%6zu %10zu %10zu %10zu %12zu %11.3f ms %11.3f ms\n", r[k].n, r[k].tsm_heap / r[k].n,
-           r[k].dev_heap / r[k].n, r[k].rp_heap / r[k].n, r[k].peak_tsm / r[k].n,
-           r[k].floor_before * 1e3, r[k].floor_after * 1e3);
+    printf("%6zu %10zu %10zu %10zu %12zu %11.3f ms %11.3f ms\n", r[k].n,
+           r[k].tsm_heap / per_dev(&r[k]), r[k].dev_heap / per_dev(&r[k]),
+           r[k].rp_heap / per_dev(&r[k]), r[k].peak_tsm / per_dev(&r[k]), r[k].floor_before * 1e3,
+           r[k].floor_after * 1e3);
   printf("\nlive secret marks after connecting all N (registry holds %d), per connected device:\n",
          OT_SECRET_MAX_MARKS);
   printf("%6s %8s %8s %10s\n", "N", "TSM", "device", "root port");
   for (size_t k = 0; k < ncounts; k++) {
-    double c = r[k].n > r[k].failed ? (double)(r[k].n - r[k].failed) : 1.0;
+    double c = (double)per_dev(&r[k]);
     printf("%6zu %8.1f %8.1f %10.1f\n", r[k].n, (double)r[k].marks[SIDE_TSM] / c,
            (double)r[k].marks[SIDE_DEV] / c, (double)r[k].marks[SIDE_RP] / c);
   }
