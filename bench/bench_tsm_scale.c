@@ -30,15 +30,17 @@
  *    calling the crypto layer directly (thread CPU time, median of 7),
  *    summed with its count; measured before and after each run, the table
  *    uses their mean;
- *  - the ratio per-device median / floor;
+ *  - the ratios per-device median / floor and mean / floor;
  *  - peak RSS (getrusage ru_maxrss, the whole process: devices included);
  *  - TSM memory per connected device: sizeof(ot_tsm_dev) plus the heap the
  *    TSM side still holds after connect, per device. Heap is attributed by
  *    side: with glibc this file wraps malloc/calloc/realloc/free and tracks
- *    every live block; a block allocated while a device's mailbox is being
- *    stepped (the DSM answering) is the device's, every other one the TSM's
- *    (the host driver makes none). Shared per-bridge state (sizeof(ot_tsm))
- *    is reported apart.
+ *    every live block; a block allocated while one of a DSM's DOE protocol
+ *    handlers runs (each device's protocols are wrapped) is the device's,
+ *    one allocated inside a backend op (the backend is wrapped) the root
+ *    port model's, every other one the TSM's (the host DOE driver allocates
+ *    nothing). Live secret marks are attributed the same way. Shared
+ *    per-bridge state (sizeof(ot_tsm)) is reported apart.
  * Then all devices are disconnected and ot_secret_mark_count() must be back
  * at its baseline.
  *
