@@ -19,7 +19,12 @@
 
 #include "opentsm/status.h"
 
-#define OT_SECRET_MAX_MARKS 1024
+/*
+ * Enough for a platform of 4096 connected IDE devices (a TSM, a device and a
+ * root port hold 14 marks per connected device); the table is static and
+ * costs memory only as it fills.
+ */
+#define OT_SECRET_MAX_MARKS 65536
 
 /* Overwrites n bytes with zeros in a way the compiler may not elide. */
 void ot_zeroize(void *p, size_t n);

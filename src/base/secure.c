@@ -51,7 +51,8 @@ ot_status ot_secret_mark(const void *p, size_t n) {
 
 void ot_secret_unmark(const void *p, size_t n) {
   pthread_mutex_lock(&marks_lock);
-  for (size_t i = 0; i < marks_used; i++) {
+  /* Newest first: marks are mostly released in the reverse order of their making. */
+  for (size_t i = marks_used; i-- > 0;) {
     if (marks[i].start == (uintptr_t)p && marks[i].len == n) {
       marks[i] = marks[--marks_used];
       break;
