@@ -5,13 +5,17 @@
  *
  *  - ide: ot_ide_tx_protect of a group of memory writes (3 DW header) on one
  *    stream, then ot_ide_rx_receive of each, with MAC aggregation 1 and 4.
- *  - raw: per TLP, one seal and one open of the same payload under one
- *    reused keyed context, with the same AAD length as the IDE TLP (prefix +
+ *  - raw: per TLP, one seal and one open of the same payload, each under
+ *    its own reused keyed context (a transmitter's and a receiver's, as the
+ *    IDE ports have), with the same AAD length as the IDE TLP (prefix +
  *    header, 16 bytes here) and a 96-bit tag, a fresh nonce each time; two
  *    ways: the one-shot ot_aead_seal / ot_aead_open, and the gather one-shot
  *    (ot_aead_seal_gather / ot_aead_open_gather, one AAD and one text piece)
  *    that the IDE engine itself uses. The ratio is taken against the faster
  *    of the two, so the engine is charged for everything but the cipher.
+ *    Every contender reads the same plaintext and writes its payload output
+ *    (ciphertext, then plaintext, in a buffer distinct from its input) at
+ *    the same offset from a cache line (PAYLOAD_ALIGN).
  *
  * MB/s counts payload bytes per second of this thread's CPU time. Each
  * configuration is warmed up, then measured REPS times with the three
@@ -32,8 +36,8 @@
  * other load, how much of its solo rate per CPU-second each thread keeps
  * while both run (1.00: the streams do not slow each other down).
  *
- * Profiling: `bench_ide --profile ide|raw SIZE AGG GROUPS` runs GROUPS
- * untimed groups (raw: GROUPS * AGG seal+open pairs) and exits. Under
+ * Profiling: `bench_ide --profile ide|raw|rawg SIZE AGG GROUPS` runs GROUPS
+ * untimed groups (raw, rawg: GROUPS * AGG seal+open pairs) and exits. Under
  * `valgrind --tool=callgrind`, the difference between runs with GROUPS and
  * 2 * GROUPS is the exact instruction cost of GROUPS groups.
  *
@@ -123,15 +127,37 @@ typedef struct port_pair {
   size_t tlp_len;
   size_t payload;
   size_t agg;
-  uint8_t wire[WIRE_CAP];
-  uint8_t out[OUT_CAP];
-  /* raw */
-  ot_aead_key key;
+  /*
+   * Output buffers: every contender writes its first (or only) payload at the
+   * same offset from a cache line, PAYLOAD_ALIGN, so neither is charged or
+   * spared split stores the other is not. The IDE wire and delivery buffers
+   * are placed so the payload after the prefix + header (wire) or the header
+   * (out) lands there; the raw ciphertext and plaintext start there.
+   */
+  _Alignas(64) uint8_t wire_buf[WIRE_CAP + 64];
+  _Alignas(64) uint8_t out_buf[OUT_CAP + 64];
+  uint8_t *wire, *out;
+  size_t wire_cap, out_cap;
+  /* raw: one keyed context per direction, as the IDE transmitter and receiver have */
+  ot_aead_key key, key_rx;
   uint8_t nonce[OT_AEAD_NONCE_SIZE];
   uint8_t aad[OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW];
   size_t aad_len; /* = the IDE AAD of one TLP: prefix + header */
-  uint8_t ct[OT_TLP_MAX_PAYLOAD], back[OT_TLP_MAX_PAYLOAD], tag[OT_AEAD_TAG_SIZE];
+  _Alignas(64) uint8_t ct_buf[OT_TLP_MAX_PAYLOAD + 64];
+  _Alignas(64) uint8_t back_buf[OT_TLP_MAX_PAYLOAD + 64];
+  uint8_t *ct, *back;
+  uint8_t tag[OT_AEAD_TAG_SIZE];
 } port_pair;
+
+/* Offset of each contender's first output payload byte from a 64-byte boundary. */
+#ifndef PAYLOAD_ALIGN
+#define PAYLOAD_ALIGN 0
+#endif
+
+/* The pointer in buf (64-aligned, 64 bytes spare) whose byte `lead` falls at PAYLOAD_ALIGN. */
+static uint8_t *place(uint8_t *buf, size_t lead) {
+  return buf + (64 + PAYLOAD_ALIGN - lead % 64) % 64;
+}
 
 static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
   ot_ide_stream_cfg cfg = {
@@ -171,8 +197,16 @@ static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
   if (!ot_ok(ot_tlp_encode(&t, p->tlp, sizeof p->tlp, &p->tlp_len))) return -1;
   p->payload = payload;
   p->agg = agg;
+  size_t hdr = p->tlp_len - payload;
+  p->wire = place(p->wire_buf, OT_IDE_PREFIX_SIZE + hdr);
+  p->wire_cap = WIRE_CAP;
+  p->out = place(p->out_buf, hdr);
+  p->out_cap = OUT_CAP;
+  p->ct = place(p->ct_buf, 0);
+  p->back = place(p->back_buf, 0);
   /* Raw: the same key bytes, the TLP's own prefix + header as AAD, a counter nonce. */
-  if (!ot_ok(ot_aead_key_init(&p->key, OT_AEAD_AES256_GCM, key, sizeof key, OT_IDE_MAC_SIZE)))
+  if (!ot_ok(ot_aead_key_init(&p->key, OT_AEAD_AES256_GCM, key, sizeof key, OT_IDE_MAC_SIZE)) ||
+      !ot_ok(ot_aead_key_init(&p->key_rx, OT_AEAD_AES256_GCM, key, sizeof key, OT_IDE_MAC_SIZE)))
     return -1;
   p->aad_len = OT_IDE_PREFIX_SIZE + (p->tlp_len - payload);
   p->aad[0] = OT_IDE_PREFIX_BYTE0;
@@ -186,6 +220,7 @@ static void pair_clear(port_pair *p) {
   ot_ide_tx_clear(&p->tx);
   ot_ide_rx_clear(&p->rx);
   ot_aead_key_clear(&p->key);
+  ot_aead_key_clear(&p->key_rx);
 }
 
 /* ---- the contenders: one unit of work each (agg TLPs' payloads) -------------------- */
@@ -201,11 +236,11 @@ static int ide_once(port_pair *p) {
   for (size_t i = 0; i < p->agg; i++)
     in[i] = (ot_ide_tx_tlp){p->tlp, p->tlp_len, false};
   size_t lens[AGG_MAX], total, at = 0;
-  if (!ot_ok(ot_ide_tx_protect(&p->tx, SID, in, p->agg, p->wire, sizeof p->wire, lens, &total)))
+  if (!ot_ok(ot_ide_tx_protect(&p->tx, SID, in, p->agg, p->wire, p->wire_cap, lens, &total)))
     return 0;
   ot_ide_rx_result res;
   for (size_t i = 0; i < p->agg; i++) {
-    if (!ot_ok(ot_ide_rx_receive(&p->rx, p->wire + at, lens[i], p->out, sizeof p->out, &res)))
+    if (!ot_ok(ot_ide_rx_receive(&p->rx, p->wire + at, lens[i], p->out, p->out_cap, &res)))
       return 0;
     at += lens[i];
   }
@@ -219,7 +254,7 @@ static int raw_once(port_pair *p) {
     bump_nonce(p->nonce);
     if (!ot_ok(ot_aead_seal(&p->key, p->nonce, p->aad, p->aad_len, pt, p->payload, p->ct, p->tag,
                             sizeof p->tag)) ||
-        !ot_ok(ot_aead_open(&p->key, p->nonce, p->aad, p->aad_len, p->ct, p->payload, p->tag,
+        !ot_ok(ot_aead_open(&p->key_rx, p->nonce, p->aad, p->aad_len, p->ct, p->payload, p->tag,
                             OT_IDE_MAC_SIZE, p->back)))
       return 0;
   }
@@ -234,7 +269,7 @@ static int raw_gather_once(port_pair *p) {
   for (size_t i = 0; i < p->agg; i++) {
     bump_nonce(p->nonce);
     if (!ot_ok(ot_aead_seal_gather(&p->key, p->nonce, &a, 1, &s, 1, p->tag, sizeof p->tag)) ||
-        !ot_ok(ot_aead_open_gather(&p->key, p->nonce, &a, 1, &o, 1, p->tag, OT_IDE_MAC_SIZE)))
+        !ot_ok(ot_aead_open_gather(&p->key_rx, p->nonce, &a, 1, &o, 1, p->tag, OT_IDE_MAC_SIZE)))
       return 0;
   }
   return 1;
@@ -315,7 +350,7 @@ static void *thread_main(void *arg) {
 }
 
 static void scaling(size_t payload) {
-  port_pair *p[2] = {malloc(sizeof(port_pair)), malloc(sizeof(port_pair))};
+  port_pair *p[2] = {aligned_alloc(64, sizeof(port_pair)), aligned_alloc(64, sizeof(port_pair))};
   if (!p[0] || !p[1]) abort();
   for (int i = 0; i < 2; i++)
     if (pair_setup(p[i], 1, payload) != 0) abort();
@@ -348,12 +383,15 @@ static void scaling(size_t payload) {
 
 static int profile(int argc, char **argv) {
   if (argc != 6) return 2;
-  unit_fn fn = strcmp(argv[2], "ide") == 0 ? ide_once : strcmp(argv[2], "raw") == 0 ? raw_once : 0;
+  unit_fn fn = strcmp(argv[2], "ide") == 0    ? ide_once
+               : strcmp(argv[2], "raw") == 0  ? raw_once
+               : strcmp(argv[2], "rawg") == 0 ? raw_gather_once
+                                              : 0;
   size_t payload = strtoul(argv[3], NULL, 10), agg = strtoul(argv[4], NULL, 10);
   unsigned long groups = strtoul(argv[5], NULL, 10);
   if (!fn || payload < 4 || payload > OT_TLP_MAX_PAYLOAD || payload % 4 || agg < 1 || agg > AGG_MAX)
     return 2;
-  port_pair *p = malloc(sizeof *p);
+  port_pair *p = aligned_alloc(64, sizeof *p);
   if (!p || pair_setup(p, (uint8_t)agg, payload) != 0) return 1;
   for (unsigned long i = 0; i < groups; i++)
     if (!fn(p)) return 1;
@@ -365,12 +403,12 @@ static int profile(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "--profile") == 0) {
     int rc = profile(argc, argv);
-    if (rc == 2) fprintf(stderr, "usage: bench_ide --profile ide|raw SIZE AGG GROUPS\n");
+    if (rc == 2) fprintf(stderr, "usage: bench_ide --profile ide|raw|rawg SIZE AGG GROUPS\n");
     return rc;
   }
   static const size_t sizes[] = {64, 256, 512, 4096};
   static const uint8_t aggs[] = {1, 4};
-  port_pair *p = malloc(sizeof *p);
+  port_pair *p = aligned_alloc(64, sizeof *p);
   if (!p) return 1;
   printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
