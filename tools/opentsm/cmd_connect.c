@@ -85,6 +85,7 @@ typedef struct connect_ctx {
   ot_doe_socket_client sock;
   uint8_t chain[OT_TSM_EV_CHAIN_MAX];
   size_t chain_len;
+  uint8_t chain_digest[OT_HASH_MAX_SIZE]; /* Hash(chain), as DIGESTS reported it */
   uint8_t record[OT_TSM_EV_MEAS_MAX];
   size_t record_len;
   uint8_t nblocks;
@@ -192,6 +193,11 @@ static ot_status collect_evidence(connect_ctx *c) {
   OT_GUARD(ot_spdm_requester_get_digests(&c->dev.spdm, &mask));
   OT_GUARD(ot_spdm_requester_get_certificate(&c->dev.spdm, 0, 0, c->chain, sizeof(c->chain),
                                              &c->chain_len));
+  /* The digest DIGESTS gave for slot 0, which the requester has just checked
+   * equals Hash(certificate chain) (DSP0274 1.3 §10.5, §10.6): it identifies
+   * the chain in the report, comparable with the device's own record. */
+  OT_ENSURE(c->dev.spdm.slots[0].verified, OT_E_VERIFY);
+  memcpy(c->chain_digest, c->dev.spdm.slots[0].digest, sizeof(c->chain_digest));
   ot_spdm_meas_result res;
   OT_GUARD(ot_spdm_requester_get_measurements(&c->dev.spdm, OT_SPDM_MEAS_OP_ALL, true, 0, c->record,
                                               sizeof(c->record), &res));
@@ -446,7 +452,8 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
   ot_x509_chain x = {0};
   if (ot_ok(ot_spdm_cert_chain_decode((uint16_t)n->sizes.hash_len, c->chain, c->chain_len, &cc)))
     OT_IGNORE(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
-  char subj[256], hex[2 * OT_SPDM_ID_MEAS_MAX + 1];
+  char subj[256], hex[2 * OT_SPDM_ID_MEAS_MAX + 1], digest[2 * OT_HASH_MAX_SIZE + 1];
+  cli_hex(c->chain_digest, n->sizes.hash_len, digest, sizeof(digest));
   if (o->json) {
     fprintf(f, "{\"device\":");
     cli_json_string(f, c->dev.name);
@@ -455,10 +462,10 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
     fprintf(f,
             ",\"verified\":true,\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
             "\"base_hash\":\"%s\",\"measurement_hash\":\"%s\",\"dhe\":\"%s\",\"aead\":\"%s\","
-            "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain\":[",
+            "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain_digest\":\"%s\",\"chain\":[",
             n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg),
-            c->dev.session_id, fl ? "true" : "false");
+            c->dev.session_id, fl ? "true" : "false", digest);
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
@@ -474,6 +481,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg));
     fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",
             c->policy.anchor_count, c->policy.anchor_count == 1 ? "" : "s");
+    fprintf(f, "    digest (%s) %s\n", hash_name(n->hash), digest);
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
