@@ -296,49 +296,6 @@ static ot_status step(flow_result *f, const char *name, ot_status st, const char
   return st;
 }
 
-/*
- * QUERY_RESP's registers (PCIe r6.0 §7.9.26.2-5): the capability must offer
- * IDE_KM, Selective streams and AES-GCM-256; the first Selective block that
- * is not enabled gives the Stream ID it holds.
- */
-static ot_status pick_stream(const ot_ide_km_query_resp *q, uint32_t *cap, uint8_t *id,
-                             bool *unreported) {
-  OT_ENSURE(q->reg_count >= 2, OT_E_MALFORMED);
-  uint32_t c = ot_ide_km_query_resp_reg(q, 0);
-  /* A port that answers IDE_KM has IDE_KM Protocol Supported set in its IDE
-   * Capability (PCIe r6.0 §7.9.26.2), so a block of zeros is not a register
-   * image but a device that does not report one (DMTF's sample device sends
-   * 74 zero DWs: SPEC-FACTS §4.1, docs/interop.md). Over a socket there is no
-   * config space to read instead: take the Stream ID its zero Selective IDE
-   * Stream Control holds, 0. A populated block is checked in full below. */
-  *unreported = true;
-  for (size_t i = 0; i < q->reg_count && *unreported; i++)
-    *unreported = ot_ide_km_query_resp_reg(q, i) == 0;
-  if (*unreported) {
-    *cap = 0;
-    *id = 0;
-    return OT_SUCCESS;
-  }
-  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) &&
-                (OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, c) & (1u << OT_IDE_ALG_AES_GCM_256)),
-            OT_E_UNSUPPORTED);
-  size_t i = 2; /* Capability, Control */
-  if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);
-  size_t nsel = OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, c) + 1u;
-  for (size_t b = 0; b < nsel; b++) {
-    OT_ENSURE(i + OT_IDE_SEL_BLOCK_FIXED / 4u <= q->reg_count, OT_E_MALFORMED);
-    uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
-    uint32_t ctl = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CTL / 4u);
-    if (!(ctl & OT_IDE_STREAM_CTL_ENABLE)) {
-      *cap = c;
-      *id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
-      return OT_SUCCESS;
-    }
-    i += OT_IDE_SEL_BLOCK_SIZE(OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, scap)) / 4u;
-  }
-  return ot_status_of(OT_E_NO_SPACE);
-}
-
 /* Six fresh keys (the device's RX and TX of PR, NPR, CPL) from the TSM's DRBG. */
 static ot_status gen_keys(ot_tsm *tsm, ot_ide_key_material k[2][OT_IDE_NUM_SUBSTREAMS]) {
   for (size_t d = 0; d < 2; d++)
@@ -357,7 +314,7 @@ static ot_status flow_ide_up(connect_ctx *c, ot_ide_km_requester *km, flow_resul
   uint32_t cap = 0;
   bool unreported = false;
   ot_status st = ot_ide_km_query(km, FLOW_KM_PORT, buf, sizeof(buf), &q);
-  if (ot_ok(st)) st = pick_stream(&q, &cap, &f->stream_id, &unreported);
+  if (ot_ok(st)) st = ot_ide_km_query_pick_stream(&q, &cap, &f->stream_id, &unreported);
   OT_GUARD(step(f, "IDE_KM QUERY", st, "%zu registers%s, capability 0x%08x, stream %u",
                 ot_ok(st) ? q.reg_count : 0u, unreported ? " (all zero: not reported)" : "", cap,
                 f->stream_id));
