@@ -63,7 +63,7 @@ static void test_one_nonzero_dw_is_a_register_image(void **s) {
  * address block each (no Link IDE). */
 #define CAP_OK                                                                                     \
   (OT_IDE_CAP_IDE_KM | OT_IDE_CAP_SELECTIVE |                                                      \
-   OT_FIELD_PREP(OT_IDE_CAP_ALGORITHMS, 1u << OT_IDE_ALG_AES_GCM_256) |                           \
+   OT_FIELD_PREP(OT_IDE_CAP_ALGORITHMS, 1u << OT_IDE_ALG_AES_GCM_256) |                            \
    OT_FIELD_PREP(OT_IDE_CAP_SEL_STREAMS, 1u))
 #define SEL_DWS (OT_IDE_SEL_BLOCK_SIZE(1) / 4u)
 
