@@ -243,6 +243,20 @@ void ot_ide_km_requester_init(ot_ide_km_requester *q, ot_ide_km_transport *t, ui
  * MaxPortIndex below PortIndex is OT_E_MALFORMED. */
 OT_RESULT ot_ide_km_query(ot_ide_km_requester *q, uint8_t port_index, uint8_t *buf, size_t cap,
                           ot_ide_km_query_resp *out);
+/*
+ * What a QUERY_RESP's IDE register block (PCIe r6.0 §7.9.26.2-5) offers for a
+ * new Selective IDE Stream. A block that is all zero is not a register image
+ * (a port answering IDE_KM has IDE_KM Protocol Supported set) but a device
+ * that reports none (DMTF's sample device): *unreported is set, *cap and
+ * *stream_id are 0 (the Stream ID a zero Selective IDE Stream Control holds).
+ * Otherwise the capability must offer IDE_KM, Selective streams and
+ * AES-GCM-256 (OT_E_UNSUPPORTED), and the first Selective block not enabled
+ * gives its Stream ID (OT_E_NO_SPACE if every block is enabled,
+ * OT_E_MALFORMED if the block is shorter than the capability says).
+ */
+OT_RESULT ot_ide_km_query_pick_stream(const ot_ide_km_query_resp *q, uint32_t *cap,
+                                      uint8_t *stream_id, bool *unreported);
+
 /* KEY_PROG of km for (stream, kss) at port_index. The caller keeps and wipes km. */
 OT_RESULT ot_ide_km_key_prog(ot_ide_km_requester *q, uint8_t port_index, uint8_t stream_id,
                              uint8_t kss, const ot_ide_key_material *km, uint8_t *status);

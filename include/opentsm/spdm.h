@@ -67,7 +67,7 @@
 typedef struct ot_spdm_alg_prefs {
   uint32_t base_asym; /* OT_SPDM_ASYM_ECDSA_P256 | _P384 */
   uint32_t base_hash; /* OT_SPDM_HASH_SHA_256 | _384 */
-  uint32_t meas_hash; /* OT_SPDM_MEAS_HASH_SHA_256 | _384 */
+  uint32_t meas_hash; /* OT_SPDM_MEAS_HASH_SHA_256 | _384 | _512 (accepted, never selected) */
   uint16_t dhe;       /* OT_SPDM_DHE_SECP256R1 | _SECP384R1 */
   uint16_t aead;      /* OT_SPDM_AEAD_AES_256_GCM | _CHACHA20_POLY1305 */
 } ot_spdm_alg_prefs;

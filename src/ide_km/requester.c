@@ -56,6 +56,46 @@ ot_status ot_ide_km_query(ot_ide_km_requester *q, uint8_t port_index, uint8_t *b
   return OT_SUCCESS;
 }
 
+ot_status ot_ide_km_query_pick_stream(const ot_ide_km_query_resp *q, uint32_t *cap,
+                                      uint8_t *stream_id, bool *unreported) {
+  OT_ENSURE(q != NULL && cap != NULL && stream_id != NULL && unreported != NULL, OT_E_ARG);
+  OT_ENSURE(q->reg_count >= 2, OT_E_MALFORMED); /* Capability, Control */
+  /* A port that answers IDE_KM has IDE_KM Protocol Supported set in its IDE
+   * Capability (PCIe r6.0 §7.9.26.2), so a block of zeros is no register
+   * image: DMTF's sample device sends 74 zero DWs whatever it supports
+   * (SPEC-FACTS T16). With no config space to read instead (a device over a
+   * socket), the caller gets Stream ID 0, what a zero Selective IDE Stream
+   * Control holds. */
+  bool zero = true;
+  for (size_t i = 0; i < q->reg_count && zero; i++)
+    zero = ot_ide_km_query_resp_reg(q, i) == 0;
+  *unreported = zero;
+  if (zero) {
+    *cap = 0;
+    *stream_id = 0;
+    return OT_SUCCESS;
+  }
+  uint32_t c = ot_ide_km_query_resp_reg(q, 0);
+  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) &&
+                (OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, c) & (1u << OT_IDE_ALG_AES_GCM_256)),
+            OT_E_UNSUPPORTED);
+  size_t i = 2; /* Capability, Control */
+  if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);
+  size_t nsel = OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, c) + 1u;
+  for (size_t b = 0; b < nsel; b++) {
+    OT_ENSURE(i + OT_IDE_SEL_BLOCK_FIXED / 4u <= q->reg_count, OT_E_MALFORMED);
+    uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
+    uint32_t ctl = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CTL / 4u);
+    if (!(ctl & OT_IDE_STREAM_CTL_ENABLE)) {
+      *cap = c;
+      *stream_id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
+      return OT_SUCCESS;
+    }
+    i += OT_IDE_SEL_BLOCK_SIZE(OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, scap)) / 4u;
+  }
+  return ot_status_of(OT_E_NO_SPACE);
+}
+
 ot_status ot_ide_km_key_prog(ot_ide_km_requester *q, uint8_t port_index, uint8_t stream_id,
                              uint8_t kss, const ot_ide_key_material *km, uint8_t *status) {
   OT_ENSURE(km != NULL, OT_E_ARG);

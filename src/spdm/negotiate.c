@@ -13,7 +13,11 @@
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
     .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
     .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384,
-    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384,
+    /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
+     * request carries no measurement hash list), and libspdm's responder picks
+     * SHA-512 first: a requester must accept it to measure such a device. A
+     * responder here never selects it (mhash_order below). */
+    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512,
     .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
     .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305,
 };
@@ -54,7 +58,12 @@ OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t m
   return OT_SUCCESS;
 }
 
+/* An AlgStruct offers at least one algorithm: DSP0274 1.3 §10.4 "Algorithm
+ * request structure" has AlgSupported list what the requester supports, and a
+ * table with nothing in it is refused (libspdm answers ERROR InvalidRequest).
+ * A type we cannot use is therefore left out, not sent empty. */
 static void add_struct(ot_spdm_alg_offer *o, uint8_t type, uint16_t supported) {
+  if (supported == 0) return;
   o->alg[o->alg_count++] = (ot_spdm_alg_struct){.type = type, .supported = supported};
 }
 
@@ -68,11 +77,11 @@ void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool m
     out->other_params |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
   out->base_asym = prefs->base_asym;
   out->base_hash = prefs->base_hash;
-  /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). No mutual
-   * authentication: ReqBaseAsymAlg is offered empty. */
+  /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). ReqBaseAsymAlg
+   * is the requester's signing algorithm, used only in mutual authentication
+   * (MUT_AUTH_CAP); we do not sign, so that table is omitted altogether. */
   add_struct(out, OT_SPDM_ALG_TYPE_DHE, prefs->dhe);
   add_struct(out, OT_SPDM_ALG_TYPE_AEAD, prefs->aead);
-  add_struct(out, OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, 0);
   add_struct(out, OT_SPDM_ALG_TYPE_KEY_SCHEDULE, OT_SPDM_KEY_SCHEDULE_SPDM);
 }
 
@@ -215,6 +224,7 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case 0: n->mhash = n->hash; break;
   case OT_SPDM_MEAS_HASH_SHA_256: n->mhash = OT_HASH_SHA256; break;
   case OT_SPDM_MEAS_HASH_SHA_384: n->mhash = OT_HASH_SHA384; break;
+  case OT_SPDM_MEAS_HASH_SHA_512: n->mhash = OT_HASH_SHA512; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->dhe) {

@@ -142,8 +142,10 @@ static const alg_name asym_names[] = {
     {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384}, {NULL, 0}};
 static const alg_name hash_names[] = {
     {"sha-256", OT_SPDM_HASH_SHA_256}, {"sha-384", OT_SPDM_HASH_SHA_384}, {NULL, 0}};
-static const alg_name mhash_names[] = {
-    {"sha-256", OT_SPDM_MEAS_HASH_SHA_256}, {"sha-384", OT_SPDM_MEAS_HASH_SHA_384}, {NULL, 0}};
+static const alg_name mhash_names[] = {{"sha-256", OT_SPDM_MEAS_HASH_SHA_256},
+                                       {"sha-384", OT_SPDM_MEAS_HASH_SHA_384},
+                                       {"sha-512", OT_SPDM_MEAS_HASH_SHA_512},
+                                       {NULL, 0}};
 static const alg_name dhe_names[] = {
     {"secp256r1", OT_SPDM_DHE_SECP256R1}, {"secp384r1", OT_SPDM_DHE_SECP384R1}, {NULL, 0}};
 static const alg_name aead_names[] = {{"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},

@@ -89,6 +89,16 @@ grep -q '"verified":true' "$TMP/out" && pass "json verified" || fail "json lacks
 if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==7' "$TMP/out" &&
     pass "json parses" || fail "json does not parse"
+  # The chain digest is Hash(SPDM certificate chain) of what the device serves
+  # (DSP0274 §10.6: Length, Reserved, RootHash, the DER chain), the value
+  # DMTF's spdm_responder_emu also reports in DIGESTS for the same keys.
+  python3 -c 'import json,sys,hashlib,struct
+d=json.load(open(sys.argv[1])); b=open(sys.argv[2],"rb").read(); ca=open(sys.argv[3],"rb").read()
+assert b.startswith(ca); rh=hashlib.sha384(ca).digest()
+blob=struct.pack("<HH",4+len(rh)+len(b),0)+rh+b
+assert d["chain_digest"]==hashlib.sha384(blob).hexdigest(), d["chain_digest"]' \
+    "$TMP/out" "$KEYS/ecp384/bundle_responder.certchain.der" "$ANCHOR" &&
+    pass "json chain_digest is SHA-384 of the served chain" || fail "json chain_digest"
 fi
 # --flow full: IDE_KM for one stream and the TDISP lifecycle in the session.
 expect_rc 0 "connect --flow full" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow full

@@ -85,6 +85,7 @@ typedef struct connect_ctx {
   ot_doe_socket_client sock;
   uint8_t chain[OT_TSM_EV_CHAIN_MAX];
   size_t chain_len;
+  uint8_t chain_digest[OT_HASH_MAX_SIZE]; /* Hash(chain), as DIGESTS reported it */
   uint8_t record[OT_TSM_EV_MEAS_MAX];
   size_t record_len;
   uint8_t nblocks;
@@ -192,6 +193,11 @@ static ot_status collect_evidence(connect_ctx *c) {
   OT_GUARD(ot_spdm_requester_get_digests(&c->dev.spdm, &mask));
   OT_GUARD(ot_spdm_requester_get_certificate(&c->dev.spdm, 0, 0, c->chain, sizeof(c->chain),
                                              &c->chain_len));
+  /* The digest DIGESTS gave for slot 0, which the requester has just checked
+   * equals Hash(certificate chain) (DSP0274 1.3 §10.5, §10.6): it identifies
+   * the chain in the report, comparable with the device's own record. */
+  OT_ENSURE(c->dev.spdm.slots[0].verified, OT_E_VERIFY);
+  memcpy(c->chain_digest, c->dev.spdm.slots[0].digest, sizeof(c->chain_digest));
   ot_spdm_meas_result res;
   OT_GUARD(ot_spdm_requester_get_measurements(&c->dev.spdm, OT_SPDM_MEAS_OP_ALL, true, 0, c->record,
                                               sizeof(c->record), &res));
@@ -290,34 +296,6 @@ static ot_status step(flow_result *f, const char *name, ot_status st, const char
   return st;
 }
 
-/*
- * QUERY_RESP's registers (PCIe r6.0 §7.9.26.2-5): the capability must offer
- * IDE_KM, Selective streams and AES-GCM-256; the first Selective block that
- * is not enabled gives the Stream ID it holds.
- */
-static ot_status pick_stream(const ot_ide_km_query_resp *q, uint32_t *cap, uint8_t *id) {
-  OT_ENSURE(q->reg_count >= 2, OT_E_MALFORMED);
-  uint32_t c = ot_ide_km_query_resp_reg(q, 0);
-  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) &&
-                (OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, c) & (1u << OT_IDE_ALG_AES_GCM_256)),
-            OT_E_UNSUPPORTED);
-  size_t i = 2; /* Capability, Control */
-  if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);
-  size_t nsel = OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, c) + 1u;
-  for (size_t b = 0; b < nsel; b++) {
-    OT_ENSURE(i + OT_IDE_SEL_BLOCK_FIXED / 4u <= q->reg_count, OT_E_MALFORMED);
-    uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
-    uint32_t ctl = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CTL / 4u);
-    if (!(ctl & OT_IDE_STREAM_CTL_ENABLE)) {
-      *cap = c;
-      *id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
-      return OT_SUCCESS;
-    }
-    i += OT_IDE_SEL_BLOCK_SIZE(OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, scap)) / 4u;
-  }
-  return ot_status_of(OT_E_NO_SPACE);
-}
-
 /* Six fresh keys (the device's RX and TX of PR, NPR, CPL) from the TSM's DRBG. */
 static ot_status gen_keys(ot_tsm *tsm, ot_ide_key_material k[2][OT_IDE_NUM_SUBSTREAMS]) {
   for (size_t d = 0; d < 2; d++)
@@ -334,10 +312,12 @@ static ot_status flow_ide_up(connect_ctx *c, ot_ide_km_requester *km, flow_resul
   uint8_t buf[OT_IDE_KM_RSP_MAX];
   ot_ide_km_query_resp q;
   uint32_t cap = 0;
+  bool unreported = false;
   ot_status st = ot_ide_km_query(km, FLOW_KM_PORT, buf, sizeof(buf), &q);
-  if (ot_ok(st)) st = pick_stream(&q, &cap, &f->stream_id);
-  OT_GUARD(step(f, "IDE_KM QUERY", st, "%zu registers, capability 0x%08x, stream %u",
-                ot_ok(st) ? q.reg_count : 0u, cap, f->stream_id));
+  if (ot_ok(st)) st = ot_ide_km_query_pick_stream(&q, &cap, &f->stream_id, &unreported);
+  OT_GUARD(step(f, "IDE_KM QUERY", st, "%zu registers%s, capability 0x%08x, stream %u",
+                ot_ok(st) ? q.reg_count : 0u, unreported ? " (all zero: not reported)" : "", cap,
+                f->stream_id));
   ot_ide_key_material k[2][OT_IDE_NUM_SUBSTREAMS];
   memset(k, 0, sizeof(k));
   st = ot_secret_mark(k, sizeof(k));
@@ -429,7 +409,8 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
   ot_x509_chain x = {0};
   if (ot_ok(ot_spdm_cert_chain_decode((uint16_t)n->sizes.hash_len, c->chain, c->chain_len, &cc)))
     OT_IGNORE(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
-  char subj[256], hex[2 * OT_SPDM_ID_MEAS_MAX + 1];
+  char subj[256], hex[2 * OT_SPDM_ID_MEAS_MAX + 1], digest[2 * OT_HASH_MAX_SIZE + 1];
+  cli_hex(c->chain_digest, n->sizes.hash_len, digest, sizeof(digest));
   if (o->json) {
     fprintf(f, "{\"device\":");
     cli_json_string(f, c->dev.name);
@@ -438,10 +419,10 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
     fprintf(f,
             ",\"verified\":true,\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
             "\"base_hash\":\"%s\",\"measurement_hash\":\"%s\",\"dhe\":\"%s\",\"aead\":\"%s\","
-            "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain\":[",
+            "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain_digest\":\"%s\",\"chain\":[",
             n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg),
-            c->dev.session_id, fl ? "true" : "false");
+            c->dev.session_id, fl ? "true" : "false", digest);
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
@@ -457,6 +438,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg));
     fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",
             c->policy.anchor_count, c->policy.anchor_count == 1 ? "" : "s");
+    fprintf(f, "    digest (%s) %s\n", hash_name(n->hash), digest);
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");

@@ -72,11 +72,15 @@ static void test_offer_build(void **s) {
   (void)s;
   ot_spdm_alg_offer o;
   ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V13, true, &o);
-  assert_int_equal(o.alg_count, 4);
-  for (uint8_t i = 0; i < 4; i++) /* ascending AlgType, 2..5 */
-    assert_int_equal(o.alg[i].type, OT_SPDM_ALG_TYPE_DHE + i);
+  /* Ascending AlgType; no ReqBaseAsymAlg table (no mutual authentication), and
+   * no table is ever empty: libspdm refuses AlgSupported 0 (docs/interop.md). */
+  assert_int_equal(o.alg_count, 3);
+  assert_int_equal(o.alg[0].type, OT_SPDM_ALG_TYPE_DHE);
+  assert_int_equal(o.alg[1].type, OT_SPDM_ALG_TYPE_AEAD);
+  assert_int_equal(o.alg[2].type, OT_SPDM_ALG_TYPE_KEY_SCHEDULE);
+  for (uint8_t i = 0; i < o.alg_count; i++)
+    assert_int_not_equal(o.alg[i].supported, 0);
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1 | OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN);
-  assert_int_equal(o.alg[2].supported, 0); /* no mutual authentication offered */
   ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V12, true, &o);
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1); /* MultiKeyConn is 1.3 */
   assert_int_equal(o.base_asym, P256 | P384);
@@ -233,7 +237,7 @@ static void m_dhe_zero(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c)
 }
 static void m_dhe_zero_no_kx(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p;
-  a->alg[0].supported = a->alg[1].supported = a->alg[3].supported = 0;
+  a->alg[0].supported = a->alg[1].supported = a->alg[2].supported = 0;
   *c = RSP_NO_KX;
 }
 static void m_dhe_two(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
@@ -248,9 +252,13 @@ static void m_aead_policy(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t 
   (void)a, (void)c;
   p->aead = CHA;
 }
+/* A ReqBaseAsymAlg table we never asked for (we offer none: no mutual
+ * authentication), inserted in AlgType order before KeySchedule. */
 static void m_req_asym(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->alg[2].supported = P256;
+  a->alg[3] = a->alg[2];
+  a->alg[2] = (ot_spdm_alg_struct){.type = OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, .supported = P256};
+  a->alg_count = 4;
 }
 static void m_struct_ext(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
@@ -259,7 +267,7 @@ static void m_struct_ext(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *
 }
 static void m_key_schedule_zero(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->alg[3].supported = 0;
+  a->alg[2].supported = 0;
 }
 
 static void m_no_kx_but_dhe(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
@@ -354,7 +362,8 @@ static const derive_case derive_cases[] = {
   {P384, S256,                  0,                         0,                     0,    OT_OK,            32, 96, 0},
   {RSA,  S256,                  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      E256,                  A128, OT_E_UNSUPPORTED, 0, 0, 0},
 };

@@ -45,6 +45,20 @@ static void test_example_parses(void **s) {
   free(text);
 }
 
+/* libspdm's responder picks a SHA-512 measurement hash (docs/interop.md): the
+ * default accepts it, and a policy can name it or leave it out. */
+static void test_measurement_hash_sha512(void **s) {
+  (void)s;
+  static const char y512[] = "version: 1\nspdm:\n  measurement_hash: [sha-512]\n";
+  static const char y384[] = "version: 1\nspdm:\n  measurement_hash: [sha-384]\n";
+  ot_tsm_policy_error err;
+  assert_ot_ok(ot_tsm_policy_parse(&pol, y512, sizeof y512 - 1, NULL, &err));
+  assert_int_equal(pol.algs.meas_hash, OT_SPDM_MEAS_HASH_SHA_512);
+  assert_ot_ok(ot_tsm_policy_parse(&pol, y384, sizeof y384 - 1, NULL, &err));
+  assert_int_equal(pol.algs.meas_hash, OT_SPDM_MEAS_HASH_SHA_384);
+  assert_true(ot_spdm_alg_prefs_all.meas_hash & OT_SPDM_MEAS_HASH_SHA_512);
+}
+
 typedef struct bad_case {
   const char *yaml;
   unsigned line, column;
@@ -201,6 +215,7 @@ static void test_anchor_files_der_and_pem(void **s) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_example_parses),
+      cmocka_unit_test(test_measurement_hash_sha512),
       cmocka_unit_test(test_bad_policies_refused_with_position),
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_anchor_files_der_and_pem),
