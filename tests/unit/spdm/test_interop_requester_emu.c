@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Divergences from DMTF's spdm_requester_emu found live against our responder
+ * (docs/interop.md, "DMTF's requester against opentsm device"). The requests
+ * are the exact bytes spdm_requester_emu sent (SPDM 1.3, SHA-384/P-384).
+ */
+#include "spdm_rig.h"
+
+/* GET_VERSION, GET_CAPABILITIES, NEGOTIATE_ALGORITHMS as sent by
+ * spdm_requester_emu --ver 1.3 --hash SHA_384 --asym ECDSA_P384 --dhe SECP_384_R1. */
+static const uint8_t get_version[] = {0x10, 0x84, 0x00, 0x00};
+static const uint8_t get_caps_13[] = {0x13, 0xe1, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                      0x00, 0xc6, 0xf7, 0x82, 0x08, 0x00, 0x12,
+                                      0x00, 0x00, 0x00, 0x80, 0x02, 0x00};
+static const uint8_t neg_algs_13[] = {
+    0x13, 0xe3, 0x04, 0x00, 0x30, 0x00, 0x01, 0x02, 0x80, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+    0x02, 0x20, 0x10, 0x00, 0x03, 0x20, 0x06, 0x00, 0x04, 0x20, 0x0f, 0x00, 0x05, 0x20, 0x01, 0x00};
+/* GET_CERTIFICATE slot 0, offset 0, length 0xFFFF. */
+static const uint8_t get_cert_13[] = {0x13, 0x82, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff};
+
+static uint8_t out[OT_SPDM_LARGE_MAX + 64];
+
+static size_t send_req(rig *g, const uint8_t *req, size_t len) {
+  size_t n = 0;
+  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, req, len, out, sizeof(out), &n));
+  assert_true(n >= 4);
+  return n;
+}
+
+/* VCA with the requester's bytes; other_params replaces OtherParamsSupport. */
+static void vca(rig *g, uint8_t other_params) {
+  uint8_t algs[sizeof(neg_algs_13)];
+  memcpy(algs, neg_algs_13, sizeof(algs));
+  algs[7] = other_params;
+  send_req(g, get_version, sizeof(get_version));
+  assert_int_equal(out[1], OT_SPDM_VERSION);
+  send_req(g, get_caps_13, sizeof(get_caps_13));
+  assert_int_equal(out[1], OT_SPDM_CAPABILITIES);
+  send_req(g, algs, sizeof(algs));
+  assert_int_equal(out[1], OT_SPDM_ALGORITHMS);
+}
+
+/*
+ * CERTIFICATE Param2 (CertificateInfo) at 1.3 without MULTI_KEY_CONN_RSP:
+ * reserved, so 0 (DSP0274 1.3 §10.7). We sent the slot's CertModel (01h,
+ * DeviceCert) and libspdm's requester refused the response with
+ * INVALID_MSG_FIELD before any session.
+ */
+static void test_certificate_info_reserved_without_multi_key(void **s) {
+  (void)s;
+  rig *g = rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false,
+                               61});
+  vca(g, 0x02); /* OPAQUE_FMT_1 only */
+  size_t n = send_req(g, get_cert_13, sizeof(get_cert_13));
+  static const uint8_t want[] = {0x13, 0x02, 0x00, 0x00};
+  assert_memory_equal(out, want, sizeof(want));
+  assert_true(n > 8);
+  rig_free(g);
+}
+
+/* With MULTI_KEY_CONN negotiated, Param2 carries the slot's CertModel. */
+static void test_certificate_info_with_multi_key(void **s) {
+  (void)s;
+  rig *g =
+      rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, true, 62});
+  vca(g, 0x02 | OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN);
+  assert_true(g->rsp.neg.multi_key_conn);
+  send_req(g, get_cert_13, sizeof(get_cert_13));
+  static const uint8_t want[] = {0x13, 0x02, 0x00, OT_SPDM_CERT_MODEL_DEVICE};
+  assert_memory_equal(out, want, sizeof(want));
+  rig_free(g);
+}
+
+/* Our own requester takes the reserved Param2 at 1.3 and still authenticates. */
+static void test_own_requester_accepts_reserved_info(void **s) {
+  (void)s;
+  rig *g = rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_13, false, false, 63});
+  rig_authenticate(g, 0);
+  assert_int_equal(g->req.slots[0].cert_info, 0);
+  assert_ot_ok(ot_spdm_requester_challenge(&g->req, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL));
+  rig_free(g);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_certificate_info_reserved_without_multi_key),
+      cmocka_unit_test(test_certificate_info_with_multi_key),
+      cmocka_unit_test(test_own_requester_accepts_reserved_info),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
