@@ -82,11 +82,60 @@ static void test_own_requester_accepts_reserved_info(void **s) {
   rig_free(g);
 }
 
+/* A protocol handler that refuses every message as naming what is not there
+ * (an IDE_KM QUERY for a PortIndex above MaxPortIndex answers so). */
+static ot_status refuse_handle(ot_spdm_vdm_handler *h, uint32_t sid, const uint8_t *req,
+                               size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len) {
+  (void)h, (void)sid, (void)req, (void)len, (void)rsp, (void)cap, (void)rsp_len;
+  return ot_status_of(OT_E_NOT_FOUND);
+}
+
+/*
+ * VENDOR_DEFINED_REQUEST errors inside a session: a refused protocol message
+ * is InvalidRequest (was Unspecified), an unknown VendorID (CXL, 1E98h, as
+ * spdm_requester_emu's CXL IDE_KM QUERY) is UnsupportedRequest; neither ends
+ * the session (DSP0274 1.3 "ERROR response message").
+ */
+static void test_vendor_defined_errors_keep_session(void **s) {
+  (void)s;
+  rig *g = rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12, false, false, 64});
+  ot_spdm_vdm_handler refuse = {.standard_id = OT_SPDM_REGISTRY_PCISIG,
+                                .vendor_id = 0x0001,
+                                .protocol_id = 0x00,
+                                .handle = refuse_handle};
+  g->rcfg.vdm[g->rcfg.vdm_count++] = &refuse;
+  ot_spdm_responder_free(&g->rsp);
+  assert_ot_ok(ot_spdm_responder_init(&g->rsp, &g->rcfg));
+  rig_authenticate(g, 0);
+  uint32_t sid;
+  assert_ot_ok(ot_spdm_requester_start_session(&g->req, 0, OT_SPDM_MEAS_SUMMARY_NONE, &sid));
+  static const uint8_t query_port8[] = {0x00, 0x00, 0x08}; /* IDE_KM QUERY PortIndex 8 */
+  static const uint8_t cxl_query[] = {0x00, 0x00, 0x00};   /* CXL IDE_KM QUERY port 0 */
+  uint8_t back[64];
+  size_t n;
+  ot_status st = ot_spdm_requester_vdm(&g->req, sid, OT_SPDM_REGISTRY_PCISIG, 0x0001, 0x00,
+                                       query_port8, sizeof(query_port8), back, sizeof(back), &n);
+  assert_true(ot_is(st, OT_E_MALFORMED)); /* ERROR InvalidRequest */
+  st = ot_spdm_requester_vdm(&g->req, sid, OT_SPDM_REGISTRY_PCISIG, 0x1E98, 0x00, cxl_query,
+                             sizeof(cxl_query), back, sizeof(back), &n);
+  assert_true(ot_is(st, OT_E_UNSUPPORTED)); /* ERROR UnsupportedRequest */
+  /* The session goes on. */
+  static const uint8_t body[3] = {1, 2, 3};
+  assert_ot_ok(ot_spdm_requester_vdm(&g->req, sid, OT_SPDM_REGISTRY_PCISIG, 0x0001, 0x7f, body,
+                                     sizeof(body), back, sizeof(back), &n));
+  assert_int_equal(n, 3);
+  assert_int_equal(back[0], 0xfe);
+  assert_ot_ok(ot_spdm_requester_key_update(&g->req, sid, true));
+  assert_ot_ok(ot_spdm_requester_end_session(&g->req, sid));
+  rig_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_certificate_info_reserved_without_multi_key),
       cmocka_unit_test(test_certificate_info_with_multi_key),
       cmocka_unit_test(test_own_requester_accepts_reserved_info),
+      cmocka_unit_test(test_vendor_defined_errors_keep_session),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
