@@ -19,6 +19,21 @@ static const uint8_t neg_algs_13[] = {
 /* GET_CERTIFICATE slot 0, offset 0, length 0xFFFF. */
 static const uint8_t get_cert_13[] = {0x13, 0x82, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff};
 
+/* The same at --ver 1.2, and its GET_MEASUREMENTS: TotalNum unsigned
+ * (--meas_op ONE_BY_ONE starts so) and All signed (--meas_op ALL). */
+static const uint8_t get_caps_12[] = {0x12, 0xe1, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                      0x00, 0xc6, 0xf7, 0x02, 0x00, 0x00, 0x12,
+                                      0x00, 0x00, 0x00, 0x80, 0x02, 0x00};
+static const uint8_t neg_algs_12[] = {
+    0x12, 0xe3, 0x04, 0x00, 0x30, 0x00, 0x01, 0x02, 0x80, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x02, 0x20, 0x10, 0x00, 0x03, 0x20, 0x06, 0x00, 0x04, 0x20, 0x0f, 0x00, 0x05, 0x20, 0x01, 0x00};
+static const uint8_t get_meas_count_12[] = {0x12, 0xe0, 0x00, 0x00};
+static const uint8_t get_meas_all_signed_12[] = {
+    0x12, 0xe0, 0x01, 0xff, 0x29, 0x49, 0x93, 0x23, 0x04, 0x95, 0x70, 0x3e, 0x2e,
+    0x65, 0x8d, 0xc7, 0xdb, 0x15, 0x04, 0x29, 0x08, 0x52, 0x63, 0x99, 0x15, 0x88,
+    0x32, 0x77, 0x17, 0x45, 0x9a, 0xf9, 0xb7, 0x99, 0xd2, 0x1c, 0x00};
+
 static uint8_t out[OT_SPDM_LARGE_MAX + 64];
 
 static size_t send_req(rig *g, const uint8_t *req, size_t len) {
@@ -130,12 +145,40 @@ static void test_vendor_defined_errors_keep_session(void **s) {
   rig_free(g);
 }
 
+/*
+ * MEASUREMENTS Param2 MeasurementsContentChanged (bits 5:4) belongs to the
+ * signed response; an unsigned one carries 00b (DSP0274 1.2 §10.11). We
+ * sent 20h (NoChange) in the unsigned TotalNum answer and libspdm refused
+ * it (INVALID_MSG_FIELD) with --meas_op ONE_BY_ONE.
+ */
+static void test_measurements_content_changed_only_signed(void **s) {
+  (void)s;
+  rig *g = rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false,
+                               65});
+  send_req(g, get_version, sizeof(get_version));
+  send_req(g, get_caps_12, sizeof(get_caps_12));
+  assert_int_equal(out[1], OT_SPDM_CAPABILITIES);
+  send_req(g, neg_algs_12, sizeof(neg_algs_12));
+  assert_int_equal(out[1], OT_SPDM_ALGORITHMS);
+  size_t n = send_req(g, get_meas_count_12, sizeof(get_meas_count_12));
+  /* 12 60 | Param1 = TotalMeasIndices | Param2 = 00 | NumberOfBlocks 0 | length 0 */
+  const uint8_t want_count[] = {0x12, 0x60, (uint8_t)g->id.meas_count, 0x00, 0x00, 0x00, 0x00, 0x00};
+  assert_true(n > sizeof(want_count));
+  assert_memory_equal(out, want_count, sizeof(want_count));
+  send_req(g, get_meas_all_signed_12, sizeof(get_meas_all_signed_12));
+  /* Signed: Param2 = ContentChanged 10b (no change) | SlotID 0. */
+  const uint8_t want_all[] = {0x12, 0x60, 0x00, 0x20, (uint8_t)g->id.meas_count};
+  assert_memory_equal(out, want_all, sizeof(want_all));
+  rig_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_certificate_info_reserved_without_multi_key),
       cmocka_unit_test(test_certificate_info_with_multi_key),
       cmocka_unit_test(test_own_requester_accepts_reserved_info),
       cmocka_unit_test(test_vendor_defined_errors_keep_session),
+      cmocka_unit_test(test_measurements_content_changed_only_signed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
