@@ -13,8 +13,8 @@
  * which the responder answers with TEST "Server Hello!\0"; it ends with
  * SHUTDOWN (the responder answers SHUTDOWN and stops serving) or CONTINUE (the
  * responder answers CONTINUE, closes this connection and accepts the next).
- * Any other command is answered with UNKNOWN (0xFFFF) and the connection is
- * closed.
+ * Any other command is answered with UNKNOWN (0xFFFF) and the connection goes
+ * on (spdm-emu's responder closes it there; see ot_doe_socket_serve).
  *
  * Two parts, kept apart so that the codec can be fuzzed without sockets:
  *  - the frame codec: pure functions over caller buffers;
@@ -185,9 +185,11 @@ typedef enum ot_doe_serve_end {
  * frame; TEST is answered with TEST "Server Hello!\0"; SHUTDOWN and CONTINUE
  * are answered in kind and end the loop. rx[0..rx_cap) holds a request frame's
  * payload (frames larger are refused) and tx[0..tx_cap) the response object.
- * Errors (the caller closes fd): an unknown command (answered with UNKNOWN
- * first, then OT_E_UNSUPPORTED), any ot_sock_recv_frame() error, and a request
- * the responder refuses (its status; no answer is sent, as spdm-emu does).
+ * An unknown command is answered with UNKNOWN and serving goes on (e.g.
+ * spdm_requester_emu's out-of-band encapsulated-KEY_UPDATE trigger 8001h: the
+ * requester can still end its session). Errors (the caller closes fd): any
+ * ot_sock_recv_frame() error, and a request the responder refuses (its
+ * status; no answer is sent, as spdm-emu does).
  */
 OT_RESULT ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
                               size_t tx_cap, ot_doe_serve_end *end);

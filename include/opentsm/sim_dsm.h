@@ -18,8 +18,8 @@
  *    which answer TDISP's stream_secure question;
  *  - when the config gives the device's config space: its IDE Extended
  *    Capability (ot_ide_regs, PCIe r6.0 §7.9.26) wired to those engines, and
- *    the IDE_KM responder (opentsm/ide_km.h, port 0 = that capability)
- *    registered for (PCI-SIG, 0x0001, protocol 0). Like TDISP it is reached
+ *    the IDE_KM responder (opentsm/ide_km.h, port 0 = that capability,
+ *    more ports optional, see extra_ports) registered for (PCI-SIG, 0x0001, protocol 0). Like TDISP it is reached
  *    only inside a secured session, so QUERY returns the live registers and
  *    KEY_PROG installs keys into the engines the registers drive.
  *
@@ -53,6 +53,18 @@
 
 typedef struct ot_sim_dsm ot_sim_dsm;
 
+/* PortIndex 0 (the function's own capability) and up to 31 more. */
+#define OT_SIM_DSM_MAX_PORTS 32u
+
+/* An IDE port beyond port 0: a function's config space with its IDE
+ * capability, and the engines that capability drives. */
+typedef struct ot_sim_dsm_port {
+  ot_cfg_space cfg;
+  ot_ide_tx tx;
+  ot_ide_rx rx;
+  ot_ide_regs regs;
+} ot_sim_dsm_port;
+
 typedef struct ot_sim_dsm_config {
   const ot_spdm_identity *id;    /* borrowed, outlives the DSM */
   ot_rng *rng;                   /* SPDM nonces/keys, TDISP nonces (borrowed) */
@@ -64,7 +76,20 @@ typedef struct ot_sim_dsm_config {
    * forced on (the DSM answers IDE_KM for it). */
   ot_cfg_space *cfg;
   ot_ide_regs_caps ide_caps;
-  uint8_t bus, dev_func; /* QUERY_RESP BusNum / DevFuncNum of the port */
+  uint8_t bus, dev_func; /* QUERY_RESP BusNum / DevFuncNum of port 0 */
+  /* More IDE_KM ports (PCIe r6.0 §6.33.3 PortIndex; MaxPortIndex =
+   * extra_port_count): extra_ports[i] is PortIndex i + 1, storage borrowed
+   * from the caller (large: config space and engines); the caller runs
+   * ot_cfg_init on each cfg, ot_sim_dsm_init does the rest. Each is function dev_func + i + 1 of the same bus with
+   * its own config space holding an IDE capability like ide_caps and its
+   * own engines (a simulation choice: docs/cli.md). Needs cfg. */
+  ot_sim_dsm_port *extra_ports;
+  size_t extra_port_count; /* at most OT_SIM_DSM_MAX_PORTS - 1 */
+  /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds (DSP0274 §10.12 Param1;
+   * 0 = no heartbeat in sessions) and the clock that enforces it (borrowed;
+   * NULL = not enforced): ot_spdm_responder_config. */
+  uint8_t heartbeat_period;
+  ot_clock *clock;
 } ot_sim_dsm_config;
 
 /* A DOE protocol of the DSM: the SPDM binding's, followed by event checks. */
@@ -106,7 +131,9 @@ struct ot_sim_dsm {
   ot_ide_rx ide_rx;
   bool has_ide; /* the IDE capability and IDE_KM are present */
   ot_ide_regs ide_regs;
-  ot_ide_km_port km_port;
+  ot_sim_dsm_port *extra_ports; /* borrowed (config) */
+  size_t extra_port_count;
+  ot_ide_km_port km_ports[OT_SIM_DSM_MAX_PORTS]; /* [0] = ide_regs */
   ot_ide_km_responder km;
   uint64_t events; /* TDISP events raised (diagnostics) */
 };

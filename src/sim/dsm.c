@@ -15,12 +15,22 @@ static bool session_alive(const ot_spdm_responder *r, uint32_t id) {
   return false;
 }
 
-static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
+static bool engines_secure(const ot_ide_tx *tx, const ot_ide_rx *rx, uint8_t id) {
   ot_ide_state a = OT_IDE_INSECURE, b = OT_IDE_INSECURE;
   ot_ide_error e;
-  if (!ot_ok(ot_ide_stream_state(&d->ide_tx.engine, id, &a, &e))) return false;
-  if (!ot_ok(ot_ide_stream_state(&d->ide_rx.engine, id, &b, &e))) return false;
+  if (!ot_ok(ot_ide_stream_state(&tx->engine, id, &a, &e))) return false;
+  if (!ot_ok(ot_ide_stream_state(&rx->engine, id, &b, &e))) return false;
   return a == OT_IDE_SECURE && b == OT_IDE_SECURE;
+}
+
+/* TDISP names the TDI's default stream by Stream ID only (PCIe r6.0 §11.3
+ * LOCK_INTERFACE_REQUEST DEFAULT_STREAM_ID): with several IDE ports the
+ * stream is the one of that ID that is Secure on any of them. */
+static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
+  if (engines_secure(&d->ide_tx, &d->ide_rx, id)) return true;
+  for (size_t i = 0; i < d->extra_port_count; i++)
+    if (engines_secure(&d->extra_ports[i].tx, &d->extra_ports[i].rx, id)) return true;
+  return false;
 }
 
 /* PCIe r6.0 §11.2: a TDI in CONFIG_LOCKED or RUN goes to ERROR when the SPDM
@@ -116,13 +126,35 @@ static bool ops_stream_secure(ot_tdisp_device_ops *o, uint8_t id) {
   return stream_secure(((ot_sim_dsm_ops *)o)->dsm, id);
 }
 
+/* Ports 1..n (sim_dsm.h extra_ports): each capability drives its own engines. */
+static ot_status extra_ports_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg,
+                                  const ot_ide_regs_caps *caps) {
+  for (size_t i = 0; i < cfg->extra_port_count; i++) {
+    ot_sim_dsm_port *p = &cfg->extra_ports[i];
+    ot_ide_tx_init(&p->tx);
+    ot_ide_rx_init(&p->rx);
+    OT_GUARD(ot_ide_regs_init(&p->regs, &p->cfg, caps, &p->tx, &p->rx, NULL, 0));
+    d->extra_ports = cfg->extra_ports;
+    d->extra_port_count = i + 1; /* released by ot_sim_dsm_free */
+    d->km_ports[i + 1] = (ot_ide_km_port){
+        .regs = &p->regs, .dev_func = (uint8_t)(cfg->dev_func + i + 1u), .bus = cfg->bus};
+  }
+  return OT_SUCCESS;
+}
+
 OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
   OT_ENSURE(d && cfg && cfg->id && cfg->rng, OT_E_ARG);
   OT_ENSURE((cfg->versions & ~(OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) == 0, OT_E_ARG);
+  OT_ENSURE(cfg->extra_port_count < OT_SIM_DSM_MAX_PORTS, OT_E_ARG);
+  OT_ENSURE(cfg->extra_port_count == 0 || (cfg->cfg && cfg->extra_ports), OT_E_ARG);
+  /* DevFuncNum is one byte (PCIe r6.0 §6.33.3 QUERY_RESP). */
+  OT_ENSURE((size_t)cfg->dev_func + cfg->extra_port_count <= 0xFFu, OT_E_ARG);
   memset(d, 0, sizeof(*d));
   ot_spdm_responder_config_default(&d->rcfg, cfg->id, cfg->rng);
   if (cfg->versions) d->rcfg.versions = cfg->versions;
   if (cfg->algs) d->rcfg.algs = *cfg->algs;
+  d->rcfg.heartbeat_period = cfg->heartbeat_period;
+  d->rcfg.clock = cfg->clock;
   d->tdisp_vdm = (ot_sim_dsm_vdm){.base = {.standard_id = OT_PCISIG_STANDARD_ID,
                                            .vendor_id = OT_PCISIG_VENDOR_ID,
                                            .protocol_id = OT_PCISIG_PROTOCOL_TDISP,
@@ -137,15 +169,17 @@ OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
     ot_ide_regs_caps caps = cfg->ide_caps;
     caps.ide_km = true;
     OT_GUARD(ot_ide_regs_init(&d->ide_regs, cfg->cfg, &caps, &d->ide_tx, &d->ide_rx, NULL, 0));
-    d->km_port = (ot_ide_km_port){.regs = &d->ide_regs, .dev_func = cfg->dev_func, .bus = cfg->bus};
-    OT_GUARD(ot_ide_km_responder_init(&d->km, &d->km_port, 1));
+    d->has_ide = true; /* from here on ot_sim_dsm_free releases the streams */
+    d->km_ports[0] =
+        (ot_ide_km_port){.regs = &d->ide_regs, .dev_func = cfg->dev_func, .bus = cfg->bus};
+    OT_GUARD(extra_ports_init(d, cfg, &caps));
+    OT_GUARD(ot_ide_km_responder_init(&d->km, d->km_ports, 1u + d->extra_port_count));
     d->ide_km_vdm = (ot_sim_dsm_vdm){.base = {.standard_id = OT_PCISIG_STANDARD_ID,
                                               .vendor_id = OT_PCISIG_VENDOR_ID,
                                               .protocol_id = OT_IDE_KM_PROTOCOL_ID,
                                               .handle = ide_km_handle},
                                      .dsm = d};
     d->rcfg.vdm[d->rcfg.vdm_count++] = &d->ide_km_vdm.base;
-    d->has_ide = true;
   }
   OT_GUARD(ot_spdm_responder_init(&d->rsp, &d->rcfg));
   d->ops = (ot_sim_dsm_ops){.base = {.stream_secure = ops_stream_secure}, .dsm = d};
@@ -178,6 +212,11 @@ void ot_sim_dsm_free(ot_sim_dsm *d) {
   if (d == NULL) return;
   ot_spdm_responder_free(&d->rsp);
   if (d->has_ide) ot_ide_regs_release(&d->ide_regs);
+  for (size_t i = 0; i < d->extra_port_count; i++) {
+    ot_ide_regs_release(&d->extra_ports[i].regs);
+    ot_ide_tx_clear(&d->extra_ports[i].tx);
+    ot_ide_rx_clear(&d->extra_ports[i].rx);
+  }
   ot_ide_tx_clear(&d->ide_tx);
   ot_ide_rx_clear(&d->ide_rx);
   ot_zeroize(d, sizeof(*d));

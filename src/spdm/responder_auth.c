@@ -104,7 +104,11 @@ ot_status rsp_get_measurements(rsp_call *c) {
   ot_spdm_measurements m = {
       .total_indices = q->operation == OT_SPDM_MEAS_OP_COUNT ? (uint8_t)r->cfg->id->meas_count : 0,
       .slot_id = sign ? q->slot_id : 0,
-      .content_changed = OT_SPDM_MEAS_CONTENT_UNCHANGED,
+      /* MeasurementsContentChanged (Param2 bits 5:4) is reported in the
+       * signed response, which closes L1; an unsigned one carries 00b
+       * (DSP0274 1.2 §10.11 MEASUREMENTS Param2; libspdm's requester refuses
+       * anything else). */
+      .content_changed = sign ? OT_SPDM_MEAS_CONTENT_UNCHANGED : 0,
       .block_count = count,
       .record_len = (uint32_t)rec_len,
       .record = record,

@@ -51,6 +51,12 @@ ot_status rsp_end_session(rsp_call *c) {
   return OT_SUCCESS;
 }
 
+static bool is_request_fault(ot_status st) {
+  return ot_is(st, OT_E_NOT_FOUND) || ot_is(st, OT_E_UNSUPPORTED) || ot_is(st, OT_E_MALFORMED) ||
+         ot_is(st, OT_E_RESERVED) || ot_is(st, OT_E_UNEXPECTED) || ot_is(st, OT_E_TRUNCATED) ||
+         ot_is(st, OT_E_TRAILING);
+}
+
 /* VENDOR_DEFINED_REQUEST: the handler registered for (StandardID, VendorID,
  * ProtocolID) answers; its payload is wrapped in VENDOR_DEFINED_RESPONSE with
  * the same IDs and protocol byte (SPEC-FACTS §2.14). */
@@ -67,13 +73,24 @@ ot_status rsp_vendor_defined(rsp_call *c) {
         h = x;
     }
   }
+  /* No handler for these IDs (e.g. CXL's VendorID 1E98h): UnsupportedRequest,
+   * ErrorData = the request code (DSP0274 1.3 "ERROR response message", 07h),
+   * as libspdm answers when its vendor callback refuses; the session stays. */
   if (h == NULL)
     return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, OT_SPDM_VENDOR_DEFINED_REQUEST);
   uint8_t payload[OT_SPDM_LARGE_MAX];
   size_t n = 0;
   payload[0] = h->protocol_id;
-  OT_GUARD(h->handle(h, c->session->s.session_id, q->payload + 1, q->payload_len - 1u, payload + 1,
-                     sizeof(payload) - 1, &n));
+  ot_status st = h->handle(h, c->session->s.session_id, q->payload + 1, q->payload_len - 1u,
+                           payload + 1, sizeof(payload) - 1, &n);
+  /* A protocol message the handler cannot act on (malformed, or naming what
+   * the device does not have, e.g. an IDE_KM QUERY for a PortIndex above
+   * MaxPortIndex, PCIe r6.0 §6.33.3, whose QUERY_RESP has no status) is an
+   * invalid request field: InvalidRequest (DSP0274 1.3 "ERROR response
+   * message", error code 01h); not the session's end, the next request is
+   * served. */
+  if (is_request_fault(st)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  OT_GUARD(st);
   OT_ENSURE(n + 1 <= UINT16_MAX, OT_E_TOO_LARGE);
   ot_spdm_vendor_defined a = {.standard_id = q->standard_id,
                               .vendor_id_len = q->vendor_id_len,

@@ -41,6 +41,10 @@ expect_rc 2 "connect without an address" "$C" connect --anchor x.der
 expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
 expect_rc 2 "connect with a bad address" "$C" connect nowhere --anchor x.der
 expect_rc 2 "device with a bad identity" "$D" device --identity nope
+expect_rc 2 "device with no IDE_KM port" "$D" device --ports 0
+expect_rc 2 "device with 33 IDE_KM ports" "$D" device --ports 33
+expect_rc 2 "device with a TDI Function ID over 25 bits" "$D" device --tdi 0x2000000
+expect_rc 2 "device with a TDI Function ID not a number" "$D" device --tdi beef
 expect_rc 2 "certs without --out" "$S" certs
 expect_rc 2 "certs with a bad curve" "$S" certs --out "$TMP/x" --curve p521
 

@@ -70,7 +70,13 @@ typedef struct cli_device_opts {
   const ot_sim_node_desc *profile;
   bool has_seed;
   uint64_t seed;
+  /* IDE_KM ports (QUERY_RESP MaxPortIndex = ports - 1); 0 = one. */
+  unsigned ports;
+  /* INTERFACE_ID Function ID of the TDI; 0 = CLI_DEVICE_TDI_DEFAULT. */
+  uint32_t tdi_function;
 } cli_device_opts;
+
+#define CLI_DEVICE_TDI_DEFAULT 0x100u
 
 typedef struct cli_device cli_device;
 
@@ -99,6 +105,9 @@ struct cli_device {
   ot_spdm_identity id;
   ot_cfg_space cfg; /* the DSM function's config space: its IDE capability */
   ot_sim_dsm dsm;
+  ot_sim_dsm_port *ports; /* IDE_KM ports 1.. (heap), ports_n of them */
+  size_t ports_n;
+  ot_tdisp_tdi_desc tdi_desc;
   ot_tdisp_tdi *tdi;
   cli_device_proto plain, secured;
   ot_doe_responder doe;

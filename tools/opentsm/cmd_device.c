@@ -20,13 +20,14 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
+#include "opentsm/clock.h"
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
 #include "opentsm/x509.h"
 
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
-  "                      [--keys DIR] [--seed N] [--root-out FILE]\n"                              \
+  "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"     \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"
 
 const char ot_usage_device[] =
@@ -42,10 +43,15 @@ const char ot_usage_device[] =
           "  --profile   take the identity (generated or chain/key files) and measurements\n"
           "              of an endpoint of a topology file (docs/topology.md): --endpoint\n"
           "              NAME, default the first endpoint\n"
-          "The device has one Selective IDE Stream block (IDE_KM port 0) and one TDI\n"
-          "(function 0x100). With no host to write its config space, it sets the block's\n"
-          "Enable itself once all six keys are programmed and clears it when they are\n"
-          "stopped (a simulation choice; docs/cli.md).\n"
+          "  --ports N   IDE_KM ports, PortIndex 0..N-1 (QUERY_RESP MaxPortIndex N-1), 1-32,\n"
+          "              default 8 as spdm_responder_emu; port i is function 01:00.i with\n"
+          "              its own IDE capability and keys\n"
+          "  --tdi ID    the TDI's INTERFACE_ID Function ID (RID, hex or decimal), default\n"
+          "              0x100; spdm_requester_emu's TDISP steps use 0xbeef\n"
+          "Each port has one Selective IDE Stream block (Stream ID 0). With no host to write\n"
+          "its config space, the device sets a block's Enable itself once all six keys are\n"
+          "programmed and clears it when they are stopped (a simulation choice; docs/cli.md).\n"
+          "TDISP LOCK takes the default stream from whichever port has it Secure.\n"
           "exit codes: 0 served until SHUTDOWN or a signal, 1 setup failed, 2 usage,\n"
           "            3 cannot listen or read the keys\n";
 
@@ -77,6 +83,16 @@ static const ot_cfg_ident dev_ident = {.vendor = 0x1B36, /* QEMU's, as a simulat
                                        .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
 static const ot_ide_regs_caps dev_ide = {.sel_streams = 1, .ide_km = true};
 
+/* KEY_EXCHANGE_RSP HeartbeatPeriod (DSP0274 §10.12 Param1, seconds): libspdm's
+ * requester sends HEARTBEAT only in a session whose period is nonzero; 240 s
+ * is what spdm_responder_emu announces. A session silent for twice that ends
+ * (DSP0274 §10.14). */
+#define DEV_HEARTBEAT_S 240u
+
+/* IDE_KM ports by default: spdm_responder_emu answers QUERY with MaxPortIndex 7
+ * and spdm_requester_emu keys PortIndex 1. */
+#define DEV_PORTS 8u
+
 /* True if every sub-stream of stream `id` has a key installed in engine e
  * (all = true), or if none has (all = false); either key set counts. */
 static bool keys_installed(const ot_ide_engine *e, uint8_t id, bool all) {
@@ -91,11 +107,11 @@ static bool keys_installed(const ot_ide_engine *e, uint8_t id, bool all) {
   return true;
 }
 
-void cli_device_stream_policy(cli_device *d) {
-  if (!d->dsm.has_ide) return;
+/* The policy for one port: its capability in cfg at cap, its engines. */
+static void port_stream_policy(ot_cfg_space *cfg, uint16_t cap, const ot_ide_engine *tx,
+                               const ot_ide_engine *rx) {
   ot_cfg_inproc acc;
-  ot_cfg_inproc_init(&acc, &d->cfg);
-  uint16_t cap = ot_ide_regs_offset(&d->dsm.ide_regs);
+  ot_cfg_inproc_init(&acc, cfg);
   for (uint8_t b = 0; b < dev_ide.sel_streams; b++) {
     uint16_t off = 0;
     uint8_t n_addr = 0;
@@ -104,7 +120,6 @@ void cli_device_stream_policy(cli_device *d) {
     if (!ot_ok(acc.base.read32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL), &ctl))) return;
     uint8_t id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
     bool on = (ctl & OT_IDE_STREAM_CTL_ENABLE) != 0;
-    const ot_ide_engine *tx = &d->dsm.ide_tx.engine, *rx = &d->dsm.ide_rx.engine;
     /* PCIe r6.0 §7.9.26.5.2 Enable; written through the register model so
      * its side effects (engines enabled, keys zeroized on clear) happen. */
     if (!on && keys_installed(tx, id, true) && keys_installed(rx, id, true))
@@ -116,6 +131,16 @@ void cli_device_stream_policy(cli_device *d) {
   }
 }
 
+void cli_device_stream_policy(cli_device *d) {
+  if (!d->dsm.has_ide) return;
+  port_stream_policy(&d->cfg, ot_ide_regs_offset(&d->dsm.ide_regs), &d->dsm.ide_tx.engine,
+                     &d->dsm.ide_rx.engine);
+  for (size_t i = 0; i < d->ports_n; i++) {
+    ot_sim_dsm_port *p = &d->ports[i];
+    port_stream_policy(&p->cfg, ot_ide_regs_offset(&p->regs), &p->tx.engine, &p->rx.engine);
+  }
+}
+
 /*
  * What the host would write before IDE_KM (Linux pci_ide_stream_setup,
  * SPEC-FACTS §7.4), done by the device at boot because no host reaches its
@@ -123,11 +148,19 @@ void cli_device_stream_policy(cli_device *d) {
  * Association 2 Valid over every requester (PCIe r6.0 §7.9.26.5.3-4; there is
  * no link, so no TLP to associate), Enable = 0.
  */
-static ot_status stream_preset(cli_device *d) {
+static ot_status port_preset(ot_cfg_space *cfg, uint16_t cap) {
   ot_cfg_inproc acc;
-  ot_cfg_inproc_init(&acc, &d->cfg);
+  ot_cfg_inproc_init(&acc, cfg);
   ot_ide_host_stream s = {.block = 0, .stream_id = 0, .rid_base = 0, .rid_limit = 0xFFFF};
-  return ot_ide_host_stream_setup(&acc.base, ot_ide_regs_offset(&d->dsm.ide_regs), &s);
+  return ot_ide_host_stream_setup(&acc.base, cap, &s);
+}
+
+/* Every IDE_KM port gets the same preset (each port is its own link). */
+static ot_status stream_preset(cli_device *d) {
+  OT_GUARD(port_preset(&d->cfg, ot_ide_regs_offset(&d->dsm.ide_regs)));
+  for (size_t i = 0; i < d->ports_n; i++)
+    OT_GUARD(port_preset(&d->ports[i].cfg, ot_ide_regs_offset(&d->ports[i].regs)));
+  return OT_SUCCESS;
 }
 
 static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len, uint8_t *rsp,
@@ -242,22 +275,42 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
   OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
 dsm:
   *what = "device security manager";
-  OT_GUARD_GOTO(st, ot_cfg_init(&d->cfg, &dev_ident), fail);
+  unsigned ports = o->ports ? o->ports : 1u;
+  OT_ENSURE_GOTO(st, ports <= OT_SIM_DSM_MAX_PORTS, OT_E_ARG, fail);
+  ot_cfg_ident ident0 = dev_ident;
+  ident0.multi_function = ports > 1; /* header bit 7 (PCIe r6.0 §7.5.1.1.9) */
+  OT_GUARD_GOTO(st, ot_cfg_init(&d->cfg, &ident0), fail);
+  if (ports > 1) {
+    d->ports = calloc(ports - 1u, sizeof(*d->ports));
+    OT_ENSURE_GOTO(st, d->ports != NULL, OT_E_NOMEM, fail);
+    d->ports_n = ports - 1u;
+    /* Port i is function DEV_DEVFN + i of the device (sim_dsm.h extra_ports). */
+    for (size_t i = 0; i < d->ports_n; i++) {
+      ot_cfg_ident pid = dev_ident;
+      pid.multi_function = true;
+      OT_GUARD_GOTO(st, ot_cfg_init(&d->ports[i].cfg, &pid), fail);
+    }
+  }
   ot_sim_dsm_config dc = {.id = &d->id,
                           .rng = cli_rng_get(&d->rng),
                           .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
                           .cfg = &d->cfg,
                           .ide_caps = dev_ide,
                           .bus = DEV_BUS,
-                          .dev_func = DEV_DEVFN};
+                          .dev_func = DEV_DEVFN,
+                          .extra_ports = d->ports,
+                          .extra_port_count = d->ports_n,
+                          .heartbeat_period = DEV_HEARTBEAT_S,
+                          .clock = ot_clock_real()};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
-  static const ot_tdisp_tdi_desc tdi = {.function_id = 0x100,
-                                        .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
-                                        .mmio = dev_ranges,
-                                        .mmio_count = 1,
-                                        .devinfo = dev_info,
-                                        .devinfo_len = sizeof(dev_info)};
-  st = ot_sim_dsm_add_tdi(&d->dsm, &tdi, &d->tdi);
+  d->tdi_desc = (ot_tdisp_tdi_desc){
+      .function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
+      .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
+      .mmio = dev_ranges,
+      .mmio_count = 1,
+      .devinfo = dev_info,
+      .devinfo_len = sizeof(dev_info)};
+  st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);
   if (!ot_ok(st)) {
@@ -266,6 +319,9 @@ dsm:
   }
   return OT_SUCCESS;
 fail:
+  free(d->ports);
+  d->ports = NULL;
+  d->ports_n = 0;
   ot_spdm_hierarchy_clear(&d->h);
   ot_spdm_identity_clear(&d->id);
   cli_rng_free(&d->rng);
@@ -274,6 +330,9 @@ fail:
 
 void cli_device_free(cli_device *d) {
   ot_sim_dsm_free(&d->dsm);
+  free(d->ports); /* the DSM wiped their engines */
+  d->ports = NULL;
+  d->ports_n = 0;
   ot_spdm_identity_clear(&d->id);
   cli_rng_free(&d->rng);
 }
@@ -314,6 +373,29 @@ static void on_signal(int sig) {
 static int usage_error(const char *msg, const char *arg) {
   fprintf(stderr, "opentsm device: %s%s%s\n" USAGE, msg, arg ? ": " : "", arg ? arg : "");
   return OT_EXIT_USAGE;
+}
+
+/* INTERFACE_ID Function ID (PCIe r6.0 §11.3.1, bits 24:0), decimal or 0x-hex; not 0. */
+static bool parse_function_id(const char *v, uint32_t *out) {
+  uint64_t f = 0;
+  if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+    const char *h = v + 2;
+    size_t n = strlen(h);
+    if (n == 0 || n > 8) return false;
+    for (size_t i = 0; i < n; i++) {
+      int c = h[i], d = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+      if (d < 0) return false;
+      f = f * 16u + (uint64_t)d;
+    }
+  } else if (!cli_parse_u64(v, UINT32_MAX, &f)) {
+    return false;
+  }
+  if (f == 0 || f > OT_TDISP_FUNCTION_ID_DEFINED) return false;
+  *out = (uint32_t)f;
+  return true;
 }
 
 static const char *end_text(ot_doe_serve_end e) {
@@ -367,7 +449,8 @@ static int serve(cli_device *d, ot_doe_socket_server *srv) {
 
 int ot_cmd_device(int argc, char **argv) {
   const char *listen = "127.0.0.1:2323";
-  cli_device_opts o = {.identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir()};
+  cli_device_opts o = {
+      .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
   bool identity_given = false;
   int i = 0;
@@ -394,6 +477,13 @@ int ot_cmd_device(int argc, char **argv) {
       endpoint = v;
     } else if (strcmp(a, "--keys") == 0 && v) {
       o.key_dir = v;
+    } else if (strcmp(a, "--ports") == 0 && v) {
+      uint64_t n;
+      if (!cli_parse_u64(v, OT_SIM_DSM_MAX_PORTS, &n) || n == 0)
+        return usage_error("bad port count (1-32)", v);
+      o.ports = (unsigned)n;
+    } else if (strcmp(a, "--tdi") == 0 && v) {
+      if (!parse_function_id(v, &o.tdi_function)) return usage_error("bad TDI function ID", v);
     } else if (strcmp(a, "--seed") == 0 && v) {
       if (!cli_parse_u64(v, UINT64_MAX, &o.seed)) return usage_error("bad seed", v);
       o.has_seed = true;
