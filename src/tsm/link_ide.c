@@ -96,8 +96,8 @@ static ot_status query(ot_tsm_dev *dev, tsm_ep_ide *e, uint16_t *ep_rid, ot_tsm_
     missing = "IDE_KM Protocol Supported";
   else if (!(e->cap & OT_IDE_CAP_SELECTIVE))
     missing = "Selective IDE Streams Supported";
-  else if (!(OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, e->cap) & (1u << OT_IDE_ALG_AES_GCM_256)))
-    missing = "AES-GCM-256 in Supported Algorithms";
+  else if (!OT_IDE_CAP_AES_GCM_256(e->cap)) /* bits 12:8 encoded: 00000b only */
+    missing = "AES-GCM-256 (Supported Algorithms 00000b)";
   else if (!e->have_block)
     missing = "a Selective IDE Stream block that is not enabled";
   if (missing)
