@@ -153,6 +153,29 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *neg);
  */
 ot_status ot_spdm_error_status(uint8_t error_code);
 
+/*
+ * An ERROR a responder sent (DSP0274 §10.12 "ERROR"): the request it answered,
+ * its ErrorCode (Param1) and ErrorData (Param2). The requester keeps the one
+ * that ended its last exchange so a caller can say what the device did, not
+ * only what the mapped status means (InvalidRequest maps to OT_E_MALFORMED:
+ * the device found our request malformed, not we its answer).
+ */
+typedef struct ot_spdm_peer_error {
+  bool valid;
+  uint8_t request; /* the request code it answered (for RESPOND_IF_READY: the original) */
+  uint8_t code;    /* ErrorCode */
+  uint8_t data;    /* ErrorData */
+} ot_spdm_peer_error;
+
+/* The ErrorCode's name in DSP0274's table "Error code and error data"
+ * ("InvalidRequest"); "Reserved" for a code the table does not define. */
+const char *ot_spdm_error_name(uint8_t code);
+
+/* Writes "device answered ERROR InvalidRequest (0x01, data 0x00) to
+ * NEGOTIATE_ALGORITHMS" to buf (truncated to cap, always terminated when cap
+ * is not 0) and returns buf; "" for a NULL or invalid e. */
+const char *ot_spdm_peer_error_text(const ot_spdm_peer_error *e, char *buf, size_t cap);
+
 /* ==== responder ================================================================== */
 
 /* A vendor-defined protocol served inside sessions (IDE_KM, TDISP), keyed by
@@ -385,7 +408,8 @@ typedef struct ot_spdm_requester {
   uint32_t rsp_caps;
   uint32_t rsp_data_transfer_size, rsp_max_msg_size;
   uint8_t rsp_ct_exponent;
-  ot_spdm_alg_offer offer; /* as sent */
+  ot_spdm_alg_offer offer;       /* as sent */
+  ot_spdm_peer_error last_error; /* the ERROR that ended the last exchange, if one did */
   ot_spdm_transcript t;
   uint8_t digest_mask; /* slots from the last DIGESTS */
   uint8_t digests[OT_SPDM_MAX_SLOT_COUNT][OT_HASH_MAX_SIZE];
@@ -400,6 +424,18 @@ typedef struct ot_spdm_requester {
 OT_RESULT ot_spdm_requester_init(ot_spdm_requester *q, const ot_spdm_requester_config *cfg,
                                  ot_doe_transport *io);
 void ot_spdm_requester_free(ot_spdm_requester *q);
+
+/* The ERROR response that made the last request fail, or NULL when the last
+ * exchange failed otherwise (or did not fail). Every exchange clears it. */
+const ot_spdm_peer_error *ot_spdm_requester_last_error(const ot_spdm_requester *q);
+
+/*
+ * Why the last request failed with st, for people: the device's ERROR
+ * ("device answered ERROR InvalidRequest (0x01, data 0x00) to
+ * NEGOTIATE_ALGORITHMS", written to buf) when st is that ERROR's status, else
+ * ot_status_message(st).
+ */
+const char *ot_spdm_requester_why(const ot_spdm_requester *q, ot_status st, char *buf, size_t cap);
 
 /*
  * GET_VERSION, GET_CAPABILITIES, NEGOTIATE_ALGORITHMS (DSP0274 §10.3-10.4):

@@ -89,7 +89,7 @@ typedef enum ot_tsm_reason {
 typedef struct ot_tsm_refusal {
   ot_tsm_reason reason;
   ot_status status; /* the status the operation returned */
-  char detail[192]; /* one printable sentence, never secret */
+  char detail[320]; /* one printable sentence, never secret */
 } ot_tsm_refusal;
 
 const char *ot_tsm_reason_name(ot_tsm_reason r); /* "OT_TSM_R_MEAS_MISMATCH" */

@@ -23,9 +23,10 @@ static size_t cap_size(const ot_ide_regs_caps *c) {
          OT_IDE_SEL_BLOCK_SIZE((size_t)c->addr_blocks) * c->sel_streams;
 }
 
-/* IDE Capability register value (§7.9.26.2). */
+/* IDE Capability register value (§7.9.26.2). Supported Algorithms is an
+ * encoded field: 00000b names AES-GCM-256, the one algorithm implemented. */
 static uint32_t cap_value(const ot_ide_regs_caps *c) {
-  uint32_t v = OT_FIELD_PREP(OT_IDE_CAP_ALGORITHMS, 1u << OT_IDE_ALG_AES_GCM_256);
+  uint32_t v = OT_FIELD_PREP(OT_IDE_CAP_ALG, OT_IDE_ALG_AES_GCM_256);
   if (c->link_tcs) v |= OT_IDE_CAP_LINK | OT_FIELD_PREP(OT_IDE_CAP_LINK_TCS, c->link_tcs - 1u);
   if (c->sel_streams)
     v |= OT_IDE_CAP_SELECTIVE | OT_FIELD_PREP(OT_IDE_CAP_SEL_STREAMS, c->sel_streams - 1u);

@@ -76,8 +76,9 @@ ot_status ot_ide_km_query_pick_stream(const ot_ide_km_query_resp *q, uint32_t *c
     return OT_SUCCESS;
   }
   uint32_t c = ot_ide_km_query_resp_reg(q, 0);
-  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) &&
-                (OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, c) & (1u << OT_IDE_ALG_AES_GCM_256)),
+  /* §7.9.26.2: Supported Algorithms (bits 12:8) is one code, 00000b being
+   * AES-GCM-256; any other value is reserved, so no algorithm we know. */
+  OT_ENSURE((c & OT_IDE_CAP_IDE_KM) && (c & OT_IDE_CAP_SELECTIVE) && OT_IDE_CAP_AES_GCM_256(c),
             OT_E_UNSUPPORTED);
   size_t i = 2; /* Capability, Control */
   if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);

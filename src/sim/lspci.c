@@ -209,9 +209,13 @@ static ot_status print_doe(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, u
 
 static char flag(uint32_t v, uint32_t mask) { return (v & mask) ? '+' : '-'; }
 
-/* Selected / supported algorithm names (PCIe r6.0 §7.9.26.2: 00000b AES-GCM-256, 96b MAC). */
-static const char *ide_alg_name(unsigned alg) {
-  return alg == OT_IDE_ALG_AES_GCM_256 ? "AES-GCM-256" : "reserved";
+/* Supported / Selected Algorithm, one encoded value (PCIe r6.0 §7.9.26.2,
+ * §7.9.26.4.1): 00000b AES-GCM-256 with a 96-bit MAC, all else reserved and
+ * shown with its code. */
+static const char *ide_alg_name(unsigned alg, char buf[static 16]) {
+  if (alg == OT_IDE_ALG_AES_GCM_256) return "AES-GCM-256";
+  (void)snprintf(buf, 16, "reserved(%02x)", alg & 0x1Fu);
+  return buf;
 }
 
 /* Tx Aggregation Mode fields (PCIe r6.0 §7.9.26.4.1): TLPs per MAC, NPR/PR/CPL. */
@@ -240,10 +244,11 @@ static ot_status print_ide_link(FILE *out, ot_sim_host *h, const ot_sim_enum_fn 
   OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_LINK_CTL), 4, &ctl));
   OT_GUARD(rd(h, e, (uint16_t)(off + OT_IDE_LINK_STS), 4, &sts));
   /* PCIe r6.0 §7.9.26.4.1 */
+  char ab[16];
   OUT("\t\tLinkIDE#%u Ctl: Enable%c StreamID %u TC %u Alg %s PCRC%c PartHdr %u", i,
       flag(ctl, OT_IDE_STREAM_CTL_ENABLE), OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl),
       OT_FIELD_GET(OT_IDE_STREAM_CTL_TC, ctl),
-      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl)), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
+      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl), ab), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
       OT_FIELD_GET(OT_IDE_STREAM_CTL_PART_HDR, ctl));
   OT_GUARD(print_ide_agg(out, ctl));
   OUT("\n");
@@ -269,12 +274,13 @@ static ot_status print_ide_sel(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *
   *size = (uint16_t)OT_IDE_SEL_BLOCK_SIZE(naddr);
   OUT("\t\tSelectiveIDE#%u Cap: AddrAssocBlocks %u\n", i, naddr);
   /* PCIe r6.0 §7.9.26.5.2 */
+  char ab[16];
   OUT("\t\tSelectiveIDE#%u Ctl: Enable%c StreamID %u TC %u Default%c CfgReq%c TEE-Limited%c "
       "Alg %s PCRC%c PartHdr %u",
       i, flag(ctl, OT_IDE_STREAM_CTL_ENABLE), OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl),
       OT_FIELD_GET(OT_IDE_STREAM_CTL_TC, ctl), flag(ctl, OT_IDE_STREAM_CTL_DEFAULT),
       flag(ctl, OT_IDE_STREAM_CTL_CFG), flag(ctl, OT_IDE_STREAM_CTL_TEE_LIMITED),
-      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl)), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
+      ide_alg_name(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, ctl), ab), flag(ctl, OT_IDE_STREAM_CTL_PCRC),
       OT_FIELD_GET(OT_IDE_STREAM_CTL_PART_HDR, ctl));
   OT_GUARD(print_ide_agg(out, ctl));
   OUT("\n");
@@ -318,11 +324,10 @@ static ot_status print_ide(FILE *out, ot_sim_host *h, const ot_sim_enum_fn *e, u
       flag(cap, OT_IDE_CAP_FLOW_THROUGH), flag(cap, OT_IDE_CAP_PARTIAL_HDR),
       flag(cap, OT_IDE_CAP_AGGREGATION), flag(cap, OT_IDE_CAP_PCRC), flag(cap, OT_IDE_CAP_IDE_KM),
       flag(cap, OT_IDE_CAP_SEL_CFG), flag(cap, OT_IDE_CAP_TEE_LIMITED));
-  unsigned algs = OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, cap);
-  OUT("\t\t\tAlgorithms:");
-  if (algs == 0) OUT(" none");
-  for (unsigned a = 0; a < 5; a++)
-    if (algs & (1u << a)) OUT(" %s", ide_alg_name(a));
+  /* Supported Algorithms is one encoded value, not a bit map (§7.9.26.2). */
+  unsigned alg = OT_FIELD_GET(OT_IDE_CAP_ALG, cap);
+  char ab[16];
+  OUT("\t\t\tAlgorithms: %s", ide_alg_name(alg, ab));
   OUT(", TCs %u, SelectiveStreams %u\n", OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap) + 1u, nsel);
   /* PCIe r6.0 §7.9.26.3 */
   OUT("\t\tIDECtl: FlowThroughEn%c\n", flag(ctl, OT_IDE_CTL_FLOW_THROUGH));

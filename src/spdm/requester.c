@@ -78,6 +78,16 @@ void ot_spdm_requester_free(ot_spdm_requester *q) {
   ot_zeroize(q, sizeof(*q));
 }
 
+const ot_spdm_peer_error *ot_spdm_requester_last_error(const ot_spdm_requester *q) {
+  return q != NULL && q->last_error.valid ? &q->last_error : NULL;
+}
+
+ot_status req_peer_error(ot_spdm_requester *q, uint8_t request, const uint8_t *err) {
+  q->last_error =
+      (ot_spdm_peer_error){.valid = true, .request = request, .code = err[2], .data = err[3]};
+  return ot_spdm_error_status(err[2]);
+}
+
 ot_status req_fail(ot_spdm_requester *q, ot_status st) {
   if (!ot_ok(st) && !ot_is(st, OT_E_BUSY)) q->failed = true;
   return st;
@@ -120,6 +130,9 @@ static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint
     OT_GUARD(ot_spdm_encode_chunk_get(&cs, &w, &g));
     size_t n;
     OT_GUARD(req_send_raw(q, s, req, ot_writer_len(&w), rsp, sizeof(rsp), &n));
+    /* §10.12: the responder may refuse CHUNK_GET itself with an ERROR. */
+    OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
+    if (rsp[1] == OT_SPDM_ERROR) return req_peer_error(q, OT_SPDM_CHUNK_GET, rsp);
     size_t exact;
     OT_GUARD(ot_spdm_message_length(&cs, rsp, n, &exact));
     ot_reader r;
@@ -178,6 +191,7 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
   const uint8_t *send = req;
   size_t send_len = len, n;
   unsigned busy = 0;
+  q->last_error = (ot_spdm_peer_error){0};
   for (;;) {
     OT_GUARD(transact(q, s, sz, send, send_len, &n));
     OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
@@ -197,7 +211,8 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
       OT_GUARD(fetch_chunks(q, s, ver, q->buf[4], &n));
       break;
     } else {
-      return ot_spdm_error_status(err);
+      /* §10.12: any other ERROR ends the request; say which the device sent. */
+      return req_peer_error(q, code, q->buf);
     }
   }
   OT_ENSURE(q->buf[1] == rule->response, OT_E_UNEXPECTED);

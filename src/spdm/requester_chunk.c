@@ -18,13 +18,14 @@
 #define PIECE_FIRST_EXTRA 4u
 
 /* Checks one ACK (exact length recovered from DOE padding); on the last piece
- * moves the embedded response to q->buf[0..*rsp_len). */
+ * moves the embedded response to q->buf[0..*rsp_len). `code` is the large
+ * request's, which an early ERROR answers. */
 static ot_status take_ack(ot_spdm_requester *q, const ot_spdm_sizes *sz, const ot_spdm_chunk *m,
-                          size_t n, size_t *rsp_len) {
+                          uint8_t code, size_t n, size_t *rsp_len) {
   /* A plain ERROR instead of an ACK: the responder refused CHUNK_SEND itself. */
   OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
   OT_ENSURE(q->buf[0] == sz->version, OT_E_VERSION);
-  if (q->buf[1] == OT_SPDM_ERROR) return ot_spdm_error_status(q->buf[2]);
+  if (q->buf[1] == OT_SPDM_ERROR) return req_peer_error(q, OT_SPDM_CHUNK_SEND, q->buf);
   size_t exact;
   OT_GUARD(ot_spdm_message_length(sz, q->buf, n, &exact));
   ot_reader rd;
@@ -36,7 +37,7 @@ static ot_status take_ack(ot_spdm_requester *q, const ot_spdm_sizes *sz, const o
     /* ResponseToLargeRequest is then the ERROR that ended the transfer. */
     OT_ENSURE(a.response_len >= OT_SPDM_HEADER_SIZE && a.response[1] == OT_SPDM_ERROR,
               OT_E_MALFORMED);
-    return ot_spdm_error_status(a.response[2]);
+    return req_peer_error(q, code, a.response);
   }
   if (!m->last) {
     OT_ENSURE(a.response_len == 0, OT_E_MALFORMED);
@@ -73,7 +74,7 @@ ot_status req_chunk_send(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_
     OT_GUARD_GOTO(st, ot_spdm_encode_chunk_send(&hs, &w, &m), out);
     OT_GUARD_GOTO(st, req_send_raw(q, s, piece, ot_writer_len(&w), q->buf, sizeof(q->buf), &n),
                   out);
-    OT_GUARD_GOTO(st, take_ack(q, m.last ? sz : &hs, &m, n, rsp_len), out);
+    OT_GUARD_GOTO(st, take_ack(q, m.last ? sz : &hs, &m, req[1], n, rsp_len), out);
     off += take;
     if (m.last) break;
   }

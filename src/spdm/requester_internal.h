@@ -51,6 +51,13 @@ ot_status req_send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8
  */
 ot_status req_slot_usage(const ot_spdm_requester *q, uint8_t slot, uint16_t usage);
 
+/*
+ * An ERROR response (err[0..4) at least: header with Param1 ErrorCode, Param2
+ * ErrorData; DSP0274 §10.12) that ends the request `request`: kept in
+ * q->last_error and returned mapped by ot_spdm_error_status.
+ */
+ot_status req_peer_error(ot_spdm_requester *q, uint8_t request, const uint8_t *err);
+
 /* Marks the connection failed (sticky) and returns st. */
 ot_status req_fail(ot_spdm_requester *q, ot_status st);
 /* OT_E_STATE unless the connection is NEGOTIATED and not failed. */

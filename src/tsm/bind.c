@@ -47,6 +47,13 @@ OT_RESULT ot_tsm_tdi_init(ot_tsm_tdi *tdi, ot_tsm_dev *dev, const ot_tsm_tdi_des
 
 static ot_status tdisp_refusal(ot_tsm_tdi *tdi, const char *step, ot_status st,
                                ot_tsm_refusal *why) {
+  /* An SPDM ERROR to the VENDOR_DEFINED_REQUEST that carried the TDISP
+   * request (DSP0274 §10.12) is the device's answer, not a TDISP_ERROR. */
+  char w[TSM_WHY_MAX];
+  const char *spdm = tsm_spdm_why(tdi->dev, st, w, sizeof(w));
+  if (spdm == w)
+    return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: %s failed (%s)", tdi->dev->name,
+                      tdi->desc.function_id, step, spdm);
   if (ot_is(st, OT_E_PEER_ERROR))
     return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: %s answered TDISP_ERROR %s",
                       tdi->dev->name, tdi->desc.function_id, step,

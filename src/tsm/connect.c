@@ -4,6 +4,7 @@
  * tsm/disconnect, SPEC-FACTS §7.1-7.3). Each step is undone in reverse on
  * failure; a refusal always says which step failed and why.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "opentsm/secure.h"
@@ -40,10 +41,27 @@ static ot_status discover(ot_tsm_dev *dev, ot_tsm_refusal *why) {
   return OT_SUCCESS;
 }
 
+/* What NEGOTIATE_ALGORITHMS offered, by DSP0274 §10.4's field names. */
+static const char *offer_text(const ot_spdm_alg_offer *o, char *buf, size_t cap) {
+  static const char *const types[] = {[OT_SPDM_ALG_TYPE_DHE] = "DHE",
+                                      [OT_SPDM_ALG_TYPE_AEAD] = "AEADCipherSuite",
+                                      [OT_SPDM_ALG_TYPE_REQ_BASE_ASYM] = "ReqBaseAsymAlg",
+                                      [OT_SPDM_ALG_TYPE_KEY_SCHEDULE] = "KeySchedule"};
+  size_t n = (size_t)snprintf(buf, cap, "BaseAsymAlgo 0x%08x, BaseHashAlgo 0x%08x",
+                              (unsigned)o->base_asym, (unsigned)o->base_hash);
+  for (size_t i = 0; i < o->alg_count && i < OT_SPDM_ALG_STRUCT_MAX && n < cap; i++) {
+    uint8_t t = o->alg[i].type;
+    const char *name = t < sizeof(types) / sizeof(types[0]) && types[t] ? types[t] : "AlgType";
+    n += (size_t)snprintf(buf + n, cap - n, ", %s 0x%04x", name, (unsigned)o->alg[i].supported);
+  }
+  return buf;
+}
+
 /* DSP0274 §10.3-10.4: which step of VCA failed tells version from algorithm. */
 static ot_status vca(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   ot_status st = ot_spdm_requester_connect(&dev->spdm);
   if (ot_ok(st)) return st;
+  char w[TSM_WHY_MAX], offer[160];
   if (is_transport(st))
     return tsm_refuse(why, OT_TSM_R_TRANSPORT, st, "%s: relay failed during VCA (%s)", dev->name,
                       ot_status_message(st));
@@ -52,16 +70,23 @@ static ot_status vca(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
     return tsm_refuse(why, OT_TSM_R_SPDM_VERSION, st,
                       "%s: no SPDM version at or above %u.%u in common", dev->name,
                       tsm->spdm.min_version >> 4, tsm->spdm.min_version & 0xFu);
-  /* A responder with nothing in common answers ERROR or selects nothing (which
-   * the requester finds malformed, DSP0274 §10.4: exactly one bit each). */
+  /* A responder with nothing in common answers ERROR (libspdm: InvalidRequest;
+   * DSP0274 §10.12) or selects nothing (which the requester finds malformed,
+   * DSP0274 §10.4: exactly one bit each). An ERROR is named as the device
+   * sent it, with what we offered, not as a message of ours or its. */
   if (dev->spdm.state == OT_SPDM_CONN_AFTER_CAPS &&
       (ot_is(st, OT_E_POLICY) || ot_is(st, OT_E_NEGOTIATION) || ot_is(st, OT_E_PEER_ERROR) ||
-       ot_is(st, OT_E_MALFORMED)))
+       ot_is(st, OT_E_MALFORMED))) {
+    const char *text = tsm_spdm_why(dev, st, w, sizeof(w));
+    if (text == w) /* built from the device's ERROR */
+      return tsm_refuse(why, OT_TSM_R_ALGORITHM, st, "%s: %s; we offered %s", dev->name, text,
+                        offer_text(&dev->spdm.offer, offer, sizeof(offer)));
     return tsm_refuse(why, OT_TSM_R_ALGORITHM, st,
                       "%s: NEGOTIATE_ALGORITHMS found nothing the policy allows (%s)", dev->name,
-                      ot_status_message(st));
+                      text);
+  }
   return tsm_refuse(why, OT_TSM_R_SPDM, st, "%s: VCA failed (%s)", dev->name,
-                    ot_status_message(st));
+                    tsm_spdm_why(dev, st, w, sizeof(w)));
 }
 
 /* Why a chain was refused: validate it again to name the certificate and reason. */
@@ -88,11 +113,13 @@ static ot_status cert_refusal(ot_tsm *tsm, ot_tsm_dev *dev, ot_status st, ot_tsm
 }
 
 static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+  char w[TSM_WHY_MAX];
   uint8_t mask = 0;
   ot_status st = ot_spdm_requester_get_digests(&dev->spdm, &mask);
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: GET_DIGESTS failed (%s)", dev->name, ot_status_message(st));
+                      "%s: GET_DIGESTS failed (%s)", dev->name,
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   /* Slot 0 carries the device certificate chain (DSP0274 §10.5-10.6). */
   if (!(mask & 1u))
     return tsm_refuse(why, OT_TSM_R_NO_CERT, ot_status_of(OT_E_NOT_FOUND),
@@ -104,7 +131,8 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
   if (ot_is(st, OT_E_CERT) || ot_is(st, OT_E_VERIFY)) return cert_refusal(tsm, dev, st, why);
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: GET_CERTIFICATE failed (%s)", dev->name, ot_status_message(st));
+                      "%s: GET_CERTIFICATE failed (%s)", dev->name,
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   /* DSP0274 §10.7: CHALLENGE proves the device holds the leaf's private key. */
   st = ot_spdm_requester_challenge(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL);
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
@@ -114,7 +142,7 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
                       dev->name);
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: CHALLENGE failed (%s)", dev->name, ot_status_message(st));
+                      "%s: CHALLENGE failed (%s)", dev->name, tsm_spdm_why(dev, st, w, sizeof(w)));
   return OT_SUCCESS;
 }
 
@@ -155,6 +183,7 @@ ot_status tsm_check_measurements(ot_tsm_dev *dev, const uint8_t *rec, size_t len
 }
 
 static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+  char w[TSM_WHY_MAX];
   ot_spdm_meas_result res;
   /* DSP0274 §10.11: all blocks (operation 0xFF), signed with slot 0, fresh nonce. */
   ot_status st =
@@ -165,7 +194,8 @@ static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
                       "%s: MEASUREMENTS signature does not verify", dev->name);
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: GET_MEASUREMENTS failed (%s)", dev->name, ot_status_message(st));
+                      "%s: GET_MEASUREMENTS failed (%s)", dev->name,
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   return tsm_check_measurements(dev, tsm->scratch.record, res.record_len, why);
 }
 
@@ -180,6 +210,7 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
     return tsm_refuse(why, OT_TSM_R_DEVICE_UNKNOWN, ot_status_of(OT_E_POLICY),
                       "%s: the policy does not list this device", dev->name);
   ot_tsm_backend *be = tsm->cfg.backend;
+  char w[TSM_WHY_MAX];
   bool probed = false, linked = false, spdm_live = false, session = false;
   ot_status st = OT_SUCCESS;
   /* Linux link_ops: probe, then connect (SPEC-FACTS §7.1). */
@@ -214,7 +245,8 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, &dev->session_id);
   if (!ot_ok(st)) {
     tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SESSION, st,
-               "%s: KEY_EXCHANGE/FINISH failed (%s)", dev->name, ot_status_message(st));
+               "%s: KEY_EXCHANGE/FINISH failed (%s)", dev->name,
+               tsm_spdm_why(dev, st, w, sizeof(w)));
     goto unwind;
   }
   session = true;

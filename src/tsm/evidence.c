@@ -20,6 +20,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   memset(ev, 0, sizeof(*ev));
   memcpy(ev->device, dev->name, sizeof(ev->device));
   ot_spdm_requester *q = &dev->spdm;
+  char w[TSM_WHY_MAX];
   /* The chain again, from the device: the requester holds it to the digest
    * and the anchors verified at connect (DSP0274 §10.6). */
   tsm->spdm.now = tsm->cfg.wall_epoch + (time_t)(ot_clock_now(tsm->cfg.clock) / OT_NS_PER_S);
@@ -28,7 +29,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_CERT_UNTRUSTED, st,
                       "%s: GET_CERTIFICATE for evidence failed (%s)", dev->name,
-                      ot_status_message(st));
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   /* Signed measurements whose nonce is the guest's: the relay keeps the raw
    * exchange so the guest can recompute L1 (DSP0274 §10.11). */
   memcpy(tsm->rng.armed, nonce, OT_SPDM_NONCE_SIZE);
@@ -47,7 +48,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
                       "%s: GET_MEASUREMENTS for evidence failed (%s)", dev->name,
-                      ot_status_message(st));
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   if (!nonce_used || ev->get_meas_len == 0 || ev->meas_len == 0)
     return tsm_refuse(why, OT_TSM_R_INTERNAL, ot_status_of(OT_E_INTERNAL),
                       "%s: the measurement exchange was not captured", dev->name);
@@ -76,7 +77,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
   st = ot_tdisp_req_get_state(&tdi->req, &s);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: state for evidence failed (%s)",
-                      dev->name, tdi->desc.function_id, ot_status_message(st));
+                      dev->name, tdi->desc.function_id, tsm_spdm_why(dev, st, w, sizeof(w)));
   ev->function_id = tdi->desc.function_id;
   ev->tdi_state = (uint8_t)s;
   if (s != OT_TDI_CONFIG_LOCKED && s != OT_TDI_RUN) return OT_SUCCESS;
@@ -85,7 +86,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
                                &rep);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_TDISP, st, "%s: TDI 0x%x: report for evidence failed (%s)",
-                      dev->name, tdi->desc.function_id, ot_status_message(st));
+                      dev->name, tdi->desc.function_id, tsm_spdm_why(dev, st, w, sizeof(w)));
   ev->has_report = true;
   return OT_SUCCESS;
 }

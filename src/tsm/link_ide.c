@@ -84,20 +84,21 @@ ot_status tsm_parse_ide_query(const ot_ide_km_query_resp *q, tsm_ep_ide *out) {
 /* Step 3 of SPEC-FACTS §4.2: QUERY, and the capability the TSM needs. */
 static ot_status query(ot_tsm_dev *dev, tsm_ep_ide *e, uint16_t *ep_rid, ot_tsm_refusal *why) {
   uint8_t buf[OT_IDE_KM_RSP_MAX];
+  char w[TSM_WHY_MAX];
   ot_ide_km_query_resp q;
   ot_status st = ot_ide_km_query(&dev->km, TSM_KM_PORT, buf, sizeof(buf), &q);
   if (ot_ok(st)) st = tsm_parse_ide_query(&q, e);
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_IDE, st, "%s: IDE_KM QUERY failed (%s)", dev->name,
-                      ot_status_message(st));
+                      tsm_spdm_why(dev, st, w, sizeof(w)));
   /* PCIe r6.0 §7.9.26.2: IDE_KM responder, Selective IDE, AES-GCM-256. */
   const char *missing = NULL;
   if (!(e->cap & OT_IDE_CAP_IDE_KM))
     missing = "IDE_KM Protocol Supported";
   else if (!(e->cap & OT_IDE_CAP_SELECTIVE))
     missing = "Selective IDE Streams Supported";
-  else if (!(OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, e->cap) & (1u << OT_IDE_ALG_AES_GCM_256)))
-    missing = "AES-GCM-256 in Supported Algorithms";
+  else if (!OT_IDE_CAP_AES_GCM_256(e->cap)) /* bits 12:8 encoded: 00000b only */
+    missing = "AES-GCM-256 (Supported Algorithms 00000b)";
   else if (!e->have_block)
     missing = "a Selective IDE Stream block that is not enabled";
   if (missing)
@@ -148,10 +149,11 @@ static ot_status ep_go(ot_tsm_dev *dev, uint8_t set, ot_ide_km_dir dir, ot_tsm_r
   for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
     uint8_t kss = ot_ide_km_kss(set, dir, tsm_subs[i]);
     ot_status st = ot_ide_km_key_set_go(&dev->km, TSM_KM_PORT, dev->stream.stream_id, kss);
+    char w[TSM_WHY_MAX];
     if (!ot_ok(st))
       return tsm_refuse(why, OT_TSM_R_IDE, st,
                         "%s: IDE_KM K_SET_GO (KeySubStream 0x%02x) failed (%s)", dev->name, kss,
-                        ot_status_message(st));
+                        tsm_spdm_why(dev, st, w, sizeof(w)));
   }
   return OT_SUCCESS;
 }
@@ -166,11 +168,12 @@ static ot_status program_keys(ot_tsm *tsm, ot_tsm_dev *dev, const ot_tsm_port_ke
       uint8_t kss = ot_ide_km_kss(set, tsm_dirs[d], tsm_subs[i]), status = 0;
       *ep_keys = true;
       ot_status st = ot_ide_km_key_prog(&dev->km, TSM_KM_PORT, id, kss, m, &status);
+      char w[TSM_WHY_MAX];
       if (!ot_ok(st))
         return tsm_refuse(why, OT_TSM_R_IDE, st,
                           "%s: IDE_KM KEY_PROG (KeySubStream 0x%02x) refused (%s, KP_ACK status "
                           "%u)",
-                          dev->name, kss, ot_status_message(st), status);
+                          dev->name, kss, tsm_spdm_why(dev, st, w, sizeof(w)), status);
     }
   }
   OT_GUARD(ep_go(dev, set, OT_IDE_KM_RX, why));
@@ -277,9 +280,10 @@ OT_RESULT ot_tsm_rekey(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   dev->key_set = set;
   ot_status st = ot_ide_km_stop_stream(&dev->km, TSM_KM_PORT, dev->stream.stream_id, old);
   tsm->cfg.backend->stream_keys_stop(tsm->cfg.backend, dev->link, &dev->stream, old);
+  char w[TSM_WHY_MAX];
   if (!ot_ok(st))
     return tsm_refuse(why, OT_TSM_R_IDE, st, "%s: IDE_KM K_SET_STOP of key set %u failed (%s)",
-                      dev->name, old, ot_status_message(st));
+                      dev->name, old, tsm_spdm_why(dev, st, w, sizeof(w)));
   OT_LOGI(TSM_LOG, "%s: IDE stream %u re-keyed to key set %u", dev->name, dev->stream.stream_id,
           set);
   return OT_SUCCESS;

@@ -28,6 +28,10 @@ const char *ot_tsm_reason_text(ot_tsm_reason r) {
   return (unsigned)r < OT_TSM_R_COUNT ? texts[r] : "unknown reason";
 }
 
+const char *tsm_spdm_why(const struct ot_tsm_dev *dev, ot_status st, char *buf, size_t cap) {
+  return ot_spdm_requester_why(&dev->spdm, st, buf, cap);
+}
+
 ot_status tsm_refuse(struct ot_tsm_refusal *why, int reason, ot_status st, const char *fmt, ...) {
   if (why != NULL) {
     why->reason = (ot_tsm_reason)reason;

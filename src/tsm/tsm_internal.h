@@ -30,6 +30,14 @@ ot_status tsm_refuse(struct ot_tsm_refusal *why, int reason, ot_status st, const
 struct ot_tsm;
 struct ot_tsm_dev;
 struct ot_tsm_tdi;
+
+/* Why an SPDM request to dev failed with st, for a refusal: the ERROR the
+ * device answered ("device answered ERROR InvalidRequest (0x01, data 0x00) to
+ * GET_DIGESTS", DSP0274 §10.12) when one ended the request, else st's own
+ * message. buf (cap bytes) holds the text when it is built. */
+const char *tsm_spdm_why(const struct ot_tsm_dev *dev, ot_status st, char *buf, size_t cap);
+#define TSM_WHY_MAX 128u
+
 struct ot_tsm_evidence;
 /* Collects fresh evidence for dev (and tdi's report/state when tdi is not
  * NULL) with `nonce` in GET_MEASUREMENTS (evidence.c). */

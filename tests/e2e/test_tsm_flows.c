@@ -289,7 +289,12 @@ static void test_refuse_algorithm_not_allowed(void **s) {
                                                  .base_asym = OT_SPDM_ASYM_ECDSA_P256});
   std_policy(g, a, a, "  base_asym: [ecdsa-p384]\n", NULL);
   rig_start_tsm(g);
-  expect_refusal(g, a, OT_TSM_R_ALGORITHM, "NEGOTIATE_ALGORITHMS");
+  /* The responder has no asym algorithm in common and answers ERROR
+   * InvalidRequest (DSP0274 §10.4, §10.12): the refusal names that ERROR and
+   * what was offered (P-384 only, BaseAsymAlgo bit 7), not "malformed". */
+  expect_refusal(g, a, OT_TSM_R_ALGORITHM,
+                 "gpu0: device answered ERROR InvalidRequest (0x01, data 0x00) to "
+                 "NEGOTIATE_ALGORITHMS; we offered BaseAsymAlgo 0x00000080, ");
   rig_free(g);
 }
 

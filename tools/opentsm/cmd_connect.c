@@ -541,7 +541,9 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   st = collect_evidence(c);
   if (ot_ok(st)) st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
   if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm connect: after connect: %s\n", ot_status_message(st));
+    char pe[128]; /* the device's SPDM ERROR, when one ended the request */
+    fprintf(stderr, "opentsm connect: after connect: %s\n",
+            ot_spdm_requester_why(&c->dev.spdm, st, pe, sizeof(pe)));
     rc = OT_EXIT_FAILURE;
   }
   flow_result flow = {0};

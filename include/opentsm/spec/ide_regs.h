@@ -64,15 +64,24 @@
 #define OT_IDE_CAP_PCRC 0x00000020u         /* PCRC Supported */
 #define OT_IDE_CAP_IDE_KM 0x00000040u       /* IDE_KM Protocol Supported (responder) */
 #define OT_IDE_CAP_SEL_CFG 0x00000080u      /* Selective IDE for Configuration Requests */
-#define OT_IDE_CAP_ALGORITHMS 0x00001F00u   /* Supported Algorithms (bit map) */
+#define OT_IDE_CAP_ALG 0x00001F00u          /* Supported Algorithms (encoded, not a bit map) */
 #define OT_IDE_CAP_LINK_TCS 0x0000E000u     /* Number of TCs Supported for Link IDE, minus 1 */
 #define OT_IDE_CAP_SEL_STREAMS                                                                     \
   0x00FF0000u                              /* Number of Selective IDE Streams Supported, minus 1   \
                                             */
 #define OT_IDE_CAP_TEE_LIMITED 0x01000000u /* TEE-Limited Stream Supported (newer revisions) */
 
-/* Algorithm identifier 00000b: AES-GCM 256-bit key, 96-bit MAC (§7.9.26.2, §6.33.3). */
+/*
+ * Algorithm encoding of the IDE Capability "Supported Algorithms" field and of
+ * the Stream Control "Selected Algorithm" field (§7.9.26.2, §7.9.26.4.1,
+ * §6.33.3): 00000b is AES-GCM with a 256-bit key and a 96-bit MAC; every other
+ * value is reserved. Both fields hold one code, so a port supporting AES-GCM-256
+ * reports 0 there (Linux pci_regs.h: PCI_IDE_CAP_ALG mask 0x1f00, value 0).
+ */
 #define OT_IDE_ALG_AES_GCM_256 0u
+
+/* True if an IDE Capability value advertises AES-GCM-256 (§7.9.26.2 bits 12:8 == 00000b). */
+#define OT_IDE_CAP_AES_GCM_256(cap) (OT_FIELD_GET(OT_IDE_CAP_ALG, (cap)) == OT_IDE_ALG_AES_GCM_256)
 
 /* ---- IDE Control Register (§7.9.26.3) ------------------------------------- */
 #define OT_IDE_CTL_FLOW_THROUGH 0x00000004u /* Flow-Through IDE Stream Enabled */
@@ -86,7 +95,7 @@
 #define OT_IDE_STREAM_CTL_PCRC 0x00000100u     /* PCRC Enable */
 #define OT_IDE_STREAM_CTL_CFG 0x00000200u      /* Selective only: IDE for Configuration Requests */
 #define OT_IDE_STREAM_CTL_PART_HDR 0x00003C00u /* Partial Header Encryption Mode */
-#define OT_IDE_STREAM_CTL_ALG 0x0007C000u      /* Selected Algorithm: sampled at Enable */
+#define OT_IDE_STREAM_CTL_ALG 0x0007C000u      /* Selected Algorithm (encoded): sampled at Enable */
 #define OT_IDE_STREAM_CTL_TC 0x00380000u       /* TC */
 #define OT_IDE_STREAM_CTL_DEFAULT 0x00400000u  /* Selective only: Default Stream */
 #define OT_IDE_STREAM_CTL_TEE_LIMITED 0x00800000u /* Selective only: TEE-Limited Stream */

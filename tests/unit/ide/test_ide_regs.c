@@ -129,7 +129,9 @@ static void test_layout_and_capability(void **state) {
   assert_true(cap & OT_IDE_CAP_PCRC);
   assert_true(cap & OT_IDE_CAP_IDE_KM);
   assert_false(cap & (OT_IDE_CAP_FLOW_THROUGH | OT_IDE_CAP_PARTIAL_HDR | OT_IDE_CAP_SEL_CFG));
-  assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_ALGORITHMS, cap), 1);  /* AES-GCM-256 only */
+  /* Supported Algorithms is encoded (PCIe r6.0 §7.9.26.2): 00000b = AES-GCM-256. */
+  assert_int_equal(cap & 0x00001F00u, 0);
+  assert_true(OT_IDE_CAP_AES_GCM_256(cap));
   assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, cap), 0);    /* 1 TC */
   assert_int_equal(OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, cap), 1); /* 2 streams */
   /* Selective blocks follow the link block, each 20 + 12 * 2 bytes (SPEC-FACTS §5.1). */
@@ -346,15 +348,27 @@ static void test_algorithm_sampled_at_enable(void **state) {
   fx_free(f);
 }
 
+/* Selected Algorithm (bits 18:14) is encoded like Supported Algorithms (PCIe
+ * r6.0 §7.9.26.5.2): 00000b = AES-GCM-256 goes Secure, every reserved code
+ * leaves the stream Insecure. */
 static void test_unsupported_algorithm_is_insecure(void **state) {
   (void)state;
   fx *f = fx_new(&default_caps);
   ot_ide_host_stream s = host_stream(0, SID);
   assert_ot_ok(ot_ide_host_stream_setup(&f->acc.base, f->cap, &s));
-  keys_go(f, SID);
   uint16_t ctl = (uint16_t)(sel_off(f, 0) + OT_IDE_SEL_CTL);
-  wr(f, ctl, rd(f, ctl) | OT_FIELD_PREP(OT_IDE_STREAM_CTL_ALG, 1) | OT_IDE_STREAM_CTL_ENABLE);
-  assert_int_equal(sel_state(f, 0), OT_IDE_STATUS_INSECURE);
+  uint32_t base = rd(f, ctl);
+  assert_int_equal(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, base), 0); /* host setup wrote 00000b */
+  for (uint32_t alg = 1; alg <= 0x1Fu; alg++) {
+    keys_go(f, SID);
+    wr(f, ctl, base | OT_FIELD_PREP(OT_IDE_STREAM_CTL_ALG, alg) | OT_IDE_STREAM_CTL_ENABLE);
+    assert_int_equal(OT_FIELD_GET(OT_IDE_STREAM_CTL_ALG, rd(f, ctl)), alg);
+    assert_int_equal(sel_state(f, 0), OT_IDE_STATUS_INSECURE);
+    wr(f, ctl, base); /* clear Enable: keys zeroized, next code from scratch */
+  }
+  keys_go(f, SID);
+  wr(f, ctl, base | OT_IDE_STREAM_CTL_ENABLE);
+  assert_int_equal(sel_state(f, 0), OT_IDE_STATUS_SECURE);
   fx_free(f);
 }
 

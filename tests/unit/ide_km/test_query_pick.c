@@ -63,7 +63,7 @@ static void test_one_nonzero_dw_is_a_register_image(void **s) {
  * address block each (no Link IDE). */
 #define CAP_OK                                                                                     \
   (OT_IDE_CAP_IDE_KM | OT_IDE_CAP_SELECTIVE |                                                      \
-   OT_FIELD_PREP(OT_IDE_CAP_ALGORITHMS, 1u << OT_IDE_ALG_AES_GCM_256) |                            \
+   OT_FIELD_PREP(OT_IDE_CAP_ALG, OT_IDE_ALG_AES_GCM_256) |                                         \
    OT_FIELD_PREP(OT_IDE_CAP_SEL_STREAMS, 1u))
 #define SEL_DWS (OT_IDE_SEL_BLOCK_SIZE(1) / 4u)
 
@@ -107,16 +107,40 @@ static void test_populated_block(void **s) {
   populated(CAP_OK, en3, off5, 4, buf, &len); /* block 1 lacks its RID 2 register */
   decode(buf, len, &q);
   assert_ot_code(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported), OT_E_MALFORMED);
-  /* no IDE_KM, no Selective streams, or no AES-GCM-256 */
+  /* no IDE_KM or no Selective streams (reserved algorithms: test below) */
   populated(CAP_OK & ~OT_IDE_CAP_IDE_KM, 0, off5, 0, buf, &len);
   decode(buf, len, &q);
   assert_ot_code(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported), OT_E_UNSUPPORTED);
   populated(CAP_OK & ~OT_IDE_CAP_SELECTIVE, 0, off5, 0, buf, &len);
   decode(buf, len, &q);
   assert_ot_code(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported), OT_E_UNSUPPORTED);
-  populated(CAP_OK & ~OT_IDE_CAP_ALGORITHMS, 0, off5, 0, buf, &len);
+}
+
+/* PCIe r6.0 §7.9.26.2: Supported Algorithms (bits 12:8) is an encoded field,
+ * 00000b = AES-GCM-256 and every other code reserved; it is no bit map. A
+ * port with bits 12:8 all zero offers AES-GCM-256; one with 00001b there
+ * (capability 0x142, bit 8 read as an "AES-GCM-256" flag) offers a reserved
+ * algorithm and is refused, as is every other nonzero code. */
+static void test_supported_algorithms_is_encoded(void **s) {
+  (void)s;
+  uint8_t buf[256];
+  size_t len;
+  ot_ide_km_query_resp q;
+  uint32_t cap;
+  uint8_t id;
+  bool unreported;
+  uint32_t off5 = OT_FIELD_PREP(OT_IDE_STREAM_CTL_ID, 5u);
+  /* IDE_KM, Selective, two streams, bits 12:8 = 00000b: 0x00010042 */
+  populated(0x00010042u, off5, 0, 0, buf, &len);
   decode(buf, len, &q);
-  assert_ot_code(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported), OT_E_UNSUPPORTED);
+  assert_ot_ok(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported));
+  assert_int_equal(cap, 0x00010042u);
+  assert_int_equal(id, 5);
+  for (uint32_t alg = 1; alg <= 0x1Fu; alg++) {
+    populated(0x00010042u | (alg << 8), off5, 0, 0, buf, &len);
+    decode(buf, len, &q);
+    assert_ot_code(ot_ide_km_query_pick_stream(&q, &cap, &id, &unreported), OT_E_UNSUPPORTED);
+  }
 }
 
 int main(void) {
@@ -124,6 +148,7 @@ int main(void) {
       cmocka_unit_test(test_dmtf_all_zero_block_is_unreported),
       cmocka_unit_test(test_one_nonzero_dw_is_a_register_image),
       cmocka_unit_test(test_populated_block),
+      cmocka_unit_test(test_supported_algorithms_is_encoded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,46 @@ static void vverbose_decodes_a_programmed_ide_capability(void **state) {
   free(tx);
 }
 
+/*
+ * Supported Algorithms (IDE Capability bits 12:8) and Selected Algorithm
+ * (Stream Control bits 18:14) are encoded fields, 00000b = AES-GCM-256 and
+ * every other code reserved (PCIe r6.0 §7.9.26.2, §7.9.26.5.2): zero decodes
+ * as AES-GCM-256, a nonzero code as reserved with its value, not as a bit map.
+ */
+static void vverbose_decodes_encoded_ide_algorithms(void **state) {
+  (void)state;
+  ot_sim_function *fn = ot_sim_route(fx->p, 0x04, 0x00);
+  assert_non_null(fn);
+  ot_ide_tx *tx = calloc(1, sizeof *tx);
+  ot_ide_rx *rx = calloc(1, sizeof *rx);
+  ot_ide_regs *regs = calloc(1, sizeof *regs);
+  assert_true(tx != NULL && rx != NULL && regs != NULL);
+  ot_ide_tx_init(tx);
+  ot_ide_rx_init(rx);
+  ot_ide_regs_caps caps = {.sel_streams = 1, .ide_km = true};
+  assert_ot_ok(ot_ide_regs_init(regs, &fn->cfg, &caps, tx, rx, NULL, 0));
+  uint16_t capreg = (uint16_t)(ot_ide_regs_offset(regs) + OT_IDE_REG_CAP);
+  uint16_t ctlreg = (uint16_t)(ot_ide_regs_offset(regs) + OT_IDE_REG_LINK_START + OT_IDE_SEL_CTL);
+  /* IDE_KM, Selective, one stream, bits 12:8 all zero */
+  assert_int_equal(ot_cfg_peek32(&fn->cfg, capreg), 0x00000042u);
+  CAPTURE(ot_sim_lspci(f_, &fx->host, OT_SIM_LSPCI_VVERBOSE));
+  has("\t\t\tAlgorithms: AES-GCM-256, TCs 1, SelectiveStreams 1\n");
+  has(" Alg AES-GCM-256 PCRC-");
+  /* 0x142: bits 12:8 = 00001b, a reserved code */
+  ot_cfg_poke32(&fn->cfg, capreg, 0x00000142u);
+  ot_cfg_poke32(&fn->cfg, ctlreg, OT_FIELD_PREP(OT_IDE_STREAM_CTL_ALG, 3u));
+  CAPTURE(ot_sim_lspci(f_, &fx->host, OT_SIM_LSPCI_VVERBOSE));
+  has("\t\t\tAlgorithms: reserved(01), TCs 1, SelectiveStreams 1\n");
+  has(" Alg reserved(03) PCRC-");
+  assert_null(strstr(fx->text, "AES-GCM-256"));
+  ot_ide_regs_release(regs);
+  ot_ide_tx_clear(tx);
+  ot_ide_rx_clear(rx);
+  free(regs);
+  free(rx);
+  free(tx);
+}
+
 /* The bare platform has no IDE capability: nothing IDE is printed for it. */
 static void vverbose_without_ide_prints_no_ide(void **state) {
   (void)state;
@@ -164,6 +204,7 @@ int main(void) {
       T(verbose_modes_decode_capabilities),
       T(hex_dump_has_every_register),
       T(vverbose_decodes_a_programmed_ide_capability),
+      T(vverbose_decodes_encoded_ide_algorithms),
       T(vverbose_without_ide_prints_no_ide),
       T(tree_shows_buses_and_links),
       T(class_names_fall_back),
