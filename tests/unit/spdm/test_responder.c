@@ -249,7 +249,7 @@ static size_t caps_response(uint32_t req_dts, uint8_t *out) {
   size_t n;
   assert_ot_ok(ot_spdm_responder_handle(&h->rsp, gv, sizeof(gv), out, 512, &n));
   ot_spdm_sizes sz = {.version = OT_SPDM_VERSION_13};
-  ot_spdm_capabilities c = {.flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL,
+  ot_spdm_capabilities c = {.flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_CHUNK,
                             .data_transfer_size = req_dts,
                             .max_msg_size = 0x10000,
                             .supported_algs = true};
