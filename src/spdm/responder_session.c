@@ -193,10 +193,24 @@ ot_status rsp_finish(rsp_call *c) {
   uint8_t th[OT_HASH_MAX_SIZE];
   OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  if (!ot_ok(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, q->verify_data, h))) {
-    /* §10.10: a RequesterVerifyData that does not verify ends the session. */
-    rsp_session_end(s);
-    if (c->session) c->session = NULL;
+  /* Computed and compared here rather than with
+   * ot_spdm_session_check_verify_data(), which fails the session and wipes
+   * its keys at once: the ERROR below still needs the handshake keys. */
+  uint8_t want[OT_HASH_MAX_SIZE];
+  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, want, sizeof(want)));
+  bool good = ot_ct_equal(want, q->verify_data, h);
+  ot_zeroize(want, sizeof(want));
+  if (!good) {
+    /* DSP0274 1.3 §10.10 FINISH and Table "Error code and error data"
+     * (DecryptError): a RequesterVerifyData that does not verify is answered
+     * with ERROR(DecryptError) and the session is terminated. Inside the
+     * session the ERROR still goes out under its handshake keys (as libspdm
+     * seals it): the requester waits for a secured record there, and the
+     * request itself authenticated. In the clear it ends here. */
+    if (c->session)
+      s->post = OT_SPDM_POST_TEARDOWN;
+    else
+      rsp_session_end(s);
     return rsp_error(c, OT_SPDM_ERR_DECRYPT_ERROR, 0);
   }
   OT_GUARD(ot_spdm_th_append(&s->th, q->verify_data, h));
