@@ -184,6 +184,11 @@ static ot_spdm_rsp_session *finish_session(rsp_call *c) {
 ot_status rsp_finish(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_finish *q = &c->msg.u.finish;
+  /* DSP0274 1.2/1.3 §10.10 and ERROR "SessionRequired": without
+   * HANDSHAKE_IN_THE_CLEAR on both sides FINISH is only valid inside the
+   * session (under its handshake keys); sent in the clear it needs one. */
+  bool in_clear = (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
+  if (c->session == NULL && !in_clear) return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
   ot_spdm_rsp_session *s = finish_session(c);
   if (s == NULL || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);

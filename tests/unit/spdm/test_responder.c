@@ -93,7 +93,7 @@ typedef struct row {
 } row;
 
 /* DSP0274 1.3 §10: VCA in order, everything else after it; session messages
- * need a session; a FINISH with no KEY_EXCHANGE pending is unexpected; a
+ * need a session, FINISH too unless the handshake is in the clear; a
  * CHUNK_GET with no large response pending is invalid; codes we do not
  * implement are unsupported (ErrorData = the code). */
 static const row table[] = {
@@ -105,7 +105,7 @@ static const row table[] = {
     {OT_SPDM_CHALLENGE, {UNEXP, UNEXP, UNEXP, OT_SPDM_CHALLENGE_AUTH}},
     {OT_SPDM_GET_MEASUREMENTS, {UNEXP, UNEXP, UNEXP, OT_SPDM_MEASUREMENTS}},
     {OT_SPDM_KEY_EXCHANGE, {UNEXP, UNEXP, UNEXP, OT_SPDM_KEY_EXCHANGE_RSP}},
-    {OT_SPDM_FINISH, {UNEXP, UNEXP, UNEXP, UNEXP}},
+    {OT_SPDM_FINISH, {UNEXP, UNEXP, UNEXP, NEEDS}}, /* no HANDSHAKE_IN_THE_CLEAR (§10.10) */
     {OT_SPDM_HEARTBEAT, {UNEXP, UNEXP, UNEXP, NEEDS}},
     {OT_SPDM_KEY_UPDATE, {UNEXP, UNEXP, UNEXP, NEEDS}},
     {OT_SPDM_END_SESSION, {UNEXP, UNEXP, UNEXP, NEEDS}},
