@@ -114,11 +114,31 @@ static void test_finish_in_clear_needs_session(void **s) {
   rig_free(g);
 }
 
+/* Validator 6.11-6.14 (NOT_TESTED "get_certificate failure", then 6.12.7 and
+ * 6.13.7 FAIL: no verified chain, so no key to check CHALLENGE_AUTH with):
+ * on a 1.3 connection that is not multi-key, CERTIFICATE's Param2
+ * (CertificateInfo) is reserved and 0 (DSP0274 1.3 §10.6); libspdm's
+ * requester refuses a CertModel there. */
+static void test_certificate_info_reserved_without_multi_key(void **s) {
+  (void)s;
+  rig *g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, false, 13});
+  assert_int_not_equal(g->id.slots[0].cert_model, 0); /* the identity has one to give */
+  assert_ot_ok(ot_spdm_requester_connect(&g->req));
+  assert_false(g->rsp.neg.multi_key_conn);
+  uint8_t gc[8] = {OT_SPDM_VERSION_13, OT_SPDM_GET_CERTIFICATE, 0, 0, 0, 0, 0x00, 0x02}, out[1024];
+  size_t n;
+  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, gc, sizeof(gc), out, sizeof(out), &n));
+  assert_int_equal(out[1], OT_SPDM_CERTIFICATE);
+  assert_int_equal(out[3], 0);
+  rig_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_caps_sizes_without_chunk),
       cmocka_unit_test(test_finish_bad_verify_data),
       cmocka_unit_test(test_finish_in_clear_needs_session),
+      cmocka_unit_test(test_certificate_info_reserved_without_multi_key),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
