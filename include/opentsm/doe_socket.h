@@ -13,9 +13,8 @@
  * which the responder answers with TEST "Server Hello!\0"; it ends with
  * SHUTDOWN (the responder answers SHUTDOWN and stops serving) or CONTINUE (the
  * responder answers CONTINUE, closes this connection and accepts the next).
- * Any other command is answered with UNKNOWN (0xFFFF). spdm-emu then closes
- * the connection; this server keeps serving it: no request, however bad,
- * ends a connection (see ot_doe_serve_frame()).
+ * Any other command is answered with UNKNOWN (0xFFFF) and the connection goes
+ * on (spdm-emu's responder closes it there; see ot_doe_socket_serve).
  *
  * Two parts, kept apart so that the codec can be fuzzed without sockets:
  *  - the frame codec: pure functions over caller buffers;

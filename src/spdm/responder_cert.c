@@ -62,10 +62,13 @@ ot_status rsp_get_certificate(rsp_call *c) {
   /* CERTIFICATE (§10.6 "Successful CERTIFICATE response message format"):
    * header | PortionLength | RemainderLength | CertChain[PortionLength], the
    * portion read straight from the identity into the response. */
-  /* DSP0274 1.3 §10.6 CERTIFICATE Param2 CertificateInfo: the CertModel is
-   * given on a multi-key connection (MULTI_KEY_CONN_RSP) only; otherwise the
-   * field is reserved, 0 (libspdm's requester refuses anything else). */
-  uint8_t info = r->neg.multi_key_conn ? id->slots[q->slot_id].cert_model : 0;
+  /* Param2 CertificateInfo is defined only on a connection that negotiated
+   * MULTI_KEY_CONN_RSP; otherwise it is reserved and sent as 0 (DSP0274 1.3
+   * §10.7 "CERTIFICATE response" Param2; libspdm's requester refuses a
+   * nonzero CertModel without it). */
+  uint8_t info = r->neg.version >= OT_SPDM_VERSION_13 && r->neg.multi_key_conn
+                     ? id->slots[q->slot_id].cert_model
+                     : 0;
   ot_writer w;
   uint8_t *dst;
   ot_writer_init(&w, r->large, sizeof(r->large));
