@@ -214,8 +214,8 @@ typedef struct ot_doe_frame_reply {
  * Returns OT_DOE_FRAME_SERVE_NEXT for every frame but SHUTDOWN and CONTINUE.
  */
 ot_doe_frame_next ot_doe_serve_frame(ot_doe_responder *r, const ot_sock_frame_header *h,
-                                     const uint8_t *payload, size_t len, uint8_t *tx,
-                                     size_t tx_cap, ot_doe_frame_reply *reply);
+                                     const uint8_t *payload, size_t len, uint8_t *tx, size_t tx_cap,
+                                     ot_doe_frame_reply *reply);
 
 /*
  * Serves one connection with ot_doe_serve_frame() until SHUTDOWN, CONTINUE or

@@ -10,16 +10,16 @@
 
 #define LOG_TAG "doe-sock"
 
-static ot_doe_frame_next answer(ot_doe_frame_reply *reply, uint32_t command,
-                                const uint8_t *payload, size_t len, ot_doe_frame_next next) {
+static ot_doe_frame_next answer(ot_doe_frame_reply *reply, uint32_t command, const uint8_t *payload,
+                                size_t len, ot_doe_frame_next next) {
   *reply = (ot_doe_frame_reply){.send = true, .command = command, .payload = payload, .len = len};
   return next;
 }
 
 /* see doe_socket.h */
 ot_doe_frame_next ot_doe_serve_frame(ot_doe_responder *r, const ot_sock_frame_header *h,
-                                     const uint8_t *payload, size_t len, uint8_t *tx,
-                                     size_t tx_cap, ot_doe_frame_reply *reply) {
+                                     const uint8_t *payload, size_t len, uint8_t *tx, size_t tx_cap,
+                                     ot_doe_frame_reply *reply) {
   static const uint8_t server_hello[] = OT_SOCK_SERVER_HELLO;
   *reply = (ot_doe_frame_reply){.send = false};
   /* spdm-emu command.c: a frame of another transport is not ours to answer. */

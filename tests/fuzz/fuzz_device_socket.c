@@ -112,8 +112,7 @@ static ot_doe_frame_next frame(uint32_t command, uint32_t transport, uint32_t si
   bool whole = transport == OT_SOCK_TRANSPORT_PCI_DOE && kept == size;
   bool ends = whole && (command == OT_SOCK_CMD_SHUTDOWN || command == OT_SOCK_CMD_CONTINUE);
   if (!ends && next != OT_DOE_FRAME_SERVE_NEXT) die();
-  if (ends && (next == OT_DOE_FRAME_SERVE_NEXT || !reply.send || reply.command != command))
-    die();
+  if (ends && (next == OT_DOE_FRAME_SERVE_NEXT || !reply.send || reply.command != command)) die();
   if (!whole) {
     if (reply.send) die();
     return next;
@@ -198,7 +197,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool fits = len <= RX_CAP;
     /* A drained payload is read off the stream whole; a truncated one ends the input. */
     if (len > size - off) break;
-    ot_doe_frame_next next = frame(command, transport, len, fits ? data + off : NULL, fits ? len : 0);
+    ot_doe_frame_next next =
+        frame(command, transport, len, fits ? data + off : NULL, fits ? len : 0);
     off += len;
     ended = next != OT_DOE_FRAME_SERVE_NEXT;
   }

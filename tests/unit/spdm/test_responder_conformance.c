@@ -79,7 +79,8 @@ static bool any_session(const ot_spdm_responder *r) {
  * connection stays usable for the next session. */
 static void test_finish_bad_verify_data(void **s) {
   (void)s;
-  rig *g = rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 9});
+  rig *g =
+      rig_new(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13, false, false, 9});
   rig_authenticate(g, 0);
   bad_finish b = {.base = {.exchange = bad_finish_exchange}, .g = g};
   g->req.io = &b.base;
