@@ -327,6 +327,27 @@ static void test_server_answers_continue(void **state) {
   close(sv[1]);
 }
 
+static void test_server_unknown_command(void **state) {
+  (void)state;
+  int sv[2];
+  pair(sv);
+  server_thread s;
+  server_start(&s, sv[1]);
+  /* spdm_requester_emu's OOB_ENCAP_KEY_UPDATE: answered UNKNOWN, and the
+   * connection goes on (docs/interop.md). */
+  assert_ot_ok(ot_sock_send_frame(sv[0], 0x8001, (const uint8_t *)"??", 2));
+  expect_frame(sv[0], OT_SOCK_CMD_UNKNOWN, NULL, 0);
+  assert_ot_ok(ot_sock_send_frame(sv[0], OT_SOCK_CMD_TEST, (const uint8_t *)"Client Hello!", 14));
+  expect_frame(sv[0], OT_SOCK_CMD_TEST, (const uint8_t *)"Server Hello!", 14);
+  assert_ot_ok(ot_sock_send_frame(sv[0], OT_SOCK_CMD_SHUTDOWN, NULL, 0));
+  expect_frame(sv[0], OT_SOCK_CMD_SHUTDOWN, NULL, 0);
+  server_join(&s);
+  assert_ot_ok(s.result);
+  assert_int_equal(s.end, OT_DOE_SERVE_SHUTDOWN);
+  close(sv[0]);
+  close(sv[1]);
+}
+
 /* After a bad frame the connection is still served: a hello is answered and
  * SHUTDOWN ends the loop normally (no request ends a connection). */
 static void expect_still_served(int fd, server_thread *s) {
@@ -338,19 +359,6 @@ static void expect_still_served(int fd, server_thread *s) {
   server_join(s);
   assert_ot_ok(s->result);
   assert_int_equal(s->end, OT_DOE_SERVE_SHUTDOWN);
-}
-
-static void test_server_unknown_command(void **state) {
-  (void)state;
-  int sv[2];
-  pair(sv);
-  server_thread s;
-  server_start(&s, sv[1]);
-  assert_ot_ok(ot_sock_send_frame(sv[0], 0x8001, (const uint8_t *)"??", 2));
-  expect_frame(sv[0], OT_SOCK_CMD_UNKNOWN, NULL, 0);
-  expect_still_served(sv[0], &s);
-  close(sv[0]);
-  close(sv[1]);
 }
 
 static void test_server_wrong_transport(void **state) {
