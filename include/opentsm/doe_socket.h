@@ -179,17 +179,51 @@ typedef enum ot_doe_serve_end {
   OT_DOE_SERVE_CLOSED,   /* the peer closed between frames */
 } ot_doe_serve_end;
 
+/* What the serve loop does after one frame. */
+typedef enum ot_doe_frame_next {
+  OT_DOE_FRAME_SERVE_NEXT, /* keep serving this connection: read the next frame */
+  OT_DOE_FRAME_SHUTDOWN,   /* SHUTDOWN answered: stop serving */
+  OT_DOE_FRAME_CONTINUE,   /* CONTINUE answered: close, accept the next connection */
+} ot_doe_frame_next;
+
+/* The frame to send back for one request frame, if any. */
+typedef struct ot_doe_frame_reply {
+  bool send;              /* false: the request is discarded, nothing goes back */
+  uint32_t command;       /* OT_SOCK_CMD_* of the answer */
+  const uint8_t *payload; /* into the caller's tx buffer, or a constant */
+  size_t len;
+} ot_doe_frame_reply;
+
 /*
- * Serves one connection: each NORMAL frame's object goes through
- * ot_doe_responder_handle() and its response object goes back in a NORMAL
- * frame; TEST is answered with TEST "Server Hello!\0"; SHUTDOWN and CONTINUE
- * are answered in kind and end the loop. rx[0..rx_cap) holds a request frame's
- * payload (frames larger are refused) and tx[0..tx_cap) the response object.
- * An unknown command is answered with UNKNOWN and serving goes on (e.g.
- * spdm_requester_emu's out-of-band encapsulated-KEY_UPDATE trigger 8001h: the
- * requester can still end its session). Errors (the caller closes fd): any
- * ot_sock_recv_frame() error, and a request the responder refuses (its
- * status; no answer is sent, as spdm-emu does).
+ * The body of the serve loop, without I/O: what to answer to one received
+ * frame and whether to go on. h is the frame's header as read (not checked:
+ * this function applies the rules), payload[0..len) the bytes of it that were
+ * kept (len < h->size when the server drained a payload too large for its
+ * buffer). Rules:
+ *  - another transport type than PCI_DOE, or a payload that was not kept
+ *    whole: discarded (no answer), serve the next frame;
+ *  - NORMAL: the object goes through ot_doe_responder_handle() into
+ *    tx[0..tx_cap); its response object is answered in a NORMAL frame. An
+ *    object the responder refuses (malformed, unknown protocol, a request its
+ *    protocol answers with nothing) gets no answer, as a DOE mailbox gives
+ *    none (PCIe r6.0 §6.30.1) and spdm-emu's responder sends none; the
+ *    connection is kept;
+ *  - TEST: TEST "Server Hello!\0";
+ *  - SHUTDOWN / CONTINUE: answered in kind with no payload, and the loop ends;
+ *  - any other command: UNKNOWN with no payload, serve the next frame.
+ * Returns OT_DOE_FRAME_SERVE_NEXT for every frame but SHUTDOWN and CONTINUE.
+ */
+ot_doe_frame_next ot_doe_serve_frame(ot_doe_responder *r, const ot_sock_frame_header *h,
+                                     const uint8_t *payload, size_t len, uint8_t *tx, size_t tx_cap,
+                                     ot_doe_frame_reply *reply);
+
+/*
+ * Serves one connection with ot_doe_serve_frame() until SHUTDOWN, CONTINUE or
+ * the peer closes. rx[0..rx_cap) holds a request frame's payload (a larger
+ * payload is read off the stream and discarded) and tx[0..tx_cap) the
+ * response object. Bad requests never end the connection; errors are only
+ * those of the stream itself (the caller closes fd): any receive error but an
+ * orderly close between frames, and a send that fails.
  */
 OT_RESULT ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
                               size_t tx_cap, ot_doe_serve_end *end);

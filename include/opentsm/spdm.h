@@ -349,7 +349,10 @@ size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
  * Handles one secured record (DOE type 2 payload). *out_secured says whether
  * the response is a secured record (the normal case) or a plain SPDM ERROR
  * (DecryptError after a record that did not authenticate: the session is
- * terminated, DSP0277 §6). A record for an unknown session gets no response:
+ * terminated, DSP0277 §6). A FINISH whose RequesterVerifyData does not verify
+ * is answered with ERROR(DecryptError) sealed under the session's handshake
+ * keys, then the session is terminated (DSP0274 §10.10); the next record of
+ * that session finds none. A record for an unknown session gets no response:
  * OT_E_NOT_FOUND (InvalidSession was removed from DSP0274 1.2).
  */
 OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *rec, size_t len,

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "opentsm/cursor.h"
 #include "opentsm/doe_socket.h"
 #include "opentsm/log.h"
 #include "socket_internal.h"
@@ -74,49 +75,47 @@ void ot_doe_socket_server_close(ot_doe_socket_server *srv) {
   srv->listen_fd = -1;
 }
 
+/* Receives one frame for the serve loop: the header as sent (the rules are
+ * ot_doe_serve_frame()'s), the payload into rx when it fits, else read off
+ * the stream and dropped (*kept = 0) so that the next frame starts in step. */
+static ot_status serve_recv(int fd, uint8_t *rx, size_t rx_cap, ot_sock_frame_header *h,
+                            size_t *kept) {
+  uint8_t head[OT_SOCK_FRAME_HEADER_SIZE];
+  ot_reader rd;
+  OT_GUARD(ot_sock_read_exact(fd, head, sizeof head, false));
+  ot_reader_init(&rd, head, sizeof head);
+  OT_GUARD(ot_read_u32be(&rd, &h->command));
+  OT_GUARD(ot_read_u32be(&rd, &h->transport));
+  OT_GUARD(ot_read_u32be(&rd, &h->size));
+  if (h->size > rx_cap || h->size > OT_SOCK_MAX_PAYLOAD) {
+    *kept = 0;
+    return ot_sock_discard(fd, h->size);
+  }
+  OT_GUARD(ot_sock_read_exact(fd, rx, h->size, true));
+  *kept = h->size;
+  return OT_SUCCESS;
+}
+
 /* see doe_socket.h */
 ot_status ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
                               size_t tx_cap, ot_doe_serve_end *end) {
-  static const uint8_t server_hello[] = OT_SOCK_SERVER_HELLO;
   OT_ENSURE(r != NULL && end != NULL && (rx != NULL || rx_cap == 0) && (tx != NULL || tx_cap == 0),
             OT_E_ARG);
   for (;;) {
     ot_sock_frame_header h;
-    ot_status st = ot_sock_recv_frame(fd, rx, rx_cap, &h);
+    size_t kept = 0;
+    ot_status st = serve_recv(fd, rx, rx_cap, &h, &kept);
     if (ot_is(st, OT_E_CLOSED)) {
       *end = OT_DOE_SERVE_CLOSED;
       return OT_SUCCESS;
     }
     OT_GUARD(st);
-    switch (h.command) {
-    case OT_SOCK_CMD_NORMAL: {
-      size_t len = 0;
-      st = ot_doe_responder_handle(r, rx, h.size, tx, tx_cap, &len);
-      if (!ot_ok(st)) {
-        /* spdm-emu answers nothing to an object it cannot handle and drops the connection. */
-        OT_LOGW(LOG_TAG, "request object refused: %s", ot_status_name(st));
-        return st;
-      }
-      OT_GUARD(ot_sock_send_frame(fd, OT_SOCK_CMD_NORMAL, tx, len));
-      break;
-    }
-    case OT_SOCK_CMD_TEST:
-      OT_GUARD(ot_sock_send_frame(fd, OT_SOCK_CMD_TEST, server_hello, sizeof server_hello));
-      break;
-    case OT_SOCK_CMD_SHUTDOWN:
-    case OT_SOCK_CMD_CONTINUE:
-      OT_GUARD(ot_sock_send_frame(fd, h.command, NULL, 0));
-      *end = h.command == OT_SOCK_CMD_SHUTDOWN ? OT_DOE_SERVE_SHUTDOWN : OT_DOE_SERVE_CONTINUE;
+    ot_doe_frame_reply reply;
+    ot_doe_frame_next next = ot_doe_serve_frame(r, &h, kept ? rx : NULL, kept, tx, tx_cap, &reply);
+    if (reply.send) OT_GUARD(ot_sock_send_frame(fd, reply.command, reply.payload, reply.len));
+    if (next == OT_DOE_FRAME_SHUTDOWN || next == OT_DOE_FRAME_CONTINUE) {
+      *end = next == OT_DOE_FRAME_SHUTDOWN ? OT_DOE_SERVE_SHUTDOWN : OT_DOE_SERVE_CONTINUE;
       return OT_SUCCESS;
-    default:
-      /* E.g. spdm_requester_emu's out-of-band "start an encapsulated
-       * KEY_UPDATE" (8001h) with --key_upd RSP, which needs ENCAP_CAP: the
-       * answer says the command is unknown, and the connection stays up so
-       * the requester can still end its session (spdm_responder_emu closes
-       * it after this answer, which left END_SESSION to a dead socket). */
-      OT_LOGW(LOG_TAG, "unknown command 0x%x", (unsigned)h.command);
-      OT_GUARD(ot_sock_send_frame(fd, OT_SOCK_CMD_UNKNOWN, NULL, 0));
-      break;
     }
   }
 }

@@ -40,6 +40,9 @@ static ot_status get_capabilities(ot_spdm_requester *q, uint8_t version) {
                             .flags = cfg->caps,
                             .data_transfer_size = cfg->data_transfer_size,
                             .max_msg_size = cfg->max_msg_size};
+  /* DSP0274 1.2/1.3 §10.4 MaxSPDMmsgSize: without CHUNK_CAP it shall equal
+   * DataTransferSize (a responder refuses the request otherwise). */
+  if (!(cfg->caps & OT_SPDM_CAP_CHUNK)) c.max_msg_size = cfg->data_transfer_size;
   OT_GUARD(ot_spdm_encode_get_capabilities(&sz, &w, &c));
   req_rsp r;
   OT_GUARD(vca(q, &sz, req, ot_writer_len(&w), &r));

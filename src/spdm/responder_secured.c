@@ -169,7 +169,7 @@ OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *
     OT_GUARD_GOTO(st, ot_spdm_secured_encode(&s->s, rsp, rn, out, cap, out_len), out);
     *out_secured = true;
   } else {
-    /* The session ended while handling (a FINISH that did not verify): plain ERROR. */
+    /* The session ended while handling it: nothing to seal the answer with. */
     OT_ENSURE_GOTO(st, rn <= cap, OT_E_NO_SPACE, out);
     memcpy(out, rsp, rn);
     *out_len = rn;

@@ -184,6 +184,11 @@ static ot_spdm_rsp_session *finish_session(rsp_call *c) {
 ot_status rsp_finish(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_finish *q = &c->msg.u.finish;
+  /* DSP0274 1.2/1.3 §10.10 and ERROR "SessionRequired": without
+   * HANDSHAKE_IN_THE_CLEAR on both sides FINISH is only valid inside the
+   * session (under its handshake keys); sent in the clear it needs one. */
+  bool in_clear = (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
+  if (c->session == NULL && !in_clear) return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
   ot_spdm_rsp_session *s = finish_session(c);
   if (s == NULL || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
@@ -193,10 +198,24 @@ ot_status rsp_finish(rsp_call *c) {
   uint8_t th[OT_HASH_MAX_SIZE];
   OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  if (!ot_ok(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, q->verify_data, h))) {
-    /* §10.10: a RequesterVerifyData that does not verify ends the session. */
-    rsp_session_end(s);
-    if (c->session) c->session = NULL;
+  /* Computed and compared here rather than with
+   * ot_spdm_session_check_verify_data(), which fails the session and wipes
+   * its keys at once: the ERROR below still needs the handshake keys. */
+  uint8_t want[OT_HASH_MAX_SIZE];
+  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, want, sizeof(want)));
+  bool good = ot_ct_equal(want, q->verify_data, h);
+  ot_zeroize(want, sizeof(want));
+  if (!good) {
+    /* DSP0274 1.3 §10.10 FINISH and Table "Error code and error data"
+     * (DecryptError): a RequesterVerifyData that does not verify is answered
+     * with ERROR(DecryptError) and the session is terminated. Inside the
+     * session the ERROR still goes out under its handshake keys (as libspdm
+     * seals it): the requester waits for a secured record there, and the
+     * request itself authenticated. In the clear it ends here. */
+    if (c->session)
+      s->post = OT_SPDM_POST_TEARDOWN;
+    else
+      rsp_session_end(s);
     return rsp_error(c, OT_SPDM_ERR_DECRYPT_ERROR, 0);
   }
   OT_GUARD(ot_spdm_th_append(&s->th, q->verify_data, h));

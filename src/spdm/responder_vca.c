@@ -42,10 +42,19 @@ static bool req_caps_consistent(uint32_t f) {
   return true;
 }
 
+/* DSP0274 1.2/1.3 §10.4, GET_CAPABILITIES MaxSPDMmsgSize: "If the Requester
+ * does not support the Large SPDM message transfer mechanism (CHUNK_CAP = 0),
+ * this field shall be equal to DataTransferSize". The codec already checks
+ * DataTransferSize >= MinDataTransferSize and MaxSPDMmsgSize >= it. */
+static bool req_sizes_consistent(const ot_spdm_capabilities *q) {
+  return (q->flags & OT_SPDM_CAP_CHUNK) != 0 || q->max_msg_size == q->data_transfer_size;
+}
+
 ot_status rsp_get_capabilities(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_capabilities *q = &c->msg.u.get_capabilities;
-  if (!req_caps_consistent(q->flags)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  if (!req_caps_consistent(q->flags) || !req_sizes_consistent(q))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_capabilities a = {.ct_exponent = r->cfg->ct_exponent,
                             .flags = r->cfg->caps,
                             .data_transfer_size = r->cfg->data_transfer_size,

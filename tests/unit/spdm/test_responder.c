@@ -93,7 +93,7 @@ typedef struct row {
 } row;
 
 /* DSP0274 1.3 §10: VCA in order, everything else after it; session messages
- * need a session; a FINISH with no KEY_EXCHANGE pending is unexpected; a
+ * need a session, FINISH too unless the handshake is in the clear; a
  * CHUNK_GET with no large response pending is invalid; codes we do not
  * implement are unsupported (ErrorData = the code). */
 static const row table[] = {
@@ -105,7 +105,7 @@ static const row table[] = {
     {OT_SPDM_CHALLENGE, {UNEXP, UNEXP, UNEXP, OT_SPDM_CHALLENGE_AUTH}},
     {OT_SPDM_GET_MEASUREMENTS, {UNEXP, UNEXP, UNEXP, OT_SPDM_MEASUREMENTS}},
     {OT_SPDM_KEY_EXCHANGE, {UNEXP, UNEXP, UNEXP, OT_SPDM_KEY_EXCHANGE_RSP}},
-    {OT_SPDM_FINISH, {UNEXP, UNEXP, UNEXP, UNEXP}},
+    {OT_SPDM_FINISH, {UNEXP, UNEXP, UNEXP, NEEDS}}, /* no HANDSHAKE_IN_THE_CLEAR (§10.10) */
     {OT_SPDM_HEARTBEAT, {UNEXP, UNEXP, UNEXP, NEEDS}},
     {OT_SPDM_KEY_UPDATE, {UNEXP, UNEXP, UNEXP, NEEDS}},
     {OT_SPDM_END_SESSION, {UNEXP, UNEXP, UNEXP, NEEDS}},
@@ -249,7 +249,7 @@ static size_t caps_response(uint32_t req_dts, uint8_t *out) {
   size_t n;
   assert_ot_ok(ot_spdm_responder_handle(&h->rsp, gv, sizeof(gv), out, 512, &n));
   ot_spdm_sizes sz = {.version = OT_SPDM_VERSION_13};
-  ot_spdm_capabilities c = {.flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL,
+  ot_spdm_capabilities c = {.flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_CHUNK,
                             .data_transfer_size = req_dts,
                             .max_msg_size = 0x10000,
                             .supported_algs = true};
