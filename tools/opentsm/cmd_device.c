@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -27,7 +28,8 @@
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
   "                      [--keys DIR] [--seed N] [--root-out FILE]\n"                              \
-  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"
+  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                           \
+  "                      [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -42,6 +44,11 @@ const char ot_usage_device[] =
           "  --profile   take the identity (generated or chain/key files) and measurements\n"
           "              of an endpoint of a topology file (docs/topology.md): --endpoint\n"
           "              NAME, default the first endpoint\n"
+          "  --pcap FILE  write every DOE object exchanged, all connections, to FILE\n"
+          "              (pcap, link type 292 PCI DOE: what DMTF spdm_dump reads)\n"
+          "  --keylog FILE  write each session's DHE secret to FILE, one line\n"
+          "              `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
+          "              It EXPOSES THE SESSION SECRETS: for debugging only\n"
           "The device has one Selective IDE Stream block (IDE_KM port 0) and one TDI\n"
           "(function 0x100). With no host to write its config space, it sets the block's\n"
           "Enable itself once all six keys are programmed and clears it when they are\n"
@@ -369,6 +376,7 @@ int ot_cmd_device(int argc, char **argv) {
   const char *listen = "127.0.0.1:2323";
   cli_device_opts o = {.identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir()};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
+  const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
   bool identity_given = false;
   int i = 0;
   while (++i < argc) {
@@ -390,6 +398,10 @@ int ot_cmd_device(int argc, char **argv) {
       profile_path = v;
     } else if (strcmp(a, "--root-out") == 0 && v) {
       root_out = v;
+    } else if (strcmp(a, "--pcap") == 0 && v) {
+      pcap = v;
+    } else if (strcmp(a, "--keylog") == 0 && v) {
+      keylog = v;
     } else if (strcmp(a, "--endpoint") == 0 && v) {
       endpoint = v;
     } else if (strcmp(a, "--keys") == 0 && v) {
@@ -445,7 +457,22 @@ int ot_cmd_device(int argc, char **argv) {
     return ot_is(st, OT_E_IO) || ot_is(st, OT_E_NOT_FOUND) ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
   ot_doe_socket_server srv = {.listen_fd = -1};
+  cli_capture cap;
   int rc;
+  if (!cli_capture_open(&cap, pcap, keylog, "opentsm device")) {
+    cli_device_free(d);
+    free(d);
+    free(topo);
+    return OT_EXIT_IO;
+  }
+  if (pcap) {
+    d->doe.observe = cli_capture_observe;
+    d->doe.observe_ctx = &cap;
+  }
+  if (keylog) {
+    d->dsm.rcfg.keylog = cli_capture_keylog;
+    d->dsm.rcfg.keylog_ctx = &cap;
+  }
   if (root_out) {
     ot_x509_cert root;
     st = ot_spdm_identity_root(&d->id, 0, &root);
@@ -478,6 +505,7 @@ int ot_cmd_device(int argc, char **argv) {
   rc = serve(d, &srv);
 out:
   ot_doe_socket_server_close(&srv);
+  if (!cli_capture_close(&cap, "opentsm device") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
   cli_device_free(d);
   free(d);
   free(topo);
