@@ -493,6 +493,15 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
   }
   if (o->json) {
     fprintf(f, "],\"heartbeat\":true");
+    /* The slot 0 chain's digest, Hash(SPDM certificate chain): the value
+     * DIGESTS carries (DSP0274 §10.6), checked by the requester against the
+     * chain it fetched; printed so that it can be compared with the device's. */
+    uint8_t dg[OT_HASH_MAX_SIZE];
+    char dhex[2 * OT_HASH_MAX_SIZE + 1];
+    if (ot_ok(ot_hash(n->hash, c->chain, c->chain_len, dg, sizeof(dg)))) {
+      cli_hex(dg, ot_hash_size(n->hash), dhex, sizeof(dhex));
+      fprintf(f, ",\"chain_digest\":\"%s\"", dhex);
+    }
     if (fl) print_flow(fl, o);
     fprintf(f, ",\"end_session\":true,\"ms\":%.3f}\n", ms);
   } else if (fl) {
