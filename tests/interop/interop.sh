@@ -15,7 +15,7 @@
 #   capture-device SUITE       DMTF requester -> device --pcap/--keylog
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
@@ -296,6 +296,9 @@ case_capture_device() { # SUITE
 }
 
 # ---- dispatch ------------------------------------------------------------------------
+
+# Sourced (IT_SOURCED set) for a look at the functions: no case runs.
+[ -n "${IT_SOURCED:-}" ] && return 0
 
 what=${1:-}
 shift || true

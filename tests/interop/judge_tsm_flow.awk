@@ -9,7 +9,13 @@
 # IDE_KM(0xNN) NAME" (PCIe r6.0 §6.33.3), "... (ProtID=0x01) TDISP(0xNN) NAME"
 # (PCIe r6.0 §11.3), CXL ones with vendor_id=0x1e98.
 
-function fail(msg) { printf "fail %s\n", msg; fails++ }
+# At most 3 lines per kind of failure (the kind is the message up to ':').
+function fail(msg,  kind) {
+  kind = msg
+  sub(/:.*/, "", kind)
+  if (++nfail[kind] <= 3) printf "fail %s\n", msg
+  fails++
+}
 function ok(msg) { printf "ok %s\n", msg }
 function sid_of(line) {
   if (match(line, /SecuredSPDM\(0x[0-9a-f]+\)/)) return substr(line, RSTART + 12, RLENGTH - 13)
@@ -134,5 +140,6 @@ END {
     else ok("the session went on after the CXL requests (" after_cxl_ok " answers)")
   }
   if (!err_before) ok("no SPDM ERROR before the CXL steps")
+  for (k in nfail) if (nfail[k] > 3) printf "fail %s: %d more\n", k, nfail[k] - 3
   printf "summary %d requests, %d CXL\n", nreq, ncxl
 }
