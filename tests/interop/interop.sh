@@ -177,7 +177,6 @@ case_validator() { # SUITE
     --trans PCI_DOE --ip 127.0.0.1 --port "$IT_PORT"
   rc=$?
   [ "$rc" -eq 0 ] || it_fail "validator exit $rc"
-  cp test.log validator-test.log 2>/dev/null
   if grep -q '^test result done' test.log 2>/dev/null; then
     it_pass "validator ran to its end (test result done)"
   else

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "opentsm/crypto.h"
 #include "opentsm/secure.h"
 
 /* The key log's line tag: what precedes the value `spdm_dump --dhe_secret` takes. */
@@ -55,24 +56,41 @@ ot_doe_transport *cli_capture_transport(cli_capture *c, ot_doe_transport *inner)
 void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, size_t len) {
   cli_capture *c = ctx;
   (void)session_id; /* spdm_dump tries each secret on each session */
-  if (c->keylog == NULL || !ot_ok(c->err)) return;
-  char hex[2 * 66 + 1];
-  if (2 * len + 1 > sizeof(hex)) {
+  static const char digits[] = "0123456789abcdef";
+  static const char tag[] = KEYLOG_TAG " ";
+  if (c->keylog_fd < 0 || !ot_ok(c->err)) return;
+  /* The line is built here and written with write(2): no stdio buffer keeps
+   * a copy, and the log is usable at once, while the device still runs. */
+  char line[sizeof(tag) - 1 + 2 * OT_ECC_MAX_SCALAR + 1];
+  size_t n = sizeof(tag) - 1;
+  if (n + 2 * len + 1 > sizeof(line)) {
     c->err = ot_status_of(OT_E_TOO_LARGE);
     return;
   }
-  for (size_t i = 0; i < len; i++)
-    snprintf(hex + 2 * i, 3, "%02x", secret[i]);
-  /* Written at once, so that a key log is usable while the device still runs. */
-  if (fprintf(c->keylog, KEYLOG_TAG " %s\n", hex) < 0 || fflush(c->keylog) != 0)
-    c->err = ot_status_of(OT_E_IO);
-  ot_zeroize(hex, sizeof(hex));
+  memcpy(line, tag, n);
+  for (size_t i = 0; i < len; i++) {
+    line[n++] = digits[secret[i] >> 4];
+    line[n++] = digits[secret[i] & 0xF];
+  }
+  line[n++] = '\n';
+  size_t off = 0;
+  while (off < n) {
+    ssize_t w = write(c->keylog_fd, line + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      c->err = ot_status_of(OT_E_IO);
+      break;
+    }
+    off += (size_t)w;
+  }
+  ot_zeroize(line, sizeof(line));
   c->sessions++;
 }
 
 bool cli_capture_open(cli_capture *c, const char *pcap_path, const char *keylog_path,
                       const char *who) {
   memset(c, 0, sizeof(*c));
+  c->keylog_fd = -1;
   c->err = OT_SUCCESS;
   if (pcap_path) {
     c->obj = malloc(OT_DOE_MAX_OBJECT_BYTES);
@@ -87,11 +105,9 @@ bool cli_capture_open(cli_capture *c, const char *pcap_path, const char *keylog_
   }
   if (keylog_path) {
     /* Session secrets: readable by the owner only. */
-    int fd = open(keylog_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    c->keylog = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (c->keylog == NULL) {
+    c->keylog_fd = open(keylog_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (c->keylog_fd < 0) {
       fprintf(stderr, "%s: cannot create %s (%s)\n", who, keylog_path, strerror(errno));
-      if (fd >= 0) close(fd);
       OT_IGNORE(ot_pcap_file_close(&c->pcap));
       free(c->obj);
       c->obj = NULL;
@@ -105,8 +121,8 @@ bool cli_capture_close(cli_capture *c, const char *who) {
   ot_status st = c->err;
   ot_status pc = ot_pcap_file_close(&c->pcap);
   if (ot_ok(st)) st = pc;
-  if (c->keylog && fclose(c->keylog) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
-  c->keylog = NULL;
+  if (c->keylog_fd >= 0 && close(c->keylog_fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
+  c->keylog_fd = -1;
   free(c->obj);
   c->obj = NULL;
   if (!ot_ok(st)) {
