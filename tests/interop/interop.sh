@@ -156,6 +156,7 @@ case_tsm_flow() { # VER SUITE
   [ -n "$REQ_SECRETS" ] || it_fail "no [DHE Secret] line from the requester: no session"
   it_check_dump_complete requester.pcap dump.txt "requester capture"
   it_check_dump_decrypted dump.txt "requester capture"
+  it_check_dump_decoded dump.txt "requester capture"
   while IFS= read -r line; do
     case $line in
     ok\ *) it_pass "${line#ok }" ;;
@@ -209,6 +210,7 @@ case_capture_demo() {
     it_fail "snaplen $snap: spdm_dump refuses more than 65536"
   it_dump opentsm-demo-doe.pcap dump.txt || it_fail "spdm_dump exit $?"
   it_check_dump_complete opentsm-demo-doe.pcap dump.txt "demo DOE capture"
+  it_check_dump_decoded dump.txt "demo DOE capture"
   # No key log for the demo's sessions: the messages in the clear must decode.
   grep -q 'SPDM_KEY_EXCHANGE_RSP' dump.txt && grep -q 'SPDM_VERSION' dump.txt &&
     it_pass "demo capture: VERSION .. KEY_EXCHANGE_RSP decoded" ||
@@ -228,6 +230,7 @@ check_capture_with_keylog() { # pcap keylog label
   it_dump "$1" "$1.txt" $secrets || it_fail "$3: spdm_dump exit $?"
   it_check_dump_complete "$1" "$1.txt" "$3"
   it_check_dump_decrypted "$1.txt" "$3"
+  it_check_dump_decoded "$1.txt" "$3"
 }
 
 case_capture_ours() { # SUITE

@@ -281,6 +281,23 @@ it_check_dump_decrypted() { # dump label
   fi
 }
 
+# Checks that spdm_dump decoded every record it could read: a record line
+# that ends at "PCI_DOE(v, t)" (an object it did not take), with a message
+# name and no fields (a message too short for its format: spdm_dump prints
+# the name and stops), or with "<Unknown>" outside an undecryptable secured
+# message (an unknown message code) is a decode failure.
+it_check_dump_decoded() { # dump label
+  local bad
+  bad=$(it_dump_records "$1" | grep -v '(?)->(?)' |
+    grep -E 'PCI_DOE\([0-9]+, [0-9]+\) *$|[A-Z][A-Z_]*_[A-Z_]+ *$|<Unknown> *$')
+  if [ -z "$bad" ]; then
+    it_pass "$2: every record decoded"
+  else
+    it_fail "$2: $(printf '%s\n' "$bad" | grep -c .) records not decoded, first: $(printf '%s\n' "$bad" |
+      head -n 1 | cut -c1-160)"
+  fi
+}
+
 # Finishes a case: exit 1 if any check failed.
 it_done() {
   if [ "$IT_FAILS" -eq 0 ]; then
