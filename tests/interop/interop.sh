@@ -283,7 +283,7 @@ case_capture_device() { # SUITE
   it_init "capture-device-$1"
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
     --pcap device.pcap --keylog device.keylog || it_done
-  run_tsm_flow 1.3
+  run_tsm_flow 1.2
   it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
   # The device's key log must be the requester's secrets, and decrypt its capture.
   local n_req n_dev
