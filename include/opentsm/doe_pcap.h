@@ -37,7 +37,7 @@
 #define OT_PCAP_VERSION_MAJOR 2u
 #define OT_PCAP_VERSION_MINOR 4u
 #define OT_PCAP_LINKTYPE_PCI_DOE 292u               /* tcpdump.org link-layer header types */
-#define OT_PCAP_DEFAULT_SNAPLEN 0x10000u /* spdm-emu PCAP_PACKET_MAX_SIZE */
+#define OT_PCAP_DEFAULT_SNAPLEN 0x10000u            /* spdm-emu PCAP_PACKET_MAX_SIZE */
 /*
  * The largest snaplen the writer puts in a file: DMTF spdm_dump refuses a
  * capture whose snaplen exceeds 65536 (its packet buffer), so a DOE capture

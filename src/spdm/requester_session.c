@@ -88,8 +88,7 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
   OT_GUARD(
       ot_spdm_session_derive_handshake(&s->s, k->secret, ot_curve_size(q->neg.dhe_curve), th, h));
   if (q->cfg->keylog) /* debugging aid, off unless set (spdm.h) */
-    q->cfg->keylog(q->cfg->keylog_ctx, s->s.session_id, k->secret,
-                   ot_curve_size(q->neg.dhe_curve));
+    q->cfg->keylog(q->cfg->keylog_ctx, s->s.session_id, k->secret, ot_curve_size(q->neg.dhe_curve));
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, a.verify_data, h));
   return ot_spdm_th_append(&s->th, a.verify_data, h);

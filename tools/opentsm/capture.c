@@ -20,8 +20,8 @@ static void record(cli_capture *c, const uint8_t *obj, size_t len) {
   if (c->pcap.f == NULL || !ot_ok(c->err)) return;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  c->err = ot_pcap_file_append(&c->pcap, (uint32_t)ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000),
-                               obj, len);
+  c->err =
+      ot_pcap_file_append(&c->pcap, (uint32_t)ts.tv_sec, (uint32_t)(ts.tv_nsec / 1000), obj, len);
   c->objects++;
 }
 
@@ -40,8 +40,7 @@ static ot_status capture_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t 
   if (ot_ok(ot_doe_object_encode(vendor, type, req, req_len, c->obj, OT_DOE_MAX_OBJECT_BYTES, &n)))
     record(c, c->obj, n);
   OT_GUARD(ot_doe_exchange(c->inner, vendor, type, req, req_len, rsp, rsp_cap, rsp_len));
-  if (ot_ok(ot_doe_object_encode(vendor, type, rsp, *rsp_len, c->obj, OT_DOE_MAX_OBJECT_BYTES,
-                                 &n)))
+  if (ot_ok(ot_doe_object_encode(vendor, type, rsp, *rsp_len, c->obj, OT_DOE_MAX_OBJECT_BYTES, &n)))
     record(c, c->obj, n);
   return OT_SUCCESS;
 }

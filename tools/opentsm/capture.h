@@ -23,7 +23,7 @@ typedef struct cli_capture {
   ot_doe_transport base; /* must be first: the capturing transport of a requester */
   ot_doe_transport *inner;
   ot_pcap_file pcap; /* pcap.f == NULL: no capture */
-  int keylog_fd;      /* -1: no key log */
+  int keylog_fd;     /* -1: no key log */
   uint8_t *obj;      /* an object rebuilt for the capture (requester side) */
   size_t objects, sessions;
   ot_status err; /* first write error; reported at close */

@@ -563,8 +563,9 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     c->tsm.spdm.keylog = cli_capture_keylog;
     c->tsm.spdm.keylog_ctx = &c->cap;
   }
-  ot_tsm_dev_desc desc = {
-      .name = device_name(c, o), .doe = cli_capture_transport(&c->cap, &c->sock.base), .link = NULL};
+  ot_tsm_dev_desc desc = {.name = device_name(c, o),
+                          .doe = cli_capture_transport(&c->cap, &c->sock.base),
+                          .link = NULL};
   st = ot_tsm_dev_init(&c->dev, &c->tsm, &desc);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm connect: bad device name (%s)\n", ot_status_message(st));

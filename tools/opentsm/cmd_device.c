@@ -28,7 +28,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
   "                      [--keys DIR] [--seed N] [--root-out FILE]\n"                              \
-  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                           \
+  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_device[] =

@@ -255,11 +255,13 @@ static void test_writer_snaplen_fits_spdm_dump_and_truncates(void **state) {
  * still read; one byte more is refused. */
 static void test_reader_takes_large_snaplen(void **state) {
   (void)state;
+  /* Global header with snaplen 0x100000 (offset 16), then one 12-byte record. */
+  static const uint8_t head[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4,    0, 0,    0,    0, 0,
+                                   0,    0,    0,    0,    0, 0, 0x10, 0, 0x24, 0x01, 0, 0};
+  static const uint8_t rec_head[16] = {0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 12, 0, 0, 0};
   uint8_t buf[24 + 16 + 12];
-  memcpy(buf, (const uint8_t[]){0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                0x00, 0x00, 0x10, 0x00, 0x24, 0x01, 0, 0},
-         24); /* snaplen 0x100000 */
-  memcpy(buf + 24, (const uint8_t[]){0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 12, 0, 0, 0}, 16);
+  memcpy(buf, head, 24);
+  memcpy(buf + 24, rec_head, 16);
   memcpy(buf + 40, k_obj1, 12);
   ot_pcap_reader pr;
   ot_pcap_record rec;
