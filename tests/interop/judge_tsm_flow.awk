@@ -21,7 +21,13 @@ function sid_of(line) {
   if (match(line, /SecuredSPDM\(0x[0-9a-f]+\)/)) return substr(line, RSTART + 12, RLENGTH - 13)
   return ""
 }
-function short(line) { return substr(line, 1, 170) }
+# A record line without what every line repeats (time, the DOE type, the VDM
+# framing), so that a message names the part that matters.
+function short(line) {
+  sub(/ \([0-9]+\) PCI_DOE\([0-9]+, [0-9]+\)/, "", line)
+  sub(/SPDM_VENDOR_(DEFINED_)?(REQUEST|RESPONSE) \(StandID=0x0003\) PCI /, "VDM ", line)
+  return substr(line, 1, 150)
+}
 # The PCI-SIG (vendor 0x0001) message of `proto` with code `code` in line.
 function pci(line, proto, code) {
   return index(line, "vendor_id=0x0001)") && index(line, proto "(" code ")")
