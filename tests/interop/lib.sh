@@ -118,11 +118,19 @@ it_run_ours() { # seconds log-file args...
   timeout --kill-after=5 "$secs" "$OPENTSM" "$@" >"$log" 2>&1
 }
 
-# The process timeout(1) runs for us (its only child).
+# The process timeout(1) runs for us (its only child): from the kernel's
+# children list, else by scanning every process's parent (field 4 of stat).
 it_child_of() { # pid
-  local c
-  c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
-  echo "${c%% *}"
+  local c f
+  if [ -r "/proc/$1/task/$1/children" ]; then
+    c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+    echo "${c%% *}"
+    return
+  fi
+  for f in /proc/[0-9]*/stat; do
+    read -r c _ _ ppid _ <"$f" 2>/dev/null || continue
+    [ "$ppid" = "$1" ] && { echo "$c"; return; }
+  done
 }
 
 # The inode of the socket listening on 127.0.0.1:port (IPv4), empty if none.
