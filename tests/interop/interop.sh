@@ -240,10 +240,21 @@ case_capture_ours() { # SUITE
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
     --pcap device.pcap --keylog device.keylog || it_done
   it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
-    --flow full --shutdown --pcap connect.pcap --keylog connect.keylog
+    --flow full --json --shutdown --pcap connect.pcap --keylog connect.keylog
   rc=$?
   [ "$rc" -eq 0 ] || it_fail "connect --flow full exit $rc"
   it_wait_exit "$IT_DEV_PID" 10 || it_fail "device did not exit after SHUTDOWN"
+  # The device serves the same sample chain as the peers: the reported digest
+  # is Hash(SPDM chain) under the hash the two negotiated.
+  case $(json_field connect.out base_hash) in
+  SHA-256) S_SUM=sha256sum ;;
+  SHA-384) S_SUM=sha384sum ;;
+  *) it_fail "connect --json: no base_hash" ;;
+  esac
+  expected_chain_digest "$S_DIR"
+  [ "$(json_field connect.out chain_digest)" = "$WANT_DIGEST" ] &&
+    it_pass "chain digest = $S_SUM(SPDM chain of $S_DIR/bundle_responder.certchain.der)" ||
+    it_fail "chain digest '$(json_field connect.out chain_digest)', the served chain's is $WANT_DIGEST"
   check_capture_with_keylog connect.pcap connect.keylog "connect capture"
   check_capture_with_keylog device.pcap device.keylog "device capture"
   # Both ends saw the same objects (timestamps aside).
