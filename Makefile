@@ -1,6 +1,8 @@
 # opentsm front door. Every target installs what it needs first (scripts/deps.sh).
 #   make demo    build (release) and run the demo
-#   make check   release + asan/ubsan builds, ctest on both, fuzz smoke run
+#   make check   release + asan/ubsan builds, ctest on both, the interop suite
+#                (skipped, in one line, without the DMTF peers), fuzz smoke run
+#   make interop the live interop suite against the DMTF peers ($OPENTSM_PEERS)
 #   make bench   build (release) and run the benchmarks
 #   make fuzz    build fuzz targets and fuzz each for FUZZ_SECONDS (default 60)
 #   make build   release build only
@@ -12,7 +14,14 @@ SMOKE_SECONDS ?= 10
 
 CMAKE_GEN = cmake -G Ninja -S . -Wno-dev
 
-.PHONY: all deps build demo check check-release check-asan fuzz-build fuzz-smoke fuzz bench format clean
+# The DMTF reference peers of the interop suite (tests/interop, docs/interop.md):
+# $OPENTSM_PEERS, else ../shared/peers beside this tree. OPENTSM_REQUIRE_PEERS=1
+# (CI) makes their absence an error in `make check` too.
+OPENTSM_PEERS ?= $(abspath $(CURDIR)/../shared/peers)
+export OPENTSM_PEERS
+HAVE_PEERS = test -x "$(OPENTSM_PEERS)/bin/spdm_responder_emu"
+
+.PHONY: all deps build demo check check-release check-asan check-interop interop fuzz-build fuzz-smoke fuzz bench format clean
 
 all: build
 
@@ -41,12 +50,24 @@ demo: build
 	$(BUILD)/release/tools/opentsm/opentsm demo
 
 check-release: build
-	ctest --test-dir $(BUILD)/release --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD)/release --output-on-failure -j $(JOBS) -LE interop
+
+# The interop suite runs on the release build only: the peers are not
+# sanitized, and its cases drive our binary the way a user does.
+interop: build
+	@$(HAVE_PEERS) || { echo "interop: no DMTF peers at $(OPENTSM_PEERS): set OPENTSM_PEERS"; exit 1; }
+	ctest --test-dir $(BUILD)/release --output-on-failure -j $(JOBS) -L interop
+
+check-interop: build
+	@if $(HAVE_PEERS); then $(MAKE) --no-print-directory interop; \
+	elif [ -n "$$OPENTSM_REQUIRE_PEERS" ]; then \
+	  echo "interop suite: no DMTF peers at $(OPENTSM_PEERS), and they are required"; exit 1; \
+	else echo "interop suite skipped: no DMTF peers at $(OPENTSM_PEERS) (set OPENTSM_PEERS to run it)"; fi
 
 check-asan: $(BUILD)/asan/build.ninja
 	cmake --build $(BUILD)/asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(BUILD)/asan --output-on-failure -j $(JOBS)
+	  ctest --test-dir $(BUILD)/asan --output-on-failure -j $(JOBS) -LE interop
 
 fuzz-build: $(BUILD)/fuzz/build.ninja
 	cmake --build $(BUILD)/fuzz -j $(JOBS)
@@ -54,7 +75,7 @@ fuzz-build: $(BUILD)/fuzz/build.ninja
 fuzz-smoke: fuzz-build
 	scripts/fuzz.sh $(BUILD)/fuzz $(SMOKE_SECONDS)
 
-check: check-release check-asan fuzz-smoke
+check: check-release check-interop check-asan fuzz-smoke
 
 fuzz: fuzz-build
 	scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS)

@@ -179,9 +179,19 @@ struct ot_doe_protocol {
  * The device's protocol table; index 0 of Discovery is always Discovery itself
  * and is not stored here: protocols[i] answers Discovery Index i + 1.
  */
+/*
+ * Optional observer of a responder: called with each request object it
+ * accepts (a valid DOE object, before it is handled) and each response object
+ * it produces, whole, header included; for captures (opentsm device --pcap).
+ * obj is valid only during the call.
+ */
+typedef void (*ot_doe_observe_fn)(void *ctx, bool response, const uint8_t *obj, size_t len);
+
 typedef struct ot_doe_responder {
   ot_doe_protocol *protocols[OT_DOE_MAX_PROTOCOLS];
   size_t count;
+  ot_doe_observe_fn observe; /* NULL (ot_doe_responder_init): none */
+  void *observe_ctx;
 } ot_doe_responder;
 
 void ot_doe_responder_init(ot_doe_responder *r);

@@ -38,7 +38,17 @@
 #define OT_PCAP_VERSION_MINOR 4u
 #define OT_PCAP_LINKTYPE_PCI_DOE 292u               /* tcpdump.org link-layer header types */
 #define OT_PCAP_DEFAULT_SNAPLEN 0x10000u            /* spdm-emu PCAP_PACKET_MAX_SIZE */
-#define OT_PCAP_MAX_SNAPLEN OT_DOE_MAX_OBJECT_BYTES /* no DOE object is larger */
+/*
+ * The largest snaplen the writer puts in a file: DMTF spdm_dump refuses a
+ * capture whose snaplen exceeds 65536 (its packet buffer), so a DOE capture
+ * never says more, although a DOE object may be up to 1 MiB. A larger object
+ * is written truncated: incl_len = snaplen < orig_len, as the savefile format
+ * allows (spdm_dump shows such a record by its DOE header and goes on with the
+ * next one; docs/interop.md "Captures and spdm_dump").
+ */
+#define OT_PCAP_MAX_SNAPLEN OT_PCAP_DEFAULT_SNAPLEN
+/* The largest snaplen the reader accepts: other writers use up to a whole object. */
+#define OT_PCAP_READ_MAX_SNAPLEN OT_DOE_MAX_OBJECT_BYTES
 #define OT_PCAP_FILE_HEADER_SIZE 24u
 #define OT_PCAP_RECORD_HEADER_SIZE 16u
 #define OT_PCAP_USEC_PER_SEC 1000000u
@@ -68,7 +78,7 @@ typedef struct ot_pcap_reader {
  * Checks the global header of data[0..len): OT_E_TRUNCATED if shorter than
  * 24 bytes; OT_E_UNSUPPORTED for the nanosecond magic or a link type other
  * than 292; OT_E_MALFORMED for any other magic or a snaplen of 0 or above
- * OT_PCAP_MAX_SNAPLEN; OT_E_VERSION unless 2.4. *pr is written only on success.
+ * OT_PCAP_READ_MAX_SNAPLEN; OT_E_VERSION unless 2.4. *pr is written only on success.
  */
 OT_RESULT ot_pcap_reader_init(ot_pcap_reader *pr, const uint8_t *data, size_t len);
 
@@ -76,7 +86,8 @@ OT_RESULT ot_pcap_reader_init(ot_pcap_reader *pr, const uint8_t *data, size_t le
  * Reads the next record. *done is true (and *rec untouched) at a clean end of
  * the file. Errors: OT_E_TRUNCATED for a partial record header or data;
  * OT_E_MALFORMED if incl_len > snaplen, incl_len != orig_len (a record cut
- * at the snap length is not a whole object), or ts_usec >= 10^6; any
+ * at the snap length, as the writer leaves an object larger than its
+ * snaplen, is not a whole object and cannot be replayed), or ts_usec >= 10^6; any
  * ot_doe_header_decode() error for data that is not exactly one DOE object.
  * On error the reader stays failed and does not move.
  */
@@ -91,8 +102,10 @@ OT_RESULT ot_pcap_write_file_header_linktype(ot_writer *w, uint32_t snaplen, uin
 
 /*
  * Appends one record holding the object obj[0..len), which must be one valid
- * DOE object (ot_doe_header_decode errors) no larger than snaplen
- * (OT_E_TOO_LARGE: the writer never truncates). ts_usec must be < 10^6 (OT_E_ARG).
+ * DOE object (ot_doe_header_decode errors). An object larger than snaplen is
+ * cut to its first snaplen bytes (incl_len = snaplen, orig_len = len), as
+ * pcap does. snaplen must be 1..OT_PCAP_MAX_SNAPLEN (OT_E_ARG); ts_usec must
+ * be < 10^6 (OT_E_ARG).
  */
 OT_RESULT ot_pcap_write_record(ot_writer *w, uint32_t snaplen, uint32_t ts_sec, uint32_t ts_usec,
                                const uint8_t *obj, size_t len);
@@ -104,7 +117,8 @@ typedef struct ot_pcap_file {
   uint32_t snaplen;
 } ot_pcap_file;
 
-/* Creates (truncates) path and writes the global header. OT_E_IO. */
+/* Creates (truncates) path and writes the global header (snaplen 1..OT_PCAP_MAX_SNAPLEN,
+ * else OT_E_ARG). OT_E_IO. */
 OT_RESULT ot_pcap_file_open(ot_pcap_file *pf, const char *path, uint32_t snaplen);
 /* The same for another link type; records are then written with ot_pcap_file_append_raw. */
 OT_RESULT ot_pcap_file_open_linktype(ot_pcap_file *pf, const char *path, uint32_t snaplen,

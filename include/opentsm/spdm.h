@@ -199,6 +199,19 @@ struct ot_spdm_vdm_handler {
 #define OT_SPDM_LARGE_MAX 5120u
 
 /* A responder's configuration: shared by its connections, borrowed. */
+/*
+ * Key log, a debugging aid: called once per DHE session with the session's
+ * shared secret (the ECDHE result, DSP0274 §10.9 / §12.6 "DHE secret", the
+ * input key material of the handshake secret) as soon as both sides' key
+ * schedule has it, so that a capture of the session can be decrypted offline
+ * (DMTF spdm_dump --dhe_secret). It exposes every key of the session: unset
+ * (NULL) unless a caller asks, and then nothing else changes. `secret` is
+ * valid only during the call (it is zeroized after); session_id is the full
+ * 32-bit SessionID.
+ */
+typedef void (*ot_spdm_keylog_fn)(void *ctx, uint32_t session_id, const uint8_t *secret,
+                                  size_t len);
+
 typedef struct ot_spdm_responder_config {
   const ot_spdm_identity *id;
   ot_rng *rng;
@@ -219,6 +232,8 @@ typedef struct ot_spdm_responder_config {
   uint8_t not_ready_code;
   ot_spdm_vdm_handler *vdm[OT_SPDM_RSP_MAX_VDM];
   size_t vdm_count;
+  ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
+  void *keylog_ctx;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -375,6 +390,8 @@ typedef struct ot_spdm_requester_config {
   size_t anchor_count;
   time_t now;            /* validation time for certificates */
   unsigned busy_retries; /* Busy retried at most this many times */
+  ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
+  void *keylog_ctx;
 } ot_spdm_requester_config;
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock);

@@ -15,7 +15,8 @@
 #define MAGIC_SWAPPED 0xD4C3B2A1u
 #define MAGIC_NSEC_SWAPPED 0x4D3CB2A1u
 
-_Static_assert(OT_PCAP_MAX_SNAPLEN <= UINT32_MAX, "snaplen is a u32");
+_Static_assert(OT_PCAP_READ_MAX_SNAPLEN <= UINT32_MAX, "snaplen is a u32");
+_Static_assert(OT_PCAP_MAX_SNAPLEN <= OT_PCAP_READ_MAX_SNAPLEN, "we read what we write");
 
 /* Reads a u32 in the file's byte order. */
 static ot_status read_u32(ot_reader *r, bool be, uint32_t *v) {
@@ -52,7 +53,7 @@ ot_status ot_pcap_reader_init(ot_pcap_reader *pr, const uint8_t *data, size_t le
   OT_GUARD(read_u32(&r, be, &snaplen));
   OT_GUARD(read_u32(&r, be, &linktype));
   OT_ENSURE(major == OT_PCAP_VERSION_MAJOR && minor == OT_PCAP_VERSION_MINOR, OT_E_VERSION);
-  OT_ENSURE(snaplen != 0 && snaplen <= OT_PCAP_MAX_SNAPLEN, OT_E_MALFORMED);
+  OT_ENSURE(snaplen != 0 && snaplen <= OT_PCAP_READ_MAX_SNAPLEN, OT_E_MALFORMED);
   /* The upper 16 bits of the link type field carry FCS flags in newer files: none here. */
   OT_ENSURE(linktype == OT_PCAP_LINKTYPE_PCI_DOE, OT_E_UNSUPPORTED);
   pr->r = r;
@@ -130,34 +131,40 @@ ot_status ot_pcap_write_file_header_linktype(ot_writer *w, uint32_t snaplen, uin
   return OT_SUCCESS;
 }
 
+/* A DOE object is at most 1 MiB (ot_doe_header_decode), so its length fits a u32. */
 static ot_status check_record(uint32_t snaplen, uint32_t ts_usec, const uint8_t *obj, size_t len) {
   ot_doe_header h;
+  OT_ENSURE(snaplen != 0 && snaplen <= OT_PCAP_MAX_SNAPLEN, OT_E_ARG);
   OT_ENSURE(ts_usec < OT_PCAP_USEC_PER_SEC, OT_E_ARG);
   OT_GUARD(ot_doe_header_decode(obj, len, &h));
-  OT_ENSURE(len <= snaplen, OT_E_TOO_LARGE);
   return OT_SUCCESS;
 }
 
-static ot_status build_record_header(uint32_t ts_sec, uint32_t ts_usec, size_t len,
+/* incl_len is what the file holds (at most snaplen), orig_len the object's length. */
+static ot_status build_record_header(uint32_t ts_sec, uint32_t ts_usec, size_t incl, size_t orig,
                                      uint8_t out[static OT_PCAP_RECORD_HEADER_SIZE]) {
   ot_writer w;
   ot_writer_init(&w, out, OT_PCAP_RECORD_HEADER_SIZE);
   OT_GUARD(ot_write_u32le(&w, ts_sec));
   OT_GUARD(ot_write_u32le(&w, ts_usec));
-  OT_GUARD(ot_write_u32le(&w, (uint32_t)len)); /* incl_len */
-  OT_GUARD(ot_write_u32le(&w, (uint32_t)len)); /* orig_len: never truncated */
+  OT_GUARD(ot_write_u32le(&w, (uint32_t)incl));
+  OT_GUARD(ot_write_u32le(&w, (uint32_t)orig));
   return OT_SUCCESS;
 }
+
+/* The part of an object a record holds: all of it, or its first snaplen bytes. */
+static size_t captured(uint32_t snaplen, size_t len) { return len < snaplen ? len : snaplen; }
 
 /* see doe_pcap.h */
 ot_status ot_pcap_write_record(ot_writer *w, uint32_t snaplen, uint32_t ts_sec, uint32_t ts_usec,
                                const uint8_t *obj, size_t len) {
   uint8_t head[OT_PCAP_RECORD_HEADER_SIZE];
   OT_GUARD(check_record(snaplen, ts_usec, obj, len));
-  OT_ENSURE(ot_writer_space(w) >= sizeof head + len, OT_E_NO_SPACE);
-  OT_GUARD(build_record_header(ts_sec, ts_usec, len, head));
+  size_t incl = captured(snaplen, len);
+  OT_ENSURE(ot_writer_space(w) >= sizeof head + incl, OT_E_NO_SPACE);
+  OT_GUARD(build_record_header(ts_sec, ts_usec, incl, len, head));
   OT_GUARD(ot_write_bytes(w, head, sizeof head));
-  OT_GUARD(ot_write_bytes(w, obj, len));
+  OT_GUARD(ot_write_bytes(w, obj, incl));
   return OT_SUCCESS;
 }
 
@@ -194,9 +201,10 @@ ot_status ot_pcap_file_append(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts_use
   uint8_t head[OT_PCAP_RECORD_HEADER_SIZE];
   OT_ENSURE(pf != NULL && pf->f != NULL, OT_E_STATE);
   OT_GUARD(check_record(pf->snaplen, ts_usec, obj, len));
-  OT_GUARD(build_record_header(ts_sec, ts_usec, len, head));
+  size_t incl = captured(pf->snaplen, len);
+  OT_GUARD(build_record_header(ts_sec, ts_usec, incl, len, head));
   OT_ENSURE(fwrite(head, 1, sizeof head, pf->f) == sizeof head, OT_E_IO);
-  OT_ENSURE(fwrite(obj, 1, len, pf->f) == len, OT_E_IO);
+  OT_ENSURE(fwrite(obj, 1, incl, pf->f) == incl, OT_E_IO);
   return OT_SUCCESS;
 }
 
@@ -209,7 +217,7 @@ ot_status ot_pcap_file_append_raw(ot_pcap_file *pf, uint32_t ts_sec, uint32_t ts
   OT_ENSURE((head != NULL || head_len == 0) && (body != NULL || body_len == 0), OT_E_ARG);
   OT_ENSURE(ts_usec < OT_PCAP_USEC_PER_SEC, OT_E_ARG);
   OT_ENSURE(head_len <= pf->snaplen && body_len <= pf->snaplen - head_len, OT_E_TOO_LARGE);
-  OT_GUARD(build_record_header(ts_sec, ts_usec, head_len + body_len, rec));
+  OT_GUARD(build_record_header(ts_sec, ts_usec, head_len + body_len, head_len + body_len, rec));
   OT_ENSURE(fwrite(rec, 1, sizeof rec, pf->f) == sizeof rec, OT_E_IO);
   OT_ENSURE(fwrite(head, 1, head_len, pf->f) == head_len, OT_E_IO);
   OT_ENSURE(fwrite(body, 1, body_len, pf->f) == body_len, OT_E_IO);

@@ -97,6 +97,7 @@ ot_status ot_doe_responder_handle(ot_doe_responder *r, const uint8_t *req_obj, s
   OT_ENSURE(r != NULL && rsp_len != NULL && (rsp_obj != NULL || rsp_cap == 0), OT_E_ARG);
   *rsp_len = 0;
   OT_GUARD(ot_doe_object_decode(req_obj, req_len, &h, &payload, &payload_len));
+  if (r->observe) r->observe(r->observe_ctx, false, req_obj, req_len);
   size_t len = 0;
   if (is_discovery(h.vendor, h.type)) {
     st = answer_discovery(r, payload, payload_len, rsp_obj, rsp_cap, &len);
@@ -107,6 +108,7 @@ ot_status ot_doe_responder_handle(ot_doe_responder *r, const uint8_t *req_obj, s
     st = dispatch(p, payload, payload_len, rsp_obj, rsp_cap, &len);
   }
   OT_GUARD(st);
+  if (r->observe) r->observe(r->observe_ctx, true, rsp_obj, len);
   *rsp_len = len;
   return OT_SUCCESS;
 }

@@ -121,9 +121,9 @@ ot_status ot_sim_relay_destroy(ot_sim_relay *r) {
 
 ot_status ot_sim_relay_record(ot_sim_relay *r, const char *path) {
   OT_ENSURE(!r->recording, OT_E_STATE);
-  size_t snap = r->cap + OT_DOE_HEADER_SIZE;
-  if (snap < OT_PCAP_DEFAULT_SNAPLEN) snap = OT_PCAP_DEFAULT_SNAPLEN; /* spdm-emu's, when it fits */
-  OT_GUARD(ot_pcap_file_open(&r->pcap, path, (uint32_t)snap));
+  /* spdm-emu's snaplen, the most spdm_dump accepts; a larger object is cut
+   * (opentsm/doe_pcap.h). */
+  OT_GUARD(ot_pcap_file_open(&r->pcap, path, OT_PCAP_DEFAULT_SNAPLEN));
   r->recording = true;
   return OT_SUCCESS;
 }

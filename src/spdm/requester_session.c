@@ -87,6 +87,8 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
                    sz.dhe_len, k->secret, sizeof(k->secret)));
   OT_GUARD(
       ot_spdm_session_derive_handshake(&s->s, k->secret, ot_curve_size(q->neg.dhe_curve), th, h));
+  if (q->cfg->keylog) /* debugging aid, off unless set (spdm.h) */
+    q->cfg->keylog(q->cfg->keylog_ctx, s->s.session_id, k->secret, ot_curve_size(q->neg.dhe_curve));
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, a.verify_data, h));
   return ot_spdm_th_append(&s->th, a.verify_data, h);

@@ -160,6 +160,8 @@ ot_status rsp_key_exchange(rsp_call *c) {
   OT_GUARD_GOTO(st, write_kx_rsp(c, s, &sz, pub, smv), fail);
   OT_GUARD_GOTO(st, kx_transcript(c, s, c->w->data + start, ot_writer_len(c->w) - start, secret),
                 fail);
+  if (r->cfg->keylog) /* debugging aid, off unless set (spdm.h) */
+    r->cfg->keylog(r->cfg->keylog_ctx, s->s.session_id, secret, ot_curve_size(r->neg.dhe_curve));
   ot_zeroize(secret, sizeof(secret));
   return OT_SUCCESS;
 fail:

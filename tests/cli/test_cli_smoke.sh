@@ -188,6 +188,41 @@ expect_rc 0 "connect to a profile device" "$C" connect "127.0.0.1:$PORT" --ancho
 grep -q "asym P-256" "$TMP/out" && grep -q "00112233445566778899aabbccddeeff00112233" "$TMP/out" &&
   pass "profile's curve and measurement reported" || { fail "profile report"; cat "$TMP/out"; }
 stop_device
+
+# -- --pcap and --keylog on both sides; nothing written without them ----------
+mkdir -p "$TMP/cap" "$TMP/nocap"
+start_device "$TMP/dev5.out" --keys "$KEYS" --pcap "$TMP/cap/dev.pcap" --keylog "$TMP/cap/dev.keys"
+(cd "$TMP/nocap" && "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" >/dev/null 2>&1) &&
+  [ -z "$(ls -A "$TMP/nocap")" ] && pass "connect without --pcap/--keylog writes no file" ||
+  fail "connect without --pcap/--keylog: $(ls -A "$TMP/nocap")"
+expect_rc 0 "connect --pcap --keylog" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" \
+  --flow full --pcap "$TMP/cap/con.pcap" --keylog "$TMP/cap/con.keys"
+stop_device
+# Global header: magic a1b2c3d4 (LE), v2.4, snaplen 65536, link type 292.
+for f in dev con; do
+  head=$(od -An -tx1 -N24 "$TMP/cap/$f.pcap" | tr -d ' \n')
+  [ "$head" = "d4c3b2a10200040000000000000000000000010024010000" ] &&
+    pass "$f.pcap: DOE pcap header, snaplen 65536" || fail "$f.pcap header $head"
+done
+# Two sessions reached the device (the plain connect, then --flow full): two
+# lines there; one on the requester's side, the same secret as the device's second.
+n_dev=$(grep -c '^DHE_SECRET [0-9a-f]\{64,132\}$' "$TMP/cap/dev.keys")
+n_con=$(grep -c '^DHE_SECRET [0-9a-f]\{64,132\}$' "$TMP/cap/con.keys")
+[ "$n_dev" -eq 2 ] && [ "$n_con" -eq 1 ] && [ "$(wc -l <"$TMP/cap/con.keys")" -eq 1 ] &&
+  [ "$(tail -n 1 "$TMP/cap/dev.keys")" = "$(cat "$TMP/cap/con.keys")" ] &&
+  pass "key logs: one DHE_SECRET line per session, the same on both sides" ||
+  { fail "key logs ($n_dev, $n_con lines)"; cat "$TMP/cap/dev.keys" "$TMP/cap/con.keys"; }
+mode=$(stat -c %a "$TMP/cap/con.keys")
+[ "$mode" = 600 ] && pass "key log is mode 600" || fail "key log mode $mode"
+# The requester's capture holds its connection's objects (the interop suite
+# decodes them with spdm_dump); the device's holds both connections'.
+csz=$(wc -c <"$TMP/cap/con.pcap")
+dsz=$(wc -c <"$TMP/cap/dev.pcap")
+[ "$csz" -gt 4000 ] && [ "$dsz" -gt "$csz" ] && pass "captures hold records ($csz, $dsz bytes)" ||
+  fail "capture sizes $csz, $dsz"
+expect_rc 2 "connect --pcap without a value" "$C" connect 127.0.0.1:1 --anchor "$ANCHOR" --pcap
+expect_rc 3 "connect --keylog into a missing directory" "$C" connect 127.0.0.1:1 \
+  --anchor "$ANCHOR" --keylog "$TMP/missing/k"
 mkdir -p "$TMP/prof"
 cp "$KEYS/ecp384/bundle_responder.certchain.der" "$KEYS/ecp384/end_responder.key.der" "$TMP/prof/"
 cat >"$TMP/prof/t.yaml" <<YAML

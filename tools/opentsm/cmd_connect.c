@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -36,7 +37,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
-  "                       [--shutdown] [--timeout MS]\n"
+  "                       [--shutdown] [--timeout MS] [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -60,6 +61,11 @@ const char ot_usage_connect[] =
           "  --json          print the evidence as JSON\n"
           "  --time EPOCH    certificate validation time (default: now)\n"
           "  --shutdown      end with SHUTDOWN (the device exits) instead of CONTINUE\n"
+          "  --pcap FILE     write every DOE object exchanged to FILE (pcap, link type\n"
+          "                  292 PCI DOE: what DMTF spdm_dump reads)\n"
+          "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
+          "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
+          "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
           "exit codes: 0 connected and verified, 1 refused (the reason is printed),\n"
           "            2 usage, 3 the device cannot be reached or a file cannot be read\n";
 
@@ -69,6 +75,7 @@ const char ot_usage_connect[] =
 
 typedef struct connect_opts {
   const char *target, *policy, *name;
+  const char *pcap, *keylog; /* --pcap, --keylog: NULL unless asked */
   const char *anchors[MAX_CLI_ANCHORS];
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
@@ -92,6 +99,7 @@ typedef struct connect_ctx {
   ot_spdm_negotiated neg; /* kept: disconnect wipes the requester */
   ot_tdisp_requester tdisp;
   uint8_t report[OT_TDISP_REPORT_MAX];
+  cli_capture cap; /* --pcap, --keylog */
 } connect_ctx;
 
 static int usage_error(const char *msg, const char *arg) {
@@ -467,6 +475,15 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
   }
   if (o->json) {
     fprintf(f, "],\"heartbeat\":true");
+    /* The slot 0 chain's digest, Hash(SPDM certificate chain): the value
+     * DIGESTS carries (DSP0274 §10.6), checked by the requester against the
+     * chain it fetched; printed so that it can be compared with the device's. */
+    uint8_t dg[OT_HASH_MAX_SIZE];
+    char dhex[2 * OT_HASH_MAX_SIZE + 1];
+    if (ot_ok(ot_hash(n->hash, c->chain, c->chain_len, dg, sizeof(dg)))) {
+      cli_hex(dg, ot_hash_size(n->hash), dhex, sizeof(dhex));
+      fprintf(f, ",\"chain_digest\":\"%s\"", dhex);
+    }
     if (fl) print_flow(fl, o);
     fprintf(f, ",\"end_session\":true,\"ms\":%.3f}\n", ms);
   } else if (fl) {
@@ -524,7 +541,13 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     fprintf(stderr, "opentsm connect: TSM init failed (%s)\n", ot_status_message(st));
     return OT_EXIT_FAILURE;
   }
-  ot_tsm_dev_desc desc = {.name = device_name(c, o), .doe = &c->sock.base, .link = NULL};
+  if (o->keylog) {
+    c->tsm.spdm.keylog = cli_capture_keylog;
+    c->tsm.spdm.keylog_ctx = &c->cap;
+  }
+  ot_tsm_dev_desc desc = {.name = device_name(c, o),
+                          .doe = cli_capture_transport(&c->cap, &c->sock.base),
+                          .link = NULL};
   st = ot_tsm_dev_init(&c->dev, &c->tsm, &desc);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm connect: bad device name (%s)\n", ot_status_message(st));
@@ -592,8 +615,13 @@ static int connect_with(const connect_opts *o) {
     return OT_EXIT_FAILURE;
   }
   c->sock.fd = -1;
+  if (!cli_capture_open(&c->cap, o->pcap, o->keylog, "opentsm connect")) {
+    free(c);
+    return OT_EXIT_IO;
+  }
   int rc = run(c, o, host, port);
   ot_doe_socket_client_close(&c->sock);
+  if (!cli_capture_close(&c->cap, "opentsm connect") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
   free(c);
   return rc;
 }
@@ -653,6 +681,10 @@ int ot_cmd_connect(int argc, char **argv) {
     } else if (strcmp(a, "--time") == 0) {
       if (!cli_parse_u64(v, INT32_MAX * 2ull, &o.time)) return usage_error("bad --time", v);
       o.has_time = true;
+    } else if (strcmp(a, "--pcap") == 0) {
+      o.pcap = v;
+    } else if (strcmp(a, "--keylog") == 0) {
+      o.keylog = v;
     } else if (strcmp(a, "--timeout") == 0) {
       if (!cli_parse_u64(v, 600000, &o.timeout_ms)) return usage_error("bad --timeout", v);
     } else {

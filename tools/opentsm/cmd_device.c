@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -28,7 +29,8 @@
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
   "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"     \
-  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"
+  "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
+  "                      [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -48,6 +50,11 @@ const char ot_usage_device[] =
           "              its own IDE capability and keys\n"
           "  --tdi ID    the TDI's INTERFACE_ID Function ID (RID, hex or decimal), default\n"
           "              0x100; spdm_requester_emu's TDISP steps use 0xbeef\n"
+          "  --pcap FILE  write every DOE object exchanged, all connections, to FILE\n"
+          "              (pcap, link type 292 PCI DOE: what DMTF spdm_dump reads)\n"
+          "  --keylog FILE  write each session's DHE secret to FILE, one line\n"
+          "              `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
+          "              It EXPOSES THE SESSION SECRETS: for debugging only\n"
           "Each port has one Selective IDE Stream block (Stream ID 0). With no host to write\n"
           "its config space, the device sets a block's Enable itself once all six keys are\n"
           "programmed and clears it when they are stopped (a simulation choice; docs/cli.md).\n"
@@ -452,6 +459,7 @@ int ot_cmd_device(int argc, char **argv) {
   cli_device_opts o = {
       .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
+  const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
   bool identity_given = false;
   int i = 0;
   while (++i < argc) {
@@ -473,6 +481,10 @@ int ot_cmd_device(int argc, char **argv) {
       profile_path = v;
     } else if (strcmp(a, "--root-out") == 0 && v) {
       root_out = v;
+    } else if (strcmp(a, "--pcap") == 0 && v) {
+      pcap = v;
+    } else if (strcmp(a, "--keylog") == 0 && v) {
+      keylog = v;
     } else if (strcmp(a, "--endpoint") == 0 && v) {
       endpoint = v;
     } else if (strcmp(a, "--keys") == 0 && v) {
@@ -535,7 +547,22 @@ int ot_cmd_device(int argc, char **argv) {
     return ot_is(st, OT_E_IO) || ot_is(st, OT_E_NOT_FOUND) ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
   ot_doe_socket_server srv = {.listen_fd = -1};
+  cli_capture cap;
   int rc;
+  if (!cli_capture_open(&cap, pcap, keylog, "opentsm device")) {
+    cli_device_free(d);
+    free(d);
+    free(topo);
+    return OT_EXIT_IO;
+  }
+  if (pcap) {
+    d->doe.observe = cli_capture_observe;
+    d->doe.observe_ctx = &cap;
+  }
+  if (keylog) {
+    d->dsm.rcfg.keylog = cli_capture_keylog;
+    d->dsm.rcfg.keylog_ctx = &cap;
+  }
   if (root_out) {
     ot_x509_cert root;
     st = ot_spdm_identity_root(&d->id, 0, &root);
@@ -568,6 +595,7 @@ int ot_cmd_device(int argc, char **argv) {
   rc = serve(d, &srv);
 out:
   ot_doe_socket_server_close(&srv);
+  if (!cli_capture_close(&cap, "opentsm device") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
   cli_device_free(d);
   free(d);
   free(topo);

@@ -207,7 +207,6 @@ static void test_writer_refuses_bad_records(void **state) {
   ot_writer_init(&w, buf, sizeof buf);
   assert_ot_ok(ot_pcap_write_file_header(&w, 12));
   size_t at = ot_writer_len(&w);
-  assert_ot_code(ot_pcap_write_record(&w, 12, 0, 0, k_obj2, sizeof k_obj2), OT_E_TOO_LARGE);
   assert_ot_code(ot_pcap_write_record(&w, 12, 0, 1000000, k_obj1, sizeof k_obj1), OT_E_ARG);
   assert_ot_code(ot_pcap_write_record(&w, 12, 0, 0, k_obj1, 8), OT_E_TRUNCATED);
   assert_int_equal(ot_writer_len(&w), at);
@@ -217,6 +216,63 @@ static void test_writer_refuses_bad_records(void **state) {
   assert_int_equal(ot_writer_len(&w), 24);
   assert_ot_code(ot_pcap_write_file_header(&w, 0), OT_E_ARG);
   assert_ot_code(ot_pcap_write_file_header(&w, OT_PCAP_MAX_SNAPLEN + 1), OT_E_ARG);
+}
+
+/* spdm_dump refuses a snaplen over 65536 (docs/interop.md "Captures and
+ * spdm_dump"): the writer never writes one, and an object larger than the
+ * snaplen is cut, with incl_len < orig_len as the savefile format allows. */
+static void test_writer_snaplen_fits_spdm_dump_and_truncates(void **state) {
+  (void)state;
+  assert_true(OT_PCAP_MAX_SNAPLEN <= 65536u);
+  uint8_t buf[128];
+  ot_writer w;
+  ot_writer_init(&w, buf, sizeof buf);
+  assert_ot_code(ot_pcap_write_file_header(&w, 65537u), OT_E_ARG);
+  assert_ot_ok(ot_pcap_write_file_header(&w, 12));
+  assert_ot_code(ot_pcap_write_record(&w, 65537u, 0, 0, k_obj1, sizeof k_obj1), OT_E_ARG);
+  /* k_obj2 is 16 bytes: the record keeps 12 of them and says 16. */
+  assert_ot_ok(ot_pcap_write_record(&w, 12, 7, 0, k_obj2, sizeof k_obj2));
+  assert_int_equal(ot_writer_len(&w), 24 + 16 + 12);
+  ot_reader r;
+  ot_reader_init(&r, buf + 24, 16);
+  uint32_t ts, us, incl, orig;
+  assert_ot_ok(ot_read_u32le(&r, &ts));
+  assert_ot_ok(ot_read_u32le(&r, &us));
+  assert_ot_ok(ot_read_u32le(&r, &incl));
+  assert_ot_ok(ot_read_u32le(&r, &orig));
+  assert_int_equal(incl, 12);
+  assert_int_equal(orig, sizeof k_obj2);
+  assert_memory_equal(buf + 40, k_obj2, 12);
+  /* Our reader replays whole objects only: it refuses the cut record. */
+  ot_pcap_reader pr;
+  ot_pcap_record rec;
+  bool done;
+  assert_ot_ok(ot_pcap_reader_init(&pr, buf, ot_writer_len(&w)));
+  assert_ot_code(ot_pcap_reader_next(&pr, &rec, &done), OT_E_MALFORMED);
+}
+
+/* A file written with the snaplen of a whole 1 MiB object (other writers) is
+ * still read; one byte more is refused. */
+static void test_reader_takes_large_snaplen(void **state) {
+  (void)state;
+  /* Global header with snaplen 0x100000 (offset 16), then one 12-byte record. */
+  static const uint8_t head[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4,    0, 0,    0,    0, 0,
+                                   0,    0,    0,    0,    0, 0, 0x10, 0, 0x24, 0x01, 0, 0};
+  static const uint8_t rec_head[16] = {0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 12, 0, 0, 0};
+  uint8_t buf[24 + 16 + 12];
+  memcpy(buf, head, 24);
+  memcpy(buf + 24, rec_head, 16);
+  memcpy(buf + 40, k_obj1, 12);
+  ot_pcap_reader pr;
+  ot_pcap_record rec;
+  bool done;
+  assert_int_equal(OT_PCAP_READ_MAX_SNAPLEN, 0x100000u);
+  assert_ot_ok(ot_pcap_reader_init(&pr, buf, sizeof buf));
+  assert_ot_ok(ot_pcap_reader_next(&pr, &rec, &done));
+  assert_false(done);
+  assert_int_equal(rec.len, 12);
+  buf[16] = 0x01; /* snaplen 0x100001 */
+  assert_ot_code(ot_pcap_reader_init(&pr, buf, sizeof buf), OT_E_MALFORMED);
 }
 
 static void test_file_writer_matches_buffer_writer(void **state) {
@@ -288,6 +344,8 @@ int main(void) {
       cmocka_unit_test(test_next_rejects_bad_records),
       cmocka_unit_test(test_next_rejects_truncated_file),
       cmocka_unit_test(test_writer_refuses_bad_records),
+      cmocka_unit_test(test_writer_snaplen_fits_spdm_dump_and_truncates),
+      cmocka_unit_test(test_reader_takes_large_snaplen),
       cmocka_unit_test(test_file_writer_matches_buffer_writer),
       cmocka_unit_test(test_raw_records_of_another_linktype),
   };

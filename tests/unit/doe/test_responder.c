@@ -173,6 +173,52 @@ static void test_dispatches_to_protocol(void **state) {
   assert_int_equal(f->secured.calls, 0);
 }
 
+/* The capture observer sees the request then the response, whole; an object
+ * that is refused before handling is not shown, one with no answer shows its
+ * request only. */
+typedef struct seen {
+  size_t n;
+  bool response[4];
+  uint8_t obj[4][32];
+  size_t len[4];
+} seen;
+
+static void observe(void *ctx, bool response, const uint8_t *obj, size_t len) {
+  seen *s = ctx;
+  assert_true(s->n < 4 && len <= sizeof s->obj[0]);
+  s->response[s->n] = response;
+  memcpy(s->obj[s->n], obj, len);
+  s->len[s->n++] = len;
+}
+
+static void test_observer_sees_each_object(void **state) {
+  fixture *f = *state;
+  seen s = {0};
+  f->r.observe = observe;
+  f->r.observe_ctx = &s;
+  const uint8_t req[16] = {1, 0, 1, 0, 4, 0, 0, 0, 0x10, 0x84, 0, 0, 0xAA, 0xBB, 0xCC, 0xDD};
+  const uint8_t bad[12] = {1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0};
+  const uint8_t unknown[12] = {1, 0, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0};
+  uint8_t rsp[32];
+  size_t len;
+  assert_ot_ok(ot_doe_responder_handle(&f->r, req, sizeof req, rsp, sizeof rsp, &len));
+  assert_ot_code(ot_doe_responder_handle(&f->r, bad, sizeof bad, rsp, sizeof rsp, &len),
+                 OT_E_TRUNCATED);
+  assert_ot_code(ot_doe_responder_handle(&f->r, unknown, sizeof unknown, rsp, sizeof rsp, &len),
+                 OT_E_UNSUPPORTED);
+  f->r.observe = NULL;
+  assert_int_equal(s.n, 3);
+  assert_false(s.response[0]);
+  assert_int_equal(s.len[0], sizeof req);
+  assert_memory_equal(s.obj[0], req, sizeof req);
+  assert_true(s.response[1]);
+  assert_int_equal(s.len[1], 16);
+  static const uint8_t rsp_head[8] = {1, 0, 1, 0, 4, 0, 0, 0};
+  assert_memory_equal(s.obj[1], rsp_head, sizeof rsp_head);
+  assert_false(s.response[2]);
+  assert_memory_equal(s.obj[2], unknown, sizeof unknown);
+}
+
 static void test_unknown_protocol_is_unsupported(void **state) {
   fixture *f = *state;
   const uint8_t req[12] = {1, 0, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0};
@@ -278,6 +324,7 @@ int main(void) {
       cmocka_unit_test_setup(test_response_buffer_too_small, setup),
       cmocka_unit_test_setup(test_add_rejects_duplicates_and_discovery, setup),
       cmocka_unit_test_setup(test_add_rejects_missing_handler, setup),
+      cmocka_unit_test_setup(test_observer_sees_each_object, setup),
       cmocka_unit_test(test_add_rejects_full_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

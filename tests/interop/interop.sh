@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# The live interop suite: opentsm against DMTF's reference peers (spdm-emu's
+# responder and requester, the SPDM-Responder-Validator, spdm_dump). One case
+# per run; tests/interop/CMakeLists.txt registers each as a ctest (label
+# interop). docs/interop.md "The interop suite" says what each checks.
+#
+# usage: interop.sh CASE ARGS...
+#   requester VER SUITE AEAD   our requester -> spdm_responder_emu
+#                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|chacha
+#   tsm-flow VER SUITE         DMTF requester (TSM flow) -> opentsm device
+#   validator SUITE            spdm_device_validator_sample -> opentsm device
+#   capture-demo               spdm_dump reads the demo's DOE capture
+#   capture-ours SUITE         connect --pcap/--keylog -> device --pcap/--keylog
+#   capture-emu SUITE          connect --pcap/--keylog -> spdm_responder_emu
+#   capture-device SUITE       DMTF requester -> device --pcap/--keylog
+# environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+# ---- suites -----------------------------------------------------------------------
+
+# Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
+# S_IDENTITY (opentsm device), and what connect --json reports.
+suite() { # p256|p384
+  case $1 in
+  p256)
+    S_DIR=ecp256 S_HASH=SHA_256 S_ASYM=ECDSA_P256 S_DHE=SECP_256_R1 S_IDENTITY=sample-p256
+    S_JCURVE=P-256 S_JHASH=SHA-256 S_SUM=sha256sum
+    ;;
+  p384)
+    S_DIR=ecp384 S_HASH=SHA_384 S_ASYM=ECDSA_P384 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JHASH=SHA-384 S_SUM=sha384sum
+    ;;
+  *) echo "unknown suite $1"; exit 2 ;;
+  esac
+}
+
+# Hex of a file's digest.
+digest_hex() { "$S_SUM" "$1" | cut -d' ' -f1; }
+
+# Writes hex as bytes.
+hex_to_file() { # hex file
+  local hex=$1 out=$2 esc
+  esc=$(printf '%s' "$hex" | sed 's/../\\x&/g')
+  printf '%b' "$esc" >"$out"
+}
+
+# The digest DIGESTS carries for a slot (DSP0274 §10.6, Table "Certificate
+# chain format"): Hash(Length u16 LE | Reserved u16 | RootHash | Certificates),
+# Length the whole chain's size, RootHash = Hash(root certificate DER), the
+# certificates root first. The peers serve keys/<suite>/bundle_responder.certchain.der
+# (root, intermediate, leaf) in slot 0, its root keys/<suite>/ca.cert.der.
+# Sets WANT_DIGEST.
+expected_chain_digest() { # suite-dir
+  local bundle=$1/bundle_responder.certchain.der root=$1/ca.cert.der
+  local rlen blen hlen total
+  rlen=$(stat -c %s "$root") blen=$(stat -c %s "$bundle")
+  cmp -s -n "$rlen" "$root" "$bundle" || { it_fail "$bundle does not start with $root"; it_done; }
+  hlen=$(($(digest_hex "$root" | wc -c) / 2))
+  total=$((4 + hlen + blen))
+  hex_to_file "$(printf '%02x%02x0000' $((total & 255)) $((total >> 8)))$(digest_hex "$root")" \
+    spdm_chain.der
+  cat "$bundle" >>spdm_chain.der
+  WANT_DIGEST=$(digest_hex spdm_chain.der)
+}
+
+# A JSON string field of connect --json (flat values only).
+json_field() { # file name
+  sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1
+}
+
+# ---- case 1: our requester -> spdm_responder_emu -----------------------------------
+
+case_requester() { # VER SUITE AEAD
+  local ver=$1 aead_peer aead_json want_ver
+  suite "$2"
+  case $3 in
+  aes) aead_peer=AES_256_GCM aead_json=AES-256-GCM ;;
+  chacha) aead_peer=CHACHA20_POLY1305 aead_json=ChaCha20-Poly1305 ;;
+  *) echo "unknown aead $3"; exit 2 ;;
+  esac
+  local pin=()
+  if [ "$ver" = any ]; then
+    want_ver=1.3 # the highest both speak: we offer 1.2 and 1.3
+  else
+    pin=(--ver "$ver") want_ver=$ver
+  fi
+  it_init "requester-$ver-$2-$3"
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO "${pin[@]}" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" --aead "$aead_peer" || it_done
+  local anchor=$S_DIR/ca.cert.der rc
+  it_run_ours 20 connect-spdm.out connect "127.0.0.1:$IT_PORT" --anchor "$anchor" --json \
+    --flow spdm
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "connect --flow spdm exit 0" ||
+    it_fail "connect --flow spdm exit $rc: $(tail -n 2 connect-spdm.out | tr '\n' ' ')"
+  it_run_ours 20 connect-full.out connect "127.0.0.1:$IT_PORT" --anchor "$anchor" --json \
+    --flow full --shutdown
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "connect --flow full exit 0" ||
+    it_fail "connect --flow full exit $rc: $(grep -m3 -i 'fail\|refused\|error' connect-full.out | tr '\n' ' ')"
+  it_wait_exit "$IT_RSP_PID" 10
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "spdm_responder_emu exited 0 after SHUTDOWN" ||
+    it_fail "spdm_responder_emu exit $rc after SHUTDOWN"
+  # The evidence reported against what the responder was told to serve.
+  local want got f
+  expected_chain_digest "$S_DIR"
+  want=$WANT_DIGEST
+  for f in connect-spdm.out connect-full.out; do
+    grep -q '"verified":true' "$f" || { it_fail "$f: no verified JSON report"; continue; }
+    got=$(json_field "$f" spdm_version)
+    [ "$got" = "$want_ver" ] && it_pass "$f: SPDM $got" || it_fail "$f: SPDM '$got', want $want_ver"
+    for pair in "base_asym=$S_JCURVE" "base_hash=$S_JHASH" "dhe=$S_JCURVE" "aead=$aead_json"; do
+      got=$(json_field "$f" "${pair%%=*}")
+      [ "$got" = "${pair#*=}" ] || it_fail "$f: ${pair%%=*} '$got', want '${pair#*=}'"
+    done
+    got=$(json_field "$f" chain_digest)
+    if [ "$got" = "$want" ]; then
+      it_pass "$f: chain digest = $S_SUM(SPDM chain of $S_DIR/bundle_responder.certchain.der)"
+    else
+      it_fail "$f: chain digest '$got', the served chain's is $want"
+    fi
+  done
+  it_done
+}
+
+# ---- case 2: DMTF requester -> opentsm device (TSM flow) ---------------------------
+
+# Runs the debug requester's TSM flow against our device with a capture.
+# Sets REQ_SECRETS (its [DHE Secret] lines).
+run_tsm_flow() { # VER (1.2|1.3)
+  local rc
+  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap --ver "$1" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" \
+    --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL \
+    --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE,APP --key_upd ALL
+  rc=$?
+  # Its exit code does not tell success (the peers' README): the capture does.
+  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
+  [ -f requester.pcap ] || { it_fail "the requester wrote no capture"; it_done; }
+}
+
+case_tsm_flow() { # VER SUITE
+  local ver=$1 line
+  suite "$2"
+  it_init "tsm-flow-$1-$2"
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" || it_done
+  run_tsm_flow "$ver"
+  # shellcheck disable=SC2086
+  it_dump requester.pcap dump.txt $REQ_SECRETS || it_fail "spdm_dump exit $?"
+  [ -n "$REQ_SECRETS" ] || it_fail "no [DHE Secret] line from the requester: no session"
+  it_check_dump_complete requester.pcap dump.txt "requester capture"
+  it_check_dump_decrypted dump.txt "requester capture"
+  it_check_dump_decoded dump.txt "requester capture"
+  while IFS= read -r line; do
+    case $line in
+    ok\ *) it_pass "${line#ok }" ;;
+    fail\ *) it_fail "${line#fail }" ;;
+    summary\ *) it_log "${line#summary }" ;;
+    esac
+  done < <(awk -v ver="${ver/./}" -v asym="$S_ASYM" -f "$HERE/judge_tsm_flow.awk" dump.txt)
+  it_done
+}
+
+# ---- case 3: the validator -> opentsm device ---------------------------------------
+
+case_validator() { # SUITE
+  local rc summary pass fail
+  suite "$1"
+  it_init "validator-$1"
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" || it_done
+  it_run_peer 60 validator.log "$OPENTSM_PEERS/bin/spdm_device_validator_sample" \
+    --trans PCI_DOE --ip 127.0.0.1 --port "$IT_PORT"
+  rc=$?
+  [ "$rc" -eq 0 ] || it_fail "validator exit $rc"
+  if grep -q '^test result done' test.log 2>/dev/null; then
+    it_pass "validator ran to its end (test result done)"
+  else
+    it_fail "validator stopped early; last: $(tail -n 1 test.log 2>/dev/null)"
+  fi
+  summary=$(grep '^test suite (spdm_responder_conformance_test)' test.log 2>/dev/null | tail -n 1)
+  it_log "${summary:-no summary line}"
+  pass=$(printf '%s' "$summary" | sed -n 's/.*pass: *\([0-9]*\).*/\1/p')
+  fail=$(printf '%s' "$summary" | sed -n 's/.*fail: *\([0-9]*\).*/\1/p')
+  if [ -n "$fail" ] && [ "$fail" -eq 0 ] && [ "${pass:-0}" -gt 0 ]; then
+    it_pass "validator: $pass pass, 0 FAIL"
+  else
+    it_fail "validator: ${pass:-?} pass, ${fail:-?} fail"
+    grep -m 10 'FAIL' test.log 2>/dev/null | cut -c1-200
+  fi
+  it_done
+}
+
+# ---- case 4: spdm_dump reads every capture we write --------------------------------
+
+case_capture_demo() {
+  local rc snap
+  it_init capture-demo
+  it_run_ours 60 demo.out demo --quiet
+  rc=$?
+  [ "$rc" -eq 0 ] || it_fail "opentsm demo exit $rc"
+  [ -f opentsm-demo-doe.pcap ] || { it_fail "the demo wrote no opentsm-demo-doe.pcap"; it_done; }
+  snap=$(it_pcap_snaplen opentsm-demo-doe.pcap)
+  [ "$snap" -le 65536 ] && it_pass "snaplen $snap (spdm_dump takes at most 65536)" ||
+    it_fail "snaplen $snap: spdm_dump refuses more than 65536"
+  it_dump opentsm-demo-doe.pcap dump.txt || it_fail "spdm_dump exit $?"
+  it_check_dump_complete opentsm-demo-doe.pcap dump.txt "demo DOE capture"
+  it_check_dump_decoded dump.txt "demo DOE capture"
+  # No key log for the demo's sessions: the messages in the clear must decode.
+  grep -q 'SPDM_KEY_EXCHANGE_RSP' dump.txt && grep -q 'SPDM_VERSION' dump.txt &&
+    it_pass "demo capture: VERSION .. KEY_EXCHANGE_RSP decoded" ||
+    it_fail "demo capture: SPDM messages not decoded"
+  it_done
+}
+
+# Decodes a capture with a key log, checks it whole and decrypted.
+check_capture_with_keylog() { # pcap keylog label
+  local secrets n
+  [ -s "$1" ] || { it_fail "$3: no capture written"; return; }
+  [ -s "$2" ] || { it_fail "$3: no key log written"; return; }
+  n=$(grep -vc '^DHE_SECRET [0-9a-f][0-9a-f]*$' "$2")
+  [ "$n" -eq 0 ] || it_fail "$3: $n key log lines not 'DHE_SECRET <hex>'"
+  secrets=$(sed -n 's/^DHE_SECRET //p' "$2")
+  # shellcheck disable=SC2086
+  it_dump "$1" "$1.txt" $secrets || it_fail "$3: spdm_dump exit $?"
+  it_check_dump_complete "$1" "$1.txt" "$3"
+  it_check_dump_decrypted "$1.txt" "$3"
+  it_check_dump_decoded "$1.txt" "$3"
+}
+
+case_capture_ours() { # SUITE
+  local rc
+  suite "$1"
+  it_init "capture-ours-$1"
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --pcap device.pcap --keylog device.keylog || it_done
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --flow full --json --shutdown --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 0 ] || it_fail "connect --flow full exit $rc"
+  it_wait_exit "$IT_DEV_PID" 10 || it_fail "device did not exit after SHUTDOWN"
+  # The device serves the same sample chain as the peers: the reported digest
+  # is Hash(SPDM chain) under the hash the two negotiated.
+  case $(json_field connect.out base_hash) in
+  SHA-256) S_SUM=sha256sum ;;
+  SHA-384) S_SUM=sha384sum ;;
+  *) it_fail "connect --json: no base_hash" ;;
+  esac
+  expected_chain_digest "$S_DIR"
+  [ "$(json_field connect.out chain_digest)" = "$WANT_DIGEST" ] &&
+    it_pass "chain digest = $S_SUM(SPDM chain of $S_DIR/bundle_responder.certchain.der)" ||
+    it_fail "chain digest '$(json_field connect.out chain_digest)', the served chain's is $WANT_DIGEST"
+  check_capture_with_keylog connect.pcap connect.keylog "connect capture"
+  check_capture_with_keylog device.pcap device.keylog "device capture"
+  # Both ends saw the same objects (timestamps aside).
+  if diff <(it_dump_records connect.pcap.txt | cut -d' ' -f3-) \
+    <(it_dump_records device.pcap.txt | cut -d' ' -f3-) >/dev/null; then
+    it_pass "connect and device captures decode the same"
+  else
+    it_fail "connect and device captures differ"
+  fi
+  grep -q 'TDISP(0x06) START_INTERFACE_RSP' connect.pcap.txt &&
+    it_pass "connect capture: the full flow decrypted down to TDISP" ||
+    it_fail "connect capture: no TDISP START_INTERFACE_RSP decoded"
+  it_done
+}
+
+case_capture_emu() { # SUITE
+  local rc
+  suite "$1"
+  it_init "capture-emu-$1"
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --shutdown --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 0 ] || it_fail "connect exit $rc"
+  # Our key log against the reference's key schedule: spdm_dump derives the
+  # session keys from it and must decrypt what spdm_responder_emu encrypted.
+  check_capture_with_keylog connect.pcap connect.keylog "connect capture"
+  grep -q 'SPDM_HEARTBEAT_ACK' connect.pcap.txt && grep -q 'SPDM_END_SESSION_ACK' connect.pcap.txt &&
+    it_pass "HEARTBEAT_ACK and END_SESSION_ACK decrypted" ||
+    it_fail "the session's messages were not decrypted"
+  it_done
+}
+
+case_capture_device() { # SUITE
+  suite "$1"
+  it_init "capture-device-$1"
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --pcap device.pcap --keylog device.keylog || it_done
+  run_tsm_flow 1.2
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  # The device's key log must be the requester's secrets, and decrypt its capture.
+  local n_req n_dev
+  n_req=$(printf '%s\n' "$REQ_SECRETS" | grep -c .)
+  n_dev=$(sed -n 's/^DHE_SECRET //p' device.keylog | tr 'A-F' 'a-f' | sort | comm -12 - \
+    <(printf '%s\n' "$REQ_SECRETS" | tr 'A-F' 'a-f' | sort) | grep -c .)
+  [ "$n_req" -gt 0 ] && [ "$n_dev" -eq "$n_req" ] &&
+    it_pass "device key log holds the requester's $n_req DHE secret(s)" ||
+    it_fail "device key log: $n_dev of the requester's $n_req secrets"
+  check_capture_with_keylog device.pcap device.keylog "device capture"
+  it_done
+}
+
+# ---- dispatch ------------------------------------------------------------------------
+
+# Sourced (IT_SOURCED set) for a look at the functions: no case runs.
+[ -n "${IT_SOURCED:-}" ] && return 0
+
+what=${1:-}
+shift || true
+case $what in
+requester) case_requester "$@" ;;
+tsm-flow) case_tsm_flow "$@" ;;
+validator) case_validator "$@" ;;
+capture-demo) case_capture_demo ;;
+capture-ours) case_capture_ours "$@" ;;
+capture-emu) case_capture_emu "$@" ;;
+capture-device) case_capture_device "$@" ;;
+*)
+  sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
+  exit 2
+  ;;
+esac
