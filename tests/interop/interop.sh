@@ -129,41 +129,56 @@ case_requester() { # VER SUITE AEAD
 
 # ---- case 2: DMTF requester -> opentsm device (TSM flow) ---------------------------
 
-# Runs the debug requester's TSM flow against our device with a capture.
-# Sets REQ_SECRETS (its [DHE Secret] lines).
-run_tsm_flow() { # VER (1.2|1.3)
+# Runs the debug requester against our device with a capture. STEPS is its
+# --exe_session: the TSM flow's "KEY_EX,HEARTBEAT,KEY_UPDATE,APP" runs APP
+# first (spdm-emu's order), and its CXL steps end the APP step, so HEARTBEAT and
+# KEY_UPDATE are judged in a second run without APP. Sets REQ_SECRETS (its
+# [DHE Secret] lines) and the capture requester-TAG.pcap.
+run_tsm_flow() { # VER TAG STEPS
   local rc
-  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
-    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap --ver "$1" \
+  it_run_peer 40 "requester-$2.log" "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --pcap "requester-$2.pcap" --ver "$1" \
     --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" \
     --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL \
-    --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE,APP --key_upd ALL
+    --exe_session "$3" --key_upd ALL
   rc=$?
   # Its exit code does not tell success (the peers' README): the capture does.
   [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
-  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
-  [ -f requester.pcap ] || { it_fail "the requester wrote no capture"; it_done; }
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' "requester-$2.log")
+  [ -f "requester-$2.pcap" ] || { it_fail "the requester wrote no capture"; it_done; }
+}
+
+# Decodes requester-TAG.pcap and applies judge_tsm_flow.awk in MODE (app|session).
+judge_tsm_flow() { # VER TAG MODE
+  local line pcap="requester-$2.pcap" dump="dump-$2.txt"
+  # shellcheck disable=SC2086
+  it_dump "$pcap" "$dump" $REQ_SECRETS || it_fail "spdm_dump exit $?"
+  [ -n "$REQ_SECRETS" ] || it_fail "$2: no [DHE Secret] line from the requester: no session"
+  it_check_dump_complete "$pcap" "$dump" "$2 capture"
+  it_check_dump_decrypted "$dump" "$2 capture"
+  it_check_dump_decoded "$dump" "$2 capture"
+  while IFS= read -r line; do
+    case $line in
+    ok\ *) it_pass "$2: ${line#ok }" ;;
+    fail\ *) it_fail "$2: ${line#fail }" ;;
+    summary\ *) it_log "$2: ${line#summary }" ;;
+    esac
+  done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -f "$HERE/judge_tsm_flow.awk" "$dump")
 }
 
 case_tsm_flow() { # VER SUITE
-  local ver=$1 line
+  local ver=$1
   suite "$2"
   it_init "tsm-flow-$1-$2"
-  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" || it_done
-  run_tsm_flow "$ver"
-  # shellcheck disable=SC2086
-  it_dump requester.pcap dump.txt $REQ_SECRETS || it_fail "spdm_dump exit $?"
-  [ -n "$REQ_SECRETS" ] || it_fail "no [DHE Secret] line from the requester: no session"
-  it_check_dump_complete requester.pcap dump.txt "requester capture"
-  it_check_dump_decrypted dump.txt "requester capture"
-  it_check_dump_decoded dump.txt "requester capture"
-  while IFS= read -r line; do
-    case $line in
-    ok\ *) it_pass "${line#ok }" ;;
-    fail\ *) it_fail "${line#fail }" ;;
-    summary\ *) it_log "${line#summary }" ;;
-    esac
-  done < <(awk -v ver="${ver/./}" -v asym="$S_ASYM" -f "$HERE/judge_tsm_flow.awk" dump.txt)
+  # spdm_requester_emu's TDISP steps address the TDI with Function ID 0xBEEF.
+  it_start_device device-app.log --identity "$S_IDENTITY" --keys "$IT_DIR" --tdi 0xbeef || it_done
+  run_tsm_flow "$ver" app KEY_EX,HEARTBEAT,KEY_UPDATE,APP
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  judge_tsm_flow "$ver" app app
+  it_start_device device-session.log --identity "$S_IDENTITY" --keys "$IT_DIR" || it_done
+  run_tsm_flow "$ver" session KEY_EX,HEARTBEAT,KEY_UPDATE
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  judge_tsm_flow "$ver" session session
   it_done
 }
 
@@ -292,9 +307,9 @@ case_capture_emu() { # SUITE
 case_capture_device() { # SUITE
   suite "$1"
   it_init "capture-device-$1"
-  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" --tdi 0xbeef \
     --pcap device.pcap --keylog device.keylog || it_done
-  run_tsm_flow 1.2
+  run_tsm_flow 1.2 app KEY_EX,HEARTBEAT,KEY_UPDATE,APP
   it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
   # The device's key log must be the requester's secrets, and decrypt its capture.
   local n_req n_dev

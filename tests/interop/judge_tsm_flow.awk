@@ -1,7 +1,10 @@
 # Judges the DMTF requester's TSM flow against our device from spdm_dump -d
 # output (the capture decrypted with the session's DHE secrets). Prints one
 # line per verdict: "ok <what>" or "fail <what>". Variables: ver (12 or 13),
-# asym (the ALGORITHMS Asym text, e.g. "ECDSA_P384").
+# asym (the ALGORITHMS Asym text, e.g. "ECDSA_P384"), mode: "app" (the run
+# with the APP step: IDE_KM, TDISP, then CXL requests answered with ERROR) or
+# "session" (KEY_EX,HEARTBEAT,KEY_UPDATE: no ERROR at all, HEARTBEAT and every
+# KEY_UPDATE acknowledged, the session ended with END_SESSION).
 #
 # spdm_dump shows each record on a line "N (ts) PCI_DOE(1, t) DIR ...", DIR
 # "REQ->RSP" or "RSP->REQ"; a secured one carries "SecuredSPDM(0xSESSION)";
@@ -87,7 +90,9 @@ BEGIN {
     else cxl_err++
     next
   }
-  if (first_cxl && rsid != "" && rsid == last_cxl_sid && !is_err) after_cxl_ok++
+  if (is_err) nerr++
+  if (index(rsp, "SPDM_END_SESSION_ACK")) nend++
+  if (first_cxl && rsid != "" && rsid == last_cxl_sid) { after_cxl_n++; if (!is_err) after_cxl_ok++ }
   # IDE_KM (PCIe r6.0 §6.33.3): KEY_PROG -> KP_ACK with Status 0; K_SET_GO /
   # K_SET_STOP -> K_SET_GOSTOP_ACK.
   if (pci(req, "IDE_KM", "0x02")) {
@@ -124,28 +129,37 @@ BEGIN {
 END {
   if (have_req) fail("last request without a response: " short(req))
   if (!kx_seen) fail("no KEY_EXCHANGE: the session never started")
-  if (nkp == 0) fail("no IDE_KM KEY_PROG in the capture")
-  else if (kp_ok == nkp) ok("IDE_KM: " nkp " KEY_PROG, every KP_ACK status 0")
-  if (ngo == 0 || nstop == 0) fail("IDE_KM: " ngo + 0 " K_SET_GO, " nstop + 0 " K_SET_STOP (want both)")
-  else if (kset_ok == ngo + nstop) ok("IDE_KM: " ngo " K_SET_GO, " nstop " K_SET_STOP acknowledged")
-  for (code in td_rsp) {
-    if (!td_n[code]) fail("TDISP " td_name[code] ": never sent")
-    else if (td_ok[code] == td_n[code]) ok("TDISP " td_name[code] ": " td_n[code] " succeeded")
+  if (mode == "app") {
+    if (nkp == 0) fail("no IDE_KM KEY_PROG in the capture")
+    else if (kp_ok == nkp) ok("IDE_KM: " nkp " KEY_PROG, every KP_ACK status 0")
+    if (ngo == 0 || nstop == 0) fail("IDE_KM: " ngo + 0 " K_SET_GO, " nstop + 0 " K_SET_STOP (want both)")
+    else if (kset_ok == ngo + nstop) ok("IDE_KM: " ngo " K_SET_GO, " nstop " K_SET_STOP acknowledged")
+    for (code in td_rsp) {
+      if (!td_n[code]) fail("TDISP " td_name[code] ": never sent")
+      else if (td_ok[code] == td_n[code]) ok("TDISP " td_name[code] ": " td_n[code] " succeeded")
+    }
+    if (ncxl == 0) fail("no CXL request: the requester's APP step did not reach its CXL part")
+    else if (cxl_err == ncxl) {
+      ok(ncxl " CXL request(s) answered with ERROR inside their session")
+      # The requester abandons its APP step at the first ERROR; whatever it
+      # still sends in that session must be served.
+      if (after_cxl_n > after_cxl_ok) fail("the session failed after the CXL requests")
+      else if (after_cxl_n) ok("the session went on after the CXL requests (" after_cxl_ok " answers)")
+    }
+    if (!err_before) ok("no SPDM ERROR before the CXL steps")
+  } else {
+    if (nerr) fail("SPDM ERROR in a run without CXL steps (" nerr ")")
+    else ok("no SPDM ERROR")
+    if (nhb == 0) fail("no HEARTBEAT"); else if (hb_ok == nhb) ok(nhb " HEARTBEAT acknowledged")
+    if (nku == 0) fail("no KEY_UPDATE")
+    else if (ku_ok == nku) {
+      ops = ""
+      for (o in ku_ops) ops = ops " " o
+      ok(nku " KEY_UPDATE acknowledged (KeyOp" ops ")")
+    }
+    if (!nend) fail("no END_SESSION_ACK: the session did not end cleanly")
+    else ok("END_SESSION acknowledged")
   }
-  if (nhb == 0) fail("no HEARTBEAT"); else if (hb_ok == nhb) ok(nhb " HEARTBEAT acknowledged")
-  if (nku == 0) fail("no KEY_UPDATE")
-  else if (ku_ok == nku) {
-    ops = ""
-    for (o in ku_ops) ops = ops " " o
-    ok(nku " KEY_UPDATE acknowledged (KeyOp" ops ")")
-  }
-  if (ncxl == 0) fail("no CXL request: the requester's APP step did not reach its CXL part")
-  else if (cxl_err == ncxl) {
-    ok(ncxl " CXL requests answered with ERROR in their session")
-    if (after_cxl_ok == 0) fail("the session of the CXL requests did not go on after them")
-    else ok("the session went on after the CXL requests (" after_cxl_ok " answers)")
-  }
-  if (!err_before) ok("no SPDM ERROR before the CXL steps")
   for (k in nfail) if (nfail[k] > 3) printf "fail %s: %d more\n", k, nfail[k] - 3
   printf "summary %d requests, %d CXL\n", nreq, ncxl
 }
