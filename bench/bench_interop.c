@@ -29,7 +29,8 @@
  * pairings, starting with a different one) after one warm-up round, each
  * run on its own port; medians with min..max. A failed run is timed and
  * reported with where it failed, never left out. Also printed, medians
- * too: req-only (requester launch to requester exit) and cpu (user +
+ * too: listen (responder launch until its socket listens), req-only
+ * (requester launch to requester exit) and cpu (user +
  * system time of both processes, from wait4: what other load on the
  * machine disturbs least).
  *
@@ -78,6 +79,7 @@ typedef struct pairing {
   double ms[MAX_ROUNDS];
   double req_ms[MAX_ROUNDS];
   double cpu_ms[MAX_ROUNDS]; /* user + system time of both processes */
+  double up_ms[MAX_ROUNDS];  /* responder launch until it listens */
   bool ok[MAX_ROUNDS];
   char fail[MAX_ROUNDS][256];
   char rsp_dir[PATH_MAX], req_dir[PATH_MAX];
@@ -352,6 +354,7 @@ static bool run_once(pairing *p, size_t i) {
   p->ms[i] = (t1 - t0) * 1e3;
   p->req_ms[i] = (tq_end - tq) * 1e3;
   p->cpu_ms[i] = cpu_acc;
+  p->up_ms[i] = (tq - t0) * 1e3;
   char rw[300], qw[300] = "";
   judge(p, true, rst, rw, sizeof(rw));
   if (up) judge(p, false, qst, qw, sizeof(qw));
@@ -498,14 +501,15 @@ int main(int argc, char **argv) {
     size_t base_ok = 0;
     if (strchr(only, 'd'))
       for (size_t i = 0; i < rounds; i++) base_ok += pairs[3].ok[i];
-    printf("  %-26s %10s %17s %9s %12s %8s %6s\n", "pairing", "median ms", "min..max ms", "x (d)",
-           "req-only ms", "cpu ms", "ok");
+    printf("  %-26s %10s %17s %9s %9s %12s %8s %6s\n", "pairing", "median ms", "min..max ms",
+           "x (d)", "listen ms", "req-only ms", "cpu ms", "ok");
     for (size_t k = 0; k < NPAIR; k++) {
       pairing *p = &pairs[k];
       if (!strchr(only, 'a' + (int)k)) continue;
       double m = median(p->ms, rounds, &lo, &hi);
       double qlo, qhi, qm = median(p->req_ms, rounds, &qlo, &qhi);
       double clo, chi, cm = median(p->cpu_ms, rounds, &clo, &chi);
+      double ulo, uhi, um = median(p->up_ms, rounds, &ulo, &uhi);
       size_t ok = 0;
       for (size_t i = 0; i < rounds; i++) ok += p->ok[i];
       char ratio[16];
@@ -515,8 +519,8 @@ int main(int argc, char **argv) {
         snprintf(ratio, sizeof(ratio), "n/a");
       char mm[40];
       snprintf(mm, sizeof(mm), "%.1f..%.1f", lo, hi);
-      printf("  %-26s %10.2f %17s %9s %12.2f %8.1f %3zu/%zu\n", p->label, m, mm, ratio, qm, cm, ok,
-             rounds);
+      printf("  %-26s %10.2f %17s %9s %9.2f %12.2f %8.1f %3zu/%zu\n", p->label, m, mm, ratio, um, qm,
+             cm, ok, rounds);
     }
     for (size_t k = 0; k < NPAIR; k++) {
       pairing *p = &pairs[k];
