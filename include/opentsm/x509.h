@@ -142,7 +142,10 @@ OT_RESULT ot_x509_subject(const ot_x509_cert *cert, char *out, size_t cap);
 
 /*
  * The subject public key of a certificate: X || Y for P-256/P-384, the 32-byte
- * key for Ed25519, into pub[0..cap). OT_E_UNSUPPORTED for other key types,
+ * key for Ed25519, into pub[0..cap). A P-256/P-384 key (named curve,
+ * uncompressed point, on the curve) is read from the certificate's shape as
+ * ot_x509_chain_parse checks it, without decoding the rest; other keys by
+ * decoding the certificate. OT_E_UNSUPPORTED for other key types,
  * OT_E_MALFORMED for an undecodable certificate, OT_E_NO_SPACE.
  */
 OT_RESULT ot_x509_public_key(const ot_x509_cert *cert, ot_curve *curve, uint8_t *pub, size_t cap,

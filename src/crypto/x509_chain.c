@@ -101,10 +101,10 @@ static uint8_t peek_tag(const ot_reader *r) {
  * TBSCertificate = SEQUENCE { [0] version OPTIONAL, INTEGER serial,
  * AlgorithmIdentifier, Name issuer, Validity, Name subject,
  * SubjectPublicKeyInfo, [1] [2] OPTIONAL, [3] extensions OPTIONAL }, nothing
- * after. The caller has DER-walked it (check_der). On success *subject spans
- * the subject Name's whole TLV.
+ * after. The caller has DER-walked it (check_der). On success *subject and
+ * *spki span the whole TLVs of the subject Name and the SubjectPublicKeyInfo.
  */
-static ot_status cert_fields(const ot_x509_cert *cert, ot_reader *subject) {
+static ot_status cert_fields(const ot_x509_cert *cert, ot_reader *subject, ot_reader *spki) {
   ot_reader r, c, tbs, x;
   ot_reader_init(&r, cert->der, cert->len);
   OT_GUARD(ot_der_expect(&r, OT_DER_SEQUENCE, &c));
@@ -120,7 +120,9 @@ static ot_status cert_fields(const ot_x509_cert *cert, ot_reader *subject) {
   size_t start = ot_reader_offset(&tbs);
   OT_GUARD(ot_der_expect(&tbs, OT_DER_SEQUENCE, &x)); /* subject */
   ot_reader_init(subject, tbs.data + start, ot_reader_offset(&tbs) - start);
+  start = ot_reader_offset(&tbs);
   OT_GUARD(ot_der_expect(&tbs, OT_DER_SEQUENCE, &x)); /* subjectPublicKeyInfo */
+  ot_reader_init(spki, tbs.data + start, ot_reader_offset(&tbs) - start);
   if (peek_tag(&tbs) == TAG_ISSUER_UID) OT_GUARD(ot_der_expect(&tbs, TAG_ISSUER_UID, &x));
   if (peek_tag(&tbs) == TAG_SUBJECT_UID) OT_GUARD(ot_der_expect(&tbs, TAG_SUBJECT_UID, &x));
   if (peek_tag(&tbs) == TAG_EXTENSIONS) OT_GUARD(ot_der_expect(&tbs, TAG_EXTENSIONS, &x));
@@ -130,8 +132,8 @@ static ot_status cert_fields(const ot_x509_cert *cert, ot_reader *subject) {
 
 /* The certificate's own TLV is complete (check_der): a field missing inside
  * it makes it no certificate (malformed), not a cut-short input. */
-static ot_status cert_shape(const ot_x509_cert *cert, ot_reader *subject) {
-  ot_status st = cert_fields(cert, subject);
+static ot_status cert_shape(const ot_x509_cert *cert, ot_reader *subject, ot_reader *spki) {
+  ot_status st = cert_fields(cert, subject, spki);
   return ot_is(st, OT_E_TRUNCATED) ? ot_status_of(OT_E_MALFORMED) : st;
 }
 
@@ -150,8 +152,8 @@ ot_status ot_x509_subject(const ot_x509_cert *cert, char *out, size_t cap) {
   OT_GUARD(check_der(cert));
   /* Only the Name is decoded: d2i_X509 would also decode the public key
    * (OpenSSL 3 runs its key decoders for that), which a report never needs. */
-  ot_reader name;
-  OT_GUARD(cert_shape(cert, &name));
+  ot_reader name, spki;
+  OT_GUARD(cert_shape(cert, &name, &spki));
   const unsigned char *p = name.data;
   X509_NAME *nm = d2i_X509_NAME(NULL, &p, (long)name.len);
   OT_ENSURE(nm != NULL, OT_E_MALFORMED);
@@ -196,9 +198,9 @@ ot_status ot_x509_chain_parse(const uint8_t *der, size_t len, ot_x509_chain *cha
     /* The shape only: whoever uses a certificate decodes it fully then
      * (ot_x509_chain_verify, ot_x509_public_key, ot_x509_leaf_check), so a
      * full decode here would be done twice for every certificate. */
-    ot_reader subject;
+    ot_reader subject, spki;
     OT_GUARD(check_der(&c.certs[c.count]));
-    OT_GUARD(cert_shape(&c.certs[c.count], &subject));
+    OT_GUARD(cert_shape(&c.certs[c.count], &subject, &spki));
     c.count++;
   }
   *chain = c;
@@ -210,6 +212,15 @@ ot_status ot_x509_chain_parse(const uint8_t *der, size_t len, ot_x509_chain *cha
 ot_status ot_x509_public_key(const ot_x509_cert *cert, ot_curve *curve, uint8_t *pub, size_t cap,
                              size_t *pub_len) {
   OT_ENSURE(curve != NULL && pub != NULL && pub_len != NULL, OT_E_ARG);
+  OT_ENSURE(cert != NULL && (cert->der != NULL || cert->len == 0), OT_E_ARG);
+  OT_ENSURE(cert->len <= OT_X509_MAX_CERT_SIZE, OT_E_TOO_LARGE);
+  /* A P-256/P-384 key is read from the certificate's shape, the whole
+   * certificate not decoded (what the key belongs to is the caller's
+   * concern: path validation decodes it all). */
+  ot_reader subject, spki;
+  OT_GUARD(check_der(cert));
+  OT_GUARD(cert_shape(cert, &subject, &spki));
+  if (ot_x509_ec_spki_fast(spki.data, spki.len, curve, pub, cap, pub_len)) return OT_SUCCESS;
   X509 *x = NULL;
   OT_GUARD(ot_x509_decode(cert, &x));
   EVP_PKEY *key = X509_get0_pubkey(x); /* borrowed from x */
