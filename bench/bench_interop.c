@@ -161,11 +161,13 @@ static void build_argv(side s, bool responder, unsigned port, char *portbuf, cha
     argv[n++] = g.opentsm;
     if (responder) {
       static const char *const a[] = {"device", "--listen", NULL, "--keys", "."};
-      for (size_t i = 0; i < 5; i++) argv[n++] = a[i] ? a[i] : target;
+      for (size_t i = 0; i < 5; i++)
+        argv[n++] = a[i] ? a[i] : target;
     } else {
-      static const char *const a[] = {"connect", NULL,       "--flow",  "full", "--anchor",
-                                      "ecp384/ca.cert.der", "--shutdown"};
-      for (size_t i = 0; i < 7; i++) argv[n++] = a[i] ? a[i] : target;
+      static const char *const a[] = {
+          "connect", NULL, "--flow", "full", "--anchor", "ecp384/ca.cert.der", "--shutdown"};
+      for (size_t i = 0; i < 7; i++)
+        argv[n++] = a[i] ? a[i] : target;
     }
   } else {
     static char rsp_bin[PATH_MAX], req_bin[PATH_MAX];
@@ -174,20 +176,21 @@ static void build_argv(side s, bool responder, unsigned port, char *portbuf, cha
       rsp_bin[0] = req_bin[0] = '\0';
     argv[n++] = responder ? rsp_bin : req_bin;
     static const char *const common[] = {
-        "--trans", "PCI_DOE",  "--ip",        "127.0.0.1",      "--mut_auth",  "NO",
-        "--basic_mut_auth", "NO", "--hash", "SHA_384", "--meas_hash", "SHA_384",
-        "--asym", "ECDSA_P384", "--dhe", "SECP_384_R1", "--aead", "AES_256_GCM"};
-    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) argv[n++] = common[i];
+        "--trans",          "PCI_DOE",    "--ip",   "127.0.0.1",   "--mut_auth",  "NO",
+        "--basic_mut_auth", "NO",         "--hash", "SHA_384",     "--meas_hash", "SHA_384",
+        "--asym",           "ECDSA_P384", "--dhe",  "SECP_384_R1", "--aead",      "AES_256_GCM"};
+    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+      argv[n++] = common[i];
     argv[n++] = "--port";
     argv[n++] = portbuf;
     argv[n++] = "--ver";
     argv[n++] = g.ver;
     if (!responder) {
-      static const char *const flow[] = {"--exe_conn",    "DIGEST,CERT,CHAL,MEAS",
-                                         "--meas_op",     "ALL",
-                                         "--exe_session", "KEY_EX,HEARTBEAT,KEY_UPDATE,APP",
-                                         "--key_upd",     "ALL"};
-      for (size_t i = 0; i < 8; i++) argv[n++] = flow[i];
+      static const char *const flow[] = {
+          "--exe_conn",    "DIGEST,CERT,CHAL,MEAS",           "--meas_op", "ALL",
+          "--exe_session", "KEY_EX,HEARTBEAT,KEY_UPDATE,APP", "--key_upd", "ALL"};
+      for (size_t i = 0; i < 8; i++)
+        argv[n++] = flow[i];
     }
   }
   argv[n] = NULL;
@@ -279,7 +282,9 @@ static void judge(pairing *p, bool responder, int status, char *out, size_t cap)
   bool bad = status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
   /* spdm_requester_emu may exit 0 after a failed step: its ERROR lines
    * count; opentsm device reports a connection's error and serves on. */
-  const char *key = s == SIDE_DMTF ? "ERROR" : responder ? "ended with an error" : "opentsm connect:";
+  const char *key = s == SIDE_DMTF ? "ERROR"
+                    : responder    ? "ended with an error"
+                                   : "opentsm connect:";
   log_line(dir, log, key, clue, sizeof(clue));
   if (key && strstr(clue, key)) bad = true;
   if (!bad) {
@@ -293,8 +298,8 @@ static void judge(pairing *p, bool responder, int status, char *out, size_t cap)
     snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(status));
   else
     snprintf(how, sizeof(how), "signal %d", WTERMSIG(status));
-  if (snprintf(out, cap, "%s %s: %s", role_name(s, responder), how, clue[0] ? clue : "(no output)") <
-      0)
+  if (snprintf(out, cap, "%s %s: %s", role_name(s, responder), how,
+               clue[0] ? clue : "(no output)") < 0)
     out[0] = '\0';
 }
 
@@ -303,7 +308,8 @@ static unsigned port_limit;
 
 /* One run of pairing p; records time and outcome in slot i. */
 static bool run_once(pairing *p, size_t i) {
-  while (next_port <= port_limit && !port_free(next_port)) next_port++;
+  while (next_port <= port_limit && !port_free(next_port))
+    next_port++;
   if (next_port > port_limit) {
     fprintf(stderr, "bench_interop: no free port left in the range\n");
     return false;
@@ -357,8 +363,10 @@ static bool run_once(pairing *p, size_t i) {
   p->up_ms[i] = (tq - t0) * 1e3;
   char rw[300], qw[300] = "";
   judge(p, true, rst, rw, sizeof(rw));
-  if (up) judge(p, false, qst, qw, sizeof(qw));
-  else snprintf(qw, sizeof(qw), "%s never listened on port %u", role_name(p->rsp, true), port);
+  if (up)
+    judge(p, false, qst, qw, sizeof(qw));
+  else
+    snprintf(qw, sizeof(qw), "%s never listened on port %u", role_name(p->rsp, true), port);
   p->ok[i] = rw[0] == '\0' && qw[0] == '\0';
   if (snprintf(p->fail[i], sizeof(p->fail[i]), "%s%s%s", qw, qw[0] && rw[0] ? "; " : "", rw) < 0)
     p->fail[i][0] = '\0';
@@ -500,7 +508,8 @@ int main(int argc, char **argv) {
     double base = median(pairs[3].ms, rounds, &base_lo, &base_hi);
     size_t base_ok = 0;
     if (strchr(only, 'd'))
-      for (size_t i = 0; i < rounds; i++) base_ok += pairs[3].ok[i];
+      for (size_t i = 0; i < rounds; i++)
+        base_ok += pairs[3].ok[i];
     printf("  %-26s %10s %17s %9s %9s %12s %8s %6s\n", "pairing", "median ms", "min..max ms",
            "x (d)", "listen ms", "req-only ms", "cpu ms", "ok");
     for (size_t k = 0; k < NPAIR; k++) {
@@ -511,7 +520,8 @@ int main(int argc, char **argv) {
       double clo, chi, cm = median(p->cpu_ms, rounds, &clo, &chi);
       double ulo, uhi, um = median(p->up_ms, rounds, &ulo, &uhi);
       size_t ok = 0;
-      for (size_t i = 0; i < rounds; i++) ok += p->ok[i];
+      for (size_t i = 0; i < rounds; i++)
+        ok += p->ok[i];
       char ratio[16];
       if (base_ok == rounds)
         snprintf(ratio, sizeof(ratio), "%.3f", m / base);
@@ -519,8 +529,8 @@ int main(int argc, char **argv) {
         snprintf(ratio, sizeof(ratio), "n/a");
       char mm[40];
       snprintf(mm, sizeof(mm), "%.1f..%.1f", lo, hi);
-      printf("  %-26s %10.2f %17s %9s %9.2f %12.2f %8.1f %3zu/%zu\n", p->label, m, mm, ratio, um, qm,
-             cm, ok, rounds);
+      printf("  %-26s %10.2f %17s %9s %9.2f %12.2f %8.1f %3zu/%zu\n", p->label, m, mm, ratio, um,
+             qm, cm, ok, rounds);
     }
     for (size_t k = 0; k < NPAIR; k++) {
       pairing *p = &pairs[k];

@@ -109,8 +109,8 @@ static ot_status cert_fields(const ot_x509_cert *cert, ot_reader *subject, ot_re
   ot_reader_init(&r, cert->der, cert->len);
   OT_GUARD(ot_der_expect(&r, OT_DER_SEQUENCE, &c));
   OT_GUARD(ot_der_expect(&c, OT_DER_SEQUENCE, &tbs));
-  OT_GUARD(ot_der_expect(&c, OT_DER_SEQUENCE, &x));   /* signatureAlgorithm */
-  OT_GUARD(ot_der_expect(&c, TAG_BIT_STRING, &x));    /* signatureValue */
+  OT_GUARD(ot_der_expect(&c, OT_DER_SEQUENCE, &x)); /* signatureAlgorithm */
+  OT_GUARD(ot_der_expect(&c, TAG_BIT_STRING, &x));  /* signatureValue */
   OT_ENSURE(ot_reader_remaining(&c) == 0, OT_E_MALFORMED);
   if (peek_tag(&tbs) == TAG_VERSION) OT_GUARD(ot_der_expect(&tbs, TAG_VERSION, &x));
   OT_GUARD(ot_der_expect(&tbs, TAG_INTEGER, &x));     /* serialNumber */

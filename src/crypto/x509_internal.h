@@ -66,8 +66,8 @@ ASN1_OBJECT *ot_oid_new(const uint8_t *oid, size_t len);
  * validated, without OpenSSL's decoders. false (nothing written) for any
  * other key or form: the caller then decodes with OpenSSL.
  */
-bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub,
-                          size_t cap, size_t *pub_len);
+bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
+                          size_t *pub_len);
 
 /* ---- X509 objects -------------------------------------------------------------- */
 

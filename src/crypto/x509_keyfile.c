@@ -73,8 +73,8 @@ static ot_curve ec_algorithm(ot_reader *r) {
   return named_curve(&curve);
 }
 
-bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub,
-                          size_t cap, size_t *pub_len) {
+bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
+                          size_t *pub_len) {
   ot_reader r, spki, bits;
   ot_reader_init(&r, der, len);
   if (!ot_ok(ot_der_expect(&r, OT_DER_SEQUENCE, &spki)) || ot_reader_remaining(&r) != 0)

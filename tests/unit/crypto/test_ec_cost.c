@@ -82,7 +82,8 @@ static void test_sign_multiplies_once(void **state) {
   /* libcrypto's sign setup computes k*G with EC_POINT_mul: that one only. */
   assert_int_equal(mul_calls, 1);
   /* A signature from the scalar-only key verifies against the public key. */
-  assert_ot_ok(ot_ecdsa_verify(OT_CURVE_P384, OT_HASH_SHA384, k->pub, 96, msg, sizeof msg, sig, 96));
+  assert_ot_ok(
+      ot_ecdsa_verify(OT_CURVE_P384, OT_HASH_SHA384, k->pub, 96, msg, sizeof msg, sig, 96));
   teardown(k);
 }
 
@@ -92,7 +93,8 @@ static void test_verify_multiplies_once(void **state) {
   uint8_t sig[96];
   assert_ot_ok(ot_ecdsa_sign(OT_CURVE_P384, OT_HASH_SHA384, k->priv, 48, msg, sizeof msg, sig, 96));
   mul_calls = 0;
-  assert_ot_ok(ot_ecdsa_verify(OT_CURVE_P384, OT_HASH_SHA384, k->pub, 96, msg, sizeof msg, sig, 96));
+  assert_ot_ok(
+      ot_ecdsa_verify(OT_CURVE_P384, OT_HASH_SHA384, k->pub, 96, msg, sizeof msg, sig, 96));
   assert_int_equal(mul_calls, 1);
   /* The quick check still refuses a point off the curve, without multiplying. */
   uint8_t bad[96];

@@ -37,9 +37,9 @@ X509 *d2i_X509(X509 **a, const unsigned char **in, long len) {
 static unsigned decoder_calls;
 
 OSSL_DECODER_CTX *OSSL_DECODER_CTX_new_for_pkey(EVP_PKEY **pkey, const char *input_type,
-                                               const char *input_struct, const char *keytype,
-                                               int selection, OSSL_LIB_CTX *libctx,
-                                               const char *propquery) {
+                                                const char *input_struct, const char *keytype,
+                                                int selection, OSSL_LIB_CTX *libctx,
+                                                const char *propquery) {
   typedef OSSL_DECODER_CTX *(*fn)(EVP_PKEY **, const char *, const char *, const char *, int,
                                   OSSL_LIB_CTX *, const char *);
   static fn real;
@@ -118,9 +118,8 @@ static void key_files_without_decoders(void **state) {
     assert_int_equal(n, ot_curve_size(c));
     assert_ot_ok(ot_key_public(c, priv, n, pub, sizeof pub));
     size_t plen;
-    uint8_t *pubfile =
-        ts_read_vector(i < 2 ? P384 "end_responder.key.pub.der" : P256 "end_responder.key.pub.der",
-                       &plen);
+    uint8_t *pubfile = ts_read_vector(
+        i < 2 ? P384 "end_responder.key.pub.der" : P256 "end_responder.key.pub.der", &plen);
     assert_ot_ok(ot_x509_spki_public_key(pubfile, plen, &wc, want, sizeof want, &wn));
     assert_int_equal(wc, c);
     assert_memory_equal(pub, want, wn);
