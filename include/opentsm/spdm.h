@@ -404,6 +404,12 @@ typedef struct ot_spdm_peer_slot {
   size_t pub_len;
   uint8_t key_pair_id, cert_info;
   uint16_t key_usage;
+  /* What the X.509 validation of the blob with `digest` used: a chain
+   * fetched again with the same digest, anchors and time is not validated
+   * a second time (requester_cert.c). */
+  const ot_x509_cert *checked_anchors;
+  size_t checked_anchor_count;
+  time_t checked_now;
 } ot_spdm_peer_slot;
 
 #define OT_SPDM_REQ_MAX_SESSIONS 2u

@@ -112,8 +112,11 @@ typedef struct ot_x509_verdict {
  * Splits der[0..len) into certificates: each must be one DER SEQUENCE with a
  * definite, minimally encoded length, well-formed DER throughout (no
  * indefinite lengths at any depth), no larger than OT_X509_MAX_CERT_SIZE, and
- * decode as an X.509 certificate using exactly its bytes. Fills *chain only on
- * success.
+ * have the shape of an X.509 Certificate (RFC 5280 §4.1: TBSCertificate with
+ * its fields in order, signatureAlgorithm, signatureValue) using exactly its
+ * bytes. The certificates are not decoded here: whatever uses one
+ * (ot_x509_chain_verify, ot_x509_public_key, ot_x509_leaf_check) decodes it
+ * fully and refuses it then. Fills *chain only on success.
  * Errors: OT_E_TRUNCATED (empty input or a certificate cut short),
  * OT_E_MALFORMED (bad DER or not a certificate), OT_E_TRAILING (bytes after
  * the last certificate that do not start another), OT_E_TOO_LARGE (more than
@@ -131,14 +134,18 @@ static inline const ot_x509_cert *ot_x509_chain_leaf(const ot_x509_chain *c) {
 /*
  * The subject name of cert as one line in RFC 4514 order and escaping
  * ("CN=device,O=Example"), written NUL-terminated into out[0..cap) and cut
- * to fit. For reports: never compare names by this text. OT_E_MALFORMED for
- * an undecodable certificate, OT_E_ARG for cap 0.
+ * to fit. For reports: never compare names by this text. Decodes the Name
+ * alone (the certificate's shape as ot_x509_chain_parse checks it).
+ * OT_E_MALFORMED for an undecodable certificate or Name, OT_E_ARG for cap 0.
  */
 OT_RESULT ot_x509_subject(const ot_x509_cert *cert, char *out, size_t cap);
 
 /*
  * The subject public key of a certificate: X || Y for P-256/P-384, the 32-byte
- * key for Ed25519, into pub[0..cap). OT_E_UNSUPPORTED for other key types,
+ * key for Ed25519, into pub[0..cap). A P-256/P-384 key (named curve,
+ * uncompressed point, on the curve) is read from the certificate's shape as
+ * ot_x509_chain_parse checks it, without decoding the rest; other keys by
+ * decoding the certificate. OT_E_UNSUPPORTED for other key types,
  * OT_E_MALFORMED for an undecodable certificate, OT_E_NO_SPACE.
  */
 OT_RESULT ot_x509_public_key(const ot_x509_cert *cert, ot_curve *curve, uint8_t *pub, size_t cap,

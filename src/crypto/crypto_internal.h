@@ -41,6 +41,13 @@ bool ot_scalar_in_range(ot_curve curve, const uint8_t *a, size_t len);
 OT_RESULT ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out);
 
 /*
+ * Builds a private key object from a P-256/P-384 scalar without its public
+ * point (no scalar multiplication): enough to sign or to derive a shared
+ * secret, which use the scalar alone. Same checks as ot_pkey_from_raw_private.
+ */
+OT_RESULT ot_pkey_from_raw_scalar(ot_curve curve, const uint8_t *priv, EVP_PKEY **out);
+
+/*
  * Builds a public key object from X || Y (P-256/P-384) or the 32-byte Ed25519
  * key. Rejects points not on the curve and the point at infinity (OT_E_BAD_KEY).
  */

@@ -21,13 +21,15 @@ ot_status ot_ecdh(ot_curve curve, const uint8_t *priv, size_t priv_len, const ui
   ot_status st;
   EVP_PKEY *mine = NULL, *theirs = NULL;
   EVP_PKEY_CTX *ctx = NULL;
-  OT_GUARD_GOTO(st, ot_pkey_from_raw_private(curve, priv, &mine), out);
+  /* d * Q needs the scalar d only (§5.7.1.2), not our public point. */
+  OT_GUARD_GOTO(st, ot_pkey_from_raw_scalar(curve, priv, &mine), out);
   /* §5.6.2.3.3 full public-key validation: on the curve, not the identity. */
   OT_GUARD_GOTO(st, ot_pkey_from_raw_public(curve, peer, &theirs), out);
   ctx = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
+  /* The peer key was validated just above: no second validation (0). */
   size_t len = n;
   st = ot_status_of(OT_E_LIBRARY);
-  if (ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer_ex(ctx, theirs, 1) == 1 &&
+  if (ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer_ex(ctx, theirs, 0) == 1 &&
       EVP_PKEY_derive(ctx, secret, &len) == 1 && len == n)
     st = OT_SUCCESS;
 out:

@@ -64,7 +64,8 @@ static ot_status ecdsa_sign(ot_curve curve, const EVP_MD *md, const uint8_t *pri
   OT_ENSURE(sig_cap >= 2 * n, OT_E_NO_SPACE);
 
   EVP_PKEY *key = NULL;
-  OT_GUARD(ot_pkey_from_raw_private(curve, priv, &key));
+  /* Signing uses the scalar only (FIPS 186-5 §6.4.1): no public point needed. */
+  OT_GUARD(ot_pkey_from_raw_scalar(curve, priv, &key));
   uint8_t der[DER_MAX];
   size_t der_len = sizeof der;
   int ok;

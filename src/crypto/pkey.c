@@ -42,6 +42,56 @@ out:
   return st;
 }
 
+/*
+ * The private key object of a P-256/P-384 scalar; with_public, the public
+ * point too (derived: one scalar multiplication, as costly as a signature).
+ */
+static ot_status ec_from_scalar(ot_curve curve, const uint8_t *priv, bool with_public,
+                                EVP_PKEY **out) {
+  const char *group_name = ot_curve_group_name(curve);
+  OT_ENSURE(group_name != NULL, OT_E_UNSUPPORTED);
+  size_t n = ot_curve_size(curve);
+
+  ot_status st = ot_status_of(OT_E_LIBRARY);
+  uint8_t pub[1 + OT_ECC_MAX_PUBLIC];
+  EC_GROUP *group = NULL;
+  BN_CTX *bnctx = NULL;
+  EC_POINT *q = NULL;
+  BIGNUM *d = BN_secure_new();
+  OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+  if (!d || !bld) goto out;
+  /* SEC 1 §3.2.1: the private key is an integer in [1, n-1] (checked in constant time). */
+  if (!ot_scalar_in_range(curve, priv, n)) {
+    st = ot_status_of(OT_E_BAD_KEY);
+    goto out;
+  }
+  if (!BN_bin2bn(priv, (int)n, d)) goto out;
+  BN_set_flags(d, BN_FLG_CONSTTIME);
+  if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1)
+    goto out;
+  if (with_public) {
+    group = EC_GROUP_new_by_curve_name(curve_nid(curve));
+    bnctx = BN_CTX_secure_new();
+    q = group ? EC_POINT_new(group) : NULL;
+    if (!group || !bnctx || !q) goto out;
+    if (EC_POINT_mul(group, q, d, NULL, NULL, bnctx) != 1) goto out;
+    if (EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, pub, 1 + 2 * n, bnctx) !=
+        1 + 2 * n)
+      goto out;
+    if (OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 1 + 2 * n) != 1)
+      goto out;
+  }
+  st = ec_fromdata(bld, with_public ? EVP_PKEY_KEYPAIR : EVP_PKEY_PRIVATE_KEY, out);
+out:
+  OSSL_PARAM_BLD_free(bld);
+  EC_POINT_free(q);
+  BN_clear_free(d);
+  BN_CTX_free(bnctx);
+  EC_GROUP_free(group);
+  return st;
+}
+
 ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out) {
   OT_ENSURE(priv != NULL && out != NULL, OT_E_ARG);
   if (curve == OT_CURVE_ED25519) {
@@ -50,41 +100,13 @@ ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY
     *out = k;
     return OT_SUCCESS;
   }
-  const char *group_name = ot_curve_group_name(curve);
-  OT_ENSURE(group_name != NULL, OT_E_UNSUPPORTED);
-  size_t n = ot_curve_size(curve);
+  return ec_from_scalar(curve, priv, true, out);
+}
 
-  ot_status st = ot_status_of(OT_E_LIBRARY);
-  uint8_t pub[1 + OT_ECC_MAX_PUBLIC];
-  EC_GROUP *group = EC_GROUP_new_by_curve_name(curve_nid(curve));
-  BN_CTX *bnctx = BN_CTX_secure_new();
-  BIGNUM *d = BN_secure_new();
-  EC_POINT *q = group ? EC_POINT_new(group) : NULL;
-  OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-  if (!group || !bnctx || !d || !q || !bld) goto out;
-  /* SEC 1 §3.2.1: the private key is an integer in [1, n-1] (checked in constant time). */
-  if (!ot_scalar_in_range(curve, priv, n)) {
-    st = ot_status_of(OT_E_BAD_KEY);
-    goto out;
-  }
-  if (!BN_bin2bn(priv, (int)n, d)) goto out;
-  BN_set_flags(d, BN_FLG_CONSTTIME);
-  if (EC_POINT_mul(group, q, d, NULL, NULL, bnctx) != 1) goto out;
-  if (EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, pub, 1 + 2 * n, bnctx) !=
-      1 + 2 * n)
-    goto out;
-  if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group_name, 0) != 1 ||
-      OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 1 + 2 * n) != 1)
-    goto out;
-  st = ec_fromdata(bld, EVP_PKEY_KEYPAIR, out);
-out:
-  OSSL_PARAM_BLD_free(bld);
-  EC_POINT_free(q);
-  BN_clear_free(d);
-  BN_CTX_free(bnctx);
-  EC_GROUP_free(group);
-  return st;
+ot_status ot_pkey_from_raw_scalar(ot_curve curve, const uint8_t *priv, EVP_PKEY **out) {
+  OT_ENSURE(priv != NULL && out != NULL, OT_E_ARG);
+  OT_ENSURE(ot_curve_is_weierstrass(curve), OT_E_UNSUPPORTED);
+  return ec_from_scalar(curve, priv, false, out);
 }
 
 ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY **out) {
@@ -114,9 +136,18 @@ ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
   ot_status st = ec_fromdata(bld, EVP_PKEY_PUBLIC_KEY, &key);
   OSSL_PARAM_BLD_free(bld);
   OT_GUARD(st);
-  /* SEC 1 §3.2.2.1 public key validation: on the curve, not infinity, in the subgroup. */
+  /*
+   * SEC 1 §3.2.2.1 public key validation: coordinates in range, on the curve,
+   * not infinity, in the subgroup of order n. P-256 and P-384 have cofactor 1
+   * (SP 800-186 §3.2.1): the whole curve group has prime order n, so
+   * every point passing the first checks is in it and nQ = O needs no
+   * scalar multiplication (SP 800-56A r3 §5.6.2.3.4 is that routine).
+   * EVP_PKEY_public_check_quick is exactly those first checks; the full
+   * check would spend a multiplication, as much as a signature, to
+   * re-establish what the cofactor already guarantees.
+   */
   EVP_PKEY_CTX *chk = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-  int valid = chk ? EVP_PKEY_public_check(chk) : -1;
+  int valid = chk ? EVP_PKEY_public_check_quick(chk) : -1;
   EVP_PKEY_CTX_free(chk);
   if (valid != 1) {
     ERR_clear_error();

@@ -60,6 +60,15 @@ bool ot_oid_equals(const ASN1_OBJECT *obj, const uint8_t *oid, size_t len);
 /* A new ASN1_OBJECT for contents octets (caller frees), NULL on failure. */
 ASN1_OBJECT *ot_oid_new(const uint8_t *oid, size_t len);
 
+/*
+ * A P-256 / P-384 SubjectPublicKeyInfo (der[0..len), exactly one TLV, named
+ * curve, uncompressed point) read with the DER reader and its point
+ * validated, without OpenSSL's decoders. false (nothing written) for any
+ * other key or form: the caller then decodes with OpenSSL.
+ */
+bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
+                          size_t *pub_len);
+
 /* ---- X509 objects -------------------------------------------------------------- */
 
 /*

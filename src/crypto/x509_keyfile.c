@@ -9,6 +9,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <string.h>
 
 #include "crypto_internal.h"
 #include "opentsm/secure.h"
@@ -25,11 +26,149 @@ static ot_status check_one_tlv(const uint8_t *der, size_t len) {
   return ot_der_walk(&body);
 }
 
+/* ---- P-256 / P-384 with the DER reader --------------------------------------- */
+/*
+ * The common EC forms are read here without OpenSSL's decoders (OpenSSL 3.0
+ * builds its whole decoder set the first time one is used: the bulk of
+ * reading a key file or a certificate's key). Anything else, or anything
+ * these readers do not accept, goes to OpenSSL as before, so they change
+ * no verdict, only the cost.
+ */
+
+/* Contents octets of the OIDs (RFC 5480 §2.1.1, §2.1.1.1). */
+static const uint8_t oid_ec_public_key[] = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
+static const uint8_t oid_p256[] = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
+static const uint8_t oid_p384[] = {0x2B, 0x81, 0x04, 0x00, 0x22};
+
+#define TAG_INTEGER 0x02u
+#define TAG_BIT_STRING 0x03u
+#define TAG_CTX0 0xA0u
+#define TAG_CTX1 0xA1u
+
+static bool span_is(const ot_reader *r, const uint8_t *v, size_t n) {
+  return ot_reader_remaining(r) == n && memcmp(r->data + r->off, v, n) == 0;
+}
+
+/* The curve a namedCurve OID names: P-256, P-384, else 0. */
+static ot_curve named_curve(const ot_reader *oid) {
+  if (span_is(oid, oid_p256, sizeof oid_p256)) return OT_CURVE_P256;
+  if (span_is(oid, oid_p384, sizeof oid_p384)) return OT_CURVE_P384;
+  return (ot_curve)0;
+}
+
+static uint8_t peek(const ot_reader *r) {
+  ot_reader copy = *r, content;
+  uint8_t tag = 0;
+  return ot_ok(ot_der_read_tlv(&copy, &tag, &content)) ? tag : 0;
+}
+
+/* AlgorithmIdentifier { id-ecPublicKey, namedCurve } (RFC 5480 §2.1.1). */
+static ot_curve ec_algorithm(ot_reader *r) {
+  ot_reader alg, oid, curve;
+  if (!ot_ok(ot_der_expect(r, OT_DER_SEQUENCE, &alg)) ||
+      !ot_ok(ot_der_expect(&alg, OT_DER_OID, &oid)) ||
+      !span_is(&oid, oid_ec_public_key, sizeof oid_ec_public_key) ||
+      !ot_ok(ot_der_expect(&alg, OT_DER_OID, &curve)) || ot_reader_remaining(&alg) != 0)
+    return (ot_curve)0;
+  return named_curve(&curve);
+}
+
+bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
+                          size_t *pub_len) {
+  ot_reader r, spki, bits;
+  ot_reader_init(&r, der, len);
+  if (!ot_ok(ot_der_expect(&r, OT_DER_SEQUENCE, &spki)) || ot_reader_remaining(&r) != 0)
+    return false;
+  ot_curve c = ec_algorithm(&spki);
+  if (c == 0 || !ot_ok(ot_der_expect(&spki, TAG_BIT_STRING, &bits)) ||
+      ot_reader_remaining(&spki) != 0)
+    return false;
+  /* BIT STRING: no unused bits, then the uncompressed point 04 || X || Y
+   * (RFC 5480 §2.2, SEC 1 §2.3.3). */
+  size_t n = ot_curve_size(c);
+  const uint8_t *b = bits.data + bits.off;
+  if (ot_reader_remaining(&bits) != 2 + 2 * n || b[0] != 0 || b[1] != 0x04 || cap < 2 * n)
+    return false;
+  /* Validated as OpenSSL's decoding would: on the curve, not infinity. */
+  EVP_PKEY *key = NULL;
+  if (!ot_ok(ot_pkey_from_raw_public(c, b + 2, &key))) return false;
+  EVP_PKEY_free(key);
+  memcpy(pub, b + 2, 2 * n);
+  *curve = c;
+  *pub_len = 2 * n;
+  return true;
+}
+
+/* ECPrivateKey (RFC 5915 §3) in r: version 1, the scalar, [0] namedCurve
+ * (required unless `outer` names the curve, and then equal), [1] public key
+ * (not read: ot_key_public derives it). */
+static bool ec_private_key(ot_reader *r, ot_curve outer, ot_curve *curve, const uint8_t **d) {
+  ot_reader v, priv, params, oid, x;
+  static const uint8_t one[] = {0x01};
+  if (!ot_ok(ot_der_expect(r, TAG_INTEGER, &v)) || !span_is(&v, one, 1) ||
+      !ot_ok(ot_der_expect(r, OT_DER_OCTET_STRING, &priv)))
+    return false;
+  ot_curve c = outer;
+  if (peek(r) == TAG_CTX0) {
+    if (!ot_ok(ot_der_expect(r, TAG_CTX0, &params)) ||
+        !ot_ok(ot_der_expect(&params, OT_DER_OID, &oid)) || ot_reader_remaining(&params) != 0)
+      return false;
+    ot_curve named = named_curve(&oid);
+    if (named == 0 || (outer != 0 && named != outer)) return false;
+    c = named;
+  }
+  if (peek(r) == TAG_CTX1 && !ot_ok(ot_der_expect(r, TAG_CTX1, &x))) return false;
+  if (c == 0 || ot_reader_remaining(r) != 0) return false;
+  /* RFC 5915 §3: privateKey is ceiling(log2(n)/8) octets; in [1, n-1]. */
+  size_t n = ot_curve_size(c);
+  if (ot_reader_remaining(&priv) != n || !ot_scalar_in_range(c, priv.data + priv.off, n))
+    return false;
+  *curve = c;
+  *d = priv.data + priv.off;
+  return true;
+}
+
+/* SEC 1 ECPrivateKey, or PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208
+ * §5, RFC 5958 §2) holding one, for P-256 / P-384. */
+static bool ec_private_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *priv,
+                            size_t cap, size_t *priv_len) {
+  ot_reader r, body, v, inner_tlv, inner, x;
+  ot_reader_init(&r, der, len);
+  if (!ot_ok(ot_der_expect(&r, OT_DER_SEQUENCE, &body)) || ot_reader_remaining(&r) != 0)
+    return false;
+  ot_curve c = (ot_curve)0;
+  const uint8_t *d = NULL;
+  ot_reader probe = body;
+  if (!ot_ok(ot_der_expect(&probe, TAG_INTEGER, &v))) return false;
+  if (peek(&probe) == OT_DER_OCTET_STRING) {
+    if (!ec_private_key(&body, (ot_curve)0, &c, &d)) return false;
+  } else {
+    static const uint8_t v0[] = {0x00}, v1[] = {0x01};
+    if (!(span_is(&v, v0, 1) || span_is(&v, v1, 1))) return false;
+    ot_curve outer = ec_algorithm(&probe);
+    if (outer == 0 || !ot_ok(ot_der_expect(&probe, OT_DER_OCTET_STRING, &inner_tlv)) ||
+        !ot_ok(ot_der_expect(&inner_tlv, OT_DER_SEQUENCE, &inner)) ||
+        ot_reader_remaining(&inner_tlv) != 0 || !ec_private_key(&inner, outer, &c, &d))
+      return false;
+    /* attributes [0], publicKey [1] (RFC 5958 §2): not needed. */
+    if (peek(&probe) == TAG_CTX0 && !ot_ok(ot_der_expect(&probe, TAG_CTX0, &x))) return false;
+    if (peek(&probe) == 0x81u && !ot_ok(ot_der_expect(&probe, 0x81u, &x))) return false;
+    if (ot_reader_remaining(&probe) != 0) return false;
+  }
+  size_t n = ot_curve_size(c);
+  if (cap < n) return false;
+  memcpy(priv, d, n);
+  *curve = c;
+  *priv_len = n;
+  return true;
+}
+
 ot_status ot_x509_spki_public_key(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub,
                                   size_t cap, size_t *pub_len) {
   OT_ENSURE(der != NULL && curve != NULL && pub != NULL && pub_len != NULL, OT_E_ARG);
   OT_ENSURE(len <= OT_X509_MAX_CERT_SIZE, OT_E_TOO_LARGE);
   OT_GUARD(check_one_tlv(der, len));
+  if (ot_x509_ec_spki_fast(der, len, curve, pub, cap, pub_len)) return OT_SUCCESS;
   const unsigned char *p = der;
   EVP_PKEY *key = d2i_PUBKEY(NULL, &p, (long)len);
   OT_ENSURE(key != NULL, OT_E_MALFORMED);
@@ -55,6 +194,7 @@ ot_status ot_x509_private_key_raw(const uint8_t *der, size_t len, ot_curve *curv
   EVP_PKEY *key = NULL;
   OT_ENSURE_GOTO(st, len <= OT_X509_MAX_CERT_SIZE, OT_E_TOO_LARGE, out);
   OT_GUARD_GOTO(st, check_one_tlv(der, len), out);
+  if (ec_private_fast(der, len, curve, priv, cap, priv_len)) return OT_SUCCESS;
   const unsigned char *p = der;
   /* Recognises both SEC 1 and PKCS#8 framing of the same key. */
   key = d2i_AutoPrivateKey(NULL, &p, (long)len);

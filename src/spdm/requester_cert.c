@@ -62,9 +62,23 @@ static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, ui
   return ot_spdm_transcript_append_b(&q->t, r.msg, r.len);
 }
 
+/*
+ * True if slot's chain was validated before in this connection as the very
+ * blob whose hash is d (a collision-resistant hash, DSP0274 §10.5: the
+ * digest identifies the chain), against the same anchors at the same time:
+ * the X.509 verdict would be the same, so it is kept. was is the slot's
+ * state before this GET_CERTIFICATE.
+ */
+static bool already_validated(const ot_spdm_requester *q, const ot_spdm_peer_slot *was,
+                              const uint8_t *d, size_t h) {
+  return was->verified && was->pub_len > 0 && ot_ct_equal(d, was->digest, h) &&
+         was->checked_anchors == q->cfg->anchors &&
+         was->checked_anchor_count == q->cfg->anchor_count && was->checked_now == q->cfg->now;
+}
+
 /* Checks the blob and its X.509 chain; records the leaf key. */
-static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t *chain,
-                              size_t len) {
+static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const ot_spdm_peer_slot *was,
+                              const uint8_t *chain, size_t len) {
   size_t h = q->neg.sizes.hash_len;
   ot_spdm_cert_chain cc;
   uint8_t d[OT_HASH_MAX_SIZE];
@@ -75,6 +89,11 @@ static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t 
   OT_GUARD(ot_x509_chain_parse(cc.certs, cc.certs_len, &x));
   OT_GUARD(ot_hash(q->neg.hash, x.certs[0].der, x.certs[0].len, d, sizeof(d)));
   OT_ENSURE(ot_ct_equal(d, cc.root_hash, h), OT_E_VERIFY); /* RootHash (§10.6 chain format) */
+  ot_spdm_peer_slot *ps = &q->slots[slot];
+  if (already_validated(q, was, q->digests[slot], h)) {
+    ps->verified = true; /* digest, leaf key and the rest are unchanged */
+    return OT_SUCCESS;
+  }
   ot_x509_policy pol = {.now = q->cfg->now,
                         .role = OT_X509_ROLE_RESPONDER,
                         .model = OT_X509_MODEL_DEVICE,
@@ -82,10 +101,12 @@ static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const uint8_t 
   ot_x509_leaf_info info;
   ot_x509_verdict verdict;
   OT_GUARD(ot_x509_chain_verify(&x, q->cfg->anchors, q->cfg->anchor_count, &pol, &info, &verdict));
-  ot_spdm_peer_slot *ps = &q->slots[slot];
   memcpy(ps->digest, q->digests[slot], h);
   memcpy(ps->pub, info.public_key, info.public_key_len);
   ps->pub_len = info.public_key_len;
+  ps->checked_anchors = q->cfg->anchors;
+  ps->checked_anchor_count = q->cfg->anchor_count;
+  ps->checked_now = q->cfg->now;
   ps->verified = true;
   return OT_SUCCESS;
 }
@@ -99,13 +120,14 @@ OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, 
   if (!(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) max = q->rsp_data_transfer_size - 8u;
   if (portion == 0 || portion > max) portion = max;
   size_t have = 0, remainder = 0;
+  ot_spdm_peer_slot was = q->slots[slot];
   q->slots[slot].verified = false;
   do {
     size_t want = portion;
     if (have > 0 && remainder < want) want = remainder;
     OT_GUARD(req_fail(q, get_portion(q, slot, want, chain, cap, &have, &remainder)));
   } while (remainder != 0);
-  OT_GUARD(req_fail(q, verify_chain(q, slot, chain, have)));
+  OT_GUARD(req_fail(q, verify_chain(q, slot, &was, chain, have)));
   *chain_len = have;
   return OT_SUCCESS;
 }
