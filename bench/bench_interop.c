@@ -160,13 +160,14 @@ static void build_argv(side s, bool responder, unsigned port, char *portbuf, cha
   if (s == SIDE_OURS) {
     argv[n++] = g.opentsm;
     if (responder) {
-      static const char *const a[] = {"device", "--listen", NULL, "--keys", "."};
-      for (size_t i = 0; i < 5; i++)
+      /* spdm_requester_emu's TDISP steps address Function ID 0xBEEF. */
+      static const char *const a[] = {"device", "--listen", NULL, "--keys", ".", "--tdi", "0xbeef"};
+      for (size_t i = 0; i < 7; i++)
         argv[n++] = a[i] ? a[i] : target;
     } else {
-      static const char *const a[] = {
-          "connect", NULL, "--flow", "full", "--anchor", "ecp384/ca.cert.der", "--shutdown"};
-      for (size_t i = 0; i < 7; i++)
+      static const char *const a[] = {"connect", NULL,     "--flow",   "full", "--anchor",
+                                      "ecp384/ca.cert.der", "--tdi", "0xbeef", "--shutdown"};
+      for (size_t i = 0; i < 9; i++)
         argv[n++] = a[i] ? a[i] : target;
     }
   } else {
@@ -287,6 +288,14 @@ static void judge(pairing *p, bool responder, int status, char *out, size_t cap)
                                    : "opentsm connect:";
   log_line(dir, log, key, clue, sizeof(clue));
   if (key && strstr(clue, key)) bad = true;
+  /* Against opentsm device the DMTF requester's APP step ends at its first CXL
+   * request, which the device answers with an SPDM ERROR (it serves no CXL;
+   * LIBSPDM_STATUS_ERROR_PEER 8001000Ah), and it exits 1: the flow up to there
+   * ran, as the interop suite checks from the decrypted capture. That one
+   * error is the expected end of the run, not a failure. */
+  if (s == SIDE_DMTF && !responder && p->rsp == SIDE_OURS && status != -1 && WIFEXITED(status) &&
+      WEXITSTATUS(status) == 1 && strstr(clue, "do_app_session_via_spdm - 8001000a"))
+    bad = false;
   if (!bad) {
     out[0] = '\0';
     return;
