@@ -36,6 +36,8 @@
 #include "opentsm/spec/pcie.h"
 #include "opentsm/spec/tdisp.h"
 
+#include "fuzz_identity.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define RX_CAP 8192u
@@ -52,25 +54,7 @@ static void die(void) { abort(); }
 
 static void setup_once(void) {
   if (ready) return;
-  uint8_t seed[48] = {7};
-  if (!ot_ok(ot_drbg_instantiate(&drbg, seed, 32, seed + 32, 16, NULL, 0))) die();
-  ot_spdm_hierarchy h;
-  if (!ot_ok(ot_spdm_hierarchy_generate(&h, OT_CURVE_P256, &drbg.rng, 0, 4102444800, NULL))) die();
-  ot_spdm_identity_init(&id);
-  if (!ot_ok(ot_spdm_identity_install(&id, 0, 0, 1, &h))) die();
-  ot_spdm_hierarchy_clear(&h);
-  static const uint8_t fw[] = "fw";
-  ot_spdm_device_model dm = {.rom = fw,
-                             .rom_len = 2,
-                             .firmware = fw,
-                             .firmware_len = 2,
-                             .hw_config = fw,
-                             .hw_config_len = 2,
-                             .fw_config = fw,
-                             .fw_config_len = 2,
-                             .version = "1",
-                             .svn = 1};
-  if (!ot_ok(ot_spdm_identity_add_device_meas(&id, &dm))) die();
+  fz_identity_p256(&id, &drbg, 7);
   ready = true;
 }
 
