@@ -71,11 +71,6 @@ static inline bool ide_kind_has_data(ot_tlp_kind kind) {
   return kind == OT_TLP_MWR || kind == OT_TLP_CPLD || kind == OT_TLP_MSGD;
 }
 
-/* Payload bytes of a decoded header (as ot_tlp_payload_size, inline). */
-static inline size_t ide_payload_len(const ot_tlp_hdr *h) {
-  return ide_kind_has_data(h->kind) ? (size_t)h->length * OT_TLP_DW : 0;
-}
-
 /* The P bit a TLP must carry on a stream: PCRC enabled and the TLP carries data [U]. */
 static inline bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_hdr *h) {
   return cfg->pcrc && ide_kind_has_data(h->kind);

@@ -4,9 +4,10 @@
  * under one MAC (PCIe r6.0 §6.33.4 IDE TLPs, §6.33.6 aggregation). See
  * opentsm/ide.h; the wire format is in opentsm/spec/ide.h.
  *
- * Each TLP's header is decoded and validated once (plan_group); what the
- * rest of the path needs from it is kept in the plan, and the group goes
- * through the cipher in one call.
+ * Each TLP arrives as the TLP layer's view (opentsm/tlp.h): its header was
+ * decoded and validated there, once, and is not decoded here again. What
+ * the rest of the path needs from it is kept in the plan (plan_group), and
+ * the group goes through the cipher in one call.
  */
 #include <string.h>
 
@@ -15,7 +16,7 @@
 
 /* One TLP of a group, validated and laid out. */
 typedef struct tx_item {
-  const uint8_t *tlp; /* plaintext wire bytes: header, then payload */
+  const ot_tlp_view *v; /* the plaintext TLP: header, then payload */
   ot_ide_prefix px;
   ide_layout l;
 } tx_item;
@@ -41,32 +42,25 @@ static ot_status plan_group(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx
   p->sub = OT_IDE_SUB_PR; /* set from the first TLP below */
   p->total = 0;
   for (size_t i = 0; i < n; i++) {
-    const uint8_t *tlp = tlps[i].tlp;
-    OT_ENSURE(tlp != NULL, OT_E_ARG);
-    /* The header decoded and validated (as ot_tlp_decode); the payload fills the rest exactly. */
-    ot_tlp_hdr h;
-    size_t hl = 0;
-    OT_GUARD(ot_tlp_decode_hdr(tlp, tlps[i].len, &h, &hl));
-    size_t payload = ide_payload_len(&h);
-    size_t wire = hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0);
-    OT_ENSURE(tlps[i].len >= wire, OT_E_TRUNCATED);
-    OT_ENSURE(tlps[i].len == wire, OT_E_TRAILING);
-    OT_ENSURE(!h.td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
-    ot_ide_substream sub = ide_sub_of(h.kind);
+    const ot_tlp_view *v = tlps[i].tlp;
+    OT_ENSURE(v != NULL && v->wire != NULL, OT_E_ARG);
+    const ot_tlp_hdr *h = &v->d.hdr;
+    OT_ENSURE(!h->td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
+    ot_ide_substream sub = ide_sub_of(h->kind);
     if (i == 0) p->sub = sub;
     OT_ENSURE(sub == p->sub, OT_E_ARG); /* one MAC covers one sub-stream */
     /* A Link IDE Stream carries the TLPs of its own Traffic Class (§6.33). */
-    OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h.tc == cfg->tc, OT_E_ARG);
+    OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h->tc == cfg->tc, OT_E_ARG);
     /* T=1 only on streams allowed to carry TEE traffic (TDISP; SPEC-FACTS §5.3, §6). */
     OT_ENSURE(!tlps[i].t || cfg->tee_allowed, OT_E_POLICY);
     tx_item *it = &p->item[i];
-    it->tlp = tlp;
+    it->v = v;
     it->px.stream_id = stream_id;
     it->px.sub = sub;
-    it->px.p = ide_pcrc_applies(cfg, &h);
+    it->px.p = ide_pcrc_applies(cfg, h);
     it->px.m = i + 1 == n;
     it->px.t = tlps[i].t;
-    ide_layout_make(hl, payload, it->px.p, it->px.m, &it->l);
+    ide_layout_make(v->d.hdr_len, v->d.payload_len, it->px.p, it->px.m, &it->l);
     p->total += it->l.total;
   }
   OT_ENSURE(n <= cfg->aggregation[p->sub], OT_E_ARG); /* Tx Aggregation Mode */
@@ -110,11 +104,12 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
     const tx_item *it = &p.item[i];
     const ide_layout *l = &it->l;
     ide_prefix_write(&it->px, at);
-    ide_copy_hdr(at + ide_hdr_off(), it->tlp, l->hdr_len);
+    ide_copy_hdr(at + ide_hdr_off(), it->v->d.raw, l->hdr_len);
+    const uint8_t *payload = ot_tlp_view_payload(it->v);
     ide_group_add_aad(&g, at, ide_payload_off(l));
-    ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + ide_payload_off(l));
+    ide_group_add_text(&g, payload, l->payload_len, at + ide_payload_off(l));
     if (l->pcrc) {
-      ide_pcrc(it->tlp + l->hdr_len, l->payload_len, crc[i]);
+      ide_pcrc(payload, l->payload_len, crc[i]);
       ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + ide_pcrc_off(l));
     }
     lens[i] = l->total;

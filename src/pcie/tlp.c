@@ -109,9 +109,8 @@ static bool be_low_contiguous(uint8_t be) {
   return be == 0xF || be == 0x7 || be == 0x3 || be == 0x1;
 }
 
-/* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules. */
+/* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules (the fields are 4 bits). */
 static ot_status check_byte_enables(const ot_tlp_hdr *h) {
-  OT_ENSURE(h->first_be <= 0xF && h->last_be <= 0xF, OT_E_ARG);
   if (h->length == 1) {
     /* "If the Length field ... indicates a length of 1 DW, [Last DW BE] must equal 0000b." */
     OT_ENSURE(h->last_be == 0, OT_E_MALFORMED);
@@ -126,24 +125,33 @@ static ot_status check_byte_enables(const ot_tlp_hdr *h) {
   return OT_SUCCESS;
 }
 
-static ot_status check_mem(const ot_tlp_hdr *h) {
-  OT_ENSURE((h->address & 0x3u) == 0, OT_E_ARG); /* DW address; bits 1:0 are not sent */
-  OT_ENSURE(h->at <= 0x3u, OT_E_ARG);
+/*
+ * The memory request rules a sender can break (every field in range, as a
+ * decoded header's are by construction): §2.2.4.1 Address Type and address
+ * width, §2.2.7 4 KB boundary, §2.2.5 byte enables.
+ */
+static ot_status check_mem_rules(const ot_tlp_hdr *h) {
   OT_ENSURE(h->at != 0x3u, OT_E_MALFORMED); /* §2.2.4.1: AT 11b reserved */
   /*
    * §2.2.4.1: "For Addresses below 4 GB, Requesters must use the 32-bit
    * format"; a 64-bit format request with the upper 32 bits zero has
    * unspecified receiver behaviour: we refuse it.
    */
-  if (h->addr64) {
-    OT_ENSURE((h->address >> 32) != 0, OT_E_MALFORMED);
-  } else {
-    OT_ENSURE((h->address >> 32) == 0, OT_E_ARG);
-  }
+  if (h->addr64) OT_ENSURE((h->address >> 32) != 0, OT_E_MALFORMED);
   /* §2.2.7: a request must not cross a 4 KB boundary. */
   OT_ENSURE((h->address & (OT_TLP_PAGE - 1)) + (uint64_t)h->length * OT_TLP_DW <= OT_TLP_PAGE,
             OT_E_MALFORMED);
   return check_byte_enables(h);
+}
+
+/* Encode side: the ranges of the fields, then the rules. */
+static ot_status check_mem(const ot_tlp_hdr *h) {
+  OT_ENSURE((h->address & 0x3u) == 0, OT_E_ARG); /* DW address; bits 1:0 are not sent */
+  OT_ENSURE(h->first_be <= 0xF && h->last_be <= 0xF, OT_E_ARG);
+  OT_ENSURE(h->at <= 0x3u, OT_E_ARG);
+  OT_ENSURE(h->at != 0x3u, OT_E_MALFORMED);
+  OT_ENSURE(h->addr64 || (h->address >> 32) == 0, OT_E_ARG); /* a 3 DW header has 32 bits */
+  return check_mem_rules(h);
 }
 
 /* §2.2.9 Table 2-34: other Completion Status encodings are reserved. */
@@ -229,7 +237,7 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
  * received TLP (and every IDE TLP on both sides), so it does only that.
  */
 static ot_status check_decoded(const ot_tlp_hdr *h) {
-  if (kind_is_mem(h->kind)) return check_mem(h);
+  if (kind_is_mem(h->kind)) return check_mem_rules(h);
   if (kind_is_cpl(h->kind)) {
     OT_GUARD(check_cpl_status(h));
     return check_cpl_data(h);
@@ -263,16 +271,25 @@ ot_status ot_tlp_peek_size(const uint8_t *wire, size_t len, size_t *size) {
   return OT_SUCCESS;
 }
 
-ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
-  OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
+/*
+ * Decodes and validates the header at the start of wire[0..len) into
+ * *scratch, which is the caller's own (garbage after a failure: the public
+ * calls copy it out only on success), and *hdr_len its size.
+ */
+static ot_status decode_header(const uint8_t *wire, size_t len, ot_tlp_hdr *scratch,
+                               size_t *hdr_len) {
   /* Two bounds-checked borrows: DW0 (which sizes the header), then the rest. */
   ot_reader r;
   ot_reader_init(&r, wire, len);
   const uint8_t *dw0 = NULL, *rest = NULL;
   OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw0));
-  ot_tlp_hdr h = {0};
-  OT_GUARD(classify(dw0[0], &h.kind, &h.addr64));
-  OT_GUARD(ot_read_borrow(&r, ot_tlp_hdr_size(&h) - OT_TLP_DW, &rest));
+  ot_tlp_kind kind;
+  bool addr64;
+  OT_GUARD(classify(dw0[0], &kind, &addr64));
+  /* Messages are 4 DW; memory requests by address width; completions 3 DW (§2.2.1.1). */
+  size_t hl = kind_is_msg(kind) || addr64 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
+  OT_GUARD(ot_read_borrow(&r, hl - OT_TLP_DW, &rest));
+  ot_tlp_hdr h = {.kind = kind, .addr64 = addr64}; /* a local: wire bytes cannot alias it */
   uint8_t b0 = dw0[0], b1 = dw0[1], b2 = dw0[2], b3 = dw0[3];
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
@@ -321,8 +338,54 @@ ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
     }
   }
   OT_GUARD(check_decoded(&h));
-  *hdr_len = ot_reader_offset(&r);
+  *scratch = h;
+  *hdr_len = hl;
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
+  OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
+  ot_tlp_hdr h;
+  size_t hl;
+  OT_GUARD(decode_header(wire, len, &h, &hl));
   *out = h;
+  *hdr_len = hl;
+  return OT_SUCCESS;
+}
+
+/* Headers are 12 or 16 bytes: fixed-size copies, which inline. */
+static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
+  if (hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, src, OT_TLP_HDR_3DW);
+  else
+    memcpy(dst, src, OT_TLP_HDR_4DW);
+}
+
+/*
+ * The one place an ot_tlp_decoded is made: from a header validated by
+ * decode_header or check_hdr, and its bytes on the wire (hdr_len of them).
+ */
+static void decoded_make(const ot_tlp_hdr *h, const uint8_t *raw, size_t hdr_len,
+                         ot_tlp_decoded *out) {
+  out->hdr = *h;
+  copy_hdr(out->raw, raw, hdr_len);
+  if (hdr_len == OT_TLP_HDR_3DW) memset(out->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  out->hdr_len = (uint8_t)hdr_len;
+  out->payload_len = (uint16_t)ot_tlp_payload_size(h);
+  out->wire_len = (uint16_t)ot_tlp_wire_size(h);
+}
+
+ot_status ot_tlp_decode_header(const uint8_t *wire, size_t len, ot_tlp_decoded *out) {
+  OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
+  ot_tlp_decoded d;
+  size_t hl;
+  OT_GUARD(decode_header(wire, len, &d.hdr, &hl));
+  copy_hdr(d.raw, wire, hl);
+  if (hl == OT_TLP_HDR_3DW) memset(d.raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  d.hdr_len = (uint8_t)hl;
+  d.payload_len = (uint16_t)ot_tlp_payload_size(&d.hdr);
+  d.wire_len = (uint16_t)(hl + d.payload_len + (d.hdr.td ? OT_TLP_DIGEST_SIZE : 0));
+  *out = d;
   return OT_SUCCESS;
 }
 
@@ -330,7 +393,7 @@ ot_status ot_tlp_decode(const uint8_t *wire, size_t len, ot_tlp *out) {
   OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
   ot_tlp t = {0};
   size_t hdr_len = 0;
-  OT_GUARD(ot_tlp_decode_hdr(wire, len, &t.hdr, &hdr_len));
+  OT_GUARD(decode_header(wire, len, &t.hdr, &hdr_len));
   ot_reader r;
   ot_reader_init(&r, wire, len);
   OT_GUARD(ot_read_skip(&r, hdr_len));
@@ -422,5 +485,32 @@ ot_status ot_tlp_encode(const ot_tlp *t, uint8_t *out, size_t cap, size_t *len) 
   OT_GUARD(ot_write_bytes(&w, t->payload, payload));
   if (t->hdr.td) OT_GUARD(ot_write_u32be(&w, t->digest));
   *len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_view_decode(const uint8_t *wire, size_t len, ot_tlp_view *out) {
+  OT_ENSURE(out != NULL, OT_E_ARG);
+  ot_tlp t;
+  OT_GUARD(ot_tlp_decode(wire, len, &t)); /* the whole TLP, sizes exact */
+  decoded_make(&t.hdr, wire, ot_tlp_hdr_size(&t.hdr), &out->d);
+  out->wire = wire;
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_view *view) {
+  OT_ENSURE(view != NULL, OT_E_ARG);
+  size_t len;
+  OT_GUARD(ot_tlp_encode(t, out, cap, &len)); /* check_hdr: the header is a valid one */
+  decoded_make(&t->hdr, out, ot_tlp_hdr_size(&t->hdr), &view->d);
+  view->wire = out;
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap, ot_tlp_view *view) {
+  OT_ENSURE(d != NULL && dst != NULL && view != NULL, OT_E_ARG);
+  OT_ENSURE(cap >= d->wire_len, OT_E_NO_SPACE);
+  copy_hdr(dst, d->raw, d->hdr_len);
+  if (&view->d != d) view->d = *d;
+  view->wire = dst;
   return OT_SUCCESS;
 }

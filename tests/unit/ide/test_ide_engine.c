@@ -14,9 +14,11 @@ static size_t plain_len[OT_IDE_MAX_AGGREGATION];
 /* Sends one group of n TLPs of `kind` through tx and rx and checks what arrives. */
 static void group_roundtrip(tu_pair *p, ot_tlp_kind kind, size_t n, size_t payload, bool t) {
   ot_ide_tx_tlp in[OT_IDE_MAX_AGGREGATION];
+  ot_tlp_view v[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < n; i++) {
     plain_len[i] = tu_tlp(kind, payload, (uint8_t)(i + 1), p->cfg.tc, plain[i]);
-    in[i] = (ot_ide_tx_tlp){plain[i], plain_len[i], t};
+    v[i] = tu_view(plain[i], plain_len[i]);
+    in[i] = (ot_ide_tx_tlp){&v[i], t};
   }
   size_t lens[OT_IDE_MAX_AGGREGATION], total = 0;
   assert_int_equal(ot_ide_tx_protected_size(&p->tx, TU_SID, in, n) > 0, 1);
@@ -137,7 +139,8 @@ static void test_link_stream_carries_its_tc(void **s) {
   tu_pair *p = tu_pair_new(&cfg);
   group_roundtrip(p, OT_TLP_MWR, 1, 256, false);
   size_t n = tu_tlp(OT_TLP_MWR, 64, 1, 2, plain[0]); /* TC 2 on the TC 3 stream */
-  ot_ide_tx_tlp in = {plain[0], n, false};
+  ot_tlp_view v = tu_view(plain[0], n);
+  ot_ide_tx_tlp in = {&v, false};
   size_t lens[1], total;
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, &in, 1, wire, sizeof wire, lens, &total),
                  OT_E_ARG);
@@ -151,7 +154,8 @@ static void test_tx_refuses_bad_groups(void **s) {
   tu_pair *p = tu_pair_new(&cfg);
   size_t a = tu_tlp(OT_TLP_MWR, 64, 1, 0, plain[0]);
   size_t b = tu_tlp(OT_TLP_MRD, 64, 2, 0, plain[1]);
-  ot_ide_tx_tlp in[3] = {{plain[0], a, false}, {plain[1], b, false}, {plain[0], a, false}};
+  ot_tlp_view va = tu_view(plain[0], a), vb = tu_view(plain[1], b);
+  ot_ide_tx_tlp in[3] = {{&va, false}, {&vb, false}, {&va, false}};
   size_t lens[3], total;
   memset(wire, 0, 64);
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 2, wire, sizeof wire, lens, &total),
@@ -166,8 +170,9 @@ static void test_tx_refuses_bad_groups(void **s) {
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 1, wire, 10, lens, &total), OT_E_NO_SPACE);
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID + 1, in, 1, wire, sizeof wire, lens, &total),
                  OT_E_NOT_FOUND);
-  plain[0][2] |= OT_TLP_B2_TD; /* ECRC inside an IDE TLP */
-  in[0].len = a + 4;
+  plain[0][2] |= OT_TLP_B2_TD; /* ECRC inside an IDE TLP (a valid TLP, not for IDE here) */
+  ot_tlp_view vd = tu_view(plain[0], a + 4);
+  in[0].tlp = &vd;
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 1, wire, sizeof wire, lens, &total),
                  OT_E_UNSUPPORTED);
   assert_true(tu_all_zero(wire, 64));
