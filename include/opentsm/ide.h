@@ -167,6 +167,7 @@ typedef struct ot_ide_stream {
   bool in_use;
   bool enabled;
   bool failed;
+  bool secure; /* Secure right now: kept by every state change, read per TLP */
   ot_ide_error error; /* why it failed */
   /* Posted requests sent (tx) / delivered (rx) since the last NPR and CPL TLP. */
   uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];

@@ -43,6 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "opentsm/spec/tlp.h"
 #include "opentsm/status.h"
 
@@ -182,7 +184,19 @@ OT_RESULT ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_v
  * payload arrives apart from its header (IDE decrypts it into place).
  * OT_E_NO_SPACE (nothing written) if cap < d->wire_len.
  */
-OT_RESULT ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap, ot_tlp_view *view);
+static inline OT_RESULT ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap,
+                                         ot_tlp_view *view) {
+  OT_ENSURE(d != NULL && dst != NULL && view != NULL, OT_E_ARG);
+  OT_ENSURE(cap >= d->wire_len, OT_E_NO_SPACE);
+  /* Fixed-size copies (a decoded header is 12 or 16 bytes), which inline. */
+  if (d->hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, d->raw, OT_TLP_HDR_3DW);
+  else
+    memcpy(dst, d->raw, OT_TLP_HDR_4DW);
+  if (&view->d != d) view->d = *d;
+  view->wire = dst;
+  return OT_SUCCESS;
+}
 
 /* Encodes the header of h into out[0..cap) (validating it); *len = 12 or 16. */
 OT_RESULT ot_tlp_encode_hdr(const ot_tlp_hdr *h, uint8_t *out, size_t cap, size_t *len);

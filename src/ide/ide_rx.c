@@ -177,7 +177,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     res->error = OT_IDE_ERR_NOT_SECURE; /* sticky: everything after a failure is refused */
     OT_BAIL(OT_E_FAILED);
   }
-  if (!ide_stream_secure(s, OT_IDE_DIR_RX))
+  if (!s->secure) /* ide_stream_secure, kept current by ide_engine.c */
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
 
   /* Prefix and header: well-formed and consistent with each other and the stream. */

@@ -100,13 +100,16 @@ static ot_status classify(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
   }
 }
 
-/* A byte-enable nibble whose set bits are contiguous and reach bit 3 (first DW). */
+/*
+ * A byte-enable nibble whose set bits are contiguous and reach bit 3 (first
+ * DW): 1111b, 1110b, 1100b, 1000b; as a 16-bit set indexed by the nibble.
+ */
 static bool be_high_contiguous(uint8_t be) {
-  return be == 0xF || be == 0xE || be == 0xC || be == 0x8;
+  return ((1u << 0xF | 1u << 0xE | 1u << 0xC | 1u << 0x8) >> (be & 0xFu)) & 1u;
 }
-/* ... and start at bit 0 (last DW). */
+/* ... and start at bit 0 (last DW): 1111b, 0111b, 0011b, 0001b. */
 static bool be_low_contiguous(uint8_t be) {
-  return be == 0xF || be == 0x7 || be == 0x3 || be == 0x1;
+  return ((1u << 0xF | 1u << 0x7 | 1u << 0x3 | 1u << 0x1) >> (be & 0xFu)) & 1u;
 }
 
 /* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules (the fields are 4 bits). */
@@ -503,14 +506,5 @@ ot_status ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_v
   OT_GUARD(ot_tlp_encode(t, out, cap, &len)); /* check_hdr: the header is a valid one */
   decoded_make(&t->hdr, out, ot_tlp_hdr_size(&t->hdr), &view->d);
   view->wire = out;
-  return OT_SUCCESS;
-}
-
-ot_status ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap, ot_tlp_view *view) {
-  OT_ENSURE(d != NULL && dst != NULL && view != NULL, OT_E_ARG);
-  OT_ENSURE(cap >= d->wire_len, OT_E_NO_SPACE);
-  copy_hdr(dst, d->raw, d->hdr_len);
-  if (&view->d != d) view->d = *d;
-  view->wire = dst;
   return OT_SUCCESS;
 }
