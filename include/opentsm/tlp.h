@@ -160,9 +160,11 @@ OT_RESULT ot_tlp_decode(const uint8_t *wire, size_t len, ot_tlp *out);
 /*
  * As ot_tlp_decode_hdr, into a decoded header: wire[0..len) starts with the
  * header (the rest may be absent or not yet plaintext; only the header is
- * read). On failure *out is unchanged.
+ * read). *out is written as the decode goes (it must not overlap wire): on
+ * failure it holds no valid header and must not be used.
  */
-OT_RESULT ot_tlp_decode_header(const uint8_t *wire, size_t len, ot_tlp_decoded *out);
+OT_RESULT ot_tlp_decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict out);
 
 /*
  * As ot_tlp_decode (exactly one whole TLP in wire[0..len), same checks and

@@ -183,12 +183,20 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   /* Prefix and header: well-formed and consistent with each other and the stream. */
   ot_ide_prefix px;
   if (!ide_prefix_parse(wire, &px)) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  /* The header's one decode: the TLP layer's checks (opentsm/tlp.h), kept for delivery. */
-  ot_tlp_decoded d;
-  if (!ot_ok(ot_tlp_decode_header(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, &d)) ||
-      d.hdr.td)
+  /*
+   * The header's one decode: the TLP layer's checks (opentsm/tlp.h). It goes
+   * straight where its delivery will be described, after the held members
+   * (res->tlps is only meaningful once count is set), or is kept with the
+   * TLP when held.
+   */
+  ot_ide_sub_state *ss = &s->sub[px.sub];
+  const ot_ide_pending *p = &ss->pend;
+  size_t n = p->count < OT_IDE_MAX_AGGREGATION ? p->count : 0; /* hold() keeps count <= 7 */
+  ot_tlp_decoded *dp = &res->tlps[n].tlp.d;
+  if (!ot_ok(ot_tlp_decode_header(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, dp)) ||
+      dp->hdr.td)
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  const ot_tlp_hdr *h = &d.hdr;
+  const ot_tlp_hdr *h = &dp->hdr;
   /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
   if (ide_sub_of(h->kind) != px.sub) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
   if (s->cfg.kind == OT_IDE_STREAM_LINK && h->tc != s->cfg.tc)
@@ -198,12 +206,9 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (px.p != ide_pcrc_applies(&s->cfg, h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
   /* Laid out straight into its place in the group: after the held members. */
-  ot_ide_sub_state *ss = &s->sub[px.sub];
-  const ot_ide_pending *p = &ss->pend;
-  size_t n = p->count < OT_IDE_MAX_AGGREGATION ? p->count : 0; /* hold() keeps count <= 7 */
   rx_member m[OT_IDE_MAX_AGGREGATION];
   ide_layout *l = &m[n].l;
-  ide_layout_make(d.hdr_len, d.payload_len, px.p, px.m, l);
+  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, l);
   if (l->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
@@ -213,7 +218,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
   if (slot->spent) return reject(s, res, OT_IDE_ERR_COUNTER, OT_E_VERIFY);
 
-  if (!px.m) return hold(s, &ss->pend, wire, len, &px, &d, res);
+  if (!px.m) return hold(s, &ss->pend, wire, len, &px, dp, res);
 
   /* The MAC: open the whole group, the held members first, then this one. */
   for (size_t i = 0; i < n; i++) {
@@ -225,7 +230,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     m[i].t = (p->tee >> i) & 1u;
   }
   m[n].wire = wire;
-  m[n].d = &d;
+  m[n].d = dp; /* already in place: emitting it copies only the header bytes */
   m[n].pr_sent = px.pr_sent;
   m[n].t = px.t;
   return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);

@@ -349,7 +349,7 @@ static ot_status decode_header(const uint8_t *wire, size_t len, ot_tlp_hdr *scra
 ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
   OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
   ot_tlp_hdr h;
-  size_t hl;
+  size_t hl = 0;
   OT_GUARD(decode_header(wire, len, &h, &hl));
   *out = h;
   *hdr_len = hl;
@@ -378,17 +378,16 @@ static void decoded_make(const ot_tlp_hdr *h, const uint8_t *raw, size_t hdr_len
   out->wire_len = (uint16_t)ot_tlp_wire_size(h);
 }
 
-ot_status ot_tlp_decode_header(const uint8_t *wire, size_t len, ot_tlp_decoded *out) {
+ot_status ot_tlp_decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict out) {
   OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
-  ot_tlp_decoded d;
-  size_t hl;
-  OT_GUARD(decode_header(wire, len, &d.hdr, &hl));
-  copy_hdr(d.raw, wire, hl);
-  if (hl == OT_TLP_HDR_3DW) memset(d.raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
-  d.hdr_len = (uint8_t)hl;
-  d.payload_len = (uint16_t)ot_tlp_payload_size(&d.hdr);
-  d.wire_len = (uint16_t)(hl + d.payload_len + (d.hdr.td ? OT_TLP_DIGEST_SIZE : 0));
-  *out = d;
+  size_t hl = 0;
+  OT_GUARD(decode_header(wire, len, &out->hdr, &hl));
+  copy_hdr(out->raw, wire, hl);
+  if (hl == OT_TLP_HDR_3DW) memset(out->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  out->hdr_len = (uint8_t)hl;
+  out->payload_len = (uint16_t)ot_tlp_payload_size(&out->hdr);
+  out->wire_len = (uint16_t)(hl + out->payload_len + (out->hdr.td ? OT_TLP_DIGEST_SIZE : 0));
   return OT_SUCCESS;
 }
 
