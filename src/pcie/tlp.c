@@ -274,13 +274,22 @@ ot_status ot_tlp_peek_size(const uint8_t *wire, size_t len, size_t *size) {
   return OT_SUCCESS;
 }
 
+/* Headers are 12 or 16 bytes: fixed-size copies, which inline. */
+static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
+  if (hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, src, OT_TLP_HDR_3DW);
+  else
+    memcpy(dst, src, OT_TLP_HDR_4DW);
+}
+
 /*
  * Decodes and validates the header at the start of wire[0..len) into
- * *scratch, which is the caller's own (garbage after a failure: the public
- * calls copy it out only on success), and *hdr_len its size.
+ * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
+ * made from wire bytes. *scratch is the caller's own (no valid header after
+ * a failure: the public calls that promise an untouched output pass a local).
  */
-static ot_status decode_header(const uint8_t *wire, size_t len, ot_tlp_hdr *scratch,
-                               size_t *hdr_len) {
+static ot_status decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict scratch) {
   /* Two bounds-checked borrows: DW0 (which sizes the header), then the rest. */
   ot_reader r;
   ot_reader_init(&r, wire, len);
@@ -341,32 +350,28 @@ static ot_status decode_header(const uint8_t *wire, size_t len, ot_tlp_hdr *scra
     }
   }
   OT_GUARD(check_decoded(&h));
-  *scratch = h;
-  *hdr_len = hl;
+  scratch->hdr = h;
+  copy_hdr(scratch->raw, wire, hl);
+  if (hl == OT_TLP_HDR_3DW) memset(scratch->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  scratch->hdr_len = (uint8_t)hl;
+  size_t payload = data ? (size_t)h.length * OT_TLP_DW : 0;
+  scratch->payload_len = (uint16_t)payload;
+  scratch->wire_len = (uint16_t)(hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0));
   return OT_SUCCESS;
 }
 
 ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
   OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
-  ot_tlp_hdr h;
-  size_t hl = 0;
-  OT_GUARD(decode_header(wire, len, &h, &hl));
-  *out = h;
-  *hdr_len = hl;
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  *out = d.hdr;
+  *hdr_len = d.hdr_len;
   return OT_SUCCESS;
 }
 
-/* Headers are 12 or 16 bytes: fixed-size copies, which inline. */
-static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
-  if (hdr_len == OT_TLP_HDR_3DW)
-    memcpy(dst, src, OT_TLP_HDR_3DW);
-  else
-    memcpy(dst, src, OT_TLP_HDR_4DW);
-}
-
 /*
- * The one place an ot_tlp_decoded is made: from a header validated by
- * decode_header or check_hdr, and its bytes on the wire (hdr_len of them).
+ * The encoder's ot_tlp_decoded (decode_header makes the decoder's): from a
+ * header check_hdr validated and the bytes written for it (hdr_len of them).
  */
 static void decoded_make(const ot_tlp_hdr *h, const uint8_t *raw, size_t hdr_len,
                          ot_tlp_decoded *out) {
@@ -381,21 +386,16 @@ static void decoded_make(const ot_tlp_hdr *h, const uint8_t *raw, size_t hdr_len
 ot_status ot_tlp_decode_header(const uint8_t *restrict wire, size_t len,
                                ot_tlp_decoded *restrict out) {
   OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
-  size_t hl = 0;
-  OT_GUARD(decode_header(wire, len, &out->hdr, &hl));
-  copy_hdr(out->raw, wire, hl);
-  if (hl == OT_TLP_HDR_3DW) memset(out->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
-  out->hdr_len = (uint8_t)hl;
-  out->payload_len = (uint16_t)ot_tlp_payload_size(&out->hdr);
-  out->wire_len = (uint16_t)(hl + out->payload_len + (out->hdr.td ? OT_TLP_DIGEST_SIZE : 0));
-  return OT_SUCCESS;
+  return decode_header(wire, len, out);
 }
 
 ot_status ot_tlp_decode(const uint8_t *wire, size_t len, ot_tlp *out) {
   OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
   ot_tlp t = {0};
-  size_t hdr_len = 0;
-  OT_GUARD(decode_header(wire, len, &t.hdr, &hdr_len));
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  t.hdr = d.hdr;
+  size_t hdr_len = d.hdr_len;
   ot_reader r;
   ot_reader_init(&r, wire, len);
   OT_GUARD(ot_read_skip(&r, hdr_len));
@@ -491,10 +491,13 @@ ot_status ot_tlp_encode(const ot_tlp *t, uint8_t *out, size_t cap, size_t *len) 
 }
 
 ot_status ot_tlp_view_decode(const uint8_t *wire, size_t len, ot_tlp_view *out) {
-  OT_ENSURE(out != NULL, OT_E_ARG);
-  ot_tlp t;
-  OT_GUARD(ot_tlp_decode(wire, len, &t)); /* the whole TLP, sizes exact */
-  decoded_make(&t.hdr, wire, ot_tlp_hdr_size(&t.hdr), &out->d);
+  OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  /* §2.2.3: the size must be header + payload + digest exactly (as ot_tlp_decode). */
+  OT_ENSURE(len >= d.wire_len, OT_E_TRUNCATED);
+  OT_ENSURE(len == d.wire_len, OT_E_TRAILING);
+  out->d = d;
   out->wire = wire;
   return OT_SUCCESS;
 }
