@@ -125,6 +125,7 @@ typedef struct port_pair {
   uint8_t pending[OT_IDE_RX_PENDING_SIZE(OT_TLP_MAX_PAYLOAD)];
   uint8_t tlp[OT_TLP_MAX_WIRE];
   size_t tlp_len;
+  ot_tlp_view view; /* of tlp, as the transaction layer formed it (ot_tlp_view_encode) */
   size_t payload;
   size_t agg;
   /*
@@ -194,7 +195,8 @@ static int pair_setup(port_pair *p, uint8_t agg, size_t payload) {
                       .address = 0x10000000},
               .payload = data,
               .payload_len = payload};
-  if (!ot_ok(ot_tlp_encode(&t, p->tlp, sizeof p->tlp, &p->tlp_len))) return -1;
+  if (!ot_ok(ot_tlp_view_encode(&t, p->tlp, sizeof p->tlp, &p->view))) return -1;
+  p->tlp_len = p->view.d.wire_len;
   p->payload = payload;
   p->agg = agg;
   size_t hdr = p->tlp_len - payload;
@@ -234,7 +236,7 @@ static void bump_nonce(uint8_t nonce[static OT_AEAD_NONCE_SIZE]) {
 static int ide_once(port_pair *p) {
   ot_ide_tx_tlp in[AGG_MAX];
   for (size_t i = 0; i < p->agg; i++)
-    in[i] = (ot_ide_tx_tlp){p->tlp, p->tlp_len, false};
+    in[i] = (ot_ide_tx_tlp){&p->view, false};
   size_t lens[AGG_MAX], total, at = 0;
   if (!ot_ok(ot_ide_tx_protect(&p->tx, SID, in, p->agg, p->wire, p->wire_cap, lens, &total)))
     return 0;

@@ -52,7 +52,7 @@
 #include "opentsm/status.h"
 #include "opentsm/tlp.h"
 
-/* Streams one context can hold (each stream is ~1 KB of context). */
+/* Streams one context can hold (each stream is ~2.5 KB of context). */
 #define OT_IDE_MAX_STREAMS 8u
 #define OT_IDE_NUM_SUBSTREAMS 3u
 #define OT_IDE_NUM_KEY_SETS 2u
@@ -148,8 +148,7 @@ typedef struct ot_ide_pending {
   uint32_t off[OT_IDE_MAX_AGGREGATION]; /* each TLP's offset in buf */
   uint32_t len[OT_IDE_MAX_AGGREGATION]; /* each TLP's wire length */
   /* What each held TLP's checks found on arrival: it is not parsed again. */
-  uint8_t hdr_len[OT_IDE_MAX_AGGREGATION];
-  uint16_t payload_len[OT_IDE_MAX_AGGREGATION];
+  ot_tlp_decoded hdr[OT_IDE_MAX_AGGREGATION];
   uint8_t pr_sent[OT_IDE_MAX_AGGREGATION];
   uint8_t pcrc; /* bit i: TLP i carries a PCRC (P=1) */
   uint8_t tee;  /* bit i: TLP i has T=1 */
@@ -168,6 +167,7 @@ typedef struct ot_ide_stream {
   bool in_use;
   bool enabled;
   bool failed;
+  bool secure; /* Secure right now: kept by every state change, read per TLP */
   ot_ide_error error; /* why it failed */
   /* Posted requests sent (tx) / delivered (rx) since the last NPR and CPL TLP. */
   uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];
@@ -270,10 +270,14 @@ ot_ide_substream ot_ide_substream_of(ot_tlp_kind kind);
 
 /* ---- transmit ------------------------------------------------------------- */
 
-/* One plaintext TLP to protect: its wire bytes (ot_tlp_encode) and its T bit. */
+/*
+ * One plaintext TLP to protect: the TLP layer's view of it (ot_tlp_view_encode
+ * when it is built, ot_tlp_view_decode when it arrived as bytes, or a TLP
+ * ot_ide_rx_receive delivered) and its T bit. The engine takes the header as
+ * the TLP layer decoded and validated it and does not decode it again.
+ */
 typedef struct ot_ide_tx_tlp {
-  const uint8_t *tlp;
-  size_t len;
+  const ot_tlp_view *tlp;
   bool t;
 } ot_ide_tx_tlp;
 
@@ -281,13 +285,13 @@ typedef struct ot_ide_tx_tlp {
  * Protects one aggregation group of n TLPs (1 <= n <= the stream's
  * aggregation setting for their sub-stream; all of one sub-stream) under one
  * MAC, writing the n protected TLPs back to back into out[0..cap):
- * lens[i] is the size of the i-th (n entries), *total their sum. Each TLP is
- * decoded and validated first (as by ot_tlp_decode; TD=1 is OT_E_UNSUPPORTED).
+ * lens[i] is the size of the i-th (n entries), *total their sum. A TLP with
+ * TD=1 is OT_E_UNSUPPORTED (no ECRC inside IDE TLPs here).
  * Errors, with nothing consumed and out untouched or zeroed:
  *   OT_E_NOT_FOUND (no such stream), OT_E_STATE (stream not Secure, or the
  *   key set's counter is spent: re-key), OT_E_ARG (n, mixed sub-streams, a
  *   link stream TLP on another TC), OT_E_POLICY (T=1 not allowed),
- *   OT_E_NO_SPACE, TLP decode errors, OT_E_LIBRARY.
+ *   OT_E_NO_SPACE, OT_E_UNSUPPORTED, OT_E_LIBRARY.
  */
 OT_RESULT ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps, size_t n,
                             uint8_t *out, size_t cap, size_t *lens, size_t *total);
@@ -298,12 +302,17 @@ size_t ot_ide_tx_protected_size(const ot_ide_tx *tx, uint8_t stream_id, const ot
 
 /* ---- receive -------------------------------------------------------------- */
 
-/* One delivered TLP: out[off..off+len) holds its plaintext wire bytes. */
+/*
+ * One delivered TLP: out[off..off+len) holds its plaintext wire bytes, and
+ * tlp is the TLP layer's view of them (tlp.wire = out + off), from the one
+ * decode of its header on arrival: consumers need not decode it again.
+ */
 typedef struct ot_ide_rx_tlp {
   size_t off;
   size_t len;
   ot_ide_substream sub;
   bool t;
+  ot_tlp_view tlp;
 } ot_ide_rx_tlp;
 
 typedef struct ot_ide_rx_result {

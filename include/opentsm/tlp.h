@@ -43,6 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "opentsm/spec/tlp.h"
 #include "opentsm/status.h"
 
@@ -93,6 +95,38 @@ typedef struct ot_tlp {
   uint32_t digest; /* ECRC value when hdr.td */
 } ot_tlp;
 
+/*
+ * A header the TLP layer decoded and validated, with what its size rules
+ * gave. Only the TLP layer makes one: ot_tlp_decode_header, and inside the
+ * views of ot_tlp_view_decode / ot_tlp_view_encode. Everyone else treats it
+ * as read-only (it travels by const pointer): a layer handed one, such as
+ * the IDE engine, relies on every check of this file having passed and does
+ * not decode the header again, so a hand-made or altered one is a bug.
+ */
+typedef struct ot_tlp_decoded {
+  ot_tlp_hdr hdr;
+  uint8_t raw[OT_TLP_HDR_4DW]; /* the header bytes as on the wire (hdr_len of them) */
+  uint8_t hdr_len;             /* 12 or 16 */
+  uint16_t payload_len;        /* data bytes after the header (hdr.length * 4, or 0) */
+  uint16_t wire_len;           /* header + payload + digest */
+} ot_tlp_decoded;
+
+/*
+ * A whole TLP the TLP layer checked: wire[0..d.wire_len) and its decoded
+ * header. Only ot_tlp_view_decode (bytes received), ot_tlp_view_encode (a
+ * TLP to send) and ot_tlp_view_emit (a decoded header placed before its
+ * payload) make one; read-only for everyone else, like ot_tlp_decoded.
+ */
+typedef struct ot_tlp_view {
+  ot_tlp_decoded d;
+  const uint8_t *wire;
+} ot_tlp_view;
+
+/* The payload of v (d.payload_len bytes; unspecified when there is none). */
+static inline const uint8_t *ot_tlp_view_payload(const ot_tlp_view *v) {
+  return v->wire + v->d.hdr_len;
+}
+
 /* True for kinds whose header is followed by a data payload. */
 bool ot_tlp_kind_has_data(ot_tlp_kind kind);
 /* Header size in bytes (12 or 16) of h. */
@@ -122,6 +156,49 @@ OT_RESULT ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
  * out->payload points into wire. On failure *out is unchanged.
  */
 OT_RESULT ot_tlp_decode(const uint8_t *wire, size_t len, ot_tlp *out);
+
+/*
+ * As ot_tlp_decode_hdr, into a decoded header: wire[0..len) starts with the
+ * header (the rest may be absent or not yet plaintext; only the header is
+ * read). *out is written as the decode goes (it must not overlap wire): on
+ * failure it holds no valid header and must not be used.
+ */
+OT_RESULT ot_tlp_decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict out);
+
+/*
+ * As ot_tlp_decode (exactly one whole TLP in wire[0..len), same checks and
+ * errors), into a view of wire. On failure *out is unchanged.
+ */
+OT_RESULT ot_tlp_view_decode(const uint8_t *wire, size_t len, ot_tlp_view *out);
+
+/*
+ * As ot_tlp_encode, and *view describes the encoded TLP in out (its header
+ * the one t carries, which decode(encode(t)) gives back). On failure out
+ * and *view are untouched.
+ */
+OT_RESULT ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_view *view);
+
+/*
+ * Writes d's header bytes to dst[0..d->hdr_len) and makes *view the TLP at
+ * dst[0..d->wire_len), whose payload (and digest) the caller has placed or
+ * will place after the header; cap is the room at dst. Used where the
+ * payload arrives apart from its header (IDE decrypts it into place).
+ * OT_E_NO_SPACE (nothing written) if cap < d->wire_len.
+ */
+static inline OT_RESULT ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap,
+                                         ot_tlp_view *view) {
+  OT_ENSURE(d != NULL && dst != NULL && view != NULL, OT_E_ARG);
+  OT_ENSURE(cap >= d->wire_len, OT_E_NO_SPACE);
+  /* Fixed-size copies (a decoded header is 12 or 16 bytes), which inline. */
+  if (d->hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, d->raw, OT_TLP_HDR_3DW);
+  else
+    memcpy(dst, d->raw, OT_TLP_HDR_4DW);
+  if (&view->d != d) view->d = *d;
+  view->wire = dst;
+  return OT_SUCCESS;
+}
 
 /* Encodes the header of h into out[0..cap) (validating it); *len = 12 or 16. */
 OT_RESULT ot_tlp_encode_hdr(const ot_tlp_hdr *h, uint8_t *out, size_t cap, size_t *len);

@@ -49,15 +49,6 @@ void ide_slot_clear(ot_ide_key_slot *slot) {
   ot_zeroize(slot, sizeof *slot);
 }
 
-void ide_slot_advance(ot_ide_key_slot *slot) {
-  if (slot->next == UINT64_MAX) {
-    slot->spent = true; /* the last invocation value is used: re-key required */
-    return;
-  }
-  slot->next++;
-  ide_slot_nonce_count(slot);
-}
-
 void ide_pending_drop(ot_ide_pending *p) {
   if (p->buf && p->used) ot_zeroize(p->buf, p->used);
   /* The per-TLP arrays are read only below count: resetting count empties them. */
@@ -76,11 +67,13 @@ static void stream_drop_keys(ot_ide_stream *s) {
     ide_pending_drop(&s->sub[i].pend);
   }
   memset(s->pr_since, 0, sizeof s->pr_since);
+  s->secure = false; /* no key set is GO any more */
 }
 
 void ide_stream_fail(ot_ide_stream *s, ot_ide_error why) {
   if (!s->failed) s->error = why; /* the first reason is the one reported */
   s->failed = true;
+  s->secure = false;
   stream_drop_keys(s); /* recovery is a full re-key (SPEC-FACTS §5.3) */
 }
 
@@ -119,6 +112,7 @@ static ot_status stream_add(ot_ide_engine *e, const ot_ide_stream_cfg *cfg, ot_i
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
     s->in_use = true;
+    ide_stream_refresh(e, s); /* Insecure: not enabled, no keys */
     e->index[cfg->stream_id] = (uint8_t)(i + 1);
     *out = s;
     return OT_SUCCESS;
@@ -187,9 +181,9 @@ ot_status ot_ide_key_install(ot_ide_engine *e, uint8_t stream_id, ot_ide_substre
   if (!ot_ok(st)) {
     ot_aead_key_clear(&slot->aead);
     ot_zeroize(slot, sizeof *slot);
-    return st;
   }
-  return OT_SUCCESS;
+  ide_stream_refresh(e, s); /* the slot was not GO and is not now: no change, kept exact anyway */
+  return st;
 }
 
 ot_status ot_ide_key_go(ot_ide_engine *e, uint8_t stream_id, ot_ide_substream sub,
@@ -200,6 +194,7 @@ ot_status ot_ide_key_go(ot_ide_engine *e, uint8_t stream_id, ot_ide_substream su
   OT_ENSURE(slot->installed, OT_E_STATE);
   slot->go = true;
   if (e->dir == OT_IDE_DIR_TX) s->sub[sub].active = key_set; /* the K bit flips */
+  ide_stream_refresh(e, s);
   return OT_SUCCESS;
 }
 
@@ -215,6 +210,7 @@ ot_status ot_ide_key_stop(ot_ide_engine *e, uint8_t stream_id, ot_ide_substream 
   if (e->dir == OT_IDE_DIR_TX && ss->active == key_set && ss->slot[other].go) ss->active = other;
   if (e->dir == OT_IDE_DIR_RX && ss->pend.count && ss->pend.key_set == key_set)
     ide_pending_drop(&ss->pend); /* its MAC could never verify now */
+  ide_stream_refresh(e, s);
   return OT_SUCCESS;
 }
 
@@ -227,6 +223,7 @@ ot_status ot_ide_stream_enable(ot_ide_engine *e, uint8_t stream_id) {
     s->error = OT_IDE_ERR_NONE;
   }
   s->enabled = true;
+  ide_stream_refresh(e, s);
   return OT_SUCCESS;
 }
 
@@ -236,6 +233,7 @@ ot_status ot_ide_stream_disable(ot_ide_engine *e, uint8_t stream_id) {
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
   s->enabled = false;
   stream_drop_keys(s);
+  ide_stream_refresh(e, s);
   return OT_SUCCESS;
 }
 

@@ -71,11 +71,6 @@ static inline bool ide_kind_has_data(ot_tlp_kind kind) {
   return kind == OT_TLP_MWR || kind == OT_TLP_CPLD || kind == OT_TLP_MSGD;
 }
 
-/* Payload bytes of a decoded header (as ot_tlp_payload_size, inline). */
-static inline size_t ide_payload_len(const ot_tlp_hdr *h) {
-  return ide_kind_has_data(h->kind) ? (size_t)h->length * OT_TLP_DW : 0;
-}
-
 /* The P bit a TLP must carry on a stream: PCRC enabled and the TLP carries data [U]. */
 static inline bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_hdr *h) {
   return cfg->pcrc && ide_kind_has_data(h->kind);
@@ -131,8 +126,23 @@ static inline bool ide_prefix_parse(const uint8_t in[static OT_IDE_PREFIX_SIZE],
 
 /* (Re)computes slot->nonce from slot->iv_fixed and slot->next. */
 void ide_slot_nonce(ot_ide_key_slot *slot);
-/* Only its invocation field, from slot->next (the fixed field never changes). */
-void ide_slot_nonce_count(ot_ide_key_slot *slot);
+/*
+ * Only its invocation field, from slot->next, big-endian (SPEC-FACTS §4.1;
+ * the fixed field never changes). Inline: once per MAC.
+ */
+static inline void ide_slot_nonce_count(ot_ide_key_slot *slot) {
+  /* Spelled out byte by byte: compilers turn this into one swapped store (a loop they do not). */
+  uint8_t *p = slot->nonce + 4;
+  uint64_t v = slot->next;
+  p[0] = (uint8_t)(v >> 56);
+  p[1] = (uint8_t)(v >> 48);
+  p[2] = (uint8_t)(v >> 40);
+  p[3] = (uint8_t)(v >> 32);
+  p[4] = (uint8_t)(v >> 24);
+  p[5] = (uint8_t)(v >> 16);
+  p[6] = (uint8_t)(v >> 8);
+  p[7] = (uint8_t)v;
+}
 
 /*
  * The pieces of one aggregation group for its one GCM invocation [U]:
@@ -156,14 +166,20 @@ static inline void ide_group_add_text(ide_group *g, const uint8_t *in, size_t le
 }
 
 /* Seals g under slot's nonce, writing the 96-bit MAC. */
-OT_RESULT ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
-                         uint8_t mac[static OT_IDE_MAC_SIZE]);
+static inline OT_RESULT ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
+                                       uint8_t mac[static OT_IDE_MAC_SIZE]) {
+  return ot_aead_seal_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
+                             OT_IDE_MAC_SIZE);
+}
 /*
  * Opens g under slot's nonce: OT_E_DECRYPT unless mac authenticates it, and
  * then every text output is zeroed (no unauthenticated plaintext).
  */
-OT_RESULT ide_group_open(ot_ide_key_slot *slot, const ide_group *g,
-                         const uint8_t mac[static OT_IDE_MAC_SIZE]);
+static inline OT_RESULT ide_group_open(ot_ide_key_slot *slot, const ide_group *g,
+                                       const uint8_t mac[static OT_IDE_MAC_SIZE]) {
+  return ot_aead_open_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
+                             OT_IDE_MAC_SIZE);
+}
 
 /* ---- ide_engine.c: streams, key sets, state ---------------------------------- */
 
@@ -193,10 +209,25 @@ static inline bool ide_stream_secure(const ot_ide_stream *s, ot_ide_dir dir) {
   }
   return true;
 }
+/*
+ * Recomputes s->secure (ide_stream_secure) after a change of the stream's
+ * enable, failure or key state. The data path reads only the cached value,
+ * so every such change in ide_engine.c ends with this call.
+ */
+static inline void ide_stream_refresh(const ot_ide_engine *e, ot_ide_stream *s) {
+  s->secure = ide_stream_secure(s, e->dir);
+}
 /* Receive failure: Insecure, reason kept, keys and pending data zeroized. */
 void ide_stream_fail(ot_ide_stream *s, ot_ide_error why);
 /* Consumes one invocation value: next++ (and the nonce), or spent after 2^64 - 1. */
-void ide_slot_advance(ot_ide_key_slot *slot);
+static inline void ide_slot_advance(ot_ide_key_slot *slot) {
+  if (slot->next == UINT64_MAX) {
+    slot->spent = true; /* the last invocation value is used: re-key required */
+    return;
+  }
+  slot->next++;
+  ide_slot_nonce_count(slot);
+}
 /* Releases and zeroizes one key set. */
 void ide_slot_clear(ot_ide_key_slot *slot);
 /* Drops a pending receive group, zeroizing what it held. */

@@ -9,7 +9,9 @@
  * straight into the caller's buffer (no copy); the one-call open zeroes it
  * when the MAC fails, and so does this file when the PCRC or the PR_Sent
  * check fails after it. Each TLP's prefix and header are decoded and checked
- * once, on arrival; a held member of a group keeps what was found.
+ * once, on arrival (the header by the TLP layer); a held member of a group
+ * keeps what was found, and every delivered TLP carries its decoded header
+ * out (ot_ide_rx_tlp.tlp), so nobody decodes it again.
  */
 #include <string.h>
 
@@ -47,6 +49,7 @@ static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_i
 /* One member of the group being opened, as its checks on arrival found it. */
 typedef struct rx_member {
   const uint8_t *wire; /* prefix first */
+  const ot_tlp_decoded *d; /* its header, as the TLP layer decoded it on arrival */
   ide_layout l;
   size_t out_off;
   uint8_t pr_sent;
@@ -116,11 +119,12 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
     }
   }
 
-  /* Deliver: the clear headers join their payloads. */
+  /* Deliver: the clear headers join their payloads, each with its decoded header. */
   ide_slot_advance(slot);
   memcpy(s->pr_since, pr_since, sizeof pr_since);
   for (size_t i = 0; i < n; i++) {
-    ide_copy_hdr(out + m[i].out_off, m[i].wire + ide_hdr_off(), m[i].l.hdr_len);
+    /* Room for each TLP was checked above (need <= cap), so this cannot fail. */
+    OT_IGNORE(ot_tlp_view_emit(m[i].d, out + m[i].out_off, cap - m[i].out_off, &res->tlps[i].tlp));
     res->tlps[i].off = m[i].out_off;
     res->tlps[i].len = m[i].l.hdr_len + m[i].l.payload_len;
     res->tlps[i].sub = sub;
@@ -133,15 +137,14 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
 
 /* Holds an earlier member of a group (M=0), ciphertext and all, until its MAC arrives. */
 static ot_status hold(ot_ide_stream *s, ot_ide_pending *p, const uint8_t *wire, size_t len,
-                      const ot_ide_prefix *px, const ide_layout *l, ot_ide_rx_result *res) {
+                      const ot_ide_prefix *px, const ot_tlp_decoded *d, ot_ide_rx_result *res) {
   if (p->count + 1u >= OT_IDE_MAX_AGGREGATION || len > p->cap - p->used)
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
   uint8_t i = p->count;
   memcpy(p->buf + p->used, wire, len);
   p->off[i] = (uint32_t)p->used;
   p->len[i] = (uint32_t)len;
-  p->hdr_len[i] = (uint8_t)l->hdr_len;
-  p->payload_len[i] = l->payload_len;
+  p->hdr[i] = *d;
   p->pr_sent[i] = px->pr_sent;
   p->pcrc = (uint8_t)(p->pcrc | (px->p ? 1u << i : 0));
   p->tee = (uint8_t)(p->tee | (px->t ? 1u << i : 0));
@@ -174,32 +177,38 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     res->error = OT_IDE_ERR_NOT_SECURE; /* sticky: everything after a failure is refused */
     OT_BAIL(OT_E_FAILED);
   }
-  if (!ide_stream_secure(s, OT_IDE_DIR_RX))
+  if (!s->secure) /* ide_stream_secure, kept current by ide_engine.c */
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
 
   /* Prefix and header: well-formed and consistent with each other and the stream. */
   ot_ide_prefix px;
   if (!ide_prefix_parse(wire, &px)) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  ot_tlp_hdr h;
-  size_t hl;
-  if (!ot_ok(ot_tlp_decode_hdr(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, &h, &hl)) ||
-      h.td)
-    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
-  if (ide_sub_of(h.kind) != px.sub) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  if (s->cfg.kind == OT_IDE_STREAM_LINK && h.tc != s->cfg.tc)
-    return reject(s, res, OT_IDE_ERR_LINK_TC, OT_E_MALFORMED);
-  /* T=1 only where TEE traffic is allowed (TDISP, SPEC-FACTS §6). */
-  if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
-  if (px.p != ide_pcrc_applies(&s->cfg, &h))
-    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  /* Laid out straight into its place in the group: after the held members. */
+  /*
+   * The header's one decode: the TLP layer's checks (opentsm/tlp.h). It goes
+   * straight where its delivery will be described, after the held members
+   * (res->tlps is only meaningful once count is set), or is kept with the
+   * TLP when held.
+   */
   ot_ide_sub_state *ss = &s->sub[px.sub];
   const ot_ide_pending *p = &ss->pend;
   size_t n = p->count < OT_IDE_MAX_AGGREGATION ? p->count : 0; /* hold() keeps count <= 7 */
+  ot_tlp_decoded *dp = &res->tlps[n].tlp.d;
+  if (!ot_ok(ot_tlp_decode_header(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, dp)) ||
+      dp->hdr.td)
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  const ot_tlp_hdr *h = &dp->hdr;
+  /* §6.33.5: the Sub-Stream field names the sub-stream of the TLP's type. */
+  if (ide_sub_of(h->kind) != px.sub) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  if (s->cfg.kind == OT_IDE_STREAM_LINK && h->tc != s->cfg.tc)
+    return reject(s, res, OT_IDE_ERR_LINK_TC, OT_E_MALFORMED);
+  /* T=1 only where TEE traffic is allowed (TDISP, SPEC-FACTS §6). */
+  if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
+  if (px.p != ide_pcrc_applies(&s->cfg, h))
+    return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  /* Laid out straight into its place in the group: after the held members. */
   rx_member m[OT_IDE_MAX_AGGREGATION];
   ide_layout *l = &m[n].l;
-  ide_layout_make(hl, ide_payload_len(&h), px.p, px.m, l);
+  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, l);
   if (l->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
@@ -209,16 +218,19 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);
   if (slot->spent) return reject(s, res, OT_IDE_ERR_COUNTER, OT_E_VERIFY);
 
-  if (!px.m) return hold(s, &ss->pend, wire, len, &px, l, res);
+  if (!px.m) return hold(s, &ss->pend, wire, len, &px, dp, res);
 
   /* The MAC: open the whole group, the held members first, then this one. */
   for (size_t i = 0; i < n; i++) {
     m[i].wire = p->buf + p->off[i];
-    ide_layout_make(p->hdr_len[i], p->payload_len[i], (p->pcrc >> i) & 1u, false, &m[i].l);
+    m[i].d = &p->hdr[i];
+    ide_layout_make(p->hdr[i].hdr_len, p->hdr[i].payload_len, (p->pcrc >> i) & 1u, false,
+                    &m[i].l);
     m[i].pr_sent = p->pr_sent[i];
     m[i].t = (p->tee >> i) & 1u;
   }
   m[n].wire = wire;
+  m[n].d = dp; /* already in place: emitting it copies only the header bytes */
   m[n].pr_sent = px.pr_sent;
   m[n].t = px.t;
   return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);

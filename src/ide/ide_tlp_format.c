@@ -59,16 +59,6 @@ static void store_be32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)v;
 }
 
-static void store_be64(uint8_t *p, uint64_t v) {
-  p[0] = (uint8_t)(v >> 56);
-  p[1] = (uint8_t)(v >> 48);
-  p[2] = (uint8_t)(v >> 40);
-  p[3] = (uint8_t)(v >> 32);
-  p[4] = (uint8_t)(v >> 24);
-  p[5] = (uint8_t)(v >> 16);
-  p[6] = (uint8_t)(v >> 8);
-  p[7] = (uint8_t)v;
-}
 
 void ide_slot_nonce(ot_ide_key_slot *slot) {
   /* nonce = fixed field || invocation field, both big-endian (SPEC-FACTS §4.1). */
@@ -76,19 +66,7 @@ void ide_slot_nonce(ot_ide_key_slot *slot) {
   ide_slot_nonce_count(slot);
 }
 
-void ide_slot_nonce_count(ot_ide_key_slot *slot) { store_be64(slot->nonce + 4, slot->next); }
-
-ot_status ide_group_seal(ot_ide_key_slot *slot, const ide_group *g,
-                         uint8_t mac[static OT_IDE_MAC_SIZE]) {
-  return ot_aead_seal_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
-                             OT_IDE_MAC_SIZE);
-}
-
-ot_status ide_group_open(ot_ide_key_slot *slot, const ide_group *g,
-                         const uint8_t mac[static OT_IDE_MAC_SIZE]) {
-  return ot_aead_open_gather(&slot->aead, slot->nonce, g->aad, g->n_aad, g->text, g->n_text, mac,
-                             OT_IDE_MAC_SIZE);
-}
+/* ide_group_seal / ide_group_open: inline in ide_internal.h (one call per group). */
 
 /* ---- KEY_PROG key and IFV DWs (SPEC-FACTS §4.1, ✔/✱) --------------------------- */
 

@@ -4,99 +4,83 @@
  * under one MAC (PCIe r6.0 §6.33.4 IDE TLPs, §6.33.6 aggregation). See
  * opentsm/ide.h; the wire format is in opentsm/spec/ide.h.
  *
- * Each TLP's header is decoded and validated once (plan_group); what the
- * rest of the path needs from it is kept in the plan, and the group goes
- * through the cipher in one call.
+ * Each TLP arrives as the TLP layer's view (opentsm/tlp.h): its header was
+ * decoded and validated there, once, and is not decoded here again. Each
+ * TLP is checked and laid out straight into place in one pass, and the
+ * group goes through the cipher in one call.
  */
 #include <string.h>
 
 #include "ide_internal.h"
 #include "opentsm/secure.h"
 
-/* One TLP of a group, validated and laid out. */
-typedef struct tx_item {
-  const uint8_t *tlp; /* plaintext wire bytes: header, then payload */
-  ot_ide_prefix px;
-  ide_layout l;
-} tx_item;
+/*
+ * The checks every TLP of a group must pass on stream s (cfg its
+ * configuration); *sub is the group's sub-stream, set by the first TLP.
+ */
+static ot_status check_tlp(const ot_ide_stream_cfg *cfg, const ot_ide_tx_tlp *t, size_t i,
+                           ot_ide_substream *sub) {
+  const ot_tlp_view *v = t->tlp;
+  OT_ENSURE(v != NULL && v->wire != NULL, OT_E_ARG);
+  const ot_tlp_hdr *h = &v->d.hdr;
+  OT_ENSURE(!h->td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
+  ot_ide_substream si = ide_sub_of(h->kind);
+  if (i == 0) *sub = si;
+  OT_ENSURE(si == *sub, OT_E_ARG); /* one MAC covers one sub-stream */
+  /* A Link IDE Stream carries the TLPs of its own Traffic Class (§6.33). */
+  OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h->tc == cfg->tc, OT_E_ARG);
+  /* T=1 only on streams allowed to carry TEE traffic (TDISP; SPEC-FACTS §5.3, §6). */
+  OT_ENSURE(!t->t || cfg->tee_allowed, OT_E_POLICY);
+  return OT_SUCCESS;
+}
 
-/* A group decoded, validated and laid out, before anything is written. */
-typedef struct tx_plan {
-  ot_ide_stream *stream;
-  ot_ide_substream sub;
-  size_t n;
-  tx_item item[OT_IDE_MAX_AGGREGATION];
-  size_t total;
-} tx_plan;
-
-static ot_status plan_group(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx_tlp *tlps,
-                            size_t n, tx_plan *p) {
+/* The stream of a group, which must be Secure, and the group's size limits. */
+static ot_status group_stream(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx_tlp *tlps,
+                              size_t n, ot_ide_stream **out) {
   OT_ENSURE(tlps != NULL && n >= 1 && n <= OT_IDE_MAX_AGGREGATION, OT_E_ARG);
   ot_ide_stream *s = ide_stream_find(e, stream_id);
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
-  OT_ENSURE(ide_stream_secure(s, OT_IDE_DIR_TX), OT_E_STATE);
-  const ot_ide_stream_cfg *cfg = &s->cfg;
-  p->stream = s;
-  p->n = n;
-  p->sub = OT_IDE_SUB_PR; /* set from the first TLP below */
-  p->total = 0;
-  for (size_t i = 0; i < n; i++) {
-    const uint8_t *tlp = tlps[i].tlp;
-    OT_ENSURE(tlp != NULL, OT_E_ARG);
-    /* The header decoded and validated (as ot_tlp_decode); the payload fills the rest exactly. */
-    ot_tlp_hdr h;
-    size_t hl = 0;
-    OT_GUARD(ot_tlp_decode_hdr(tlp, tlps[i].len, &h, &hl));
-    size_t payload = ide_payload_len(&h);
-    size_t wire = hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0);
-    OT_ENSURE(tlps[i].len >= wire, OT_E_TRUNCATED);
-    OT_ENSURE(tlps[i].len == wire, OT_E_TRAILING);
-    OT_ENSURE(!h.td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
-    ot_ide_substream sub = ide_sub_of(h.kind);
-    if (i == 0) p->sub = sub;
-    OT_ENSURE(sub == p->sub, OT_E_ARG); /* one MAC covers one sub-stream */
-    /* A Link IDE Stream carries the TLPs of its own Traffic Class (§6.33). */
-    OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h.tc == cfg->tc, OT_E_ARG);
-    /* T=1 only on streams allowed to carry TEE traffic (TDISP; SPEC-FACTS §5.3, §6). */
-    OT_ENSURE(!tlps[i].t || cfg->tee_allowed, OT_E_POLICY);
-    tx_item *it = &p->item[i];
-    it->tlp = tlp;
-    it->px.stream_id = stream_id;
-    it->px.sub = sub;
-    it->px.p = ide_pcrc_applies(cfg, &h);
-    it->px.m = i + 1 == n;
-    it->px.t = tlps[i].t;
-    ide_layout_make(hl, payload, it->px.p, it->px.m, &it->l);
-    p->total += it->l.total;
-  }
-  OT_ENSURE(n <= cfg->aggregation[p->sub], OT_E_ARG); /* Tx Aggregation Mode */
-  bool k = s->sub[p->sub].active != 0;
-  for (size_t i = 0; i < n; i++) {
-    /* PR_Sent_Counter: posted requests sent since the last TLP of this sub-stream [U]. */
-    p->item[i].px.pr_sent = (p->sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[p->sub] : 0;
-    p->item[i].px.k = k;
-  }
+  OT_ENSURE(s->secure, OT_E_STATE); /* ide_stream_secure, kept current by ide_engine.c */
+  *out = s;
   return OT_SUCCESS;
 }
 
 size_t ot_ide_tx_protected_size(const ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps,
                                 size_t n) {
   if (!tx) return 0;
-  tx_plan p;
-  /* plan_group reads the context only; the cast does not lead to a write. */
-  if (!ot_ok(plan_group((ot_ide_engine *)&tx->engine, stream_id, tlps, n, &p))) return 0;
-  return p.total;
+  ot_ide_stream *s;
+  /* Reads the context only; the cast does not lead to a write. */
+  if (!ot_ok(group_stream((ot_ide_engine *)&tx->engine, stream_id, tlps, n, &s))) return 0;
+  ot_ide_substream sub = OT_IDE_SUB_PR;
+  size_t need = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!ot_ok(check_tlp(&s->cfg, &tlps[i], i, &sub))) return 0;
+    ide_layout l;
+    const ot_tlp_decoded *d = &tlps[i].tlp->d;
+    ide_layout_make(d->hdr_len, d->payload_len, ide_pcrc_applies(&s->cfg, &d->hdr), i + 1 == n, &l);
+    need += l.total;
+  }
+  if (n > s->cfg.aggregation[sub]) return 0; /* Tx Aggregation Mode */
+  return need;
 }
 
+/*
+ * Checks and lays out the group in one pass, each TLP written straight into
+ * place after it passed its checks. A refusal part way zeroes what was
+ * written (the contract: out untouched or zeroed, nothing consumed).
+ */
 ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps, size_t n,
                             uint8_t *out, size_t cap, size_t *lens, size_t *total) {
   OT_ENSURE(tx != NULL && out != NULL && lens != NULL && total != NULL, OT_E_ARG);
   OT_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
-  tx_plan p;
-  OT_GUARD(plan_group(&tx->engine, stream_id, tlps, n, &p));
-  OT_ENSURE(p.total <= cap, OT_E_NO_SPACE);
-  ot_ide_stream *s = p.stream;
-  ot_ide_sub_state *ss = &s->sub[p.sub];
+  ot_ide_stream *s;
+  OT_GUARD(group_stream(&tx->engine, stream_id, tlps, n, &s));
+  const ot_ide_stream_cfg *cfg = &s->cfg;
+  /* The sub-stream (and with it the key set) is the first TLP's; check_tlp holds the rest to it. */
+  ot_ide_substream sub = OT_IDE_SUB_PR;
+  OT_GUARD(check_tlp(cfg, &tlps[0], 0, &sub));
+  OT_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
+  ot_ide_sub_state *ss = &s->sub[sub];
   ot_ide_key_slot *slot = &ss->slot[ss->active];
   OT_ENSURE(!slot->spent, OT_E_STATE); /* counter exhausted: a new key set must go first */
 
@@ -106,35 +90,55 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
   g.n_text = 0;
   uint8_t crc[OT_IDE_MAX_AGGREGATION][OT_IDE_PCRC_SIZE];
   uint8_t *at = out;
+  size_t used = 0;
+  ot_status st = OT_SUCCESS;
+  ide_layout l;
   for (size_t i = 0; i < n; i++) {
-    const tx_item *it = &p.item[i];
-    const ide_layout *l = &it->l;
-    ide_prefix_write(&it->px, at);
-    ide_copy_hdr(at + ide_hdr_off(), it->tlp, l->hdr_len);
-    ide_group_add_aad(&g, at, ide_payload_off(l));
-    ide_group_add_text(&g, it->tlp + l->hdr_len, l->payload_len, at + ide_payload_off(l));
-    if (l->pcrc) {
-      ide_pcrc(it->tlp + l->hdr_len, l->payload_len, crc[i]);
-      ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + ide_pcrc_off(l));
+    if (i > 0 && !ot_ok(st = check_tlp(cfg, &tlps[i], i, &sub))) break;
+    const ot_tlp_view *v = tlps[i].tlp;
+    ot_ide_prefix px = {
+        /* PR_Sent_Counter: posted requests sent since the last TLP of this sub-stream [U]. */
+        .pr_sent = (sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[sub] : 0,
+        .stream_id = stream_id,
+        .sub = sub,
+        .p = ide_pcrc_applies(cfg, &v->d.hdr),
+        .m = i + 1 == n,
+        .k = ss->active != 0,
+        .t = tlps[i].t,
+    };
+    ide_layout_make(v->d.hdr_len, v->d.payload_len, px.p, px.m, &l);
+    if (l.total > cap - used) {
+      st = ot_status_of(OT_E_NO_SPACE);
+      break;
     }
-    lens[i] = l->total;
-    at += l->total;
+    ide_prefix_write(&px, at);
+    ide_copy_hdr(at + ide_hdr_off(), v->d.raw, l.hdr_len);
+    const uint8_t *payload = ot_tlp_view_payload(v);
+    ide_group_add_aad(&g, at, ide_payload_off(&l));
+    ide_group_add_text(&g, payload, l.payload_len, at + ide_payload_off(&l));
+    if (l.pcrc) {
+      ide_pcrc(payload, l.payload_len, crc[i]);
+      ide_group_add_text(&g, crc[i], OT_IDE_PCRC_SIZE, at + ide_pcrc_off(&l));
+    }
+    lens[i] = l.total;
+    at += l.total;
+    used += l.total;
   }
-  const ide_layout *last = &p.item[n - 1].l;
-  ot_status st = ide_group_seal(slot, &g, at - last->total + ide_mac_off(last));
+  /* l is the last TLP's layout: the MAC follows it. */
+  if (ot_ok(st)) st = ide_group_seal(slot, &g, at - l.total + ide_mac_off(&l));
   if (!ot_ok(st)) {
-    ot_zeroize(out, p.total); /* nothing half-protected leaves */
+    ot_zeroize(out, used); /* nothing half-protected leaves */
     return st;
   }
 
   /* Commit: the invocation value is used; PR_Sent bookkeeping [U]. */
   ide_slot_advance(slot);
-  if (p.sub == OT_IDE_SUB_PR) {
+  if (sub == OT_IDE_SUB_PR) {
     s->pr_since[OT_IDE_SUB_NPR] = (uint8_t)(s->pr_since[OT_IDE_SUB_NPR] + n);
     s->pr_since[OT_IDE_SUB_CPL] = (uint8_t)(s->pr_since[OT_IDE_SUB_CPL] + n);
   } else {
-    s->pr_since[p.sub] = 0;
+    s->pr_since[sub] = 0;
   }
-  *total = p.total;
+  *total = used;
   return OT_SUCCESS;
 }

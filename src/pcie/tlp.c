@@ -100,18 +100,20 @@ static ot_status classify(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
   }
 }
 
-/* A byte-enable nibble whose set bits are contiguous and reach bit 3 (first DW). */
+/*
+ * A byte-enable nibble whose set bits are contiguous and reach bit 3 (first
+ * DW): 1111b, 1110b, 1100b, 1000b; as a 16-bit set indexed by the nibble.
+ */
 static bool be_high_contiguous(uint8_t be) {
-  return be == 0xF || be == 0xE || be == 0xC || be == 0x8;
+  return ((1u << 0xF | 1u << 0xE | 1u << 0xC | 1u << 0x8) >> (be & 0xFu)) & 1u;
 }
-/* ... and start at bit 0 (last DW). */
+/* ... and start at bit 0 (last DW): 1111b, 0111b, 0011b, 0001b. */
 static bool be_low_contiguous(uint8_t be) {
-  return be == 0xF || be == 0x7 || be == 0x3 || be == 0x1;
+  return ((1u << 0xF | 1u << 0x7 | 1u << 0x3 | 1u << 0x1) >> (be & 0xFu)) & 1u;
 }
 
-/* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules. */
+/* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules (the fields are 4 bits). */
 static ot_status check_byte_enables(const ot_tlp_hdr *h) {
-  OT_ENSURE(h->first_be <= 0xF && h->last_be <= 0xF, OT_E_ARG);
   if (h->length == 1) {
     /* "If the Length field ... indicates a length of 1 DW, [Last DW BE] must equal 0000b." */
     OT_ENSURE(h->last_be == 0, OT_E_MALFORMED);
@@ -126,24 +128,33 @@ static ot_status check_byte_enables(const ot_tlp_hdr *h) {
   return OT_SUCCESS;
 }
 
-static ot_status check_mem(const ot_tlp_hdr *h) {
-  OT_ENSURE((h->address & 0x3u) == 0, OT_E_ARG); /* DW address; bits 1:0 are not sent */
-  OT_ENSURE(h->at <= 0x3u, OT_E_ARG);
+/*
+ * The memory request rules a sender can break (every field in range, as a
+ * decoded header's are by construction): §2.2.4.1 Address Type and address
+ * width, §2.2.7 4 KB boundary, §2.2.5 byte enables.
+ */
+static ot_status check_mem_rules(const ot_tlp_hdr *h) {
   OT_ENSURE(h->at != 0x3u, OT_E_MALFORMED); /* §2.2.4.1: AT 11b reserved */
   /*
    * §2.2.4.1: "For Addresses below 4 GB, Requesters must use the 32-bit
    * format"; a 64-bit format request with the upper 32 bits zero has
    * unspecified receiver behaviour: we refuse it.
    */
-  if (h->addr64) {
-    OT_ENSURE((h->address >> 32) != 0, OT_E_MALFORMED);
-  } else {
-    OT_ENSURE((h->address >> 32) == 0, OT_E_ARG);
-  }
+  if (h->addr64) OT_ENSURE((h->address >> 32) != 0, OT_E_MALFORMED);
   /* §2.2.7: a request must not cross a 4 KB boundary. */
   OT_ENSURE((h->address & (OT_TLP_PAGE - 1)) + (uint64_t)h->length * OT_TLP_DW <= OT_TLP_PAGE,
             OT_E_MALFORMED);
   return check_byte_enables(h);
+}
+
+/* Encode side: the ranges of the fields, then the rules. */
+static ot_status check_mem(const ot_tlp_hdr *h) {
+  OT_ENSURE((h->address & 0x3u) == 0, OT_E_ARG); /* DW address; bits 1:0 are not sent */
+  OT_ENSURE(h->first_be <= 0xF && h->last_be <= 0xF, OT_E_ARG);
+  OT_ENSURE(h->at <= 0x3u, OT_E_ARG);
+  OT_ENSURE(h->at != 0x3u, OT_E_MALFORMED);
+  OT_ENSURE(h->addr64 || (h->address >> 32) == 0, OT_E_ARG); /* a 3 DW header has 32 bits */
+  return check_mem_rules(h);
 }
 
 /* §2.2.9 Table 2-34: other Completion Status encodings are reserved. */
@@ -229,7 +240,7 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
  * received TLP (and every IDE TLP on both sides), so it does only that.
  */
 static ot_status check_decoded(const ot_tlp_hdr *h) {
-  if (kind_is_mem(h->kind)) return check_mem(h);
+  if (kind_is_mem(h->kind)) return check_mem_rules(h);
   if (kind_is_cpl(h->kind)) {
     OT_GUARD(check_cpl_status(h));
     return check_cpl_data(h);
@@ -263,16 +274,34 @@ ot_status ot_tlp_peek_size(const uint8_t *wire, size_t len, size_t *size) {
   return OT_SUCCESS;
 }
 
-ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
-  OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
+/* Headers are 12 or 16 bytes: fixed-size copies, which inline. */
+static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
+  if (hdr_len == OT_TLP_HDR_3DW)
+    memcpy(dst, src, OT_TLP_HDR_3DW);
+  else
+    memcpy(dst, src, OT_TLP_HDR_4DW);
+}
+
+/*
+ * Decodes and validates the header at the start of wire[0..len) into
+ * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
+ * made from wire bytes. *scratch is the caller's own (no valid header after
+ * a failure: the public calls that promise an untouched output pass a local).
+ */
+static ot_status decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict scratch) {
   /* Two bounds-checked borrows: DW0 (which sizes the header), then the rest. */
   ot_reader r;
   ot_reader_init(&r, wire, len);
   const uint8_t *dw0 = NULL, *rest = NULL;
   OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw0));
-  ot_tlp_hdr h = {0};
-  OT_GUARD(classify(dw0[0], &h.kind, &h.addr64));
-  OT_GUARD(ot_read_borrow(&r, ot_tlp_hdr_size(&h) - OT_TLP_DW, &rest));
+  ot_tlp_kind kind;
+  bool addr64;
+  OT_GUARD(classify(dw0[0], &kind, &addr64));
+  /* Messages are 4 DW; memory requests by address width; completions 3 DW (§2.2.1.1). */
+  size_t hl = kind_is_msg(kind) || addr64 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
+  OT_GUARD(ot_read_borrow(&r, hl - OT_TLP_DW, &rest));
+  ot_tlp_hdr h = {.kind = kind, .addr64 = addr64}; /* a local: wire bytes cannot alias it */
   uint8_t b0 = dw0[0], b1 = dw0[1], b2 = dw0[2], b3 = dw0[3];
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
@@ -321,16 +350,52 @@ ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, si
     }
   }
   OT_GUARD(check_decoded(&h));
-  *hdr_len = ot_reader_offset(&r);
-  *out = h;
+  scratch->hdr = h;
+  copy_hdr(scratch->raw, wire, hl);
+  if (hl == OT_TLP_HDR_3DW) memset(scratch->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  scratch->hdr_len = (uint8_t)hl;
+  size_t payload = data ? (size_t)h.length * OT_TLP_DW : 0;
+  scratch->payload_len = (uint16_t)payload;
+  scratch->wire_len = (uint16_t)(hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0));
   return OT_SUCCESS;
+}
+
+ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
+  OT_ENSURE(wire != NULL && out != NULL && hdr_len != NULL, OT_E_ARG);
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  *out = d.hdr;
+  *hdr_len = d.hdr_len;
+  return OT_SUCCESS;
+}
+
+/*
+ * The encoder's ot_tlp_decoded (decode_header makes the decoder's): from a
+ * header check_hdr validated and the bytes written for it (hdr_len of them).
+ */
+static void decoded_make(const ot_tlp_hdr *h, const uint8_t *raw, size_t hdr_len,
+                         ot_tlp_decoded *out) {
+  out->hdr = *h;
+  copy_hdr(out->raw, raw, hdr_len);
+  if (hdr_len == OT_TLP_HDR_3DW) memset(out->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  out->hdr_len = (uint8_t)hdr_len;
+  out->payload_len = (uint16_t)ot_tlp_payload_size(h);
+  out->wire_len = (uint16_t)ot_tlp_wire_size(h);
+}
+
+ot_status ot_tlp_decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict out) {
+  OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
+  return decode_header(wire, len, out);
 }
 
 ot_status ot_tlp_decode(const uint8_t *wire, size_t len, ot_tlp *out) {
   OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
   ot_tlp t = {0};
-  size_t hdr_len = 0;
-  OT_GUARD(ot_tlp_decode_hdr(wire, len, &t.hdr, &hdr_len));
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  t.hdr = d.hdr;
+  size_t hdr_len = d.hdr_len;
   ot_reader r;
   ot_reader_init(&r, wire, len);
   OT_GUARD(ot_read_skip(&r, hdr_len));
@@ -422,5 +487,26 @@ ot_status ot_tlp_encode(const ot_tlp *t, uint8_t *out, size_t cap, size_t *len) 
   OT_GUARD(ot_write_bytes(&w, t->payload, payload));
   if (t->hdr.td) OT_GUARD(ot_write_u32be(&w, t->digest));
   *len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_view_decode(const uint8_t *wire, size_t len, ot_tlp_view *out) {
+  OT_ENSURE(wire != NULL && out != NULL, OT_E_ARG);
+  ot_tlp_decoded d;
+  OT_GUARD(decode_header(wire, len, &d));
+  /* §2.2.3: the size must be header + payload + digest exactly (as ot_tlp_decode). */
+  OT_ENSURE(len >= d.wire_len, OT_E_TRUNCATED);
+  OT_ENSURE(len == d.wire_len, OT_E_TRAILING);
+  out->d = d;
+  out->wire = wire;
+  return OT_SUCCESS;
+}
+
+ot_status ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_view *view) {
+  OT_ENSURE(view != NULL, OT_E_ARG);
+  size_t len;
+  OT_GUARD(ot_tlp_encode(t, out, cap, &len)); /* check_hdr: the header is a valid one */
+  decoded_make(&t->hdr, out, ot_tlp_hdr_size(&t->hdr), &view->d);
+  view->wire = out;
   return OT_SUCCESS;
 }

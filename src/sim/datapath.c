@@ -56,16 +56,16 @@ static int tdi_of(const ot_sim_endpoint *ep, uint64_t a) {
   return -1;
 }
 
-static void device_deliver(ot_sim_endpoint *ep, const uint8_t *p, size_t len, bool t) {
-  ot_tlp tlp;
-  if (!ot_ok(ot_tlp_decode(p, len, &tlp))) return;
-  if (tlp.hdr.kind != OT_TLP_MWR && tlp.hdr.kind != OT_TLP_MRD) return;
-  int ti = tdi_of(ep, tlp.hdr.address);
+/* tlp: as the TLP layer decoded it (the IDE receiver's delivery, or a plain TLP). */
+static void device_deliver(ot_sim_endpoint *ep, const ot_tlp_view *tlp, bool t) {
+  const ot_tlp_hdr *h = &tlp->d.hdr;
+  if (h->kind != OT_TLP_MWR && h->kind != OT_TLP_MRD) return;
+  int ti = tdi_of(ep, h->address);
   if (ti < 0) return;
   /* PCIe r6.0 §11.2: the TDI accepts T=1 only in RUN, on its bound Secure stream. */
   ot_tdisp_tlp q = {.dir = OT_TDISP_TLP_TO_TDI,
                     .t_bit = t,
-                    .address = tlp.hdr.address,
+                    .address = h->address,
                     .on_stream = t,
                     .stream_id = ot_sim_stream_id(ep)};
   ot_tdisp_verdict v = ot_tdisp_tlp_check(ep->dev_tdi[ti], &q);
@@ -75,37 +75,38 @@ static void device_deliver(ot_sim_endpoint *ep, const uint8_t *p, size_t len, bo
     return;
   }
   ep->ep_port.delivered++;
-  size_t off = (size_t)(tlp.hdr.address & (OT_SIM_DEV_MEM - 1u));
-  if (tlp.hdr.kind == OT_TLP_MWR) {
-    if (tlp.payload_len <= OT_SIM_DEV_MEM - off)
-      memcpy(ep->mem + off, tlp.payload, tlp.payload_len);
+  size_t off = (size_t)(h->address & (OT_SIM_DEV_MEM - 1u));
+  if (h->kind == OT_TLP_MWR) {
+    if (tlp->d.payload_len <= OT_SIM_DEV_MEM - off)
+      memcpy(ep->mem + off, ot_tlp_view_payload(tlp), tlp->d.payload_len);
   } else {
-    device_complete(ep, &tlp.hdr, t);
+    device_complete(ep, h, t);
   }
 }
 
-static void rp_deliver(ot_sim_endpoint *ep, const uint8_t *p, size_t len, bool t) {
-  ot_tlp tlp;
-  if (!ot_ok(ot_tlp_decode(p, len, &tlp))) return;
+static void rp_deliver(ot_sim_endpoint *ep, const ot_tlp_view *tlp, bool t) {
   ot_sim_world *w = ep->w;
-  if (tlp.hdr.kind == OT_TLP_CPLD) {
-    uint16_t tag = tlp.hdr.tag;
+  const ot_tlp_hdr *h = &tlp->d.hdr;
+  const uint8_t *payload = ot_tlp_view_payload(tlp);
+  size_t payload_len = tlp->d.payload_len;
+  if (h->kind == OT_TLP_CPLD) {
+    uint16_t tag = h->tag;
     if (tag >= OT_SIM_TAGS) return;
     ot_sim_pending_read *r = &ep->reads[tag];
     /* PCIe r6.0 §2.3.2: a completion nobody waits for is Unexpected: dropped. */
-    if (!r->active || r->done || r->timed_out || tlp.payload_len != r->len) return;
-    memcpy(r->data, tlp.payload, tlp.payload_len);
+    if (!r->active || r->done || r->timed_out || payload_len != r->len) return;
+    memcpy(r->data, payload, payload_len);
     r->done = true;
     ep->rp_port.delivered++;
-  } else if (tlp.hdr.kind == OT_TLP_MWR) {
+  } else if (h->kind == OT_TLP_MWR) {
     /* DMA into the guest: TEE memory only from a T=1 request of the stream. */
-    uint64_t a = tlp.hdr.address;
+    uint64_t a = h->address;
     if (!t || a < OT_SIM_GUEST_MEM_BASE || a - OT_SIM_GUEST_MEM_BASE >= OT_SIM_GUEST_MEM ||
-        tlp.payload_len > OT_SIM_GUEST_MEM - (a - OT_SIM_GUEST_MEM_BASE)) {
+        payload_len > OT_SIM_GUEST_MEM - (a - OT_SIM_GUEST_MEM_BASE)) {
       w->dma_rejected++;
       return;
     }
-    memcpy(w->guest_mem + (a - OT_SIM_GUEST_MEM_BASE), tlp.payload, tlp.payload_len);
+    memcpy(w->guest_mem + (a - OT_SIM_GUEST_MEM_BASE), payload, payload_len);
     ep->rp_port.delivered++;
   }
 }
@@ -120,10 +121,12 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
   ot_status st = ot_ide_rx_receive(pt->rx, wire, len, out, sizeof out, &res);
   if (!ot_ok(st) && res.error == OT_IDE_ERR_NOT_IDE) {
     /* Not on any stream: plain T=0 traffic, which TDISP judges on its own. */
+    ot_tlp_view plain;
+    if (!ot_ok(ot_tlp_view_decode(wire, len, &plain))) return; /* malformed: dropped */
     if (pt->device_side)
-      device_deliver(pt->ep, wire, len, false);
+      device_deliver(pt->ep, &plain, false);
     else
-      rp_deliver(pt->ep, wire, len, false);
+      rp_deliver(pt->ep, &plain, false);
     return;
   }
   if (!ot_ok(st)) {
@@ -132,12 +135,12 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
     if (pt->device_side) ot_sim_dsm_poll_ide(&pt->ep->dsm);
     return;
   }
+  /* Each delivered TLP comes with its header as decoded on arrival: not decoded again. */
   for (size_t i = 0; i < res.count; i++) {
-    const uint8_t *p = out + res.tlps[i].off;
     if (pt->device_side)
-      device_deliver(pt->ep, p, res.tlps[i].len, res.tlps[i].t);
+      device_deliver(pt->ep, &res.tlps[i].tlp, res.tlps[i].t);
     else
-      rp_deliver(pt->ep, p, res.tlps[i].len, res.tlps[i].t);
+      rp_deliver(pt->ep, &res.tlps[i].tlp, res.tlps[i].t);
   }
   ot_zeroize(out, sizeof out);
 }
@@ -156,10 +159,11 @@ void ot_sim_dp_init(ot_sim_endpoint *ep) {
 
 ot_status ot_sim_dp_send(ot_sim_endpoint *ep, ot_sim_dir dir, const ot_tlp *tlp, bool t) {
   uint8_t plain[DP_WIRE_MAX], wire[DP_WIRE_MAX];
-  size_t plen, lens[1], total;
-  OT_GUARD(ot_tlp_encode(tlp, plain, sizeof plain, &plen));
+  size_t lens[1], total;
+  ot_tlp_view view; /* encoded and validated once; the IDE engine takes it as it is */
+  OT_GUARD(ot_tlp_view_encode(tlp, plain, sizeof plain, &view));
   ot_ide_tx *tx = dir == OT_SIM_DOWNSTREAM ? &ep->rp->tx : &ep->dsm.ide_tx;
-  ot_ide_tx_tlp in = {.tlp = plain, .len = plen, .t = t};
+  ot_ide_tx_tlp in = {.tlp = &view, .t = t};
   ot_status st = ep->tdev.ide_up ? OT_SUCCESS : ot_status_of(OT_E_STATE);
   if (ot_ok(st))
     st = ot_ide_tx_protect(tx, ot_sim_stream_id(ep), &in, 1, wire, sizeof wire, lens, &total);

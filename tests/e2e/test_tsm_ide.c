@@ -96,8 +96,10 @@ static void test_connect_brings_stream_secure_at_both_ends(void **s) {
 static void cross(ot_ide_tx *tx, ot_ide_rx *rx, uint8_t id, const ot_tlp *t) {
   uint8_t plain[256], wire[512], out[512];
   size_t n = 0, lens[1], total = 0;
-  assert_ot_ok(ot_tlp_encode(t, plain, sizeof(plain), &n));
-  ot_ide_tx_tlp in = {.tlp = plain, .len = n, .t = true};
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_encode(t, plain, sizeof(plain), &v));
+  n = v.d.wire_len;
+  ot_ide_tx_tlp in = {.tlp = &v, .t = true};
   assert_ot_ok(ot_ide_tx_protect(tx, id, &in, 1, wire, sizeof(wire), lens, &total));
   /* The payload does not cross in the clear. */
   if (t->payload_len >= 16) assert_false(rig_contains(wire, total, t->payload, 16));
@@ -144,9 +146,10 @@ static void test_protected_tlps_cross_both_ways(void **s) {
   cross(&d->dsm.ide_tx, &d->rp_rx, id, &c);
   /* A flipped ciphertext bit is refused and takes the stream down. */
   uint8_t plain[256], wire[512], out[512];
-  size_t n, lens[1], total;
-  assert_ot_ok(ot_tlp_encode(&w, plain, sizeof(plain), &n));
-  ot_ide_tx_tlp in = {.tlp = plain, .len = n, .t = true};
+  size_t lens[1], total;
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_encode(&w, plain, sizeof(plain), &v));
+  ot_ide_tx_tlp in = {.tlp = &v, .t = true};
   assert_ot_ok(ot_ide_tx_protect(&d->dsm.ide_tx, id, &in, 1, wire, sizeof(wire), lens, &total));
   wire[total - 20] ^= 1;
   ot_ide_rx_result res;
@@ -236,9 +239,10 @@ static void test_two_devices_get_distinct_stream_ids(void **s) {
  * another test). */
 static bool next_k_bit(ot_ide_tx *tx, uint8_t id, const ot_tlp *t) {
   uint8_t plain[256], wire[512];
-  size_t n = 0, lens[1], total = 0;
-  assert_ot_ok(ot_tlp_encode(t, plain, sizeof(plain), &n));
-  ot_ide_tx_tlp in = {.tlp = plain, .len = n, .t = true};
+  size_t lens[1], total = 0;
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_encode(t, plain, sizeof(plain), &v));
+  ot_ide_tx_tlp in = {.tlp = &v, .t = true};
   assert_ot_ok(ot_ide_tx_protect(tx, id, &in, 1, wire, sizeof(wire), lens, &total));
   ot_ide_prefix p;
   assert_ot_ok(ot_ide_prefix_decode(wire, &p));

@@ -36,7 +36,7 @@ static void check_delivery(const ot_ide_rx_result *res, const uint8_t *wire, siz
   size_t group_len = held_len[sub] + len;
   ot_ide_tx_tlp in[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < res->count; i++)
-    in[i] = (ot_ide_tx_tlp){out + res->tlps[i].off, res->tlps[i].len, res->tlps[i].t};
+    in[i] = (ot_ide_tx_tlp){&res->tlps[i].tlp, res->tlps[i].t}; /* as delivered: decoded once */
   size_t lens[OT_IDE_MAX_AGGREGATION], total = 0;
   if (!ot_ok(ot_ide_tx_protect(&mirror, FZ_SID, in, res->count, resealed, sizeof resealed, lens,
                                &total)))

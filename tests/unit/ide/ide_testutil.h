@@ -133,10 +133,18 @@ static inline bool tu_all_zero(const uint8_t *p, size_t n) {
   return acc == 0;
 }
 
+/* The TLP layer's view of tlp[0..len), which must decode. */
+static inline ot_tlp_view tu_view(const uint8_t *tlp, size_t len) {
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_decode(tlp, len, &v));
+  return v;
+}
+
 /* Protects one TLP (aggregation of 1) into wire; returns its size. */
 static inline size_t tu_protect1(tu_pair *p, const uint8_t *tlp, size_t len, bool t,
                                  uint8_t *wire) {
-  ot_ide_tx_tlp in = {tlp, len, t};
+  ot_tlp_view v = tu_view(tlp, len);
+  ot_ide_tx_tlp in = {&v, t};
   size_t lens[1], total;
   assert_ot_ok(ot_ide_tx_protect(&p->tx, TU_SID, &in, 1, wire, TU_WIRE_CAP, lens, &total));
   return total;

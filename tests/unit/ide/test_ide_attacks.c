@@ -20,9 +20,11 @@ static void send_group(tu_pair *p, ot_tlp_kind kind, size_t n, uint8_t seed, fli
   static uint8_t plain[OT_IDE_MAX_AGGREGATION][OT_TLP_MAX_WIRE];
   static uint8_t buf[TU_WIRE_CAP];
   ot_ide_tx_tlp in[OT_IDE_MAX_AGGREGATION];
+  ot_tlp_view v[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < n; i++) {
     size_t len = tu_tlp(kind, 64, (uint8_t)(seed + i), p->cfg.tc, plain[i]);
-    in[i] = (ot_ide_tx_tlp){plain[i], len, false};
+    v[i] = tu_view(plain[i], len);
+    in[i] = (ot_ide_tx_tlp){&v[i], false};
   }
   size_t lens[OT_IDE_MAX_AGGREGATION], total, at = 0;
   assert_ot_ok(ot_ide_tx_protect(&p->tx, TU_SID, in, n, buf, sizeof buf, lens, &total));

@@ -44,7 +44,8 @@ static void test_counter_table(void **s) {
       assert_ot_ok(ot_ide_rx_receive(&p->rx, wire, w, out, sizeof out, &res));
       assert_int_equal(res.count, 1);
     }
-    ot_ide_tx_tlp in = {plain, n, false};
+    ot_tlp_view v = tu_view(plain, n);
+    ot_ide_tx_tlp in = {&v, false};
     size_t lens[1], total;
     memset(wire, 0, 64);
     assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, &in, 1, wire, sizeof wire, lens, &total),

@@ -14,9 +14,11 @@ static size_t plain_len[OT_IDE_MAX_AGGREGATION];
 /* Sends one group of n TLPs of `kind` through tx and rx and checks what arrives. */
 static void group_roundtrip(tu_pair *p, ot_tlp_kind kind, size_t n, size_t payload, bool t) {
   ot_ide_tx_tlp in[OT_IDE_MAX_AGGREGATION];
+  ot_tlp_view v[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < n; i++) {
     plain_len[i] = tu_tlp(kind, payload, (uint8_t)(i + 1), p->cfg.tc, plain[i]);
-    in[i] = (ot_ide_tx_tlp){plain[i], plain_len[i], t};
+    v[i] = tu_view(plain[i], plain_len[i]);
+    in[i] = (ot_ide_tx_tlp){&v[i], t};
   }
   size_t lens[OT_IDE_MAX_AGGREGATION], total = 0;
   assert_int_equal(ot_ide_tx_protected_size(&p->tx, TU_SID, in, n) > 0, 1);
@@ -137,7 +139,8 @@ static void test_link_stream_carries_its_tc(void **s) {
   tu_pair *p = tu_pair_new(&cfg);
   group_roundtrip(p, OT_TLP_MWR, 1, 256, false);
   size_t n = tu_tlp(OT_TLP_MWR, 64, 1, 2, plain[0]); /* TC 2 on the TC 3 stream */
-  ot_ide_tx_tlp in = {plain[0], n, false};
+  ot_tlp_view v = tu_view(plain[0], n);
+  ot_ide_tx_tlp in = {&v, false};
   size_t lens[1], total;
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, &in, 1, wire, sizeof wire, lens, &total),
                  OT_E_ARG);
@@ -151,7 +154,8 @@ static void test_tx_refuses_bad_groups(void **s) {
   tu_pair *p = tu_pair_new(&cfg);
   size_t a = tu_tlp(OT_TLP_MWR, 64, 1, 0, plain[0]);
   size_t b = tu_tlp(OT_TLP_MRD, 64, 2, 0, plain[1]);
-  ot_ide_tx_tlp in[3] = {{plain[0], a, false}, {plain[1], b, false}, {plain[0], a, false}};
+  ot_tlp_view va = tu_view(plain[0], a), vb = tu_view(plain[1], b);
+  ot_ide_tx_tlp in[3] = {{&va, false}, {&vb, false}, {&va, false}};
   size_t lens[3], total;
   memset(wire, 0, 64);
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 2, wire, sizeof wire, lens, &total),
@@ -166,8 +170,9 @@ static void test_tx_refuses_bad_groups(void **s) {
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 1, wire, 10, lens, &total), OT_E_NO_SPACE);
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID + 1, in, 1, wire, sizeof wire, lens, &total),
                  OT_E_NOT_FOUND);
-  plain[0][2] |= OT_TLP_B2_TD; /* ECRC inside an IDE TLP */
-  in[0].len = a + 4;
+  plain[0][2] |= OT_TLP_B2_TD; /* ECRC inside an IDE TLP (a valid TLP, not for IDE here) */
+  ot_tlp_view vd = tu_view(plain[0], a + 4);
+  in[0].tlp = &vd;
   assert_ot_code(ot_ide_tx_protect(&p->tx, TU_SID, in, 1, wire, sizeof wire, lens, &total),
                  OT_E_UNSUPPORTED);
   assert_true(tu_all_zero(wire, 64));
@@ -294,6 +299,55 @@ static void test_rx_out_too_small_consumes_nothing(void **s) {
   tu_pair_free(p);
 }
 
+/*
+ * The data path reads a cached Secure flag: after every key and enable
+ * change, protect must succeed exactly when ot_ide_stream_state says Secure
+ * (PCIe r6.0 §6.33.1; SPEC-FACTS §5.2), and receive must refuse while not.
+ */
+static bool tx_secure(tu_pair *p) {
+  ot_ide_state st;
+  assert_ot_ok(ot_ide_stream_state(ot_ide_tx_engine(&p->tx), TU_SID, &st, NULL));
+  size_t n = tu_tlp(OT_TLP_MWR, 16, 1, p->cfg.tc, plain[0]);
+  ot_tlp_view v = tu_view(plain[0], n);
+  ot_ide_tx_tlp in = {&v, false};
+  size_t lens[1], total;
+  ot_status r = ot_ide_tx_protect(&p->tx, TU_SID, &in, 1, wire, sizeof wire, lens, &total);
+  assert_int_equal(ot_ok(r), st == OT_IDE_SECURE);
+  if (!ot_ok(r)) assert_int_equal(r.code, OT_E_STATE);
+  return st == OT_IDE_SECURE;
+}
+
+static void test_cached_secure_follows_every_change(void **s) {
+  (void)s;
+  ot_ide_stream_cfg cfg = tu_cfg(1);
+  tu_pair *p = tu_pair_new(&cfg);
+  ot_ide_engine *tx = ot_ide_tx_engine(&p->tx);
+  assert_true(tx_secure(p));
+  assert_ot_ok(ot_ide_key_stop(tx, TU_SID, OT_IDE_SUB_CPL, 0)); /* one sub-stream without a key */
+  assert_false(tx_secure(p));
+  ot_ide_key_material km = {.iv_fixed = OT_IDE_IV_FIXED_PCIE, .ifv = 1};
+  assert_ot_ok(ot_ide_key_install(tx, TU_SID, OT_IDE_SUB_CPL, 1, &km));
+  assert_false(tx_secure(p)); /* installed is not GO */
+  assert_ot_ok(ot_ide_key_go(tx, TU_SID, OT_IDE_SUB_CPL, 1));
+  assert_true(tx_secure(p));
+  assert_ot_ok(ot_ide_stream_disable(tx, TU_SID));
+  assert_false(tx_secure(p));
+  assert_ot_ok(ot_ide_stream_enable(tx, TU_SID)); /* enabled, but disable dropped every key */
+  assert_false(tx_secure(p));
+  /* Receive: a stream that never became Secure refuses and fails. */
+  ot_ide_engine *rx = ot_ide_rx_engine(&p->rx);
+  assert_ot_ok(ot_ide_key_stop(rx, TU_SID, OT_IDE_SUB_PR, 0));
+  ot_ide_state st;
+  assert_ot_ok(ot_ide_stream_state(rx, TU_SID, &st, NULL));
+  assert_int_equal(st, OT_IDE_INSECURE);
+  uint8_t bogus[OT_IDE_PREFIX_SIZE + 32] = {OT_IDE_PREFIX_BYTE0, 0, TU_SID, 0};
+  ot_ide_rx_result res;
+  assert_ot_code(ot_ide_rx_receive(&p->rx, bogus, sizeof bogus, out, sizeof out, &res),
+                 OT_E_FAILED);
+  assert_int_equal(res.error, OT_IDE_ERR_NOT_SECURE);
+  tu_pair_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_roundtrip_aggregation_1),
@@ -306,6 +360,7 @@ int main(void) {
       cmocka_unit_test(test_link_stream_carries_its_tc),
       cmocka_unit_test(test_tx_refuses_bad_groups),
       cmocka_unit_test(test_states_follow_keys_and_enable),
+      cmocka_unit_test(test_cached_secure_follows_every_change),
       cmocka_unit_test(test_stream_table_limits),
       cmocka_unit_test(test_key_switch_under_traffic_loses_nothing),
       cmocka_unit_test(test_rx_out_too_small_consumes_nothing),

@@ -128,7 +128,8 @@ static void test_known_answer_one_protected_tlp(void **s) {
     assert_ot_ok(ot_ide_key_go(ot_ide_tx_engine(&tx), TU_SID, (ot_ide_substream)sub, 0));
   }
   assert_ot_ok(ot_ide_stream_enable(ot_ide_tx_engine(&tx), TU_SID));
-  ot_ide_tx_tlp in = {tlp, sizeof tlp, false};
+  ot_tlp_view v = tu_view(tlp, sizeof tlp);
+  ot_ide_tx_tlp in = {&v, false};
   uint8_t wire[64];
   size_t lens[1], total;
   assert_ot_ok(ot_ide_tx_protect(&tx, TU_SID, &in, 1, wire, sizeof wire, lens, &total));

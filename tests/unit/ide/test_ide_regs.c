@@ -419,9 +419,10 @@ static void test_status_mirrors_engine_failure(void **state) {
   t.payload = data;
   t.payload_len = sizeof data;
   uint8_t tlp[64], wire[128], out[128];
-  size_t tlp_len, lens[1], total;
-  assert_ot_ok(ot_tlp_encode(&t, tlp, sizeof tlp, &tlp_len));
-  ot_ide_tx_tlp in = {tlp, tlp_len, false};
+  size_t lens[1], total;
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_encode(&t, tlp, sizeof tlp, &v));
+  ot_ide_tx_tlp in = {&v, false};
   assert_ot_ok(ot_ide_tx_protect(partner, SID, &in, 1, wire, sizeof wire, lens, &total));
   ot_ide_rx_result res;
   assert_ot_code(ot_ide_rx_receive(&f->rx, wire, total, out, sizeof out, &res), OT_E_DECRYPT);

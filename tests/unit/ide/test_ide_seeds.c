@@ -47,9 +47,11 @@ static void build(uint8_t flags, const step *steps, size_t nsteps) {
   static uint8_t wire[TU_WIRE_CAP];
   for (size_t s = 0; s < nsteps; s++) {
     ot_ide_tx_tlp in[OT_IDE_MAX_AGGREGATION];
+    ot_tlp_view v[OT_IDE_MAX_AGGREGATION];
     for (size_t i = 0; i < steps[s].n; i++) {
       size_t len = tu_tlp(steps[s].kind, steps[s].payload, (uint8_t)(s * 8 + i), 0, plain[i]);
-      in[i] = (ot_ide_tx_tlp){plain[i], len, steps[s].t};
+      v[i] = tu_view(plain[i], len);
+      in[i] = (ot_ide_tx_tlp){&v[i], steps[s].t};
     }
     size_t lens[OT_IDE_MAX_AGGREGATION], total, at = 0;
     assert_ot_ok(ot_ide_tx_protect(&tx, FZ_SID, in, steps[s].n, wire, sizeof wire, lens, &total));

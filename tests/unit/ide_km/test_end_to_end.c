@@ -111,7 +111,9 @@ static size_t make_tlp(world *w, ot_tlp_kind kind, size_t n, uint16_t rid, uint8
 
 /* Protects one TLP at `from` and checks `to` delivers exactly it. */
 static void flow(world *w, kt_port *from, kt_port *to, size_t tlp_len) {
-  ot_ide_tx_tlp in = {w->tlp, tlp_len, true};
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_decode(w->tlp, tlp_len, &v));
+  ot_ide_tx_tlp in = {&v, true};
   size_t lens[1], total;
   assert_ot_ok(ot_ide_tx_protect(&from->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total));
   assert_false(kt_contains(w->wire, total, w->tlp + 16, 8) && tlp_len > 24); /* payload hidden */
@@ -182,13 +184,16 @@ static void test_stop_makes_insecure_and_zeroizes(void **state) {
   }
   /* The endpoint neither sends nor accepts protected traffic any more. */
   size_t n = make_tlp(w, OT_TLP_CPLD, 32, EP_RID, 5);
-  ot_ide_tx_tlp in = {w->tlp, n, true};
+  ot_tlp_view v;
+  assert_ot_ok(ot_tlp_view_decode(w->tlp, n, &v));
+  ot_ide_tx_tlp in = {&v, true};
   size_t lens[1], total;
   assert_ot_code(
       ot_ide_tx_protect(&w->ep->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total),
       OT_E_STATE);
   n = make_tlp(w, OT_TLP_MWR, 32, RP_RID, 6);
-  in = (ot_ide_tx_tlp){w->tlp, n, true};
+  assert_ot_ok(ot_tlp_view_decode(w->tlp, n, &v));
+  in = (ot_ide_tx_tlp){&v, true};
   assert_ot_ok(
       ot_ide_tx_protect(&w->rp->tx, KT_SID, &in, 1, w->wire, sizeof w->wire, lens, &total));
   ot_ide_rx_result res;
