@@ -184,9 +184,9 @@ static ot_status req_gave_up(ot_spdm_requester *q, uint8_t request, unsigned ret
                              ot_status st) {
   q->last_error.retries = (uint8_t)(retries > UINT8_MAX ? UINT8_MAX : retries);
   q->last_error.deadline = ot_is(st, OT_E_TIMEOUT);
-  OT_LOGW(LOGC, "request %s: %s %s after %u retries", ot_spdm_code_name(request),
+  OT_LOGW(LOGC, "request %s: still %s %s after %u retries", ot_spdm_code_name(request),
           ot_spdm_error_name(q->last_error.code),
-          q->last_error.deadline ? "at the deadline" : "still", retries);
+          q->last_error.deadline ? "at the deadline" : "at the retry limit", retries);
   return st;
 }
 
