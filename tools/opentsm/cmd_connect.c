@@ -215,10 +215,13 @@ static const char *meas_type_name(uint8_t t) {
   return t < sizeof(names) / sizeof(names[0]) ? names[t] : "other";
 }
 
-/* After connect: the chain and a fresh signed record for the report. */
-static ot_status collect_evidence(connect_ctx *c) {
+/* After connect: the chain and a fresh signed record for the report. *step
+ * names the request that failed, if one did. */
+static ot_status collect_evidence(connect_ctx *c, const char **step) {
   uint8_t mask = 0;
+  *step = "GET_DIGESTS";
   OT_GUARD(ot_spdm_requester_get_digests(&c->dev.spdm, &mask));
+  *step = "GET_CERTIFICATE";
   OT_GUARD(ot_spdm_requester_get_certificate(&c->dev.spdm, 0, 0, c->chain, sizeof(c->chain),
                                              &c->chain_len));
   /* The digest DIGESTS gave for slot 0, which the requester has just checked
@@ -227,6 +230,7 @@ static ot_status collect_evidence(connect_ctx *c) {
   OT_ENSURE(c->dev.spdm.slots[0].verified, OT_E_VERIFY);
   memcpy(c->chain_digest, c->dev.spdm.slots[0].digest, sizeof(c->chain_digest));
   ot_spdm_meas_result res;
+  *step = "GET_MEASUREMENTS";
   OT_GUARD(ot_spdm_requester_get_measurements(&c->dev.spdm, OT_SPDM_MEAS_OP_ALL, true, 0, c->record,
                                               sizeof(c->record), &res));
   OT_ENSURE(res.signature_verified, OT_E_VERIFY);
@@ -541,8 +545,8 @@ static double ms_since(const struct timespec *t0) {
 static void timed_out(const connect_opts *o, ot_status st, const struct timespec *t0) {
   if (!ot_is(st, OT_E_TIMEOUT)) return;
   fprintf(stderr,
-          "opentsm connect: timed out after %.0f ms (--timeout %llu ms for the whole run, "
-          "--read-timeout %llu ms per exchange)\n",
+          "opentsm connect: gave up after %.0f ms (limits: --timeout %llu ms for the whole "
+          "run, --read-timeout %llu ms per exchange)\n",
           ms_since(t0), (unsigned long long)o->timeout_ms,
           (unsigned long long)(o->read_timeout_ms < o->timeout_ms ? o->read_timeout_ms
                                                                   : o->timeout_ms));
@@ -606,11 +610,15 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
                                                                       : OT_EXIT_FAILURE;
     goto out;
   }
-  st = collect_evidence(c);
-  if (ot_ok(st)) st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
+  const char *step = "";
+  st = collect_evidence(c, &step);
+  if (ot_ok(st)) {
+    step = "HEARTBEAT";
+    st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
+  }
   if (!ot_ok(st)) {
-    char pe[128]; /* the device's SPDM ERROR, when one ended the request */
-    fprintf(stderr, "opentsm connect: after connect: %s\n",
+    char pe[192]; /* the device's SPDM ERROR, when one ended the request */
+    fprintf(stderr, "opentsm connect: after connect: %s failed (%s)\n", step,
             ot_spdm_requester_why(&c->dev.spdm, st, pe, sizeof(pe)));
     timed_out(o, st, &t0);
     rc = ot_status_category(st) == OT_CAT_IO ? OT_EXIT_IO : OT_EXIT_FAILURE;
@@ -639,7 +647,8 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   c->dev.session_id = sid;
   if (rc == OT_EXIT_OK && !ot_ok(end)) {
     fprintf(stderr, "opentsm connect: END_SESSION failed (%s)\n", ot_status_message(end));
-    rc = OT_EXIT_FAILURE;
+    timed_out(o, end, &t0);
+    rc = ot_status_category(end) == OT_CAT_IO ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
   if (rc == OT_EXIT_OK && !o->quiet) print_report(c, o, o->full ? &flow : NULL, ms_since(&t0));
 out:
