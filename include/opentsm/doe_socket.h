@@ -179,13 +179,17 @@ typedef struct ot_doe_socket_server {
  * the device serves one at a time, so the others wait here, each at most as
  * long as the idle and frame limits let one peer hold the device. */
 #define OT_DOE_SOCKET_BACKLOG 64
+/* SO_SNDBUF of an accepted connection: answers a peer has not read queue up
+ * to about this much (the kernel doubles it), then the frame limit applies. */
+#define OT_DOE_SOCKET_SNDBUF (64 * 1024)
 
 /*
  * Listens on host:port (NULL host: 127.0.0.1; port 0: any free port, see
  * srv->port). SO_REUSEADDR is set as the reference responder does.
  */
 OT_RESULT ot_doe_socket_listen(ot_doe_socket_server *srv, const char *host, uint16_t port);
-/* Accepts one connection and sets TCP_NODELAY on it; *fd is the caller's to close.
+/* Accepts one connection and sets TCP_NODELAY and OT_DOE_SOCKET_SNDBUF on it;
+ * *fd is the caller's to close.
  * OT_E_CLOSED when the listener is non-blocking and the client already left
  * (nothing to serve: poll again); OT_E_IO for other failures. */
 OT_RESULT ot_doe_socket_accept(ot_doe_socket_server *srv, int *fd);

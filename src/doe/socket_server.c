@@ -65,7 +65,13 @@ ot_status ot_doe_socket_accept(ot_doe_socket_server *srv, int *fd) {
     OT_LOGE(LOG_TAG, "accept: %s", strerror(errno));
     OT_BAIL(OT_E_IO);
   }
-  if (setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+  /* A bounded send buffer: a peer that sends requests and never reads the
+   * answers is found out (the answer cannot be queued within the frame
+   * limit) after this much, not after the kernel has grown the buffer to
+   * megabytes while the peer keeps the device busy. */
+  int sndbuf = OT_DOE_SOCKET_SNDBUF;
+  if (setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+      setsockopt(c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0) {
     close(c);
     OT_BAIL(OT_E_IO);
   }

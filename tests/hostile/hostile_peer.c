@@ -160,7 +160,7 @@ static bool send_spdm_error(int fd, uint8_t ver, uint8_t code, const uint8_t *ex
   o[9] = OT_SPDM_ERROR;
   o[10] = code;
   o[11] = 0;
-  memcpy(o + 12, ext, ext_len);
+  if (ext_len > 0) memcpy(o + 12, ext, ext_len);
   return send_frame(fd, OT_SOCK_CMD_NORMAL, o, n);
 }
 
