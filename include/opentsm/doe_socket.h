@@ -197,10 +197,10 @@ void ot_doe_socket_server_close(ot_doe_socket_server *srv);
 
 /* Why ot_doe_socket_serve() returned successfully. */
 typedef enum ot_doe_serve_end {
-  OT_DOE_SERVE_SHUTDOWN, /* SHUTDOWN answered: stop serving */
-  OT_DOE_SERVE_CONTINUE, /* CONTINUE answered: close, accept the next connection */
-  OT_DOE_SERVE_CLOSED,   /* the peer closed between frames */
-  OT_DOE_SERVE_IDLE,     /* no frame started within the idle limit: peer dropped */
+  OT_DOE_SERVE_SHUTDOWN,    /* SHUTDOWN answered: stop serving */
+  OT_DOE_SERVE_CONTINUE,    /* CONTINUE answered: close, accept the next connection */
+  OT_DOE_SERVE_CLOSED,      /* the peer closed between frames */
+  OT_DOE_SERVE_IDLE,        /* no frame started within the idle limit: peer dropped */
   OT_DOE_SERVE_SLOW_FRAME,  /* a frame not complete within the frame limit: dropped */
   OT_DOE_SERVE_SLOW_READER, /* an answer not taken within the frame limit: dropped */
   OT_DOE_SERVE_STOPPED,     /* the wake fd became readable (a stop request) */

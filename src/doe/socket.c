@@ -125,8 +125,7 @@ ot_status ot_sock_send_all_by(int fd, struct iovec *iov, int cnt, const ot_sock_
     if (w) OT_GUARD(wait_ready(fd, POLLOUT, w));
     /* MSG_NOSIGNAL: a closed peer is an error to report, not a signal. */
     ssize_t sent = sendmsg(fd, &m, MSG_NOSIGNAL | (w ? MSG_DONTWAIT : 0));
-    if (sent < 0 && (errno == EINTR || (w && (errno == EAGAIN || errno == EWOULDBLOCK))))
-      continue;
+    if (sent < 0 && (errno == EINTR || (w && (errno == EAGAIN || errno == EWOULDBLOCK)))) continue;
     if (sent < 0) {
       OT_LOGD(LOG_TAG, "sendmsg: %s", strerror(errno));
       return errno_status(errno);
@@ -277,9 +276,9 @@ ot_status ot_doe_socket_connect_by(ot_doe_socket_client *c, const char *host, ui
   OT_GUARD(ot_sock_resolve(host, port, false, &ai));
   fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
   OT_ENSURE_GOTO(st, fd >= 0, OT_E_IO, out);
-  ot_sock_wait w = {
-      .deadline_ns = ot_sock_deadline_min(deadline_ns, ot_sock_deadline_in(timeout_ms)),
-      .wake_fd = -1};
+  ot_sock_wait w = {.deadline_ns =
+                        ot_sock_deadline_min(deadline_ns, ot_sock_deadline_in(timeout_ms)),
+                    .wake_fd = -1};
   st = connect_by(fd, ai, &w);
   if (!ot_ok(st)) {
     OT_LOGE(LOG_TAG, "connect to %s port %u: %s", host ? host : "127.0.0.1", (unsigned)port,

@@ -5,9 +5,9 @@
 
 #include <netdb.h>
 #include <stdbool.h>
-#include <sys/uio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "opentsm/doe_socket.h"
 

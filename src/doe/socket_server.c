@@ -136,8 +136,9 @@ ot_status ot_doe_socket_serve_limited(int fd, ot_doe_responder *r, uint8_t *rx, 
       return OT_SUCCESS;
     }
     if (ot_is(st, OT_E_TIMEOUT)) {
-      OT_LOGW(LOG_TAG, started ? "frame not complete within %u ms: peer dropped"
-                               : "peer idle for %u ms: dropped",
+      OT_LOGW(LOG_TAG,
+              started ? "frame not complete within %u ms: peer dropped"
+                      : "peer idle for %u ms: dropped",
               (unsigned)(started ? lim->frame_ms : lim->idle_ms));
       *end = started ? OT_DOE_SERVE_SLOW_FRAME : OT_DOE_SERVE_IDLE;
       return OT_SUCCESS;
@@ -148,8 +149,7 @@ ot_status ot_doe_socket_serve_limited(int fd, ot_doe_responder *r, uint8_t *rx, 
     if (reply.send) {
       /* A peer that does not read its answers has as long to take one as
        * it had to send a frame. */
-      ot_sock_wait w = {.deadline_ns = ot_sock_deadline_in(lim->frame_ms),
-                        .wake_fd = lim->wake_fd};
+      ot_sock_wait w = {.deadline_ns = ot_sock_deadline_in(lim->frame_ms), .wake_fd = lim->wake_fd};
       st = ot_sock_send_frame_by(fd, reply.command, reply.payload, reply.len, &w);
       if (ot_is(st, OT_E_CANCELLED)) {
         *end = OT_DOE_SERVE_STOPPED;

@@ -37,7 +37,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
-  "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                      \
+  "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
   "                       [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_connect[] =
@@ -561,8 +561,8 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   /* One deadline for everything below: the socket's reads and writes and the
    * requester's waits (ResponseNotReady, Busy) all stop at it. */
   uint64_t deadline = ot_clock_now(clk) + o->timeout_ms * OT_NS_PER_MS;
-  uint32_t read_ms = (uint32_t)(o->read_timeout_ms < o->timeout_ms ? o->read_timeout_ms
-                                                                     : o->timeout_ms);
+  uint32_t read_ms =
+      (uint32_t)(o->read_timeout_ms < o->timeout_ms ? o->read_timeout_ms : o->timeout_ms);
   ot_status st = ot_doe_socket_connect_by(&c->sock, host, port, read_ms, deadline);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm connect: cannot reach a device at %s:%u (%s)\n", host, port,
@@ -606,8 +606,7 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   if (!ot_ok(st)) {
     refused(o, &why);
     timed_out(o, st, &t0);
-    rc = why.reason == OT_TSM_R_TRANSPORT || ot_is(st, OT_E_TIMEOUT) ? OT_EXIT_IO
-                                                                      : OT_EXIT_FAILURE;
+    rc = why.reason == OT_TSM_R_TRANSPORT || ot_is(st, OT_E_TIMEOUT) ? OT_EXIT_IO : OT_EXIT_FAILURE;
     goto out;
   }
   const char *step = "";

@@ -29,9 +29,9 @@
 
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
-  "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"     \
+  "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
-  "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                 \
+  "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS]\n"
 
 const char ot_usage_device[] =
@@ -319,13 +319,13 @@ dsm:
                           .heartbeat_period = DEV_HEARTBEAT_S,
                           .clock = ot_clock_real()};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
-  d->tdi_desc = (ot_tdisp_tdi_desc){
-      .function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
-      .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
-      .mmio = dev_ranges,
-      .mmio_count = 1,
-      .devinfo = dev_info,
-      .devinfo_len = sizeof(dev_info)};
+  d->tdi_desc =
+      (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
+                          .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
+                          .mmio = dev_ranges,
+                          .mmio_count = 1,
+                          .devinfo = dev_info,
+                          .devinfo_len = sizeof(dev_info)};
   st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);

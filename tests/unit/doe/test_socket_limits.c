@@ -87,8 +87,8 @@ static void test_client_trickled_frame(void **st_) {
   (void)st_;
   int sv[2];
   pair(sv);
-  static const uint8_t part[] = {0, 0, 0, 1, 0, 0, 0, 2, 0, 0x10, 0, 0, /* NORMAL, 1 MiB */
-                                 1, 0, 1, 0, 0, 0, 0, 0,                 /* DOE header */
+  static const uint8_t part[] = {0,    0,   0, 1, 0, 0, 0, 2, 0, 0x10, 0, 0, /* NORMAL, 1 MiB */
+                                 1,    0,   1, 0, 0, 0, 0, 0,                /* DOE header */
                                  0x12, 0x02};
   assert_int_equal(write(sv[1], part, sizeof part), (ssize_t)sizeof part);
   ot_doe_socket_client c;
@@ -135,8 +135,8 @@ static void test_client_deadline(void **st_) {
 static ot_doe_serve_end serve(int fd, srv *s, uint32_t idle, uint32_t frame, int wake) {
   ot_doe_serve_limits lim = {.idle_ms = idle, .frame_ms = frame, .wake_fd = wake};
   ot_doe_serve_end end = (ot_doe_serve_end)-1;
-  assert_ot_ok(ot_doe_socket_serve_limited(fd, &s->r, s->rx, sizeof s->rx, s->tx, sizeof s->tx,
-                                           &lim, &end));
+  assert_ot_ok(
+      ot_doe_socket_serve_limited(fd, &s->r, s->rx, sizeof s->rx, s->tx, sizeof s->tx, &lim, &end));
   return end;
 }
 
@@ -207,7 +207,8 @@ static void test_serve_peer_never_reads(void **st_) {
   /* As many requests as the socket takes, in large writes (an AF_UNIX
    * socket counts each write's overhead against its buffer); bounded. */
   static uint8_t batch[26 * 1024];
-  for (size_t i = 0; i < sizeof batch / 26; i++) memcpy(batch + 26 * i, test, 26);
+  for (size_t i = 0; i < sizeof batch / 26; i++)
+    memcpy(batch + 26 * i, test, 26);
   size_t bytes = 0;
   for (int i = 0; i < 1000; i++) {
     ssize_t w = write(sv[0], batch, sizeof batch);
@@ -248,9 +249,9 @@ static void test_serve_wake(void **st_) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_client_silent_device),  cmocka_unit_test(test_client_trickled_frame),
-      cmocka_unit_test(test_client_deadline),       cmocka_unit_test(test_serve_idle),
-      cmocka_unit_test(test_serve_slow_frame),      cmocka_unit_test(test_serve_peer_never_reads),
+      cmocka_unit_test(test_client_silent_device), cmocka_unit_test(test_client_trickled_frame),
+      cmocka_unit_test(test_client_deadline),      cmocka_unit_test(test_serve_idle),
+      cmocka_unit_test(test_serve_slow_frame),     cmocka_unit_test(test_serve_peer_never_reads),
       cmocka_unit_test(test_serve_wake),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
