@@ -4,11 +4,13 @@
  * (tests/hostile/test_hostile.sh drives it; docs/robustness.md lists the
  * cases).
  *
- *   hostile_peer device SCENARIO [--at STAGE] [--exp N] [--delay MS]
+ *   hostile_peer device SCENARIO [--at STAGE [--nth N]] [--exp N] [--rdtm N]
+ *                                [--delay MS]
  *       A malicious device for `opentsm connect`: a real `opentsm device`
  *       model (cli_device) answers every request except at STAGE (hello,
- *       discovery, or an SPDM request name such as GET_CERTIFICATE), where
- *       SCENARIO happens:
+ *       discovery, secured: a secured SPDM object, or a plain SPDM request
+ *       by name such as GET_CERTIFICATE; its Nth occurrence, default the
+ *       first), where SCENARIO happens:
  *         trickle    a 1 MiB frame announced, then one byte every 500 ms
  *         silent     no answer at all
  *         truncated  7 bytes of a frame header, then close
@@ -113,6 +115,7 @@ static bool send_frame(int fd, uint32_t cmd, const uint8_t *p, size_t n) {
 typedef struct dev_plan {
   const char *scenario, *at;
   unsigned exp, rdtm, delay_ms;
+  unsigned nth; /* the stage's nth occurrence (1: the first) */
 } dev_plan;
 
 /* One byte every 500 ms after a header announcing 1 MiB, until the client
@@ -145,10 +148,19 @@ static void hold(int fd) {
   }
 }
 
-static bool stage_is(const dev_plan *pl, uint8_t type, const uint8_t *spdm, size_t n) {
-  if (strcmp(pl->at, "discovery") == 0) return type == OT_DOE_TYPE_DISCOVERY;
-  if (type != OT_DOE_TYPE_SPDM || n < 2) return false;
-  return strcmp(ot_spdm_code_name(spdm[1]), pl->at) == 0;
+/* Whether this request is the stage: DOE discovery, "secured" (any secured
+ * SPDM object: FINISH, then HEARTBEAT, END_SESSION...), or a plain SPDM
+ * request by name; only its --nth occurrence counts. */
+static bool stage_is(const dev_plan *pl, uint8_t type, const uint8_t *spdm, size_t n,
+                     unsigned *seen) {
+  bool match;
+  if (strcmp(pl->at, "discovery") == 0)
+    match = type == OT_DOE_TYPE_DISCOVERY;
+  else if (strcmp(pl->at, "secured") == 0)
+    match = type == OT_DOE_TYPE_SECURED_SPDM;
+  else
+    match = type == OT_DOE_TYPE_SPDM && n >= 2 && strcmp(ot_spdm_code_name(spdm[1]), pl->at) == 0;
+  return match && ++*seen >= pl->nth;
 }
 
 /* An SPDM ERROR in a DOE object of type SPDM, in a NORMAL frame. */
@@ -167,6 +179,7 @@ static bool send_spdm_error(int fd, uint8_t ver, uint8_t code, const uint8_t *ex
 static int serve_hostile(int fd, cli_device *d, const dev_plan *pl) {
   static uint8_t payload[OT_SOCK_MAX_PAYLOAD];
   bool slow = false;
+  unsigned seen = 0;
   /* Bounded: the client's frames, each read with alarm() as the last resort. */
   for (unsigned frames = 0; frames < 100000; frames++) {
     uint8_t h[12];
@@ -191,7 +204,7 @@ static int serve_hostile(int fd, cli_device *d, const dev_plan *pl) {
     uint8_t type = size >= 8 ? payload[2] : 0xff;
     const uint8_t *spdm = payload + 8;
     size_t spdm_len = size >= 8 ? size - 8 : 0;
-    bool hit = size >= 8 && stage_is(pl, type, spdm, spdm_len);
+    bool hit = size >= 8 && stage_is(pl, type, spdm, spdm_len, &seen);
     bool rif = type == OT_DOE_TYPE_SPDM && spdm_len >= 4 && spdm[1] == OT_SPDM_RESPOND_IF_READY;
     if (hit && strcmp(pl->scenario, "trickle") == 0) {
       uint8_t doe_head[8] = {0x01, 0x00, type, 0x00, 0, 0, 0, 0}; /* Length 0: 2^18 DW */
@@ -364,7 +377,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: hostile_peer device|client SCENARIO [options]\n");
     return 2;
   }
-  dev_plan pl = {.scenario = argv[2], .at = "hello", .exp = 0, .rdtm = 1, .delay_ms = 0};
+  dev_plan pl = {.scenario = argv[2], .at = "hello", .exp = 0, .rdtm = 1, .delay_ms = 0, .nth = 1};
   const char *keys = cli_default_key_dir();
   unsigned port = 0, hold_ms = 10000;
   for (int i = 3; i + 1 < argc; i += 2) {
@@ -373,6 +386,8 @@ int main(int argc, char **argv) {
       pl.at = v;
     else if (strcmp(k, "--exp") == 0)
       pl.exp = (unsigned)strtoul(v, NULL, 0);
+    else if (strcmp(k, "--nth") == 0)
+      pl.nth = (unsigned)strtoul(v, NULL, 0);
     else if (strcmp(k, "--rdtm") == 0)
       pl.rdtm = (unsigned)strtoul(v, NULL, 0);
     else if (strcmp(k, "--delay") == 0)
