@@ -113,13 +113,25 @@ typedef struct ot_doe_socket_client {
   ot_doe_transport base; /* must be first */
   int fd;                /* owned; -1 when closed */
   bool failed;           /* sticky: set by any error that leaves the stream out of step */
+  /* Limits (0: none). io_timeout_ms bounds one exchange: the request going out
+   * and the whole response frame coming in, so a silent device and one that
+   * trickles a frame byte by byte both fail with OT_E_TIMEOUT. deadline_ns
+   * (CLOCK_MONOTONIC, ot_clock_real()) bounds every exchange of the client's
+   * life, whatever io_timeout_ms leaves. A timeout leaves the stream out of
+   * step: the client is failed. */
+  uint32_t io_timeout_ms;
+  uint64_t deadline_ns;
 } ot_doe_socket_client;
 
 /*
  * Connects to host:port over TCP (host is a numeric IPv4 or IPv6 address;
- * NULL means 127.0.0.1), sets TCP_NODELAY and, if timeout_ms > 0, send and
- * receive timeouts. OT_E_ARG, OT_E_IO (with errno logged).
+ * NULL means 127.0.0.1) within timeout_ms (0: no limit) and deadline_ns (0:
+ * none), sets TCP_NODELAY, c->io_timeout_ms = timeout_ms and c->deadline_ns =
+ * deadline_ns. OT_E_ARG, OT_E_TIMEOUT, OT_E_IO (with errno logged).
  */
+OT_RESULT ot_doe_socket_connect_by(ot_doe_socket_client *c, const char *host, uint16_t port,
+                                   uint32_t timeout_ms, uint64_t deadline_ns);
+/* ot_doe_socket_connect_by() without an overall deadline. */
 OT_RESULT ot_doe_socket_connect(ot_doe_socket_client *c, const char *host, uint16_t port,
                                 uint32_t timeout_ms);
 /* Makes a client over an already connected stream socket; takes ownership of fd. */
@@ -163,21 +175,43 @@ typedef struct ot_doe_socket_server {
   uint16_t port; /* the bound port (useful after listening on port 0) */
 } ot_doe_socket_server;
 
+/* Connections waiting to be accepted while one is served (listen(2) backlog):
+ * the device serves one at a time, so the others wait here, each at most as
+ * long as the idle and frame limits let one peer hold the device. */
+#define OT_DOE_SOCKET_BACKLOG 64
+/* SO_SNDBUF of an accepted connection: answers a peer has not read queue up
+ * to about this much (the kernel doubles it), then the frame limit applies. */
+#define OT_DOE_SOCKET_SNDBUF (64 * 1024)
+
 /*
  * Listens on host:port (NULL host: 127.0.0.1; port 0: any free port, see
  * srv->port). SO_REUSEADDR is set as the reference responder does.
  */
 OT_RESULT ot_doe_socket_listen(ot_doe_socket_server *srv, const char *host, uint16_t port);
-/* Accepts one connection and sets TCP_NODELAY on it; *fd is the caller's to close. */
+/* Accepts one connection and sets TCP_NODELAY and OT_DOE_SOCKET_SNDBUF on it;
+ * *fd is the caller's to close.
+ * OT_E_CLOSED when the listener is non-blocking and the client already left
+ * (nothing to serve: poll again); OT_E_IO for other failures. */
 OT_RESULT ot_doe_socket_accept(ot_doe_socket_server *srv, int *fd);
 void ot_doe_socket_server_close(ot_doe_socket_server *srv);
 
 /* Why ot_doe_socket_serve() returned successfully. */
 typedef enum ot_doe_serve_end {
-  OT_DOE_SERVE_SHUTDOWN, /* SHUTDOWN answered: stop serving */
-  OT_DOE_SERVE_CONTINUE, /* CONTINUE answered: close, accept the next connection */
-  OT_DOE_SERVE_CLOSED,   /* the peer closed between frames */
+  OT_DOE_SERVE_SHUTDOWN,    /* SHUTDOWN answered: stop serving */
+  OT_DOE_SERVE_CONTINUE,    /* CONTINUE answered: close, accept the next connection */
+  OT_DOE_SERVE_CLOSED,      /* the peer closed between frames */
+  OT_DOE_SERVE_IDLE,        /* no frame started within the idle limit: peer dropped */
+  OT_DOE_SERVE_SLOW_FRAME,  /* a frame not complete within the frame limit: dropped */
+  OT_DOE_SERVE_SLOW_READER, /* an answer not taken within the frame limit: dropped */
+  OT_DOE_SERVE_STOPPED,     /* the wake fd became readable (a stop request) */
 } ot_doe_serve_end;
+
+/* How long one peer may hold the serve loop (0: no limit). */
+typedef struct ot_doe_serve_limits {
+  uint32_t idle_ms;  /* from the end of one frame to the first byte of the next */
+  uint32_t frame_ms; /* from a frame's first byte to its last; and to send the answer */
+  int wake_fd;       /* readable: stop at once (OT_DOE_SERVE_STOPPED); -1: none */
+} ot_doe_serve_limits;
 
 /* What the serve loop does after one frame. */
 typedef enum ot_doe_frame_next {
@@ -227,5 +261,17 @@ ot_doe_frame_next ot_doe_serve_frame(ot_doe_responder *r, const ot_sock_frame_he
  */
 OT_RESULT ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
                               size_t tx_cap, ot_doe_serve_end *end);
+
+/*
+ * ot_doe_socket_serve() with limits: a peer silent for lim->idle_ms between
+ * frames, one whose frame takes longer than lim->frame_ms from its first
+ * byte, or one that does not take an answer within lim->frame_ms ends the
+ * connection with OT_DOE_SERVE_IDLE / _SLOW_FRAME / _SLOW_READER (logged,
+ * success: the caller serves the next peer). lim->wake_fd readable ends it
+ * with OT_DOE_SERVE_STOPPED whatever the loop waits on.
+ */
+OT_RESULT ot_doe_socket_serve_limited(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap,
+                                      uint8_t *tx, size_t tx_cap, const ot_doe_serve_limits *lim,
+                                      ot_doe_serve_end *end);
 
 #endif /* OPENTSM_DOE_SOCKET_H */

@@ -165,6 +165,11 @@ typedef struct ot_spdm_peer_error {
   uint8_t request; /* the request code it answered (for RESPOND_IF_READY: the original) */
   uint8_t code;    /* ErrorCode */
   uint8_t data;    /* ErrorData */
+  /* ResponseNotReady / Busy that never cleared: how many times the request
+   * (RESPOND_IF_READY, or the request again for Busy) was sent after the
+   * first, and whether the next wait would have passed the deadline. */
+  uint8_t retries;
+  bool deadline;
 } ot_spdm_peer_error;
 
 /* The ErrorCode's name in DSP0274's table "Error code and error data"
@@ -376,6 +381,18 @@ OT_RESULT ot_spdm_responder_handle_secured(ot_spdm_responder *r, const uint8_t *
 
 /* ==== requester =================================================================== */
 
+/*
+ * Defaults of the requester's retry bounds (ot_spdm_requester_config):
+ * Busy is retried 3 times after 10, 20, 40 ms (70 ms in all: a mailbox held
+ * by another entity is freed within a DOE response time, PCIe r6.0 §6.30.2,
+ * 1 s, or not soon); RESPOND_IF_READY is sent at most 8 times per request
+ * (a responder that is not ready within WTMax after 8 tries does not become
+ * so; with RDTExponent 0 this bounds the spinning the RDT itself would not).
+ */
+#define OT_SPDM_BUSY_RETRIES 3u
+#define OT_SPDM_BUSY_BACKOFF_NS (10u * UINT64_C(1000000))
+#define OT_SPDM_NOT_READY_RETRIES 8u
+
 typedef struct ot_spdm_requester_config {
   ot_rng *rng;
   ot_clock *clock;     /* waits for ResponseNotReady / Busy */
@@ -390,6 +407,15 @@ typedef struct ot_spdm_requester_config {
   size_t anchor_count;
   time_t now;            /* validation time for certificates */
   unsigned busy_retries; /* Busy retried at most this many times */
+  /* Waits between Busy retries: busy_backoff_ns, doubled each time. */
+  uint64_t busy_backoff_ns;
+  /* ResponseNotReady (DSP0274 1.3 §10.12, §10.13): RESPOND_IF_READY sent at
+   * most this many times for one request, and never later than WTMax =
+   * RDT x RDTM after the first ResponseNotReady. */
+  unsigned not_ready_retries;
+  /* No wait (ResponseNotReady, Busy) goes past this time on `clock`; 0: none.
+   * The transport bounds its own I/O (e.g. ot_doe_socket_client.deadline_ns). */
+  uint64_t deadline_ns;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
 } ot_spdm_requester_config;

@@ -72,6 +72,7 @@
   X(OT_E_FAILED, OT_CAT_STATE, 0x01, "object is in a failed state")                                \
   X(OT_E_STATE, OT_CAT_STATE, 0x02, "operation not valid in the current state")                    \
   X(OT_E_DEAD, OT_CAT_STATE, 0x03, "mailbox is dead")                                              \
+  X(OT_E_CANCELLED, OT_CAT_STATE, 0x04, "cancelled (stop requested)")                              \
   X(OT_E_NOMEM, OT_CAT_INTERNAL, 0x01, "out of memory")                                            \
   X(OT_E_LIBRARY, OT_CAT_INTERNAL, 0x02, "cryptographic library failure")                          \
   X(OT_E_RNG, OT_CAT_INTERNAL, 0x03, "random number generator failure")                            \

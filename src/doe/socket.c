@@ -5,9 +5,12 @@
  * frame codec in socket_frame.c. See opentsm/doe_socket.h.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,6 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "opentsm/clock.h"
 #include "opentsm/cursor.h"
 #include "opentsm/doe_socket.h"
 #include "opentsm/log.h"
@@ -31,11 +35,51 @@ static ot_status errno_status(int e) {
 }
 
 /* see socket_internal.h */
-ot_status ot_sock_read_exact(int fd, uint8_t *buf, size_t n, bool frame_started) {
+uint64_t ot_sock_deadline_in(uint32_t ms) {
+  return ms == 0 ? 0 : ot_clock_now(ot_clock_real()) + (uint64_t)ms * OT_NS_PER_MS;
+}
+
+/* see socket_internal.h */
+uint64_t ot_sock_deadline_min(uint64_t a, uint64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return a < b ? a : b;
+}
+
+/* Waits until fd is ready for `events` (readiness includes errors and hang-up:
+ * the call that follows reports them), within w. */
+static ot_status wait_ready(int fd, short events, const ot_sock_wait *w) {
+  /* Bounded: each pass either returns or waits at most until the deadline. */
+  for (;;) {
+    int ms = -1;
+    if (w->deadline_ns != 0) {
+      uint64_t now = ot_clock_now(ot_clock_real());
+      if (now >= w->deadline_ns) return ot_status_of(OT_E_TIMEOUT);
+      uint64_t left = (w->deadline_ns - now + OT_NS_PER_MS - 1) / OT_NS_PER_MS;
+      ms = left > (uint64_t)INT_MAX ? INT_MAX : (int)left;
+    }
+    struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = w->wake_fd, .events = POLLIN}};
+    int k = poll(p, w->wake_fd >= 0 ? 2 : 1, ms);
+    if (k < 0 && errno == EINTR) continue; /* a signal's wake byte is seen on the next pass */
+    if (k < 0) {
+      OT_LOGD(LOG_TAG, "poll: %s", strerror(errno));
+      return ot_status_of(OT_E_IO);
+    }
+    if (w->wake_fd >= 0 && (p[1].revents & POLLIN)) return ot_status_of(OT_E_CANCELLED);
+    if (k > 0 && p[0].revents != 0) return OT_SUCCESS;
+  }
+}
+
+/* see socket_internal.h */
+ot_status ot_sock_read_exact_by(int fd, uint8_t *buf, size_t n, bool frame_started,
+                                const ot_sock_wait *w) {
   size_t got = 0;
   while (got < n) {
-    ssize_t r = recv(fd, buf + got, n - got, 0);
-    if (r < 0 && errno == EINTR) continue;
+    if (w) OT_GUARD(wait_ready(fd, POLLIN, w));
+    /* MSG_DONTWAIT with a limit: readiness can be spurious, and a blocking
+     * recv there would wait past the deadline. */
+    ssize_t r = recv(fd, buf + got, n - got, w ? MSG_DONTWAIT : 0);
+    if (r < 0 && (errno == EINTR || (w && (errno == EAGAIN || errno == EWOULDBLOCK)))) continue;
     if (r < 0) {
       OT_LOGD(LOG_TAG, "recv: %s", strerror(errno));
       return errno_status(errno);
@@ -52,31 +96,41 @@ ot_status ot_sock_read_exact(int fd, uint8_t *buf, size_t n, bool frame_started)
 }
 
 /* see socket_internal.h */
-ot_status ot_sock_discard(int fd, size_t n) {
+ot_status ot_sock_read_exact(int fd, uint8_t *buf, size_t n, bool frame_started) {
+  return ot_sock_read_exact_by(fd, buf, n, frame_started, NULL);
+}
+
+/* see socket_internal.h */
+ot_status ot_sock_discard_by(int fd, size_t n, const ot_sock_wait *w) {
   uint8_t sink[256];
   while (n > 0) {
     size_t k = n < sizeof sink ? n : sizeof sink;
-    OT_GUARD(ot_sock_read_exact(fd, sink, k, true));
+    OT_GUARD(ot_sock_read_exact_by(fd, sink, k, true, w));
     n -= k;
   }
   return OT_SUCCESS;
 }
 
-/* Sends all of iov[0..cnt) with sendmsg(), advancing over partial sends. */
-static ot_status send_all(int fd, struct iovec *iov, int cnt) {
+/* see socket_internal.h */
+ot_status ot_sock_discard(int fd, size_t n) { return ot_sock_discard_by(fd, n, NULL); }
+
+/* see socket_internal.h */
+ot_status ot_sock_send_all_by(int fd, struct iovec *iov, int cnt, const ot_sock_wait *w) {
   while (cnt > 0) {
     struct msghdr m;
     memset(&m, 0, sizeof m);
     m.msg_iov = iov;
     m.msg_iovlen = (size_t)cnt;
+    /* A peer that does not read fills its window: wait for room, within w. */
+    if (w) OT_GUARD(wait_ready(fd, POLLOUT, w));
     /* MSG_NOSIGNAL: a closed peer is an error to report, not a signal. */
-    ssize_t w = sendmsg(fd, &m, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
+    ssize_t sent = sendmsg(fd, &m, MSG_NOSIGNAL | (w ? MSG_DONTWAIT : 0));
+    if (sent < 0 && (errno == EINTR || (w && (errno == EAGAIN || errno == EWOULDBLOCK)))) continue;
+    if (sent < 0) {
       OT_LOGD(LOG_TAG, "sendmsg: %s", strerror(errno));
       return errno_status(errno);
     }
-    size_t done = (size_t)w;
+    size_t done = (size_t)sent;
     while (cnt > 0 && done >= iov->iov_len) {
       done -= iov->iov_len;
       iov++;
@@ -90,26 +144,38 @@ static ot_status send_all(int fd, struct iovec *iov, int cnt) {
   return OT_SUCCESS;
 }
 
-/* see doe_socket.h */
-ot_status ot_sock_send_frame(int fd, uint32_t command, const uint8_t *payload, size_t len) {
+/* see socket_internal.h */
+ot_status ot_sock_send_frame_by(int fd, uint32_t command, const uint8_t *payload, size_t len,
+                                const ot_sock_wait *w) {
   OT_ENSURE(payload != NULL || len == 0, OT_E_ARG);
   OT_ENSURE(len <= OT_SOCK_MAX_PAYLOAD, OT_E_TOO_LARGE);
   uint8_t head[OT_SOCK_FRAME_HEADER_SIZE];
   ot_sock_frame_header h = {command, OT_SOCK_TRANSPORT_PCI_DOE, (uint32_t)len};
   ot_sock_frame_header_build(&h, head);
   struct iovec iov[2] = {{head, sizeof head}, {(void *)(uintptr_t)payload, len}};
-  return send_all(fd, iov, len ? 2 : 1);
+  return ot_sock_send_all_by(fd, iov, len ? 2 : 1, w);
+}
+
+/* see doe_socket.h */
+ot_status ot_sock_send_frame(int fd, uint32_t command, const uint8_t *payload, size_t len) {
+  return ot_sock_send_frame_by(fd, command, payload, len, NULL);
 }
 
 /* see socket_internal.h */
-ot_status ot_sock_recv_header(int fd, size_t max_payload, ot_sock_frame_header *hdr) {
+ot_status ot_sock_recv_header_by(int fd, size_t max_payload, ot_sock_frame_header *hdr,
+                                 const ot_sock_wait *w) {
   uint8_t head[OT_SOCK_FRAME_HEADER_SIZE];
-  OT_GUARD(ot_sock_read_exact(fd, head, sizeof head, false));
+  OT_GUARD(ot_sock_read_exact_by(fd, head, sizeof head, false, w));
   ot_status st = ot_sock_frame_header_decode(head, max_payload, hdr);
   if (!ot_ok(st))
     OT_LOGW(LOG_TAG, "refused frame header: %s (transport %u, size %u)", ot_status_name(st),
             (unsigned)ot_load_u32be(head + 4), (unsigned)ot_load_u32be(head + 8));
   return st;
+}
+
+/* see socket_internal.h */
+ot_status ot_sock_recv_header(int fd, size_t max_payload, ot_sock_frame_header *hdr) {
+  return ot_sock_recv_header_by(fd, max_payload, hdr, NULL);
 }
 
 /* see doe_socket.h */
@@ -128,15 +194,6 @@ static ot_status set_nodelay(int fd) {
   int one = 1;
   /* Each frame is one write and the peer waits for it: do not let Nagle hold it. */
   OT_ENSURE(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0, OT_E_IO);
-  return OT_SUCCESS;
-}
-
-static ot_status set_timeouts(int fd, uint32_t timeout_ms) {
-  struct timeval tv;
-  tv.tv_sec = (time_t)(timeout_ms / 1000u);
-  tv.tv_usec = (suseconds_t)((timeout_ms % 1000u) * 1000u);
-  OT_ENSURE(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0, OT_E_IO);
-  OT_ENSURE(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0, OT_E_IO);
   return OT_SUCCESS;
 }
 
@@ -169,11 +226,49 @@ void ot_doe_socket_client_attach(ot_doe_socket_client *c, int fd) {
   c->base.exchange = client_exchange;
   c->fd = fd;
   c->failed = false;
+  c->io_timeout_ms = 0;
+  c->deadline_ns = 0;
+}
+
+/* The limit of one exchange started now: its own timeout, never past the
+ * client's deadline. */
+static ot_sock_wait client_wait(const ot_doe_socket_client *c) {
+  return (ot_sock_wait){
+      .deadline_ns = ot_sock_deadline_min(c->deadline_ns, ot_sock_deadline_in(c->io_timeout_ms)),
+      .wake_fd = -1};
+}
+
+/* connect() without blocking past w's deadline (a host that drops SYNs would
+ * otherwise hold us for the kernel's retry time, minutes). */
+static ot_status connect_by(int fd, const struct addrinfo *ai, const ot_sock_wait *w) {
+  int fl = fcntl(fd, F_GETFL);
+  OT_ENSURE(fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0, OT_E_IO);
+  int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+  if (rc != 0 && errno != EINPROGRESS) return ot_status_of(OT_E_IO);
+  if (rc != 0) {
+    OT_GUARD(wait_ready(fd, POLLOUT, w));
+    int err = 0;
+    socklen_t el = sizeof err;
+    OT_ENSURE(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0, OT_E_IO);
+    if (err != 0) {
+      errno = err;
+      return ot_status_of(OT_E_IO);
+    }
+  }
+  /* Back to blocking: every later wait is a poll() bounded by the client's limits. */
+  OT_ENSURE(fcntl(fd, F_SETFL, fl) == 0, OT_E_IO);
+  return OT_SUCCESS;
 }
 
 /* see doe_socket.h */
 ot_status ot_doe_socket_connect(ot_doe_socket_client *c, const char *host, uint16_t port,
                                 uint32_t timeout_ms) {
+  return ot_doe_socket_connect_by(c, host, port, timeout_ms, 0);
+}
+
+/* see doe_socket.h */
+ot_status ot_doe_socket_connect_by(ot_doe_socket_client *c, const char *host, uint16_t port,
+                                   uint32_t timeout_ms, uint64_t deadline_ns) {
   struct addrinfo *ai = NULL;
   ot_status st = OT_SUCCESS;
   int fd = -1;
@@ -181,15 +276,19 @@ ot_status ot_doe_socket_connect(ot_doe_socket_client *c, const char *host, uint1
   OT_GUARD(ot_sock_resolve(host, port, false, &ai));
   fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
   OT_ENSURE_GOTO(st, fd >= 0, OT_E_IO, out);
-  if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+  ot_sock_wait w = {.deadline_ns =
+                        ot_sock_deadline_min(deadline_ns, ot_sock_deadline_in(timeout_ms)),
+                    .wake_fd = -1};
+  st = connect_by(fd, ai, &w);
+  if (!ot_ok(st)) {
     OT_LOGE(LOG_TAG, "connect to %s port %u: %s", host ? host : "127.0.0.1", (unsigned)port,
-            strerror(errno));
-    st = ot_status_of(OT_E_IO);
+            ot_is(st, OT_E_TIMEOUT) ? "timed out" : strerror(errno));
     goto out;
   }
   OT_GUARD_GOTO(st, set_nodelay(fd), out);
-  if (timeout_ms > 0) OT_GUARD_GOTO(st, set_timeouts(fd, timeout_ms), out);
   ot_doe_socket_client_attach(c, fd);
+  c->io_timeout_ms = timeout_ms;
+  c->deadline_ns = deadline_ns;
   fd = -1;
 out:
   if (fd >= 0) close(fd);
@@ -209,9 +308,10 @@ static ot_status control_exchange(ot_doe_socket_client *c, uint32_t command, con
   ot_sock_frame_header h;
   OT_ENSURE(c != NULL && c->fd >= 0, OT_E_STATE);
   OT_ENSURE(!c->failed, OT_E_FAILED);
-  OT_GUARD(client_fail(c, ot_sock_send_frame(c->fd, command, payload, len)));
-  OT_GUARD(client_fail(c, ot_sock_recv_header(c->fd, OT_SOCK_MAX_PAYLOAD, &h)));
-  OT_GUARD(client_fail(c, ot_sock_discard(c->fd, h.size)));
+  ot_sock_wait w = client_wait(c);
+  OT_GUARD(client_fail(c, ot_sock_send_frame_by(c->fd, command, payload, len, &w)));
+  OT_GUARD(client_fail(c, ot_sock_recv_header_by(c->fd, OT_SOCK_MAX_PAYLOAD, &h, &w)));
+  OT_GUARD(client_fail(c, ot_sock_discard_by(c->fd, h.size, &w)));
   if (h.command != want) {
     OT_LOGW(LOG_TAG, "sent command 0x%x, got 0x%x back", (unsigned)command, (unsigned)h.command);
     return client_fail(c, ot_status_of(OT_E_UNEXPECTED));
@@ -233,14 +333,15 @@ ot_status ot_doe_socket_client_end(ot_doe_socket_client *c, bool keep_server) {
 
 /* Receives the response object straight into rsp: no intermediate buffer. */
 static ot_status client_receive(ot_doe_socket_client *c, uint16_t vendor, uint8_t type,
-                                uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
+                                uint8_t *rsp, size_t rsp_cap, size_t *rsp_len,
+                                const ot_sock_wait *w) {
   ot_sock_frame_header h;
   uint8_t doe_head[OT_DOE_HEADER_SIZE];
   ot_doe_header dh;
-  OT_GUARD(ot_sock_recv_header(c->fd, OT_SOCK_MAX_PAYLOAD, &h));
+  OT_GUARD(ot_sock_recv_header_by(c->fd, OT_SOCK_MAX_PAYLOAD, &h, w));
   OT_ENSURE(h.command == OT_SOCK_CMD_NORMAL, OT_E_UNEXPECTED);
   OT_ENSURE(h.size >= OT_DOE_HEADER_SIZE, OT_E_MALFORMED);
-  OT_GUARD(ot_sock_read_exact(c->fd, doe_head, sizeof doe_head, true));
+  OT_GUARD(ot_sock_read_exact_by(c->fd, doe_head, sizeof doe_head, true, w));
   OT_GUARD(ot_doe_header_peek(doe_head, &dh));
   /* One frame carries exactly one object. */
   OT_ENSURE((size_t)dh.length_dw * 4u == h.size, OT_E_MALFORMED);
@@ -248,11 +349,11 @@ static ot_status client_receive(ot_doe_socket_client *c, uint16_t vendor, uint8_
   size_t n = h.size - OT_DOE_HEADER_SIZE;
   if (n > rsp_cap) {
     /* Read it off the stream so the next exchange starts on a frame boundary. */
-    OT_GUARD(ot_sock_discard(c->fd, n));
+    OT_GUARD(ot_sock_discard_by(c->fd, n, w));
     *rsp_len = 0;
     return ot_status_of(OT_E_NO_SPACE);
   }
-  OT_GUARD(ot_sock_read_exact(c->fd, rsp, n, true));
+  OT_GUARD(ot_sock_read_exact_by(c->fd, rsp, n, true, w));
   *rsp_len = n;
   return OT_SUCCESS;
 }
@@ -279,9 +380,11 @@ ot_status ot_doe_socket_client_exchange(ot_doe_socket_client *c, uint16_t vendor
                          {doe_head, sizeof doe_head},
                          {(void *)(uintptr_t)req, req_len},
                          {(void *)(uintptr_t)zeros, pad}};
-  OT_GUARD(client_fail(c, send_all(c->fd, iov, 4)));
+  /* One limit for the request going out and its whole response coming in. */
+  ot_sock_wait w = client_wait(c);
+  OT_GUARD(client_fail(c, ot_sock_send_all_by(c->fd, iov, 4, &w)));
   size_t n = 0;
-  ot_status st = client_receive(c, vendor, type, rsp, rsp_cap, &n);
+  ot_status st = client_receive(c, vendor, type, rsp, rsp_cap, &n, &w);
   if (ot_is(st, OT_E_NO_SPACE)) return st; /* drained: still in step */
   OT_GUARD(client_fail(c, st));
   *rsp_len = n;

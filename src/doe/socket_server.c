@@ -32,7 +32,7 @@ ot_status ot_doe_socket_listen(ot_doe_socket_server *srv, const char *host, uint
   OT_ENSURE_GOTO(st, fd >= 0, OT_E_IO, out);
   /* As the reference responder: a restart must not wait for TIME_WAIT to pass. */
   OT_ENSURE_GOTO(st, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0, OT_E_IO, out);
-  if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 4) != 0 ||
+  if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, OT_DOE_SOCKET_BACKLOG) != 0 ||
       getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
     OT_LOGE(LOG_TAG, "listen on port %u: %s", (unsigned)port, strerror(errno));
     st = ot_status_of(OT_E_IO);
@@ -57,11 +57,21 @@ ot_status ot_doe_socket_accept(ot_doe_socket_server *srv, int *fd) {
   do {
     c = accept(srv->listen_fd, NULL, NULL);
   } while (c < 0 && errno == EINTR);
+  /* On a non-blocking listener, a client that left between poll() and
+   * accept() (or a reset connection) is nobody to serve: not an error. */
+  if (c < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED))
+    OT_BAIL(OT_E_CLOSED);
   if (c < 0) {
     OT_LOGE(LOG_TAG, "accept: %s", strerror(errno));
     OT_BAIL(OT_E_IO);
   }
-  if (setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+  /* A bounded send buffer: a peer that sends requests and never reads the
+   * answers is found out (the answer cannot be queued within the frame
+   * limit) after this much, not after the kernel has grown the buffer to
+   * megabytes while the peer keeps the device busy. */
+  int sndbuf = OT_DOE_SOCKET_SNDBUF;
+  if (setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+      setsockopt(c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0) {
     close(c);
     OT_BAIL(OT_E_IO);
   }
@@ -77,45 +87,91 @@ void ot_doe_socket_server_close(ot_doe_socket_server *srv) {
 
 /* Receives one frame for the serve loop: the header as sent (the rules are
  * ot_doe_serve_frame()'s), the payload into rx when it fits, else read off
- * the stream and dropped (*kept = 0) so that the next frame starts in step. */
-static ot_status serve_recv(int fd, uint8_t *rx, size_t rx_cap, ot_sock_frame_header *h,
-                            size_t *kept) {
+ * the stream and dropped (*kept = 0) so that the next frame starts in step.
+ * The first byte may take lim->idle_ms; from it, the rest of the frame
+ * lim->frame_ms (*started tells which limit a timeout came from). */
+static ot_status serve_recv(int fd, uint8_t *rx, size_t rx_cap, const ot_doe_serve_limits *lim,
+                            ot_sock_frame_header *h, size_t *kept, bool *started) {
   uint8_t head[OT_SOCK_FRAME_HEADER_SIZE];
   ot_reader rd;
-  OT_GUARD(ot_sock_read_exact(fd, head, sizeof head, false));
+  ot_sock_wait w = {.deadline_ns = ot_sock_deadline_in(lim->idle_ms), .wake_fd = lim->wake_fd};
+  *started = false;
+  OT_GUARD(ot_sock_read_exact_by(fd, head, 1, false, &w));
+  *started = true;
+  w.deadline_ns = ot_sock_deadline_in(lim->frame_ms);
+  OT_GUARD(ot_sock_read_exact_by(fd, head + 1, sizeof head - 1, true, &w));
   ot_reader_init(&rd, head, sizeof head);
   OT_GUARD(ot_read_u32be(&rd, &h->command));
   OT_GUARD(ot_read_u32be(&rd, &h->transport));
   OT_GUARD(ot_read_u32be(&rd, &h->size));
   if (h->size > rx_cap || h->size > OT_SOCK_MAX_PAYLOAD) {
     *kept = 0;
-    return ot_sock_discard(fd, h->size);
+    return ot_sock_discard_by(fd, h->size, &w);
   }
-  OT_GUARD(ot_sock_read_exact(fd, rx, h->size, true));
+  OT_GUARD(ot_sock_read_exact_by(fd, rx, h->size, true, &w));
   *kept = h->size;
   return OT_SUCCESS;
 }
 
 /* see doe_socket.h */
-ot_status ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
-                              size_t tx_cap, ot_doe_serve_end *end) {
-  OT_ENSURE(r != NULL && end != NULL && (rx != NULL || rx_cap == 0) && (tx != NULL || tx_cap == 0),
+ot_status ot_doe_socket_serve_limited(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap,
+                                      uint8_t *tx, size_t tx_cap, const ot_doe_serve_limits *lim,
+                                      ot_doe_serve_end *end) {
+  OT_ENSURE(r != NULL && end != NULL && lim != NULL && (rx != NULL || rx_cap == 0) &&
+                (tx != NULL || tx_cap == 0),
             OT_E_ARG);
+  /* Each pass reads one frame or ends: bounded by the peer's frames, each
+   * bounded in time by lim. */
   for (;;) {
     ot_sock_frame_header h;
     size_t kept = 0;
-    ot_status st = serve_recv(fd, rx, rx_cap, &h, &kept);
+    bool started = false;
+    ot_status st = serve_recv(fd, rx, rx_cap, lim, &h, &kept, &started);
     if (ot_is(st, OT_E_CLOSED)) {
       *end = OT_DOE_SERVE_CLOSED;
+      return OT_SUCCESS;
+    }
+    if (ot_is(st, OT_E_CANCELLED)) {
+      *end = OT_DOE_SERVE_STOPPED;
+      return OT_SUCCESS;
+    }
+    if (ot_is(st, OT_E_TIMEOUT)) {
+      OT_LOGW(LOG_TAG,
+              started ? "frame not complete within %u ms: peer dropped"
+                      : "peer idle for %u ms: dropped",
+              (unsigned)(started ? lim->frame_ms : lim->idle_ms));
+      *end = started ? OT_DOE_SERVE_SLOW_FRAME : OT_DOE_SERVE_IDLE;
       return OT_SUCCESS;
     }
     OT_GUARD(st);
     ot_doe_frame_reply reply;
     ot_doe_frame_next next = ot_doe_serve_frame(r, &h, kept ? rx : NULL, kept, tx, tx_cap, &reply);
-    if (reply.send) OT_GUARD(ot_sock_send_frame(fd, reply.command, reply.payload, reply.len));
+    if (reply.send) {
+      /* A peer that does not read its answers has as long to take one as
+       * it had to send a frame. */
+      ot_sock_wait w = {.deadline_ns = ot_sock_deadline_in(lim->frame_ms), .wake_fd = lim->wake_fd};
+      st = ot_sock_send_frame_by(fd, reply.command, reply.payload, reply.len, &w);
+      if (ot_is(st, OT_E_CANCELLED)) {
+        *end = OT_DOE_SERVE_STOPPED;
+        return OT_SUCCESS;
+      }
+      if (ot_is(st, OT_E_TIMEOUT)) {
+        OT_LOGW(LOG_TAG, "answer not taken within %u ms: peer dropped", (unsigned)lim->frame_ms);
+        *end = OT_DOE_SERVE_SLOW_READER;
+        return OT_SUCCESS;
+      }
+      OT_GUARD(st);
+    }
     if (next == OT_DOE_FRAME_SHUTDOWN || next == OT_DOE_FRAME_CONTINUE) {
       *end = next == OT_DOE_FRAME_SHUTDOWN ? OT_DOE_SERVE_SHUTDOWN : OT_DOE_SERVE_CONTINUE;
       return OT_SUCCESS;
     }
   }
+}
+
+/* see doe_socket.h */
+ot_status ot_doe_socket_serve(int fd, ot_doe_responder *r, uint8_t *rx, size_t rx_cap, uint8_t *tx,
+                              size_t tx_cap, ot_doe_serve_end *end) {
+  static const ot_doe_serve_limits none = {.idle_ms = 0, .frame_ms = 0, .wake_fd = -1};
+  return ot_doe_socket_serve_limited(fd, r, rx, rx_cap, tx, tx_cap, &none, end);
 }

@@ -40,15 +40,25 @@ const char *ot_spdm_peer_error_text(const ot_spdm_peer_error *e, char *buf, size
   if (buf == NULL || cap == 0) return "";
   buf[0] = '\0';
   if (e == NULL || !e->valid) return buf;
-  (void)snprintf(buf, cap, "device answered ERROR %s (0x%02x, data 0x%02x) to %s",
-                 ot_spdm_error_name(e->code), e->code, e->data, ot_spdm_code_name(e->request));
+  int n = snprintf(buf, cap, "device answered ERROR %s (0x%02x, data 0x%02x) to %s",
+                   ot_spdm_error_name(e->code), e->code, e->data, ot_spdm_code_name(e->request));
+  if (n < 0 || (size_t)n >= cap) return buf;
+  /* A request that never became ready or never stopped being Busy. */
+  if (e->deadline)
+    (void)snprintf(buf + n, cap - (size_t)n, ", still %s when the deadline came (%u retries)",
+                   e->code == OT_SPDM_ERR_BUSY ? "busy" : "not ready", e->retries);
+  else if (e->retries > 0)
+    (void)snprintf(buf + n, cap - (size_t)n, ", still %s after %u %s",
+                   e->code == OT_SPDM_ERR_BUSY ? "busy" : "not ready", e->retries,
+                   e->code == OT_SPDM_ERR_BUSY ? "retries" : "RESPOND_IF_READY");
   return buf;
 }
 
 const char *ot_spdm_requester_why(const ot_spdm_requester *q, ot_status st, char *buf, size_t cap) {
   const ot_spdm_peer_error *e = ot_spdm_requester_last_error(q);
   /* Only the ERROR that st came from: any other failure speaks for itself. */
-  if (e == NULL || buf == NULL || cap == 0 || !ot_is(st, ot_spdm_error_status(e->code).code))
-    return ot_status_message(st);
+  bool from_error = e != NULL && (ot_is(st, ot_spdm_error_status(e->code).code) ||
+                                  (e->deadline && ot_is(st, OT_E_TIMEOUT)));
+  if (!from_error || buf == NULL || cap == 0) return ot_status_message(st);
   return ot_spdm_peer_error_text(e, buf, cap);
 }

@@ -50,7 +50,9 @@ void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng
   cfg->data_transfer_size = 0x1200u;
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
-  cfg->busy_retries = 3;
+  cfg->busy_retries = OT_SPDM_BUSY_RETRIES;
+  cfg->busy_backoff_ns = OT_SPDM_BUSY_BACKOFF_NS;
+  cfg->not_ready_retries = OT_SPDM_NOT_READY_RETRIES;
 }
 
 OT_RESULT ot_spdm_requester_init(ot_spdm_requester *q, const ot_spdm_requester_config *cfg,
@@ -82,9 +84,14 @@ const ot_spdm_peer_error *ot_spdm_requester_last_error(const ot_spdm_requester *
   return q != NULL && q->last_error.valid ? &q->last_error : NULL;
 }
 
-ot_status req_peer_error(ot_spdm_requester *q, uint8_t request, const uint8_t *err) {
+/* Keeps an ERROR (header at err[0..4)) as the answer to `request`. */
+static void req_note_error(ot_spdm_requester *q, uint8_t request, const uint8_t *err) {
   q->last_error =
       (ot_spdm_peer_error){.valid = true, .request = request, .code = err[2], .data = err[3]};
+}
+
+ot_status req_peer_error(ot_spdm_requester *q, uint8_t request, const uint8_t *err) {
+  req_note_error(q, request, err);
   return ot_spdm_error_status(err[2]);
 }
 
@@ -152,19 +159,87 @@ static ot_status fetch_chunks(ot_spdm_requester *q, ot_spdm_req_session *s, uint
   return OT_SUCCESS;
 }
 
-/* Builds RESPOND_IF_READY for a ResponseNotReady (§10.13). */
+/* Sleeps ns on the requester's clock, unless that would end past the
+ * deadline: then OT_E_TIMEOUT at once, without sleeping. */
+static ot_status req_wait(ot_spdm_requester *q, uint64_t ns) {
+  uint64_t dl = q->cfg->deadline_ns;
+  if (dl != 0) {
+    uint64_t now = ot_clock_now(q->cfg->clock);
+    if (now >= dl || ns > dl - now) return ot_status_of(OT_E_TIMEOUT);
+  }
+  ot_clock_sleep(q->cfg->clock, ns);
+  return OT_SUCCESS;
+}
+
+/* One request's ResponseNotReady so far (DSP0274 1.3 §10.12, §10.13). */
+typedef struct not_ready_state {
+  unsigned count;    /* ResponseNotReady received */
+  uint64_t first_ns; /* when the first one came */
+  uint64_t wt_max_ns;
+} not_ready_state;
+
+/* The request failed with `err` (ResponseNotReady or Busy) still in force:
+ * kept as the device's answer, with how often we asked again. */
+static ot_status req_gave_up(ot_spdm_requester *q, uint8_t request, unsigned retries,
+                             ot_status st) {
+  q->last_error.retries = (uint8_t)(retries > UINT8_MAX ? UINT8_MAX : retries);
+  q->last_error.deadline = ot_is(st, OT_E_TIMEOUT);
+  OT_LOGW(LOGC, "request %s: still %s %s after %u retries", ot_spdm_code_name(request),
+          ot_spdm_error_name(q->last_error.code),
+          q->last_error.deadline ? "at the deadline" : "at the retry limit", retries);
+  return st;
+}
+
+/*
+ * Answers a ResponseNotReady (its 4 extended bytes: RDTExponent, RequestCode,
+ * Token, RDTM; DSP0274 1.3 §10.12 table "ResponseNotReady extended error
+ * data") with RESPOND_IF_READY (§10.13) after RDT = 2^RDTExponent µs. The
+ * Responder is to be ready by WTMax = RDT x RDTM; we ask again while within
+ * WTMax, at most cfg->not_ready_retries times, never past the deadline, then
+ * refuse naming the request. SPEC-FACTS: ResponseNotReady is no valid answer
+ * to RESPOND_IF_READY itself; a device that sends it again is given the
+ * benefit of WTMax and the retry count, no more.
+ */
 static ot_status not_ready(ot_spdm_requester *q, const uint8_t *err, size_t n, uint8_t code,
-                           uint8_t *req, size_t *len) {
+                           not_ready_state *nr, uint8_t *req, size_t *len) {
   OT_ENSURE(n >= 8, OT_E_TRUNCATED);
-  /* ext: RDExponent, RequestCode, Token, RDTM; the code must be ours. */
+  /* The RequestCode must be the request we sent (§10.12 ResponseNotReady). */
   OT_ENSURE(err[5] == code, OT_E_UNEXPECTED);
-  uint8_t exp = err[4] > 30 ? 30 : err[4];
-  ot_clock_sleep(q->cfg->clock, ((uint64_t)1 << exp) * OT_NS_PER_US);
+  req_note_error(q, code, err);
+  uint8_t exp = err[4], rdtm = err[7];
+  /* 2^63 µs does not fit in ns: any exponent past 40 (12.7 days) is past
+   * every deadline we could hold; it is clamped, the deadline refuses it. */
+  uint64_t rdt_ns = ((uint64_t)1 << (exp > 40 ? 40 : exp)) * OT_NS_PER_US;
+  uint64_t now = ot_clock_now(q->cfg->clock);
+  if (nr->count++ == 0) {
+    nr->first_ns = now;
+    /* RDTM 0 or 1 still allows the one RESPOND_IF_READY after RDT. */
+    nr->wt_max_ns = rdt_ns * (rdtm > 1 ? rdtm : 1u);
+  }
+  unsigned asked = nr->count - 1; /* RESPOND_IF_READY already sent */
+  if (asked >= q->cfg->not_ready_retries || now - nr->first_ns + rdt_ns > nr->wt_max_ns)
+    return req_gave_up(q, code, asked, ot_spdm_error_status(OT_SPDM_ERR_RESPONSE_NOT_READY));
+  ot_status st = req_wait(q, rdt_ns);
+  if (!ot_ok(st)) return req_gave_up(q, code, asked, st);
+  q->last_error = (ot_spdm_peer_error){0};
   ot_writer w;
   ot_writer_init(&w, req, 8);
   ot_spdm_respond_if_ready rr = {.request_code = code, .token = err[6]};
   OT_GUARD(ot_spdm_encode_respond_if_ready(&q->neg.sizes, &w, &rr));
   *len = ot_writer_len(&w);
+  return OT_SUCCESS;
+}
+
+/* Busy (§10.12): the same request again after a wait that doubles each time,
+ * at most cfg->busy_retries times, never past the deadline. */
+static ot_status busy(ot_spdm_requester *q, uint8_t code, unsigned *tries) {
+  if (*tries >= q->cfg->busy_retries)
+    return req_gave_up(q, code, *tries, ot_spdm_error_status(OT_SPDM_ERR_BUSY));
+  uint64_t wait = q->cfg->busy_backoff_ns << (*tries < 16 ? *tries : 16);
+  ot_status st = req_wait(q, wait);
+  if (!ot_ok(st)) return req_gave_up(q, code, *tries, st);
+  (*tries)++;
+  q->last_error = (ot_spdm_peer_error){0};
   return OT_SUCCESS;
 }
 
@@ -190,8 +265,11 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
     OT_GUARD(spdm_l1_reset(&q->t, s ? &s->l1 : NULL));
   const uint8_t *send = req;
   size_t send_len = len, n;
-  unsigned busy = 0;
+  unsigned busy_tries = 0;
+  not_ready_state nr = {0};
   q->last_error = (ot_spdm_peer_error){0};
+  /* Bounded: each pass either ends the request or counts one ResponseNotReady
+   * (at most not_ready_retries + 1) or one Busy (at most busy_retries + 1). */
   for (;;) {
     OT_GUARD(transact(q, s, sz, send, send_len, &n));
     OT_ENSURE(n >= OT_SPDM_HEADER_SIZE, OT_E_TRUNCATED);
@@ -200,10 +278,12 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
     uint8_t err = q->buf[2];
     OT_LOGD(LOGC, "request 0x%02x: ERROR 0x%02x", code, err);
     if (err == OT_SPDM_ERR_RESPONSE_NOT_READY && rule->may_defer) {
-      OT_GUARD(not_ready(q, q->buf, n, code, rif, &send_len));
+      OT_GUARD(not_ready(q, q->buf, n, code, &nr, rif, &send_len));
       send = rif;
-    } else if (err == OT_SPDM_ERR_BUSY && busy++ < q->cfg->busy_retries) {
-      ot_clock_sleep(q->cfg->clock, OT_NS_PER_MS);
+    } else if (err == OT_SPDM_ERR_BUSY) {
+      /* Before the Busy is overwritten: it is the answer if we give up. */
+      req_note_error(q, code, q->buf);
+      OT_GUARD(busy(q, code, &busy_tries));
       send = req;
       send_len = len;
     } else if (err == OT_SPDM_ERR_LARGE_RESPONSE && n >= 5 &&

@@ -26,9 +26,10 @@ static ot_status discover(ot_tsm_dev *dev, ot_tsm_refusal *why) {
   ot_doe_feature f[16];
   size_t n = 0;
   ot_status st = ot_doe_discover(&dev->relay.base, OT_DOE_DISCOVERY_VERSION_MAX, f, 16, &n);
+  /* A relay that fails or times out says nothing about the device's DOE. */
   if (!ot_ok(st))
-    return tsm_refuse(why, OT_TSM_R_DOE, st, "%s: DOE discovery failed (%s)", dev->name,
-                      ot_status_message(st));
+    return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_DOE, st,
+                      "%s: DOE discovery failed (%s)", dev->name, ot_status_message(st));
   bool spdm = false, secured = false;
   for (size_t i = 0; i < n; i++) {
     spdm |= f[i].vendor == OT_DOE_VENDOR_PCISIG && f[i].type == OT_DOE_TYPE_SPDM;

@@ -37,7 +37,8 @@
 #define USAGE                                                                                      \
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
-  "                       [--shutdown] [--timeout MS] [--pcap FILE] [--keylog FILE]\n"
+  "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
+  "                       [--pcap FILE] [--keylog FILE]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -61,17 +62,35 @@ const char ot_usage_connect[] =
           "  --json          print the evidence as JSON\n"
           "  --time EPOCH    certificate validation time (default: now)\n"
           "  --shutdown      end with SHUTDOWN (the device exits) instead of CONTINUE\n"
+          "  --timeout MS    the whole run's limit, connect to END_SESSION: every read,\n"
+          "                  every retry, every ResponseNotReady wait (default 30000,\n"
+          "                  1-600000)\n"
+          "  --read-timeout MS  the limit of one exchange: a request out and its whole\n"
+          "                  answer in, however slowly it comes (default 5000, at most\n"
+          "                  --timeout)\n"
           "  --pcap FILE     write every DOE object exchanged to FILE (pcap, link type\n"
           "                  292 PCI DOE: what DMTF spdm_dump reads)\n"
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
           "exit codes: 0 connected and verified, 1 refused (the reason is printed),\n"
-          "            2 usage, 3 the device cannot be reached or a file cannot be read\n";
+          "            2 usage, 3 the device cannot be reached, did not answer in time\n"
+          "            (\"timed out\", naming the step), or a file cannot be read\n";
 
 #define MAX_CLI_ANCHORS OT_TSM_POLICY_MAX_ANCHORS
 /* The FUNCTION_ID of the TDI `opentsm device` serves (cmd_device.c). */
 #define FLOW_DEFAULT_TDI 0x100u
+
+/* Defaults of --timeout and --read-timeout (docs/cli.md "Timeouts"). One
+ * exchange with real hardware takes a DOE response time (PCIe r6.0 §6.30.2:
+ * 1 s) plus the responder's cryptographic time (CAPABILITIES CTExponent;
+ * longer work is announced with ResponseNotReady, which does not count
+ * against the read limit): 5 s leaves room for both. The flow is ~20
+ * exchanges, a few with signatures, and the certificate chain in chunks:
+ * 30 s is several times what a slow device needs, and still bounds a device
+ * that never finishes. */
+#define CONNECT_TIMEOUT_MS 30000u
+#define CONNECT_READ_TIMEOUT_MS 5000u
 
 typedef struct connect_opts {
   const char *target, *policy, *name;
@@ -81,7 +100,8 @@ typedef struct connect_opts {
   bool json, shutdown, has_time, quiet, full;
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint64_t time;
-  uint64_t timeout_ms;
+  uint64_t timeout_ms;      /* the whole run */
+  uint64_t read_timeout_ms; /* one exchange */
 } connect_opts;
 
 /* Everything large lives here, on the heap. */
@@ -195,10 +215,13 @@ static const char *meas_type_name(uint8_t t) {
   return t < sizeof(names) / sizeof(names[0]) ? names[t] : "other";
 }
 
-/* After connect: the chain and a fresh signed record for the report. */
-static ot_status collect_evidence(connect_ctx *c) {
+/* After connect: the chain and a fresh signed record for the report. *step
+ * names the request that failed, if one did. */
+static ot_status collect_evidence(connect_ctx *c, const char **step) {
   uint8_t mask = 0;
+  *step = "GET_DIGESTS";
   OT_GUARD(ot_spdm_requester_get_digests(&c->dev.spdm, &mask));
+  *step = "GET_CERTIFICATE";
   OT_GUARD(ot_spdm_requester_get_certificate(&c->dev.spdm, 0, 0, c->chain, sizeof(c->chain),
                                              &c->chain_len));
   /* The digest DIGESTS gave for slot 0, which the requester has just checked
@@ -207,6 +230,7 @@ static ot_status collect_evidence(connect_ctx *c) {
   OT_ENSURE(c->dev.spdm.slots[0].verified, OT_E_VERIFY);
   memcpy(c->chain_digest, c->dev.spdm.slots[0].digest, sizeof(c->chain_digest));
   ot_spdm_meas_result res;
+  *step = "GET_MEASUREMENTS";
   OT_GUARD(ot_spdm_requester_get_measurements(&c->dev.spdm, OT_SPDM_MEAS_OP_ALL, true, 0, c->record,
                                               sizeof(c->record), &res));
   OT_ENSURE(res.signature_verified, OT_E_VERIFY);
@@ -517,19 +541,41 @@ static double ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* After a timeout: how long the run took and which limits applied. */
+static void timed_out(const connect_opts *o, ot_status st, const struct timespec *t0) {
+  if (!ot_is(st, OT_E_TIMEOUT)) return;
+  fprintf(stderr,
+          "opentsm connect: gave up after %.0f ms (limits: --timeout %llu ms for the whole "
+          "run, --read-timeout %llu ms per exchange)\n",
+          ms_since(t0), (unsigned long long)o->timeout_ms,
+          (unsigned long long)(o->read_timeout_ms < o->timeout_ms ? o->read_timeout_ms
+                                                                  : o->timeout_ms));
+}
+
 static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t port) {
   int rc = load_policy(c, o);
   if (rc != OT_EXIT_OK) return rc;
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  ot_status st = ot_doe_socket_connect(&c->sock, host, port, (uint32_t)o->timeout_ms);
-  if (ot_ok(st)) st = ot_doe_socket_client_hello(&c->sock);
+  ot_clock *clk = ot_clock_real();
+  /* One deadline for everything below: the socket's reads and writes and the
+   * requester's waits (ResponseNotReady, Busy) all stop at it. */
+  uint64_t deadline = ot_clock_now(clk) + o->timeout_ms * OT_NS_PER_MS;
+  uint32_t read_ms =
+      (uint32_t)(o->read_timeout_ms < o->timeout_ms ? o->read_timeout_ms : o->timeout_ms);
+  ot_status st = ot_doe_socket_connect_by(&c->sock, host, port, read_ms, deadline);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm connect: cannot reach a device at %s:%u (%s)\n", host, port,
             ot_status_message(st));
     return OT_EXIT_IO;
   }
-  ot_clock *clk = ot_clock_real();
+  st = ot_doe_socket_client_hello(&c->sock);
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm connect: no answer to the TEST hello from %s:%u (%s)\n", host, port,
+            ot_status_message(st));
+    timed_out(o, st, &t0);
+    return OT_EXIT_IO;
+  }
   time_t wall = o->has_time ? (time_t)o->time : time(NULL);
   ot_tsm_config cfg = {.policy = &c->policy,
                        .backend = NULL, /* no link: no IDE (see the top of the file) */
@@ -541,6 +587,7 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     fprintf(stderr, "opentsm connect: TSM init failed (%s)\n", ot_status_message(st));
     return OT_EXIT_FAILURE;
   }
+  c->tsm.spdm.deadline_ns = deadline;
   if (o->keylog) {
     c->tsm.spdm.keylog = cli_capture_keylog;
     c->tsm.spdm.keylog_ctx = &c->cap;
@@ -558,16 +605,22 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   st = ot_tsm_connect(&c->tsm, &c->dev, &why);
   if (!ot_ok(st)) {
     refused(o, &why);
-    rc = why.reason == OT_TSM_R_TRANSPORT ? OT_EXIT_IO : OT_EXIT_FAILURE;
+    timed_out(o, st, &t0);
+    rc = why.reason == OT_TSM_R_TRANSPORT || ot_is(st, OT_E_TIMEOUT) ? OT_EXIT_IO : OT_EXIT_FAILURE;
     goto out;
   }
-  st = collect_evidence(c);
-  if (ot_ok(st)) st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
+  const char *step = "";
+  st = collect_evidence(c, &step);
+  if (ot_ok(st)) {
+    step = "HEARTBEAT";
+    st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
+  }
   if (!ot_ok(st)) {
-    char pe[128]; /* the device's SPDM ERROR, when one ended the request */
-    fprintf(stderr, "opentsm connect: after connect: %s\n",
+    char pe[192]; /* the device's SPDM ERROR, when one ended the request */
+    fprintf(stderr, "opentsm connect: after connect: %s failed (%s)\n", step,
             ot_spdm_requester_why(&c->dev.spdm, st, pe, sizeof(pe)));
-    rc = OT_EXIT_FAILURE;
+    timed_out(o, st, &t0);
+    rc = ot_status_category(st) == OT_CAT_IO ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
   flow_result flow = {0};
   if (rc == OT_EXIT_OK && o->full) {
@@ -593,7 +646,8 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   c->dev.session_id = sid;
   if (rc == OT_EXIT_OK && !ot_ok(end)) {
     fprintf(stderr, "opentsm connect: END_SESSION failed (%s)\n", ot_status_message(end));
-    rc = OT_EXIT_FAILURE;
+    timed_out(o, end, &t0);
+    rc = ot_status_category(end) == OT_CAT_IO ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
   if (rc == OT_EXIT_OK && !o->quiet) print_report(c, o, o->full ? &flow : NULL, ms_since(&t0));
 out:
@@ -628,7 +682,8 @@ static int connect_with(const connect_opts *o) {
 
 int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, bool full) {
   connect_opts o = {.target = target,
-                    .timeout_ms = 10000,
+                    .timeout_ms = CONNECT_TIMEOUT_MS,
+                    .read_timeout_ms = CONNECT_READ_TIMEOUT_MS,
                     .quiet = true,
                     .shutdown = shutdown,
                     .full = full,
@@ -639,7 +694,9 @@ int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, boo
 }
 
 int ot_cmd_connect(int argc, char **argv) {
-  connect_opts o = {.timeout_ms = 10000, .tdi = FLOW_DEFAULT_TDI};
+  connect_opts o = {.timeout_ms = CONNECT_TIMEOUT_MS,
+                    .read_timeout_ms = CONNECT_READ_TIMEOUT_MS,
+                    .tdi = FLOW_DEFAULT_TDI};
   int i = 0;
   while (++i < argc) {
     const char *a = argv[i];
@@ -686,7 +743,11 @@ int ot_cmd_connect(int argc, char **argv) {
     } else if (strcmp(a, "--keylog") == 0) {
       o.keylog = v;
     } else if (strcmp(a, "--timeout") == 0) {
-      if (!cli_parse_u64(v, 600000, &o.timeout_ms)) return usage_error("bad --timeout", v);
+      if (!cli_parse_u64(v, 600000, &o.timeout_ms) || o.timeout_ms == 0)
+        return usage_error("bad --timeout (1-600000 ms)", v);
+    } else if (strcmp(a, "--read-timeout") == 0) {
+      if (!cli_parse_u64(v, 600000, &o.read_timeout_ms) || o.read_timeout_ms == 0)
+        return usage_error("bad --read-timeout (1-600000 ms)", v);
     } else {
       return usage_error("unknown option", a);
     }

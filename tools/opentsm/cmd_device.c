@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,9 +29,10 @@
 
 #define USAGE                                                                                      \
   "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
-  "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"     \
+  "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
-  "                      [--pcap FILE] [--keylog FILE]\n"
+  "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
+  "                      [--frame-timeout MS]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -55,6 +57,13 @@ const char ot_usage_device[] =
           "  --keylog FILE  write each session's DHE secret to FILE, one line\n"
           "              `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "              It EXPOSES THE SESSION SECRETS: for debugging only\n"
+          "  --idle-timeout MS  drop a peer silent this long between frames (default\n"
+          "              5000; 0: never, e.g. for QEMU, which keeps one connection idle)\n"
+          "  --frame-timeout MS  drop a peer whose frame takes longer than this from its\n"
+          "              first byte, or that does not take an answer within it (default\n"
+          "              2000; 0: never)\n"
+          "Peers are served one at a time, the others wait (backlog 64); the limits\n"
+          "bound how long one peer can keep them waiting while it is silent or slow.\n"
           "Each port has one Selective IDE Stream block (Stream ID 0). With no host to write\n"
           "its config space, the device sets a block's Enable itself once all six keys are\n"
           "programmed and clears it when they are stopped (a simulation choice; docs/cli.md).\n"
@@ -310,13 +319,13 @@ dsm:
                           .heartbeat_period = DEV_HEARTBEAT_S,
                           .clock = ot_clock_real()};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
-  d->tdi_desc = (ot_tdisp_tdi_desc){
-      .function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
-      .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
-      .mmio = dev_ranges,
-      .mmio_count = 1,
-      .devinfo = dev_info,
-      .devinfo_len = sizeof(dev_info)};
+  d->tdi_desc =
+      (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
+                          .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
+                          .mmio = dev_ranges,
+                          .mmio_count = 1,
+                          .devinfo = dev_info,
+                          .devinfo_len = sizeof(dev_info)};
   st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);
@@ -367,14 +376,49 @@ static int pick_profile(const char *path, const char *name, ot_sim_topology *top
   return OT_EXIT_FAILURE;
 }
 
-static volatile sig_atomic_t stop_requested;
-static volatile sig_atomic_t serving_fd = -1;
-/* shutdown() is async-signal-safe (POSIX.1-2017 §2.4.3): it wakes a serve
- * loop blocked in recv on an idle peer, so a signal always ends the device. */
+/* Defaults of --idle-timeout and --frame-timeout (docs/cli.md). A requester
+ * sends its next request as soon as it has checked the last answer (ms for
+ * `opentsm connect` and spdm_requester_emu); 5 s of silence is a peer that
+ * holds the device, not one that thinks. A frame is one write of at most
+ * 1 MiB: on any link a device is served over, it arrives well within 2 s. */
+#define DEV_IDLE_MS 5000u
+#define DEV_FRAME_MS 2000u
+
+/* The self-pipe: a signal writes one byte, and every wait of the serve loop
+ * polls the read end, so a signal is seen whatever the loop waits on, even
+ * one that arrives just before the wait begins (the byte stays). write() is
+ * async-signal-safe (POSIX.1-2017 §2.4.3). */
+static int wake_pipe[2] = {-1, -1};
 static void on_signal(int sig) {
   (void)sig;
-  stop_requested = 1;
-  if (serving_fd >= 0) shutdown(serving_fd, SHUT_RDWR);
+  int saved = errno;
+  if (wake_pipe[1] >= 0) {
+    ssize_t w = write(wake_pipe[1], "s", 1); /* full pipe: a byte is already there */
+    (void)w;
+  }
+  errno = saved;
+}
+
+static bool stop_requested(void) {
+  struct pollfd p = {.fd = wake_pipe[0], .events = POLLIN};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+static ot_status wake_pipe_open(void) {
+  OT_ENSURE(pipe(wake_pipe) == 0, OT_E_IO);
+  for (int i = 0; i < 2; i++) {
+    int fl = fcntl(wake_pipe[i], F_GETFL);
+    OT_ENSURE(fl >= 0 && fcntl(wake_pipe[i], F_SETFL, fl | O_NONBLOCK) == 0, OT_E_IO);
+    OT_ENSURE(fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) == 0, OT_E_IO);
+  }
+  return OT_SUCCESS;
+}
+
+static void wake_pipe_close(void) {
+  for (int i = 0; i < 2; i++) {
+    if (wake_pipe[i] >= 0) close(wake_pipe[i]);
+    wake_pipe[i] = -1;
+  }
 }
 
 static int usage_error(const char *msg, const char *arg) {
@@ -410,40 +454,53 @@ static const char *end_text(ot_doe_serve_end e) {
   case OT_DOE_SERVE_SHUTDOWN: return "SHUTDOWN";
   case OT_DOE_SERVE_CONTINUE: return "CONTINUE";
   case OT_DOE_SERVE_CLOSED: return "peer closed";
+  case OT_DOE_SERVE_IDLE: return "dropped: idle past --idle-timeout";
+  case OT_DOE_SERVE_SLOW_FRAME: return "dropped: a frame slower than --frame-timeout";
+  case OT_DOE_SERVE_SLOW_READER: return "dropped: an answer not taken within --frame-timeout";
+  case OT_DOE_SERVE_STOPPED: return "stopped";
   default: return "?";
   }
 }
 
-/* Accepts and serves connections until SHUTDOWN or a signal. */
-static int serve(cli_device *d, ot_doe_socket_server *srv) {
+/* Accepts and serves connections, one at a time, until SHUTDOWN or a signal.
+ * Every wait polls the wake pipe too: a signal ends it at once. */
+static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_limits *lim) {
   unsigned served = 0;
-  while (!stop_requested) {
-    struct pollfd p = {.fd = srv->listen_fd, .events = POLLIN};
-    int n = poll(&p, 1, -1);
+  /* Bounded by the peers that come and by a signal: each pass waits for one. */
+  while (!stop_requested()) {
+    struct pollfd p[2] = {{.fd = srv->listen_fd, .events = POLLIN},
+                          {.fd = wake_pipe[0], .events = POLLIN}};
+    int n = poll(p, 2, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       fprintf(stderr, "opentsm device: poll: %s\n", strerror(errno));
       return OT_EXIT_IO;
     }
+    if (p[1].revents & POLLIN) break;
+    if (!(p[0].revents & POLLIN)) continue;
     int fd = -1;
     ot_status st = ot_doe_socket_accept(srv, &fd);
+    if (ot_is(st, OT_E_CLOSED)) continue; /* the client left before we took it */
     if (!ot_ok(st)) {
       fprintf(stderr, "opentsm device: accept failed (%s)\n", ot_status_message(st));
       return OT_EXIT_IO;
     }
     served++;
     ot_doe_serve_end end = OT_DOE_SERVE_CLOSED;
-    serving_fd = fd;
-    if (stop_requested) shutdown(fd, SHUT_RDWR);
-    st = ot_doe_socket_serve(fd, cli_device_doe(d), d->rx, sizeof(d->rx), d->tx, sizeof(d->tx),
-                             &end);
-    serving_fd = -1;
+    st = ot_doe_socket_serve_limited(fd, cli_device_doe(d), d->rx, sizeof(d->rx), d->tx,
+                                     sizeof(d->tx), lim, &end);
     close(fd);
-    if (stop_requested) break;
+    if (ot_ok(st) && end == OT_DOE_SERVE_STOPPED) break;
     if (!ot_ok(st)) {
       /* One bad peer does not stop the device: report it, serve the next. */
       fprintf(stderr, "opentsm device: connection %u ended with an error (%s)\n", served,
               ot_status_message(st));
+      continue;
+    }
+    if (end == OT_DOE_SERVE_IDLE || end == OT_DOE_SERVE_SLOW_FRAME ||
+        end == OT_DOE_SERVE_SLOW_READER) {
+      fprintf(stderr, "opentsm device: connection %u %s (%u ms)\n", served, end_text(end),
+              (unsigned)(end == OT_DOE_SERVE_IDLE ? lim->idle_ms : lim->frame_ms));
       continue;
     }
     printf("opentsm device: connection %u ended (%s)\n", served, end_text(end));
@@ -460,6 +517,7 @@ int ot_cmd_device(int argc, char **argv) {
       .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
   const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
+  ot_doe_serve_limits lim = {.idle_ms = DEV_IDLE_MS, .frame_ms = DEV_FRAME_MS, .wake_fd = -1};
   bool identity_given = false;
   int i = 0;
   while (++i < argc) {
@@ -496,6 +554,14 @@ int ot_cmd_device(int argc, char **argv) {
       o.ports = (unsigned)n;
     } else if (strcmp(a, "--tdi") == 0 && v) {
       if (!parse_function_id(v, &o.tdi_function)) return usage_error("bad TDI function ID", v);
+    } else if (strcmp(a, "--idle-timeout") == 0 && v) {
+      uint64_t ms;
+      if (!cli_parse_u64(v, 3600000, &ms)) return usage_error("bad --idle-timeout (0-3600000)", v);
+      lim.idle_ms = (uint32_t)ms;
+    } else if (strcmp(a, "--frame-timeout") == 0 && v) {
+      uint64_t ms;
+      if (!cli_parse_u64(v, 3600000, &ms)) return usage_error("bad --frame-timeout (0-3600000)", v);
+      lim.frame_ms = (uint32_t)ms;
     } else if (strcmp(a, "--seed") == 0 && v) {
       if (!cli_parse_u64(v, UINT64_MAX, &o.seed)) return usage_error("bad seed", v);
       o.has_seed = true;
@@ -580,7 +646,21 @@ int ot_cmd_device(int argc, char **argv) {
     rc = OT_EXIT_IO;
     goto out;
   }
-  /* No SA_RESTART: poll() returns EINTR so the loop sees the request. */
+  st = wake_pipe_open();
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: cannot make the signal pipe (%s)\n", ot_status_message(st));
+    rc = OT_EXIT_IO;
+    goto out;
+  }
+  lim.wake_fd = wake_pipe[0];
+  /* Non-blocking listener: a client gone between poll() and accept() must
+   * not leave accept() waiting for the next one, deaf to signals. */
+  int lfl = fcntl(srv.listen_fd, F_GETFL);
+  if (lfl < 0 || fcntl(srv.listen_fd, F_SETFL, lfl | O_NONBLOCK) != 0) {
+    fprintf(stderr, "opentsm device: cannot set up the listener (%s)\n", strerror(errno));
+    rc = OT_EXIT_IO;
+    goto out;
+  }
   struct sigaction sa;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
@@ -592,8 +672,16 @@ int ot_cmd_device(int argc, char **argv) {
          "socket protocol over PCI DOE)\n",
          host, srv.port, label);
   fflush(stdout);
-  rc = serve(d, &srv);
+  rc = serve(d, &srv, &lim);
+  /* Further signals wait (blocked) until exit: the handler must not write to
+   * the pipe while it closes, and a second SIGTERM must not cut the clean-up. */
+  sigset_t stop_set;
+  sigemptyset(&stop_set);
+  sigaddset(&stop_set, SIGINT);
+  sigaddset(&stop_set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop_set, NULL);
 out:
+  wake_pipe_close();
   ot_doe_socket_server_close(&srv);
   if (!cli_capture_close(&cap, "opentsm device") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
   cli_device_free(d);
