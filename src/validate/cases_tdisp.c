@@ -181,7 +181,9 @@ void val_probe_tdisp(ot_val_link *l, uint32_t function_id, ot_val_device *d) {
     ot_tdisp_msg a;
     if (!ot_ok(ot_tdisp_decode(&r, &a))) return;
     if (step == 0) {
-      bool has10 = false;
+      /* A TDISP_ERROR is TDISP spoken too (e.g. INVALID_INTERFACE for a
+       * FUNCTION_ID the device does not serve): the cases run and say so. */
+      bool has10 = a.code == OT_TDISP_ERROR;
       for (uint8_t i = 0; a.code == OT_TDISP_VERSION && i < a.u.version.count; i++)
         has10 |= a.u.version.versions[i] == OT_TDISP_VERSION_10;
       if (!has10) return;
