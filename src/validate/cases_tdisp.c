@@ -257,9 +257,12 @@ static void state_locked(ot_val_ctx *x) {
     td_state_is(x, OT_TDISP_STATE_CONFIG_LOCKED, "after LOCK");
     OT_IGNORE(td_send_simple(x, true, OT_TDISP_GET_VERSION));
     td_expect(x, OT_TDISP_VERSION, NULL, "GET_TDISP_VERSION locked");
+    /* Queries change no state (§11.3: valid in every state; state table). */
+    td_state_is(x, OT_TDISP_STATE_CONFIG_LOCKED, "after GET_TDISP_VERSION");
     ot_tdisp_msg m = {.code = OT_TDISP_GET_CAPABILITIES, .function_id = fid(x)};
     OT_IGNORE(td_send(x, true, &m));
     td_expect(x, OT_TDISP_CAPABILITIES, NULL, "GET_TDISP_CAPABILITIES locked");
+    td_state_is(x, OT_TDISP_STATE_CONFIG_LOCKED, "after GET_TDISP_CAPABILITIES");
     OT_IGNORE(td_send_lock(x, 0));
     td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE, "LOCK_INTERFACE_REQUEST locked");
     OT_IGNORE(td_send_simple(x, true, OT_TDISP_STOP_INTERFACE_REQUEST));
