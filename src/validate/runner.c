@@ -112,9 +112,10 @@ static const char *cap_name(uint32_t cap) {
   return cap == OT_VAL_CAP_IDE_KM     ? "IDE_KM (QUERY for PortIndex 0 is not answered)"
          : cap == OT_VAL_CAP_IDE_REGS ? "an IDE register image (QUERY_RESP's register block is "
                                         "all zero)"
-         : cap == OT_VAL_CAP_TDISP    ? "TDISP 1.0 (GET_TDISP_VERSION gets neither a VERSION with 1.0 nor a "
-                                        "TDISP_ERROR)"
-                                      : "?";
+         : cap == OT_VAL_CAP_TDISP
+             ? "TDISP 1.0 (GET_TDISP_VERSION gets neither a VERSION with 1.0 nor a "
+               "TDISP_ERROR)"
+             : "?";
 }
 
 static bool selected(const ot_val_case *c, const ot_val_opts *o) {
