@@ -295,6 +295,37 @@ static void state_run(ot_val_ctx *x) {
   td_cleanup(x, ide);
 }
 
+/* ERROR (§11.2): the IDE stream a running TDI is bound to leaving Secure (its
+ * key sets stopped) moves the TDI to ERROR; there LOCK, START and the report
+ * are refused with INVALID_INTERFACE_STATE, queries answered, and STOP is the
+ * way out, to CONFIG_UNLOCKED. */
+static void state_error(ot_val_ctx *x) {
+  uint8_t nonce[OT_TDISP_NONCE_SIZE];
+  bool ide = false;
+  if (td_setup_locked(x, nonce, &ide)) {
+    OT_IGNORE(td_send_start(x, nonce));
+    if (td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST")) {
+      val_ide_down(x);
+      if (td_state_is(x, OT_TDISP_STATE_ERROR, "after K_SET_STOP of the bound stream in RUN")) {
+        OT_IGNORE(td_send_simple(x, true, OT_TDISP_GET_VERSION));
+        td_expect(x, OT_TDISP_VERSION, NULL, "GET_TDISP_VERSION in ERROR");
+        OT_IGNORE(td_send_lock(x, 0));
+        td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE, "LOCK_INTERFACE_REQUEST in ERROR");
+        OT_IGNORE(td_send_start(x, nonce));
+        td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                        "START_INTERFACE_REQUEST in ERROR");
+        OT_IGNORE(td_send_simple(x, true, OT_TDISP_GET_DEVICE_INTERFACE_REPORT));
+        td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                        "GET_DEVICE_INTERFACE_REPORT in ERROR");
+        OT_IGNORE(td_send_simple(x, true, OT_TDISP_STOP_INTERFACE_REQUEST));
+        td_expect(x, OT_TDISP_STOP_INTERFACE_RESPONSE, NULL, "STOP_INTERFACE_REQUEST in ERROR");
+        td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "after STOP");
+      }
+    }
+  }
+  td_cleanup(x, ide);
+}
+
 /* LOCK with a flag the device does not offer: refused, TDI still unlocked. */
 static void lock_flags(ot_val_ctx *x) {
   uint16_t unsupported = (uint16_t)(~x->dev->tdisp_lock_flags & OT_TDISP_LOCK_FLAGS_DEFINED);
@@ -493,6 +524,9 @@ const ot_val_case ot_val_cases_tdisp[] = {
      OT_VAL_CAP_TDISP, state_locked},
     {"TDISP.STATE.3", "tdisp", TD_STATES, "RUN: LOCK and START refused, report readable, STOP",
      OT_VAL_CAP_TDISP, state_run},
+    {"TDISP.STATE.4", "tdisp", TD_STATES,
+     "ERROR: reached when the bound stream stops in RUN; only STOP leaves it",
+     OT_VAL_CAP_TDISP | OT_VAL_CAP_IDE_KM, state_error},
     {"TDISP.LOCK.1", "tdisp", TD_CLAUSE, "LOCK with a flag not offered: INVALID_REQUEST",
      OT_VAL_CAP_TDISP, lock_flags},
     {"TDISP.START.1", "tdisp", TD_CLAUSE,
