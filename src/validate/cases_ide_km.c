@@ -129,6 +129,11 @@ static void cleanup_stop(ot_val_ctx *x, uint8_t port, uint8_t stream, uint8_t ks
 
 static uint8_t stream(const ot_val_ctx *x) { return x->dev->stream_id; }
 
+/* A TSM QUERYs a port before it programs keys there (SPEC-FACTS §4.2 step 3);
+ * cases that program port 0 start so, which some devices need (docs/
+ * conformance.md, IDEKM.QUERY.5). No assertion: QUERY has cases of its own. */
+static void prelude(ot_val_ctx *x) { OT_IGNORE(send_query(x, true, 0)); }
+
 /* ---- probe ------------------------------------------------------------------------- */
 
 /* Stream IDs every Selective IDE Stream block of the register image holds
@@ -244,6 +249,35 @@ static void query_reserved(ot_val_ctx *x) {
             "QUERY with Reserved = FFh: a QUERY_RESP for PortIndex 0 (%s)", ot_status_message(st));
 }
 
+/* QUERY only reads (§6.33.3: it returns the port's identity and registers):
+ * a key programmed on port 0 is still there after a QUERY of port 0, and of
+ * another port, so K_SET_GO of it is acknowledged. */
+static void query_no_side_effect(ot_val_ctx *x) {
+  prelude(x);
+  uint8_t kss = ot_ide_km_kss(0, OT_IDE_KM_RX, OT_IDE_SUB_PR);
+  uint8_t b[KM_KEY_PROG_LEN];
+  if (!ot_ok(build_key_prog(b, 0, stream(x), kss))) {
+    val_check(x, false, "cannot build the request");
+    return;
+  }
+  OT_IGNORE(send_key_prog(x, true, b, sizeof(b)));
+  if (!kp_ack_is(x, 0, stream(x), kss, OT_IDE_KM_KP_SUCCESS, "KEY_PROG K0 RX PR")) return;
+  unsigned other = x->dev->max_port_index > 0 ? 1u : 0u;
+  OT_IGNORE(send_query(x, true, 0));
+  val_check(x, ot_ok(x->st), "QUERY PortIndex 0 answered");
+  if (other) {
+    OT_IGNORE(send_query(x, true, (uint8_t)other));
+    val_check(x, ot_ok(x->st), "QUERY PortIndex %u answered", other);
+  }
+  OT_IGNORE(send_ref(x, true, OT_IDE_KM_K_SET_GO, 0, stream(x), kss));
+  char what[80];
+  snprintf(what, sizeof(what), "K_SET_GO K0 RX PR on port 0 after QUERY of port 0%s",
+           other ? " and port 1" : "");
+  ack_ok(x, OT_IDE_KM_K_GOSTOP_ACK, 0, stream(x), kss, NULL, what);
+  prelude(x);
+  cleanup_stop(x, 0, stream(x), kss);
+}
+
 /* Object IDs no request has (§6.33.3 object table): refused. Response
  * objects sent as requests are refused too. */
 static void unknown_objects(ot_val_ctx *x) {
@@ -259,29 +293,87 @@ static void unknown_objects(ot_val_ctx *x) {
   }
 }
 
-/* KEY_PROG for each key set, direction and sub-stream of the stream: KP_ACK
- * 00h Successful echoing the request; each then stopped again. */
+/* The Stream IDs of the Selective IDE Stream blocks not enabled in a
+ * QUERY_RESP's register image (PCIe r6.0 §7.9.26.2, §7.9.26.5), or Stream ID 0
+ * alone when the image is all zero (no register image reported). */
+static size_t free_streams(const ot_ide_km_query_resp *q, uint8_t *ids, size_t cap) {
+  bool zero = true;
+  for (size_t i = 0; i < q->reg_count && zero; i++)
+    zero = ot_ide_km_query_resp_reg(q, i) == 0;
+  if (zero || q->reg_count < 2) {
+    ids[0] = 0;
+    return 1;
+  }
+  uint32_t c = ot_ide_km_query_resp_reg(q, 0);
+  size_t i = 2, n = 0;
+  if (c & OT_IDE_CAP_LINK) i += 2u * (OT_FIELD_GET(OT_IDE_CAP_LINK_TCS, c) + 1u);
+  size_t nsel = (c & OT_IDE_CAP_SELECTIVE) ? OT_FIELD_GET(OT_IDE_CAP_SEL_STREAMS, c) + 1u : 0;
+  for (size_t b = 0; b < nsel && n < cap; b++) {
+    if (i + OT_IDE_SEL_BLOCK_FIXED / 4u > q->reg_count) break;
+    uint32_t scap = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CAP / 4u);
+    uint32_t ctl = ot_ide_km_query_resp_reg(q, i + OT_IDE_SEL_CTL / 4u);
+    if (!(ctl & OT_IDE_STREAM_CTL_ENABLE))
+      ids[n++] = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
+    i += OT_IDE_SEL_BLOCK_SIZE(OT_FIELD_GET(OT_IDE_SEL_CAP_ADDR_BLOCKS, scap)) / 4u;
+  }
+  return n;
+}
+
+/* KEY_PROG for each port, each free stream of it, each key set, direction
+ * and sub-stream: KP_ACK 00h echoing the request; each then stopped again.
+ * One assertion per (port, stream); a failed KEY_PROG is reported alone. */
 static void key_prog_each(ot_val_ctx *x) {
-  for (uint8_t ks = 0; ks < 2; ks++)
-    for (uint8_t dir = 0; dir < 2; dir++)
-      for (uint8_t sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {
-        uint8_t kss = ot_ide_km_kss(ks, (ot_ide_km_dir)dir, (ot_ide_substream)sub);
-        uint8_t b[KM_KEY_PROG_LEN];
-        char what[64];
-        snprintf(what, sizeof(what), "KEY_PROG stream %u K%u %s %s", stream(x), ks,
-                 dir ? "TX" : "RX", sub_name(sub));
-        if (!ot_ok(build_key_prog(b, 0, stream(x), kss))) {
-          val_check(x, false, "%s: cannot build the request", what);
-          continue;
-        }
-        OT_IGNORE(send_key_prog(x, true, b, sizeof(b)));
-        kp_ack_is(x, 0, stream(x), kss, OT_IDE_KM_KP_SUCCESS, what);
-        cleanup_stop(x, 0, stream(x), kss);
-      }
+  for (unsigned p = 0; p <= x->dev->max_port_index; p++) {
+    if (!ot_ok(send_query(x, true, (uint8_t)p))) {
+      char ans[64];
+      val_answer_text(x, ans, sizeof(ans));
+      val_check(x, false, "QUERY PortIndex %u: QUERY_RESP expected, got %s", p, ans);
+      continue;
+    }
+    ot_reader r;
+    ot_reader_init(&r, x->rsp, x->rsp_len);
+    ot_ide_km_query_resp q;
+    ot_status st = ot_ide_km_decode_query_resp(&r, &q);
+    if (!val_check(x, ot_ok(st), "QUERY PortIndex %u: the answer decodes as QUERY_RESP (%s)", p,
+                   ot_status_message(st)))
+      continue;
+    uint8_t ids[OT_IDE_KM_MAX_SEL_BLOCKS];
+    size_t n = free_streams(&q, ids, sizeof(ids));
+    if (n == 0) {
+      val_check(x, true, "port %u: every Selective IDE Stream block is enabled: nothing to key", p);
+      continue;
+    }
+    for (size_t s = 0; s < n; s++) {
+      size_t before = x->fails;
+      x->quiet = true;
+      for (uint8_t ks = 0; ks < 2; ks++)
+        for (uint8_t dir = 0; dir < 2; dir++)
+          for (uint8_t sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {
+            uint8_t kss = ot_ide_km_kss(ks, (ot_ide_km_dir)dir, (ot_ide_substream)sub);
+            uint8_t b[KM_KEY_PROG_LEN];
+            char what[64];
+            snprintf(what, sizeof(what), "KEY_PROG port %u stream %u K%u %s %s", p, ids[s], ks,
+                     dir ? "TX" : "RX", sub_name(sub));
+            if (!ot_ok(build_key_prog(b, (uint8_t)p, ids[s], kss))) {
+              val_check(x, false, "%s: cannot build the request", what);
+              continue;
+            }
+            OT_IGNORE(send_key_prog(x, true, b, sizeof(b)));
+            kp_ack_is(x, (uint8_t)p, ids[s], kss, OT_IDE_KM_KP_SUCCESS, what);
+            cleanup_stop(x, (uint8_t)p, ids[s], kss);
+          }
+      x->quiet = false;
+      val_check(x, x->fails == before,
+                "port %u stream %u: KEY_PROG K0/K1 x RX/TX x PR/NPR/CPL, each KP_ACK 00h echoing "
+                "the request",
+                p, ids[s]);
+    }
+  }
 }
 
 /* KEY_PROG shorter or longer than 47 bytes: KP_ACK 01h Incorrect Length. */
 static void key_prog_length(ot_val_ctx *x) {
+  prelude(x);
   uint8_t kss = ot_ide_km_kss(0, OT_IDE_KM_RX, OT_IDE_SUB_PR);
   static const size_t lens[] = {KM_KEY_PROG_LEN - 1u, KM_KEY_PROG_LEN - 4u, KM_KEY_PROG_LEN + 1u,
                                 KM_KEY_PROG_LEN + 4u};
@@ -302,6 +394,7 @@ static void key_prog_length(ot_val_ctx *x) {
 
 /* KEY_PROG for a PortIndex past MaxPortIndex: KP_ACK 02h Unsupported Port. */
 static void key_prog_port(ot_val_ctx *x) {
+  prelude(x);
   if (x->dev->max_port_index == 0xFF) {
     val_skip(x, "MaxPortIndex is 255: every PortIndex names a port");
     return;
@@ -324,6 +417,7 @@ static void key_prog_port(ot_val_ctx *x) {
 /* KEY_PROG for sub-streams 3..15 (only PR, NPR and CPL exist): KP_ACK 03h
  * Unsupported Value. */
 static void key_prog_substream(ot_val_ctx *x) {
+  prelude(x);
   for (uint8_t sub = OT_IDE_KM_KSS_SUB_MAX + 1u; sub <= 15u; sub++) {
     uint8_t kss = (uint8_t)OT_FIELD_PREP(OT_IDE_KM_KSS_SUB, sub);
     uint8_t b[KM_KEY_PROG_LEN];
@@ -342,6 +436,7 @@ static void key_prog_substream(ot_val_ctx *x) {
 /* KEY_PROG for a Stream ID no Selective IDE Stream block of the port holds
  * (the register image says which): KP_ACK 03h Unsupported Value. */
 static void key_prog_stream(ot_val_ctx *x) {
+  prelude(x);
   int free_id = -1;
   for (int id = 255; id >= 0 && free_id < 0; id--)
     if (!(x->dev->held[id / 8] & (1u << (id % 8)))) free_id = id;
@@ -365,6 +460,7 @@ static void key_prog_stream(ot_val_ctx *x) {
 /* KEY_PROG with its Reserved bytes (1, 2 and 4) set: ignored by the receiver
  * (RsvdP/RsvdZ), so the key is taken: KP_ACK 00h. */
 static void key_prog_reserved(ot_val_ctx *x) {
+  prelude(x);
   uint8_t kss = ot_ide_km_kss(0, OT_IDE_KM_RX, OT_IDE_SUB_PR);
   uint8_t b[KM_KEY_PROG_LEN];
   if (!ot_ok(build_key_prog(b, 0, stream(x), kss))) {
@@ -382,6 +478,7 @@ static void key_prog_reserved(ot_val_ctx *x) {
 /* K_SET_GO and K_SET_STOP in each state: GO after KEY_PROG, STOP of a GO set,
  * STOP of a stopped (empty) set: each K_GOSTOP_ACK echoing the request. */
 static void kset_states(ot_val_ctx *x) {
+  prelude(x);
   for (uint8_t dir = 0; dir < 2; dir++) {
     uint8_t kss = ot_ide_km_kss(0, (ot_ide_km_dir)dir, OT_IDE_SUB_PR);
     const char *d = dir ? "TX" : "RX";
@@ -409,6 +506,7 @@ static void kset_states(ot_val_ctx *x) {
 /* K_SET_GO for a key set never programmed (or stopped, hence zeroized):
  * there is no key to go with, so it is refused. */
 static void kset_go_unprogrammed(ot_val_ctx *x) {
+  prelude(x);
   uint8_t kss = ot_ide_km_kss(1, OT_IDE_KM_RX, OT_IDE_SUB_NPR);
   cleanup_stop(x, 0, stream(x), kss); /* make sure it is empty */
   OT_IGNORE(send_ref(x, true, OT_IDE_KM_K_SET_GO, 0, stream(x), kss));
@@ -419,6 +517,7 @@ static void kset_go_unprogrammed(ot_val_ctx *x) {
 /* Key refresh (§6.33.4): with K0 GO, program K1, K_SET_GO K1 (traffic
  * switches sets), K_SET_STOP K0; then K_SET_STOP K1. All acknowledged. */
 static void key_refresh(ot_val_ctx *x) {
+  prelude(x);
   uint8_t sid = stream(x);
   for (uint8_t step = 0; step < 2; step++) {
     for (uint8_t dir = 0; dir < 2; dir++)
@@ -465,6 +564,7 @@ static void key_refresh(ot_val_ctx *x) {
 
 /* K_SET_GO / K_SET_STOP for a port past MaxPortIndex, or of the wrong length: refused. */
 static void kset_bad(ot_val_ctx *x) {
+  prelude(x);
   uint8_t kss = ot_ide_km_kss(0, OT_IDE_KM_RX, OT_IDE_SUB_PR);
   if (x->dev->max_port_index < 0xFF) {
     uint8_t port = (uint8_t)(x->dev->max_port_index + 1u);
@@ -484,6 +584,7 @@ static void kset_bad(ot_val_ctx *x) {
 /* IDE_KM outside a secured session (§6.33.3: IDE_KM messages travel only
  * inside a secure SPDM session): every request refused, nothing programmed. */
 static void outside_session(ot_val_ctx *x) {
+  prelude(x);
   uint8_t kss = ot_ide_km_kss(0, OT_IDE_KM_RX, OT_IDE_SUB_PR);
   OT_IGNORE(send_query(x, false, 0));
   refused(x, "QUERY in the clear");
@@ -513,11 +614,14 @@ const ot_val_case ot_val_cases_ide_km[] = {
      OT_VAL_CAP_IDE_KM, query_wrong_length},
     {"IDEKM.QUERY.4", "ide_km", KM_CLAUSE, "QUERY with its Reserved byte set is answered",
      OT_VAL_CAP_IDE_KM, query_reserved},
+    {"IDEKM.QUERY.5", "ide_km", KM_CLAUSE,
+     "QUERY changes nothing: a programmed key survives QUERY of its port and another",
+     OT_VAL_CAP_IDE_KM, query_no_side_effect},
     {"IDEKM.OBJECT.1", "ide_km", KM_CLAUSE, "unknown and response Object IDs are refused",
      OT_VAL_CAP_IDE_KM, unknown_objects},
     {"IDEKM.KEYPROG.1", "ide_km", KM_CLAUSE,
-     "KEY_PROG for each key set, direction and sub-stream: KP_ACK 00h", OT_VAL_CAP_IDE_KM,
-     key_prog_each},
+     "KEY_PROG for each port, stream, key set, direction and sub-stream: KP_ACK 00h",
+     OT_VAL_CAP_IDE_KM, key_prog_each},
     {"IDEKM.KEYPROG.2", "ide_km", KM_CLAUSE, "KEY_PROG of the wrong length: KP_ACK 01h",
      OT_VAL_CAP_IDE_KM, key_prog_length},
     {"IDEKM.KEYPROG.3", "ide_km", KM_CLAUSE, "KEY_PROG past MaxPortIndex: KP_ACK 02h",
@@ -545,6 +649,7 @@ const size_t ot_val_cases_ide_km_count =
 /* ---- for the TDISP cases: the stream a TDI binds to ----------------------------------- */
 
 bool val_ide_up(ot_val_ctx *x) {
+  prelude(x);
   uint8_t sid = stream(x);
   for (uint8_t dir = 0; dir < 2; dir++)
     for (uint8_t sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {

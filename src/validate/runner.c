@@ -73,7 +73,12 @@ void val_answer_text(const ot_val_ctx *x, char *buf, size_t cap) {
 
 static void record(ot_val_ctx *x, bool ok, const char *fmt, va_list ap) {
   ot_val_result *r = x->res;
-  if (!ok) r->verdict = OT_VAL_FAIL;
+  if (!ok) {
+    r->verdict = OT_VAL_FAIL;
+    x->fails++;
+  } else if (x->quiet) {
+    return;
+  }
   if (r->count >= OT_VAL_MAX_ASSERTS) {
     r->dropped++;
     return;

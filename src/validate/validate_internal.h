@@ -24,6 +24,8 @@ struct ot_val_ctx {
   size_t rsp_len;
   ot_status st;
   ot_val_spdm_error err;
+  bool quiet;   /* record failed assertions only (loops over many requests) */
+  size_t fails; /* failed assertions of the case so far */
 };
 
 /* Sends req (Protocol ID first) in the session or in the clear; keeps the

@@ -91,5 +91,23 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep
 wait "$DEV_PID" 2>/dev/null; DEV_PID=
 expect_rc 3 "validate a closed port" "$O" validate "$T" --anchor "$ANCHOR"
 
+# -- a device with three IDE_KM ports: QUERY and KEY_PROG reach each ------------
+"$O" device --listen 127.0.0.1:0 --keys "$KEYS" --ports 3 >"$TMP/dev3.out" 2>"$TMP/dev3.err" &
+DEV_PID=$!
+PORT=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev3.out")
+  [ -n "$PORT" ] && break
+  sleep 0.2
+done
+[ -n "$PORT" ] || { fail "device --ports 3 did not start"; cat "$TMP/dev3.err"; exit 1; }
+expect_rc 0 "validate --group ide_km, device with 3 ports" "$O" validate "127.0.0.1:$PORT" \
+  --anchor "$ANCHOR" --group ide_km --verbose --shutdown
+grep -q "IDEKM.QUERY.2.1 QUERY PortIndex 3: refused" "$TMP/out" &&
+  grep -q "port 2 stream [0-9]*: KEY_PROG K0/K1" "$TMP/out" &&
+  pass "3 ports: QUERY past PortIndex 2 refused, KEY_PROG on port 2" || { fail "3-port run"; cat "$TMP/out"; }
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+wait "$DEV_PID" 2>/dev/null; DEV_PID=
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
