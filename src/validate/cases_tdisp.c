@@ -36,20 +36,27 @@ static ot_status td_send(ot_val_ctx *x, bool secured, ot_tdisp_msg *m) {
   return val_xfer(x, secured, b, ot_writer_len(&w), TD_KEEP);
 }
 
-/* A message built byte by byte: header (version, code, FUNCTION_ID) then body. */
-static ot_status td_raw(ot_val_ctx *x, uint8_t version, uint8_t code, uint32_t function_id,
-                        const uint8_t *body, size_t blen) {
+/* A message built byte by byte: header (version, code, FUNCTION_ID, its
+ * reserved bytes all `rsvd`) then body. */
+static ot_status td_raw_rsvd(ot_val_ctx *x, uint8_t version, uint8_t code, uint32_t function_id,
+                             uint8_t rsvd, const uint8_t *body, size_t blen) {
   uint8_t b[128];
   ot_writer w;
   ot_writer_init(&w, b, sizeof(b));
   OT_GUARD(ot_write_u8(&w, OT_PCISIG_PROTOCOL_TDISP));
   OT_GUARD(ot_write_u8(&w, version));
   OT_GUARD(ot_write_u8(&w, code));
-  OT_GUARD(ot_write_zeros(&w, 2));
+  OT_GUARD(ot_write_u8(&w, rsvd));
+  OT_GUARD(ot_write_u8(&w, rsvd));
   OT_GUARD(ot_write_u32le(&w, function_id));
-  OT_GUARD(ot_write_zeros(&w, OT_TDISP_INTERFACE_ID_RSVD));
+  for (size_t i = 0; i < OT_TDISP_INTERFACE_ID_RSVD; i++)
+    OT_GUARD(ot_write_u8(&w, rsvd));
   if (blen) OT_GUARD(ot_write_bytes(&w, body, blen));
   return val_xfer(x, true, b, ot_writer_len(&w), TD_KEEP);
+}
+static ot_status td_raw(ot_val_ctx *x, uint8_t version, uint8_t code, uint32_t function_id,
+                        const uint8_t *body, size_t blen) {
+  return td_raw_rsvd(x, version, code, function_id, 0, body, blen);
 }
 
 /* Decodes the last answer; false (with a FAIL naming why) when it cannot. */
@@ -486,6 +493,41 @@ static void unknown_codes(ot_val_ctx *x) {
   }
 }
 
+/* Bodies of the wrong length (§11.3 message formats): INVALID_REQUEST, and a
+ * LOCK of the wrong length locks nothing. */
+static void wrong_lengths(ot_val_ctx *x) {
+  uint8_t body[OT_TDISP_LOCK_BODY + 1] = {0};
+  body[2] = x->dev->stream_id; /* DEFAULT_STREAM_ID */
+  OT_IGNORE(td_raw(x, OT_TDISP_VERSION_10, OT_TDISP_LOCK_INTERFACE_REQUEST, fid(x), body,
+                   OT_TDISP_LOCK_BODY - 1u));
+  bool a = td_expect_error(x, OT_TDISP_ERR_INVALID_REQUEST, "LOCK_INTERFACE_REQUEST of 19 bytes");
+  OT_IGNORE(td_raw(x, OT_TDISP_VERSION_10, OT_TDISP_LOCK_INTERFACE_REQUEST, fid(x), body,
+                   OT_TDISP_LOCK_BODY + 1u));
+  bool b = td_expect_error(x, OT_TDISP_ERR_INVALID_REQUEST, "LOCK_INTERFACE_REQUEST of 21 bytes");
+  td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "state after the refused LOCKs");
+  if (!a || !b) td_cleanup(x, false);
+  uint8_t rep[OT_TDISP_GET_REPORT_BODY] = {0, 0, 0x10, 0};
+  OT_IGNORE(td_raw(x, OT_TDISP_VERSION_10, OT_TDISP_GET_DEVICE_INTERFACE_REPORT, fid(x), rep,
+                   sizeof(rep) - 1u));
+  td_expect_error(x, OT_TDISP_ERR_INVALID_REQUEST, "GET_DEVICE_INTERFACE_REPORT of 3 bytes");
+  OT_IGNORE(td_raw(x, OT_TDISP_VERSION_10, OT_TDISP_GET_DEVICE_INTERFACE_STATE, fid(x), rep, 1));
+  td_expect_error(x, OT_TDISP_ERR_INVALID_REQUEST, "GET_DEVICE_INTERFACE_STATE with a body byte");
+}
+
+/* Reserved header bytes (2-3) and INTERFACE_ID bytes 4-11 set: ignored by the
+ * receiver (PCIe r6.0 RsvdP/RsvdZ), so the request is answered as usual. */
+static void reserved_bits(ot_val_ctx *x) {
+  OT_IGNORE(td_raw_rsvd(x, OT_TDISP_VERSION_10, OT_TDISP_GET_DEVICE_INTERFACE_STATE, fid(x), 0xFF,
+                        NULL, 0));
+  td_expect(x, OT_TDISP_DEVICE_INTERFACE_STATE, NULL,
+            "GET_DEVICE_INTERFACE_STATE with reserved header bytes FFh");
+  OT_IGNORE(td_raw_rsvd(x, OT_TDISP_VERSION_10, OT_TDISP_GET_VERSION, fid(x), 0xA5, NULL, 0));
+  td_expect(x, OT_TDISP_VERSION, NULL, "GET_TDISP_VERSION with reserved header bytes A5h");
+  /* A device that keeps the whole INTERFACE_ID from GET_VERSION (docs/
+   * conformance.md, TDISP.STATE.2) is given the plain one back. */
+  OT_IGNORE(td_send_simple(x, true, OT_TDISP_GET_VERSION));
+}
+
 /* TDISP outside a secured session (§11.3): refused, the TDI unchanged. */
 static void outside_session(ot_val_ctx *x) {
   static const uint8_t codes[] = {OT_TDISP_GET_VERSION, OT_TDISP_GET_DEVICE_INTERFACE_STATE,
@@ -541,6 +583,10 @@ const ot_val_case ot_val_cases_tdisp[] = {
      OT_VAL_CAP_TDISP, wrong_interface},
     {"TDISP.CODE.1", "tdisp", TD_CLAUSE, "unknown request codes: UNSUPPORTED_REQUEST",
      OT_VAL_CAP_TDISP, unknown_codes},
+    {"TDISP.LENGTH.1", "tdisp", TD_CLAUSE, "bodies of the wrong length: INVALID_REQUEST",
+     OT_VAL_CAP_TDISP, wrong_lengths},
+    {"TDISP.RSVD.1", "tdisp", TD_CLAUSE, "reserved header bytes set are ignored", OT_VAL_CAP_TDISP,
+     reserved_bits},
     {"TDISP.SESSION.1", "tdisp", TD_CLAUSE, "TDISP outside a session is refused", OT_VAL_CAP_TDISP,
      outside_session},
 };
