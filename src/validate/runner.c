@@ -54,8 +54,15 @@ ot_status val_xfer(ot_val_ctx *x, bool secured, const uint8_t *req, size_t len, 
   memcpy(x->sent, req, x->sent_keep);
   x->rsp_len = 0;
   x->err = (ot_val_spdm_error){0};
+  if (x->dead) return x->st = x->dead_st; /* a dead link is not asked again */
   x->st = x->link->vdm(x->link, secured, req, len, x->rsp, sizeof(x->rsp), &x->rsp_len, &x->err);
   if (!ot_ok(x->st)) x->rsp_len = 0;
+  /* A transport failure (closed, timed out) ends the run: every later
+   * exchange would wait for the same timeout. */
+  if (ot_status_category(x->st) == OT_CAT_IO) {
+    x->dead = true;
+    x->dead_st = x->st;
+  }
   return x->st;
 }
 
@@ -155,6 +162,8 @@ OT_RESULT ot_val_run_cases(ot_val_link *link, const ot_val_opts *o, ot_val_run *
   double t0 = now_ms();
   val_probe_ide_km(link, &run->dev);
   val_probe_tdisp(link, o->tdi_function_id, &run->dev);
+  bool dead = false;
+  ot_status dead_st = OT_SUCCESS;
   for (size_t i = 0; i < n; i++) {
     const ot_val_case *c = &cases[i];
     if (!selected(c, o)) continue;
@@ -168,7 +177,10 @@ OT_RESULT ot_val_run_cases(ot_val_link *link, const ot_val_opts *o, ot_val_run *
     x->res = r;
     double c0 = now_ms();
     uint32_t missing = c->needs & ~run->dev.caps;
-    if (missing) {
+    if (dead) {
+      val_skip(x, "not run: the device stopped answering in an earlier case (%s)",
+               ot_status_message(dead_st));
+    } else if (missing) {
       uint32_t first = missing & (~missing + 1u);
       val_skip(x, "the device does not report %s", cap_name(first));
     } else {
@@ -178,6 +190,10 @@ OT_RESULT ot_val_run_cases(ot_val_link *link, const ot_val_opts *o, ot_val_run *
     if (r->verdict == OT_VAL_PASS && r->count == 0) {
       r->verdict = OT_VAL_FAIL;
       snprintf(r->why, sizeof(r->why), "the case made no assertion");
+    }
+    if (x->dead && !dead) {
+      dead = true;
+      dead_st = x->dead_st;
     }
     r->ms = now_ms() - c0;
     run->passed += r->verdict == OT_VAL_PASS;

@@ -16,10 +16,7 @@
 #include "opentsm/spec/spdm.h"
 #include "opentsm/spec/tdisp.h"
 #include "opentsm/validate.h"
-
-/* Large enough for any VDM the cases send or a device answers (DOE carries up
- * to 1 MiB; our IDE_KM/TDISP messages stay far below). */
-#define VAL_MSG_MAX 4096u
+#include "validate_internal.h"
 
 static void fill_error(const ot_spdm_peer_error *pe, ot_val_spdm_error *err) {
   if (err && pe && pe->valid)

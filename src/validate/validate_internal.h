@@ -24,7 +24,9 @@ struct ot_val_ctx {
   size_t rsp_len;
   ot_status st;
   ot_val_spdm_error err;
-  bool quiet;   /* record failed assertions only (loops over many requests) */
+  bool quiet; /* record failed assertions only (loops over many requests) */
+  bool dead;  /* the transport failed: nothing more is sent */
+  ot_status dead_st;
   size_t fails; /* failed assertions of the case so far */
 };
 

@@ -21,7 +21,7 @@
 
 /* ---- scripted links ---------------------------------------------------------------- */
 
-typedef enum { DEV_NONE, DEV_GOOD, DEV_MALFORMED } dev_kind;
+typedef enum { DEV_NONE, DEV_GOOD, DEV_MALFORMED, DEV_DIES } dev_kind;
 
 typedef struct fake {
   ot_val_link base; /* must be first */
@@ -43,6 +43,7 @@ static ot_status fake_vdm(ot_val_link *l, bool secured, const uint8_t *req, size
   *err = (ot_val_spdm_error){0};
   *rsp_len = 0;
   if (f->kind == DEV_NONE) return ot_status_of(OT_E_TIMEOUT);
+  if (f->kind == DEV_DIES && f->calls > 2) return ot_status_of(OT_E_CLOSED);
   if (!secured || len < 2 || req[0] != OT_IDE_KM_PROTOCOL_ID) return refuse(err);
   ot_writer w;
   ot_writer_init(&w, rsp, cap);
@@ -244,6 +245,28 @@ static void test_malformed_answers_fail_cleanly(void **state) {
   ot_val_run_free(&run);
 }
 
+/* A device that closes the connection in the first case: that case fails,
+ * the others are not run (and send nothing), with the reason. */
+static void test_dead_link_ends_the_run(void **state) {
+  (void)state;
+  fake f;
+  fake_init(&f, DEV_DIES);
+  ot_val_opts o = {.group = "ide_km"};
+  ot_val_run run;
+  assert_ot_ok(ot_val_run_cases(&f.base, &o, &run));
+  assert_true(run.dev.caps & OT_VAL_CAP_IDE_KM);
+  assert_int_equal(run.results[0].verdict, OT_VAL_FAIL);
+  assert_non_null(strstr(run.results[0].a[run.results[0].count - 1].recv_note, "closed"));
+  for (size_t i = 1; i < run.count; i++) {
+    assert_int_equal(run.results[i].verdict, OT_VAL_NOT_TESTED);
+    assert_non_null(strstr(run.results[i].why, "stopped answering"));
+  }
+  size_t calls = f.calls;
+  assert_int_equal(calls, 3); /* 2 probes, then the exchange that failed, no more */
+  assert_int_equal(run.failed, 1);
+  ot_val_run_free(&run);
+}
+
 /* ---- reports ----------------------------------------------------------------------- */
 
 static void nop(ot_val_ctx *x) { (void)x; }
@@ -354,6 +377,7 @@ int main(void) {
       cmocka_unit_test(test_selection),
       cmocka_unit_test(test_key_prog_passes_and_keys_never_reported),
       cmocka_unit_test(test_malformed_answers_fail_cleanly),
+      cmocka_unit_test(test_dead_link_ends_the_run),
       cmocka_unit_test(test_json_report),
       cmocka_unit_test(test_junit_escaping),
       cmocka_unit_test(test_text_report),
