@@ -500,6 +500,17 @@ static void kset_states(ot_val_ctx *x) {
     snprintf(what, sizeof(what), "K_SET_STOP K0 %s PR (already stopped)", d);
     OT_IGNORE(send_ref(x, true, OT_IDE_KM_K_SET_STOP, 0, stream(x), kss));
     ack_ok(x, OT_IDE_KM_K_GOSTOP_ACK, 0, stream(x), kss, NULL, what);
+    /* programmed but never GO, then stopped */
+    if (!ot_ok(build_key_prog(b, 0, stream(x), kss))) {
+      val_check(x, false, "cannot build the request");
+      return;
+    }
+    OT_IGNORE(send_key_prog(x, true, b, sizeof(b)));
+    snprintf(what, sizeof(what), "KEY_PROG K0 %s PR again", d);
+    if (!kp_ack_is(x, 0, stream(x), kss, OT_IDE_KM_KP_SUCCESS, what)) continue;
+    snprintf(what, sizeof(what), "K_SET_STOP K0 %s PR (programmed, never GO)", d);
+    OT_IGNORE(send_ref(x, true, OT_IDE_KM_K_SET_STOP, 0, stream(x), kss));
+    ack_ok(x, OT_IDE_KM_K_GOSTOP_ACK, 0, stream(x), kss, NULL, what);
   }
 }
 
