@@ -34,7 +34,7 @@ const char ot_usage_validate[] =
           "printed as PASS, FAIL (with the bytes sent and received) or NOT_TESTED (with the\n"
           "capability the device does not report). The last line reads\n"
           "`N passed, M failed, K skipped`.\n"
-          "  --list          list the cases (ID, group, clause, description) and exit\n"
+          "  --list          list the cases (ID, group, description, clause) and exit\n"
           "  --group G       only the cases of group G (ide_km, tdisp)\n"
           "  --case ID       only that case (e.g. IDEKM.KEYPROG.2)\n"
           "  --tdi ID        the TDI's FUNCTION_ID for the TDISP cases (default 0x100, the\n"
@@ -99,7 +99,8 @@ static int list_cases(const validate_opts *o) {
       cli_json_string(stdout, c[i].desc);
       printf("}");
     } else {
-      printf("%-18s %-7s %-30s %s\n", c[i].id, c[i].group, c[i].clause, c[i].desc);
+      /* the clause last: '§' is two bytes, which would skew a padded column */
+      printf("%-18s %-7s %s [%s]\n", c[i].id, c[i].group, c[i].desc, c[i].clause);
     }
     first = false;
   }
