@@ -20,6 +20,7 @@ declare -A allowed=(
   [ide_km]="ide_km spdm ide pcie crypto base"
   [tdisp]="tdisp spdm pcie crypto base"
   [tsm]="tsm ide_km tdisp spdm doe ide pcie crypto base"
+  [validate]="validate tsm ide_km tdisp spdm doe ide pcie crypto base"
   [sim]="sim tsm ide_km tdisp spdm doe ide pcie crypto base"
 )
 

@@ -99,6 +99,8 @@ static ot_status vdm_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const u
   return OT_SUCCESS;
 }
 
+#define DSM_KM_REQ_SLACK 208u
+
 /* IDE_KM inside the session (the SPDM responder dispatches vendor-defined
  * requests only there, DSP0274 §10.20 + PCIe r6.0 §6.33.3). The layer takes
  * Protocol ID + object in a buffer it may wipe (KEY_PROG carries a key). */
@@ -106,7 +108,10 @@ static ot_status ide_km_handle(ot_spdm_vdm_handler *h, uint32_t session_id, cons
                                size_t req_len, uint8_t *rsp, size_t rsp_cap, size_t *rsp_len) {
   (void)session_id;
   ot_sim_dsm *d = ((ot_sim_dsm_vdm *)h)->dsm;
-  uint8_t q[OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_KEY_PROG_SIZE] = {0};
+  /* Room beyond the largest object (KEY_PROG): a request of the wrong length
+   * still reaches the layer, which answers KEY_PROG with KP_ACK 01h Incorrect
+   * Length (PCIe r6.0 §6.33.3) rather than an SPDM ERROR from here. */
+  uint8_t q[OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_KEY_PROG_SIZE + DSM_KM_REQ_SLACK] = {0};
   uint8_t a[OT_IDE_KM_RSP_MAX];
   size_t n = 0;
   if (req_len + 1 > sizeof(q)) return ot_status_of(OT_E_TOO_LARGE);

@@ -13,6 +13,7 @@
 #   capture-ours SUITE         connect --pcap/--keylog -> device --pcap/--keylog
 #   capture-emu SUITE          connect --pcap/--keylog -> spdm_responder_emu
 #   capture-device SUITE       DMTF requester -> device --pcap/--keylog
+#   conformance SUITE          opentsm validate -> spdm_responder_emu
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -323,6 +324,52 @@ case_capture_device() { # SUITE
   it_done
 }
 
+# ---- case 5: opentsm validate -> spdm_responder_emu ---------------------------------
+
+# The cases the reference fails, each a deviation of the reference examined in
+# docs/conformance.md "The reference's score"; any other FAIL, or one of these
+# passing, changes the score and fails this case.
+CONFORMANCE_REF_FAILS="IDEKM.KEYPROG.2 IDEKM.KEYPROG.3 IDEKM.KEYPROG.4 IDEKM.KSET.2 IDEKM.QUERY.2
+IDEKM.QUERY.5 IDEKM.SESSION.1 TDISP.LOCK.1 TDISP.SESSION.1 TDISP.STATE.1 TDISP.STATE.2 TDISP.STATE.4 TDISP.RSVD.1"
+CONFORMANCE_REF_SKIPS="IDEKM.KEYPROG.5"
+
+case_conformance() { # SUITE
+  local rc want got
+  suite "$1"
+  it_init "conformance-$1"
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  # spdm-emu's sample device serves any INTERFACE_ID; 0xBEEF is its requester's.
+  it_run_ours 120 validate.out validate "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --tdi 0xbeef --junit validate.xml --shutdown
+  rc=$?
+  [ "$rc" -eq 1 ] && it_pass "validate exit 1 (the reference fails cases)" ||
+    it_fail "validate exit $rc, wanted 1: $(tail -n 3 validate.out | tr '\n' ' ')"
+  it_log "score: $(tail -n 1 validate.out)"
+  want=$(printf '%s\n' $CONFORMANCE_REF_FAILS | sort | tr '\n' ' ')
+  got=$(sed -n 's/^FAIL  *\([A-Z0-9.]*\) .*/\1/p' validate.out | sort | tr '\n' ' ')
+  [ "$got" = "$want" ] && it_pass "failed cases are the documented deviations" ||
+    it_fail "failed cases '$got', documented '$want'"
+  want=$(printf '%s\n' $CONFORMANCE_REF_SKIPS | sort | tr '\n' ' ')
+  got=$(sed -n 's/^NOT_TESTED  *\([A-Z0-9.]*\) .*/\1/p' validate.out | sort | tr '\n' ' ')
+  [ "$got" = "$want" ] && it_pass "not tested: $got(no IDE register image)" ||
+    it_fail "not tested '$got', documented '$want'"
+  local total nfail nskip
+  total=$("$OPENTSM" validate --list | wc -l)
+  nfail=$(printf '%s\n' $CONFORMANCE_REF_FAILS | wc -l)
+  nskip=$(printf '%s\n' $CONFORMANCE_REF_SKIPS | wc -l)
+  want="$((total - nfail - nskip)) passed, $nfail failed, $nskip skipped"
+  got=$(tail -n 1 validate.out)
+  [ "$got" = "$want" ] && it_pass "last line: $got" || it_fail "last line '$got', wanted '$want'"
+  grep -q "<testsuite name=\"tdisp\"" validate.xml && it_pass "JUnit XML written" ||
+    it_fail "no JUnit XML"
+  it_wait_exit "$IT_RSP_PID" 10
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "spdm_responder_emu exited 0 after SHUTDOWN" ||
+    it_fail "spdm_responder_emu exit $rc after SHUTDOWN"
+  it_done
+}
+
 # ---- dispatch ------------------------------------------------------------------------
 
 # Sourced (IT_SOURCED set) for a look at the functions: no case runs.
@@ -338,6 +385,7 @@ capture-demo) case_capture_demo ;;
 capture-ours) case_capture_ours "$@" ;;
 capture-emu) case_capture_emu "$@" ;;
 capture-device) case_capture_device "$@" ;;
+conformance) case_conformance "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "capture.h"
+#include "cli_anchors.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -130,27 +131,7 @@ static int usage_error(const char *msg, const char *arg) {
 /* A policy from --anchor files: trusts them, lists one device with no
  * reference measurements (they are reported, not enforced). */
 static int anchors_policy(connect_ctx *c, const connect_opts *o) {
-  ot_tsm_policy *p = &c->policy;
-  ot_tsm_policy_init(p);
-  for (size_t i = 0; i < o->anchor_count; i++) {
-    size_t len = 0;
-    ot_status st = cli_read_file(o->anchors[i], p->anchor_der[i], OT_TSM_POLICY_ANCHOR_MAX, &len);
-    if (!ot_ok(st)) {
-      fprintf(stderr, "opentsm connect: %s: %s\n", o->anchors[i], ot_status_message(st));
-      return OT_EXIT_IO;
-    }
-    p->anchors[i] = (ot_x509_cert){.der = p->anchor_der[i], .len = len};
-    if (!ot_ok(ot_x509_cert_check(&p->anchors[i]))) {
-      fprintf(stderr, "opentsm connect: %s: not a DER certificate\n", o->anchors[i]);
-      return OT_EXIT_FAILURE;
-    }
-    snprintf(p->anchor_path[i], sizeof(p->anchor_path[i]), "%s", o->anchors[i]);
-  }
-  p->anchor_count = o->anchor_count;
-  p->anchors_loaded = true;
-  snprintf(p->devices[0].name, sizeof(p->devices[0].name), "%s", o->name ? o->name : "device");
-  p->device_count = 1;
-  return OT_EXIT_OK;
+  return cli_anchors_policy(&c->policy, o->anchors, o->anchor_count, o->name, "opentsm connect");
 }
 
 static int load_policy(connect_ctx *c, const connect_opts *o) {

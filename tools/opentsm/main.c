@@ -25,6 +25,8 @@ static const struct ot_command commands[] = {
      ot_usage_connect},
     {"device", ot_cmd_device, "serve a simulated device on a TCP socket (spdm-emu protocol)",
      ot_usage_device},
+    {"validate", ot_cmd_validate, "run the IDE_KM and TDISP conformance cases against a device",
+     ot_usage_validate},
     {"certs", ot_cmd_certs, "generate a device certificate hierarchy", ot_usage_certs},
     {"bench", ot_cmd_bench, "time connect against device over loopback", ot_usage_bench},
     {"lspci", ot_cmd_lspci, "list the simulated PCIe topology as lspci does",
