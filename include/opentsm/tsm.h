@@ -304,6 +304,18 @@ void ot_tsm_dev_free(ot_tsm_dev *dev);
 OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
 
 /*
+ * ot_tsm_connect, and on success *ev holds the evidence connect itself
+ * verified, with no further request to the device: the slot 0 chain it
+ * validated, the VCA transcript A, and its one signed GET_MEASUREMENTS /
+ * MEASUREMENTS exchange of all blocks with the nonce it carried (so that
+ * ot_tsm_evidence_verify(ev, ..., ev->nonce) holds; DSP0274 §10.11: the
+ * signature covers L1 = A ‖ request ‖ response). No interface report
+ * (has_report false). On failure *ev is zeroed.
+ */
+OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence *ev,
+                                  ot_tsm_refusal *why);
+
+/*
  * Disconnects (Linux tsm/disconnect): unbinds every bound TDI (STOP), stops
  * the IDE stream (IDE_KM K_SET_STOP of the endpoint's keys, root port and
  * endpoint disabled and torn down through the backend, keys zeroized, the
