@@ -38,10 +38,13 @@
  * peers' keys/ (the peers read their keys by relative path); the peers get
  * the TCP_NODELAY shim (LD_PRELOAD tools/nodelay.so), as their README says.
  *
- *   bench_interop [--rounds N] [--port-base P] [--ver 1.2|1.3] [--pairs abcd] [--strict]
+ *   bench_interop [--rounds N] [--port-base P] [--ver 1.2|1.3] [--pairs abcde] [--strict]
  *                 [--keep] [-v]
  *
  * --pairs runs only the pairings named (e.g. --pairs ad); ratios need (d).
+ * With OPENTSM_BASE_BIN set to another opentsm binary (an older build), a
+ * fifth pairing (e) runs it against itself as (a) does, in the same
+ * interleaved rounds: before/after numbers measured side by side.
  *
  * OPENTSM_PEERS (default /work/shared/peers) locates the peers; without them
  * the benchmark prints one line and exits 0. OPENTSM_BIN overrides the
@@ -69,9 +72,9 @@
 #define PORT_LO 1024
 #define READY_TIMEOUT_S 5.0
 #define RUN_TIMEOUT_S 30.0
-#define NPAIR 4
+#define NPAIR 5 /* (e) only with OPENTSM_BASE_BIN */
 
-typedef enum { SIDE_OURS, SIDE_DMTF } side;
+typedef enum { SIDE_OURS, SIDE_DMTF, SIDE_BASE } side;
 
 typedef struct pairing {
   const char *label;
@@ -88,6 +91,7 @@ typedef struct pairing {
 static struct {
   char peers[PATH_MAX];
   char opentsm[PATH_MAX];
+  char base[PATH_MAX]; /* OPENTSM_BASE_BIN, for (e) */
   const char *ver;
   bool verbose, keep;
 } g = {.ver = "1.3"};
@@ -157,8 +161,8 @@ static void build_argv(side s, bool responder, unsigned port, char *portbuf, cha
   size_t n = 0;
   snprintf(portbuf, 16, "%u", port);
   snprintf(target, 32, "127.0.0.1:%u", port);
-  if (s == SIDE_OURS) {
-    argv[n++] = g.opentsm;
+  if (s == SIDE_OURS || s == SIDE_BASE) {
+    argv[n++] = s == SIDE_BASE ? g.base : g.opentsm;
     if (responder) {
       /* spdm_requester_emu's TDISP steps address Function ID 0xBEEF. */
       static const char *const a[] = {"device", "--listen", NULL, "--keys", ".", "--tdi", "0xbeef"};
@@ -402,7 +406,7 @@ static double median(const double *v, size_t n, double *lo, double *hi) {
 static int usage(const char *why) {
   fprintf(stderr,
           "bench_interop: %s\nusage: bench_interop [--rounds N] [--port-base P] [--ver 1.2|1.3] "
-          "[--pairs abcd] [--strict] [--keep] [-v]\n",
+          "[--pairs abcde] [--strict] [--keep] [-v]\n",
           why);
   return 2;
 }
@@ -428,7 +432,7 @@ int main(int argc, char **argv) {
       g.ver = v;
       i++;
     } else if (strcmp(a, "--pairs") == 0 && v) {
-      if (v[0] == '\0' || strspn(v, "abcd") != strlen(v)) return usage("--pairs: letters a to d");
+      if (v[0] == '\0' || strspn(v, "abcde") != strlen(v)) return usage("--pairs: letters a to e");
       only = v;
       i++;
     } else if (strcmp(a, "--strict") == 0) {
@@ -471,6 +475,17 @@ int main(int argc, char **argv) {
     if (snprintf(g.opentsm, sizeof(g.opentsm), "%s/../tools/opentsm/opentsm", self) < 0)
       return usage("path too long");
   }
+  const char *base_bin = getenv("OPENTSM_BASE_BIN");
+  if (base_bin && *base_bin) {
+    snprintf(g.base, sizeof(g.base), "%s", base_bin);
+    if (!is_exec(g.base)) {
+      fprintf(stderr, "bench_interop: OPENTSM_BASE_BIN %s is not executable\n", g.base);
+      return 2;
+    }
+    if (strcmp(only, "abcd") == 0) only = "abcde";
+  } else if (strchr(only, 'e')) {
+    return usage("--pairs e needs OPENTSM_BASE_BIN");
+  }
   if (!is_exec(g.opentsm)) {
     fprintf(stderr, "bench_interop: %s is not executable (build the CLI or set OPENTSM_BIN)\n",
             g.opentsm);
@@ -482,6 +497,7 @@ int main(int argc, char **argv) {
       {.label = "(b) opentsm -> DMTF rsp", .req = SIDE_OURS, .rsp = SIDE_DMTF},
       {.label = "(c) DMTF req -> opentsm", .req = SIDE_DMTF, .rsp = SIDE_OURS},
       {.label = "(d) DMTF <-> DMTF", .req = SIDE_DMTF, .rsp = SIDE_DMTF},
+      {.label = "(e) base <-> base", .req = SIDE_BASE, .rsp = SIDE_BASE},
   };
   for (size_t k = 0; k < NPAIR; k++)
     if (!make_dir(pairs[k].rsp_dir, sizeof(pairs[k].rsp_dir)) ||
@@ -504,7 +520,7 @@ int main(int argc, char **argv) {
   int rc = 0;
   for (size_t r = 0; r <= rounds && rc == 0; r++) {
     if (g.verbose) printf("%s\n", r == 0 ? "warm-up" : "round");
-    /* Round r starts with pairing r mod 4: no pairing always runs first. */
+    /* Round r starts with pairing r mod 5: no pairing always runs first. */
     for (size_t k = 0; k < NPAIR && rc == 0; k++) {
       pairing *p = &pairs[(r + k) % NPAIR];
       if (!strchr(only, 'a' + (int)((r + k) % NPAIR))) continue;

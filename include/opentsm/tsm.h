@@ -100,6 +100,14 @@ const char *ot_tsm_reason_text(ot_tsm_reason r); /* the table's text */
 #define OT_TSM_EV_CHAIN_MAX (OT_SPDM_ID_CHAIN_MAX + 4u + OT_HASH_MAX_SIZE)
 #define OT_TSM_EV_MEAS_MAX 4096u
 #define OT_TSM_EV_GETMEAS_MAX 64u
+/* A whole signed MEASUREMENTS whose record is at most OT_TSM_EV_MEAS_MAX
+ * (DSP0274 1.3 "Successful MEASUREMENTS response message format"): header
+ * (4), NumberOfBlocks (1), MeasurementRecordLength (3), the record, Nonce,
+ * OpaqueDataLength (2) and opaque data, RequesterContext (1.3), Signature;
+ * a DOE object pads it to a DW (3). Every record connect takes is kept. */
+#define OT_TSM_EV_MEAS_RSP_MAX                                                                     \
+  (4u + 1u + 3u + OT_TSM_EV_MEAS_MAX + OT_SPDM_NONCE_SIZE + 2u + OT_SPDM_MAX_OPAQUE_DATA_SIZE +    \
+   OT_SPDM_REQ_CONTEXT_SIZE + OT_SPDM_MAX_SIGNATURE_SIZE + 3u)
 
 /*
  * What a guest receives about a device, enough to check it without trusting
@@ -125,7 +133,7 @@ typedef struct ot_tsm_evidence {
   size_t vca_len;
   uint8_t get_meas[OT_TSM_EV_GETMEAS_MAX];
   size_t get_meas_len;
-  uint8_t meas[OT_TSM_EV_MEAS_MAX];
+  uint8_t meas[OT_TSM_EV_MEAS_RSP_MAX];
   size_t meas_len;
   bool has_report;
   uint32_t function_id;
@@ -302,6 +310,18 @@ void ot_tsm_dev_free(ot_tsm_dev *dev);
  * OT_E_STATE if not IDLE.
  */
 OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why);
+
+/*
+ * ot_tsm_connect, and on success *ev holds the evidence connect itself
+ * verified, with no further request to the device: the slot 0 chain it
+ * validated, the VCA transcript A, and its one signed GET_MEASUREMENTS /
+ * MEASUREMENTS exchange of all blocks with the nonce it carried (so that
+ * ot_tsm_evidence_verify(ev, ..., ev->nonce) holds; DSP0274 §10.11: the
+ * signature covers L1 = A ‖ request ‖ response). No interface report
+ * (has_report false). On failure *ev is zeroed.
+ */
+OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence *ev,
+                                  ot_tsm_refusal *why);
 
 /*
  * Disconnects (Linux tsm/disconnect): unbinds every bound TDI (STOP), stops

@@ -113,7 +113,8 @@ static ot_status cert_refusal(ot_tsm *tsm, ot_tsm_dev *dev, ot_status st, ot_tsm
                     ot_status_message(st));
 }
 
-static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, size_t *chain_out,
+                              ot_tsm_refusal *why) {
   char w[TSM_WHY_MAX];
   uint8_t mask = 0;
   ot_status st = ot_spdm_requester_get_digests(&dev->spdm, &mask);
@@ -134,6 +135,7 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
                       "%s: GET_CERTIFICATE failed (%s)", dev->name,
                       tsm_spdm_why(dev, st, w, sizeof(w)));
+  *chain_out = chain_len;
   /* DSP0274 §10.7: CHALLENGE proves the device holds the leaf's private key. */
   st = ot_spdm_requester_challenge(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL);
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
@@ -183,13 +185,32 @@ ot_status tsm_check_measurements(ot_tsm_dev *dev, const uint8_t *rec, size_t len
   return OT_SUCCESS;
 }
 
-static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+/* The nonce of the signed GET_MEASUREMENTS the relay captured (DSP0274 §10.11
+ * "GET_MEASUREMENTS request message format": Nonce follows the header when
+ * Param1 asks for a signature). */
+static ot_status captured_nonce(const ot_tsm_dev *dev, const ot_tsm_evidence *ev,
+                                uint8_t nonce[static OT_SPDM_NONCE_SIZE]) {
+  OT_ENSURE(ev->get_meas_len > 0 && ev->meas_len > 0, OT_E_INTERNAL);
+  ot_reader r;
+  ot_reader_init(&r, ev->get_meas, ev->get_meas_len);
+  ot_spdm_get_measurements q;
+  OT_GUARD(ot_spdm_decode_get_measurements(&dev->spdm.neg.sizes, &r, &q));
+  OT_ENSURE(q.attributes & OT_SPDM_MEAS_ATTR_SIGNATURE, OT_E_INTERNAL);
+  memcpy(nonce, q.nonce, OT_SPDM_NONCE_SIZE);
+  return OT_SUCCESS;
+}
+
+static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence *ev, ot_tsm_refusal *why) {
   char w[TSM_WHY_MAX];
   ot_spdm_meas_result res;
-  /* DSP0274 §10.11: all blocks (operation 0xFF), signed with slot 0, fresh nonce. */
+  /* DSP0274 §10.11: all blocks (operation 0xFF), signed with slot 0, fresh
+   * nonce. With ev, the relay keeps the exchange: this one signed response is
+   * the evidence (its signature covers VCA, the request and the response). */
+  dev->relay.capture = ev;
   ot_status st =
       ot_spdm_requester_get_measurements(&dev->spdm, OT_SPDM_MEAS_OP_ALL, true, 0,
                                          tsm->scratch.record, sizeof(tsm->scratch.record), &res);
+  dev->relay.capture = NULL;
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
     return tsm_refuse(why, OT_TSM_R_MEAS_SIGNATURE, st,
                       "%s: MEASUREMENTS signature does not verify", dev->name);
@@ -197,12 +218,28 @@ static ot_status measure(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
                       "%s: GET_MEASUREMENTS failed (%s)", dev->name,
                       tsm_spdm_why(dev, st, w, sizeof(w)));
-  return tsm_check_measurements(dev, tsm->scratch.record, res.record_len, why);
+  OT_GUARD(tsm_check_measurements(dev, tsm->scratch.record, res.record_len, why));
+  if (ev == NULL) return OT_SUCCESS;
+  uint8_t nonce[OT_SPDM_NONCE_SIZE];
+  st = captured_nonce(dev, ev, nonce);
+  if (!ot_ok(st))
+    return tsm_refuse(why, OT_TSM_R_INTERNAL, st, "%s: the measurement exchange was not captured",
+                      dev->name);
+  return tsm_evidence_seal(dev, nonce, ev, why);
 }
 
 OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
+  return ot_tsm_connect_evidence(tsm, dev, NULL, why);
+}
+
+OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence *ev,
+                                  ot_tsm_refusal *why) {
   OT_ENSURE(tsm && tsm->ready && dev && dev->tsm == tsm, OT_E_ARG);
   if (why) memset(why, 0, sizeof(*why));
+  if (ev) {
+    memset(ev, 0, sizeof(*ev));
+    memcpy(ev->device, dev->name, sizeof(ev->device));
+  }
   if (dev->state != OT_TSM_DEV_IDLE)
     return tsm_refuse(why, OT_TSM_R_STATE, ot_status_of(OT_E_STATE), "%s: already connected",
                       dev->name);
@@ -240,8 +277,15 @@ OT_RESULT ot_tsm_connect(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why) {
   }
   spdm_live = true;
   OT_GUARD_GOTO(st, vca(tsm, dev, why), unwind);
-  OT_GUARD_GOTO(st, authenticate(tsm, dev, why), unwind);
-  OT_GUARD_GOTO(st, measure(tsm, dev, why), unwind);
+  size_t chain_len = 0;
+  OT_GUARD_GOTO(st, authenticate(tsm, dev, &chain_len, why), unwind);
+  if (ev) {
+    /* The chain just validated against the anchors and DIGESTS (DSP0274 §10.6). */
+    _Static_assert(sizeof(ev->chain) == sizeof(tsm->scratch.chain), "the chain fits");
+    memcpy(ev->chain, tsm->scratch.chain, chain_len);
+    ev->chain_len = chain_len;
+  }
+  OT_GUARD_GOTO(st, measure(tsm, dev, ev, why), unwind);
   /* DSP0274 §10.9-10.10: KEY_EXCHANGE / FINISH with the verified slot 0. */
   st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, &dev->session_id);
   if (!ot_ok(st)) {
@@ -270,6 +314,7 @@ unwind:
   ot_zeroize(&tsm->scratch, sizeof(tsm->scratch));
   dev->session_id = 0;
   dev->pol = NULL;
+  if (ev) memset(ev, 0, sizeof(*ev)); /* nothing of a refused device passes for evidence */
   return st;
 }
 

@@ -15,6 +15,27 @@ static bool is_transport(ot_status st) {
   return ot_status_category(st) == OT_CAT_IO || ot_is(st, OT_E_DEAD);
 }
 
+ot_status tsm_evidence_seal(ot_tsm_dev *dev, const uint8_t *nonce, ot_tsm_evidence *ev,
+                            ot_tsm_refusal *why) {
+  const ot_spdm_requester *q = &dev->spdm;
+  /* DOE pads to a DW (SPEC-FACTS T1): keep the exact SPDM message. */
+  ot_spdm_sizes sz = q->neg.sizes;
+  sz.meas_signature = true;
+  size_t exact = 0;
+  ot_status st = ot_spdm_message_length(&sz, ev->meas, ev->meas_len, &exact);
+  if (!ot_ok(st)) return tsm_refuse(why, OT_TSM_R_SPDM, st, "%s: MEASUREMENTS length", dev->name);
+  ev->meas_len = exact;
+  memcpy(ev->nonce, nonce, OT_SPDM_NONCE_SIZE);
+  ev->spdm_version = q->neg.version;
+  ev->base_asym = q->neg.base_asym;
+  ev->base_hash = q->neg.base_hash;
+  ev->meas_hash = q->neg.meas_hash;
+  _Static_assert(sizeof(ev->vca) == sizeof(q->t.vca), "A fits the evidence");
+  memcpy(ev->vca, q->t.vca, q->t.vca_len);
+  ev->vca_len = q->t.vca_len;
+  return OT_SUCCESS;
+}
+
 ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, const uint8_t *nonce,
                                ot_tsm_evidence *ev, ot_tsm_refusal *why) {
   memset(ev, 0, sizeof(*ev));
@@ -54,21 +75,7 @@ ot_status tsm_collect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_tdi *tdi, co
                       "%s: the measurement exchange was not captured", dev->name);
   /* The device's state may have changed since connect: hold it to policy again. */
   OT_GUARD(tsm_check_measurements(dev, tsm->scratch.record, res.record_len, why));
-  /* DOE pads to a DW (SPEC-FACTS T1): keep the exact SPDM message. */
-  ot_spdm_sizes sz = q->neg.sizes;
-  sz.meas_signature = true;
-  size_t exact = 0;
-  st = ot_spdm_message_length(&sz, ev->meas, ev->meas_len, &exact);
-  if (!ot_ok(st)) return tsm_refuse(why, OT_TSM_R_SPDM, st, "%s: MEASUREMENTS length", dev->name);
-  ev->meas_len = exact;
-  memcpy(ev->nonce, nonce, OT_SPDM_NONCE_SIZE);
-  ev->spdm_version = q->neg.version;
-  ev->base_asym = q->neg.base_asym;
-  ev->base_hash = q->neg.base_hash;
-  ev->meas_hash = q->neg.meas_hash;
-  _Static_assert(sizeof(ev->vca) == sizeof(q->t.vca), "A fits the evidence");
-  memcpy(ev->vca, q->t.vca, q->t.vca_len);
-  ev->vca_len = q->t.vca_len;
+  OT_GUARD(tsm_evidence_seal(dev, nonce, ev, why));
   if (tdi == NULL) return OT_SUCCESS;
   /* Inside the session (PCIe r6.0 §11.3 GET_DEVICE_INTERFACE_STATE / _REPORT):
    * the state first, the report only where the device serves one (LOCKED, RUN),

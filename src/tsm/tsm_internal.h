@@ -45,6 +45,12 @@ ot_status tsm_collect_evidence(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struc
                                const uint8_t *nonce, struct ot_tsm_evidence *ev,
                                struct ot_tsm_refusal *why);
 /* Holds a MeasurementRecord against the device's policy references (connect.c). */
+/* Completes ev after the relay captured a signed GET_MEASUREMENTS exchange
+ * that the requester verified: the exact MEASUREMENTS length, `nonce` (the
+ * one the request carried), the negotiated algorithms and the VCA transcript A
+ * (evidence.c). */
+ot_status tsm_evidence_seal(struct ot_tsm_dev *dev, const uint8_t *nonce,
+                            struct ot_tsm_evidence *ev, struct ot_tsm_refusal *why);
 ot_status tsm_check_measurements(struct ot_tsm_dev *dev, const uint8_t *rec, size_t len,
                                  struct ot_tsm_refusal *why);
 /* What an endpoint's IDE_KM QUERY_RESP says about its selective streams. */

@@ -82,6 +82,15 @@ if [ -z "$PORT" ]; then
   fail "device did not start"; cat "$TMP/dev.out" "$TMP/dev.err"; exit 1
 fi
 pass "device listening on port $PORT"
+# The device listens before it loads its identity (its start-up overlaps the
+# requester's): on a port already taken it fails at listen, even with keys it
+# could not have read; keys it cannot read fail after listening, exit 3.
+expect_rc 3 "second device on the same port" "$D" device --listen "127.0.0.1:$PORT" --keys "$TMP/none"
+grep -q "cannot listen on 127.0.0.1:$PORT" "$TMP/err" && pass "it says it cannot listen" ||
+  fail "second device: $(cat "$TMP/err")"
+expect_rc 3 "device with no sample keys" "$D" device --listen 127.0.0.1:0 --keys "$TMP/none"
+grep -q "sample keys looked for in $TMP/none" "$TMP/err" && pass "it names the key directory" ||
+  fail "device with no keys: $(cat "$TMP/err")"
 ANCHOR="$KEYS/ecp384/ca.cert.der"
 expect_rc 0 "connect to device" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
 for line in "connected and verified" "SPDM 1.3" "CN=DMTF libspdm ECP384 responder cert" \

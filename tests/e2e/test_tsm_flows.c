@@ -90,6 +90,72 @@ static void test_connect_disconnect_reconnect(void **s) {
   rig_free(g);
 }
 
+/* Connect's own signed MEASUREMENTS is the evidence: ot_tsm_connect_evidence
+ * asks the device for nothing more than ot_tsm_connect (same DOE exchanges),
+ * and what it returns verifies on its own (DSP0274 §10.11: L1 = A ‖ request ‖
+ * response under the leaf key); a changed byte does not. A refusal leaves no
+ * evidence behind. */
+static void test_connect_evidence_is_connects_own_exchange(void **s) {
+  (void)s;
+  rig *g = two_devices();
+  rig_dev *a = g->devs[0], *b = g->devs[1];
+  ot_tsm_refusal why;
+  ot_tsm_evidence *ev = calloc(1, sizeof(*ev));
+  assert_non_null(ev);
+  assert_ot_ok(ot_tsm_connect(&g->tsm, &b->tdev, &why));
+  size_t plain = b->host.objects;
+  assert_ot_ok(ot_tsm_connect_evidence(&g->tsm, &a->tdev, ev, &why));
+  assert_int_equal(a->host.objects, plain);
+  assert_int_equal(a->tdev.state, OT_TSM_DEV_CONNECTED);
+  assert_string_equal(ev->device, "gpu0");
+  assert_false(ev->has_report);
+  assert_true(ev->chain_len > 0 && ev->vca_len > 0);
+  /* The nonce is the one the request carried (after the 4-byte header). */
+  assert_true(ev->get_meas_len >= 4 + OT_SPDM_NONCE_SIZE);
+  assert_memory_equal(ev->get_meas + 4, ev->nonce, OT_SPDM_NONCE_SIZE);
+  ot_x509_cert anchor;
+  assert_ot_ok(ot_spdm_identity_root(&a->id, 0, &anchor));
+  assert_ot_ok(ot_tsm_evidence_verify(ev, &anchor, 1, RIG_NOW, ev->nonce, &why));
+  const uint8_t *v = NULL;
+  size_t vlen = 0;
+  assert_ot_ok(ot_tsm_evidence_measurement(ev, 1, &v, &vlen));
+  char hex[2 * OT_TSM_POLICY_VALUE_MAX + 1], got[2 * OT_TSM_POLICY_VALUE_MAX + 1];
+  rig_ref_hex(a, 1, hex, sizeof(hex));
+  assert_true(2 * vlen < sizeof(got));
+  for (size_t i = 0; i < vlen; i++)
+    snprintf(got + 2 * i, 3, "%02x", v[i]);
+  assert_string_equal(got, hex);
+  ev->meas[ev->meas_len - 1] ^= 1u; /* in the signature */
+  assert_false(ot_ok(ot_tsm_evidence_verify(ev, &anchor, 1, RIG_NOW, ev->nonce, &why)));
+  ev->meas[ev->meas_len - 1] ^= 1u;
+  uint8_t other[OT_SPDM_NONCE_SIZE];
+  memcpy(other, ev->nonce, sizeof(other));
+  other[0] ^= 1u;
+  assert_ot_code(ot_tsm_evidence_verify(ev, &anchor, 1, RIG_NOW, other, &why), OT_E_VERIFY);
+  assert_ot_ok(ot_tsm_disconnect(&g->tsm, &a->tdev));
+  assert_ot_ok(ot_tsm_disconnect(&g->tsm, &b->tdev));
+  free(ev);
+  rig_free(g);
+
+  /* Refused (measurement 2 differs from the policy): nothing is returned. */
+  g = rig_new();
+  a = rig_add_device(g, &(rig_dev_opts){.name = "gpu0", .seed = 1});
+  std_policy(g, a, a, NULL,
+             "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+             "00112233445566778899aabbccddeeff");
+  rig_start_tsm(g);
+  ev = malloc(sizeof(*ev));
+  assert_non_null(ev);
+  memset(ev, 0xA5, sizeof(*ev));
+  assert_ot_code(ot_tsm_connect_evidence(&g->tsm, &a->tdev, ev, &why), OT_E_POLICY);
+  assert_int_equal(why.reason, OT_TSM_R_MEAS_MISMATCH);
+  assert_int_equal(ev->chain_len, 0);
+  assert_int_equal(ev->meas_len, 0);
+  assert_int_equal(ev->get_meas_len, 0);
+  free(ev);
+  rig_free(g);
+}
+
 static void test_bind_start_unbind_two_guests(void **s) {
   (void)s;
   rig *g = two_devices();
@@ -425,6 +491,7 @@ static void test_host_never_sees_a_secret(void **s) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_connect_disconnect_reconnect),
+      cmocka_unit_test(test_connect_evidence_is_connects_own_exchange),
       cmocka_unit_test(test_bind_start_unbind_two_guests),
       cmocka_unit_test(test_session_end_moves_locked_tdi_to_error),
       cmocka_unit_test(test_ide_insecure_moves_running_tdi_to_error),

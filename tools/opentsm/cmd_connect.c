@@ -10,10 +10,11 @@
  * recorded flow follows in the session (IDE_KM for one stream, the TDISP
  * lifecycle of one TDI, K_SET_STOP; see "--flow full" below).
  *
- * The report shows the verified evidence: what was negotiated, the subjects
- * of the certificate chain (fetched again after connect: the requester
- * checks it against the anchors and the DIGESTS once more), and the
- * measurement values of a second, freshly signed GET_MEASUREMENTS.
+ * The report shows the evidence connect verified: what was negotiated, the
+ * subjects of the certificate chain it validated against the anchors and the
+ * DIGESTS, and the measurement values of its signed GET_MEASUREMENTS of all
+ * blocks (DSP0274 §10.11: one signed response covers every block; the
+ * signature covers VCA, the request and the response), with no second fetch.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -110,6 +111,7 @@ typedef struct connect_ctx {
   ot_tsm_policy policy;
   ot_tsm tsm;
   ot_tsm_dev dev;
+  ot_tsm_evidence ev; /* what connect verified (ot_tsm_connect_evidence) */
   ot_doe_socket_client sock;
   uint8_t chain[OT_TSM_EV_CHAIN_MAX];
   size_t chain_len;
@@ -196,27 +198,31 @@ static const char *meas_type_name(uint8_t t) {
   return t < sizeof(names) / sizeof(names[0]) ? names[t] : "other";
 }
 
-/* After connect: the chain and a fresh signed record for the report. *step
- * names the request that failed, if one did. */
-static ot_status collect_evidence(connect_ctx *c, const char **step) {
-  uint8_t mask = 0;
-  *step = "GET_DIGESTS";
-  OT_GUARD(ot_spdm_requester_get_digests(&c->dev.spdm, &mask));
-  *step = "GET_CERTIFICATE";
-  OT_GUARD(ot_spdm_requester_get_certificate(&c->dev.spdm, 0, 0, c->chain, sizeof(c->chain),
-                                             &c->chain_len));
-  /* The digest DIGESTS gave for slot 0, which the requester has just checked
-   * equals Hash(certificate chain) (DSP0274 1.3 §10.5, §10.6): it identifies
-   * the chain in the report, comparable with the device's own record. */
+/* After connect: the chain and the signed record connect verified, for the
+ * report. Nothing is asked of the device again. */
+static ot_status collect_evidence(connect_ctx *c) {
+  const ot_tsm_evidence *ev = &c->ev;
+  OT_ENSURE(ev->chain_len > 0 && ev->chain_len <= sizeof(c->chain), OT_E_INTERNAL);
+  memcpy(c->chain, ev->chain, ev->chain_len);
+  c->chain_len = ev->chain_len;
+  /* The digest DIGESTS gave for slot 0, which the requester checked equals
+   * Hash(certificate chain) (DSP0274 1.3 §10.5, §10.6): it identifies the
+   * chain in the report, comparable with the device's own record. */
   OT_ENSURE(c->dev.spdm.slots[0].verified, OT_E_VERIFY);
   memcpy(c->chain_digest, c->dev.spdm.slots[0].digest, sizeof(c->chain_digest));
-  ot_spdm_meas_result res;
-  *step = "GET_MEASUREMENTS";
-  OT_GUARD(ot_spdm_requester_get_measurements(&c->dev.spdm, OT_SPDM_MEAS_OP_ALL, true, 0, c->record,
-                                              sizeof(c->record), &res));
-  OT_ENSURE(res.signature_verified, OT_E_VERIFY);
-  c->record_len = res.record_len;
-  c->nblocks = res.block_count;
+  /* The MeasurementRecord of the MEASUREMENTS response whose signature
+   * connect verified (DSP0274 1.3 §10.11 "Successful MEASUREMENTS response
+   * message format"). */
+  ot_spdm_sizes sz = c->dev.spdm.neg.sizes;
+  sz.meas_signature = true;
+  ot_reader r;
+  ot_reader_init(&r, ev->meas, ev->meas_len);
+  ot_spdm_measurements m;
+  OT_GUARD(ot_spdm_decode_measurements(&sz, &r, &m));
+  OT_ENSURE(m.record_len <= sizeof(c->record), OT_E_NO_SPACE);
+  memcpy(c->record, m.record, m.record_len);
+  c->record_len = m.record_len;
+  c->nblocks = m.block_count;
   c->neg = c->dev.spdm.neg;
   return OT_SUCCESS;
 }
@@ -583,15 +589,15 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     return OT_EXIT_USAGE;
   }
   ot_tsm_refusal why;
-  st = ot_tsm_connect(&c->tsm, &c->dev, &why);
+  st = ot_tsm_connect_evidence(&c->tsm, &c->dev, &c->ev, &why);
   if (!ot_ok(st)) {
     refused(o, &why);
     timed_out(o, st, &t0);
     rc = why.reason == OT_TSM_R_TRANSPORT || ot_is(st, OT_E_TIMEOUT) ? OT_EXIT_IO : OT_EXIT_FAILURE;
     goto out;
   }
-  const char *step = "";
-  st = collect_evidence(c, &step);
+  const char *step = "the evidence";
+  st = collect_evidence(c);
   if (ot_ok(st)) {
     step = "HEARTBEAT";
     st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);

@@ -602,20 +602,34 @@ int ot_cmd_device(int argc, char **argv) {
              profile_path);
     label = profile_label;
   }
+  /* Listen first, then load and check the identity: a requester that
+   * connects meanwhile waits in the listen backlog, so the device's start-up
+   * overlaps the requester's own. Nothing is read from a connection before
+   * the identity is in place, and a failure closes the socket unanswered. */
+  ot_doe_socket_server srv = {.listen_fd = -1};
+  ot_status st = ot_doe_socket_listen(&srv, host, port);
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: cannot listen on %s:%u (%s)\n", host, port,
+            ot_status_message(st));
+    free(topo);
+    free(d);
+    return OT_EXIT_IO;
+  }
   const char *what = "";
-  ot_status st = cli_device_init(d, &o, &what);
+  st = cli_device_init(d, &o, &what);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm device: %s failed (%s)%s%s\n", what, ot_status_message(st),
             o.identity == CLI_ID_GENERATE || o.profile ? "" : "; sample keys looked for in ",
             o.identity == CLI_ID_GENERATE || o.profile ? "" : o.key_dir);
+    ot_doe_socket_server_close(&srv);
     free(topo);
     free(d);
     return ot_is(st, OT_E_IO) || ot_is(st, OT_E_NOT_FOUND) ? OT_EXIT_IO : OT_EXIT_FAILURE;
   }
-  ot_doe_socket_server srv = {.listen_fd = -1};
   cli_capture cap;
   int rc;
   if (!cli_capture_open(&cap, pcap, keylog, "opentsm device")) {
+    ot_doe_socket_server_close(&srv);
     cli_device_free(d);
     free(d);
     free(topo);
@@ -638,13 +652,6 @@ int ot_cmd_device(int argc, char **argv) {
       rc = OT_EXIT_IO;
       goto out;
     }
-  }
-  st = ot_doe_socket_listen(&srv, host, port);
-  if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm device: cannot listen on %s:%u (%s)\n", host, port,
-            ot_status_message(st));
-    rc = OT_EXIT_IO;
-    goto out;
   }
   st = wake_pipe_open();
   if (!ot_ok(st)) {
