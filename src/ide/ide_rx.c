@@ -56,8 +56,13 @@ typedef struct rx_member {
   bool t;
 } rx_member;
 
-/* Opens a complete group (held members + the TLP with M=1) into out. */
-static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_substream sub,
+/*
+ * Opens a complete group (held members + the TLP with M=1) into out. Forced
+ * inline: the caller passes n = 1 as a constant for a lone TLP (the common,
+ * non-aggregated case), which turns every loop here into straight-line code
+ * running the same checks.
+ */
+static IDE_HOT_INLINE ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_substream sub,
                             ot_ide_key_slot *slot, rx_member *m, size_t n, uint8_t *out, size_t cap,
                             ot_ide_rx_result *res) {
   size_t need = 0;
@@ -205,11 +210,9 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
   if (px.p != ide_pcrc_applies(&s->cfg, h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  /* Laid out straight into its place in the group: after the held members. */
-  rx_member m[OT_IDE_MAX_AGGREGATION];
-  ide_layout *l = &m[n].l;
-  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, l);
-  if (l->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ide_layout l;
+  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, &l);
+  if (l.total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
@@ -221,6 +224,16 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (!px.m) return hold(s, &ss->pend, wire, len, &px, dp, res);
 
   /* The MAC: open the whole group, the held members first, then this one. */
+  rx_member self = {
+      .wire = wire,
+      .d = dp, /* already in place: emitting it copies only the header bytes */
+      .l = l,
+      .pr_sent = px.pr_sent,
+      .t = px.t,
+  };
+  /* A lone TLP (no held members): open_group specialised for one member. */
+  if (n == 0) return open_group(s, ss, px.sub, slot, &self, 1, out, cap, res);
+  rx_member m[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < n; i++) {
     m[i].wire = p->buf + p->off[i];
     m[i].d = &p->hdr[i];
@@ -229,9 +242,6 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     m[i].pr_sent = p->pr_sent[i];
     m[i].t = (p->tee >> i) & 1u;
   }
-  m[n].wire = wire;
-  m[n].d = dp; /* already in place: emitting it copies only the header bytes */
-  m[n].pr_sent = px.pr_sent;
-  m[n].t = px.t;
+  m[n] = self;
   return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);
 }
