@@ -90,7 +90,8 @@ static inline bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_h
  * constant, looked up without a branch.
  */
 #define IDE_SUB_OF_KIND                                                                            \
-  (((uint32_t)OT_IDE_SUB_NPR << (2 * OT_TLP_MRD)) | ((uint32_t)OT_IDE_SUB_CPL << (2 * OT_TLP_CPL)) | \
+  (((uint32_t)OT_IDE_SUB_NPR << (2 * OT_TLP_MRD)) |                                                \
+   ((uint32_t)OT_IDE_SUB_CPL << (2 * OT_TLP_CPL)) |                                                \
    ((uint32_t)OT_IDE_SUB_CPL << (2 * OT_TLP_CPLD)))
 _Static_assert(OT_IDE_SUB_PR == 0 && OT_IDE_SUB_CPL <= 3, "sub-stream IDs fit two bits, PR zero");
 static inline ot_ide_substream ide_sub_of(ot_tlp_kind kind) {
@@ -241,6 +242,19 @@ static inline void ide_slot_advance(ot_ide_key_slot *slot) {
   }
   slot->next++;
   ide_slot_nonce_count(slot);
+}
+/*
+ * PR_Sent_Counter bookkeeping [U] once n TLPs of sub-stream sub were sent
+ * or delivered: posted requests count towards the next NPR and CPL TLP; a
+ * TLP of those sub-streams carried the count, which starts over.
+ */
+static inline void ide_pr_since_commit(ot_ide_stream *s, ot_ide_substream sub, size_t n) {
+  if (sub == OT_IDE_SUB_PR) {
+    s->pr_since[OT_IDE_SUB_NPR] = (uint8_t)(s->pr_since[OT_IDE_SUB_NPR] + n);
+    s->pr_since[OT_IDE_SUB_CPL] = (uint8_t)(s->pr_since[OT_IDE_SUB_CPL] + n);
+  } else {
+    s->pr_since[sub] = 0;
+  }
 }
 /* Releases and zeroizes one key set. */
 void ide_slot_clear(ot_ide_key_slot *slot);

@@ -133,12 +133,7 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
 
   /* Commit: the invocation value is used; PR_Sent bookkeeping [U]. */
   ide_slot_advance(slot);
-  if (sub == OT_IDE_SUB_PR) {
-    s->pr_since[OT_IDE_SUB_NPR] = (uint8_t)(s->pr_since[OT_IDE_SUB_NPR] + n);
-    s->pr_since[OT_IDE_SUB_CPL] = (uint8_t)(s->pr_since[OT_IDE_SUB_CPL] + n);
-  } else {
-    s->pr_since[sub] = 0;
-  }
+  ide_pr_since_commit(s, sub, n);
   *total = used;
   return OT_SUCCESS;
 }
