@@ -184,10 +184,11 @@ OT_RESULT ot_tlp_view_encode(const ot_tlp *t, uint8_t *out, size_t cap, ot_tlp_v
  * dst[0..d->wire_len), whose payload (and digest) the caller has placed or
  * will place after the header; cap is the room at dst. Used where the
  * payload arrives apart from its header (IDE decrypts it into place).
- * OT_E_NO_SPACE (nothing written) if cap < d->wire_len.
+ * OT_E_NO_SPACE (nothing written) if cap < d->wire_len. Forced inline: it
+ * runs once per delivered TLP and is a copy of 12 or 16 bytes.
  */
-static inline OT_RESULT ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap,
-                                         ot_tlp_view *view) {
+static inline __attribute__((always_inline)) OT_RESULT
+ot_tlp_view_emit(const ot_tlp_decoded *d, uint8_t *dst, size_t cap, ot_tlp_view *view) {
   OT_ENSURE(d != NULL && dst != NULL && view != NULL, OT_E_ARG);
   OT_ENSURE(cap >= d->wire_len, OT_E_NO_SPACE);
   /* Fixed-size copies (a decoded header is 12 or 16 bytes), which inline. */

@@ -66,9 +66,17 @@ static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len
     memcpy(dst, src, hdr_len);
 }
 
-/* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline). */
+/*
+ * Per-TLP helpers are forced inline where a call with constant arguments
+ * (one TLP, no aggregation) should become straight-line code.
+ */
+#define IDE_HOT_INLINE inline __attribute__((always_inline))
+
+/* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline): a bit test. */
+#define IDE_KINDS_WITH_DATA ((1u << OT_TLP_MWR) | (1u << OT_TLP_CPLD) | (1u << OT_TLP_MSGD))
+_Static_assert(OT_TLP_MSGD < 16, "TLP kinds index 16-entry bit sets");
 static inline bool ide_kind_has_data(ot_tlp_kind kind) {
-  return kind == OT_TLP_MWR || kind == OT_TLP_CPLD || kind == OT_TLP_MSGD;
+  return (IDE_KINDS_WITH_DATA >> ((unsigned)kind & 15u)) & 1u;
 }
 
 /* The P bit a TLP must carry on a stream: PCRC enabled and the TLP carries data [U]. */
@@ -76,11 +84,18 @@ static inline bool ide_pcrc_applies(const ot_ide_stream_cfg *cfg, const ot_tlp_h
   return cfg->pcrc && ide_kind_has_data(h->kind);
 }
 
-/* The sub-stream of a TLP kind (§6.33.5): MRd non-posted, Cpl/CplD completions, else posted. */
+/*
+ * The sub-stream of a TLP kind (§6.33.5): MRd non-posted, Cpl/CplD
+ * completions, else posted (MWr, Msg, MsgD). Two bits per kind in one
+ * constant, looked up without a branch.
+ */
+#define IDE_SUB_OF_KIND                                                                            \
+  (((uint32_t)OT_IDE_SUB_NPR << (2 * OT_TLP_MRD)) |                                                \
+   ((uint32_t)OT_IDE_SUB_CPL << (2 * OT_TLP_CPL)) |                                                \
+   ((uint32_t)OT_IDE_SUB_CPL << (2 * OT_TLP_CPLD)))
+_Static_assert(OT_IDE_SUB_PR == 0 && OT_IDE_SUB_CPL <= 3, "sub-stream IDs fit two bits, PR zero");
 static inline ot_ide_substream ide_sub_of(ot_tlp_kind kind) {
-  if (kind == OT_TLP_MRD) return OT_IDE_SUB_NPR;
-  if (kind == OT_TLP_CPL || kind == OT_TLP_CPLD) return OT_IDE_SUB_CPL;
-  return OT_IDE_SUB_PR; /* MWr, Msg, MsgD */
+  return (ot_ide_substream)((IDE_SUB_OF_KIND >> (2u * ((unsigned)kind & 15u))) & 3u);
 }
 
 /* Prefix bytes of p (as ot_ide_prefix_encode, inline: every transmitted TLP has one). */
@@ -227,6 +242,19 @@ static inline void ide_slot_advance(ot_ide_key_slot *slot) {
   }
   slot->next++;
   ide_slot_nonce_count(slot);
+}
+/*
+ * PR_Sent_Counter bookkeeping [U] once n TLPs of sub-stream sub were sent
+ * or delivered: posted requests count towards the next NPR and CPL TLP; a
+ * TLP of those sub-streams carried the count, which starts over.
+ */
+static inline void ide_pr_since_commit(ot_ide_stream *s, ot_ide_substream sub, size_t n) {
+  if (sub == OT_IDE_SUB_PR) {
+    s->pr_since[OT_IDE_SUB_NPR] = (uint8_t)(s->pr_since[OT_IDE_SUB_NPR] + n);
+    s->pr_since[OT_IDE_SUB_CPL] = (uint8_t)(s->pr_since[OT_IDE_SUB_CPL] + n);
+  } else {
+    s->pr_since[sub] = 0;
+  }
 }
 /* Releases and zeroizes one key set. */
 void ide_slot_clear(ot_ide_key_slot *slot);

@@ -48,7 +48,7 @@ static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_i
 
 /* One member of the group being opened, as its checks on arrival found it. */
 typedef struct rx_member {
-  const uint8_t *wire; /* prefix first */
+  const uint8_t *wire;     /* prefix first */
   const ot_tlp_decoded *d; /* its header, as the TLP layer decoded it on arrival */
   ide_layout l;
   size_t out_off;
@@ -56,10 +56,16 @@ typedef struct rx_member {
   bool t;
 } rx_member;
 
-/* Opens a complete group (held members + the TLP with M=1) into out. */
-static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_substream sub,
-                            ot_ide_key_slot *slot, rx_member *m, size_t n, uint8_t *out, size_t cap,
-                            ot_ide_rx_result *res) {
+/*
+ * Opens a complete group (held members + the TLP with M=1) into out. Forced
+ * inline: the caller passes n = 1 as a constant for a lone TLP (the common,
+ * non-aggregated case), which turns every loop here into straight-line code
+ * running the same checks.
+ */
+static IDE_HOT_INLINE ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss,
+                                           ot_ide_substream sub, ot_ide_key_slot *slot,
+                                           rx_member *m, size_t n, uint8_t *out, size_t cap,
+                                           ot_ide_rx_result *res) {
   size_t need = 0;
   for (size_t i = 0; i < n; i++) {
     m[i].out_off = need;
@@ -104,24 +110,21 @@ static ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_subst
    * it must equal what we delivered, or a posted request was dropped or held
    * back (a producer-consumer ordering attack). Checked on locals, then kept.
    */
-  uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];
-  memcpy(pr_since, s->pr_since, sizeof pr_since);
-  if (sub == OT_IDE_SUB_PR) {
-    pr_since[OT_IDE_SUB_NPR] = (uint8_t)(pr_since[OT_IDE_SUB_NPR] + n);
-    pr_since[OT_IDE_SUB_CPL] = (uint8_t)(pr_since[OT_IDE_SUB_CPL] + n);
-  } else {
+  if (sub != OT_IDE_SUB_PR) {
+    /* The first member counts from the last delivery; each later one from the member before: 0. */
+    uint8_t want = s->pr_since[sub];
     for (size_t i = 0; i < n; i++) {
-      if (m[i].pr_sent != pr_since[sub]) {
+      if (m[i].pr_sent != want) {
         ot_zeroize(out, need);
         return reject(s, res, OT_IDE_ERR_PR_SENT, OT_E_VERIFY);
       }
-      pr_since[sub] = 0;
+      want = 0;
     }
   }
 
   /* Deliver: the clear headers join their payloads, each with its decoded header. */
   ide_slot_advance(slot);
-  memcpy(s->pr_since, pr_since, sizeof pr_since);
+  ide_pr_since_commit(s, sub, n);
   for (size_t i = 0; i < n; i++) {
     /* Room for each TLP was checked above (need <= cap), so this cannot fail. */
     OT_IGNORE(ot_tlp_view_emit(m[i].d, out + m[i].out_off, cap - m[i].out_off, &res->tlps[i].tlp));
@@ -173,12 +176,14 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
     res->error = OT_IDE_ERR_UNKNOWN_STREAM; /* no stream to fail */
     OT_BAIL(OT_E_NOT_FOUND);
   }
-  if (s->failed) {
-    res->error = OT_IDE_ERR_NOT_SECURE; /* sticky: everything after a failure is refused */
-    OT_BAIL(OT_E_FAILED);
-  }
-  if (!s->secure) /* ide_stream_secure, kept current by ide_engine.c */
+  /* ide_stream_secure, kept current by ide_engine.c; a failed stream is never Secure. */
+  if (!s->secure) {
+    if (s->failed) {
+      res->error = OT_IDE_ERR_NOT_SECURE; /* sticky: everything after a failure is refused */
+      OT_BAIL(OT_E_FAILED);
+    }
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
+  }
 
   /* Prefix and header: well-formed and consistent with each other and the stream. */
   ot_ide_prefix px;
@@ -205,11 +210,9 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (px.t && !s->cfg.tee_allowed) return reject(s, res, OT_IDE_ERR_T_BIT, OT_E_VERIFY);
   if (px.p != ide_pcrc_applies(&s->cfg, h))
     return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
-  /* Laid out straight into its place in the group: after the held members. */
-  rx_member m[OT_IDE_MAX_AGGREGATION];
-  ide_layout *l = &m[n].l;
-  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, l);
-  if (l->total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
+  ide_layout l;
+  ide_layout_make(dp->hdr_len, dp->payload_len, px.p, px.m, &l);
+  if (l.total != len) return reject(s, res, OT_IDE_ERR_MALFORMED, OT_E_MALFORMED);
 
   /* Key set and counter. */
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
@@ -221,17 +224,23 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
   if (!px.m) return hold(s, &ss->pend, wire, len, &px, dp, res);
 
   /* The MAC: open the whole group, the held members first, then this one. */
+  rx_member self = {
+      .wire = wire,
+      .d = dp, /* already in place: emitting it copies only the header bytes */
+      .l = l,
+      .pr_sent = px.pr_sent,
+      .t = px.t,
+  };
+  /* A lone TLP (no held members): open_group specialised for one member. */
+  if (n == 0) return open_group(s, ss, px.sub, slot, &self, 1, out, cap, res);
+  rx_member m[OT_IDE_MAX_AGGREGATION];
   for (size_t i = 0; i < n; i++) {
     m[i].wire = p->buf + p->off[i];
     m[i].d = &p->hdr[i];
-    ide_layout_make(p->hdr[i].hdr_len, p->hdr[i].payload_len, (p->pcrc >> i) & 1u, false,
-                    &m[i].l);
+    ide_layout_make(p->hdr[i].hdr_len, p->hdr[i].payload_len, (p->pcrc >> i) & 1u, false, &m[i].l);
     m[i].pr_sent = p->pr_sent[i];
     m[i].t = (p->tee >> i) & 1u;
   }
-  m[n].wire = wire;
-  m[n].d = dp; /* already in place: emitting it copies only the header bytes */
-  m[n].pr_sent = px.pr_sent;
-  m[n].t = px.t;
+  m[n] = self;
   return open_group(s, ss, px.sub, slot, m, n + 1, out, cap, res);
 }

@@ -67,14 +67,14 @@ size_t ot_ide_tx_protected_size(const ot_ide_tx *tx, uint8_t stream_id, const ot
 /*
  * Checks and lays out the group in one pass, each TLP written straight into
  * place after it passed its checks. A refusal part way zeroes what was
- * written (the contract: out untouched or zeroed, nothing consumed).
+ * written (the contract: out untouched or zeroed, nothing consumed). Forced
+ * inline: ot_ide_tx_protect passes n = 1 as a constant for a lone TLP (the
+ * common, non-aggregated case), which makes the loop straight-line code
+ * running the same checks.
  */
-ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps, size_t n,
-                            uint8_t *out, size_t cap, size_t *lens, size_t *total) {
-  OT_ENSURE(tx != NULL && out != NULL && lens != NULL && total != NULL, OT_E_ARG);
-  OT_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
-  ot_ide_stream *s;
-  OT_GUARD(group_stream(&tx->engine, stream_id, tlps, n, &s));
+static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_id,
+                                              const ot_ide_tx_tlp *tlps, size_t n, uint8_t *out,
+                                              size_t cap, size_t *lens, size_t *total) {
   const ot_ide_stream_cfg *cfg = &s->cfg;
   /* The sub-stream (and with it the key set) is the first TLP's; check_tlp holds the rest to it. */
   ot_ide_substream sub = OT_IDE_SUB_PR;
@@ -133,12 +133,17 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
 
   /* Commit: the invocation value is used; PR_Sent bookkeeping [U]. */
   ide_slot_advance(slot);
-  if (sub == OT_IDE_SUB_PR) {
-    s->pr_since[OT_IDE_SUB_NPR] = (uint8_t)(s->pr_since[OT_IDE_SUB_NPR] + n);
-    s->pr_since[OT_IDE_SUB_CPL] = (uint8_t)(s->pr_since[OT_IDE_SUB_CPL] + n);
-  } else {
-    s->pr_since[sub] = 0;
-  }
+  ide_pr_since_commit(s, sub, n);
   *total = used;
   return OT_SUCCESS;
+}
+
+ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps, size_t n,
+                            uint8_t *out, size_t cap, size_t *lens, size_t *total) {
+  OT_ENSURE(tx != NULL && out != NULL && lens != NULL && total != NULL, OT_E_ARG);
+  OT_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
+  ot_ide_stream *s;
+  OT_GUARD(group_stream(&tx->engine, stream_id, tlps, n, &s));
+  if (n == 1) return protect_group(s, stream_id, tlps, 1, out, cap, lens, total);
+  return protect_group(s, stream_id, tlps, n, out, cap, lens, total);
 }

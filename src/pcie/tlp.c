@@ -2,10 +2,11 @@
 /*
  * TLP encode/decode, Non-Flit Mode (PCIe r6.0 §2.2). See opentsm/tlp.h.
  *
- * Decoding goes through the cursor into a local header, is validated by the
- * rule functions the encoder uses (check_decoded: only the rules wire bits
- * can break), and only then copied out. Encoding validates first, so a
- * refused TLP writes nothing.
+ * Decoding borrows the header through the cursor, extracts the fields from
+ * that span and validates them with the rule functions the encoder uses
+ * (check_decoded: only the rules wire bits can break); the public decoders
+ * copy the result out only then. Encoding validates first, so a refused TLP
+ * writes nothing.
  */
 #include "opentsm/tlp.h"
 
@@ -54,7 +55,7 @@ const char *ot_tlp_kind_name(ot_tlp_kind kind) {
  * is Reserved and a TLP using it is Malformed (§2.3). Valid types we do not
  * model are OT_E_UNSUPPORTED.
  */
-static ot_status classify(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
+static ot_status classify_any(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
   unsigned fmt = b0 >> 5;
   unsigned type = b0 & 0x1Fu;
   *addr64 = false;
@@ -101,6 +102,35 @@ static ot_status classify(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
 }
 
 /*
+ * Rules run for every TLP received (and every IDE TLP on both sides) are
+ * forced inline into the one decoder.
+ */
+#define TLP_HOT_INLINE inline __attribute__((always_inline))
+
+/*
+ * classify_any, with the kinds that make up the data path (memory requests,
+ * Fmt 000b..011b Type 0 0000b; completions, Fmt 000b/010b Type 0 1010b)
+ * recognised inline by one test each. Every other byte goes to
+ * classify_any, which gives the same answer for these too.
+ */
+static TLP_HOT_INLINE ot_status classify(uint8_t b0, ot_tlp_kind *kind, bool *addr64) {
+  unsigned fmt = b0 >> 5;
+  unsigned type = b0 & 0x1Fu;
+  bool data = (fmt & OT_TLP_FMT_BIT_DATA) != 0;
+  if (fmt < OT_TLP_FMT_PREFIX && type == OT_TLP_TYPE_MEM) {
+    *kind = data ? OT_TLP_MWR : OT_TLP_MRD;
+    *addr64 = (fmt & OT_TLP_FMT_BIT_4DW) != 0;
+    return OT_SUCCESS;
+  }
+  if ((fmt & ~OT_TLP_FMT_BIT_DATA) == 0 && type == OT_TLP_TYPE_CPL) {
+    *kind = data ? OT_TLP_CPLD : OT_TLP_CPL;
+    *addr64 = false;
+    return OT_SUCCESS;
+  }
+  return classify_any(b0, kind, addr64);
+}
+
+/*
  * A byte-enable nibble whose set bits are contiguous and reach bit 3 (first
  * DW): 1111b, 1110b, 1100b, 1000b; as a 16-bit set indexed by the nibble.
  */
@@ -113,7 +143,7 @@ static bool be_low_contiguous(uint8_t be) {
 }
 
 /* PCIe r6.0 §2.2.5 First/Last DW Byte Enables rules (the fields are 4 bits). */
-static ot_status check_byte_enables(const ot_tlp_hdr *h) {
+static TLP_HOT_INLINE ot_status check_byte_enables(const ot_tlp_hdr *h) {
   if (h->length == 1) {
     /* "If the Length field ... indicates a length of 1 DW, [Last DW BE] must equal 0000b." */
     OT_ENSURE(h->last_be == 0, OT_E_MALFORMED);
@@ -133,7 +163,7 @@ static ot_status check_byte_enables(const ot_tlp_hdr *h) {
  * decoded header's are by construction): §2.2.4.1 Address Type and address
  * width, §2.2.7 4 KB boundary, §2.2.5 byte enables.
  */
-static ot_status check_mem_rules(const ot_tlp_hdr *h) {
+static TLP_HOT_INLINE ot_status check_mem_rules(const ot_tlp_hdr *h) {
   OT_ENSURE(h->at != 0x3u, OT_E_MALFORMED); /* §2.2.4.1: AT 11b reserved */
   /*
    * §2.2.4.1: "For Addresses below 4 GB, Requesters must use the 32-bit
@@ -283,80 +313,113 @@ static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
 }
 
 /*
- * Decodes and validates the header at the start of wire[0..len) into
- * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
- * made from wire bytes. *scratch is the caller's own (no valid header after
- * a failure: the public calls that promise an untouched output pass a local).
+ * Why a header that is not all there was refused, in the order a decode
+ * reads it: fewer than 4 bytes, then Fmt/Type (DW0), then the rest missing.
+ * The cold path of decode_header, which borrows the smallest header at once.
  */
-static ot_status decode_header(const uint8_t *restrict wire, size_t len,
-                               ot_tlp_decoded *restrict scratch) {
-  /* Two bounds-checked borrows: DW0 (which sizes the header), then the rest. */
+static ot_status short_header(const uint8_t *wire, size_t len) {
   ot_reader r;
   ot_reader_init(&r, wire, len);
-  const uint8_t *dw0 = NULL, *rest = NULL;
+  const uint8_t *dw0 = NULL;
   OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw0));
   ot_tlp_kind kind;
   bool addr64;
   OT_GUARD(classify(dw0[0], &kind, &addr64));
-  /* Messages are 4 DW; memory requests by address width; completions 3 DW (§2.2.1.1). */
-  size_t hl = kind_is_msg(kind) || addr64 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
-  OT_GUARD(ot_read_borrow(&r, hl - OT_TLP_DW, &rest));
-  ot_tlp_hdr h = {.kind = kind, .addr64 = addr64}; /* a local: wire bytes cannot alias it */
-  uint8_t b0 = dw0[0], b1 = dw0[1], b2 = dw0[2], b3 = dw0[3];
+  OT_BAIL(OT_E_TRUNCATED);
+}
+
+/*
+ * Decodes and validates the header at the start of wire[0..len) into
+ * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
+ * made from wire bytes. *scratch is the caller's own and is written as the
+ * decode goes (restrict: it does not overlap wire); after a failure it holds
+ * no valid header (the public calls that promise an untouched output pass a
+ * local).
+ */
+static ot_status decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict scratch) {
+  /*
+   * One bounds-checked borrow of the smallest header (3 DW), the fields then
+   * taken from that span; a 4 DW header borrows its last DW too. A shorter
+   * input is reported as a DW-by-DW read would (short_header).
+   */
+  ot_reader r;
+  ot_reader_init(&r, wire, len);
+  const uint8_t *hb = NULL;
+  if (!ot_ok(ot_read_borrow(&r, OT_TLP_HDR_3DW, &hb))) return short_header(wire, len);
+  uint8_t b0 = hb[0], b1 = hb[1], b2 = hb[2], b3 = hb[3];
+  ot_tlp_kind kind;
+  bool addr64;
+  OT_GUARD(classify(b0, &kind, &addr64));
+  /*
+   * §2.2.1.1: Fmt[0] selects the 4 DW header. classify admits it exactly for
+   * messages (4 DW only) and 64-bit memory requests, and refuses it for
+   * completions (3 DW only), so it is the header size of every kind.
+   */
+  bool dw4 = ((b0 >> 5) & OT_TLP_FMT_BIT_4DW) != 0;
+  size_t hl = dw4 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
+  if (dw4) {
+    const uint8_t *dw3 = NULL; /* hb[12..15], contiguous with the 3 DW borrowed */
+    OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw3));
+  }
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
-  h.tc = (uint8_t)((b1 & OT_TLP_B1_TC_MASK) >> OT_TLP_B1_TC_SHIFT);
-  h.attr = (uint8_t)(((b1 & OT_TLP_B1_ATTR2) ? OT_TLP_ATTR_IDO : 0) |
-                     ((b2 & OT_TLP_B2_ATTR_MASK) >> OT_TLP_B2_ATTR_SHIFT));
-  h.td = (b2 & OT_TLP_B2_TD) != 0;
-  h.ep = (b2 & OT_TLP_B2_EP) != 0;
+  /* Fields of other kinds stay zero (decode(encode(h)) == h). */
+  ot_tlp_hdr *h = &scratch->hdr;
+  memset(h, 0, sizeof *h);
+  h->kind = kind;
+  h->addr64 = addr64;
+  h->tc = (uint8_t)((b1 & OT_TLP_B1_TC_MASK) >> OT_TLP_B1_TC_SHIFT);
+  h->attr = (uint8_t)(((b1 & OT_TLP_B1_ATTR2) ? OT_TLP_ATTR_IDO : 0) |
+                      ((b2 & OT_TLP_B2_ATTR_MASK) >> OT_TLP_B2_ATTR_SHIFT));
+  h->td = (b2 & OT_TLP_B2_TD) != 0;
+  h->ep = (b2 & OT_TLP_B2_EP) != 0;
   unsigned length = ((unsigned)(b2 & OT_TLP_B2_LEN_HI_MASK) << 8) | b3;
-  bool data = ot_tlp_kind_has_data(h.kind);
-  if (data || h.kind == OT_TLP_MRD) h.length = (uint16_t)(length ? length : OT_TLP_MAX_LENGTH_DW);
+  bool data = ot_tlp_kind_has_data(kind);
+  if (data || kind == OT_TLP_MRD) h->length = (uint16_t)(length ? length : OT_TLP_MAX_LENGTH_DW);
   /* 10-Bit Tags (§2.2.6.2): Tag[9] byte 1 bit 7, Tag[8] byte 1 bit 3. */
   uint16_t tag_hi =
       (uint16_t)(((b1 & OT_TLP_B1_T9) ? 0x200u : 0) | ((b1 & OT_TLP_B1_T8) ? 0x100u : 0));
-  /* rest[0] is header byte 4. */
-  uint16_t id = (uint16_t)(rest[0] << 8 | rest[1]);
-  uint8_t b6 = rest[2], b7 = rest[3];
-  if (kind_is_mem(h.kind)) {
-    h.at = (uint8_t)((b2 & OT_TLP_B2_AT_MASK) >> OT_TLP_B2_AT_SHIFT);
-    h.requester_id = id;
-    h.tag = (uint16_t)(tag_hi | b6);
-    h.last_be = (uint8_t)(b7 >> 4);
-    h.first_be = (uint8_t)(b7 & 0xFu);
-    uint32_t hi = h.addr64 ? ot_load_u32be(rest + 4) : 0;
-    uint32_t lo = ot_load_u32be(rest + (h.addr64 ? 8 : 4));
-    h.address = ((uint64_t)hi << 32) | (lo & ~UINT32_C(3)); /* bits 1:0 reserved */
-  } else if (kind_is_cpl(h.kind)) {
-    h.completer_id = id;
-    h.status = (uint8_t)(b6 >> 5);
-    h.bcm = (b6 & OT_TLP_CPL_BCM) != 0;
+  uint16_t id = (uint16_t)(hb[4] << 8 | hb[5]);
+  uint8_t b6 = hb[6], b7 = hb[7];
+  if (kind_is_mem(kind)) {
+    h->at = (uint8_t)((b2 & OT_TLP_B2_AT_MASK) >> OT_TLP_B2_AT_SHIFT);
+    h->requester_id = id;
+    h->tag = (uint16_t)(tag_hi | b6);
+    h->last_be = (uint8_t)(b7 >> 4);
+    h->first_be = (uint8_t)(b7 & 0xFu);
+    uint32_t hi = addr64 ? ot_load_u32be(hb + 8) : 0;
+    uint32_t lo = ot_load_u32be(hb + (addr64 ? 12 : 8));
+    h->address = ((uint64_t)hi << 32) | (lo & ~UINT32_C(3)); /* bits 1:0 reserved */
+  } else if (kind_is_cpl(kind)) {
+    h->completer_id = id;
+    h->status = (uint8_t)(b6 >> 5);
+    h->bcm = (b6 & OT_TLP_CPL_BCM) != 0;
     unsigned bc = ((unsigned)(b6 & 0x0Fu) << 8) | b7;
-    h.byte_count = (uint16_t)(bc ? bc : OT_TLP_MAX_BYTE_COUNT);
-    h.requester_id = (uint16_t)(rest[4] << 8 | rest[5]);
-    h.tag = (uint16_t)(tag_hi | rest[6]);
-    h.lower_addr = (uint8_t)(rest[7] & OT_TLP_CPL_LOWER_ADDR_MASK);
+    h->byte_count = (uint16_t)(bc ? bc : OT_TLP_MAX_BYTE_COUNT);
+    h->requester_id = (uint16_t)(hb[8] << 8 | hb[9]);
+    h->tag = (uint16_t)(tag_hi | hb[10]);
+    h->lower_addr = (uint8_t)(hb[11] & OT_TLP_CPL_LOWER_ADDR_MASK);
   } else {
-    h.requester_id = id;
-    h.tag = b6;
-    h.msg_code = b7;
-    h.msg_route = (uint8_t)(b0 & OT_TLP_TYPE_MSG_ROUTE);
-    memcpy(h.msg_fields, rest + 4, sizeof h.msg_fields);
-    if (h.msg_route == OT_TLP_ROUTE_BY_ADDR) {
+    h->requester_id = id;
+    h->tag = b6;
+    h->msg_code = b7;
+    h->msg_route = (uint8_t)(b0 & OT_TLP_TYPE_MSG_ROUTE);
+    memcpy(h->msg_fields, hb + 8, sizeof h->msg_fields);
+    if (h->msg_route == OT_TLP_ROUTE_BY_ADDR) {
       /* Address-routed messages carry a 64-bit address; bits 1:0 reserved. */
-      h.msg_fields[7] &= (uint8_t)~3u;
-      h.address = ((uint64_t)ot_load_u32be(h.msg_fields) << 32) | ot_load_u32be(h.msg_fields + 4);
+      h->msg_fields[7] &= (uint8_t)~3u;
+      h->address =
+          ((uint64_t)ot_load_u32be(h->msg_fields) << 32) | ot_load_u32be(h->msg_fields + 4);
     }
   }
-  OT_GUARD(check_decoded(&h));
-  scratch->hdr = h;
-  copy_hdr(scratch->raw, wire, hl);
-  if (hl == OT_TLP_HDR_3DW) memset(scratch->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
+  OT_GUARD(check_decoded(h));
+  copy_hdr(scratch->raw, hb, hl);
+  if (!dw4) memset(scratch->raw + OT_TLP_HDR_3DW, 0, OT_TLP_DW);
   scratch->hdr_len = (uint8_t)hl;
-  size_t payload = data ? (size_t)h.length * OT_TLP_DW : 0;
+  size_t payload = data ? (size_t)h->length * OT_TLP_DW : 0;
   scratch->payload_len = (uint16_t)payload;
-  scratch->wire_len = (uint16_t)(hl + payload + (h.td ? OT_TLP_DIGEST_SIZE : 0));
+  scratch->wire_len = (uint16_t)(hl + payload + (h->td ? OT_TLP_DIGEST_SIZE : 0));
   return OT_SUCCESS;
 }
 

@@ -264,6 +264,42 @@ static void test_dropped_write_before_read(void **s) {
   tu_pair_free(p);
 }
 
+/*
+ * PR_Sent in an aggregated group of reads: the first member carries the
+ * posted requests sent before the group, each later one 0 (none between
+ * them). Delivered when they match; refused at the MAC member, nothing
+ * delivered, when a posted write before the group was dropped.
+ */
+static void test_pr_sent_in_aggregated_reads(void **s) {
+  (void)s;
+  tu_pair *p = fresh(2);
+  flight w1, w2, rd;
+  send_group(p, OT_TLP_MWR, 1, 1, &w1);
+  deliver_ok(p, &w1);
+  send_group(p, OT_TLP_MWR, 2, 2, &w2);
+  deliver_ok(p, &w2);
+  send_group(p, OT_TLP_MRD, 2, 4, &rd);
+  ot_ide_prefix px0, px1;
+  assert_ot_ok(ot_ide_prefix_decode(rd.wire[0], &px0));
+  assert_ot_ok(ot_ide_prefix_decode(rd.wire[1], &px1));
+  assert_int_equal(px0.pr_sent, 3);
+  assert_int_equal(px1.pr_sent, 0);
+  deliver_ok(p, &rd);
+  tu_pair_free(p);
+
+  p = fresh(2);
+  send_group(p, OT_TLP_MWR, 1, 1, &w1);
+  deliver_ok(p, &w1);
+  send_group(p, OT_TLP_MWR, 1, 2, &w2); /* dropped */
+  send_group(p, OT_TLP_MRD, 2, 3, &rd);
+  ot_ide_rx_result res;
+  assert_ot_ok(ot_ide_rx_receive(&p->rx, rd.wire[0], rd.len[0], out, sizeof out, &res));
+  assert_int_equal(res.count, 0); /* held until its MAC */
+  expect_refused(p, rd.wire[1], rd.len[1], OT_E_VERIFY, OT_IDE_ERR_PR_SENT);
+  expect_sticky(p, OT_IDE_ERR_PR_SENT);
+  tu_pair_free(p);
+}
+
 static void test_unknown_stream_changes_nothing(void **s) {
   (void)s;
   tu_pair *p = fresh(1);
@@ -375,6 +411,7 @@ int main(void) {
       cmocka_unit_test(test_tlps_after_stop),
       cmocka_unit_test(test_t_bit_on_stream_without_tee),
       cmocka_unit_test(test_dropped_write_before_read),
+      cmocka_unit_test(test_pr_sent_in_aggregated_reads),
       cmocka_unit_test(test_unknown_stream_changes_nothing),
       cmocka_unit_test(test_malformed_prefix_and_sizes),
       cmocka_unit_test(test_too_many_tlps_without_mac),
