@@ -78,7 +78,7 @@ void val_answer_text(const ot_val_ctx *x, char *buf, size_t cap) {
     snprintf(buf, cap, "%zu bytes", x->rsp_len);
 }
 
-static void record(ot_val_ctx *x, bool ok, const char *fmt, va_list ap) {
+OT_PRINTF(3, 0) static void record(ot_val_ctx *x, bool ok, const char *fmt, va_list ap) {
   ot_val_result *r = x->res;
   if (!ok) {
     r->verdict = OT_VAL_FAIL;
