@@ -105,7 +105,8 @@ static void job_free(verify_job *job) {
   X509_STORE_CTX_free(job->ctx);
   X509_STORE_free(job->store);
   sk_X509_free(job->untrusted); /* holds borrowed pointers into certs[] */
-  for (size_t i = 0; i < job->count; i++) X509_free(job->certs[i]);
+  for (size_t i = 0; i < job->count; i++)
+    X509_free(job->certs[i]);
 }
 
 /* Fails with OT_E_CERT and a verdict; keeps allocation failures as they are. */
@@ -224,6 +225,36 @@ static ot_status validate_path(const ot_x509_policy *policy, verify_job *job, ot
   return OT_SUCCESS;
 }
 
+/* t as seconds from `now` (ASN1_TIME_diff: no host time zone, no timegm). */
+static ot_status time_at(const ASN1_TIME *base, time_t now, const ASN1_TIME *t, time_t *out) {
+  int days = 0, secs = 0;
+  OT_ENSURE(ASN1_TIME_diff(&days, &secs, base, t) == 1, OT_E_LIBRARY);
+  *out = now + (time_t)days * 86400 + (time_t)secs;
+  return OT_SUCCESS;
+}
+
+/* The validity window of the validated path (anchor included): the latest
+ * notBefore and earliest notAfter (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)). */
+static ot_status path_window(time_t now, X509_STORE_CTX *ctx, ot_x509_leaf_info *info) {
+  STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+  ASN1_TIME *base = ASN1_TIME_set(NULL, now);
+  OT_ENSURE(base != NULL, OT_E_NOMEM);
+  ot_status st = OT_SUCCESS;
+  info->valid_from = now;
+  info->valid_until = now;
+  for (int i = 0; i < sk_X509_num(path) && ot_ok(st); i++) {
+    X509 *c = sk_X509_value(path, i);
+    time_t from = 0, until = 0;
+    st = time_at(base, now, X509_get0_notBefore(c), &from);
+    if (ot_ok(st)) st = time_at(base, now, X509_get0_notAfter(c), &until);
+    if (!ot_ok(st)) break;
+    if (i == 0 || from > info->valid_from) info->valid_from = from;
+    if (i == 0 || until < info->valid_until) info->valid_until = until;
+  }
+  ASN1_TIME_free(base);
+  return st;
+}
+
 ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *anchors,
                                size_t anchor_count, const ot_x509_policy *policy,
                                ot_x509_leaf_info *info, ot_x509_verdict *verdict) {
@@ -249,6 +280,7 @@ ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *a
   ot_x509_reason reason;
   st = ot_x509_leaf_check_obj(job.certs[job.count - 1], policy, info, &reason);
   ot_x509_set_verdict(verdict, reason, ot_is(st, OT_E_CERT) ? (int)job.count - 1 : -1, 0);
+  if (ot_ok(st) && info != NULL) st = path_window(policy->now, job.ctx, info);
 out:
   job_free(&job);
   return st;

@@ -124,15 +124,22 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
   if (!(mask & 1u))
     return tsm_refuse(why, OT_TSM_R_NO_CERT, ot_status_of(OT_E_NOT_FOUND),
                       "%s: slot 0 is not provisioned (slot mask 0x%02x)", dev->name, mask);
-  size_t chain_len = 0;
-  memset(tsm->scratch.chain, 0, 2);
-  st = ot_spdm_requester_get_certificate(&dev->spdm, 0, 0, tsm->scratch.chain,
-                                         sizeof(tsm->scratch.chain), &chain_len);
-  if (ot_is(st, OT_E_CERT) || ot_is(st, OT_E_VERIFY)) return cert_refusal(tsm, dev, st, why);
-  if (!ot_ok(st))
-    return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: GET_CERTIFICATE failed (%s)", dev->name,
-                      tsm_spdm_why(dev, st, w, sizeof(w)));
+  /* A known chain (DSP0274 §10.5-10.6, tsm.h "Known devices"): the digest
+   * names a chain validated before, so it is neither fetched nor validated;
+   * CHALLENGE below still proves the device holds its leaf key. */
+  bool known = tsm_known_use(tsm, dev);
+  if (!known) {
+    size_t chain_len = 0;
+    memset(tsm->scratch.chain, 0, 2);
+    st = ot_spdm_requester_get_certificate(&dev->spdm, 0, 0, tsm->scratch.chain,
+                                           sizeof(tsm->scratch.chain), &chain_len);
+    if (ot_is(st, OT_E_CERT) || ot_is(st, OT_E_VERIFY)) return cert_refusal(tsm, dev, st, why);
+    if (!ot_ok(st))
+      return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
+                        "%s: GET_CERTIFICATE failed (%s)", dev->name,
+                        tsm_spdm_why(dev, st, w, sizeof(w)));
+    tsm->known_stats.misses++;
+  }
   /* DSP0274 §10.7: CHALLENGE proves the device holds the leaf's private key. */
   st = ot_spdm_requester_challenge(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL);
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
@@ -143,6 +150,7 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_refusal *why)
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
                       "%s: CHALLENGE failed (%s)", dev->name, tsm_spdm_why(dev, st, w, sizeof(w)));
+  if (!known) tsm_known_keep(tsm, dev);
   return OT_SUCCESS;
 }
 
