@@ -218,8 +218,9 @@ typedef struct ot_tsm_config {
   time_t wall_epoch;
   ot_tsm_key_audit *audit; /* NULL (see above) */
   /* Caller-owned storage for known chains (see ot_tsm_known_chain): at most
-   * known_cap chains are kept, about 240 bytes each; NULL / 0 turns the
-   * cache off (every connect fetches and validates the chain). */
+   * known_cap chains are kept (224 bytes each on LP64; nothing else is
+   * allocated for them), the least recently used replaced when full; NULL /
+   * 0 turns the cache off (every connect fetches and validates the chain). */
   ot_tsm_known_chain *known;
   size_t known_cap;
 } ot_tsm_config;
