@@ -209,7 +209,13 @@ static ot_status validate_path(const ot_x509_policy *policy, verify_job *job, ot
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(job->ctx);
   /* set_time also sets X509_V_FLAG_USE_CHECK_TIME: the caller's clock, not the host's. */
   X509_VERIFY_PARAM_set_time(param, policy->now);
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_CHECK_SS_SIGNATURE);
+  /* No X509_V_FLAG_CHECK_SS_SIGNATURE: a trust anchor is an input of path
+   * validation (RFC 5280 §6.1.1 (d)), trusted by configuration, and a root in
+   * the chain is taken only when it is an anchor byte for byte
+   * (load_anchors); its self-signature proves nothing more and costs a
+   * signature verification on every validation. libspdm does not check it
+   * either. */
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
   /* The parser already bounds the chain; the anchor may add one certificate. */
   X509_VERIFY_PARAM_set_depth(param, (int)OT_X509_MAX_CHAIN);
   unsigned flags = policy->flags;
