@@ -163,6 +163,9 @@ struct ot_sim_world {
   ot_tsm_policy policy;
   ot_tsm_soft_backend backend;
   ot_tsm tsm;
+  /* The TSM's known chains (tsm.h "Known devices"): one per endpoint, so a
+   * reconnect of any of them skips GET_CERTIFICATE. */
+  ot_tsm_known_chain known[OT_SIM_WORLD_MAX_EPS];
   ot_sim_endpoint *eps[OT_SIM_WORLD_MAX_EPS];
   size_t ep_count;
   uint8_t guest_mem[OT_SIM_GUEST_MEM]; /* the guests' DMA window (one shared model) */

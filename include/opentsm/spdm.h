@@ -436,6 +436,9 @@ typedef struct ot_spdm_peer_slot {
   const ot_x509_cert *checked_anchors;
   size_t checked_anchor_count;
   time_t checked_now;
+  /* When that validation's verdict holds: the validated path's latest
+   * notBefore and earliest notAfter (ot_x509_leaf_info). */
+  time_t valid_from, valid_until;
 } ot_spdm_peer_slot;
 
 #define OT_SPDM_REQ_MAX_SESSIONS 2u
@@ -509,6 +512,23 @@ OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask
  */
 OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, size_t portion,
                                             uint8_t *chain, size_t cap, size_t *chain_len);
+
+/*
+ * Known chain (DSP0274 1.3 §10.5-10.6: the DIGESTS entry is Hash(chain), so a
+ * requester that already retrieved and validated the chain with that digest
+ * need not send GET_CERTIFICATE for it again): marks `slot` verified with
+ * the leaf key pub[0..pub_len) of a chain the caller validated before
+ * against cfg->anchors, valid in [valid_from, valid_until]. Only after
+ * GET_DIGESTS in this connection, and only if its entry for slot is exactly
+ * digest[0..digest_len) (hash_len bytes, the negotiated hash) and cfg->now
+ * lies in the window: OT_E_VERIFY for another digest or an unprovisioned
+ * slot, OT_E_CERT outside the window, nothing changed either way. The
+ * transcript stays as it is (B holds GET_DIGESTS/DIGESTS only).
+ */
+OT_RESULT ot_spdm_requester_use_known_chain(ot_spdm_requester *q, uint8_t slot,
+                                            const uint8_t *digest, size_t digest_len,
+                                            const uint8_t *pub, size_t pub_len, time_t valid_from,
+                                            time_t valid_until);
 
 /*
  * CHALLENGE (§10.7) of a verified slot: checks CertChainHash, nonce echo,

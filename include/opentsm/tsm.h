@@ -179,6 +179,43 @@ struct ot_tsm_key_audit {
   void (*key)(ot_tsm_key_audit *a, const uint8_t *key, size_t len);
 };
 
+/*
+ * Known devices: a certificate chain the TSM retrieved and validated, kept
+ * by its digest so that a device whose GET_DIGESTS names it again is not
+ * asked for it (GET_CERTIFICATE) nor is it validated again; the device still
+ * proves it holds the leaf key (CHALLENGE, KEY_EXCHANGE), which is checked
+ * with the kept key. DSP0274 1.3 §10.5 (a DIGESTS entry is the hash of the
+ * slot's chain under the negotiated hash) and §10.6 (GET_CERTIFICATE
+ * retrieves the chain, which a requester holding it need not do again).
+ * Not tied to the responder's CACHE_CAP: that flag (DSP0274 §10.3, Table
+ * "Flag fields") is about the responder keeping the negotiated state of VCA
+ * across a reset (and END_SESSION's NegotiatedStateClearingIndicator), not
+ * about certificates. An entry is used only with the same hash, the same
+ * BaseAsymAlgo, the same digest, under the anchors it was validated
+ * against, and while the validation time lies in the validity window of the
+ * whole path; ot_tsm_set_policy and ot_tsm_known_flush forget every entry.
+ */
+typedef struct ot_tsm_known_chain {
+  bool used;
+  ot_hash_alg hash;
+  uint32_t base_asym;
+  uint8_t digest[OT_HASH_MAX_SIZE];
+  uint8_t pub[OT_ECC_MAX_PUBLIC]; /* leaf public key */
+  size_t pub_len;
+  time_t valid_from, valid_until; /* the validated path's window */
+  const ot_x509_cert *anchors;    /* what it was validated against */
+  size_t anchor_count;
+  uint64_t last_use; /* replacement: the least recently used entry goes */
+} ot_tsm_known_chain;
+
+/* What the cache did (ot_tsm.known_stats). */
+typedef struct ot_tsm_known_stats {
+  uint64_t hits;      /* connects that skipped GET_CERTIFICATE */
+  uint64_t misses;    /* connects that fetched and validated the chain */
+  uint64_t evictions; /* entries replaced to make room */
+  uint64_t expired;   /* entries dropped because the time left their window */
+} ot_tsm_known_stats;
+
 typedef struct ot_tsm_config {
   const ot_tsm_policy *policy; /* borrowed; anchors must be loaded */
   ot_tsm_backend *backend;     /* borrowed; NULL: no platform link programming */
@@ -188,6 +225,12 @@ typedef struct ot_tsm_config {
    * simulated clock gives reproducible verdicts. */
   time_t wall_epoch;
   ot_tsm_key_audit *audit; /* NULL (see above) */
+  /* Caller-owned storage for known chains (see ot_tsm_known_chain): at most
+   * known_cap chains are kept (224 bytes each on LP64; nothing else is
+   * allocated for them), the least recently used replaced when full; NULL /
+   * 0 turns the cache off (every connect fetches and validates the chain). */
+  ot_tsm_known_chain *known;
+  size_t known_cap;
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */
@@ -208,6 +251,8 @@ typedef struct ot_tsm {
   ot_spdm_requester_config spdm; /* from the policy; .now set per connect */
   ot_tsm_scratch scratch;
   size_t connected; /* devices connected now */
+  uint64_t known_tick;
+  ot_tsm_known_stats known_stats;
   bool ready;
 } ot_tsm;
 
@@ -217,6 +262,17 @@ typedef struct ot_tsm {
 OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg);
 /* Wipes the DRBG. Devices must be freed first. */
 void ot_tsm_free(ot_tsm *tsm);
+
+/*
+ * Replaces the policy (its anchors must be loaded; borrowed like the first):
+ * versions, algorithms and anchors of later connects come from it, and every
+ * known chain is forgotten, validated as it was under the old anchors.
+ * Connected devices stay connected. OT_E_ARG.
+ */
+OT_RESULT ot_tsm_set_policy(ot_tsm *tsm, const ot_tsm_policy *policy);
+
+/* Forgets every known chain (for a caller that changed the anchors in place). */
+void ot_tsm_known_flush(ot_tsm *tsm);
 
 /* ---- devices ------------------------------------------------------------------------- */
 

@@ -199,6 +199,11 @@ typedef struct ot_x509_leaf_info {
   /* subjectAltName otherName id-DMTF-device-info (UTF8String), "" if absent;
    * truncated to fit. */
   char device_info[OT_X509_DEVICE_INFO_MAX];
+  /* Set by ot_x509_chain_verify: the window in which the whole validated
+   * path (trust anchor included) is valid, the latest notBefore and the
+   * earliest notAfter (RFC 5280 §6.1.3 (a)(2) holds for every certificate
+   * exactly inside it). A verdict kept for later must not be used outside it. */
+  time_t valid_from, valid_until;
 } ot_x509_leaf_info;
 
 /*

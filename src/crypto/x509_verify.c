@@ -105,7 +105,8 @@ static void job_free(verify_job *job) {
   X509_STORE_CTX_free(job->ctx);
   X509_STORE_free(job->store);
   sk_X509_free(job->untrusted); /* holds borrowed pointers into certs[] */
-  for (size_t i = 0; i < job->count; i++) X509_free(job->certs[i]);
+  for (size_t i = 0; i < job->count; i++)
+    X509_free(job->certs[i]);
 }
 
 /* Fails with OT_E_CERT and a verdict; keeps allocation failures as they are. */
@@ -147,6 +148,16 @@ static ot_status load_anchors(const ot_x509_chain *chain, const ot_x509_cert *an
   X509 *first = job->certs[0];
   bool self_issued = X509_check_issued(first, first) == X509_V_OK;
   size_t taken = 0;
+  /* A root that is an anchor byte for byte is that anchor: the chain's own
+   * decoding of those bytes is stored (decoding a certificate is most of
+   * the cost of validation; each is decoded once). Other anchors cannot
+   * stand above a root and are not decoded at all. */
+  for (size_t i = 0; self_issued && i < n && taken == 0; i++) {
+    if (!anchor_fits(NULL, &anchors[i], first, &chain->certs[0], true)) continue;
+    OT_ENSURE(X509_STORE_add_cert(job->store, first) == 1, OT_E_LIBRARY);
+    taken++;
+  }
+  if (taken > 0) return OT_SUCCESS;
   /* Two passes: the anchors that fit, else (second pass) all of them. */
   for (int pass = 0; pass < 2 && taken == 0; pass++) {
     if (pass == 1 && self_issued) break; /* a root must itself be an anchor */
@@ -198,7 +209,13 @@ static ot_status validate_path(const ot_x509_policy *policy, verify_job *job, ot
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(job->ctx);
   /* set_time also sets X509_V_FLAG_USE_CHECK_TIME: the caller's clock, not the host's. */
   X509_VERIFY_PARAM_set_time(param, policy->now);
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_CHECK_SS_SIGNATURE);
+  /* No X509_V_FLAG_CHECK_SS_SIGNATURE: a trust anchor is an input of path
+   * validation (RFC 5280 §6.1.1 (d)), trusted by configuration, and a root in
+   * the chain is taken only when it is an anchor byte for byte
+   * (load_anchors); its self-signature proves nothing more and costs a
+   * signature verification on every validation. libspdm does not check it
+   * either. */
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
   /* The parser already bounds the chain; the anchor may add one certificate. */
   X509_VERIFY_PARAM_set_depth(param, (int)OT_X509_MAX_CHAIN);
   unsigned flags = policy->flags;
@@ -222,6 +239,36 @@ static ot_status validate_path(const ot_x509_policy *policy, verify_job *job, ot
     if (X509_cmp(sk_X509_value(path, (int)k), job->certs[n - 1 - k]) != 0)
       return refuse(v, OT_X509_CHAIN_ORDER, (int)(n - 1 - k), 0);
   return OT_SUCCESS;
+}
+
+/* t as seconds from `now` (ASN1_TIME_diff: no host time zone, no timegm). */
+static ot_status time_at(const ASN1_TIME *base, time_t now, const ASN1_TIME *t, time_t *out) {
+  int days = 0, secs = 0;
+  OT_ENSURE(ASN1_TIME_diff(&days, &secs, base, t) == 1, OT_E_LIBRARY);
+  *out = now + (time_t)days * 86400 + (time_t)secs;
+  return OT_SUCCESS;
+}
+
+/* The validity window of the validated path (anchor included): the latest
+ * notBefore and earliest notAfter (RFC 5280 §4.1.2.5, §6.1.3 (a)(2)). */
+static ot_status path_window(time_t now, X509_STORE_CTX *ctx, ot_x509_leaf_info *info) {
+  STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+  ASN1_TIME *base = ASN1_TIME_set(NULL, now);
+  OT_ENSURE(base != NULL, OT_E_NOMEM);
+  ot_status st = OT_SUCCESS;
+  info->valid_from = now;
+  info->valid_until = now;
+  for (int i = 0; i < sk_X509_num(path) && ot_ok(st); i++) {
+    X509 *c = sk_X509_value(path, i);
+    time_t from = 0, until = 0;
+    st = time_at(base, now, X509_get0_notBefore(c), &from);
+    if (ot_ok(st)) st = time_at(base, now, X509_get0_notAfter(c), &until);
+    if (!ot_ok(st)) break;
+    if (i == 0 || from > info->valid_from) info->valid_from = from;
+    if (i == 0 || until < info->valid_until) info->valid_until = until;
+  }
+  ASN1_TIME_free(base);
+  return st;
 }
 
 ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *anchors,
@@ -249,6 +296,7 @@ ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *a
   ot_x509_reason reason;
   st = ot_x509_leaf_check_obj(job.certs[job.count - 1], policy, info, &reason);
   ot_x509_set_verdict(verdict, reason, ot_is(st, OT_E_CERT) ? (int)job.count - 1 : -1, 0);
+  if (ot_ok(st) && info != NULL) st = path_window(policy->now, job.ctx, info);
 out:
   job_free(&job);
   return st;

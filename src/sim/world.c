@@ -318,7 +318,9 @@ static ot_status start_tsm(ot_sim_world *w) {
                      .entropy = &w->entropy.rng,
                      .clock = ot_sim_platform_clock(w->p),
                      .wall_epoch = OT_SIM_WORLD_NOW,
-                     .audit = w->on_secret != NULL ? &w->key_audit : NULL};
+                     .audit = w->on_secret != NULL ? &w->key_audit : NULL,
+                     .known = w->known,
+                     .known_cap = OT_SIM_WORLD_MAX_EPS};
   OT_GUARD(ot_tsm_init(&w->tsm, &c));
   world_secret(w, "TSM DRBG key", w->tsm.drbg.key, sizeof w->tsm.drbg.key);
   world_secret(w, "TSM DRBG V", w->tsm.drbg.v, sizeof w->tsm.drbg.v);

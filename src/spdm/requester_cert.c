@@ -107,6 +107,8 @@ static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const ot_spdm_
   ps->checked_anchors = q->cfg->anchors;
   ps->checked_anchor_count = q->cfg->anchor_count;
   ps->checked_now = q->cfg->now;
+  ps->valid_from = info.valid_from;
+  ps->valid_until = info.valid_until;
   ps->verified = true;
   return OT_SUCCESS;
 }

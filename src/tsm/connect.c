@@ -126,16 +126,24 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, size_t *chain_out,
   if (!(mask & 1u))
     return tsm_refuse(why, OT_TSM_R_NO_CERT, ot_status_of(OT_E_NOT_FOUND),
                       "%s: slot 0 is not provisioned (slot mask 0x%02x)", dev->name, mask);
-  size_t chain_len = 0;
-  memset(tsm->scratch.chain, 0, 2);
-  st = ot_spdm_requester_get_certificate(&dev->spdm, 0, 0, tsm->scratch.chain,
-                                         sizeof(tsm->scratch.chain), &chain_len);
-  if (ot_is(st, OT_E_CERT) || ot_is(st, OT_E_VERIFY)) return cert_refusal(tsm, dev, st, why);
-  if (!ot_ok(st))
-    return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
-                      "%s: GET_CERTIFICATE failed (%s)", dev->name,
-                      tsm_spdm_why(dev, st, w, sizeof(w)));
-  *chain_out = chain_len;
+  /* A known chain (DSP0274 §10.5-10.6, tsm.h "Known devices"): the digest
+   * names a chain validated before, so it is neither fetched nor validated;
+   * CHALLENGE below still proves the device holds its leaf key. A caller that
+   * asks for the chain as evidence (chain_out) gets it fetched. */
+  bool known = chain_out == NULL && tsm_known_use(tsm, dev);
+  if (!known) {
+    size_t chain_len = 0;
+    memset(tsm->scratch.chain, 0, 2);
+    st = ot_spdm_requester_get_certificate(&dev->spdm, 0, 0, tsm->scratch.chain,
+                                           sizeof(tsm->scratch.chain), &chain_len);
+    if (ot_is(st, OT_E_CERT) || ot_is(st, OT_E_VERIFY)) return cert_refusal(tsm, dev, st, why);
+    if (!ot_ok(st))
+      return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
+                        "%s: GET_CERTIFICATE failed (%s)", dev->name,
+                        tsm_spdm_why(dev, st, w, sizeof(w)));
+    tsm->known_stats.misses++;
+    if (chain_out) *chain_out = chain_len;
+  }
   /* DSP0274 §10.7: CHALLENGE proves the device holds the leaf's private key. */
   st = ot_spdm_requester_challenge(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL);
   if (ot_is(st, OT_E_VERIFY) || ot_is(st, OT_E_BAD_KEY))
@@ -146,6 +154,7 @@ static ot_status authenticate(ot_tsm *tsm, ot_tsm_dev *dev, size_t *chain_out,
   if (!ot_ok(st))
     return tsm_refuse(why, is_transport(st) ? OT_TSM_R_TRANSPORT : OT_TSM_R_SPDM, st,
                       "%s: CHALLENGE failed (%s)", dev->name, tsm_spdm_why(dev, st, w, sizeof(w)));
+  if (!known) tsm_known_keep(tsm, dev);
   return OT_SUCCESS;
 }
 
@@ -278,7 +287,7 @@ OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence 
   spdm_live = true;
   OT_GUARD_GOTO(st, vca(tsm, dev, why), unwind);
   size_t chain_len = 0;
-  OT_GUARD_GOTO(st, authenticate(tsm, dev, &chain_len, why), unwind);
+  OT_GUARD_GOTO(st, authenticate(tsm, dev, ev ? &chain_len : NULL, why), unwind);
   if (ev) {
     /* The chain just validated against the anchors and DIGESTS (DSP0274 §10.6). */
     _Static_assert(sizeof(ev->chain) == sizeof(tsm->scratch.chain), "the chain fits");

@@ -34,8 +34,10 @@ static ot_status rng_fill(ot_rng *r, uint8_t *out, size_t n) {
 OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   OT_ENSURE(tsm && cfg && cfg->policy && cfg->entropy && cfg->clock, OT_E_ARG);
   OT_ENSURE(cfg->policy->anchors_loaded || cfg->policy->anchor_count == 0, OT_E_ARG);
+  OT_ENSURE(cfg->known != NULL || cfg->known_cap == 0, OT_E_ARG);
   memset(tsm, 0, sizeof(*tsm));
   tsm->cfg = *cfg;
+  ot_tsm_known_flush(tsm); /* the caller's storage starts empty */
   /* SP 800-90A §8.6.7: entropy input plus a nonce of half the strength. */
   uint8_t seed[OT_DRBG_MIN_ENTROPY + OT_DRBG_MIN_NONCE];
   ot_status st = ot_rng_fill(cfg->entropy, seed, sizeof(seed));

@@ -73,6 +73,14 @@ ot_status tsm_ide_up(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struct ot_tsm_r
  * failure met (teardown always completes). No-op without a stream. */
 ot_status tsm_ide_down(struct ot_tsm *tsm, struct ot_tsm_dev *dev);
 
+/* Known chains (known.c). tsm_known_use: when this connection's DIGESTS
+ * entry of slot 0 names a kept chain that still holds, hands its key to the
+ * requester (ot_spdm_requester_use_known_chain) and returns true: the caller
+ * skips GET_CERTIFICATE. tsm_known_keep: keeps slot 0's chain after it was
+ * fetched, validated and proven (CHALLENGE). */
+bool tsm_known_use(struct ot_tsm *tsm, struct ot_tsm_dev *dev);
+void tsm_known_keep(struct ot_tsm *tsm, const struct ot_tsm_dev *dev);
+
 /* Stops a bound TDI and forgets the binding (bind.c). */
 ot_status tsm_tdi_release(struct ot_tsm_tdi *tdi);
 

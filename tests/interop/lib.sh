@@ -7,7 +7,10 @@
 # and grep: what a Debian 12 system with scripts/deps.sh has.
 #
 # Environment: OPENTSM (our binary), OPENTSM_PEERS (the DMTF peers folder,
-# see its README.md; OPENTSM_PEERS_DEFAULT when unset).
+# see its README.md; OPENTSM_PEERS_DEFAULT when unset), OPENTSM_IT_PORT_BASE
+# and OPENTSM_IT_PORT_SPAN (optional: the loopback ports the cases may use,
+# BASE..BASE+SPAN-1; by default 10000..31999 and the kernel's choice for
+# opentsm device).
 
 IT_SKIP=77            # ctest SKIP_RETURN_CODE: the peers are not there
 IT_PEER_SECONDS=60    # a peer never outlives this (timeout(1) ends it)
@@ -153,7 +156,7 @@ it_owns_socket() { # pid inode
 it_pick_port() {
   local p i
   for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-    p=$((10000 + (RANDOM * 32768 + RANDOM) % 22000))
+    p=$((${OPENTSM_IT_PORT_BASE:-10000} + (RANDOM * 32768 + RANDOM) % ${OPENTSM_IT_PORT_SPAN:-22000}))
     if ! awk -v p="$(printf ':%04X' "$p")" 'NR > 1 && substr($2, length($2) - 4) == p { f = 1 }
          END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
       echo "$p"
@@ -199,9 +202,13 @@ it_start_responder_emu() { # log-file responder-args...
 # the device prints it ("listening on 127.0.0.1:PORT"), so there is no race.
 # Sets IT_PORT and IT_DEV_PID.
 it_start_device() { # log-file device-args...
-  local log=$1 t
+  local log=$1 t listen=0
   shift
-  timeout --kill-after=5 "$IT_PEER_SECONDS" "$OPENTSM" device --listen 127.0.0.1:0 "$@" \
+  # With OPENTSM_IT_PORT_BASE set, every port stays in that range.
+  if [ -n "${OPENTSM_IT_PORT_BASE:-}" ]; then
+    listen=$(it_pick_port) || { it_fail "no free port"; return 1; }
+  fi
+  timeout --kill-after=5 "$IT_PEER_SECONDS" "$OPENTSM" device --listen "127.0.0.1:$listen" "$@" \
     >"$log" 2>&1 &
   IT_DEV_PID=$!
   IT_PIDS+=("$IT_DEV_PID")

@@ -49,6 +49,7 @@ typedef struct rig_host {
   uint8_t *log;
   size_t *log_len;
   size_t objects;
+  unsigned spdm_req[256]; /* plain SPDM requests relayed, by request code */
 } rig_host;
 
 static inline void rig_log(rig_host *h, const uint8_t *p, size_t n) {
@@ -62,6 +63,8 @@ static inline ot_status rig_host_exchange(ot_doe_transport *t, uint16_t vendor, 
                                           size_t cap, size_t *rsp_len) {
   rig_host *h = (rig_host *)t;
   rig_log(h, req, req_len);
+  if (vendor == OT_DOE_VENDOR_PCISIG && type == OT_DOE_TYPE_SPDM && req_len >= 2)
+    h->spdm_req[req[1]]++;
   ot_status st = ot_doe_exchange(h->drv, vendor, type, req, req_len, rsp, cap, rsp_len);
   if (ot_ok(st)) rig_log(h, rsp, *rsp_len);
   h->objects++;
@@ -118,6 +121,8 @@ typedef struct rig {
   ot_tsm_policy policy;
   ot_tsm_soft_backend backend;
   ot_tsm tsm;
+  ot_tsm_known_chain *known; /* the TSM's known-chain storage (NULL: none) */
+  size_t known_cap;
   uint8_t log[RIG_LOG_MAX];
   size_t log_len;
 } rig;
@@ -300,7 +305,9 @@ static inline void rig_start_tsm(rig *g) {
                      .entropy = &g->entropy.rng,
                      .clock = &g->clock.base,
                      .wall_epoch = RIG_NOW,
-                     .audit = &g->keys.base};
+                     .audit = &g->keys.base,
+                     .known = g->known,
+                     .known_cap = g->known_cap};
   assert_ot_ok(ot_tsm_init(&g->tsm, &c));
   for (size_t i = 0; i < g->ndev; i++) {
     rig_dev *d = g->devs[i];
