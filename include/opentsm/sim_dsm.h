@@ -87,6 +87,7 @@ typedef enum ot_sim_dsm_fault {
   OT_DSM_FAULT_IFACE_ACCEPT,         /* a wrong INTERFACE_ID acts on the TDI */
   OT_DSM_FAULT_UNKNOWN_SUCCESS,      /* unknown request codes answered */
   OT_DSM_FAULT_LOCK_LENGTH_ACCEPT,   /* LOCK of the wrong length accepted */
+  OT_DSM_FAULT_RUN_AFTER_SESSION,    /* RUN kept when the locking session ends */
   OT_DSM_FAULT_COUNT
 } ot_sim_dsm_fault;
 

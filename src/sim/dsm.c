@@ -46,7 +46,8 @@ static void check_events(ot_sim_dsm *d) {
       w->stream_was_secure = false;
       continue;
     }
-    if (w->locked && !session_alive(&d->rsp, w->lock_session)) {
+    if (w->locked && !session_alive(&d->rsp, w->lock_session) &&
+        !dsm_fault_on(d, OT_DSM_FAULT_RUN_AFTER_SESSION)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_SESSION_END);
       d->events++;
       w->locked = false;

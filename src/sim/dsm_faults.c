@@ -65,6 +65,8 @@ static const ot_sim_dsm_fault_info faults[OT_DSM_FAULT_COUNT] = {
                                       "unknown TDISP request codes get a response, not an error"},
     [OT_DSM_FAULT_LOCK_LENGTH_ACCEPT] = {"lock-length-accept",
                                          "LOCK_INTERFACE_REQUEST of the wrong length is accepted"},
+    [OT_DSM_FAULT_RUN_AFTER_SESSION] =
+        {"run-after-session", "the TDI stays in RUN when the session that locked it ends"},
 };
 
 const ot_sim_dsm_fault_info *ot_sim_dsm_fault_get(unsigned f) {

@@ -101,11 +101,24 @@ static ot_status session_vdm(ot_val_link *l, bool secured, const uint8_t *req, s
   return OT_SUCCESS;
 }
 
+static ot_status session_op(ot_val_link *l, ot_val_session_op op) {
+  ot_val_session *s = (ot_val_session *)l;
+  OT_ENSURE(s->connected, OT_E_STATE);
+  if (op == OT_VAL_KEY_UPDATE)
+    return ot_spdm_requester_key_update(&s->dev.spdm, s->dev.session_id, true);
+  OT_ENSURE(op == OT_VAL_NEW_SESSION, OT_E_ARG);
+  /* The session is gone after END_SESSION whatever the answer (spdm.h). */
+  ot_status st = ot_spdm_requester_end_session(&s->dev.spdm, s->dev.session_id);
+  ot_status st2 = ot_spdm_requester_start_session(&s->dev.spdm, 0, 0, &s->dev.session_id);
+  return ot_ok(st) ? st2 : st;
+}
+
 OT_RESULT ot_val_session_open(ot_val_session *s, ot_doe_transport *doe, const ot_tsm_policy *policy,
                               uint64_t wall_epoch, ot_tsm_refusal *why) {
   OT_ENSURE(s && doe && policy && why, OT_E_ARG);
   memset(why, 0, sizeof(*why));
   s->base.vdm = session_vdm;
+  s->base.session = session_op;
   s->doe = doe;
   s->connected = false;
   ot_clock *clk = ot_clock_real();
