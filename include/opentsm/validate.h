@@ -63,10 +63,18 @@ typedef struct ot_val_link ot_val_link;
  * first) in rsp. When the device answers with an SPDM ERROR: OT_E_PEER_ERROR
  * and *err filled. Transport failures come back as they are.
  */
+/* The longest HeartbeatPeriod OT_VAL_HEARTBEAT_LAPSE waits out (twice, plus
+ * 250 ms): within `opentsm device`'s default --idle-timeout of 5 s. */
+#define OT_VAL_HEARTBEAT_MAX_S 2u
+
 /* What session() does between two exchanges. */
 typedef enum ot_val_session_op {
   OT_VAL_KEY_UPDATE,  /* KEY_UPDATE UpdateAllKeys + VerifyNewKey (DSP0274 §10.15) */
   OT_VAL_NEW_SESSION, /* END_SESSION (DSP0274 §10.17), then KEY_EXCHANGE/FINISH anew */
+  /* Silence past twice the session's HeartbeatPeriod (DSP0274 §10.14: the
+   * session ends), then a new session. OT_E_UNSUPPORTED when the session has
+   * no period, or one above OT_VAL_HEARTBEAT_MAX_S (the wait would be long). */
+  OT_VAL_HEARTBEAT_LAPSE,
 } ot_val_session_op;
 
 struct ot_val_link {

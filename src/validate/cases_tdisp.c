@@ -599,6 +599,34 @@ static void key_update_mid_flow(ot_val_ctx *x) {
   td_cleanup(x, ide);
 }
 
+/* The session lapses in RUN (DSP0274 §10.14: a session with a
+ * HeartbeatPeriod ends after twice that period without a message), so the
+ * TDI goes to ERROR as for END_SESSION (PCIe Base r6.0 §11.2). */
+static void heartbeat_lapse_in_run(ot_val_ctx *x) {
+  uint8_t nonce[OT_TDISP_NONCE_SIZE];
+  bool ide = false;
+  if (td_setup_locked(x, nonce, &ide)) {
+    OT_IGNORE(td_send_start(x, nonce));
+    if (td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST") &&
+        td_state_is(x, OT_TDISP_STATE_RUN, "after START")) {
+      ot_status st = x->link->session(x->link, OT_VAL_HEARTBEAT_LAPSE);
+      if (ot_is(st, OT_E_UNSUPPORTED)) {
+        val_skip(x, "the session's HeartbeatPeriod is 0 or above %u s", OT_VAL_HEARTBEAT_MAX_S);
+      } else {
+        x->sent_len = x->sent_keep = x->rsp_len = 0;
+        x->st = st;
+        if (val_check(x, ot_ok(st), "silence past twice HeartbeatPeriod, then a new session (%s)",
+                      ot_status_message(st))) {
+          td_state_is(x, OT_TDISP_STATE_ERROR, "in the new session: the TDI left RUN");
+          OT_IGNORE(td_send_simple(x, true, OT_TDISP_STOP_INTERFACE_REQUEST));
+          td_expect(x, OT_TDISP_STOP_INTERFACE_RESPONSE, NULL, "STOP_INTERFACE_REQUEST in ERROR");
+        }
+      }
+    }
+  }
+  td_cleanup(x, ide);
+}
+
 const ot_val_case ot_val_cases_tdisp[] = {
     {"TDISP.VERSION.1", "tdisp", TD_CLAUSE, "GET_TDISP_VERSION lists 1.0", OT_VAL_CAP_TDISP,
      version},
@@ -642,5 +670,8 @@ const ot_val_case ot_val_cases_tdisp[] = {
     {"TDISP.SESSION.3", "tdisp", "DSP0274 §10.15, PCIe Base r6.0 §11.2",
      "KEY_UPDATE between LOCK and START and in RUN changes no TDI state",
      OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, key_update_mid_flow},
+    {"TDISP.SESSION.4", "tdisp", "DSP0274 §10.14, PCIe Base r6.0 §11.2",
+     "the session lapses (no HEARTBEAT) in RUN: the TDI is in ERROR in the next session",
+     OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, heartbeat_lapse_in_run},
 };
 const size_t ot_val_cases_tdisp_count = sizeof(ot_val_cases_tdisp) / sizeof(ot_val_cases_tdisp[0]);

@@ -32,7 +32,8 @@
   "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
-  "                      [--frame-timeout MS] [--fault NAME[,NAME...]|list]...\n"
+  "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
+  "                      [--fault NAME[,NAME...]|list]...\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -62,6 +63,8 @@ const char ot_usage_device[] =
           "  --frame-timeout MS  drop a peer whose frame takes longer than this from its\n"
           "              first byte, or that does not take an answer within it (default\n"
           "              2000; 0: never)\n"
+          "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
+          "              240; 0: none); a session silent for twice that ends\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -319,7 +322,7 @@ dsm:
                           .dev_func = DEV_DEVFN,
                           .extra_ports = d->ports,
                           .extra_port_count = d->ports_n,
-                          .heartbeat_period = DEV_HEARTBEAT_S,
+                          .heartbeat_period = o->heartbeat_set ? o->heartbeat_s : DEV_HEARTBEAT_S,
                           .clock = ot_clock_real(),
                           .faults = o->faults};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
@@ -600,6 +603,11 @@ int ot_cmd_device(int argc, char **argv) {
       uint64_t ms;
       if (!cli_parse_u64(v, 3600000, &ms)) return usage_error("bad --frame-timeout (0-3600000)", v);
       lim.frame_ms = (uint32_t)ms;
+    } else if (strcmp(a, "--heartbeat-period") == 0 && v) {
+      uint64_t hp;
+      if (!cli_parse_u64(v, 255, &hp)) return usage_error("bad --heartbeat-period (0-255)", v);
+      o.heartbeat_s = (uint8_t)hp;
+      o.heartbeat_set = true;
     } else if (strcmp(a, "--fault") == 0 && v) {
       if (strcmp(v, "list") == 0) {
         list_faults();
