@@ -19,9 +19,9 @@
  *  - when the config gives the device's config space: its IDE Extended
  *    Capability (ot_ide_regs, PCIe r6.0 §7.9.26) wired to those engines, and
  *    the IDE_KM responder (opentsm/ide_km.h, port 0 = that capability,
- *    more ports optional, see extra_ports) registered for (PCI-SIG, 0x0001, protocol 0). Like TDISP it is reached
- *    only inside a secured session, so QUERY returns the live registers and
- *    KEY_PROG installs keys into the engines the registers drive.
+ *    more ports optional, see extra_ports) registered for (PCI-SIG, 0x0001, protocol 0). Like TDISP
+ * it is reached only inside a secured session, so QUERY returns the live registers and KEY_PROG
+ * installs keys into the engines the registers drive.
  *
  * Events it wires (PCIe r6.0 §11.2, TDI state transitions to ERROR):
  *  - the SPDM session that locked a TDI ends (END_SESSION, a new GET_VERSION,
@@ -53,6 +53,54 @@
 
 typedef struct ot_sim_dsm ot_sim_dsm;
 
+/*
+ * Deliberate protocol violations for testing a validator against this
+ * device (docs/conformance.md, "Faults"). They live here, in the device
+ * model, and act around the protocol cores (src/sim/dsm_faults.c): the
+ * cores stay correct. Each is one bit of ot_sim_dsm_config.faults.
+ */
+typedef enum ot_sim_dsm_fault {
+  OT_DSM_FAULT_KM_CLEAR,             /* IDE_KM answered outside a session */
+  OT_DSM_FAULT_TDISP_CLEAR,          /* TDISP answered outside a session */
+  OT_DSM_FAULT_QUERY_RESP_SHORT,     /* QUERY_RESP of ports > 0 one byte short */
+  OT_DSM_FAULT_MAX_PORT_WRONG,       /* QUERY_RESP MaxPortIndex one too high */
+  OT_DSM_FAULT_QUERY_RSVD_REFUSED,   /* QUERY with Reserved set refused */
+  OT_DSM_FAULT_KP_LENGTH_STATUS,     /* KEY_PROG of the wrong length: KP_ACK 00h */
+  OT_DSM_FAULT_KP_PORT_ACCEPT,       /* KEY_PROG past MaxPortIndex: KP_ACK 00h */
+  OT_DSM_FAULT_KP_SUBSTREAM_ACCEPT,  /* KEY_PROG sub-stream 3..15: KP_ACK 00h */
+  OT_DSM_FAULT_KP_STREAM_ACCEPT,     /* KEY_PROG for a Stream ID no block holds: 00h */
+  OT_DSM_FAULT_KP_RSVD_REFUSED,      /* KEY_PROG with Reserved set: KP_ACK 03h */
+  OT_DSM_FAULT_KP_STREAM_ECHO,       /* KP_ACK echoes another Stream ID */
+  OT_DSM_FAULT_KSET_GO_UNPROGRAMMED, /* K_SET_GO of an empty key set acknowledged */
+  OT_DSM_FAULT_GOSTOP_PORT_ECHO,     /* K_GOSTOP_ACK echoes another PortIndex */
+  OT_DSM_FAULT_TDISP_VERSION_ACCEPT, /* a request of another TDISPVersion answered */
+  OT_DSM_FAULT_CAPS_NO_STOP,         /* REQ_MSGS_SUPPORTED misses STOP_INTERFACE */
+  OT_DSM_FAULT_ERROR_CODE,           /* INVALID_REQUEST for INVALID_INTERFACE_STATE */
+  OT_DSM_FAULT_LOCK_TWICE,           /* LOCK in CONFIG_LOCKED accepted */
+  OT_DSM_FAULT_VERSION_RESETS,       /* GET_TDISP_VERSION unlocks the TDI */
+  OT_DSM_FAULT_RUN_AFTER_STOP,       /* STOP answered, the TDI stays in RUN */
+  OT_DSM_FAULT_RUN_ON_STREAM_STOP,   /* RUN kept when the bound stream stops */
+  OT_DSM_FAULT_LOCK_FLAGS_ACCEPT,    /* LOCK with a flag not offered accepted */
+  OT_DSM_FAULT_START_ANY_NONCE,      /* START with a wrong nonce accepted */
+  OT_DSM_FAULT_REPORT_REMAINDER,     /* REMAINDER_LENGTH one too high */
+  OT_DSM_FAULT_REPORT_CHANGES,       /* report contents differ between reads */
+  OT_DSM_FAULT_IFACE_ACCEPT,         /* a wrong INTERFACE_ID acts on the TDI */
+  OT_DSM_FAULT_UNKNOWN_SUCCESS,      /* unknown request codes answered */
+  OT_DSM_FAULT_LOCK_LENGTH_ACCEPT,   /* LOCK of the wrong length accepted */
+  OT_DSM_FAULT_RUN_AFTER_SESSION,    /* RUN kept when the locking session ends */
+  OT_DSM_FAULT_COUNT
+} ot_sim_dsm_fault;
+
+typedef struct ot_sim_dsm_fault_info {
+  const char *name; /* --fault NAME */
+  const char *what; /* one line */
+} ot_sim_dsm_fault_info;
+
+/* The fault of bit f, or NULL past OT_DSM_FAULT_COUNT. */
+const ot_sim_dsm_fault_info *ot_sim_dsm_fault_get(unsigned f);
+/* The bit of the fault named `name`, or -1. */
+int ot_sim_dsm_fault_find(const char *name);
+
 /* PortIndex 0 (the function's own capability) and up to 31 more. */
 #define OT_SIM_DSM_MAX_PORTS 32u
 
@@ -80,9 +128,9 @@ typedef struct ot_sim_dsm_config {
   /* More IDE_KM ports (PCIe r6.0 §6.33.3 PortIndex; MaxPortIndex =
    * extra_port_count): extra_ports[i] is PortIndex i + 1, storage borrowed
    * from the caller (large: config space and engines); the caller runs
-   * ot_cfg_init on each cfg, ot_sim_dsm_init does the rest. Each is function dev_func + i + 1 of the same bus with
-   * its own config space holding an IDE capability like ide_caps and its
-   * own engines (a simulation choice: docs/cli.md). Needs cfg. */
+   * ot_cfg_init on each cfg, ot_sim_dsm_init does the rest. Each is function dev_func + i + 1 of
+   * the same bus with its own config space holding an IDE capability like ide_caps and its own
+   * engines (a simulation choice: docs/cli.md). Needs cfg. */
   ot_sim_dsm_port *extra_ports;
   size_t extra_port_count; /* at most OT_SIM_DSM_MAX_PORTS - 1 */
   /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds (DSP0274 §10.12 Param1;
@@ -90,6 +138,8 @@ typedef struct ot_sim_dsm_config {
    * NULL = not enforced): ot_spdm_responder_config. */
   uint8_t heartbeat_period;
   ot_clock *clock;
+  /* Deliberate faults: bit (1 << ot_sim_dsm_fault) each; 0 = a correct device. */
+  uint64_t faults;
 } ot_sim_dsm_config;
 
 /* A DOE protocol of the DSM: the SPDM binding's, followed by event checks. */
@@ -135,7 +185,9 @@ struct ot_sim_dsm {
   size_t extra_port_count;
   ot_ide_km_port km_ports[OT_SIM_DSM_MAX_PORTS]; /* [0] = ide_regs */
   ot_ide_km_responder km;
-  uint64_t events; /* TDISP events raised (diagnostics) */
+  uint64_t events;       /* TDISP events raised (diagnostics) */
+  uint64_t faults;       /* ot_sim_dsm_config.faults */
+  uint32_t report_reads; /* OT_DSM_FAULT_REPORT_CHANGES: reads at offset 0 */
 };
 
 /* Builds the DSM. OT_E_ARG (missing identity/rng, bad versions), and the

@@ -46,6 +46,7 @@ const char *ot_val_verdict_name(ot_val_verdict v); /* "PASS", "FAIL", "NOT_TESTE
 #define OT_VAL_CAP_IDE_KM 0x01u   /* answers IDE_KM QUERY for PortIndex 0 in the session */
 #define OT_VAL_CAP_IDE_REGS 0x02u /* its QUERY_RESP carries an IDE register image */
 #define OT_VAL_CAP_TDISP 0x04u    /* answers GET_TDISP_VERSION with version 1.0 */
+#define OT_VAL_CAP_SESSION 0x08u  /* the link can KEY_UPDATE and end/reopen its session */
 
 /* An SPDM ERROR the device answered with instead of a VENDOR_DEFINED_RESPONSE. */
 typedef struct ot_val_spdm_error {
@@ -62,9 +63,26 @@ typedef struct ot_val_link ot_val_link;
  * first) in rsp. When the device answers with an SPDM ERROR: OT_E_PEER_ERROR
  * and *err filled. Transport failures come back as they are.
  */
+/* The longest HeartbeatPeriod OT_VAL_HEARTBEAT_LAPSE waits out (twice, plus
+ * 250 ms): within `opentsm device`'s default --idle-timeout of 5 s. */
+#define OT_VAL_HEARTBEAT_MAX_S 2u
+
+/* What session() does between two exchanges. */
+typedef enum ot_val_session_op {
+  OT_VAL_KEY_UPDATE,  /* KEY_UPDATE UpdateAllKeys + VerifyNewKey (DSP0274 §10.15) */
+  OT_VAL_NEW_SESSION, /* END_SESSION (DSP0274 §10.17), then KEY_EXCHANGE/FINISH anew */
+  /* Silence past twice the session's HeartbeatPeriod (DSP0274 §10.14: the
+   * session ends), then a new session. OT_E_UNSUPPORTED when the session has
+   * no period, or one above OT_VAL_HEARTBEAT_MAX_S (the wait would be long). */
+  OT_VAL_HEARTBEAT_LAPSE,
+} ot_val_session_op;
+
 struct ot_val_link {
   ot_status (*vdm)(ot_val_link *l, bool secured, const uint8_t *req, size_t req_len, uint8_t *rsp,
                    size_t cap, size_t *rsp_len, ot_val_spdm_error *err);
+  /* Optional (NULL: the cases that need it are NOT_TESTED); later vdm()
+   * calls use the session it leaves. */
+  ot_status (*session)(ot_val_link *l, ot_val_session_op op);
 };
 
 typedef struct ot_val_ctx ot_val_ctx;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "dsm_faults.h"
 #include "opentsm/secure.h"
 #include "opentsm/sim_dsm.h"
 
@@ -45,14 +46,15 @@ static void check_events(ot_sim_dsm *d) {
       w->stream_was_secure = false;
       continue;
     }
-    if (w->locked && !session_alive(&d->rsp, w->lock_session)) {
+    if (w->locked && !session_alive(&d->rsp, w->lock_session) &&
+        !dsm_fault_on(d, OT_DSM_FAULT_RUN_AFTER_SESSION)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_SESSION_END);
       d->events++;
       w->locked = false;
       continue;
     }
     bool secure = stream_secure(d, t->lock.default_stream_id);
-    if (w->stream_was_secure && !secure) {
+    if (w->stream_was_secure && !secure && !dsm_fault_on(d, OT_DSM_FAULT_RUN_ON_STREAM_STOP)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
       d->events++;
     }
@@ -65,6 +67,13 @@ void ot_sim_dsm_poll_ide(ot_sim_dsm *d) { check_events(d); }
 static ot_status proto_handle(ot_doe_protocol *p, const uint8_t *req, size_t req_len, uint8_t *rsp,
                               size_t rsp_cap, size_t *rsp_len) {
   ot_sim_dsm_proto *sp = (ot_sim_dsm_proto *)p;
+  /* Faults of a device that speaks IDE_KM or TDISP in the clear answer
+   * before the SPDM responder, which dispatches neither there. */
+  if (sp->dsm->faults && p == &sp->dsm->plain.base &&
+      dsm_fault_clear(sp->dsm, req, req_len, rsp, rsp_cap, rsp_len)) {
+    check_events(sp->dsm);
+    return OT_SUCCESS;
+  }
   ot_status st = sp->inner->handle(sp->inner, req, req_len, rsp, rsp_cap, rsp_len);
   check_events(sp->dsm);
   return st;
@@ -81,10 +90,13 @@ static ot_status vdm_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const u
   q[0] = OT_PCISIG_PROTOCOL_TDISP;
   memcpy(q + 1, req, req_len);
   uint8_t a[OT_TDISP_REPORT_MAX + 64];
-  size_t n = 0;
+  size_t n = 0, qlen = req_len + 1;
   ot_tdisp_vdm_ctx ctx = {.in_session = true, .session_id = session_id};
   size_t cap = rsp_cap + 1 < sizeof(a) ? rsp_cap + 1 : sizeof(a);
-  OT_GUARD(ot_tdisp_responder_handle(&d->tdisp, &ctx, q, req_len + 1, a, cap, &n));
+  /* Deliberate faults (dsm_faults.c) act around the TDISP core, never in it. */
+  if (!d->faults || !dsm_fault_tdisp_pre(d, q, &qlen, sizeof(q), a, cap, &n))
+    OT_GUARD(ot_tdisp_responder_handle(&d->tdisp, &ctx, q, qlen, a, cap, &n));
+  if (d->faults) dsm_fault_tdisp_post(d, a, cap, &n);
   OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
   memcpy(rsp, a + 1, n - 1);
   *rsp_len = n - 1;
@@ -118,8 +130,13 @@ static ot_status ide_km_handle(ot_spdm_vdm_handler *h, uint32_t session_id, cons
   OT_GUARD(ot_secret_mark(q, sizeof(q)));
   q[0] = OT_IDE_KM_PROTOCOL_ID;
   memcpy(q + 1, req, req_len);
-  ot_status st = ot_ide_km_respond(&d->km, true, q, req_len + 1, a, sizeof(a), &n);
+  size_t qlen = req_len + 1;
+  uint8_t hdr[OT_IDE_KM_PROTOCOL_ID_SIZE + OT_IDE_KM_HDR_SIZE] = {0}; /* never the key */
+  memcpy(hdr, q, sizeof(hdr));
+  ot_status st = ot_ide_km_respond(&d->km, true, q, qlen, a, sizeof(a), &n);
   ot_secret_wipe(q, sizeof(q));
+  /* Deliberate faults (dsm_faults.c) act around the IDE_KM layer, never in it. */
+  if (d->faults) st = dsm_fault_km_post(d, hdr, qlen, st, a, sizeof(a), &n);
   OT_GUARD(st);
   OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
   memcpy(rsp, a + 1, n - 1);
@@ -154,7 +171,9 @@ OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
   OT_ENSURE(cfg->extra_port_count == 0 || (cfg->cfg && cfg->extra_ports), OT_E_ARG);
   /* DevFuncNum is one byte (PCIe r6.0 §6.33.3 QUERY_RESP). */
   OT_ENSURE((size_t)cfg->dev_func + cfg->extra_port_count <= 0xFFu, OT_E_ARG);
+  OT_ENSURE(cfg->faults >> OT_DSM_FAULT_COUNT == 0, OT_E_ARG);
   memset(d, 0, sizeof(*d));
+  d->faults = cfg->faults;
   ot_spdm_responder_config_default(&d->rcfg, cfg->id, cfg->rng);
   if (cfg->versions) d->rcfg.versions = cfg->versions;
   if (cfg->algs) d->rcfg.algs = *cfg->algs;

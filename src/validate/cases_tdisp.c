@@ -552,6 +552,81 @@ static void outside_session(ot_val_ctx *x) {
   td_cleanup(x, false);
 }
 
+/* One session operation of the link; asserts it worked. */
+static bool td_session_op(ot_val_ctx *x, ot_val_session_op op, const char *what) {
+  ot_status st = x->link->session(x->link, op);
+  x->sent_len = x->sent_keep = x->rsp_len = 0;
+  x->st = st;
+  return val_check(x, ot_ok(st), "%s (%s)", what, ot_status_message(st));
+}
+
+/* END_SESSION in RUN (PCIe Base r6.0 §11.2: a TDI in CONFIG_LOCKED or RUN
+ * goes to ERROR when the SPDM session it was locked in ends): in a new
+ * session the TDI is in ERROR, not RUN; STOP returns it to CONFIG_UNLOCKED. */
+static void session_end_in_run(ot_val_ctx *x) {
+  uint8_t nonce[OT_TDISP_NONCE_SIZE];
+  bool ide = false;
+  if (td_setup_locked(x, nonce, &ide)) {
+    OT_IGNORE(td_send_start(x, nonce));
+    if (td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST") &&
+        td_state_is(x, OT_TDISP_STATE_RUN, "after START") &&
+        td_session_op(x, OT_VAL_NEW_SESSION, "END_SESSION in RUN, then a new session")) {
+      td_state_is(x, OT_TDISP_STATE_ERROR, "in the new session: the TDI left RUN");
+      OT_IGNORE(td_send_simple(x, true, OT_TDISP_STOP_INTERFACE_REQUEST));
+      td_expect(x, OT_TDISP_STOP_INTERFACE_RESPONSE, NULL, "STOP_INTERFACE_REQUEST in ERROR");
+      td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "after STOP");
+    }
+  }
+  td_cleanup(x, ide);
+}
+
+/* KEY_UPDATE between LOCK and START (DSP0274 §10.15: the session goes on
+ * under new keys; nothing of it ends): the TDI stays CONFIG_LOCKED, START
+ * with the LOCK nonce reaches RUN, and IDE_KM still answers afterwards. */
+static void key_update_mid_flow(ot_val_ctx *x) {
+  uint8_t nonce[OT_TDISP_NONCE_SIZE];
+  bool ide = false;
+  if (td_setup_locked(x, nonce, &ide) &&
+      td_session_op(x, OT_VAL_KEY_UPDATE, "KEY_UPDATE (UpdateAllKeys) in CONFIG_LOCKED")) {
+    td_state_is(x, OT_TDISP_STATE_CONFIG_LOCKED, "after KEY_UPDATE");
+    OT_IGNORE(td_send_start(x, nonce));
+    td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL,
+              "START_INTERFACE_REQUEST after KEY_UPDATE");
+    td_state_is(x, OT_TDISP_STATE_RUN, "after START");
+    if (td_session_op(x, OT_VAL_KEY_UPDATE, "KEY_UPDATE (UpdateAllKeys) in RUN"))
+      td_state_is(x, OT_TDISP_STATE_RUN, "after the second KEY_UPDATE");
+  }
+  td_cleanup(x, ide);
+}
+
+/* The session lapses in RUN (DSP0274 §10.14: a session with a
+ * HeartbeatPeriod ends after twice that period without a message), so the
+ * TDI goes to ERROR as for END_SESSION (PCIe Base r6.0 §11.2). */
+static void heartbeat_lapse_in_run(ot_val_ctx *x) {
+  uint8_t nonce[OT_TDISP_NONCE_SIZE];
+  bool ide = false;
+  if (td_setup_locked(x, nonce, &ide)) {
+    OT_IGNORE(td_send_start(x, nonce));
+    if (td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST") &&
+        td_state_is(x, OT_TDISP_STATE_RUN, "after START")) {
+      ot_status st = x->link->session(x->link, OT_VAL_HEARTBEAT_LAPSE);
+      if (ot_is(st, OT_E_UNSUPPORTED)) {
+        val_skip(x, "the session's HeartbeatPeriod is 0 or above %u s", OT_VAL_HEARTBEAT_MAX_S);
+      } else {
+        x->sent_len = x->sent_keep = x->rsp_len = 0;
+        x->st = st;
+        if (val_check(x, ot_ok(st), "silence past twice HeartbeatPeriod, then a new session (%s)",
+                      ot_status_message(st))) {
+          td_state_is(x, OT_TDISP_STATE_ERROR, "in the new session: the TDI left RUN");
+          OT_IGNORE(td_send_simple(x, true, OT_TDISP_STOP_INTERFACE_REQUEST));
+          td_expect(x, OT_TDISP_STOP_INTERFACE_RESPONSE, NULL, "STOP_INTERFACE_REQUEST in ERROR");
+        }
+      }
+    }
+  }
+  td_cleanup(x, ide);
+}
+
 const ot_val_case ot_val_cases_tdisp[] = {
     {"TDISP.VERSION.1", "tdisp", TD_CLAUSE, "GET_TDISP_VERSION lists 1.0", OT_VAL_CAP_TDISP,
      version},
@@ -589,5 +664,14 @@ const ot_val_case ot_val_cases_tdisp[] = {
      reserved_bits},
     {"TDISP.SESSION.1", "tdisp", TD_CLAUSE, "TDISP outside a session is refused", OT_VAL_CAP_TDISP,
      outside_session},
+    {"TDISP.SESSION.2", "tdisp", "PCIe Base r6.0 §11.2",
+     "END_SESSION in RUN: the TDI is in ERROR in the next session, STOP leaves it",
+     OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, session_end_in_run},
+    {"TDISP.SESSION.3", "tdisp", "DSP0274 §10.15, PCIe Base r6.0 §11.2",
+     "KEY_UPDATE between LOCK and START and in RUN changes no TDI state",
+     OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, key_update_mid_flow},
+    {"TDISP.SESSION.4", "tdisp", "DSP0274 §10.14, PCIe Base r6.0 §11.2",
+     "the session lapses (no HEARTBEAT) in RUN: the TDI is in ERROR in the next session",
+     OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, heartbeat_lapse_in_run},
 };
 const size_t ot_val_cases_tdisp_count = sizeof(ot_val_cases_tdisp) / sizeof(ot_val_cases_tdisp[0]);

@@ -124,6 +124,7 @@ static const char *cap_name(uint32_t cap) {
   return cap == OT_VAL_CAP_IDE_KM     ? "IDE_KM (QUERY for PortIndex 0 is not answered)"
          : cap == OT_VAL_CAP_IDE_REGS ? "an IDE register image (QUERY_RESP's register block is "
                                         "all zero)"
+         : cap == OT_VAL_CAP_SESSION  ? "a link that can update keys and open a new session"
          : cap == OT_VAL_CAP_TDISP
              ? "TDISP 1.0 (GET_TDISP_VERSION gets neither a VERSION with 1.0 nor a "
                "TDISP_ERROR)"
@@ -162,6 +163,7 @@ OT_RESULT ot_val_run_cases(ot_val_link *link, const ot_val_opts *o, ot_val_run *
   double t0 = now_ms();
   val_probe_ide_km(link, &run->dev);
   val_probe_tdisp(link, o->tdi_function_id, &run->dev);
+  if (link->session) run->dev.caps |= OT_VAL_CAP_SESSION;
   bool dead = false;
   ot_status dead_st = OT_SUCCESS;
   for (size_t i = 0; i < n; i++) {

@@ -4,6 +4,7 @@
  * VDMs in the clear on the same DOE transport for the "outside a session"
  * cases.
  */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -101,11 +102,42 @@ static ot_status session_vdm(ot_val_link *l, bool secured, const uint8_t *req, s
   return OT_SUCCESS;
 }
 
+static ot_status session_op(ot_val_link *l, ot_val_session_op op) {
+  ot_val_session *s = (ot_val_session *)l;
+  OT_ENSURE(s->connected, OT_E_STATE);
+  if (op == OT_VAL_KEY_UPDATE)
+    return ot_spdm_requester_key_update(&s->dev.spdm, s->dev.session_id, true);
+  OT_ENSURE(op == OT_VAL_NEW_SESSION || op == OT_VAL_HEARTBEAT_LAPSE, OT_E_ARG);
+  if (op == OT_VAL_HEARTBEAT_LAPSE) {
+    uint8_t period = 0;
+    for (size_t i = 0; i < OT_SPDM_REQ_MAX_SESSIONS; i++) {
+      const ot_spdm_req_session *rs = &s->dev.spdm.sessions[i];
+      if (rs->used && rs->s.session_id == s->dev.session_id) period = rs->heartbeat_period;
+    }
+    OT_ENSURE(period != 0 && period <= OT_VAL_HEARTBEAT_MAX_S, OT_E_UNSUPPORTED);
+    /* DSP0274 §10.14: the responder ends a session silent for longer than
+     * twice the period; 250 ms more covers the clocks' granularity. */
+    struct timespec t = {.tv_sec = 2 * (time_t)period, .tv_nsec = 250000000L};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+    }
+  }
+  /* The session is gone after END_SESSION whatever the answer (spdm.h). A
+   * lapsed session is not ended: the device discards a record of a session
+   * it no longer has, unanswered (DSP0277), so END_SESSION would only wait
+   * out the timeout. The new session takes the requester's second slot; the
+   * lapsed one's keys are wiped when the link closes (ot_tsm_dev_free). */
+  ot_status st = OT_SUCCESS;
+  if (op == OT_VAL_NEW_SESSION) st = ot_spdm_requester_end_session(&s->dev.spdm, s->dev.session_id);
+  ot_status st2 = ot_spdm_requester_start_session(&s->dev.spdm, 0, 0, &s->dev.session_id);
+  return ot_ok(st) ? st2 : st;
+}
+
 OT_RESULT ot_val_session_open(ot_val_session *s, ot_doe_transport *doe, const ot_tsm_policy *policy,
                               uint64_t wall_epoch, ot_tsm_refusal *why) {
   OT_ENSURE(s && doe && policy && why, OT_E_ARG);
   memset(why, 0, sizeof(*why));
   s->base.vdm = session_vdm;
+  s->base.session = session_op;
   s->doe = doe;
   s->connected = false;
   ot_clock *clk = ot_clock_real();

@@ -43,7 +43,8 @@ expect_rc 2 "validate --case NOPE.1" "$O" validate 127.0.0.1:1 --anchor "$ANCHOR
 expect_rc 2 "validate --tdi 0x2000000" "$O" validate 127.0.0.1:1 --anchor "$ANCHOR" --tdi 0x2000000
 
 # -- against opentsm device ----------------------------------------------------
-"$O" device --listen 127.0.0.1:0 --keys "$KEYS" >"$TMP/dev.out" 2>"$TMP/dev.err" &
+# HeartbeatPeriod 1 s: TDISP.SESSION.4 lets the session lapse (2.25 s of silence).
+"$O" device --listen 127.0.0.1:0 --keys "$KEYS" --heartbeat-period 1 >"$TMP/dev.out" 2>"$TMP/dev.err" &
 DEV_PID=$!
 PORT=
 for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do

@@ -74,6 +74,11 @@ typedef struct cli_device_opts {
   unsigned ports;
   /* INTERFACE_ID Function ID of the TDI; 0 = CLI_DEVICE_TDI_DEFAULT. */
   uint32_t tdi_function;
+  /* Deliberate faults (opentsm/sim_dsm.h ot_sim_dsm_fault bits); 0 = none. */
+  uint64_t faults;
+  /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds when heartbeat_set. */
+  bool heartbeat_set;
+  uint8_t heartbeat_s;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u

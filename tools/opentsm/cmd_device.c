@@ -32,7 +32,8 @@
   "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
-  "                      [--frame-timeout MS]\n"
+  "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
+  "                      [--fault NAME[,NAME...]|list]...\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -62,6 +63,11 @@ const char ot_usage_device[] =
           "  --frame-timeout MS  drop a peer whose frame takes longer than this from its\n"
           "              first byte, or that does not take an answer within it (default\n"
           "              2000; 0: never)\n"
+          "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
+          "              240; 0: none); a session silent for twice that ends\n"
+          "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
+          "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
+          "              prints every fault with what it does (docs/conformance.md)\n"
           "Peers are served one at a time, the others wait (backlog 64); the limits\n"
           "bound how long one peer can keep them waiting while it is silent or slow.\n"
           "Each port has one Selective IDE Stream block (Stream ID 0). With no host to write\n"
@@ -316,8 +322,9 @@ dsm:
                           .dev_func = DEV_DEVFN,
                           .extra_ports = d->ports,
                           .extra_port_count = d->ports_n,
-                          .heartbeat_period = DEV_HEARTBEAT_S,
-                          .clock = ot_clock_real()};
+                          .heartbeat_period = o->heartbeat_set ? o->heartbeat_s : DEV_HEARTBEAT_S,
+                          .clock = ot_clock_real(),
+                          .faults = o->faults};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
@@ -449,6 +456,40 @@ static bool parse_function_id(const char *v, uint32_t *out) {
   return true;
 }
 
+/* --fault: names separated by commas, each one of the DSM's faults. */
+static bool parse_faults(const char *v, uint64_t *faults, char *bad, size_t bad_cap) {
+  while (*v) {
+    const char *e = strchr(v, ',');
+    size_t n = e ? (size_t)(e - v) : strlen(v);
+    char name[48];
+    if (n == 0 || n >= sizeof(name)) {
+      snprintf(bad, bad_cap, "%.*s", (int)(n < 40 ? n : 40), v);
+      return false;
+    }
+    memcpy(name, v, n);
+    name[n] = '\0';
+    int f = ot_sim_dsm_fault_find(name);
+    if (f < 0) {
+      snprintf(bad, bad_cap, "%s", name);
+      return false;
+    }
+    *faults |= UINT64_C(1) << f;
+    v += n + (e ? 1 : 0);
+    if (e && *v == '\0') {
+      snprintf(bad, bad_cap, "(empty name)");
+      return false;
+    }
+  }
+  return true;
+}
+
+static void list_faults(void) {
+  for (unsigned f = 0; f < OT_DSM_FAULT_COUNT; f++) {
+    const ot_sim_dsm_fault_info *i = ot_sim_dsm_fault_get(f);
+    printf("%-22s %s\n", i->name, i->what);
+  }
+}
+
 static const char *end_text(ot_doe_serve_end e) {
   switch (e) {
   case OT_DOE_SERVE_SHUTDOWN: return "SHUTDOWN";
@@ -562,6 +603,19 @@ int ot_cmd_device(int argc, char **argv) {
       uint64_t ms;
       if (!cli_parse_u64(v, 3600000, &ms)) return usage_error("bad --frame-timeout (0-3600000)", v);
       lim.frame_ms = (uint32_t)ms;
+    } else if (strcmp(a, "--heartbeat-period") == 0 && v) {
+      uint64_t hp;
+      if (!cli_parse_u64(v, 255, &hp)) return usage_error("bad --heartbeat-period (0-255)", v);
+      o.heartbeat_s = (uint8_t)hp;
+      o.heartbeat_set = true;
+    } else if (strcmp(a, "--fault") == 0 && v) {
+      if (strcmp(v, "list") == 0) {
+        list_faults();
+        return OT_EXIT_OK;
+      }
+      char bad[48];
+      if (!parse_faults(v, &o.faults, bad, sizeof(bad)))
+        return usage_error("unknown fault (see --fault list)", bad);
     } else if (strcmp(a, "--seed") == 0 && v) {
       if (!cli_parse_u64(v, UINT64_MAX, &o.seed)) return usage_error("bad seed", v);
       o.has_seed = true;
@@ -675,6 +729,12 @@ int ot_cmd_device(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  if (o.faults) {
+    fprintf(stderr, "opentsm device: DELIBERATE FAULTS, not a conforming device:");
+    for (unsigned f = 0; f < OT_DSM_FAULT_COUNT; f++)
+      if ((o.faults >> f) & 1u) fprintf(stderr, " %s", ot_sim_dsm_fault_get(f)->name);
+    fprintf(stderr, "\n");
+  }
   printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, IDE_KM, TDISP, spdm-emu "
          "socket protocol over PCI DOE)\n",
          host, srv.port, label);
