@@ -169,15 +169,16 @@ OT_RESULT ot_hkdf_expand(ot_hash_alg alg, const uint8_t *prk, size_t prk_len, co
                          size_t info_len, uint8_t *okm, size_t okm_len);
 
 /* ------------------------------------------------------------------------ */
-/* AEAD: AES-256-GCM (NIST SP 800-38D) and ChaCha20-Poly1305 (RFC 8439).    */
+/* AEAD: AES-128/256-GCM (NIST SP 800-38D), ChaCha20-Poly1305 (RFC 8439).   */
 /* ------------------------------------------------------------------------ */
 
 typedef enum ot_aead_alg {
   OT_AEAD_AES256_GCM = 1,
   OT_AEAD_CHACHA20_POLY1305 = 2,
+  OT_AEAD_AES128_GCM = 3,
 } ot_aead_alg;
 
-#define OT_AEAD_KEY_SIZE 32u   /* both algorithms use 256-bit keys */
+#define OT_AEAD_KEY_SIZE 32u   /* the largest key: AES-256-GCM and ChaCha20-Poly1305 */
 #define OT_AEAD_NONCE_SIZE 12u /* SP 800-38D §8.2 / RFC 8439 §2.8: 96-bit IV */
 #define OT_AEAD_TAG_SIZE 16u   /* full tag */
 #define OT_AEAD_TAG_IDE 12u    /* PCIe r6.0 §6.33: IDE carries a 96-bit MAC (GCM only) */
@@ -217,8 +218,11 @@ typedef struct ot_aead_key {
   struct evp_cipher_ctx_st *evp; /* owned; NULL when cleared */
 } ot_aead_key;
 
+/* Key size in bytes: 16 for AES-128-GCM, 32 for the others; 0 if unknown. */
+size_t ot_aead_key_size(ot_aead_alg alg);
+
 /*
- * Keys k. key_len must be 32 (OT_E_BAD_KEY); tag_len 16, or 12 for GCM
+ * Keys k. key_len must be ot_aead_key_size(alg) (OT_E_BAD_KEY); tag_len 16, or 12 for GCM
  * (OT_E_UNSUPPORTED). Allocates the cipher context; the key bytes may be
  * wiped by the caller right after. k's previous content is ignored.
  */

@@ -13,6 +13,15 @@ size_t ot_hash_size(ot_hash_alg alg) {
   }
 }
 
+size_t ot_aead_key_size(ot_aead_alg alg) {
+  switch (alg) {
+  case OT_AEAD_AES128_GCM: return 16;        /* FIPS 197 §5: AES-128 */
+  case OT_AEAD_AES256_GCM: return 32;        /* FIPS 197 §5: AES-256 */
+  case OT_AEAD_CHACHA20_POLY1305: return 32; /* RFC 8439 §2.8 */
+  default: return 0;
+  }
+}
+
 size_t ot_curve_size(ot_curve curve) {
   switch (curve) {
   case OT_CURVE_P256: return 32;

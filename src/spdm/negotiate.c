@@ -19,7 +19,7 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
      * responder here never selects it (mhash_order below). */
     .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512,
     .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
-    .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305,
+    .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305 | OT_SPDM_AEAD_AES_128_GCM,
 };
 
 /* Strength orders, strongest first: the responder takes the first common one. */
@@ -27,7 +27,8 @@ static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDS
 static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384, OT_SPDM_HASH_SHA_256};
 static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
 static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1};
-static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305};
+static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305,
+                                      OT_SPDM_AEAD_AES_128_GCM};
 
 static uint32_t strongest(const uint32_t *order, size_t n, uint32_t common) {
   for (size_t i = 0; i < n; i++) {

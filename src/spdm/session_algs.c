@@ -19,8 +19,9 @@ ot_status ot_spdm_hash_from_sel(uint32_t base_hash_sel, ot_hash_alg *out) {
 ot_status ot_spdm_aead_from_sel(uint16_t aead_sel, ot_aead_alg *out) {
   OT_ENSURE(out != NULL, OT_E_ARG);
   switch (aead_sel) {
+  case OT_SPDM_AEAD_AES_128_GCM: *out = OT_AEAD_AES128_GCM; return OT_SUCCESS;
   case OT_SPDM_AEAD_AES_256_GCM: *out = OT_AEAD_AES256_GCM; return OT_SUCCESS;
   case OT_SPDM_AEAD_CHACHA20_POLY1305: *out = OT_AEAD_CHACHA20_POLY1305; return OT_SUCCESS;
-  default: OT_BAIL(OT_E_UNSUPPORTED); /* AES-128-GCM, SM4-GCM, none or several bits */
+  default: OT_BAIL(OT_E_UNSUPPORTED); /* SM4-GCM, none or several bits */
   }
 }

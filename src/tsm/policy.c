@@ -148,7 +148,8 @@ static const alg_name mhash_names[] = {{"sha-256", OT_SPDM_MEAS_HASH_SHA_256},
                                        {NULL, 0}};
 static const alg_name dhe_names[] = {
     {"secp256r1", OT_SPDM_DHE_SECP256R1}, {"secp384r1", OT_SPDM_DHE_SECP384R1}, {NULL, 0}};
-static const alg_name aead_names[] = {{"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},
+static const alg_name aead_names[] = {{"aes-128-gcm", OT_SPDM_AEAD_AES_128_GCM},
+                                      {"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},
                                       {"chacha20-poly1305", OT_SPDM_AEAD_CHACHA20_POLY1305},
                                       {NULL, 0}};
 

@@ -6,8 +6,8 @@
 #
 # usage: interop.sh CASE ARGS...
 #   requester VER SUITE AEAD   our requester -> spdm_responder_emu
-#                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|chacha
-#   tsm-flow VER SUITE         DMTF requester (TSM flow) -> opentsm device
+#                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|aes128|chacha
+#   tsm-flow VER SUITE [AEAD]  DMTF requester (TSM flow) -> opentsm device
 #   validator SUITE            spdm_device_validator_sample -> opentsm device
 #   capture-demo               spdm_dump reads the demo's DOE capture
 #   capture-ours SUITE         connect --pcap/--keylog -> device --pcap/--keylog
@@ -19,6 +19,8 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+
+TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
 # ---- suites -----------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ case_requester() { # VER SUITE AEAD
   suite "$2"
   case $3 in
   aes) aead_peer=AES_256_GCM aead_json=AES-256-GCM ;;
+  aes128) aead_peer=AES_128_GCM aead_json=AES-128-GCM ;;
   chacha) aead_peer=CHACHA20_POLY1305 aead_json=ChaCha20-Poly1305 ;;
   *) echo "unknown aead $3"; exit 2 ;;
   esac
@@ -139,7 +142,7 @@ run_tsm_flow() { # VER TAG STEPS
   local rc
   it_run_peer 40 "requester-$2.log" "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
     --ip 127.0.0.1 --port "$IT_PORT" --pcap "requester-$2.pcap" --ver "$1" \
-    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" "${TSM_AEAD[@]}" \
     --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL \
     --exe_session "$3" --key_upd ALL
   rc=$?
@@ -167,10 +170,18 @@ judge_tsm_flow() { # VER TAG MODE
   done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -f "$HERE/judge_tsm_flow.awk" "$dump")
 }
 
-case_tsm_flow() { # VER SUITE
+case_tsm_flow() { # VER SUITE [AEAD]
   local ver=$1
   suite "$2"
-  it_init "tsm-flow-$1-$2"
+  # The AEAD the DMTF requester offers alone (its default list otherwise).
+  TSM_AEAD=()
+  case ${3:-} in
+  '') ;;
+  aes128) TSM_AEAD=(--aead AES_128_GCM) ;;
+  chacha) TSM_AEAD=(--aead CHACHA20_POLY1305) ;;
+  *) echo "unknown aead $3"; exit 2 ;;
+  esac
+  it_init "tsm-flow-$1-$2${3:+-$3}"
   # spdm_requester_emu's TDISP steps address the TDI with Function ID 0xBEEF.
   it_start_device device-app.log --identity "$S_IDENTITY" --keys "$IT_DIR" --tdi 0xbeef || it_done
   run_tsm_flow "$ver" app KEY_EX,HEARTBEAT,KEY_UPDATE,APP

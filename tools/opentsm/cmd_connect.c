@@ -184,6 +184,7 @@ static const char *hash_name(ot_hash_alg h) {
 }
 static const char *aead_name(ot_aead_alg a) {
   return a == OT_AEAD_AES256_GCM          ? "AES-256-GCM"
+         : a == OT_AEAD_AES128_GCM        ? "AES-128-GCM"
          : a == OT_AEAD_CHACHA20_POLY1305 ? "ChaCha20-Poly1305"
                                           : "none";
 }

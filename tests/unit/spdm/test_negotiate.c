@@ -106,6 +106,7 @@ typedef struct select_case {
 #define S512 OT_SPDM_HASH_SHA_512
 #define FF2K OT_SPDM_DHE_FFDHE_2048
 #define A128 OT_SPDM_AEAD_AES_128_GCM
+#define SM4 OT_SPDM_AEAD_SM4_GCM
 #define F1 OT_SPDM_OPAQUE_FMT_1
 #define MKC OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN
 /* clang-format off */
@@ -119,7 +120,7 @@ static const select_case select_cases[] = {
   {"no common asym",        RSA,         S384,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no common hash",        P384,        S512,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no common dhe",         P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
-  {"no common aead",        P384,        S384,        E384,        A128,      F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"no common aead",        P384,        S384,        E384,        SM4,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no fmt1",               P384,        S384,        E384,        AES,       0x1, 0,   RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"requester no kx",       P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     0,  V12, OT_OK,            P384, S384, M384, 0, 0, F1},
   {"responder no kx",       P384,        S384,        E384,        AES,       F1, 0,    RSP_NO_KX,   KX, V12, OT_OK,            P384, S384, M384, 0, 0, F1},
@@ -246,7 +247,7 @@ static void m_dhe_two(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) 
 }
 static void m_aead_not_offered(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->alg[1].supported = OT_SPDM_AEAD_AES_128_GCM;
+  a->alg[1].supported = OT_SPDM_AEAD_SM4_GCM;
 }
 static void m_aead_policy(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)a, (void)c;
@@ -365,7 +366,8 @@ static const derive_case derive_cases[] = {
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, S256,                  M256,                      E256,                  A128, OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  M256,                      E256,                  A128, OT_OK,            32, 64, 64},
+  {P256, S256,                  M256,                      E256,                  OT_SPDM_AEAD_SM4_GCM, OT_E_UNSUPPORTED, 0, 0, 0},
 };
 /* clang-format on */
 
