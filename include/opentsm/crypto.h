@@ -49,6 +49,9 @@ typedef enum ot_hash_alg {
   OT_HASH_SHA256 = 1,
   OT_HASH_SHA384 = 2,
   OT_HASH_SHA512 = 3,
+  OT_HASH_SHA3_256 = 4, /* FIPS 202 */
+  OT_HASH_SHA3_384 = 5,
+  OT_HASH_SHA3_512 = 6,
 } ot_hash_alg;
 
 /* Elliptic curves (ECDSA and ECDHE) and Ed25519. */
@@ -78,7 +81,7 @@ size_t ot_curve_signature_size(ot_curve curve);
 const char *ot_crypto_backend_version(void);
 
 /* ------------------------------------------------------------------------ */
-/* Hashes: SHA-256, SHA-384, SHA-512 (FIPS 180-4).                          */
+/* Hashes: SHA-256/384/512 (FIPS 180-4), SHA3-256/384/512 (FIPS 202).      */
 /* ------------------------------------------------------------------------ */
 
 /* digest[0..ot_hash_size(alg)) = H(data). */

@@ -9,6 +9,9 @@ size_t ot_hash_size(ot_hash_alg alg) {
   case OT_HASH_SHA256: return 32; /* FIPS 180-4 §1, Figure 1 */
   case OT_HASH_SHA384: return 48;
   case OT_HASH_SHA512: return 64;
+  case OT_HASH_SHA3_256: return 32; /* FIPS 202 §6.1: d = 256, 384, 512 bits */
+  case OT_HASH_SHA3_384: return 48;
+  case OT_HASH_SHA3_512: return 64;
   default: return 0;
   }
 }
@@ -90,6 +93,9 @@ const EVP_MD *ot_evp_md(ot_hash_alg alg) {
   case OT_HASH_SHA256: return EVP_sha256();
   case OT_HASH_SHA384: return EVP_sha384();
   case OT_HASH_SHA512: return EVP_sha512();
+  case OT_HASH_SHA3_256: return EVP_sha3_256();
+  case OT_HASH_SHA3_384: return EVP_sha3_384();
+  case OT_HASH_SHA3_512: return EVP_sha3_512();
   default: return NULL;
   }
 }
@@ -99,6 +105,9 @@ const char *ot_hash_name(ot_hash_alg alg) {
   case OT_HASH_SHA256: return "SHA256";
   case OT_HASH_SHA384: return "SHA384";
   case OT_HASH_SHA512: return "SHA512";
+  case OT_HASH_SHA3_256: return "SHA3-256";
+  case OT_HASH_SHA3_384: return "SHA3-384";
+  case OT_HASH_SHA3_512: return "SHA3-512";
   default: return NULL;
   }
 }

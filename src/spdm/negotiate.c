@@ -12,19 +12,26 @@
 
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
     .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
-    .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384,
+    .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384 | OT_SPDM_HASH_SHA_512 |
+                 OT_SPDM_HASH_SHA3_256 | OT_SPDM_HASH_SHA3_384 | OT_SPDM_HASH_SHA3_512,
     /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
      * request carries no measurement hash list), and libspdm's responder picks
      * SHA-512 first: a requester must accept it to measure such a device. A
      * responder here never selects it (mhash_order below). */
-    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512,
+    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512 |
+                 OT_SPDM_MEAS_HASH_SHA3_256 | OT_SPDM_MEAS_HASH_SHA3_384 |
+                 OT_SPDM_MEAS_HASH_SHA3_512,
     .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
     .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305 | OT_SPDM_AEAD_AES_128_GCM,
 };
 
-/* Strength orders, strongest first: the responder takes the first common one. */
+/* Preference orders: the responder takes the first common one. SHA-384 and
+ * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
+ * requester offers nothing else. */
 static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256};
-static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384, OT_SPDM_HASH_SHA_256};
+static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
+                                      OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
+                                      OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
 static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
 static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1};
 static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305,
@@ -226,6 +233,9 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case OT_SPDM_MEAS_HASH_SHA_256: n->mhash = OT_HASH_SHA256; break;
   case OT_SPDM_MEAS_HASH_SHA_384: n->mhash = OT_HASH_SHA384; break;
   case OT_SPDM_MEAS_HASH_SHA_512: n->mhash = OT_HASH_SHA512; break;
+  case OT_SPDM_MEAS_HASH_SHA3_256: n->mhash = OT_HASH_SHA3_256; break;
+  case OT_SPDM_MEAS_HASH_SHA3_384: n->mhash = OT_HASH_SHA3_384; break;
+  case OT_SPDM_MEAS_HASH_SHA3_512: n->mhash = OT_HASH_SHA3_512; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->dhe) {

@@ -12,7 +12,11 @@ ot_status ot_spdm_hash_from_sel(uint32_t base_hash_sel, ot_hash_alg *out) {
   case OT_SPDM_HASH_SHA_256: *out = OT_HASH_SHA256; return OT_SUCCESS;
   case OT_SPDM_HASH_SHA_384: *out = OT_HASH_SHA384; return OT_SUCCESS;
   case OT_SPDM_HASH_SHA_512: *out = OT_HASH_SHA512; return OT_SUCCESS;
-  default: OT_BAIL(OT_E_UNSUPPORTED); /* SHA3, SM3, none or several bits */
+  case OT_SPDM_HASH_SHA3_256: *out = OT_HASH_SHA3_256; return OT_SUCCESS;
+  case OT_SPDM_HASH_SHA3_384: *out = OT_HASH_SHA3_384; return OT_SUCCESS;
+  case OT_SPDM_HASH_SHA3_512: *out = OT_HASH_SHA3_512; return OT_SUCCESS;
+  /* SM3 (OpenSSL 3.0 in Debian 12 builds without it), none or several bits. */
+  default: OT_BAIL(OT_E_UNSUPPORTED);
   }
 }
 

@@ -26,8 +26,22 @@ TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
 # Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
 # S_IDENTITY (opentsm device), and what connect --json reports.
-suite() { # p256|p384
+suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512
   case $1 in
+  # Another BaseHashAlgo over the same sample chain: the chain digest and the
+  # transcript use the negotiated hash (DSP0274 §10.6, §"Key schedule").
+  p384-sha512)
+    S_DIR=ecp384 S_HASH=SHA_512 S_ASYM=ECDSA_P384 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
+  p256-sha3_384)
+    S_DIR=ecp256 S_HASH=SHA3_384 S_ASYM=ECDSA_P256 S_DHE=SECP_256_R1 S_IDENTITY=sample-p256
+    S_JCURVE=P-256 S_JHASH=SHA3-384 S_SUM=sha3_384sum
+    ;;
+  p384-sha3_512)
+    S_DIR=ecp384 S_HASH=SHA3_512 S_ASYM=ECDSA_P384 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JHASH=SHA3-512 S_SUM=sha3_512sum
+    ;;
   p256)
     S_DIR=ecp256 S_HASH=SHA_256 S_ASYM=ECDSA_P256 S_DHE=SECP_256_R1 S_IDENTITY=sample-p256
     S_JCURVE=P-256 S_JHASH=SHA-256 S_SUM=sha256sum
@@ -39,6 +53,10 @@ suite() { # p256|p384
   *) echo "unknown suite $1"; exit 2 ;;
   esac
 }
+
+# coreutils has no SHA3: "HEX *FILE" like sha256sum, from openssl dgst -r.
+sha3_384sum() { openssl dgst -sha3-384 -r "$1"; }
+sha3_512sum() { openssl dgst -sha3-512 -r "$1"; }
 
 # Hex of a file's digest.
 digest_hex() { "$S_SUM" "$1" | cut -d' ' -f1; }

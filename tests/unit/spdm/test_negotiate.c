@@ -104,6 +104,10 @@ typedef struct select_case {
 
 #define RSA OT_SPDM_ASYM_RSASSA_2048
 #define S512 OT_SPDM_HASH_SHA_512
+#define SHA3_384 OT_SPDM_HASH_SHA3_384
+#define SHA3_512 OT_SPDM_HASH_SHA3_512
+#define SHA3_256 OT_SPDM_HASH_SHA3_256
+#define SM3 OT_SPDM_HASH_SM3_256
 #define FF2K OT_SPDM_DHE_FFDHE_2048
 #define A128 OT_SPDM_AEAD_AES_128_GCM
 #define SM4 OT_SPDM_AEAD_SM4_GCM
@@ -118,7 +122,10 @@ static const select_case select_cases[] = {
   {"policy p256",           P256 | P384, S384,        E384,        AES,       F1, P256, RSP_ALL,     KX, V12, OT_OK,            P256, S384, M384, E384, AES, F1},
   {"chacha only",           P384,        S384,        E384,        CHA,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S384, M384, E384, CHA, F1},
   {"no common asym",        RSA,         S384,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
-  {"no common hash",        P384,        S512,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"no common hash",        P384,        SM3,         E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"sha512 offered",        P384,        S512,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S512, M384, E384, AES, F1},
+  {"sha3 offered",          P384,        SHA3_384 | SHA3_512, E384, AES,      F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, SHA3_384, M384, E384, AES, F1},
+  {"sha-2 before sha3",     P384,        S512 | SHA3_256, E384,    AES,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S512, M384, E384, AES, F1},
   {"no common dhe",         P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no common aead",        P384,        S384,        E384,        SM4,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no fmt1",               P384,        S384,        E384,        AES,       0x1, 0,   RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
@@ -362,9 +369,12 @@ static const derive_case derive_cases[] = {
   {P384, S384,                  M384,                      E384,                  CHA,  OT_OK,            48, 96, 96},
   {P384, S256,                  0,                         0,                     0,    OT_OK,            32, 96, 0},
   {RSA,  S256,                  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_OK,            32, 64, 64},
+  {P384, OT_SPDM_HASH_SHA3_512, M256,                      E384,                  AES,  OT_OK,            64, 96, 96},
+  {P256, OT_SPDM_HASH_SM3_256,  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
-  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_OK,            32, 64, 64},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SM3_256, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      E256,                  A128, OT_OK,            32, 64, 64},
   {P256, S256,                  M256,                      E256,                  OT_SPDM_AEAD_SM4_GCM, OT_E_UNSUPPORTED, 0, 0, 0},
