@@ -75,6 +75,15 @@ const char ot_usage_connect[] =
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
+          "algorithms offered (DSP0274 §10.4; a --policy may narrow them):\n"
+          "  signature  ECDSA P-256, P-384\n"
+          "  hash       SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-384, SHA3-512\n"
+          "  key exch.  secp256r1, secp384r1\n"
+          "  AEAD       AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305\n"
+          "  not offered: RSASSA/RSAPSS, ECDSA P-521, EdDSA, FFDHE, secp521r1 (not yet\n"
+          "  implemented); SM2/SM3/SM4 and the post-quantum ML-DSA/SLH-DSA/ML-KEM are out\n"
+          "  of reach with OpenSSL 3.0, which has none of them: a device offering only\n"
+          "  those is refused (\"no common algorithm\")\n"
           "exit codes: 0 connected and verified, 1 refused (the reason is printed),\n"
           "            2 usage, 3 the device cannot be reached, did not answer in time\n"
           "            (\"timed out\", naming the step), or a file cannot be read\n";
@@ -180,6 +189,9 @@ static const char *hash_name(ot_hash_alg h) {
   return h == OT_HASH_SHA256   ? "SHA-256"
          : h == OT_HASH_SHA384 ? "SHA-384"
          : h == OT_HASH_SHA512 ? "SHA-512"
+         : h == OT_HASH_SHA3_256 ? "SHA3-256"
+         : h == OT_HASH_SHA3_384 ? "SHA3-384"
+         : h == OT_HASH_SHA3_512 ? "SHA3-512"
                                : "none";
 }
 static const char *aead_name(ot_aead_alg a) {
