@@ -11,7 +11,7 @@
 #include "opentsm/spdm.h"
 
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
-    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
+    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ED25519,
     .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384 | OT_SPDM_HASH_SHA_512 |
                  OT_SPDM_HASH_SHA3_256 | OT_SPDM_HASH_SHA3_384 | OT_SPDM_HASH_SHA3_512,
     /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
@@ -28,7 +28,8 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
 /* Preference orders: the responder takes the first common one. SHA-384 and
  * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
  * requester offers nothing else. */
-static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256};
+static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256,
+                                      OT_SPDM_ASYM_ED25519};
 static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
                                       OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
                                       OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
@@ -226,6 +227,8 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   switch (n->base_asym) {
   case OT_SPDM_ASYM_ECDSA_P256: n->asym_curve = OT_CURVE_P256; break;
   case OT_SPDM_ASYM_ECDSA_P384: n->asym_curve = OT_CURVE_P384; break;
+  /* DSP0274 1.3 §10.4 BaseAsymAlgo bit 10: EdDSA Ed25519 (pure, RFC 8032). */
+  case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->meas_hash) {
