@@ -59,10 +59,11 @@ typedef enum ot_curve {
   OT_CURVE_P256 = 1,
   OT_CURVE_P384 = 2,
   OT_CURVE_ED25519 = 3,
+  OT_CURVE_P521 = 4,
 } ot_curve;
 
 #define OT_HASH_MAX_SIZE 64u
-#define OT_ECC_MAX_SCALAR 48u                      /* P-384 */
+#define OT_ECC_MAX_SCALAR 66u                      /* P-521: ceil(521 / 8) */
 #define OT_ECC_MAX_PUBLIC (2u * OT_ECC_MAX_SCALAR) /* X || Y */
 #define OT_ECC_MAX_SIGNATURE (2u * OT_ECC_MAX_SCALAR)
 #define OT_ED25519_KEY_SIZE 32u

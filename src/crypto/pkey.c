@@ -15,7 +15,9 @@
 #include "opentsm/secure.h"
 
 static int curve_nid(ot_curve curve) {
-  return curve == OT_CURVE_P256 ? NID_X9_62_prime256v1 : NID_secp384r1;
+  return curve == OT_CURVE_P256   ? NID_X9_62_prime256v1
+         : curve == OT_CURVE_P521 ? NID_secp521r1
+                                  : NID_secp384r1;
 }
 
 /* EVP_PKEY_fromdata for an EC key from a params builder (the caller frees the builder). */
@@ -179,6 +181,8 @@ ot_status ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, si
     c = OT_CURVE_P256;
   } else if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0) {
     c = OT_CURVE_P384;
+  } else if (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0) {
+    c = OT_CURVE_P521;
   } else {
     OT_BAIL(OT_E_UNSUPPORTED);
   }

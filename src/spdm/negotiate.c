@@ -11,7 +11,8 @@
 #include "opentsm/spdm.h"
 
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
-    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ED25519,
+    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
+                 OT_SPDM_ASYM_ED25519,
     .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384 | OT_SPDM_HASH_SHA_512 |
                  OT_SPDM_HASH_SHA3_256 | OT_SPDM_HASH_SHA3_384 | OT_SPDM_HASH_SHA3_512,
     /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
@@ -21,7 +22,7 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
     .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512 |
                  OT_SPDM_MEAS_HASH_SHA3_256 | OT_SPDM_MEAS_HASH_SHA3_384 |
                  OT_SPDM_MEAS_HASH_SHA3_512,
-    .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
+    .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1 | OT_SPDM_DHE_SECP521R1,
     .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305 | OT_SPDM_AEAD_AES_128_GCM,
 };
 
@@ -29,12 +30,13 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
  * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
  * requester offers nothing else. */
 static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256,
-                                      OT_SPDM_ASYM_ED25519};
+                                      OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_ASYM_ED25519};
 static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
                                       OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
                                       OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
 static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
-static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1};
+static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1,
+                                     OT_SPDM_DHE_SECP521R1};
 static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305,
                                       OT_SPDM_AEAD_AES_128_GCM};
 
@@ -227,6 +229,7 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   switch (n->base_asym) {
   case OT_SPDM_ASYM_ECDSA_P256: n->asym_curve = OT_CURVE_P256; break;
   case OT_SPDM_ASYM_ECDSA_P384: n->asym_curve = OT_CURVE_P384; break;
+  case OT_SPDM_ASYM_ECDSA_P521: n->asym_curve = OT_CURVE_P521; break;
   /* DSP0274 1.3 §10.4 BaseAsymAlgo bit 10: EdDSA Ed25519 (pure, RFC 8032). */
   case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
@@ -245,6 +248,8 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case 0: n->dhe_curve = 0; break;
   case OT_SPDM_DHE_SECP256R1: n->dhe_curve = OT_CURVE_P256; break;
   case OT_SPDM_DHE_SECP384R1: n->dhe_curve = OT_CURVE_P384; break;
+  /* DSP0274 1.3 §10.4 DHE bit 5: secp521r1, exchange data X || Y, 66 bytes each. */
+  case OT_SPDM_DHE_SECP521R1: n->dhe_curve = OT_CURVE_P521; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   if (n->aead) OT_GUARD(ot_spdm_aead_from_sel(n->aead, &n->aead_alg));

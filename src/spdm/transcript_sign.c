@@ -45,6 +45,7 @@ static ot_status curve_of(uint32_t base_asym_sel, ot_curve *curve) {
   switch (base_asym_sel) {
   case OT_SPDM_ASYM_ECDSA_P256: *curve = OT_CURVE_P256; return OT_SUCCESS;
   case OT_SPDM_ASYM_ECDSA_P384: *curve = OT_CURVE_P384; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ECDSA_P521: *curve = OT_CURVE_P521; return OT_SUCCESS;
   case OT_SPDM_ASYM_ED25519: *curve = OT_CURVE_ED25519; return OT_SUCCESS;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }

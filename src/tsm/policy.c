@@ -140,6 +140,7 @@ typedef struct alg_name {
  * "DHE", "AEAD": the algorithms opentsm implements, by their policy names. */
 static const alg_name asym_names[] = {{"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256},
                                       {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
+                                      {"ecdsa-p521", OT_SPDM_ASYM_ECDSA_P521},
                                       {"eddsa-ed25519", OT_SPDM_ASYM_ED25519},
                                       {NULL, 0}};
 static const alg_name hash_names[] = {{"sha-256", OT_SPDM_HASH_SHA_256},
@@ -156,8 +157,10 @@ static const alg_name mhash_names[] = {{"sha-256", OT_SPDM_MEAS_HASH_SHA_256},
                                        {"sha3-384", OT_SPDM_MEAS_HASH_SHA3_384},
                                        {"sha3-512", OT_SPDM_MEAS_HASH_SHA3_512},
                                        {NULL, 0}};
-static const alg_name dhe_names[] = {
-    {"secp256r1", OT_SPDM_DHE_SECP256R1}, {"secp384r1", OT_SPDM_DHE_SECP384R1}, {NULL, 0}};
+static const alg_name dhe_names[] = {{"secp256r1", OT_SPDM_DHE_SECP256R1},
+                                     {"secp384r1", OT_SPDM_DHE_SECP384R1},
+                                     {"secp521r1", OT_SPDM_DHE_SECP521R1},
+                                     {NULL, 0}};
 static const alg_name aead_names[] = {{"aes-128-gcm", OT_SPDM_AEAD_AES_128_GCM},
                                       {"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},
                                       {"chacha20-poly1305", OT_SPDM_AEAD_CHACHA20_POLY1305},

@@ -26,9 +26,19 @@ TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
 # Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
 # S_IDENTITY (opentsm device), and what connect --json reports.
-suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519
-  S_JASYM=
+suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|p521|p384-dhe521
+  S_JASYM= S_JDHE=
   case $1 in
+  # A P-384 identity with the secp521r1 key exchange (both roles).
+  p384-dhe521)
+    S_DIR=ecp384 S_HASH=SHA_384 S_ASYM=ECDSA_P384 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JDHE=P-521 S_JHASH=SHA-384 S_SUM=sha384sum
+    ;;
+  # ECDSA P-521 with SHA-512 and secp521r1 (the DMTF responder's ecp521 identity).
+  p521)
+    S_DIR=ecp521 S_HASH=SHA_512 S_ASYM=ECDSA_P521 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-521 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
   # EdDSA Ed25519 signatures (BaseAsymAlgo bit 10) with a secp384r1 key exchange.
   ed25519)
     S_DIR=ed25519 S_HASH=SHA_384 S_ASYM=EDDSA_25519 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
@@ -141,7 +151,7 @@ case_requester() { # VER SUITE AEAD
     grep -q '"verified":true' "$f" || { it_fail "$f: no verified JSON report"; continue; }
     got=$(json_field "$f" spdm_version)
     [ "$got" = "$want_ver" ] && it_pass "$f: SPDM $got" || it_fail "$f: SPDM '$got', want $want_ver"
-    for pair in "base_asym=${S_JASYM:-$S_JCURVE}" "base_hash=$S_JHASH" "dhe=$S_JCURVE" "aead=$aead_json"; do
+    for pair in "base_asym=${S_JASYM:-$S_JCURVE}" "base_hash=$S_JHASH" "dhe=${S_JDHE:-$S_JCURVE}" "aead=$aead_json"; do
       got=$(json_field "$f" "${pair%%=*}")
       [ "$got" = "${pair#*=}" ] || it_fail "$f: ${pair%%=*} '$got', want '${pair#*=}'"
     done

@@ -83,7 +83,7 @@ static void test_offer_build(void **s) {
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1 | OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN);
   ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V12, true, &o);
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1); /* MultiKeyConn is 1.3 */
-  assert_int_equal(o.base_asym, P256 | P384 | OT_SPDM_ASYM_ED25519);
+  assert_int_equal(o.base_asym, P256 | P384 | OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519);
 }
 
 /* ---- the responder's selection -------------------------------------------- */
@@ -190,7 +190,7 @@ static void m_two_asym(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c)
 }
 static void m_asym_not_offered(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->base_asym_sel = OT_SPDM_ASYM_ECDSA_P521;
+  a->base_asym_sel = OT_SPDM_ASYM_RSASSA_3072;
 }
 static void m_asym_policy(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)a, (void)c;
@@ -377,7 +377,9 @@ static const derive_case derive_cases[] = {
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_OK,            32, 64, 64},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SM3_256, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_OK,            32, 64, 132},
+  {OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_HASH_SHA_512, M256, OT_SPDM_DHE_SECP521R1, AES, OT_OK,           64, 132, 132},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_3072, AES, OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      E256,                  A128, OT_OK,            32, 64, 64},
   {P256, S256,                  M256,                      E256,                  OT_SPDM_AEAD_SM4_GCM, OT_E_UNSUPPORTED, 0, 0, 0},
 };
