@@ -60,6 +60,7 @@ typedef enum ot_curve {
   OT_CURVE_P384 = 2,
   OT_CURVE_ED25519 = 3,
   OT_CURVE_P521 = 4,
+  OT_CURVE_ED448 = 5, /* verification only */
 } ot_curve;
 
 #define OT_HASH_MAX_SIZE 64u
@@ -68,6 +69,8 @@ typedef enum ot_curve {
 #define OT_ECC_MAX_SIGNATURE (2u * OT_ECC_MAX_SCALAR)
 #define OT_ED25519_KEY_SIZE 32u
 #define OT_ED25519_SIG_SIZE 64u
+#define OT_ED448_KEY_SIZE 57u /* RFC 8032 §5.2.5 */
+#define OT_ED448_SIG_SIZE 114u
 
 /* Digest size in bytes (32, 48, 64), 0 for an unknown algorithm. */
 size_t ot_hash_size(ot_hash_alg alg);
@@ -321,6 +324,10 @@ OT_RESULT ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *m
 /* OT_E_BAD_KEY: pub is not 32 bytes. OT_E_VERIFY: anything else wrong. */
 OT_RESULT ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
                             const uint8_t *sig, size_t sig_len);
+/* Ed448 (RFC 8032 §5.2, pure, empty context): 57-byte public key, 114-byte
+ * signature. OT_E_BAD_KEY: pub is not 57 bytes. OT_E_VERIFY: anything else. */
+OT_RESULT ot_ed448_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
+                          const uint8_t *sig, size_t sig_len);
 
 /* ------------------------------------------------------------------------ */
 /* ECDHE over P-256 / P-384 (SP 800-56A Rev. 3 §5.7.1.2).                   */

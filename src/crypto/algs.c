@@ -31,15 +31,18 @@ size_t ot_curve_size(ot_curve curve) {
   case OT_CURVE_P384: return 48;
   case OT_CURVE_P521: return 66; /* SEC 1 §2.3.5: ceil(521 / 8) bytes per coordinate */
   case OT_CURVE_ED25519: return OT_ED25519_KEY_SIZE;
+  case OT_CURVE_ED448: return OT_ED448_KEY_SIZE;
   default: return 0;
   }
 }
 
 size_t ot_curve_public_size(ot_curve curve) {
+  if (curve == OT_CURVE_ED448) return OT_ED448_KEY_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_KEY_SIZE : 2 * ot_curve_size(curve);
 }
 
 size_t ot_curve_signature_size(ot_curve curve) {
+  if (curve == OT_CURVE_ED448) return OT_ED448_SIG_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_SIG_SIZE : 2 * ot_curve_size(curve);
 }
 

@@ -12,7 +12,7 @@
 
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
     .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
-                 OT_SPDM_ASYM_ED25519,
+                 OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448,
     .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384 | OT_SPDM_HASH_SHA_512 |
                  OT_SPDM_HASH_SHA3_256 | OT_SPDM_HASH_SHA3_384 | OT_SPDM_HASH_SHA3_512,
     /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
@@ -30,7 +30,8 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
  * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
  * requester offers nothing else. */
 static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256,
-                                      OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_ASYM_ED25519};
+                                      OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_ASYM_ED25519,
+                                      OT_SPDM_ASYM_ED448};
 static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
                                       OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
                                       OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
@@ -232,6 +233,8 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case OT_SPDM_ASYM_ECDSA_P521: n->asym_curve = OT_CURVE_P521; break;
   /* DSP0274 1.3 §10.4 BaseAsymAlgo bit 10: EdDSA Ed25519 (pure, RFC 8032). */
   case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
+  /* Bit 11: EdDSA Ed448 (RFC 8032 §5.2, empty context), 114-byte signature. */
+  case OT_SPDM_ASYM_ED448: n->asym_curve = OT_CURVE_ED448; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->meas_hash) {

@@ -138,11 +138,10 @@ typedef struct alg_name {
 
 /* DSP0274 1.3 §10.4 Tables "BaseAsymAlgo", "BaseHashAlgo", "MeasurementHashAlgo",
  * "DHE", "AEAD": the algorithms opentsm implements, by their policy names. */
-static const alg_name asym_names[] = {{"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256},
-                                      {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
-                                      {"ecdsa-p521", OT_SPDM_ASYM_ECDSA_P521},
-                                      {"eddsa-ed25519", OT_SPDM_ASYM_ED25519},
-                                      {NULL, 0}};
+static const alg_name asym_names[] = {
+    {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
+    {"ecdsa-p521", OT_SPDM_ASYM_ECDSA_P521}, {"eddsa-ed25519", OT_SPDM_ASYM_ED25519},
+    {"eddsa-ed448", OT_SPDM_ASYM_ED448},     {NULL, 0}};
 static const alg_name hash_names[] = {{"sha-256", OT_SPDM_HASH_SHA_256},
                                       {"sha-384", OT_SPDM_HASH_SHA_384},
                                       {"sha-512", OT_SPDM_HASH_SHA_512},

@@ -26,7 +26,7 @@ TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
 # Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
 # S_IDENTITY (opentsm device), and what connect --json reports.
-suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|p521|p384-dhe521
+suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|ed448|p521|p384-dhe521
   S_JASYM= S_JDHE=
   case $1 in
   # A P-384 identity with the secp521r1 key exchange (both roles).
@@ -38,6 +38,11 @@ suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|p521|p384-
   p521)
     S_DIR=ecp521 S_HASH=SHA_512 S_ASYM=ECDSA_P521 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
     S_JCURVE=P-521 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
+  # EdDSA Ed448 signatures (BaseAsymAlgo bit 11), verified only.
+  ed448)
+    S_DIR=ed448 S_HASH=SHA_512 S_ASYM=EDDSA_448 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JASYM=Ed448 S_JHASH=SHA-512 S_SUM=sha512sum
     ;;
   # EdDSA Ed25519 signatures (BaseAsymAlgo bit 10) with a secp384r1 key exchange.
   ed25519)

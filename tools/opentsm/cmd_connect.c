@@ -76,11 +76,11 @@ const char ot_usage_connect[] =
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
           "algorithms offered (DSP0274 §10.4; a --policy may narrow them):\n"
-          "  signature  ECDSA P-256, P-384, P-521, EdDSA Ed25519\n"
+          "  signature  ECDSA P-256, P-384, P-521, EdDSA Ed25519, Ed448\n"
           "  hash       SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-384, SHA3-512\n"
           "  key exch.  secp256r1, secp384r1, secp521r1\n"
           "  AEAD       AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305\n"
-          "  not offered: RSASSA/RSAPSS, Ed448, FFDHE (not yet implemented);\n"
+          "  not offered: RSASSA/RSAPSS, FFDHE (not yet implemented);\n"
           "  SM2/SM3/SM4 and the post-quantum ML-DSA/SLH-DSA/ML-KEM are out\n"
           "  of reach with OpenSSL 3.0, which has none of them: a device offering only\n"
           "  those is refused (\"no common algorithm\")\n"
@@ -184,6 +184,7 @@ static const char *curve_name(ot_curve c) {
          : c == OT_CURVE_P384    ? "P-384"
          : c == OT_CURVE_P521    ? "P-521"
          : c == OT_CURVE_ED25519 ? "Ed25519"
+         : c == OT_CURVE_ED448   ? "Ed448"
                                  : "none";
 }
 static const char *hash_name(ot_hash_alg h) {

@@ -83,7 +83,8 @@ static void test_offer_build(void **s) {
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1 | OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN);
   ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V12, true, &o);
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1); /* MultiKeyConn is 1.3 */
-  assert_int_equal(o.base_asym, P256 | P384 | OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519);
+  assert_int_equal(o.base_asym, P256 | P384 | OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519 |
+                                    OT_SPDM_ASYM_ED448);
 }
 
 /* ---- the responder's selection -------------------------------------------- */
@@ -372,7 +373,8 @@ static const derive_case derive_cases[] = {
   {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_OK,            32, 64, 64},
   {P384, OT_SPDM_HASH_SHA3_512, M256,                      E384,                  AES,  OT_OK,            64, 96, 96},
   {OT_SPDM_ASYM_ED25519, S384,  M384,                      E384,                  AES,  OT_OK,            48, 64, 96},
-  {OT_SPDM_ASYM_ED448, S384,    M384,                      E384,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {OT_SPDM_ASYM_ED448, S384,    M384,                      E384,                  AES,  OT_OK,            48, 114, 96},
+  {OT_SPDM_ASYM_SM2_P256, S384, M384,                      E384,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, OT_SPDM_HASH_SM3_256,  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_OK,            32, 64, 64},
