@@ -49,6 +49,9 @@ typedef enum ot_hash_alg {
   OT_HASH_SHA256 = 1,
   OT_HASH_SHA384 = 2,
   OT_HASH_SHA512 = 3,
+  OT_HASH_SHA3_256 = 4, /* FIPS 202 */
+  OT_HASH_SHA3_384 = 5,
+  OT_HASH_SHA3_512 = 6,
 } ot_hash_alg;
 
 /* Elliptic curves (ECDSA and ECDHE) and Ed25519. */
@@ -56,14 +59,18 @@ typedef enum ot_curve {
   OT_CURVE_P256 = 1,
   OT_CURVE_P384 = 2,
   OT_CURVE_ED25519 = 3,
+  OT_CURVE_P521 = 4,
+  OT_CURVE_ED448 = 5, /* verification only */
 } ot_curve;
 
 #define OT_HASH_MAX_SIZE 64u
-#define OT_ECC_MAX_SCALAR 48u                      /* P-384 */
+#define OT_ECC_MAX_SCALAR 66u                      /* P-521: ceil(521 / 8) */
 #define OT_ECC_MAX_PUBLIC (2u * OT_ECC_MAX_SCALAR) /* X || Y */
 #define OT_ECC_MAX_SIGNATURE (2u * OT_ECC_MAX_SCALAR)
 #define OT_ED25519_KEY_SIZE 32u
 #define OT_ED25519_SIG_SIZE 64u
+#define OT_ED448_KEY_SIZE 57u /* RFC 8032 §5.2.5 */
+#define OT_ED448_SIG_SIZE 114u
 
 /* Digest size in bytes (32, 48, 64), 0 for an unknown algorithm. */
 size_t ot_hash_size(ot_hash_alg alg);
@@ -78,7 +85,7 @@ size_t ot_curve_signature_size(ot_curve curve);
 const char *ot_crypto_backend_version(void);
 
 /* ------------------------------------------------------------------------ */
-/* Hashes: SHA-256, SHA-384, SHA-512 (FIPS 180-4).                          */
+/* Hashes: SHA-256/384/512 (FIPS 180-4), SHA3-256/384/512 (FIPS 202).      */
 /* ------------------------------------------------------------------------ */
 
 /* digest[0..ot_hash_size(alg)) = H(data). */
@@ -169,15 +176,16 @@ OT_RESULT ot_hkdf_expand(ot_hash_alg alg, const uint8_t *prk, size_t prk_len, co
                          size_t info_len, uint8_t *okm, size_t okm_len);
 
 /* ------------------------------------------------------------------------ */
-/* AEAD: AES-256-GCM (NIST SP 800-38D) and ChaCha20-Poly1305 (RFC 8439).    */
+/* AEAD: AES-128/256-GCM (NIST SP 800-38D), ChaCha20-Poly1305 (RFC 8439).   */
 /* ------------------------------------------------------------------------ */
 
 typedef enum ot_aead_alg {
   OT_AEAD_AES256_GCM = 1,
   OT_AEAD_CHACHA20_POLY1305 = 2,
+  OT_AEAD_AES128_GCM = 3,
 } ot_aead_alg;
 
-#define OT_AEAD_KEY_SIZE 32u   /* both algorithms use 256-bit keys */
+#define OT_AEAD_KEY_SIZE 32u   /* the largest key: AES-256-GCM and ChaCha20-Poly1305 */
 #define OT_AEAD_NONCE_SIZE 12u /* SP 800-38D §8.2 / RFC 8439 §2.8: 96-bit IV */
 #define OT_AEAD_TAG_SIZE 16u   /* full tag */
 #define OT_AEAD_TAG_IDE 12u    /* PCIe r6.0 §6.33: IDE carries a 96-bit MAC (GCM only) */
@@ -217,8 +225,11 @@ typedef struct ot_aead_key {
   struct evp_cipher_ctx_st *evp; /* owned; NULL when cleared */
 } ot_aead_key;
 
+/* Key size in bytes: 16 for AES-128-GCM, 32 for the others; 0 if unknown. */
+size_t ot_aead_key_size(ot_aead_alg alg);
+
 /*
- * Keys k. key_len must be 32 (OT_E_BAD_KEY); tag_len 16, or 12 for GCM
+ * Keys k. key_len must be ot_aead_key_size(alg) (OT_E_BAD_KEY); tag_len 16, or 12 for GCM
  * (OT_E_UNSUPPORTED). Allocates the cipher context; the key bytes may be
  * wiped by the caller right after. k's previous content is ignored.
  */
@@ -313,6 +324,10 @@ OT_RESULT ot_ed25519_sign(const uint8_t *priv, size_t priv_len, const uint8_t *m
 /* OT_E_BAD_KEY: pub is not 32 bytes. OT_E_VERIFY: anything else wrong. */
 OT_RESULT ot_ed25519_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
                             const uint8_t *sig, size_t sig_len);
+/* Ed448 (RFC 8032 §5.2, pure, empty context): 57-byte public key, 114-byte
+ * signature. OT_E_BAD_KEY: pub is not 57 bytes. OT_E_VERIFY: anything else. */
+OT_RESULT ot_ed448_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg, size_t msg_len,
+                          const uint8_t *sig, size_t sig_len);
 
 /* ------------------------------------------------------------------------ */
 /* ECDHE over P-256 / P-384 (SP 800-56A Rev. 3 §5.7.1.2).                   */

@@ -60,6 +60,8 @@ typedef struct ot_spdm_id_key {
   uint8_t key_pair_id;             /* 1.3 KeyPairID (1..255) */
 } ot_spdm_id_key;
 
+#define OT_SPDM_ID_HASH_COUNT 6u /* OT_HASH_SHA256 .. OT_HASH_SHA3_512 */
+
 typedef struct ot_spdm_id_slot {
   bool present;
   uint8_t key;        /* index into keys[] */
@@ -68,9 +70,10 @@ typedef struct ot_spdm_id_slot {
   uint8_t der[OT_SPDM_ID_CHAIN_MAX];
   size_t der_len;
   size_t root_len; /* length of the first (root) certificate */
-  /* Per hash (index 0: SHA-256, 1: SHA-384): RootHash and Hash(blob). */
-  uint8_t root_hash[2][OT_HASH_MAX_SIZE];
-  uint8_t chain_digest[2][OT_HASH_MAX_SIZE];
+  /* Per hash (index ot_hash_alg - 1: SHA-256, SHA-384, SHA-512, SHA3-256,
+   * SHA3-384, SHA3-512): RootHash and Hash(blob), for any BaseHashAlgo. */
+  uint8_t root_hash[OT_SPDM_ID_HASH_COUNT][OT_HASH_MAX_SIZE];
+  uint8_t chain_digest[OT_SPDM_ID_HASH_COUNT][OT_HASH_MAX_SIZE];
 } ot_spdm_id_slot;
 
 typedef struct ot_spdm_id_meas {

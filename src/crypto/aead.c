@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * AEAD with a reusable keyed context: AES-256-GCM (NIST SP 800-38D) and
+ * AEAD with a reusable keyed context: AES-128/256-GCM (NIST SP 800-38D) and
  * ChaCha20-Poly1305 (RFC 8439). See opentsm/crypto.h.
  *
  * The EVP_CIPHER_CTX is created and keyed once in ot_aead_key_init. Each
@@ -26,6 +26,7 @@ static const char *cipher_name(ot_aead_alg alg) {
   switch (alg) {
   case OT_AEAD_AES256_GCM: return "AES-256-GCM";
   case OT_AEAD_CHACHA20_POLY1305: return "ChaCha20-Poly1305";
+  case OT_AEAD_AES128_GCM: return "AES-128-GCM";
   default: return NULL;
   }
 }
@@ -39,10 +40,10 @@ ot_status ot_aead_key_init(ot_aead_key *k, ot_aead_alg alg, const uint8_t *key, 
   k->evp = NULL;
   const char *name = cipher_name(alg);
   OT_ENSURE(name != NULL, OT_E_UNSUPPORTED);
-  OT_ENSURE(key != NULL && key_len == OT_AEAD_KEY_SIZE, OT_E_BAD_KEY);
-  /* 16-byte tags for both; GCM also 12 (IDE, PCIe r6.0 §6.33; SP 800-38D §5.2.1.2). */
+  OT_ENSURE(key != NULL && key_len == ot_aead_key_size(alg), OT_E_BAD_KEY);
+  /* 16-byte tags for all; GCM also 12 (IDE, PCIe r6.0 §6.33; SP 800-38D §5.2.1.2). */
   OT_ENSURE(tag_len == OT_AEAD_TAG_SIZE ||
-                (alg == OT_AEAD_AES256_GCM && tag_len == OT_AEAD_TAG_IDE),
+                (alg != OT_AEAD_CHACHA20_POLY1305 && tag_len == OT_AEAD_TAG_IDE),
             OT_E_UNSUPPORTED);
 
   EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);

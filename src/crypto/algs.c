@@ -9,6 +9,18 @@ size_t ot_hash_size(ot_hash_alg alg) {
   case OT_HASH_SHA256: return 32; /* FIPS 180-4 §1, Figure 1 */
   case OT_HASH_SHA384: return 48;
   case OT_HASH_SHA512: return 64;
+  case OT_HASH_SHA3_256: return 32; /* FIPS 202 §6.1: d = 256, 384, 512 bits */
+  case OT_HASH_SHA3_384: return 48;
+  case OT_HASH_SHA3_512: return 64;
+  default: return 0;
+  }
+}
+
+size_t ot_aead_key_size(ot_aead_alg alg) {
+  switch (alg) {
+  case OT_AEAD_AES128_GCM: return 16;        /* FIPS 197 §5: AES-128 */
+  case OT_AEAD_AES256_GCM: return 32;        /* FIPS 197 §5: AES-256 */
+  case OT_AEAD_CHACHA20_POLY1305: return 32; /* RFC 8439 §2.8 */
   default: return 0;
   }
 }
@@ -17,16 +29,20 @@ size_t ot_curve_size(ot_curve curve) {
   switch (curve) {
   case OT_CURVE_P256: return 32;
   case OT_CURVE_P384: return 48;
+  case OT_CURVE_P521: return 66; /* SEC 1 §2.3.5: ceil(521 / 8) bytes per coordinate */
   case OT_CURVE_ED25519: return OT_ED25519_KEY_SIZE;
+  case OT_CURVE_ED448: return OT_ED448_KEY_SIZE;
   default: return 0;
   }
 }
 
 size_t ot_curve_public_size(ot_curve curve) {
+  if (curve == OT_CURVE_ED448) return OT_ED448_KEY_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_KEY_SIZE : 2 * ot_curve_size(curve);
 }
 
 size_t ot_curve_signature_size(ot_curve curve) {
+  if (curve == OT_CURVE_ED448) return OT_ED448_SIG_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_SIG_SIZE : 2 * ot_curve_size(curve);
 }
 
@@ -34,12 +50,13 @@ const char *ot_curve_group_name(ot_curve curve) {
   switch (curve) {
   case OT_CURVE_P256: return "prime256v1";
   case OT_CURVE_P384: return "secp384r1";
+  case OT_CURVE_P521: return "secp521r1";
   default: return NULL;
   }
 }
 
 bool ot_curve_is_weierstrass(ot_curve curve) {
-  return curve == OT_CURVE_P256 || curve == OT_CURVE_P384;
+  return curve == OT_CURVE_P256 || curve == OT_CURVE_P384 || curve == OT_CURVE_P521;
 }
 
 /* SP 800-186 §3.2.1.3 (P-256) and §3.2.1.4 (P-384): the order n. */
@@ -51,10 +68,19 @@ static const uint8_t p384_order[48] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
     0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73};
 
+/* SP 800-186 §3.2.1.5 (P-521): the order n. */
+static const uint8_t p521_order[66] = {
+    0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xfa, 0x51, 0x86, 0x87, 0x83, 0xbf, 0x2f, 0x96, 0x6b,
+    0x7f, 0xcc, 0x01, 0x48, 0xf7, 0x09, 0xa5, 0xd0, 0x3b, 0xb5, 0xc9, 0xb8, 0x89, 0x9c,
+    0x47, 0xae, 0xbb, 0x6f, 0xb7, 0x1e, 0x91, 0x38, 0x64, 0x09};
+
 const uint8_t *ot_curve_order(ot_curve curve) {
   switch (curve) {
   case OT_CURVE_P256: return p256_order;
   case OT_CURVE_P384: return p384_order;
+  case OT_CURVE_P521: return p521_order;
   default: return NULL;
   }
 }
@@ -81,6 +107,9 @@ const EVP_MD *ot_evp_md(ot_hash_alg alg) {
   case OT_HASH_SHA256: return EVP_sha256();
   case OT_HASH_SHA384: return EVP_sha384();
   case OT_HASH_SHA512: return EVP_sha512();
+  case OT_HASH_SHA3_256: return EVP_sha3_256();
+  case OT_HASH_SHA3_384: return EVP_sha3_384();
+  case OT_HASH_SHA3_512: return EVP_sha3_512();
   default: return NULL;
   }
 }
@@ -90,6 +119,9 @@ const char *ot_hash_name(ot_hash_alg alg) {
   case OT_HASH_SHA256: return "SHA256";
   case OT_HASH_SHA384: return "SHA384";
   case OT_HASH_SHA512: return "SHA512";
+  case OT_HASH_SHA3_256: return "SHA3-256";
+  case OT_HASH_SHA3_384: return "SHA3-384";
+  case OT_HASH_SHA3_512: return "SHA3-512";
   default: return NULL;
   }
 }

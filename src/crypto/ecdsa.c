@@ -12,8 +12,8 @@
 #include "crypto_internal.h"
 #include "opentsm/secure.h"
 
-/* SEQUENCE { INTEGER r, INTEGER s }: 3 + 2 * (3 + 49) bytes at most for P-384. */
-#define DER_MAX 128
+/* SEQUENCE { INTEGER r, INTEGER s }: 3 + 2 * (3 + 67) bytes at most for P-521. */
+#define DER_MAX 160
 _Static_assert(DER_MAX >= 3 + 2 * (3 + OT_ECC_MAX_SCALAR + 1), "DER signature buffer");
 
 /* DER -> r || s (each n bytes). */

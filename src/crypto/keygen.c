@@ -8,7 +8,8 @@
 /*
  * Rejection sampling draws until a candidate lands in [1, n-1]. For P-256 a
  * draw fails with probability < 2^-32, for P-384 < 2^-190: reaching this
- * bound means the rng is broken, not unlucky.
+ * bound means the rng is broken, not unlucky. P-521 (521-bit candidates, n
+ * close to 2^521) fails with probability < 2^-260.
  */
 #define MAX_DRAWS 64
 
@@ -49,6 +50,9 @@ ot_status ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t pri
     bool found = false;
     for (int i = 0; i < MAX_DRAWS && !found; i++) {
       OT_GUARD_GOTO(st, ot_rng_fill(rng, d, n), out);
+      /* §A.4.2 draws exactly len(n) bits: P-521's n is 521 bits, so the
+       * leading byte keeps its low bit only (else 127 draws in 128 fail). */
+      if (curve == OT_CURVE_P521) d[0] &= 0x01;
       found = ot_scalar_in_range(curve, d, n);
     }
     OT_ENSURE_GOTO(st, found, OT_E_RNG, out);

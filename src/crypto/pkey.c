@@ -15,7 +15,9 @@
 #include "opentsm/secure.h"
 
 static int curve_nid(ot_curve curve) {
-  return curve == OT_CURVE_P256 ? NID_X9_62_prime256v1 : NID_secp384r1;
+  return curve == OT_CURVE_P256   ? NID_X9_62_prime256v1
+         : curve == OT_CURVE_P521 ? NID_secp521r1
+                                  : NID_secp384r1;
 }
 
 /* EVP_PKEY_fromdata for an EC key from a params builder (the caller frees the builder). */
@@ -118,6 +120,13 @@ ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
     *out = k;
     return OT_SUCCESS;
   }
+  if (curve == OT_CURVE_ED448) {
+    /* Point decoding (RFC 8032 §5.2.3) happens at verification time. */
+    EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED448, NULL, pub, OT_ED448_KEY_SIZE);
+    OT_ENSURE(k != NULL, OT_E_BAD_KEY);
+    *out = k;
+    return OT_SUCCESS;
+  }
   const char *group_name = ot_curve_group_name(curve);
   OT_ENSURE(group_name != NULL, OT_E_UNSUPPORTED);
   size_t n = ot_curve_size(curve);
@@ -161,6 +170,15 @@ ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
 ot_status ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, size_t cap,
                                 size_t *pub_len) {
   OT_ENSURE(key != NULL && curve != NULL && pub != NULL && pub_len != NULL, OT_E_ARG);
+  if (EVP_PKEY_is_a(key, "ED448")) {
+    size_t len = cap;
+    OT_ENSURE(cap >= OT_ED448_KEY_SIZE, OT_E_NO_SPACE);
+    OT_ENSURE(EVP_PKEY_get_raw_public_key(key, pub, &len) == 1 && len == OT_ED448_KEY_SIZE,
+              OT_E_LIBRARY);
+    *curve = OT_CURVE_ED448;
+    *pub_len = OT_ED448_KEY_SIZE;
+    return OT_SUCCESS;
+  }
   if (EVP_PKEY_is_a(key, "ED25519")) {
     size_t len = cap;
     OT_ENSURE(cap >= 32, OT_E_NO_SPACE);
@@ -179,6 +197,8 @@ ot_status ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, si
     c = OT_CURVE_P256;
   } else if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0) {
     c = OT_CURVE_P384;
+  } else if (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0) {
+    c = OT_CURVE_P521;
   } else {
     OT_BAIL(OT_E_UNSUPPORTED);
   }

@@ -38,11 +38,11 @@ OT_RESULT ot_spdm_identity_set_key(ot_spdm_identity *id, size_t index, ot_curve 
 
 /* Hash index in the per-slot tables: the hashes a responder may negotiate. */
 static ot_status hash_slot(ot_hash_alg hash, size_t *i) {
-  switch (hash) {
-  case OT_HASH_SHA256: *i = 0; return OT_SUCCESS;
-  case OT_HASH_SHA384: *i = 1; return OT_SUCCESS;
-  default: OT_BAIL(OT_E_UNSUPPORTED);
-  }
+  _Static_assert(OT_HASH_SHA256 == 1 && OT_HASH_SHA3_512 == OT_SPDM_ID_HASH_COUNT,
+                 "hash enum is dense from 1");
+  OT_ENSURE(hash >= OT_HASH_SHA256 && hash <= OT_HASH_SHA3_512, OT_E_UNSUPPORTED);
+  *i = (size_t)hash - 1;
+  return OT_SUCCESS;
 }
 
 /* Hash(blob) where blob = Length | Reserved | RootHash | DER, hashed in parts. */
@@ -88,10 +88,12 @@ OT_RESULT ot_spdm_identity_set_slot(ot_spdm_identity *id, uint8_t slot, size_t k
                        .der_len = len,
                        .root_len = chain.certs[0].len};
   memcpy(s.der, der, len);
-  static const ot_hash_alg hashes[2] = {OT_HASH_SHA256, OT_HASH_SHA384};
-  for (size_t i = 0; i < 2; i++) {
-    OT_GUARD(ot_hash(hashes[i], s.der, s.root_len, s.root_hash[i], sizeof(s.root_hash[i])));
-    OT_GUARD(digest_blob(&s, hashes[i], i));
+  /* DSP0274 §10.6 "Certificate chain format": RootHash and the DIGESTS value
+   * use the negotiated BaseHashAlgo, so every hash we may negotiate is ready. */
+  for (size_t i = 0; i < OT_SPDM_ID_HASH_COUNT; i++) {
+    ot_hash_alg hash = (ot_hash_alg)(i + 1);
+    OT_GUARD(ot_hash(hash, s.der, s.root_len, s.root_hash[i], sizeof(s.root_hash[i])));
+    OT_GUARD(digest_blob(&s, hash, i));
   }
   id->slots[slot] = s;
   return OT_SUCCESS;

@@ -10,7 +10,7 @@
  *   MasterSecret        = Extract(Salt_1, 0^H)
  *   {req,rsp} data sec. = Expand(MasterSecret, bin_str3/4(TH2), H)
  *   ExportMasterSecret  = Expand(MasterSecret, bin_str8(TH2), H)
- *   key / salt          = Expand(dir secret, bin_str5 / bin_str6, 32 / 12)
+ *   key / salt          = Expand(dir secret, bin_str5 / bin_str6, key size / 12)
  *   KEY_UPDATE          : dir secret' = Expand(dir secret, bin_str9, H)
  */
 #include <string.h>
@@ -66,14 +66,19 @@ ot_status session_expand(const ot_spdm_session *s, const uint8_t *secret, const 
 
 ot_status session_epoch_keys(const ot_spdm_session *s, ot_spdm_epoch *e) {
   uint8_t key[OT_AEAD_KEY_SIZE] = {0};
+  /* DSP0274 1.2 §"Key schedule": bin_str5's length is the AEAD's key size
+   * (16 for AES-128-GCM, 32 for AES-256-GCM / ChaCha20-Poly1305), and it is
+   * also part of the HKDF info, so a wrong size changes every key byte. */
+  size_t key_len = ot_aead_key_size(s->p.aead);
+  OT_ENSURE(key_len != 0 && key_len <= sizeof(key), OT_E_UNSUPPORTED);
   ot_status st;
   OT_GUARD(ot_secret_mark(key, sizeof(key)));
   /* bin_str5 "key" (AEAD key size) and bin_str6 "iv" (12, the nonce size). */
-  OT_GUARD_GOTO(st, session_expand(s, e->secret, BIN_STR5_LABEL, NULL, 0, key, sizeof(key)), out);
+  OT_GUARD_GOTO(st, session_expand(s, e->secret, BIN_STR5_LABEL, NULL, 0, key, key_len), out);
   OT_GUARD_GOTO(st, session_expand(s, e->secret, BIN_STR6_LABEL, NULL, 0, e->iv, sizeof(e->iv)),
                 out);
-  OT_GUARD_GOTO(
-      st, ot_aead_key_init(&e->aead, s->p.aead, key, sizeof(key), OT_SPDM_SECURED_MAC_SIZE), out);
+  OT_GUARD_GOTO(st, ot_aead_key_init(&e->aead, s->p.aead, key, key_len, OT_SPDM_SECURED_MAC_SIZE),
+                out);
   e->seq = 0; /* every new key starts at sequence 0 (SPEC-FACTS §2.18, T3) */
   e->valid = true;
 out:

@@ -11,23 +11,35 @@
 #include "opentsm/spdm.h"
 
 const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
-    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384,
-    .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384,
+    .base_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
+                 OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448,
+    .base_hash = OT_SPDM_HASH_SHA_256 | OT_SPDM_HASH_SHA_384 | OT_SPDM_HASH_SHA_512 |
+                 OT_SPDM_HASH_SHA3_256 | OT_SPDM_HASH_SHA3_384 | OT_SPDM_HASH_SHA3_512,
     /* MeasurementHashAlgo is the responder's sole choice (DSP0274 1.3 §10.4: the
      * request carries no measurement hash list), and libspdm's responder picks
      * SHA-512 first: a requester must accept it to measure such a device. A
      * responder here never selects it (mhash_order below). */
-    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512,
-    .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1,
-    .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305,
+    .meas_hash = OT_SPDM_MEAS_HASH_SHA_256 | OT_SPDM_MEAS_HASH_SHA_384 | OT_SPDM_MEAS_HASH_SHA_512 |
+                 OT_SPDM_MEAS_HASH_SHA3_256 | OT_SPDM_MEAS_HASH_SHA3_384 |
+                 OT_SPDM_MEAS_HASH_SHA3_512,
+    .dhe = OT_SPDM_DHE_SECP256R1 | OT_SPDM_DHE_SECP384R1 | OT_SPDM_DHE_SECP521R1,
+    .aead = OT_SPDM_AEAD_AES_256_GCM | OT_SPDM_AEAD_CHACHA20_POLY1305 | OT_SPDM_AEAD_AES_128_GCM,
 };
 
-/* Strength orders, strongest first: the responder takes the first common one. */
-static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256};
-static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384, OT_SPDM_HASH_SHA_256};
+/* Preference orders: the responder takes the first common one. SHA-384 and
+ * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
+ * requester offers nothing else. */
+static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256,
+                                      OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_ASYM_ED25519,
+                                      OT_SPDM_ASYM_ED448};
+static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
+                                      OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
+                                      OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
 static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
-static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1};
-static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305};
+static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1,
+                                     OT_SPDM_DHE_SECP521R1};
+static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305,
+                                      OT_SPDM_AEAD_AES_128_GCM};
 
 static uint32_t strongest(const uint32_t *order, size_t n, uint32_t common) {
   for (size_t i = 0; i < n; i++) {
@@ -218,6 +230,11 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   switch (n->base_asym) {
   case OT_SPDM_ASYM_ECDSA_P256: n->asym_curve = OT_CURVE_P256; break;
   case OT_SPDM_ASYM_ECDSA_P384: n->asym_curve = OT_CURVE_P384; break;
+  case OT_SPDM_ASYM_ECDSA_P521: n->asym_curve = OT_CURVE_P521; break;
+  /* DSP0274 1.3 §10.4 BaseAsymAlgo bit 10: EdDSA Ed25519 (pure, RFC 8032). */
+  case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
+  /* Bit 11: EdDSA Ed448 (RFC 8032 §5.2, empty context), 114-byte signature. */
+  case OT_SPDM_ASYM_ED448: n->asym_curve = OT_CURVE_ED448; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->meas_hash) {
@@ -225,12 +242,17 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case OT_SPDM_MEAS_HASH_SHA_256: n->mhash = OT_HASH_SHA256; break;
   case OT_SPDM_MEAS_HASH_SHA_384: n->mhash = OT_HASH_SHA384; break;
   case OT_SPDM_MEAS_HASH_SHA_512: n->mhash = OT_HASH_SHA512; break;
+  case OT_SPDM_MEAS_HASH_SHA3_256: n->mhash = OT_HASH_SHA3_256; break;
+  case OT_SPDM_MEAS_HASH_SHA3_384: n->mhash = OT_HASH_SHA3_384; break;
+  case OT_SPDM_MEAS_HASH_SHA3_512: n->mhash = OT_HASH_SHA3_512; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->dhe) {
   case 0: n->dhe_curve = 0; break;
   case OT_SPDM_DHE_SECP256R1: n->dhe_curve = OT_CURVE_P256; break;
   case OT_SPDM_DHE_SECP384R1: n->dhe_curve = OT_CURVE_P384; break;
+  /* DSP0274 1.3 §10.4 DHE bit 5: secp521r1, exchange data X || Y, 66 bytes each. */
+  case OT_SPDM_DHE_SECP521R1: n->dhe_curve = OT_CURVE_P521; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   if (n->aead) OT_GUARD(ot_spdm_aead_from_sel(n->aead, &n->aead_alg));

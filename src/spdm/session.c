@@ -49,8 +49,7 @@ ot_status ot_spdm_session_init(ot_spdm_session *s, ot_spdm_role role, uint32_t s
             OT_E_VERSION);
   size_t hl = ot_hash_size(p->hash);
   OT_ENSURE(hl != 0, OT_E_UNSUPPORTED);
-  OT_ENSURE(p->aead == OT_AEAD_AES256_GCM || p->aead == OT_AEAD_CHACHA20_POLY1305,
-            OT_E_UNSUPPORTED);
+  OT_ENSURE(ot_aead_key_size(p->aead) != 0, OT_E_UNSUPPORTED);
 
   memset(s, 0, sizeof(*s));
   OT_GUARD(ot_secret_mark(&s->sec, sizeof(s->sec)));

@@ -45,7 +45,9 @@ static ot_status curve_of(uint32_t base_asym_sel, ot_curve *curve) {
   switch (base_asym_sel) {
   case OT_SPDM_ASYM_ECDSA_P256: *curve = OT_CURVE_P256; return OT_SUCCESS;
   case OT_SPDM_ASYM_ECDSA_P384: *curve = OT_CURVE_P384; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ECDSA_P521: *curve = OT_CURVE_P521; return OT_SUCCESS;
   case OT_SPDM_ASYM_ED25519: *curve = OT_CURVE_ED25519; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ED448: *curve = OT_CURVE_ED448; return OT_SUCCESS;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
 }
@@ -62,6 +64,7 @@ ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_h
   /* EdDSA signs M' itself; ECDSA hashes M' with the negotiated hash first
    * (DSP0274 1.2 §"Signature generation", SPEC-FACTS §2.16). */
   if (curve == OT_CURVE_ED25519) return ot_ed25519_verify(pub, pub_len, m, m_len, sig, sig_len);
+  if (curve == OT_CURVE_ED448) return ot_ed448_verify(pub, pub_len, m, m_len, sig, sig_len);
   return ot_ecdsa_verify(curve, hash, pub, pub_len, m, m_len, sig, sig_len);
 }
 
@@ -75,6 +78,8 @@ ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_has
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
+  /* Ed448 is verified only: no identity here signs with it. */
+  OT_ENSURE(curve != OT_CURVE_ED448, OT_E_UNSUPPORTED);
   if (curve == OT_CURVE_ED25519)
     OT_GUARD(ot_ed25519_sign(priv, priv_len, m, m_len, sig, sig_cap));
   else

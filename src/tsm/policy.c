@@ -139,18 +139,44 @@ typedef struct alg_name {
 /* DSP0274 1.3 §10.4 Tables "BaseAsymAlgo", "BaseHashAlgo", "MeasurementHashAlgo",
  * "DHE", "AEAD": the algorithms opentsm implements, by their policy names. */
 static const alg_name asym_names[] = {
-    {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384}, {NULL, 0}};
-static const alg_name hash_names[] = {
-    {"sha-256", OT_SPDM_HASH_SHA_256}, {"sha-384", OT_SPDM_HASH_SHA_384}, {NULL, 0}};
+    {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
+    {"ecdsa-p521", OT_SPDM_ASYM_ECDSA_P521}, {"eddsa-ed25519", OT_SPDM_ASYM_ED25519},
+    {"eddsa-ed448", OT_SPDM_ASYM_ED448},     {NULL, 0}};
+static const alg_name hash_names[] = {{"sha-256", OT_SPDM_HASH_SHA_256},
+                                      {"sha-384", OT_SPDM_HASH_SHA_384},
+                                      {"sha-512", OT_SPDM_HASH_SHA_512},
+                                      {"sha3-256", OT_SPDM_HASH_SHA3_256},
+                                      {"sha3-384", OT_SPDM_HASH_SHA3_384},
+                                      {"sha3-512", OT_SPDM_HASH_SHA3_512},
+                                      {NULL, 0}};
 static const alg_name mhash_names[] = {{"sha-256", OT_SPDM_MEAS_HASH_SHA_256},
                                        {"sha-384", OT_SPDM_MEAS_HASH_SHA_384},
                                        {"sha-512", OT_SPDM_MEAS_HASH_SHA_512},
+                                       {"sha3-256", OT_SPDM_MEAS_HASH_SHA3_256},
+                                       {"sha3-384", OT_SPDM_MEAS_HASH_SHA3_384},
+                                       {"sha3-512", OT_SPDM_MEAS_HASH_SHA3_512},
                                        {NULL, 0}};
-static const alg_name dhe_names[] = {
-    {"secp256r1", OT_SPDM_DHE_SECP256R1}, {"secp384r1", OT_SPDM_DHE_SECP384R1}, {NULL, 0}};
-static const alg_name aead_names[] = {{"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},
+static const alg_name dhe_names[] = {{"secp256r1", OT_SPDM_DHE_SECP256R1},
+                                     {"secp384r1", OT_SPDM_DHE_SECP384R1},
+                                     {"secp521r1", OT_SPDM_DHE_SECP521R1},
+                                     {NULL, 0}};
+static const alg_name aead_names[] = {{"aes-128-gcm", OT_SPDM_AEAD_AES_128_GCM},
+                                      {"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},
                                       {"chacha20-poly1305", OT_SPDM_AEAD_CHACHA20_POLY1305},
                                       {NULL, 0}};
+
+/* DSP0274 1.3 §10.4 algorithms the crypto layer cannot provide with OpenSSL
+ * 3.0 (Debian 12): SM2/SM3/SM4 (GB/T 32918, 32905, 32907) and the 1.4
+ * post-quantum ones. Named so that a policy asking for them gets a reason. */
+static bool unavailable(const char *name) {
+  static const char *const names[] = {
+      "sm2",       "sm2-p256",  "sm3",     "sm3-256",    "sm4-gcm",    "aead-sm4-gcm", "ml-dsa-44",
+      "ml-dsa-65", "ml-dsa-87", "slh-dsa", "ml-kem-512", "ml-kem-768", "ml-kem-1024",  NULL};
+  for (const char *const *p = names; *p; p++) {
+    if (strcmp(*p, name) == 0) return true;
+  }
+  return false;
+}
 
 static ot_status alg_list(pctx *c, yaml_node_t *seq, const char *what, const alg_name *names,
                           uint32_t *out) {
@@ -164,8 +190,13 @@ static ot_status alg_list(pctx *c, yaml_node_t *seq, const char *what, const alg
     const alg_name *a = names;
     while (a->name && strcmp(a->name, scalar(n)) != 0)
       a++;
+    if (a->name == NULL && unavailable(scalar(n)))
+      return failf(c, n, OT_E_UNSUPPORTED,
+                   "%s algorithm \"%s\" is out of reach: OpenSSL 3.0 has no SM2/SM3/SM4 "
+                   "and no post-quantum (ML-DSA, SLH-DSA, ML-KEM) algorithms",
+                   what, scalar(n));
     if (a->name == NULL) {
-      char known[96] = "";
+      char known[256] = "";
       for (const alg_name *k = names; k->name; k++) {
         if (k != names) strncat(known, ", ", sizeof(known) - strlen(known) - 1);
         strncat(known, k->name, sizeof(known) - strlen(known) - 1);

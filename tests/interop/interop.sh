@@ -6,8 +6,8 @@
 #
 # usage: interop.sh CASE ARGS...
 #   requester VER SUITE AEAD   our requester -> spdm_responder_emu
-#                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|chacha
-#   tsm-flow VER SUITE         DMTF requester (TSM flow) -> opentsm device
+#                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|aes128|chacha
+#   tsm-flow VER SUITE [AEAD]  DMTF requester (TSM flow) -> opentsm device
 #   validator SUITE            spdm_device_validator_sample -> opentsm device
 #   capture-demo               spdm_dump reads the demo's DOE capture
 #   capture-ours SUITE         connect --pcap/--keylog -> device --pcap/--keylog
@@ -20,12 +20,49 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
+TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
+
 # ---- suites -----------------------------------------------------------------------
 
 # Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
 # S_IDENTITY (opentsm device), and what connect --json reports.
-suite() { # p256|p384
+suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|ed448|p521|p384-dhe521
+  S_JASYM= S_JDHE=
   case $1 in
+  # A P-384 identity with the secp521r1 key exchange (both roles).
+  p384-dhe521)
+    S_DIR=ecp384 S_HASH=SHA_384 S_ASYM=ECDSA_P384 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JDHE=P-521 S_JHASH=SHA-384 S_SUM=sha384sum
+    ;;
+  # ECDSA P-521 with SHA-512 and secp521r1 (the DMTF responder's ecp521 identity).
+  p521)
+    S_DIR=ecp521 S_HASH=SHA_512 S_ASYM=ECDSA_P521 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-521 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
+  # EdDSA Ed448 signatures (BaseAsymAlgo bit 11), verified only.
+  ed448)
+    S_DIR=ed448 S_HASH=SHA_512 S_ASYM=EDDSA_448 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JASYM=Ed448 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
+  # EdDSA Ed25519 signatures (BaseAsymAlgo bit 10) with a secp384r1 key exchange.
+  ed25519)
+    S_DIR=ed25519 S_HASH=SHA_384 S_ASYM=EDDSA_25519 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JASYM=Ed25519 S_JHASH=SHA-384 S_SUM=sha384sum
+    ;;
+  # Another BaseHashAlgo over the same sample chain: the chain digest and the
+  # transcript use the negotiated hash (DSP0274 §10.6, §"Key schedule").
+  p384-sha512)
+    S_DIR=ecp384 S_HASH=SHA_512 S_ASYM=ECDSA_P384 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JHASH=SHA-512 S_SUM=sha512sum
+    ;;
+  p256-sha3_384)
+    S_DIR=ecp256 S_HASH=SHA3_384 S_ASYM=ECDSA_P256 S_DHE=SECP_256_R1 S_IDENTITY=sample-p256
+    S_JCURVE=P-256 S_JHASH=SHA3-384 S_SUM=sha3_384sum
+    ;;
+  p384-sha3_512)
+    S_DIR=ecp384 S_HASH=SHA3_512 S_ASYM=ECDSA_P384 S_DHE=SECP_384_R1 S_IDENTITY=sample-p384
+    S_JCURVE=P-384 S_JHASH=SHA3-512 S_SUM=sha3_512sum
+    ;;
   p256)
     S_DIR=ecp256 S_HASH=SHA_256 S_ASYM=ECDSA_P256 S_DHE=SECP_256_R1 S_IDENTITY=sample-p256
     S_JCURVE=P-256 S_JHASH=SHA-256 S_SUM=sha256sum
@@ -37,6 +74,10 @@ suite() { # p256|p384
   *) echo "unknown suite $1"; exit 2 ;;
   esac
 }
+
+# coreutils has no SHA3: "HEX *FILE" like sha256sum, from openssl dgst -r.
+sha3_384sum() { openssl dgst -sha3-384 -r "$1"; }
+sha3_512sum() { openssl dgst -sha3-512 -r "$1"; }
 
 # Hex of a file's digest.
 digest_hex() { "$S_SUM" "$1" | cut -d' ' -f1; }
@@ -79,6 +120,7 @@ case_requester() { # VER SUITE AEAD
   suite "$2"
   case $3 in
   aes) aead_peer=AES_256_GCM aead_json=AES-256-GCM ;;
+  aes128) aead_peer=AES_128_GCM aead_json=AES-128-GCM ;;
   chacha) aead_peer=CHACHA20_POLY1305 aead_json=ChaCha20-Poly1305 ;;
   *) echo "unknown aead $3"; exit 2 ;;
   esac
@@ -114,7 +156,7 @@ case_requester() { # VER SUITE AEAD
     grep -q '"verified":true' "$f" || { it_fail "$f: no verified JSON report"; continue; }
     got=$(json_field "$f" spdm_version)
     [ "$got" = "$want_ver" ] && it_pass "$f: SPDM $got" || it_fail "$f: SPDM '$got', want $want_ver"
-    for pair in "base_asym=$S_JCURVE" "base_hash=$S_JHASH" "dhe=$S_JCURVE" "aead=$aead_json"; do
+    for pair in "base_asym=${S_JASYM:-$S_JCURVE}" "base_hash=$S_JHASH" "dhe=${S_JDHE:-$S_JCURVE}" "aead=$aead_json"; do
       got=$(json_field "$f" "${pair%%=*}")
       [ "$got" = "${pair#*=}" ] || it_fail "$f: ${pair%%=*} '$got', want '${pair#*=}'"
     done
@@ -139,7 +181,7 @@ run_tsm_flow() { # VER TAG STEPS
   local rc
   it_run_peer 40 "requester-$2.log" "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
     --ip 127.0.0.1 --port "$IT_PORT" --pcap "requester-$2.pcap" --ver "$1" \
-    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" "${TSM_AEAD[@]}" \
     --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL \
     --exe_session "$3" --key_upd ALL
   rc=$?
@@ -167,10 +209,18 @@ judge_tsm_flow() { # VER TAG MODE
   done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -f "$HERE/judge_tsm_flow.awk" "$dump")
 }
 
-case_tsm_flow() { # VER SUITE
+case_tsm_flow() { # VER SUITE [AEAD]
   local ver=$1
   suite "$2"
-  it_init "tsm-flow-$1-$2"
+  # The AEAD the DMTF requester offers alone (its default list otherwise).
+  TSM_AEAD=()
+  case ${3:-} in
+  '') ;;
+  aes128) TSM_AEAD=(--aead AES_128_GCM) ;;
+  chacha) TSM_AEAD=(--aead CHACHA20_POLY1305) ;;
+  *) echo "unknown aead $3"; exit 2 ;;
+  esac
+  it_init "tsm-flow-$1-$2${3:+-$3}"
   # spdm_requester_emu's TDISP steps address the TDI with Function ID 0xBEEF.
   it_start_device device-app.log --identity "$S_IDENTITY" --keys "$IT_DIR" --tdi 0xbeef || it_done
   run_tsm_flow "$ver" app KEY_EX,HEARTBEAT,KEY_UPDATE,APP

@@ -75,6 +75,15 @@ const char ot_usage_connect[] =
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
+          "algorithms offered (DSP0274 §10.4; a --policy may narrow them):\n"
+          "  signature  ECDSA P-256, P-384, P-521, EdDSA Ed25519, Ed448\n"
+          "  hash       SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-384, SHA3-512\n"
+          "  key exch.  secp256r1, secp384r1, secp521r1\n"
+          "  AEAD       AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305\n"
+          "  not offered: RSASSA/RSAPSS, FFDHE (not yet implemented);\n"
+          "  SM2/SM3/SM4 and the post-quantum ML-DSA/SLH-DSA/ML-KEM are out\n"
+          "  of reach with OpenSSL 3.0, which has none of them: a device offering only\n"
+          "  those is refused (\"no common algorithm\")\n"
           "exit codes: 0 connected and verified, 1 refused (the reason is printed),\n"
           "            2 usage, 3 the device cannot be reached, did not answer in time\n"
           "            (\"timed out\", naming the step), or a file cannot be read\n";
@@ -173,17 +182,23 @@ static const char *device_name(const connect_ctx *c, const connect_opts *o) {
 static const char *curve_name(ot_curve c) {
   return c == OT_CURVE_P256      ? "P-256"
          : c == OT_CURVE_P384    ? "P-384"
+         : c == OT_CURVE_P521    ? "P-521"
          : c == OT_CURVE_ED25519 ? "Ed25519"
+         : c == OT_CURVE_ED448   ? "Ed448"
                                  : "none";
 }
 static const char *hash_name(ot_hash_alg h) {
   return h == OT_HASH_SHA256   ? "SHA-256"
          : h == OT_HASH_SHA384 ? "SHA-384"
          : h == OT_HASH_SHA512 ? "SHA-512"
+         : h == OT_HASH_SHA3_256 ? "SHA3-256"
+         : h == OT_HASH_SHA3_384 ? "SHA3-384"
+         : h == OT_HASH_SHA3_512 ? "SHA3-512"
                                : "none";
 }
 static const char *aead_name(ot_aead_alg a) {
   return a == OT_AEAD_AES256_GCM          ? "AES-256-GCM"
+         : a == OT_AEAD_AES128_GCM        ? "AES-128-GCM"
          : a == OT_AEAD_CHACHA20_POLY1305 ? "ChaCha20-Poly1305"
                                           : "none";
 }

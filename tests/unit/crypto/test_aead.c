@@ -43,14 +43,14 @@ static void incremental_roundtrip(ot_aead_key *k, const uint8_t nonce[12], const
   free(out);
 }
 
-static void run_file(const char *name, const char *alg_name, ot_aead_alg alg, size_t want_valid,
-                     size_t want_invalid, size_t want_skipped) {
+static void run_file(const char *name, const char *alg_name, ot_aead_alg alg, int key_bits,
+                     size_t want_valid, size_t want_invalid, size_t want_skipped) {
   ts_wp_iter it;
   ts_wp_open(&it, name, alg_name);
   while (ts_wp_next(&it)) {
-    if (ts_wp_group_int(&it, "keySize") != 256 || ts_wp_group_int(&it, "ivSize") != 96 ||
+    if (ts_wp_group_int(&it, "keySize") != key_bits || ts_wp_group_int(&it, "ivSize") != 96 ||
         ts_wp_group_int(&it, "tagSize") != 128) {
-      ts_wp_skip(&it); /* parameters the API cannot express: AES-128/192, other nonce sizes */
+      ts_wp_skip(&it); /* another key size, or what the API cannot express: AES-192, nonce sizes */
       continue;
     }
     size_t key_len, iv_len, aad_len, msg_len, ct_len, tag_len;
@@ -101,14 +101,20 @@ static void run_file(const char *name, const char *alg_name, ot_aead_alg alg, si
 static void test_wycheproof_aes_gcm(void **state) {
   (void)state;
   /* 316 cases: 39 valid + 27 invalid with AES-256/96-bit IV; 250 other parameter sets. */
-  run_file("aes_gcm_test.json", "AES-GCM", OT_AEAD_AES256_GCM, 39, 27, 250);
+  run_file("aes_gcm_test.json", "AES-GCM", OT_AEAD_AES256_GCM, 256, 39, 27, 250);
+}
+
+static void test_wycheproof_aes128_gcm(void **state) {
+  (void)state;
+  /* 316 cases: 40 valid + 27 invalid with AES-128/96-bit IV; 249 other parameter sets. */
+  run_file("aes_gcm_test.json", "AES-GCM", OT_AEAD_AES128_GCM, 128, 40, 27, 249);
 }
 
 static void test_wycheproof_chacha20_poly1305(void **state) {
   (void)state;
   /* 325 cases: 256 valid + 60 invalid with a 96-bit nonce; 9 with other nonce sizes. */
-  run_file("chacha20_poly1305_test.json", "CHACHA20-POLY1305", OT_AEAD_CHACHA20_POLY1305, 256, 60,
-           9);
+  run_file("chacha20_poly1305_test.json", "CHACHA20-POLY1305", OT_AEAD_CHACHA20_POLY1305, 256, 256,
+           60, 9);
 }
 
 static const uint8_t key32[32] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -239,6 +245,33 @@ static void test_key_setup_errors(void **state) {
   assert_memory_equal(&k, &zero, sizeof k);
 }
 
+/* AES-128-GCM takes exactly 16 key bytes, and the 12-byte IDE tag like AES-256-GCM. */
+static void test_aes128_key_size(void **state) {
+  (void)state;
+  ot_aead_key k;
+  static const ot_aead_key zero;
+  uint8_t pt[20] = "aes-128 round trip..", ct[20], out[20], tag[16];
+  assert_int_equal(ot_aead_key_size(OT_AEAD_AES128_GCM), 16);
+  assert_int_equal(ot_aead_key_size(OT_AEAD_AES256_GCM), 32);
+  assert_int_equal(ot_aead_key_size(OT_AEAD_CHACHA20_POLY1305), 32);
+  assert_int_equal(ot_aead_key_size((ot_aead_alg)9), 0);
+  assert_ot_code(ot_aead_key_init(&k, OT_AEAD_AES128_GCM, key32, 32, 16), OT_E_BAD_KEY);
+  assert_memory_equal(&k, &zero, sizeof k);
+  assert_ot_code(ot_aead_key_init(&k, OT_AEAD_AES128_GCM, key32, 15, 16), OT_E_BAD_KEY);
+  assert_ot_code(ot_aead_key_init(&k, OT_AEAD_AES128_GCM, key32, 16, 8), OT_E_UNSUPPORTED);
+  assert_ot_ok(ot_aead_key_init(&k, OT_AEAD_AES128_GCM, key32, 16, OT_AEAD_TAG_IDE));
+  assert_ot_ok(ot_aead_seal(&k, nonce1, aad, sizeof aad, pt, sizeof pt, ct, tag, sizeof tag));
+  assert_ot_ok(ot_aead_open(&k, nonce1, aad, sizeof aad, ct, sizeof ct, tag, OT_AEAD_TAG_IDE, out));
+  assert_memory_equal(out, pt, sizeof pt);
+  ot_aead_key_clear(&k);
+  /* The same first 16 key bytes under AES-256 give a different cipher text. */
+  uint8_t ct256[20];
+  assert_ot_ok(ot_aead_key_init(&k, OT_AEAD_AES256_GCM, key32, 32, 16));
+  assert_ot_ok(ot_aead_seal(&k, nonce1, aad, sizeof aad, pt, sizeof pt, ct256, tag, sizeof tag));
+  assert_memory_not_equal(ct, ct256, sizeof ct);
+  ot_aead_key_clear(&k);
+}
+
 static void test_incremental_order_enforced(void **state) {
   (void)state;
   ot_aead_key k;
@@ -279,6 +312,8 @@ static void test_clear_zeroizes(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_wycheproof_aes_gcm),
+      cmocka_unit_test(test_wycheproof_aes128_gcm),
+      cmocka_unit_test(test_aes128_key_size),
       cmocka_unit_test(test_wycheproof_chacha20_poly1305),
       cmocka_unit_test(test_gcm_96_bit_tag),
       cmocka_unit_test(test_key_reuse_across_messages),

@@ -139,6 +139,45 @@ static void record_key_is_bin_str5(void **state) {
   ot_spdm_session_teardown(&s);
 }
 
+/* AES-128-GCM: the record key is Expand(secret, "key", 16), bin_str5 carrying
+ * LE16(16); a record sealed with it opens, one sealed with the first 16 bytes
+ * of the 32-byte expansion (a different info) does not. */
+static void aes128_record_key_is_16_byte_bin_str5(void **state) {
+  (void)state;
+  uint8_t zeros[64] = {0}, key[16], key32[32];
+  expected e;
+  compute_expected(OT_HASH_SHA384, "spdm1.2 ", zeros, dhe, sizeof dhe, &e);
+  expand(OT_HASH_SHA384, e.req_app, "spdm1.2 ", "key", NULL, 0, key, sizeof key);
+  expand(OT_HASH_SHA384, e.req_app, "spdm1.2 ", "key", NULL, 0, key32, sizeof key32);
+  assert_memory_not_equal(key, key32, sizeof key);
+  ot_spdm_session_params p = params(OT_SPDM_VERSION_12, OT_HASH_SHA384);
+  p.aead = OT_AEAD_AES128_GCM;
+  for (int wrong = 0; wrong <= 1; wrong++) {
+    ot_spdm_session s;
+    assert_ot_ok(ot_spdm_session_init(&s, OT_SPDM_ROLE_RESPONDER, ID, &p));
+    assert_ot_ok(ot_spdm_session_derive_handshake(&s, dhe, sizeof dhe, th1, 48));
+    assert_ot_ok(ot_spdm_session_derive_data(&s, th2, 48));
+    ot_aead_key k;
+    assert_ot_ok(ot_aead_key_init(&k, OT_AEAD_AES128_GCM, wrong ? key32 : key, 16, 16));
+    static const uint8_t m[] = {0x12, 0xe8, 0, 0};
+    uint8_t rec[64], out[64];
+    size_t out_len;
+    rec[0] = 0x01, rec[1] = 0x00, rec[2] = 0x02, rec[3] = 0x00; /* ID */
+    rec[4] = 22, rec[5] = 0;
+    uint8_t pt[6] = {4, 0, 0x12, 0xe8, 0, 0};
+    assert_ot_ok(ot_aead_seal(&k, e.req_iv, rec, 6, pt, sizeof pt, rec + 6, rec + 12, 16));
+    ot_status st = ot_spdm_secured_decode(&s, rec, 28, out, sizeof out, &out_len);
+    if (wrong) {
+      assert_false(ot_ok(st));
+    } else {
+      assert_ot_ok(st);
+      assert_memory_equal(out, m, sizeof m);
+    }
+    ot_aead_key_clear(&k);
+    ot_spdm_session_teardown(&s);
+  }
+}
+
 static void psk_salt_is_zero_at_12_and_ones_at_13(void **state) {
   (void)state;
   static const uint8_t psk[32] = {0x24, 0xc4, 0xa3, 0xd0};
@@ -343,6 +382,7 @@ int main(void) {
       cmocka_unit_test(schedule_spdm13_sha256),
       cmocka_unit_test(schedule_sha512),
       cmocka_unit_test(record_key_is_bin_str5),
+      cmocka_unit_test(aes128_record_key_is_16_byte_bin_str5),
       cmocka_unit_test(psk_salt_is_zero_at_12_and_ones_at_13),
       cmocka_unit_test(psk_refuses_handshake_in_the_clear),
       cmocka_unit_test(verify_data_is_hmac_of_the_transcript_hash),

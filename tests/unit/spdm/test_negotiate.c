@@ -83,7 +83,8 @@ static void test_offer_build(void **s) {
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1 | OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN);
   ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V12, true, &o);
   assert_int_equal(o.other_params, OT_SPDM_OPAQUE_FMT_1); /* MultiKeyConn is 1.3 */
-  assert_int_equal(o.base_asym, P256 | P384);
+  assert_int_equal(o.base_asym, P256 | P384 | OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519 |
+                                    OT_SPDM_ASYM_ED448);
 }
 
 /* ---- the responder's selection -------------------------------------------- */
@@ -104,8 +105,13 @@ typedef struct select_case {
 
 #define RSA OT_SPDM_ASYM_RSASSA_2048
 #define S512 OT_SPDM_HASH_SHA_512
+#define SHA3_384 OT_SPDM_HASH_SHA3_384
+#define SHA3_512 OT_SPDM_HASH_SHA3_512
+#define SHA3_256 OT_SPDM_HASH_SHA3_256
+#define SM3 OT_SPDM_HASH_SM3_256
 #define FF2K OT_SPDM_DHE_FFDHE_2048
 #define A128 OT_SPDM_AEAD_AES_128_GCM
+#define SM4 OT_SPDM_AEAD_SM4_GCM
 #define F1 OT_SPDM_OPAQUE_FMT_1
 #define MKC OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN
 /* clang-format off */
@@ -117,9 +123,12 @@ static const select_case select_cases[] = {
   {"policy p256",           P256 | P384, S384,        E384,        AES,       F1, P256, RSP_ALL,     KX, V12, OT_OK,            P256, S384, M384, E384, AES, F1},
   {"chacha only",           P384,        S384,        E384,        CHA,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S384, M384, E384, CHA, F1},
   {"no common asym",        RSA,         S384,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
-  {"no common hash",        P384,        S512,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"no common hash",        P384,        SM3,         E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"sha512 offered",        P384,        S512,        E384,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S512, M384, E384, AES, F1},
+  {"sha3 offered",          P384,        SHA3_384 | SHA3_512, E384, AES,      F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, SHA3_384, M384, E384, AES, F1},
+  {"sha-2 before sha3",     P384,        S512 | SHA3_256, E384,    AES,       F1, 0,    RSP_ALL,     KX, V12, OT_OK,            P384, S512, M384, E384, AES, F1},
   {"no common dhe",         P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
-  {"no common aead",        P384,        S384,        E384,        A128,      F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
+  {"no common aead",        P384,        S384,        E384,        SM4,       F1, 0,    RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"no fmt1",               P384,        S384,        E384,        AES,       0x1, 0,   RSP_ALL,     KX, V12, OT_E_NEGOTIATION, 0, 0, 0, 0, 0, 0},
   {"requester no kx",       P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     0,  V12, OT_OK,            P384, S384, M384, 0, 0, F1},
   {"responder no kx",       P384,        S384,        E384,        AES,       F1, 0,    RSP_NO_KX,   KX, V12, OT_OK,            P384, S384, M384, 0, 0, F1},
@@ -182,7 +191,7 @@ static void m_two_asym(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c)
 }
 static void m_asym_not_offered(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->base_asym_sel = OT_SPDM_ASYM_ECDSA_P521;
+  a->base_asym_sel = OT_SPDM_ASYM_RSASSA_3072;
 }
 static void m_asym_policy(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)a, (void)c;
@@ -246,7 +255,7 @@ static void m_dhe_two(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) 
 }
 static void m_aead_not_offered(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)p, (void)c;
-  a->alg[1].supported = OT_SPDM_AEAD_AES_128_GCM;
+  a->alg[1].supported = OT_SPDM_AEAD_SM4_GCM;
 }
 static void m_aead_policy(ot_spdm_algorithms *a, ot_spdm_alg_prefs *p, uint32_t *c) {
   (void)a, (void)c;
@@ -361,11 +370,20 @@ static const derive_case derive_cases[] = {
   {P384, S384,                  M384,                      E384,                  CHA,  OT_OK,            48, 96, 96},
   {P384, S256,                  0,                         0,                     0,    OT_OK,            32, 96, 0},
   {RSA,  S256,                  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_OK,            32, 64, 64},
+  {P384, OT_SPDM_HASH_SHA3_512, M256,                      E384,                  AES,  OT_OK,            64, 96, 96},
+  {OT_SPDM_ASYM_ED25519, S384,  M384,                      E384,                  AES,  OT_OK,            48, 64, 96},
+  {OT_SPDM_ASYM_ED448, S384,    M384,                      E384,                  AES,  OT_OK,            48, 114, 96},
+  {OT_SPDM_ASYM_SM2_P256, S384, M384,                      E384,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, OT_SPDM_HASH_SM3_256,  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  OT_SPDM_MEAS_HASH_SHA_512, E256,                  AES,  OT_OK,            32, 64, 64},
-  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_E_UNSUPPORTED, 0, 0, 0},
-  {P256, S256,                  M256,                      E256,                  A128, OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SHA3_256, E256,                 AES,  OT_OK,            32, 64, 64},
+  {P256, S256,                  OT_SPDM_MEAS_HASH_SM3_256, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_OK,            32, 64, 132},
+  {OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_HASH_SHA_512, M256, OT_SPDM_DHE_SECP521R1, AES, OT_OK,           64, 132, 132},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_3072, AES, OT_E_UNSUPPORTED, 0, 0, 0},
+  {P256, S256,                  M256,                      E256,                  A128, OT_OK,            32, 64, 64},
+  {P256, S256,                  M256,                      E256,                  OT_SPDM_AEAD_SM4_GCM, OT_E_UNSUPPORTED, 0, 0, 0},
 };
 /* clang-format on */
 
