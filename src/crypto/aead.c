@@ -9,6 +9,7 @@
  * go through OSSL_PARAMs built on the stack. This is the IDE hot path.
  */
 #include <limits.h>
+#include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -34,10 +35,9 @@ static const char *cipher_name(ot_aead_alg alg) {
 ot_status ot_aead_key_init(ot_aead_key *k, ot_aead_alg alg, const uint8_t *key, size_t key_len,
                            size_t tag_len) {
   OT_ENSURE(k != NULL, OT_E_ARG);
-  k->alg = 0;
-  k->tag_len = 0;
+  /* A refused key leaves the whole context zero, padding included. */
+  memset(k, 0, sizeof(*k));
   k->phase = PHASE_IDLE;
-  k->evp = NULL;
   const char *name = cipher_name(alg);
   OT_ENSURE(name != NULL, OT_E_UNSUPPORTED);
   OT_ENSURE(key != NULL && key_len == ot_aead_key_size(alg), OT_E_BAD_KEY);
