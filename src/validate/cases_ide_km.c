@@ -134,6 +134,22 @@ static uint8_t stream(const ot_val_ctx *x) { return x->dev->stream_id; }
  * conformance.md, IDEKM.QUERY.5). No assertion: QUERY has cases of its own. */
 static void prelude(ot_val_ctx *x) { OT_IGNORE(send_query(x, true, 0)); }
 
+/* QUERY for port p in the session, decoded into *q: false (with a failed
+ * assertion naming the port) when it is not answered by a QUERY_RESP. */
+static bool query_port(ot_val_ctx *x, unsigned p, ot_ide_km_query_resp *q) {
+  if (!ot_ok(send_query(x, true, (uint8_t)p))) {
+    char ans[64];
+    val_answer_text(x, ans, sizeof(ans));
+    val_check(x, false, "QUERY PortIndex %u: QUERY_RESP expected, got %s", p, ans);
+    return false;
+  }
+  ot_reader r;
+  ot_reader_init(&r, x->rsp, x->rsp_len);
+  ot_status st = ot_ide_km_decode_query_resp(&r, q);
+  return val_check(x, ot_ok(st), "QUERY PortIndex %u: the answer decodes as QUERY_RESP (%s)", p,
+                   ot_status_message(st));
+}
+
 /* ---- probe ------------------------------------------------------------------------- */
 
 /* Stream IDs every Selective IDE Stream block of the register image holds
@@ -187,19 +203,8 @@ static void query_each_port(ot_val_ctx *x) {
   for (unsigned p = 0; p <= x->dev->max_port_index; p++) {
     char what[32];
     snprintf(what, sizeof(what), "QUERY PortIndex %u", p);
-    if (!ot_ok(send_query(x, true, (uint8_t)p))) {
-      char ans[64];
-      val_answer_text(x, ans, sizeof(ans));
-      val_check(x, false, "%s: QUERY_RESP expected, got %s", what, ans);
-      continue;
-    }
-    ot_reader r;
-    ot_reader_init(&r, x->rsp, x->rsp_len);
     ot_ide_km_query_resp q;
-    ot_status st = ot_ide_km_decode_query_resp(&r, &q);
-    if (!val_check(x, ot_ok(st), "%s: answer decodes as QUERY_RESP (%s)", what,
-                   ot_status_message(st)))
-      continue;
+    if (!query_port(x, p, &q)) continue;
     val_check(x, q.port_index == p && q.max_port_index == x->dev->max_port_index,
               "%s: QUERY_RESP echoes PortIndex %u and MaxPortIndex %u (got %u, %u)", what, p,
               x->dev->max_port_index, q.port_index, q.max_port_index);
@@ -324,19 +329,8 @@ static size_t free_streams(const ot_ide_km_query_resp *q, uint8_t *ids, size_t c
  * One assertion per (port, stream); a failed KEY_PROG is reported alone. */
 static void key_prog_each(ot_val_ctx *x) {
   for (unsigned p = 0; p <= x->dev->max_port_index; p++) {
-    if (!ot_ok(send_query(x, true, (uint8_t)p))) {
-      char ans[64];
-      val_answer_text(x, ans, sizeof(ans));
-      val_check(x, false, "QUERY PortIndex %u: QUERY_RESP expected, got %s", p, ans);
-      continue;
-    }
-    ot_reader r;
-    ot_reader_init(&r, x->rsp, x->rsp_len);
     ot_ide_km_query_resp q;
-    ot_status st = ot_ide_km_decode_query_resp(&r, &q);
-    if (!val_check(x, ot_ok(st), "QUERY PortIndex %u: the answer decodes as QUERY_RESP (%s)", p,
-                   ot_status_message(st)))
-      continue;
+    if (!query_port(x, p, &q)) continue;
     uint8_t ids[OT_IDE_KM_MAX_SEL_BLOCKS];
     size_t n = free_streams(&q, ids, sizeof(ids));
     if (n == 0) {
