@@ -405,6 +405,7 @@ typedef struct ot_spdm_requester_config {
   ot_spdm_alg_prefs algs;      /* offered, and the only ones accepted */
   const ot_x509_cert *anchors; /* trust anchors for certificate chains */
   size_t anchor_count;
+  ot_x509_cache *x509_cache; /* optional: decoded issuers kept across connects */
   time_t now;            /* validation time for certificates */
   unsigned busy_retries; /* Busy retried at most this many times */
   /* Waits between Busy retries: busy_backoff_ns, doubled each time. */

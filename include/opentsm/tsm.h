@@ -231,6 +231,11 @@ typedef struct ot_tsm_config {
    * 0 turns the cache off (every connect fetches and validates the chain). */
   ot_tsm_known_chain *known;
   size_t known_cap;
+  /* Optional (NULL: off): decoded issuer certificates kept across connects
+   * (see ot_x509_cache), so that a device whose vendor's intermediates and
+   * root were met before costs one certificate decode, its leaf. Borrowed;
+   * used by this TSM's thread only. */
+  ot_x509_cache *x509_cache;
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */

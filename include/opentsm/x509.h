@@ -179,12 +179,49 @@ enum {
   OT_X509_FLAG_RFC5280 = 1u << 0,
 };
 
+/*
+ * Decoded issuer certificates kept across validations. Decoding is most of
+ * what validating a chain costs: OpenSSL 3.0 runs its key decoders inside
+ * every d2i_X509 (~100 us for a P-256 certificate, more than verifying its
+ * signature), and the issuers above a device's leaf (its vendor's
+ * intermediates and root) are the same bytes for every device of that
+ * vendor. The cache holds the decoded form of the CA certificates of chains
+ * that validated, and of trust anchors, keyed by SHA-256 of their exact DER;
+ * a later validation meeting the same bytes takes the decoded object
+ * instead of decoding them again. It holds parse results, never a verdict:
+ * every signature, name, validity period and constraint is checked again on
+ * every validation, so nothing in it needs to be forgotten when policies or
+ * anchors change. Leaves are never kept (each device has its own; a known
+ * device's chain is the TSM's known-chain cache's business). Bounded to
+ * OT_X509_CACHE_SLOTS entries, the least recently used replaced. One cache
+ * per thread: it is not locked.
+ */
+#define OT_X509_CACHE_SLOTS 16u
+typedef struct ot_x509_cache ot_x509_cache;
+
+typedef struct ot_x509_cache_stats {
+  uint64_t hits;    /* certificates taken decoded from the cache */
+  uint64_t misses;  /* cacheable certificates that had to be decoded */
+  uint64_t evicted; /* entries replaced to make room */
+} ot_x509_cache_stats;
+
+/* A new, empty cache (OT_E_NOMEM); free it with ot_x509_cache_free. */
+OT_RESULT ot_x509_cache_new(ot_x509_cache **out);
+/* Releases every entry and the cache; NULL is accepted. */
+void ot_x509_cache_free(ot_x509_cache *cache);
+/* Releases every entry; the cache stays usable. */
+void ot_x509_cache_flush(ot_x509_cache *cache);
+/* Entries held now. */
+size_t ot_x509_cache_count(const ot_x509_cache *cache);
+ot_x509_cache_stats ot_x509_cache_stats_get(const ot_x509_cache *cache);
+
 typedef struct ot_x509_policy {
   time_t now;          /* validation time (seconds since the Unix epoch, UTC) */
   ot_x509_role role;   /* role the leaf must serve */
   ot_x509_model model; /* certificate model of the slot */
   ot_curve curve;      /* required leaf key type (negotiated BaseAsymAlgo), 0 = any */
   unsigned flags;      /* OT_X509_FLAG_* */
+  ot_x509_cache *cache; /* optional: decoded issuers reused (see ot_x509_cache) */
 } ot_x509_policy;
 
 /* What the profile check learned about a leaf. */

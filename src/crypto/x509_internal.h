@@ -95,4 +95,13 @@ static inline void ot_x509_set_verdict(ot_x509_verdict *v, ot_x509_reason reason
   }
 }
 
+/* ---- decoded issuers (x509_cache.c) -------------------------------------------- */
+
+/* The decoded form of cert's exact bytes from the cache, as a new reference
+ * the caller frees; NULL when not held (or c is NULL). */
+X509 *ot_x509_cache_take(ot_x509_cache *c, const ot_x509_cert *cert);
+/* Keeps a reference to x, which is the decoding of cert's exact bytes
+ * (nothing happens when c is NULL or it is held already). */
+void ot_x509_cache_keep(ot_x509_cache *c, const ot_x509_cert *cert, X509 *x);
+
 #endif /* OPENTSM_X509_INTERNAL_H */

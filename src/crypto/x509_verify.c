@@ -95,7 +95,9 @@ static ot_x509_reason map_error(int err) {
 /* Everything one verification allocates, released in reverse by job_free. */
 typedef struct verify_job {
   X509 *certs[OT_X509_MAX_CHAIN];
+  bool decoded[OT_X509_MAX_CHAIN]; /* decoded here, not taken from the cache */
   size_t count;
+  ot_x509_cache *cache; /* the policy's, or NULL */
   STACK_OF(X509) * untrusted;
   X509_STORE *store;
   X509_STORE_CTX *ctx;
@@ -115,9 +117,21 @@ static ot_status refuse(ot_x509_verdict *v, ot_x509_reason reason, int index, in
   return ot_status_of(OT_E_CERT);
 }
 
+/* cert decoded, or taken decoded from the cache when `cacheable`; *fresh
+ * tells which. */
+static ot_status decode_cached(ot_x509_cache *cache, const ot_x509_cert *cert, bool cacheable,
+                               X509 **out, bool *fresh) {
+  *out = cacheable ? ot_x509_cache_take(cache, cert) : NULL;
+  *fresh = *out == NULL;
+  return *fresh ? ot_x509_decode(cert, out) : OT_SUCCESS;
+}
+
 static ot_status decode_chain(const ot_x509_chain *chain, verify_job *job, ot_x509_verdict *v) {
   for (size_t i = 0; i < chain->count; i++) {
-    ot_status st = ot_x509_decode(&chain->certs[i], &job->certs[i]);
+    /* Only issuers are looked up: a leaf is its own device's. */
+    bool issuer = i + 1 < chain->count;
+    ot_status st =
+        decode_cached(job->cache, &chain->certs[i], issuer, &job->certs[i], &job->decoded[i]);
     if (ot_is(st, OT_E_NOMEM)) return st;
     if (!ot_ok(st)) return refuse(v, OT_X509_MALFORMED, (int)i, 0);
     job->count++;
@@ -163,12 +177,16 @@ static ot_status load_anchors(const ot_x509_chain *chain, const ot_x509_cert *an
     if (pass == 1 && self_issued) break; /* a root must itself be an anchor */
     for (size_t i = 0; i < n; i++) {
       X509 *a = NULL;
-      ot_status st = ot_x509_decode(&anchors[i], &a);
+      bool fresh = false;
+      ot_status st = decode_cached(job->cache, &anchors[i], true, &a, &fresh);
       if (ot_is(st, OT_E_NOMEM)) return st;
       if (!ot_ok(st)) {
         ot_x509_set_verdict(v, OT_X509_BAD_ANCHOR, -1, 0);
         OT_BAIL(OT_E_ARG);
       }
+      /* An anchor is configuration, not something a device sent: kept as
+       * soon as it decodes. */
+      if (fresh) ot_x509_cache_keep(job->cache, &anchors[i], a);
       bool take = pass == 1 || anchor_fits(a, &anchors[i], first, &chain->certs[0], self_issued);
       if (take) {
         st = X509_STORE_add_cert(job->store, a) == 1 ? OT_SUCCESS : ot_status_of(OT_E_LIBRARY);
@@ -281,6 +299,7 @@ ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *a
 
   verify_job job;
   memset(&job, 0, sizeof job);
+  job.cache = policy->cache;
   ot_status st;
   OT_GUARD_GOTO(st, decode_chain(chain, &job, verdict), out);
   OT_GUARD_GOTO(st, check_order(&job, verdict), out);
@@ -297,6 +316,10 @@ ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *a
   st = ot_x509_leaf_check_obj(job.certs[job.count - 1], policy, info, &reason);
   ot_x509_set_verdict(verdict, reason, ot_is(st, OT_E_CERT) ? (int)job.count - 1 : -1, 0);
   if (ot_ok(st) && info != NULL) st = path_window(policy->now, job.ctx, info);
+  /* The issuers of a chain that validated are kept for the next one: a
+   * device cannot fill the cache with certificates nothing vouches for. */
+  for (size_t i = 0; ot_ok(st) && i + 1 < job.count; i++)
+    if (job.decoded[i]) ot_x509_cache_keep(job.cache, &chain->certs[i], job.certs[i]);
 out:
   job_free(&job);
   return st;

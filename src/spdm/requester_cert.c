@@ -97,7 +97,8 @@ static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const ot_spdm_
   ot_x509_policy pol = {.now = q->cfg->now,
                         .role = OT_X509_ROLE_RESPONDER,
                         .model = OT_X509_MODEL_DEVICE,
-                        .curve = q->neg.asym_curve};
+                        .curve = q->neg.asym_curve,
+                        .cache = q->cfg->x509_cache};
   ot_x509_leaf_info info;
   ot_x509_verdict verdict;
   OT_GUARD(ot_x509_chain_verify(&x, q->cfg->anchors, q->cfg->anchor_count, &pol, &info, &verdict));

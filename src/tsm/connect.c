@@ -100,7 +100,8 @@ static ot_status cert_refusal(ot_tsm *tsm, ot_tsm_dev *dev, ot_status st, ot_tsm
   ot_x509_policy pol = {.now = tsm->spdm.now,
                         .role = OT_X509_ROLE_RESPONDER,
                         .model = OT_X509_MODEL_DEVICE,
-                        .curve = dev->spdm.neg.asym_curve};
+                        .curve = dev->spdm.neg.asym_curve,
+                        .cache = tsm->cfg.x509_cache};
   if (len <= sizeof(tsm->scratch.chain) &&
       ot_ok(ot_spdm_cert_chain_decode(dev->spdm.neg.sizes.hash_len, blob, len, &cc)) &&
       ot_ok(ot_x509_chain_parse(cc.certs, cc.certs_len, &x)))

@@ -57,6 +57,7 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   tsm->spdm.algs = p->algs;
   tsm->spdm.anchors = p->anchors;
   tsm->spdm.anchor_count = p->anchor_count;
+  tsm->spdm.x509_cache = cfg->x509_cache;
   tsm->ready = true;
   return OT_SUCCESS;
 }
