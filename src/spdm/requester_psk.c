@@ -75,11 +75,11 @@ static ot_status psk_response(ot_spdm_requester *q, ot_spdm_req_session *s, cons
   ot_spdm_psk_exchange_rsp a;
   OT_GUARD(ot_spdm_decode_psk_exchange_rsp(&sz, &rd, &a));
   /* DSP0274 1.3 PSK_EXCHANGE_RSP ResponderContextLength: 0 when the
-   * responder's PSK_CAP is 01b (it cannot provide a context), and a context
-   * of at least H bytes when it is 10b. */
+   * responder's PSK_CAP is 01b (it cannot provide a context), not 0 when it
+   * is 10b (as libspdm's requester checks too). */
   size_t h = sz.hash_len;
   if (with_context)
-    OT_ENSURE(a.context_len >= h, OT_E_MALFORMED);
+    OT_ENSURE(a.context_len != 0, OT_E_MALFORMED);
   else
     OT_ENSURE(a.context_len == 0, OT_E_MALFORMED);
   /* DSP0274 1.3 PSK_EXCHANGE_RSP Param1: HeartbeatPeriod is 0 unless both
