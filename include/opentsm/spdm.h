@@ -217,6 +217,25 @@ struct ot_spdm_vdm_handler {
 typedef void (*ot_spdm_keylog_fn)(void *ctx, uint32_t session_id, const uint8_t *secret,
                                   size_t len);
 
+/*
+ * A pre-shared key and the PSKHint that names it (DSP0274 1.3 "PSK_EXCHANGE
+ * request and PSK_EXCHANGE_RSP response messages": PSKHint identifies the
+ * PSK to the responder; DSP0277 key schedule: the PSK replaces the DHE secret
+ * as the input key material of the handshake secret). Both borrowed; the key
+ * is a secret the owner marks and wipes. hint_len 0: no hint.
+ */
+#define OT_SPDM_PSK_MAX 64u      /* longest PSK accepted (bytes) */
+#define OT_SPDM_PSK_HINT_MAX 32u /* longest PSKHint sent or accepted (libspdm's limit too) */
+typedef struct ot_spdm_psk {
+  const uint8_t *hint;
+  size_t hint_len;
+  const uint8_t *key;
+  size_t key_len; /* 1..OT_SPDM_PSK_MAX */
+} ot_spdm_psk;
+
+/* The responder's PSKs, by hint (at most this many). */
+#define OT_SPDM_RSP_MAX_PSK 4u
+
 typedef struct ot_spdm_responder_config {
   const ot_spdm_identity *id;
   ot_rng *rng;
@@ -239,6 +258,16 @@ typedef struct ot_spdm_responder_config {
   size_t vdm_count;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
+  /* PSK sessions (PSK_EXCHANGE / PSK_FINISH): the keys served, looked up by
+   * PSKHint. caps must then carry OT_SPDM_CAP_PSK (01b: no ResponderContext,
+   * no PSK_FINISH) or OT_SPDM_CAP_PSK_WITH_CONTEXT (10b: ResponderContext,
+   * PSK_FINISH required) and psk_count must be at least 1 (DSP0274 1.3
+   * GET_CAPABILITIES "PSK_CAP"). Borrowed. */
+  const ot_spdm_psk *psk;
+  size_t psk_count;
+  /* Key log of PSK sessions (optional, like keylog): called once per PSK
+   * session with the PSK itself (spdm_dump --psk). */
+  ot_spdm_keylog_fn keylog_psk;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -246,7 +275,7 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
@@ -294,6 +323,7 @@ typedef struct ot_spdm_rsp_session {
   bool used;
   uint8_t slot;             /* the slot KEY_EXCHANGE named */
   bool in_clear;            /* handshake in the clear */
+  bool psk;                 /* started by PSK_EXCHANGE (PSK_FINISH, not FINISH, ends it) */
   bool key_update_busy;     /* KEY_UPDATE done, VerifyNewKey awaited */
   uint8_t heartbeat_period; /* as sent in KEY_EXCHANGE_RSP (0: none) */
   uint64_t last_rx_ns;      /* when the session last received a message (cfg->clock) */
@@ -419,6 +449,7 @@ typedef struct ot_spdm_requester_config {
   uint64_t deadline_ns;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
+  ot_spdm_keylog_fn keylog_psk; /* optional: the PSK of each PSK session (spdm_dump --psk) */
 } ot_spdm_requester_config;
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock);
@@ -449,7 +480,8 @@ typedef struct ot_spdm_req_session {
   bool used;
   uint8_t slot;
   bool in_clear;
-  uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
+  bool psk;                 /* a PSK session (ot_spdm_requester_start_psk_session) */
+  uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP / PSK_EXCHANGE_RSP */
   ot_spdm_th th;
   ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
@@ -591,6 +623,23 @@ OT_RESULT ot_spdm_requester_pick_slot(const ot_spdm_requester *q, uint16_t usage
  */
 OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, uint8_t summary_type,
                                           uint32_t *session_id);
+/*
+ * A PSK session (DSP0274 1.3 "PSK_EXCHANGE" and "PSK_FINISH"; DSP0277 key
+ * schedule with HandshakeSecret = HKDF-Extract(Salt_0, PSK)): PSK_EXCHANGE
+ * with psk->hint and a fresh RequesterContext of H random bytes; the
+ * PSK_EXCHANGE_RSP's ResponderVerifyData (HMAC over TH1) must verify, its
+ * ResponderContext be present exactly when the responder's PSK_CAP is 10b;
+ * then PSK_FINISH under the handshake keys (PSK_CAP 10b) or, for PSK_CAP 01b,
+ * no PSK_FINISH: data keys straight from TH2 = the transcript through
+ * PSK_EXCHANGE_RSP. summary (H bytes, may be NULL) receives the
+ * MeasurementSummaryHash when summary_type != 0. No certificate is involved:
+ * the session proves only that the device holds the PSK. Needs PSK_CAP on
+ * both sides (OT_E_UNSUPPORTED otherwise). On failure no session is left
+ * behind; a wrong PSK shows as OT_E_VERIFY.
+ */
+OT_RESULT ot_spdm_requester_start_psk_session(ot_spdm_requester *q, const ot_spdm_psk *psk,
+                                              uint8_t summary_type, uint8_t *summary,
+                                              uint32_t *session_id);
 /* HEARTBEAT in a session (§10.14). */
 OT_RESULT ot_spdm_requester_heartbeat(ot_spdm_requester *q, uint32_t session_id);
 /*

@@ -296,6 +296,15 @@ typedef struct ot_tsm_dev_desc {
    * rp_rid the root port's Requester ID (the endpoint's RID association). */
   uint8_t rp_block;
   uint16_t rp_rid;
+  /* A pre-shared key (borrowed; NULL: none): connect then opens a PSK session
+   * (DSP0274 1.3 PSK_EXCHANGE / PSK_FINISH) instead of KEY_EXCHANGE. When the
+   * device has CERT_CAP and the policy has anchors, the certificate chain,
+   * CHALLENGE and signed measurements are checked first as without a PSK;
+   * otherwise the device is NOT authenticated by certificate: the session
+   * proves only that it holds the PSK, and the policy's reference
+   * measurements are checked on an unsigned GET_MEASUREMENTS inside the PSK
+   * session (ot_tsm_dev.psk_only says which happened). */
+  const ot_spdm_psk *psk;
 } ot_tsm_dev_desc;
 
 #define OT_TSM_MAX_TDIS 8u
@@ -337,6 +346,8 @@ struct ot_tsm_dev {
   ot_ide_km_requester km;
   ot_tsm_tdi *tdis[OT_TSM_MAX_TDIS];
   size_t tdi_count;
+  const ot_spdm_psk *psk; /* ot_tsm_dev_desc.psk */
+  bool psk_only;          /* connected by PSK alone, no certificate authentication */
 };
 
 /* The budget of TSM memory per connected device (issue 7 §8). */

@@ -105,13 +105,17 @@ static uint16_t offered(const ot_spdm_alg_struct *alg, uint8_t count, uint8_t ty
 }
 
 /* The selection for one AlgStruct type, per the responder's capabilities. */
+/* key_ex: both sides have KEY_EX_CAP; sessions: both have KEY_EX_CAP or both
+ * PSK_CAP (DSP0274 1.3 §10.4: DHE serves KEY_EXCHANGE only, AEAD and the key
+ * schedule every session, PSK ones too). */
 static uint16_t select_struct(const ot_spdm_alg_prefs *p, uint8_t type, uint16_t theirs,
-                              bool key_ex) {
+                              bool key_ex, bool sessions) {
   switch (type) {
   case OT_SPDM_ALG_TYPE_DHE: return key_ex ? (uint16_t)STRONGEST(dhe_order, theirs & p->dhe) : 0;
-  case OT_SPDM_ALG_TYPE_AEAD: return key_ex ? (uint16_t)STRONGEST(aead_order, theirs & p->aead) : 0;
+  case OT_SPDM_ALG_TYPE_AEAD:
+    return sessions ? (uint16_t)STRONGEST(aead_order, theirs & p->aead) : 0;
   case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
-    return key_ex ? (uint16_t)(theirs & OT_SPDM_KEY_SCHEDULE_SPDM) : 0;
+    return sessions ? (uint16_t)(theirs & OT_SPDM_KEY_SCHEDULE_SPDM) : 0;
   default: return 0; /* ReqBaseAsymAlg: mutual authentication is not implemented */
   }
 }
@@ -123,6 +127,7 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   memset(&a, 0, sizeof(a));
   bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) && (req_caps & OT_SPDM_CAP_KEY_EX);
+  bool psk = (rsp_caps & OT_SPDM_CAP_PSK_MASK) && (req_caps & OT_SPDM_CAP_PSK_MASK);
   a.base_asym_sel = STRONGEST(asym_order, offer->base_asym & prefs->base_asym);
   a.base_hash_sel = STRONGEST(hash_order, offer->base_hash & prefs->base_hash);
   OT_ENSURE(a.base_asym_sel && a.base_hash_sel, OT_E_NEGOTIATION);
@@ -138,12 +143,18 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
     a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
   /* The response carries one AlgStruct per requested type, in the same order. */
   for (uint8_t i = 0; i < offer->alg_count; i++) {
-    uint16_t s = select_struct(prefs, offer->alg[i].type, offer->alg[i].supported, key_ex);
+    uint16_t s = select_struct(prefs, offer->alg[i].type, offer->alg[i].supported, key_ex,
+                               key_ex || psk);
     a.alg[a.alg_count++] = (ot_spdm_alg_struct){.type = offer->alg[i].type, .supported = s};
   }
   if (key_ex) {
     OT_ENSURE(offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_DHE) &&
                   offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_AEAD) &&
+                  offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_KEY_SCHEDULE),
+              OT_E_NEGOTIATION);
+  }
+  if (psk) {
+    OT_ENSURE(offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_AEAD) &&
                   offered(a.alg, a.alg_count, OT_SPDM_ALG_TYPE_KEY_SCHEDULE),
               OT_E_NEGOTIATION);
   }
@@ -182,6 +193,8 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
   /* The responder selects DHE/AEAD/key schedule iff both sides have KEY_EX_CAP
    * (as ot_spdm_algorithms_select does); otherwise they must be zero. */
   bool key_ex = (rsp_caps & req_caps & OT_SPDM_CAP_KEY_EX) != 0;
+  /* ... and AEAD / key schedule also when both have PSK_CAP (§10.4). */
+  bool sess = key_ex || ((rsp_caps & OT_SPDM_CAP_PSK_MASK) && (req_caps & OT_SPDM_CAP_PSK_MASK));
   for (uint8_t i = 0; i < sel->alg_count; i++) {
     const ot_spdm_alg_struct *s = &sel->alg[i];
     uint16_t off = offered(offer->alg, offer->alg_count, s->type);
@@ -193,13 +206,13 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
       n.dhe = s->supported;
       break;
     case OT_SPDM_ALG_TYPE_AEAD:
-      OT_ENSURE(key_ex || s->supported == 0, OT_E_MALFORMED);
-      OT_GUARD(check_sel(s->supported, off, prefs->aead, !key_ex));
+      OT_ENSURE(sess || s->supported == 0, OT_E_MALFORMED);
+      OT_GUARD(check_sel(s->supported, off, prefs->aead, !sess));
       n.aead = s->supported;
       break;
     case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
-      OT_ENSURE(key_ex || s->supported == 0, OT_E_MALFORMED);
-      OT_GUARD(check_sel(s->supported, off, OT_SPDM_KEY_SCHEDULE_SPDM, !key_ex));
+      OT_ENSURE(sess || s->supported == 0, OT_E_MALFORMED);
+      OT_GUARD(check_sel(s->supported, off, OT_SPDM_KEY_SCHEDULE_SPDM, !sess));
       n.key_schedule = s->supported;
       break;
     default: /* ReqBaseAsymAlg: we offered none, so none may be selected */

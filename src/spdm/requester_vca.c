@@ -54,6 +54,8 @@ static ot_status get_capabilities(ot_spdm_requester *q, uint8_t version) {
    * KEY_EX needs ENCRYPT or MAC. */
   OT_ENSURE(!(a.flags & OT_SPDM_CAP_KEY_EX) || (a.flags & (OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC)),
             OT_E_MALFORMED);
+  /* DSP0274 1.3 CAPABILITIES PSK_CAP: 11b is reserved. */
+  OT_ENSURE((a.flags & OT_SPDM_CAP_PSK_MASK) != OT_SPDM_CAP_PSK_MASK, OT_E_MALFORMED);
   q->rsp_caps = a.flags;
   q->rsp_ct_exponent = a.ct_exponent;
   q->rsp_data_transfer_size = a.data_transfer_size;

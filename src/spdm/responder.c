@@ -70,8 +70,8 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   cfg->id = id;
   cfg->rng = rng;
   cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
-  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
-              ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK);
+  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED & ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR |
+                                               OT_SPDM_CAP_MULTI_KEY_MASK | OT_SPDM_CAP_PSK_MASK);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -86,6 +86,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
                 cfg->max_msg_size >= cfg->data_transfer_size,
             OT_E_ARG);
   OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
+  OT_GUARD(rsp_psk_config_check(cfg));
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
   ot_spdm_transcript_init(&r->t);
@@ -170,10 +171,10 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
   }
   if (c->session != NULL && !(rule->where & W_SECURED))
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
-  /* Until FINISH_RSP only FINISH may travel under the handshake keys (§10.10),
+  /* Until FINISH_RSP only FINISH (PSK_FINISH) may travel under the handshake keys (§10.10),
    * whole or in CHUNK_SEND pieces (the reassembled request is checked again). */
   if (c->session != NULL && c->session->s.state != OT_SPDM_SESSION_ESTABLISHED &&
-      code != OT_SPDM_FINISH && code != OT_SPDM_CHUNK_SEND)
+      code != OT_SPDM_FINISH && code != OT_SPDM_PSK_FINISH && code != OT_SPDM_CHUNK_SEND)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   *go = true;
   return OT_SUCCESS;

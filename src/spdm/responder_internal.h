@@ -57,6 +57,11 @@ ot_status rsp_heartbeat(rsp_call *c);
 ot_status rsp_key_update(rsp_call *c);
 ot_status rsp_end_session(rsp_call *c);
 ot_status rsp_vendor_defined(rsp_call *c);
+/* responder_psk.c */
+ot_status rsp_psk_exchange(rsp_call *c);
+ot_status rsp_psk_finish(rsp_call *c);
+/* OT_E_ARG unless cfg's PSK_CAP and PSK table agree (ot_spdm_responder_config). */
+ot_status rsp_psk_config_check(const ot_spdm_responder_config *cfg);
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session
@@ -71,7 +76,11 @@ ot_status rsp_vendor_defined(rsp_call *c);
                           rsp_key_update},                                                         \
   [OT_SPDM_END_SESSION] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},         \
   [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                \
-                                      rsp_vendor_defined}
+                                      rsp_vendor_defined},                                         \
+  [OT_SPDM_PSK_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_PSK_MASK,         \
+                            rsp_psk_exchange},                                                     \
+  [OT_SPDM_PSK_FINISH] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED,                               \
+                          OT_SPDM_CAP_PSK_WITH_CONTEXT, rsp_psk_finish}
 
 /* A provisioned slot whose key may serve `usage` (OT_SPDM_KEY_USAGE_*). */
 bool rsp_slot_allows(const ot_spdm_responder *r, uint8_t slot, uint16_t usage);

@@ -192,7 +192,8 @@ ot_status rsp_finish(rsp_call *c) {
   bool in_clear = (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
   if (c->session == NULL && !in_clear) return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
   ot_spdm_rsp_session *s = finish_session(c);
-  if (s == NULL || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
+  /* A PSK session ends its handshake with PSK_FINISH, not FINISH (DSP0274 1.3). */
+  if (s == NULL || s->psk || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* No mutual authentication was requested: a signature is not allowed. */
   if (q->sig_included) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);

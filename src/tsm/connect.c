@@ -288,14 +288,25 @@ OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence 
   spdm_live = true;
   OT_GUARD_GOTO(st, vca(tsm, dev, why), unwind);
   size_t chain_len = 0;
-  OT_GUARD_GOTO(st, authenticate(tsm, dev, ev ? &chain_len : NULL, why), unwind);
-  if (ev) {
-    /* The chain just validated against the anchors and DIGESTS (DSP0274 §10.6). */
-    _Static_assert(sizeof(ev->chain) == sizeof(tsm->scratch.chain), "the chain fits");
-    memcpy(ev->chain, tsm->scratch.chain, chain_len);
-    ev->chain_len = chain_len;
+  /* With a PSK and no certificate to check, these steps are skipped
+   * (ot_tsm_dev_desc.psk): the device is then not authenticated. */
+  dev->psk_only = dev->psk != NULL && !tsm_psk_certs(tsm, dev);
+  if (!dev->psk_only) {
+    OT_GUARD_GOTO(st, authenticate(tsm, dev, ev ? &chain_len : NULL, why), unwind);
+    if (ev) {
+      /* The chain just validated against the anchors and DIGESTS (DSP0274 §10.6). */
+      _Static_assert(sizeof(ev->chain) == sizeof(tsm->scratch.chain), "the chain fits");
+      memcpy(ev->chain, tsm->scratch.chain, chain_len);
+      ev->chain_len = chain_len;
+    }
+    OT_GUARD_GOTO(st, measure(tsm, dev, ev, why), unwind);
   }
-  OT_GUARD_GOTO(st, measure(tsm, dev, ev, why), unwind);
+  if (dev->psk) {
+    OT_GUARD_GOTO(st, tsm_psk_session(dev, why), unwind);
+    session = true;
+    if (dev->psk_only) OT_GUARD_GOTO(st, tsm_psk_measure(tsm, dev, why), unwind);
+    goto ide;
+  }
   /* DSP0274 §10.9-10.10: KEY_EXCHANGE / FINISH with the verified slot 0. */
   st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, &dev->session_id);
   if (!ot_ok(st)) {
@@ -305,6 +316,7 @@ OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence 
     goto unwind;
   }
   session = true;
+ide:
   /* DESIGN.md §4 steps 4-5: the IDE stream, keys through the session. */
   OT_GUARD_GOTO(st, tsm_ide_up(tsm, dev, why), unwind);
   dev->state = OT_TSM_DEV_CONNECTED;
@@ -323,6 +335,7 @@ unwind:
   if (probed) be->remove(be, dev->link);
   ot_zeroize(&tsm->scratch, sizeof(tsm->scratch));
   dev->session_id = 0;
+  dev->psk_only = false;
   dev->pol = NULL;
   if (ev) memset(ev, 0, sizeof(*ev)); /* nothing of a refused device passes for evidence */
   return st;

@@ -106,6 +106,14 @@ OT_RESULT ot_tsm_dev_init(ot_tsm_dev *dev, ot_tsm *tsm, const ot_tsm_dev_desc *d
   dev->rp_rid = desc->rp_rid;
   dev->relay = (ot_tsm_relay){.base = {.exchange = relay_exchange}, .host = desc->doe};
   dev->state = OT_TSM_DEV_IDLE;
+  if (desc->psk) {
+    OT_ENSURE(desc->psk->key && desc->psk->key_len >= 1 && desc->psk->key_len <= OT_SPDM_PSK_MAX,
+              OT_E_ARG);
+    dev->psk = desc->psk;
+    /* DSP0274 1.3 GET_CAPABILITIES: PSK_CAP (01b for a requester) is what
+     * lets the device accept PSK_EXCHANGE; offered on every connection. */
+    tsm->spdm.caps |= OT_SPDM_CAP_PSK;
+  }
   return OT_SUCCESS;
 }
 

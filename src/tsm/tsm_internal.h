@@ -53,6 +53,12 @@ ot_status tsm_evidence_seal(struct ot_tsm_dev *dev, const uint8_t *nonce,
                             struct ot_tsm_evidence *ev, struct ot_tsm_refusal *why);
 ot_status tsm_check_measurements(struct ot_tsm_dev *dev, const uint8_t *rec, size_t len,
                                  struct ot_tsm_refusal *why);
+/* PSK connects (connect_psk.c): whether the certificate steps run first (the
+ * device has CERT_CAP and the policy anchors), the PSK session, and for a
+ * PSK-only device the policy's measurements over the session. */
+bool tsm_psk_certs(const struct ot_tsm *tsm, const struct ot_tsm_dev *dev);
+ot_status tsm_psk_session(struct ot_tsm_dev *dev, struct ot_tsm_refusal *why);
+ot_status tsm_psk_measure(struct ot_tsm *tsm, struct ot_tsm_dev *dev, struct ot_tsm_refusal *why);
 /* What an endpoint's IDE_KM QUERY_RESP says about its selective streams. */
 typedef struct tsm_ep_ide {
   uint32_t cap;            /* IDE Capability register */

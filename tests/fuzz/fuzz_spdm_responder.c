@@ -8,6 +8,8 @@
  *   byte 0, bit 3     the responder offers HANDSHAKE_IN_THE_CLEAR
  *   byte 0, bit 4     the responder's DataTransferSize is 42, so that large
  *                     requests come as CHUNK_SEND pieces that fit a message
+ *   byte 0, bit 5     the responder serves PSK sessions (PSK_CAP 10b, or 01b
+ *                     with bit 6) for the PSKHint "fuzz" (PSK 16 bytes of 0x11)
  *   then messages:    length(1, 0 = 256) || bytes
  * Properties: nothing crashes; every request of at least 4 bytes gets exactly
  * one response, which is an SPDM response (code bit 7 clear) in version 1.0,
@@ -31,6 +33,10 @@ static ot_spdm_responder_config cfg;
 static ot_spdm_responder rsp;
 static bool ready;
 static uint8_t out[OT_SPDM_LARGE_MAX + 256];
+static const uint8_t fz_psk_key[16] = {0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                       0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11};
+static const ot_spdm_psk fz_psk = {
+    .hint = (const uint8_t *)"fuzz", .hint_len = 4, .key = fz_psk_key, .key_len = 16};
 
 static void die(void) { abort(); }
 
@@ -96,7 +102,7 @@ static void drive(unsigned state, uint8_t version) {
       m.u.get_capabilities = (ot_spdm_capabilities){
           .flags = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC |
                    OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT | OT_SPDM_CAP_KEY_UPD |
-                   OT_SPDM_CAP_CHUNK | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR,
+                   OT_SPDM_CAP_CHUNK | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_PSK,
           .data_transfer_size = 256,
           .max_msg_size = 0x10000};
     }
@@ -117,6 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ot_spdm_responder_config_default(&cfg, &id, &drbg.rng);
   if (sel & 8) cfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
   if (sel & 16) cfg.data_transfer_size = OT_SPDM_MIN_DATA_TRANSFER_SIZE;
+  if (sel & 32) {
+    cfg.caps |= (sel & 64) ? OT_SPDM_CAP_PSK : OT_SPDM_CAP_PSK_WITH_CONTEXT;
+    cfg.psk = &fz_psk;
+    cfg.psk_count = 1;
+  }
   if (!ot_ok(ot_spdm_responder_init(&rsp, &cfg))) die();
   drive(sel & 3u, version);
   size_t off = 1;

@@ -14,6 +14,8 @@
 #   capture-emu SUITE          connect --pcap/--keylog -> spdm_responder_emu
 #   capture-device SUITE       DMTF requester -> device --pcap/--keylog
 #   conformance SUITE          opentsm validate -> spdm_responder_emu
+#   psk-requester VER [nofinish]  connect --psk -> spdm_responder_emu (PSK session)
+#   psk-device VER [nofinish]  DMTF requester --exe_session PSK,... -> device --psk
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -196,7 +198,8 @@ judge_tsm_flow() { # VER TAG MODE
   local line pcap="requester-$2.pcap" dump="dump-$2.txt"
   # shellcheck disable=SC2086
   it_dump "$pcap" "$dump" $REQ_SECRETS || it_fail "spdm_dump exit $?"
-  [ -n "$REQ_SECRETS" ] || it_fail "$2: no [DHE Secret] line from the requester: no session"
+  [ -n "$REQ_SECRETS" ] || [ -n "${IT_PSK:-}" ] ||
+    it_fail "$2: no [DHE Secret] line from the requester: no session"
   it_check_dump_complete "$pcap" "$dump" "$2 capture"
   it_check_dump_decrypted "$dump" "$2 capture"
   it_check_dump_decoded "$dump" "$2 capture"
@@ -206,7 +209,8 @@ judge_tsm_flow() { # VER TAG MODE
     fail\ *) it_fail "$2: ${line#fail }" ;;
     summary\ *) it_log "$2: ${line#summary }" ;;
     esac
-  done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -f "$HERE/judge_tsm_flow.awk" "$dump")
+  done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -v kx="${JUDGE_KX:-}" \
+    -f "$HERE/judge_tsm_flow.awk" "$dump")
 }
 
 case_tsm_flow() { # VER SUITE [AEAD]
@@ -420,6 +424,110 @@ case_conformance() { # SUITE
   it_done
 }
 
+# ---- case 6: PSK sessions, both roles ------------------------------------------------
+
+# The DMTF sample PSK and hint (libspdm os_stub/include/internal/
+# libspdm_device_secret_lib.h): "TestPskData" and "TestPskHint", each sent
+# with its terminating NUL (12 bytes), hex.
+PSK_HEX=5465737450736b4461746100
+PSK_HINT_HEX=5465737450736b48696e7400
+# spdm_responder_emu's default capabilities (spdm_emu.c --help) with PSK_CAP
+# 01b (no ResponderContext, no PSK_FINISH) in place of PSK_WITH_CONTEXT.
+EMU_CAPS_PSK_NOFINISH=CACHE,CERT,CHAL,MEAS_SIG,MEAS_FRESH,ENCRYPT,MAC,KEY_EX,PSK,HBEAT,KEY_UPD,CHUNK
+
+# Checks a key log holds exactly the one PSK line (and DHE lines only else).
+check_psk_keylog() { # keylog label
+  local got
+  got=$(sed -n 's/^PSK //p' "$1" | sort -u)
+  [ "$got" = "$PSK_HEX" ] && it_pass "$2: key log PSK line = the sample PSK" ||
+    it_fail "$2: key log PSK '$got', want $PSK_HEX"
+}
+
+case_psk_requester() { # VER [nofinish]
+  local ver=$1 rc caps=()
+  suite p384
+  [ "${2:-}" = nofinish ] && caps=(--cap "$EMU_CAPS_PSK_NOFINISH")
+  it_init "psk-requester-$ver${2:+-$2}"
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO --ver "$ver" \
+    "${caps[@]}" --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  # A wrong PSK: the reference's ResponderVerifyData cannot verify (exit 1).
+  it_run_ours 20 connect-wrong.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --psk 5465737450736b4461746101 --psk-hint-hex "$PSK_HINT_HEX"
+  rc=$?
+  [ "$rc" -eq 1 ] && grep -q 'does not hold this PSK' connect-wrong.out &&
+    it_pass "wrong PSK refused: ResponderVerifyData does not verify" ||
+    it_fail "wrong PSK: exit $rc: $(tail -n 1 connect-wrong.out)"
+  # An unknown hint: the reference answers an ERROR (docs/interop.md).
+  it_run_ours 20 connect-hint.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --psk "$PSK_HEX" --psk-hint NoSuchHint
+  rc=$?
+  [ "$rc" -eq 1 ] && grep -q 'ERROR .* to PSK_EXCHANGE' connect-hint.out &&
+    it_pass "unknown hint refused: $(grep -o 'ERROR [A-Za-z]* ([^)]*) to PSK_EXCHANGE' connect-hint.out)" ||
+    it_fail "unknown hint: exit $rc: $(tail -n 1 connect-hint.out)"
+  # The PSK is given in a file here (the other form, kept out of argv).
+  printf '%s\n' "$PSK_HEX" >psk.hex
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --psk-file psk.hex --psk-hint-hex "$PSK_HINT_HEX" --flow full --json --shutdown \
+    --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "connect --psk --flow full exit 0" ||
+    it_fail "connect --psk exit $rc: $(grep -m3 -i 'fail\|refused\|error' connect.out | tr '\n' ' ')"
+  it_wait_exit "$IT_RSP_PID" 10 || it_fail "spdm_responder_emu did not exit after SHUTDOWN"
+  [ "$(json_field connect.out session)" = psk ] && grep -q '"verified":true' connect.out &&
+    it_pass "report: PSK session, certificate chain and measurements verified" ||
+    it_fail "report: session '$(json_field connect.out session)', not verified"
+  [ "$(json_field connect.out spdm_version)" = "$ver" ] && it_pass "SPDM $ver" ||
+    it_fail "SPDM '$(json_field connect.out spdm_version)', want $ver"
+  check_psk_keylog connect.keylog "connect"
+  IT_PSK=$(sed -n 's/^PSK //p' connect.keylog | head -n 1)
+  it_dump connect.pcap dump.txt || it_fail "spdm_dump exit $?"
+  it_check_dump_complete connect.pcap dump.txt "connect capture"
+  it_check_dump_decrypted dump.txt "connect capture"
+  it_check_dump_decoded dump.txt "connect capture"
+  local fin=1
+  [ "${2:-}" = nofinish ] && fin=0
+  [ "$(grep -c 'SPDM_PSK_FINISH_RSP' dump.txt)" -eq "$fin" ] &&
+    it_pass "PSK_FINISH_RSP $fin time(s) (PSK_CAP ${2:-10b})" ||
+    it_fail "PSK_FINISH_RSP $(grep -c 'SPDM_PSK_FINISH_RSP' dump.txt) time(s), want $fin"
+  grep -q 'SPDM_PSK_EXCHANGE_RSP' dump.txt && grep -q 'TDISP(0x06) START_INTERFACE_RSP' dump.txt &&
+    grep -q 'SPDM_END_SESSION_ACK' dump.txt &&
+    it_pass "spdm_dump --psk decrypted the session down to TDISP and END_SESSION_ACK" ||
+    it_fail "the PSK session's messages were not decrypted"
+  ! grep -q 'SPDM_KEY_EXCHANGE ' dump.txt && it_pass "no KEY_EXCHANGE: the only session is PSK" ||
+    it_fail "a KEY_EXCHANGE was sent"
+  it_done
+}
+
+case_psk_device() { # VER [nofinish]
+  local ver=$1 nf=()
+  suite p384
+  [ "${2:-}" = nofinish ] && nf=(--psk-no-finish)
+  it_init "psk-device-$ver${2:+-$2}"
+  JUDGE_KX=PSK_EXCHANGE
+  it_start_device device-app.log --identity "$S_IDENTITY" --keys "$IT_DIR" --tdi 0xbeef \
+    --psk "$PSK_HEX" --psk-hint-hex "$PSK_HINT_HEX" "${nf[@]}" \
+    --pcap device.pcap --keylog device.keylog || it_done
+  run_tsm_flow "$ver" app PSK,HEARTBEAT,KEY_UPDATE,APP
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  check_psk_keylog device.keylog "device"
+  IT_PSK=$(sed -n 's/^PSK //p' device.keylog | head -n 1)
+  judge_tsm_flow "$ver" app app
+  local fin=1
+  [ "${2:-}" = nofinish ] && fin=0
+  [ "$(grep -c 'SPDM_PSK_FINISH_RSP' dump-app.txt)" -eq "$fin" ] &&
+    it_pass "app: PSK_FINISH_RSP $fin time(s)" ||
+    it_fail "app: PSK_FINISH_RSP $(grep -c 'SPDM_PSK_FINISH_RSP' dump-app.txt) time(s), want $fin"
+  # The device's own capture decrypts with its key log too.
+  it_dump device.pcap device.txt || it_fail "spdm_dump exit $?"
+  it_check_dump_decrypted device.txt "device capture"
+  it_start_device device-session.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --psk "$PSK_HEX" --psk-hint-hex "$PSK_HINT_HEX" "${nf[@]}" || it_done
+  run_tsm_flow "$ver" session PSK,HEARTBEAT,KEY_UPDATE
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  judge_tsm_flow "$ver" session session
+  it_done
+}
+
 # ---- dispatch ------------------------------------------------------------------------
 
 # Sourced (IT_SOURCED set) for a look at the functions: no case runs.
@@ -436,6 +544,8 @@ capture-ours) case_capture_ours "$@" ;;
 capture-emu) case_capture_emu "$@" ;;
 capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
+psk-requester) case_psk_requester "$@" ;;
+psk-device) case_psk_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

@@ -4,7 +4,8 @@
 # asym (the ALGORITHMS Asym text, e.g. "ECDSA_P384"), mode: "app" (the run
 # with the APP step: IDE_KM, TDISP, then CXL requests answered with ERROR) or
 # "session" (KEY_EX,HEARTBEAT,KEY_UPDATE: no ERROR at all, HEARTBEAT and every
-# KEY_UPDATE acknowledged, the session ended with END_SESSION).
+# KEY_UPDATE acknowledged, the session ended with END_SESSION); kx (optional):
+# the request that starts the session, KEY_EXCHANGE (default) or PSK_EXCHANGE.
 #
 # spdm_dump shows each record on a line "N (ts) PCI_DOE(1, t) DIR ...", DIR
 # "REQ->RSP" or "RSP->REQ"; a secured one carries "SecuredSPDM(0xSESSION)";
@@ -59,9 +60,11 @@ BEGIN {
       if (!first_cxl) first_cxl = NR
       last_cxl_sid = sid_of(line)
     }
-    if (index(line, "SPDM_KEY_EXCHANGE ") && !kx_seen) {
+    # kx: the session's first request, KEY_EXCHANGE unless told PSK_EXCHANGE.
+    if (kx == "") kx = "KEY_EXCHANGE"
+    if (index(line, "SPDM_" kx " ") && !kx_seen) {
       kx_seen = 1
-      if (!index(line, "SPDM(" ver ",")) fail("KEY_EXCHANGE is not SPDM " ver ": " short(line))
+      if (!index(line, "SPDM(" ver ",")) fail(kx " is not SPDM " ver ": " short(line))
       else ok("session at SPDM " ver)
     }
     next
@@ -128,7 +131,7 @@ BEGIN {
 
 END {
   if (have_req) fail("last request without a response: " short(req))
-  if (!kx_seen) fail("no KEY_EXCHANGE: the session never started")
+  if (!kx_seen) fail("no " (kx == "" ? "KEY_EXCHANGE" : kx) ": the session never started")
   if (mode == "app") {
     if (nkp == 0) fail("no IDE_KM KEY_PROG in the capture")
     else if (kp_ok == nkp) ok("IDE_KM: " nkp " KEY_PROG, every KP_ACK status 0")

@@ -263,6 +263,8 @@ it_dump() { # pcap out secret...
   shift 2
   local args=()
   for s in "$@"; do args+=(--dhe_secret "$s"); done
+  # PSK sessions: spdm_dump derives their keys from the PSK (IT_PSK, hex).
+  [ -n "${IT_PSK:-}" ] && args+=(--psk "$IT_PSK")
   timeout 30 "$OPENTSM_PEERS/bin/spdm_dump" -r "$pcap" -d "${args[@]}" >"$out" 2>&1
 }
 

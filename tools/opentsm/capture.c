@@ -12,9 +12,12 @@
 
 #include "opentsm/crypto.h"
 #include "opentsm/secure.h"
+#include "opentsm/spdm.h"
 
 /* The key log's line tag: what precedes the value `spdm_dump --dhe_secret` takes. */
 #define KEYLOG_TAG "DHE_SECRET"
+/* ... and of a PSK session: the value `spdm_dump --psk` takes. */
+#define KEYLOG_PSK_TAG "PSK"
 
 static void record(cli_capture *c, const uint8_t *obj, size_t len) {
   if (c->pcap.f == NULL || !ot_ok(c->err)) return;
@@ -52,21 +55,21 @@ ot_doe_transport *cli_capture_transport(cli_capture *c, ot_doe_transport *inner)
   return &c->base;
 }
 
-void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, size_t len) {
-  cli_capture *c = ctx;
-  (void)session_id; /* spdm_dump tries each secret on each session */
+/* Writes one key log line `tag <hex>`. */
+static void keylog_line(cli_capture *c, const char *tag, const uint8_t *secret, size_t len) {
   static const char digits[] = "0123456789abcdef";
-  static const char tag[] = KEYLOG_TAG " ";
   if (c->keylog_fd < 0 || !ot_ok(c->err)) return;
   /* The line is built here and written with write(2): no stdio buffer keeps
    * a copy, and the log is usable at once, while the device still runs. */
-  char line[sizeof(tag) - 1 + 2 * OT_ECC_MAX_SCALAR + 1];
-  size_t n = sizeof(tag) - 1;
-  if (n + 2 * len + 1 > sizeof(line)) {
+  char line[16 + 2 * (OT_ECC_MAX_SCALAR > OT_SPDM_PSK_MAX ? OT_ECC_MAX_SCALAR : OT_SPDM_PSK_MAX) +
+            1];
+  size_t n = strlen(tag);
+  if (n + 1 + 2 * len + 1 > sizeof(line)) {
     c->err = ot_status_of(OT_E_TOO_LARGE);
     return;
   }
   memcpy(line, tag, n);
+  line[n++] = ' ';
   for (size_t i = 0; i < len; i++) {
     line[n++] = digits[secret[i] >> 4];
     line[n++] = digits[secret[i] & 0xF];
@@ -84,6 +87,16 @@ void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, s
   }
   ot_zeroize(line, sizeof(line));
   c->sessions++;
+}
+
+void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, size_t len) {
+  (void)session_id; /* spdm_dump tries each secret on each session */
+  keylog_line(ctx, KEYLOG_TAG, secret, len);
+}
+
+void cli_capture_keylog_psk(void *ctx, uint32_t session_id, const uint8_t *psk, size_t len) {
+  (void)session_id; /* spdm_dump --psk applies to every PSK session of a capture */
+  keylog_line(ctx, KEYLOG_PSK_TAG, psk, len);
 }
 
 bool cli_capture_open(cli_capture *c, const char *pcap_path, const char *keylog_path,

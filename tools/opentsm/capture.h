@@ -4,7 +4,8 @@
  * a capture of every DOE object exchanged, in the layout DMTF's emulators
  * write and spdm_dump reads (opentsm/doe_pcap.h, link type 292), and a key
  * log with one line `DHE_SECRET <hex>` per SPDM session, the value
- * `spdm_dump --dhe_secret` takes, so that spdm_dump decrypts every secured
+ * `spdm_dump --dhe_secret` takes, and one line `PSK <hex>` per PSK session,
+ * the value `spdm_dump --psk` takes, so that spdm_dump decrypts every secured
  * message. The key log exposes the sessions' keys: a debugging aid, written
  * only when asked (mode 0600).
  */
@@ -45,6 +46,8 @@ void cli_capture_observe(void *ctx, bool response, const uint8_t *obj, size_t le
 
 /* An ot_spdm_keylog_fn (ctx = the capture). */
 void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, size_t len);
+/* The same for PSK sessions (ot_spdm_*_config.keylog_psk): a `PSK <hex>` line. */
+void cli_capture_keylog_psk(void *ctx, uint32_t session_id, const uint8_t *psk, size_t len);
 
 /* Closes the files; false (the error printed with `who`) if a write failed. */
 bool cli_capture_close(cli_capture *c, const char *who);

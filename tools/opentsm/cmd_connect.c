@@ -26,6 +26,7 @@
 
 #include "capture.h"
 #include "cli_anchors.h"
+#include "cli_psk.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -40,7 +41,8 @@
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
-  "                       [--pcap FILE] [--keylog FILE]\n"
+  "                       [--pcap FILE] [--keylog FILE]\n"                                     \
+  "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -74,7 +76,18 @@ const char ot_usage_connect[] =
           "                  292 PCI DOE: what DMTF spdm_dump reads)\n"
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
-          "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
+          "                  It EXPOSES THE SESSION SECRETS: for debugging only; with\n"
+          "                  --psk it also writes `PSK <hex>` (spdm_dump --psk <hex>)\n"
+          CLI_PSK_HELP
+          "                  With a PSK connect opens a PSK session (PSK_EXCHANGE,\n"
+          "                  PSK_FINISH unless the device's PSK_CAP is 01b) instead of\n"
+          "                  KEY_EXCHANGE/FINISH; IDE_KM and TDISP then run inside it.\n"
+          "                  If the device has certificates and anchors are given, the\n"
+          "                  chain, CHALLENGE and signed measurements are checked first\n"
+          "                  as usual (the PSK session is not bound to them). Without\n"
+          "                  anchors (--anchor/--policy optional with --psk) the device\n"
+          "                  is NOT AUTHENTICATED: the session proves only that it holds\n"
+          "                  the PSK; the report says so\n"
           "algorithms offered (DSP0274 §10.4; a --policy may narrow them):\n"
           "  signature  ECDSA P-256, P-384, P-521, EdDSA Ed25519, Ed448\n"
           "  hash       SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-384, SHA3-512\n"
@@ -113,6 +126,7 @@ typedef struct connect_opts {
   uint64_t time;
   uint64_t timeout_ms;      /* the whole run */
   uint64_t read_timeout_ms; /* one exchange */
+  const ot_spdm_psk *psk;   /* --psk / --psk-file: NULL unless given */
 } connect_opts;
 
 /* Everything large lives here, on the heap. */
@@ -129,6 +143,7 @@ typedef struct connect_ctx {
   size_t record_len;
   uint8_t nblocks;
   ot_spdm_negotiated neg; /* kept: disconnect wipes the requester */
+  uint32_t rsp_psk_cap;   /* the device's PSK_CAP field, kept likewise */
   ot_tdisp_requester tdisp;
   uint8_t report[OT_TDISP_REPORT_MAX];
   cli_capture cap; /* --pcap, --keylog */
@@ -217,6 +232,10 @@ static const char *meas_type_name(uint8_t t) {
  * report. Nothing is asked of the device again. */
 static ot_status collect_evidence(connect_ctx *c) {
   const ot_tsm_evidence *ev = &c->ev;
+  c->neg = c->dev.spdm.neg;
+  c->rsp_psk_cap = c->dev.spdm.rsp_caps & OT_SPDM_CAP_PSK_MASK;
+  /* PSK only: no chain was fetched and no signed record exists. */
+  if (c->dev.psk_only) return OT_SUCCESS;
   OT_ENSURE(ev->chain_len > 0 && ev->chain_len <= sizeof(c->chain), OT_E_INTERNAL);
   memcpy(c->chain, ev->chain, ev->chain_len);
   c->chain_len = ev->chain_len;
@@ -436,6 +455,14 @@ static void print_flow(const flow_result *f, const connect_opts *o) {
   }
 }
 
+/* How the session was opened (DSP0274 1.3: PSK_FINISH only with PSK_CAP 10b). */
+static const char *session_kind(const connect_ctx *c) {
+  if (c->dev.psk == NULL) return "KEY_EXCHANGE/FINISH";
+  return c->rsp_psk_cap == OT_SPDM_CAP_PSK
+             ? "PSK_EXCHANGE (PSK_CAP 01b: no PSK_FINISH)"
+             : "PSK_EXCHANGE/PSK_FINISH";
+}
+
 static void print_report(connect_ctx *c, const connect_opts *o, const flow_result *fl, double ms) {
   const ot_spdm_negotiated *n = &c->neg;
   FILE *f = stdout;
@@ -450,8 +477,13 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
     cli_json_string(f, c->dev.name);
     fprintf(f, ",\"target\":");
     cli_json_string(f, o->target);
+    /* "verified": the certificate chain and the measurement signature were
+     * checked; a PSK-only connect is neither (docs/cli.md "PSK sessions"). */
+    fprintf(f, ",\"verified\":%s,\"authenticated\":%s,\"session\":\"%s\"",
+            c->dev.psk_only ? "false" : "true", c->dev.psk_only ? "false" : "true",
+            c->dev.psk ? "psk" : "dhe");
     fprintf(f,
-            ",\"verified\":true,\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
+            ",\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
             "\"base_hash\":\"%s\",\"measurement_hash\":\"%s\",\"dhe\":\"%s\",\"aead\":\"%s\","
             "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain_digest\":\"%s\",\"chain\":[",
             n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
@@ -465,20 +497,32 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
     }
     fprintf(f, "],\"measurements\":[");
   } else {
-    fprintf(f, "device '%s' at %s: connected and verified in %.1f ms\n", c->dev.name, o->target,
-            ms);
+    if (c->dev.psk_only)
+      fprintf(f,
+              "device '%s' at %s: connected by PSK in %.1f ms; NOT AUTHENTICATED: no "
+              "certificate was checked, the session proves only that the device holds the PSK\n",
+              c->dev.name, o->target, ms);
+    else
+      fprintf(f, "device '%s' at %s: connected and verified in %.1f ms\n", c->dev.name, o->target,
+              ms);
     fprintf(f, "  SPDM %u.%u  asym %s  hash %s  measurement hash %s  DHE %s  AEAD %s\n",
             n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg));
-    fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",
-            c->policy.anchor_count, c->policy.anchor_count == 1 ? "" : "s");
-    fprintf(f, "    digest (%s) %s\n", hash_name(n->hash), digest);
+    if (!c->dev.psk_only) {
+      fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",
+              c->policy.anchor_count, c->policy.anchor_count == 1 ? "" : "s");
+      fprintf(f, "    digest (%s) %s\n", hash_name(n->hash), digest);
+    }
     for (size_t i = 0; i < x.count; i++) {
       if (!ot_ok(ot_x509_subject(&x.certs[i], subj, sizeof(subj))))
         snprintf(subj, sizeof(subj), "(unreadable)");
       fprintf(f, "    [%zu] %s\n", i, subj);
     }
-    fprintf(f, "  measurements (%u blocks, signature verified):\n", c->nblocks);
+    if (c->dev.psk && !c->dev.psk_only)
+      fprintf(f, "  session keyed by the PSK: it is not bound to the certificate checked "
+                 "here (DSP0274 PSK transcript holds no certificate hash)\n");
+    if (!c->dev.psk_only)
+      fprintf(f, "  measurements (%u blocks, signature verified):\n", c->nblocks);
   }
   ot_reader r;
   ot_reader_init(&r, c->record, c->record_len);
@@ -506,22 +550,20 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
      * chain it fetched; printed so that it can be compared with the device's. */
     uint8_t dg[OT_HASH_MAX_SIZE];
     char dhex[2 * OT_HASH_MAX_SIZE + 1];
-    if (ot_ok(ot_hash(n->hash, c->chain, c->chain_len, dg, sizeof(dg)))) {
+    if (c->chain_len > 0 && ot_ok(ot_hash(n->hash, c->chain, c->chain_len, dg, sizeof(dg)))) {
       cli_hex(dg, ot_hash_size(n->hash), dhex, sizeof(dhex));
       fprintf(f, ",\"chain_digest\":\"%s\"", dhex);
     }
     if (fl) print_flow(fl, o);
     fprintf(f, ",\"end_session\":true,\"ms\":%.3f}\n", ms);
   } else if (fl) {
-    fprintf(f, "  session 0x%08x: KEY_EXCHANGE/FINISH, HEARTBEAT done; flow full:\n",
-            c->dev.session_id);
+    fprintf(f, "  session 0x%08x: %s, HEARTBEAT done; flow full:\n", c->dev.session_id,
+            session_kind(c));
     print_flow(fl, o);
     fprintf(f, "  %-34s ok\n", "END_SESSION");
   } else {
-    fprintf(f,
-            "  session 0x%08x: KEY_EXCHANGE/FINISH, HEARTBEAT, END_SESSION done; no IDE "
-            "(socket device)\n",
-            c->dev.session_id);
+    fprintf(f, "  session 0x%08x: %s, HEARTBEAT, END_SESSION done; no IDE (socket device)\n",
+            c->dev.session_id, session_kind(c));
   }
 }
 
@@ -592,11 +634,13 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   c->tsm.spdm.deadline_ns = deadline;
   if (o->keylog) {
     c->tsm.spdm.keylog = cli_capture_keylog;
+    c->tsm.spdm.keylog_psk = cli_capture_keylog_psk;
     c->tsm.spdm.keylog_ctx = &c->cap;
   }
   ot_tsm_dev_desc desc = {.name = device_name(c, o),
                           .doe = cli_capture_transport(&c->cap, &c->sock.base),
-                          .link = NULL};
+                          .link = NULL,
+                          .psk = o->psk};
   st = ot_tsm_dev_init(&c->dev, &c->tsm, &desc);
   if (!ot_ok(st)) {
     fprintf(stderr, "opentsm connect: bad device name (%s)\n", ot_status_message(st));
@@ -695,7 +739,17 @@ int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, boo
   return connect_with(&o);
 }
 
+/* --psk: the key lives here for the run and is wiped however it ends. */
+static cli_psk connect_psk;
+static int connect_main(int argc, char **argv);
+
 int ot_cmd_connect(int argc, char **argv) {
+  int rc = connect_main(argc, argv);
+  cli_psk_wipe(&connect_psk);
+  return rc;
+}
+
+static int connect_main(int argc, char **argv) {
   connect_opts o = {.timeout_ms = CONNECT_TIMEOUT_MS,
                     .read_timeout_ms = CONNECT_READ_TIMEOUT_MS,
                     .tdi = FLOW_DEFAULT_TDI};
@@ -717,6 +771,12 @@ int ot_cmd_connect(int argc, char **argv) {
       continue;
     }
     if (v == NULL) return usage_error("unknown option or missing value", a);
+    int prc = cli_psk_option(&connect_psk, a, argv[i + 1], "opentsm connect");
+    if (prc < 0) return OT_EXIT_USAGE;
+    if (prc > 0) {
+      i++;
+      continue;
+    }
     if (strcmp(a, "--policy") == 0) {
       o.policy = v;
     } else if (strcmp(a, "--name") == 0) {
@@ -756,7 +816,12 @@ int ot_cmd_connect(int argc, char **argv) {
     i++;
   }
   if (o.target == NULL) return usage_error("missing HOST:PORT", NULL);
-  if (o.policy == NULL && o.anchor_count == 0)
+  bool psk_bad = false;
+  if (cli_psk_ready(&connect_psk, &psk_bad, "opentsm connect")) o.psk = &connect_psk.psk;
+  if (psk_bad) return OT_EXIT_USAGE;
+  /* With a PSK, anchors are optional: without them the device is not
+   * authenticated, and the report says so. */
+  if (o.policy == NULL && o.anchor_count == 0 && o.psk == NULL)
     return usage_error("no trust anchor: give --policy FILE or --anchor CERT", NULL);
   return connect_with(&o);
 }

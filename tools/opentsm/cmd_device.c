@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cli_psk.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -33,7 +34,9 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
-  "                      [--fault NAME[,NAME...]|list]...\n"
+  "                      [--fault NAME[,NAME...]|list]...\n"                                    \
+  "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
+  "                       [--psk-no-finish]]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -68,6 +71,14 @@ const char ot_usage_device[] =
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
+          CLI_PSK_HELP
+          "              With a PSK the device advertises PSK_CAP 10b (PSK_EXCHANGE with a\n"
+          "              ResponderContext, then PSK_FINISH) and serves PSK sessions for\n"
+          "              that PSKHint (an unknown hint gets ERROR InvalidRequest); the\n"
+          "              certificates stay on offer. --keylog then also writes `PSK <hex>`\n"
+          "              (spdm_dump --psk <hex>)\n"
+          "  --psk-no-finish  advertise PSK_CAP 01b instead: no ResponderContext, no\n"
+          "              PSK_FINISH (the session is up after PSK_EXCHANGE_RSP)\n"
           "Peers are served one at a time, the others wait (backlog 64); the limits\n"
           "bound how long one peer can keep them waiting while it is silent or slow.\n"
           "Each port has one Selective IDE Stream block (Stream ID 0). With no host to write\n"
@@ -552,8 +563,20 @@ static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_li
   return OT_EXIT_OK;
 }
 
+/* --psk: the key lives here for the whole run (the responder borrows it). */
+static cli_psk dev_psk;
+static int device_main(int argc, char **argv);
+
 int ot_cmd_device(int argc, char **argv) {
+  int rc = device_main(argc, argv);
+  cli_psk_wipe(&dev_psk); /* whatever the outcome, the key does not outlive the run */
+  return rc;
+}
+
+static int device_main(int argc, char **argv) {
   const char *listen = "127.0.0.1:2323";
+  bool psk_no_finish = false;
+  int psk_rc;
   cli_device_opts o = {
       .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
@@ -564,6 +587,15 @@ int ot_cmd_device(int argc, char **argv) {
   while (++i < argc) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--psk-no-finish") == 0) {
+      psk_no_finish = true;
+      continue;
+    }
+    if (v && (psk_rc = cli_psk_option(&dev_psk, a, argv[i + 1], "opentsm device")) != 0) {
+      if (psk_rc < 0) return OT_EXIT_USAGE;
+      i++;
+      continue;
+    }
     if (strcmp(a, "--listen") == 0 && v) {
       listen = v;
     } else if (strcmp(a, "--identity") == 0 && v) {
@@ -632,6 +664,10 @@ int ot_cmd_device(int argc, char **argv) {
   if (profile_path && identity_given)
     return usage_error("--profile and --identity exclude each other", NULL);
   if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
+  bool psk_bad = false;
+  bool psk = cli_psk_ready(&dev_psk, &psk_bad, "opentsm device");
+  if (psk_bad) return OT_EXIT_USAGE;
+  if (psk_no_finish && !psk) return usage_error("--psk-no-finish needs --psk", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
@@ -695,7 +731,15 @@ int ot_cmd_device(int argc, char **argv) {
   }
   if (keylog) {
     d->dsm.rcfg.keylog = cli_capture_keylog;
+    d->dsm.rcfg.keylog_psk = cli_capture_keylog_psk;
     d->dsm.rcfg.keylog_ctx = &cap;
+  }
+  if (psk) {
+    /* DSP0274 1.3 CAPABILITIES PSK_CAP: 10b (ResponderContext, PSK_FINISH) or
+     * with --psk-no-finish 01b. The responder borrows the configuration. */
+    d->dsm.rcfg.caps |= psk_no_finish ? OT_SPDM_CAP_PSK : OT_SPDM_CAP_PSK_WITH_CONTEXT;
+    d->dsm.rcfg.psk = &dev_psk.psk;
+    d->dsm.rcfg.psk_count = 1;
   }
   if (root_out) {
     ot_x509_cert root;
@@ -738,6 +782,9 @@ int ot_cmd_device(int argc, char **argv) {
   printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, IDE_KM, TDISP, spdm-emu "
          "socket protocol over PCI DOE)\n",
          host, srv.port, label);
+  if (psk)
+    printf("opentsm device: PSK sessions offered (PSK_CAP %s, PSKHint of %zu bytes)\n",
+           psk_no_finish ? "01b, no PSK_FINISH" : "10b", dev_psk.psk.hint_len);
   fflush(stdout);
   rc = serve(d, &srv, &lim);
   /* Further signals wait (blocked) until exit: the handler must not write to
