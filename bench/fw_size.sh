@@ -28,8 +28,15 @@ targets="opentsm opentsm-fw-device opentsm-fw-device-full otfw_image otfw_image_
 for c in $comps; do targets="$targets ot_$c otfw_$c"; done
 cmake --build "$b" -j "$(nproc)" --target $targets >/dev/null
 
-# size -t of an archive: "text data bss" of its members together.
-asize() { size -t "$1" | awk 'END { print $1, $2, $3 }'; }
+# An archive's members together, "code ram": code = text, rodata, relocated
+# const tables (.data.rel.ro) and initialised data; ram = data + bss.
+asize() {
+  size -A "$1" | awk '
+    $1 ~ /^\.(text|rodata|data\.rel\.ro)/ { code += $2 }
+    $1 ~ /^\.data/ && $1 !~ /^\.data\.rel\.ro/ { code += $2; ram += $2 }
+    $1 ~ /^\.bss|^COMMON/ { ram += $2 }
+    END { print code + 0, ram + 0 }'
+}
 
 # The link map of the image: per archive (or fw_image/fw_device object),
 # code = .text + .rodata + .data bytes kept, ram = .data + .bss.
@@ -56,7 +63,9 @@ mapsize() {
       if (match(file, /libotfw_[a-z_]+\.a/)) c = substr(file, RSTART + 8, RLENGTH - 10)
       else if (file ~ /fw_image/) c = "image"
       else next
-      if (sec ~ /^\.text|^\.rodata/) code[c] += n
+      # Read-only after relocation: flash in a firmware image (the host
+      # toolchain builds PIE, which moves const pointer tables there).
+      if (sec ~ /^\.text|^\.rodata|^\.data\.rel\.ro/) code[c] += n
       else if (sec ~ /^\.data/) { code[c] += n; ram[c] += n }
       else if (sec ~ /^\.bss|^COMMON/) ram[c] += n
     }
@@ -79,10 +88,9 @@ echo "| component | before: code | before: RAM | after (archive): code | after (
 echo "|---|---:|---:|---:|---:|---:|"
 tb=0 rb=0 ta=0 ti=0 ra=0 tgt_code=0 tgt_ram=0 tgt_code_b=0 tgt_ram_b=0
 for c in $comps; do
-  read -r t d s <<<"$(asize "$b/src/$c/libot_$c.a")"
-  read -r ft fd _ <<<"$(asize "$b/firmware/libotfw_$c.a")"
-  code_b=$((t + d)) ram_b=$((d + s + $(ctx "$sizes_full" "$c" || true) + 0))
-  code_a=$((ft + fd))
+  read -r code_b ram_b <<<"$(asize "$b/src/$c/libot_$c.a")"
+  read -r code_a _ <<<"$(asize "$b/firmware/libotfw_$c.a")"
+  ram_b=$((ram_b + $(ctx "$sizes_full" "$c" || true) + 0))
   code_i=$(mapget "$c" 2) ram_i=$(($(mapget "$c" 3) + $(ctx "$sizes_fw" "$c" || true) + 0))
   echo "| $c | $code_b | $ram_b | $code_a | $code_i | $ram_i |"
   tb=$((tb + code_b)) rb=$((rb + ram_b)) ta=$((ta + code_a)) ti=$((ti + code_i)) ra=$((ra + ram_i))
@@ -92,18 +100,27 @@ for c in $comps; do
   esac
 done
 dev_i=$(mapget device 2)
-echo "| device (composition, firmware/fw_device.c) | - | - | $(asize "$b/firmware/libotfw_device.a" | awk '{ print $1 + $2 }') | $dev_i | $(mapget device 3) |"
+echo "| device (composition, firmware/fw_device.c) | - | - | $(asize "$b/firmware/libotfw_device.a" | awk '{ print $1 }') | $dev_i | $(mapget device 3) |"
 echo "| **all** | **$tb** | **$rb** | **$ta** | **$((ti + dev_i))** | **$ra** |"
 echo "| **SPDM + IDE_KM + TDISP responders** | **$tgt_code_b** | **$tgt_ram_b** | | **$tgt_code** | **$tgt_ram** |"
 echo
-read -r lt ld lb _ <<<"$(size "$b/firmware/otfw_image_lto" | awk 'NR == 2 { print $1, $2, $3 }')"
-read -r it id ib _ <<<"$(size "$b/firmware/otfw_image" | awk 'NR == 2 { print $1, $2, $3 }')"
-echo "Whole image (size(1), every component and the static device state):"
+# size -A: code = text, rodata, .data.rel.ro (flash); RAM = .data, .bss.
+secsize() {
+  size -A "$1" | awk '
+    $1 ~ /^\.(text|rodata|eh_frame|data\.rel\.ro)/ { code += $2 }
+    $1 ~ /^\.(data|got)/ && $1 !~ /^\.data\.rel\.ro/ { code += $2; ram += $2 }
+    $1 ~ /^\.bss/ { ram += $2 }
+    END { print code + 0, ram + 0 }'
+}
+read -r ic ir <<<"$(secsize "$b/firmware/otfw_image")"
+read -r lc lr <<<"$(secsize "$b/firmware/otfw_image_lto")"
+echo "Whole image (every component and the static device state; code = text, rodata,"
+echo "relocated const tables and initialised data; RAM = data + bss):"
 echo
-echo "| image | text | data | bss | code (text+data) | static RAM (data+bss) |"
-echo "|---|---:|---:|---:|---:|---:|"
-echo "| --gc-sections | $it | $id | $ib | $((it + id)) ($(kb $((it + id))) KiB) | $((id + ib)) ($(kb $((id + ib))) KiB) |"
-echo "| --gc-sections + LTO | $lt | $ld | $lb | $((lt + ld)) ($(kb $((lt + ld))) KiB) | $((ld + lb)) ($(kb $((ld + lb))) KiB) |"
+echo "| image | code | static RAM |"
+echo "|---|---:|---:|"
+echo "| --gc-sections | $ic ($(kb "$ic") KiB) | $ir ($(kb "$ir") KiB) |"
+echo "| --gc-sections + LTO, -fno-pie | $lc ($(kb "$lc") KiB) | $lr ($(kb "$lr") KiB) |"
 echo
 echo "Identity held in RAM by ot_spdm_identity (certificate chains, keys, measurements;"
 echo "a device keeps them in flash): before $(ctx "$sizes_full" identity), after $(ctx "$sizes_fw" identity) bytes."
