@@ -4,6 +4,8 @@
 #                (skipped, in one line, without the DMTF peers), fuzz smoke run
 #   make interop the live interop suite against the DMTF peers ($OPENTSM_PEERS)
 #   make bench   build (release) and run the benchmarks
+#   make fw-size the firmware profile's code, RAM and stack against the full
+#                libraries (bench/fw_size.sh, its own -Os tree in $(BUILD)/fw)
 #   make fuzz    build fuzz targets and fuzz each for FUZZ_SECONDS (default 60)
 #   make build   release build only
 #   make format  clang-format the sources
@@ -21,7 +23,7 @@ OPENTSM_PEERS ?= $(abspath $(CURDIR)/../shared/peers)
 export OPENTSM_PEERS
 HAVE_PEERS = test -x "$(OPENTSM_PEERS)/bin/spdm_responder_emu"
 
-.PHONY: all deps build demo check check-release check-asan check-interop interop fuzz-build fuzz-smoke fuzz bench format clean
+.PHONY: all deps build demo check check-release check-asan check-interop interop fuzz-build fuzz-smoke fuzz bench fw-size format clean
 
 all: build
 
@@ -82,6 +84,9 @@ fuzz: fuzz-build
 
 bench: build
 	scripts/bench.sh $(BUILD)/release
+
+fw-size: | deps
+	bench/fw_size.sh $(BUILD)/fw
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

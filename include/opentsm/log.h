@@ -54,10 +54,24 @@ void ot_log(ot_log_level level, const char *component, const char *fmt, ...) OT_
 OT_RESULT ot_log_hexdump(ot_log_level level, const char *component, const char *label,
                          const uint8_t *buf, size_t len);
 
+#if defined(OT_NO_LOG) && OT_NO_LOG
+/*
+ * The firmware profile (firmware/CMakeLists.txt) has no log: each call is
+ * compiled out, strings included. It stays an unevaluated operand of sizeof,
+ * so its format and arguments are still type-checked and count as used.
+ */
+#define OT_LOG_DROP_(...) ((void)sizeof((ot_log(__VA_ARGS__), 0)))
+#define OT_LOGE(comp, ...) OT_LOG_DROP_(OT_LOG_ERROR, comp, __VA_ARGS__)
+#define OT_LOGW(comp, ...) OT_LOG_DROP_(OT_LOG_WARN, comp, __VA_ARGS__)
+#define OT_LOGI(comp, ...) OT_LOG_DROP_(OT_LOG_INFO, comp, __VA_ARGS__)
+#define OT_LOGD(comp, ...) OT_LOG_DROP_(OT_LOG_DEBUG, comp, __VA_ARGS__)
+#define OT_LOGT(comp, ...) OT_LOG_DROP_(OT_LOG_TRACE, comp, __VA_ARGS__)
+#else
 #define OT_LOGE(comp, ...) ot_log(OT_LOG_ERROR, comp, __VA_ARGS__)
 #define OT_LOGW(comp, ...) ot_log(OT_LOG_WARN, comp, __VA_ARGS__)
 #define OT_LOGI(comp, ...) ot_log(OT_LOG_INFO, comp, __VA_ARGS__)
 #define OT_LOGD(comp, ...) ot_log(OT_LOG_DEBUG, comp, __VA_ARGS__)
 #define OT_LOGT(comp, ...) ot_log(OT_LOG_TRACE, comp, __VA_ARGS__)
+#endif
 
 #endif /* OPENTSM_LOG_H */

@@ -24,7 +24,9 @@
  * root port hold 14 marks per connected device); the table is static and
  * costs memory only as it fills.
  */
+#ifndef OT_SECRET_MAX_MARKS /* the firmware profile sets its own (firmware/) */
 #define OT_SECRET_MAX_MARKS 65536
+#endif
 
 /* Overwrites n bytes with zeros in a way the compiler may not elide. */
 void ot_zeroize(void *p, size_t n);

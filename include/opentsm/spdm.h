@@ -201,7 +201,9 @@ struct ot_spdm_vdm_handler {
 #define OT_SPDM_RSP_MAX_SESSIONS 2u
 /* Largest response the responder builds (served in chunks when the peer's
  * DataTransferSize is smaller): a full cert chain, or all measurements. */
+#ifndef OT_SPDM_LARGE_MAX /* the firmware profile sets its own (firmware/) */
 #define OT_SPDM_LARGE_MAX 5120u
+#endif
 
 /* A responder's configuration: shared by its connections, borrowed. */
 /*

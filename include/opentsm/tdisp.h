@@ -166,7 +166,9 @@ OT_RESULT ot_tdisp_vdm_decode(ot_reader *r, uint8_t spdm_version, bool response,
 /* ---- Device interface report (PCIe r6.0 §11.3 DEVICE_INTERFACE_REPORT; SPEC-FACTS §6.4) */
 
 /* Upper bounds of what this implementation builds or accepts. */
+#ifndef OT_TDISP_MAX_MMIO_RANGES /* the firmware profile sets its own */
 #define OT_TDISP_MAX_MMIO_RANGES 32u
+#endif
 #define OT_TDISP_MAX_DEVINFO 256u
 #define OT_TDISP_REPORT_MAX                                                                        \
   (OT_TDISP_REPORT_FIXED + OT_TDISP_MAX_MMIO_RANGES * OT_TDISP_MMIO_RANGE_SIZE +                   \
@@ -282,7 +284,9 @@ typedef struct ot_tdisp_tdi {
   bool error_by_event;
 } ot_tdisp_tdi;
 
+#ifndef OT_TDISP_MAX_TDIS /* the firmware profile sets its own */
 #define OT_TDISP_MAX_TDIS 8u
+#endif
 
 /* The device security manager's TDISP side: capabilities, TDIs, RNG. */
 struct ot_tdisp_device {

@@ -2,8 +2,19 @@
 /* Zeroization, constant-time compare and the secret registry: see opentsm/secure.h. */
 #include "opentsm/secure.h"
 
-#include <pthread.h>
 #include <string.h>
+
+#if defined(OT_FIRMWARE) && OT_FIRMWARE
+/* The firmware profile serves one request at a time on one thread of control
+ * (firmware/fw_device.h): the registry needs no lock, and no thread library. */
+#define REGISTRY_LOCK() ((void)0)
+#define REGISTRY_UNLOCK() ((void)0)
+#else
+#include <pthread.h>
+static pthread_mutex_t marks_lock = PTHREAD_MUTEX_INITIALIZER;
+#define REGISTRY_LOCK() pthread_mutex_lock(&marks_lock)
+#define REGISTRY_UNLOCK() pthread_mutex_unlock(&marks_lock)
+#endif
 
 /*
  * Calling memset through a volatile function pointer stops the compiler from
@@ -30,14 +41,13 @@ struct mark {
   size_t len;
 };
 
-static pthread_mutex_t marks_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mark marks[OT_SECRET_MAX_MARKS];
 static size_t marks_used;
 
 ot_status ot_secret_mark(const void *p, size_t n) {
   OT_ENSURE(p != NULL && n != 0, OT_E_ARG);
   ot_status st = OT_SUCCESS;
-  pthread_mutex_lock(&marks_lock);
+  REGISTRY_LOCK();
   if (marks_used == OT_SECRET_MAX_MARKS) {
     st = ot_status_of(OT_E_NO_SPACE);
   } else {
@@ -45,12 +55,12 @@ ot_status ot_secret_mark(const void *p, size_t n) {
     marks[marks_used].len = n;
     marks_used++;
   }
-  pthread_mutex_unlock(&marks_lock);
+  REGISTRY_UNLOCK();
   return st;
 }
 
 void ot_secret_unmark(const void *p, size_t n) {
-  pthread_mutex_lock(&marks_lock);
+  REGISTRY_LOCK();
   /* Newest first: marks are mostly released in the reverse order of their making. */
   for (size_t i = marks_used; i-- > 0;) {
     if (marks[i].start == (uintptr_t)p && marks[i].len == n) {
@@ -58,7 +68,7 @@ void ot_secret_unmark(const void *p, size_t n) {
       break;
     }
   }
-  pthread_mutex_unlock(&marks_lock);
+  REGISTRY_UNLOCK();
 }
 
 void ot_secret_wipe(void *p, size_t n) {
@@ -71,19 +81,19 @@ bool ot_secret_overlaps(const void *p, size_t n) {
   uintptr_t s = (uintptr_t)p;
   uintptr_t e = s + n;
   bool hit = false;
-  pthread_mutex_lock(&marks_lock);
+  REGISTRY_LOCK();
   for (size_t i = 0; i < marks_used && !hit; i++) {
     uintptr_t ms = marks[i].start;
     uintptr_t me = ms + marks[i].len;
     hit = s < me && ms < e;
   }
-  pthread_mutex_unlock(&marks_lock);
+  REGISTRY_UNLOCK();
   return hit;
 }
 
 size_t ot_secret_mark_count(void) {
-  pthread_mutex_lock(&marks_lock);
+  REGISTRY_LOCK();
   size_t n = marks_used;
-  pthread_mutex_unlock(&marks_lock);
+  REGISTRY_UNLOCK();
   return n;
 }

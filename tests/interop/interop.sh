@@ -8,6 +8,8 @@
 #   requester VER SUITE AEAD   our requester -> spdm_responder_emu
 #                              VER 1.2|1.3|any, SUITE p256|p384, AEAD aes|aes128|chacha
 #   tsm-flow VER SUITE [AEAD]  DMTF requester (TSM flow) -> opentsm device
+#   fw-tsm-flow VER SUITE      the same -> opentsm-fw-device (the firmware profile)
+#   fw-validator SUITE         spdm_device_validator_sample -> opentsm-fw-device
 #   validator SUITE            spdm_device_validator_sample -> opentsm device
 #   capture-demo               spdm_dump reads the demo's DOE capture
 #   capture-ours SUITE         connect --pcap/--keylog -> device --pcap/--keylog
@@ -538,6 +540,12 @@ shift || true
 case $what in
 requester) case_requester "$@" ;;
 tsm-flow) case_tsm_flow "$@" ;;
+fw-tsm-flow | fw-validator)
+  # The firmware profile (firmware/) in the device's place: $OPENTSM_FW_DEVICE.
+  [ -x "${OPENTSM_FW_DEVICE:-}" ] || { echo "$what: FAIL: no OPENTSM_FW_DEVICE"; exit 1; }
+  what=${what#fw-}
+  OPENTSM_DEVICE=$OPENTSM_FW_DEVICE "case_${what//-/_}" "$@"
+  ;;
 validator) case_validator "$@" ;;
 capture-demo) case_capture_demo ;;
 capture-ours) case_capture_ours "$@" ;;

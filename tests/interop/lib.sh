@@ -208,7 +208,8 @@ it_start_device() { # log-file device-args...
   if [ -n "${OPENTSM_IT_PORT_BASE:-}" ]; then
     listen=$(it_pick_port) || { it_fail "no free port"; return 1; }
   fi
-  timeout --kill-after=5 "$IT_PEER_SECONDS" "$OPENTSM" device --listen "127.0.0.1:$listen" "$@" \
+  # $OPENTSM_DEVICE: another binary that serves `device` (the firmware profile's).
+  timeout --kill-after=5 "$IT_PEER_SECONDS" "${OPENTSM_DEVICE:-$OPENTSM}" device --listen "127.0.0.1:$listen" "$@" \
     >"$log" 2>&1 &
   IT_DEV_PID=$!
   IT_PIDS+=("$IT_DEV_PID")
