@@ -69,12 +69,12 @@ static const ot_sim_dsm_fault_info faults[OT_DSM_FAULT_COUNT] = {
         {"run-after-session", "the TDI stays in RUN when the session that locked it ends"},
     [OT_DSM_FAULT_P2P_ANY_STATE] = {"p2p-any-state",
                                     "BIND_P2P_STREAM_REQUEST outside RUN gets a response"},
-    [OT_DSM_FAULT_UNBIND_UNBOUND] = {"unbind-unbound",
-                                     "UNBIND_P2P_STREAM_REQUEST of a stream not bound gets a response"},
+    [OT_DSM_FAULT_UNBIND_UNBOUND] =
+        {"unbind-unbound", "UNBIND_P2P_STREAM_REQUEST of a stream not bound gets a response"},
     [OT_DSM_FAULT_MMIO_ATTR_ANY] = {"mmio-attr-any",
                                     "SET_MMIO_ATTRIBUTE_REQUEST in RUN is answered unchecked"},
-    [OT_DSM_FAULT_VDM_ANSWER] = {"vdm-answer",
-                                 "VDM_REQUEST gets a VDM_RESPONSE though REQ_MSGS_SUPPORTED lacks it"},
+    [OT_DSM_FAULT_VDM_ANSWER] =
+        {"vdm-answer", "VDM_REQUEST gets a VDM_RESPONSE though REQ_MSGS_SUPPORTED lacks it"},
 };
 
 const ot_sim_dsm_fault_info *ot_sim_dsm_fault_get(unsigned f) {

@@ -216,16 +216,11 @@ static void h_set_mmio_attr(const call *c, pending *p) {
 }
 
 static const handler_fn k_handlers[TDISP_REQ_COUNT] = {
-    [TDISP_REQ_GET_VERSION] = h_version,
-    [TDISP_REQ_GET_CAPABILITIES] = h_caps,
-    [TDISP_REQ_LOCK_INTERFACE] = h_lock,
-    [TDISP_REQ_GET_REPORT] = h_report,
-    [TDISP_REQ_GET_STATE] = h_state,
-    [TDISP_REQ_START_INTERFACE] = h_start,
-    [TDISP_REQ_STOP_INTERFACE] = h_stop,
-    [TDISP_REQ_BIND_P2P] = h_bind_p2p,
-    [TDISP_REQ_UNBIND_P2P] = h_unbind_p2p,
-    [TDISP_REQ_SET_MMIO_ATTRIBUTE] = h_set_mmio_attr,
+    [TDISP_REQ_GET_VERSION] = h_version,   [TDISP_REQ_GET_CAPABILITIES] = h_caps,
+    [TDISP_REQ_LOCK_INTERFACE] = h_lock,   [TDISP_REQ_GET_REPORT] = h_report,
+    [TDISP_REQ_GET_STATE] = h_state,       [TDISP_REQ_START_INTERFACE] = h_start,
+    [TDISP_REQ_STOP_INTERFACE] = h_stop,   [TDISP_REQ_BIND_P2P] = h_bind_p2p,
+    [TDISP_REQ_UNBIND_P2P] = h_unbind_p2p, [TDISP_REQ_SET_MMIO_ATTRIBUTE] = h_set_mmio_attr,
     /* TDISP_REQ_VDM: never implemented (tdisp_req_implemented) */
 };
 

@@ -809,8 +809,8 @@ static void mmio_attr(ot_val_ctx *x) {
         ot_ok(ot_tdisp_report_parse(again, total2, &rep2)) &&
         ot_ok(ot_tdisp_report_range(&rep2, i, &now)))
       val_check(x, now.attributes == m.u.mmio.attributes,
-                "the report shows range %u's attributes %04xh (got %04xh)", i,
-                m.u.mmio.attributes, now.attributes);
+                "the report shows range %u's attributes %04xh (got %04xh)", i, m.u.mmio.attributes,
+                now.attributes);
     m.u.mmio.attributes = rg.attributes;
     OT_IGNORE(td_send(x, true, &m));
     td_expect(x, OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE, NULL, "SET_MMIO_ATTRIBUTE_REQUEST back");

@@ -81,8 +81,8 @@ static void test_not_configured(void **state) {
       assert_false(listed(&f, codes[i]));
     fx_drive(&f, states[s]);
     for (size_t i = 0; i < sizeof codes; i++) {
-      ot_tdisp_msg q = codes[i] == OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST ? mmio(1, 0)
-                                                                       : p2p(codes[i], 1);
+      ot_tdisp_msg q =
+          codes[i] == OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST ? mmio(1, 0) : p2p(codes[i], 1);
       if (codes[i] == OT_TDISP_VDM_REQUEST) {
         static const uint8_t vid[2] = {0x86, 0x80};
         q.u.vdm = (ot_tdisp_vendor_data){.registry_id = 0, .vendor_id_len = 2, .vendor_id = vid};
@@ -262,8 +262,8 @@ static void test_mmio_attr_refusals(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_not_configured), cmocka_unit_test(test_state_rules),
-      cmocka_unit_test(test_bind_unbind),    cmocka_unit_test(test_bind_refusals),
+      cmocka_unit_test(test_not_configured),      cmocka_unit_test(test_state_rules),
+      cmocka_unit_test(test_bind_unbind),         cmocka_unit_test(test_bind_refusals),
       cmocka_unit_test(test_p2p_needs_lock_flag), cmocka_unit_test(test_mmio_attr),
       cmocka_unit_test(test_mmio_attr_refusals),
   };
