@@ -71,6 +71,7 @@
 #include "opentsm/doe_mailbox.h"
 #include "opentsm/secure.h"
 #include "opentsm/sim_dsm.h"
+#include "opentsm/sim_rig.h"
 #include "opentsm/tsm.h"
 #include "opentsm/x509.h"
 
@@ -338,20 +339,11 @@ static void side_backend_init(side_backend *w, ot_tsm_backend *inner) {
 
 typedef struct dev {
   ot_drbg drbg;
-  ot_sim_dsm dsm;
+  ot_sim_rig_ep ep;      /* config space, DSM, mailbox, the host's driver */
   ot_doe_responder resp; /* the DSM's protocols, each wrapped by a side_proto */
   side_proto protos[OT_DOE_MAX_PROTOCOLS];
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_doe_mailbox mb;
   uint8_t bufs[2][MB_BYTES];
-  ot_doe_driver drv;
-  /* its root port */
-  ot_ide_tx rp_tx;
-  ot_ide_rx rp_rx;
-  ot_cfg_space rp_cfg;
-  ot_ide_regs rp_regs;
-  ot_cfg_inproc rp_acc;
+  ot_sim_rig_rp rp; /* its root port */
   ot_tsm_soft_link link;
   /* TSM side */
   ot_tsm_dev tdev;
@@ -376,7 +368,7 @@ typedef struct platform {
 static void on_sleep(ot_sim_clock *c, uint64_t now) {
   (void)now;
   platform *p = (platform *)(void *)c;
-  if (p->active != NULL) ot_doe_mailbox_step(&p->active->mb);
+  if (p->active != NULL) ot_doe_mailbox_step(&p->active->ep.mb);
 }
 
 static void seed(ot_drbg *d, uint64_t s) { CHECK(ot_drbg_seed_u64(d, s)); }
@@ -422,15 +414,8 @@ static void model_free(model *m) {
 
 /* The policy: the model's root, its curve's algorithms, measurement 1. */
 static ot_tsm_policy *policy_new(const model *m) {
-  char dir[] = "/tmp/ot_bench_scale_XXXXXX";
-  if (mkdtemp(dir) == NULL) exit(2);
   ot_x509_cert root;
   CHECK(ot_spdm_identity_root(&m->id, 0, &root));
-  char path[64];
-  snprintf(path, sizeof(path), "%s/root.der", dir);
-  FILE *f = fopen(path, "wb");
-  if (f == NULL || fwrite(root.der, 1, root.len, f) != root.len) exit(2);
-  fclose(f);
   char ref[2 * OT_HASH_MAX_SIZE + 1] = "";
   for (size_t i = 0; i < m->id.meas_count; i++) {
     if (m->id.meas[i].index != 1) continue;
@@ -446,7 +431,7 @@ static ot_tsm_policy *policy_new(const model *m) {
   char yaml[1024];
   snprintf(yaml, sizeof(yaml),
            "version: 1\n"
-           "trust_anchors: [root.der]\n"
+           "trust_anchors: [root0.der]\n"
            "spdm:\n"
            "  base_asym: [%s]\n"
            "  base_hash: [%s]\n"
@@ -461,9 +446,7 @@ static ot_tsm_policy *policy_new(const model *m) {
   ot_tsm_policy *pol = malloc(sizeof(*pol));
   if (pol == NULL) exit(2);
   ot_tsm_policy_error err;
-  ot_status st = ot_tsm_policy_parse(pol, yaml, strlen(yaml), dir, &err);
-  unlink(path);
-  rmdir(dir);
+  ot_status st = ot_sim_rig_policy(pol, yaml, strlen(yaml), &root, 1, &err);
   if (!ot_ok(st)) {
     fprintf(stderr, "bench_tsm_scale: policy %u:%u: %s\n", err.line, err.column, err.msg);
     exit(2);
@@ -471,61 +454,49 @@ static ot_tsm_policy *policy_new(const model *m) {
   return pol;
 }
 
-static void dev_build(platform *p, dev *d, const model *m, size_t i) {
-  seed(&d->drbg, 0xD000u + i);
-  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
-  uint16_t off;
-  CHECK(ot_cfg_init(&d->cfg, &ident));
-  CHECK(ot_cfg_add_cap(&d->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
-  /* A distinct Requester ID per endpoint: bus 1..250, device number above. */
-  ot_sim_dsm_config dc = {.id = &m->id,
-                          .rng = &d->drbg.rng,
-                          .algs = &m->algs,
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
-                          .cfg = &d->cfg,
-                          .ide_caps = {.sel_streams = 2, .addr_blocks = 1},
-                          .bus = (uint8_t)(1u + i % 250u),
-                          .dev_func = (uint8_t)((i / 250u) << 3)};
-  CHECK(ot_sim_dsm_init(&d->dsm, &dc));
-  ot_doe_responder *inner = ot_sim_dsm_doe(&d->dsm);
+/* The mailbox serves the DSM's protocols, each run as the device (side_proto). */
+static ot_doe_responder *wrap_sides(void *ctx, ot_doe_responder *inner) {
+  dev *d = ctx;
   ot_doe_responder_init(&d->resp);
   for (size_t k = 0; k < inner->count; k++) {
     ot_doe_protocol *ip = inner->protocols[k];
     d->protos[k] = (side_proto){
         .base = {.vendor = ip->vendor, .type = ip->type, .handle = side_handle}, .inner = ip};
-    CHECK(ot_doe_responder_add(&d->resp, &d->protos[k].base));
+    if (!ot_ok(ot_doe_responder_add(&d->resp, &d->protos[k].base))) return NULL;
   }
-  ot_doe_mailbox_config mc = {.responder = &d->resp,
-                              .clock = &p->clock.base,
-                              .latency_ns = OT_NS_PER_US,
-                              .req_buf = d->bufs[0],
-                              .req_cap = MB_BYTES,
-                              .rsp_buf = d->bufs[1],
-                              .rsp_cap = MB_BYTES,
-                              .cap_version = 2};
-  CHECK(ot_doe_mailbox_install(&d->mb, &d->cfg, &mc, &off));
-  ot_cfg_inproc_init(&d->acc, &d->cfg);
-  CHECK(ot_doe_driver_open(&d->drv, &d->acc.base, &p->clock.base, OT_DOE_VENDOR_PCISIG,
-                           OT_DOE_TYPE_SPDM));
-  ot_ide_tx_init(&d->rp_tx);
-  ot_ide_rx_init(&d->rp_rx);
-  const ot_cfg_ident rp_ident = {.vendor = 0x8086, .device = 0x7075, .class_code = 0x060400};
-  CHECK(ot_cfg_init(&d->rp_cfg, &rp_ident));
-  CHECK(ot_cfg_add_cap(&d->rp_cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
+  return &d->resp;
+}
+
+static void dev_build(platform *p, dev *d, const model *m, size_t i) {
+  seed(&d->drbg, 0xD000u + i);
+  /* A distinct Requester ID per endpoint: bus 1..250, device number above. */
+  ot_sim_rig_ep_config ec = {
+      .ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000},
+      .dsm = {.id = &m->id,
+              .rng = &d->drbg.rng,
+              .algs = &m->algs,
+              .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+              .ide_caps = {.sel_streams = 2, .addr_blocks = 1},
+              .bus = (uint8_t)(1u + i % 250u),
+              .dev_func = (uint8_t)((i / 250u) << 3)},
+      .clock = &p->clock.base,
+      .latency_ns = OT_NS_PER_US,
+      .req_buf = d->bufs[0],
+      .rsp_buf = d->bufs[1],
+      .buf_cap = MB_BYTES,
+      .wrap = wrap_sides,
+      .wrap_ctx = d};
+  CHECK(ot_sim_rig_ep_init(&d->ep, &ec));
   ot_ide_regs_caps rp_caps = {.sel_streams = 2, .addr_blocks = 2};
-  CHECK(ot_ide_regs_init(&d->rp_regs, &d->rp_cfg, &rp_caps, &d->rp_tx, &d->rp_rx, NULL, 0));
-  ot_cfg_inproc_init(&d->rp_acc, &d->rp_cfg);
-  d->link = (ot_tsm_soft_link){
-      .rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx, .rp_cfg = &d->rp_acc.base, .ep_cfg = &d->acc.base};
+  CHECK(ot_sim_rig_rp_init(&d->rp, &rp_caps));
+  d->link = ot_sim_rig_link(&d->rp.port, &d->rp.acc.base, &d->ep.acc.base);
 }
 
 static void dev_free(dev *d) {
   ot_tsm_dev_free(&d->tdev);
-  ot_sim_dsm_free(&d->dsm);
+  ot_sim_rig_ep_free(&d->ep);
   ot_drbg_uninstantiate(&d->drbg);
-  ot_ide_regs_release(&d->rp_regs);
-  ot_ide_tx_clear(&d->rp_tx);
-  ot_ide_rx_clear(&d->rp_rx);
+  ot_sim_rig_rp_free(&d->rp);
 }
 
 static void platform_build(platform *p, const model *m, size_t n, size_t per_bridge) {
@@ -559,11 +530,11 @@ static void platform_build(platform *p, const model *m, size_t n, size_t per_bri
     p->devs[i] = d;
     dev_build(p, d, m, i);
     ot_tsm_dev_desc dd = {.name = POLICY_NAME,
-                          .doe = ot_doe_driver_transport(&d->drv),
+                          .doe = ot_sim_rig_ep_doe(&d->ep),
                           .link = &d->link.base,
                           .rp_block = RP_BLOCK,
                           .rp_rid = 0x0008};
-    CHECK(ot_tsm_dev_init(&d->tdev, &p->tsms[i / per_bridge], &dd));
+    CHECK(ot_sim_rig_attach(&p->tsms[i / per_bridge], &d->tdev, &dd, NULL, NULL, 0));
   }
 }
 

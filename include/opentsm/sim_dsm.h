@@ -88,6 +88,10 @@ typedef enum ot_sim_dsm_fault {
   OT_DSM_FAULT_UNKNOWN_SUCCESS,      /* unknown request codes answered */
   OT_DSM_FAULT_LOCK_LENGTH_ACCEPT,   /* LOCK of the wrong length accepted */
   OT_DSM_FAULT_RUN_AFTER_SESSION,    /* RUN kept when the locking session ends */
+  OT_DSM_FAULT_P2P_ANY_STATE,        /* BIND_P2P_STREAM answered outside RUN */
+  OT_DSM_FAULT_UNBIND_UNBOUND,       /* UNBIND_P2P_STREAM of a stream not bound answered */
+  OT_DSM_FAULT_MMIO_ATTR_ANY,        /* SET_MMIO_ATTRIBUTE answered without its checks */
+  OT_DSM_FAULT_VDM_ANSWER,           /* VDM_REQUEST answered though not offered */
   OT_DSM_FAULT_COUNT
 } ot_sim_dsm_fault;
 

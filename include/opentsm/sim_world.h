@@ -45,6 +45,7 @@
 #include "opentsm/sim_dsm.h"
 #include "opentsm/sim_host.h"
 #include "opentsm/sim_platform.h"
+#include "opentsm/sim_rig.h"
 #include "opentsm/spdm_identity.h"
 #include "opentsm/status.h"
 #include "opentsm/tdisp.h"
@@ -67,10 +68,7 @@ typedef struct ot_sim_world ot_sim_world;
 /* A root port's IDE side: its engine ends behind its IDE capability. */
 typedef struct ot_sim_rp {
   ot_sim_node *node;
-  ot_ide_tx tx;
-  ot_ide_rx rx;
-  ot_ide_regs regs;
-  bool regs_ready;
+  ot_sim_rig_port port;  /* engines and IDE capability, on its first function */
   ot_sim_cfg_access acc; /* the TSM's access to its config space (routed) */
   uint16_t rid;
   uint8_t next_block; /* the selective stream block the next endpoint gets */

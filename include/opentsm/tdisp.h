@@ -270,6 +270,9 @@ typedef struct ot_tdisp_cfg_snapshot {
 } ot_tdisp_cfg_snapshot;
 
 /* One TDI. Fields are the device side's; read them, never write them. */
+/* P2P streams one TDI can have bound at once. */
+#define OT_TDISP_MAX_P2P 4u
+
 typedef struct ot_tdisp_tdi {
   const ot_tdisp_tdi_desc *desc;
   ot_tdisp_device *dev;
@@ -282,6 +285,10 @@ typedef struct ot_tdisp_tdi {
   ot_tdisp_cfg_snapshot snap;
   ot_tdisp_event last_event; /* what moved it to ERROR (valid in ERROR after an event) */
   bool error_by_event;
+  uint8_t p2p[OT_TDISP_MAX_P2P]; /* P2P streams bound in RUN (BIND_P2P_STREAM_REQUEST) */
+  uint8_t p2p_count;
+  /* RANGE_ATTRIBUTES of each range now (set at LOCK, changed by SET_MMIO_ATTRIBUTE) */
+  uint16_t mmio_attr[OT_TDISP_MAX_MMIO_RANGES];
 } ot_tdisp_tdi;
 
 #ifndef OT_TDISP_MAX_TDIS /* the firmware profile sets its own */
@@ -296,6 +303,8 @@ struct ot_tdisp_device {
   uint16_t lock_flags_supported;
   uint8_t dev_addr_width;      /* e.g. 48 (0x30 in the recorded flows) */
   uint16_t report_portion_max; /* largest PORTION_LENGTH it sends (>= 1) */
+  bool p2p;                    /* implements BIND/UNBIND_P2P_STREAM_REQUEST */
+  bool mmio_attr;              /* implements SET_MMIO_ATTRIBUTE_REQUEST */
   ot_tdisp_tdi tdi[OT_TDISP_MAX_TDIS];
   size_t tdi_count;
 };
@@ -306,6 +315,11 @@ typedef struct ot_tdisp_device_config {
   uint16_t lock_flags_supported; /* subset of OT_TDISP_LOCK_FLAGS_DEFINED */
   uint8_t dev_addr_width;
   uint16_t report_portion_max; /* 0: no limit beyond the response buffer */
+  /* Optional requests (PCIe r6.0 §11.3), listed in REQ_MSGS_SUPPORTED when on;
+   * off, they are answered UNSUPPORTED_REQUEST in every state. p2p needs the
+   * BIND_P2P lock flag among lock_flags_supported (OT_E_ARG otherwise). */
+  bool p2p;       /* BIND_P2P_STREAM_REQUEST, UNBIND_P2P_STREAM_REQUEST */
+  bool mmio_attr; /* SET_MMIO_ATTRIBUTE_REQUEST */
 } ot_tdisp_device_config;
 
 /* Initialises dev with no TDIs. ops (stream_secure required) and rng are

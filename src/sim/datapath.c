@@ -147,7 +147,7 @@ static void dp_receive(ot_sim_port *port, ot_sim_link *link, ot_sim_dir dir, con
 
 void ot_sim_dp_init(ot_sim_endpoint *ep) {
   ep->rp_port = (ot_sim_dp_port){
-      .base = {.receive = dp_receive}, .ep = ep, .tx = &ep->rp->tx, .rx = &ep->rp->rx};
+      .base = {.receive = dp_receive}, .ep = ep, .tx = &ep->rp->port.tx, .rx = &ep->rp->port.rx};
   ep->ep_port = (ot_sim_dp_port){.base = {.receive = dp_receive},
                                  .ep = ep,
                                  .device_side = true,
@@ -162,7 +162,7 @@ ot_status ot_sim_dp_send(ot_sim_endpoint *ep, ot_sim_dir dir, const ot_tlp *tlp,
   size_t lens[1], total;
   ot_tlp_view view; /* encoded and validated once; the IDE engine takes it as it is */
   OT_GUARD(ot_tlp_view_encode(tlp, plain, sizeof plain, &view));
-  ot_ide_tx *tx = dir == OT_SIM_DOWNSTREAM ? &ep->rp->tx : &ep->dsm.ide_tx;
+  ot_ide_tx *tx = dir == OT_SIM_DOWNSTREAM ? &ep->rp->port.tx : &ep->dsm.ide_tx;
   ot_ide_tx_tlp in = {.tlp = &view, .t = t};
   ot_status st = ep->tdev.ide_up ? OT_SUCCESS : ot_status_of(OT_E_STATE);
   if (ot_ok(st))

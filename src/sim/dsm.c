@@ -53,7 +53,10 @@ static void check_events(ot_sim_dsm *d) {
       w->locked = false;
       continue;
     }
+    /* The default stream and every P2P stream bound in RUN (§11.2). */
     bool secure = stream_secure(d, t->lock.default_stream_id);
+    for (uint8_t k = 0; secure && k < t->p2p_count; k++)
+      secure = stream_secure(d, t->p2p[k]);
     if (w->stream_was_secure && !secure && !dsm_fault_on(d, OT_DSM_FAULT_RUN_ON_STREAM_STOP)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
       d->events++;

@@ -67,6 +67,14 @@ static const ot_sim_dsm_fault_info faults[OT_DSM_FAULT_COUNT] = {
                                          "LOCK_INTERFACE_REQUEST of the wrong length is accepted"},
     [OT_DSM_FAULT_RUN_AFTER_SESSION] =
         {"run-after-session", "the TDI stays in RUN when the session that locked it ends"},
+    [OT_DSM_FAULT_P2P_ANY_STATE] = {"p2p-any-state",
+                                    "BIND_P2P_STREAM_REQUEST outside RUN gets a response"},
+    [OT_DSM_FAULT_UNBIND_UNBOUND] =
+        {"unbind-unbound", "UNBIND_P2P_STREAM_REQUEST of a stream not bound gets a response"},
+    [OT_DSM_FAULT_MMIO_ATTR_ANY] = {"mmio-attr-any",
+                                    "SET_MMIO_ATTRIBUTE_REQUEST in RUN is answered unchecked"},
+    [OT_DSM_FAULT_VDM_ANSWER] =
+        {"vdm-answer", "VDM_REQUEST gets a VDM_RESPONSE though REQ_MSGS_SUPPORTED lacks it"},
 };
 
 const ot_sim_dsm_fault_info *ot_sim_dsm_fault_get(unsigned f) {
@@ -265,6 +273,42 @@ bool dsm_fault_tdisp_pre(ot_sim_dsm *d, uint8_t *q, size_t *len, size_t cap, uin
       ot_tdisp_vdm_ctx ctx = {.in_session = true};
       if (td_put(&stop, sq, sizeof(sq), &sl))
         OT_IGNORE(ot_tdisp_responder_handle(&d->tdisp, &ctx, sq, sl, sa, sizeof(sa), &sn));
+    }
+    return false;
+  case OT_TDISP_BIND_P2P_STREAM_REQUEST:
+    /* §11.3 BIND_P2P_STREAM_REQUEST: only in RUN; this one is answered in any state. */
+    if (dsm_fault_on(d, OT_DSM_FAULT_P2P_ANY_STATE) && t->state != OT_TDI_RUN) {
+      out.code = OT_TDISP_BIND_P2P_STREAM_RESPONSE;
+      return td_put(&out, a, acap, n);
+    }
+    return false;
+  case OT_TDISP_UNBIND_P2P_STREAM_REQUEST: {
+    /* §11.3 UNBIND_P2P_STREAM_REQUEST: only a bound stream can be unbound. */
+    bool bound = false;
+    for (uint8_t i = 0; i < t->p2p_count; i++)
+      bound |= t->p2p[i] == m.u.p2p_stream_id;
+    if (dsm_fault_on(d, OT_DSM_FAULT_UNBIND_UNBOUND) && t->state == OT_TDI_RUN && !bound) {
+      out.code = OT_TDISP_UNBIND_P2P_STREAM_RESPONSE;
+      return td_put(&out, a, acap, n);
+    }
+    return false;
+  }
+  case OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST:
+    /* §11.3 SET_MMIO_ATTRIBUTE_REQUEST: a reported, updatable range; this one
+     * is acknowledged whatever it names (and nothing changes). */
+    if (dsm_fault_on(d, OT_DSM_FAULT_MMIO_ATTR_ANY) && t->state == OT_TDI_RUN) {
+      out.code = OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE;
+      return td_put(&out, a, acap, n);
+    }
+    return false;
+  case OT_TDISP_VDM_REQUEST:
+    /* §11.3: a request not in REQ_MSGS_SUPPORTED gets UNSUPPORTED_REQUEST;
+     * this one echoes the vendor header in a VDM_RESPONSE. */
+    if (dsm_fault_on(d, OT_DSM_FAULT_VDM_ANSWER)) {
+      out.code = OT_TDISP_VDM_RESPONSE;
+      out.u.vdm = m.u.vdm;
+      out.u.vdm.data_len = 0;
+      return td_put(&out, a, acap, n);
     }
     return false;
   default: return false;

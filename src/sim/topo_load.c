@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Topology loading: libyaml composes the document, topo_schema.c walks it into
+ * Topology loading: the shared YAML loader (opentsm/yaml_doc.h) composes and
+ * checks the document, topo_schema.c walks it into
  * a scratch topology, topo_check.c checks it as a whole, and only then is the
  * result copied out. See opentsm/sim_topology.h.
  */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opentsm/yaml_doc.h"
 #include "topo_internal.h"
 
 #define LOG_TAG "sim.topology"
@@ -55,22 +57,6 @@ static void set_error(ot_sim_topo_error *err, ot_sim_mark m, const char *msg) {
   snprintf(err->message, sizeof err->message, "%s", msg);
 }
 
-/* libyaml's own complaint (syntax), with its position. */
-static ot_status yaml_error(const yaml_parser_t *p, ot_sim_topo_error *err) {
-  if (p->error == YAML_MEMORY_ERROR) {
-    set_error(err, (ot_sim_mark){0, 0}, "out of memory");
-    return ot_status_of(OT_E_NOMEM);
-  }
-  ot_sim_mark m = {(uint32_t)p->problem_mark.line + 1u, (uint32_t)p->problem_mark.column + 1u};
-  if (err != NULL) {
-    err->mark = m;
-    snprintf(err->message, sizeof err->message, "YAML syntax: %s%s%s",
-             p->problem ? p->problem : "error", p->context ? " " : "",
-             p->context ? p->context : "");
-  }
-  return ot_status_of(OT_E_MALFORMED);
-}
-
 ot_status ot_sim_topology_parse(const char *text, size_t len, const char *base_dir,
                                 ot_sim_topology *out, ot_sim_topo_error *err) {
   OT_ENSURE(text != NULL && out != NULL, OT_E_ARG);
@@ -80,47 +66,32 @@ ot_status ot_sim_topology_parse(const char *text, size_t len, const char *base_d
     OT_BAIL(OT_E_TOO_LARGE);
   }
   ot_status st = OT_SUCCESS;
-  yaml_parser_t parser;
-  yaml_document_t doc, extra;
-  bool have_doc = false;
+  ot_yaml_doc doc = {0};
   ot_sim_topology *scratch = calloc(1, sizeof *scratch);
   topo_refs *refs = calloc(1, sizeof *refs);
   OT_ENSURE_GOTO(st, scratch != NULL && refs != NULL, OT_E_NOMEM, out_free);
-  OT_ENSURE_GOTO(st, yaml_parser_initialize(&parser), OT_E_NOMEM, out_free);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    st = yaml_error(&parser, err);
-    goto out_parser;
+  /* The shared loader (opentsm/yaml_doc.h): UTF-8, syntax, one document, no
+   * aliases, no key twice, bounded depth and scalars. */
+  ot_yaml_limits lim = OT_YAML_LIMITS_DEFAULT;
+  lim.max_bytes = OT_SIM_TOPO_TEXT_MAX;
+  ot_yaml_error yerr;
+  st = ot_yaml_load(&doc, text, len, &lim, &yerr);
+  if (!ot_ok(st)) {
+    set_error(err, (ot_sim_mark){yerr.line, yerr.column}, yerr.msg);
+    goto out_free;
   }
-  have_doc = true;
-  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  yaml_node_t *root = ot_yaml_root(&doc);
   if (root == NULL) {
     set_error(err, (ot_sim_mark){1, 1}, "the document is empty");
     st = ot_status_of(OT_E_MALFORMED);
     goto out_doc;
   }
-  /* One document per file: a second one would be silently ignored otherwise. */
-  if (!yaml_parser_load(&parser, &extra)) {
-    st = yaml_error(&parser, err);
-    goto out_doc;
-  }
-  bool more = yaml_document_get_root_node(&extra) != NULL;
-  ot_sim_mark extra_mark = {(uint32_t)extra.start_mark.line + 1u,
-                            (uint32_t)extra.start_mark.column + 1u};
-  yaml_document_delete(&extra);
-  if (more) {
-    set_error(err, extra_mark, "a topology file holds one YAML document");
-    st = ot_status_of(OT_E_MALFORMED);
-    goto out_doc;
-  }
-  topo_ctx c = {.doc = &doc, .err = err, .t = scratch, .refs = refs, .base_dir = base_dir};
+  topo_ctx c = {.doc = &doc.doc, .err = err, .t = scratch, .refs = refs, .base_dir = base_dir};
   OT_GUARD_GOTO(st, topo_parse_document(&c, root), out_doc);
   OT_GUARD_GOTO(st, topo_check(&c), out_doc);
   memcpy(out, scratch, sizeof *out);
 out_doc:
-  if (have_doc) yaml_document_delete(&doc);
-out_parser:
-  yaml_parser_delete(&parser);
+  ot_yaml_free(&doc);
 out_free:
   if (!ot_ok(st) && ot_is(st, OT_E_NOMEM)) set_error(err, (ot_sim_mark){0, 0}, "out of memory");
   free(refs);

@@ -201,12 +201,9 @@ static ot_status ide_port(ot_sim_world *w, ot_sim_node *n, ot_sim_rp **out) {
   OT_ENSURE(w->rp_count < OT_SIM_WORLD_MAX_RPS, OT_E_NO_SPACE);
   ot_sim_rp *rp = &w->rps[w->rp_count++];
   rp->node = n;
-  ot_ide_tx_init(&rp->tx);
-  ot_ide_rx_init(&rp->rx);
   ot_ide_regs_caps caps = ide_caps_of(&n->desc->ide);
   if (caps.sel_streams == 0) caps.sel_streams = 1;
-  OT_GUARD(ot_ide_regs_init(&rp->regs, &n->functions[0]->cfg, &caps, &rp->tx, &rp->rx, NULL, 0));
-  rp->regs_ready = true;
+  OT_GUARD(ot_sim_rig_port_init(&rp->port, &n->functions[0]->cfg, &caps));
   int bus = ot_sim_node_bus(w->p, n);
   OT_ENSURE(bus >= 0, OT_E_STATE);
   uint8_t devfn = n->functions[0]->desc->devfn;
@@ -263,10 +260,7 @@ static ot_status wire_endpoint(ot_sim_world *w, ot_sim_endpoint *ep) {
   OT_GUARD(add_tdis(w, ep, bus));
   OT_GUARD(root_port_of(w, ep));
   ot_sim_cfg_access_init(&ep->ep_acc, w->p, (uint8_t)bus, devfn);
-  ep->link = (ot_tsm_soft_link){.rp_tx = &ep->rp->tx,
-                                .rp_rx = &ep->rp->rx,
-                                .rp_cfg = &ep->rp->acc.base,
-                                .ep_cfg = &ep->ep_acc.base};
+  ep->link = ot_sim_rig_link(&ep->rp->port, &ep->rp->acc.base, &ep->ep_acc.base);
   ep->rp_block = ep->rp->next_block++;
   return OT_SUCCESS;
 }
@@ -331,9 +325,7 @@ static ot_status start_tsm(ot_sim_world *w) {
                           .link = &ep->link.base,
                           .rp_block = ep->rp_block,
                           .rp_rid = ep->rp->rid};
-    OT_GUARD(ot_tsm_dev_init(&ep->tdev, &w->tsm, &dd));
-    for (size_t t = 0; t < ep->tdi_count; t++)
-      OT_GUARD(ot_tsm_tdi_init(&ep->ttdi[t], &ep->tdev, &ep->ttdi_desc[t]));
+    OT_GUARD(ot_sim_rig_attach(&w->tsm, &ep->tdev, &dd, ep->ttdi, ep->ttdi_desc, ep->tdi_count));
   }
   return OT_SUCCESS;
 }
@@ -416,9 +408,7 @@ void ot_sim_world_destroy(ot_sim_world *w) {
     free(ep);
   }
   for (size_t i = 0; i < w->rp_count; i++) {
-    if (w->rps[i].regs_ready) ot_ide_regs_release(&w->rps[i].regs);
-    ot_ide_tx_clear(&w->rps[i].tx);
-    ot_ide_rx_clear(&w->rps[i].rx);
+    ot_sim_rig_port_free(&w->rps[i].port);
   }
   ot_drbg_uninstantiate(&w->entropy);
   free(w->host);

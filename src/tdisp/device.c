@@ -17,6 +17,9 @@ ot_status ot_tdisp_device_init(ot_tdisp_device *dev, const ot_tdisp_device_confi
                                ot_tdisp_device_ops *ops, ot_rng *rng) {
   OT_ENSURE(dev && cfg && ops && ops->stream_secure && rng, OT_E_ARG);
   OT_ENSURE((cfg->lock_flags_supported & ~OT_TDISP_LOCK_FLAGS_DEFINED) == 0, OT_E_ARG);
+  /* P2P streams are bound only to a TDI locked with BIND_P2P (§11.3
+   * LOCK_INTERFACE_REQUEST FLAGS bit 3): a device that binds them offers it. */
+  OT_ENSURE(!cfg->p2p || (cfg->lock_flags_supported & OT_TDISP_LOCK_BIND_P2P), OT_E_ARG);
   memset(dev, 0, sizeof *dev);
   dev->ops = ops;
   dev->rng = rng;
@@ -24,7 +27,19 @@ ot_status ot_tdisp_device_init(ot_tdisp_device *dev, const ot_tdisp_device_confi
   dev->lock_flags_supported = cfg->lock_flags_supported;
   dev->dev_addr_width = cfg->dev_addr_width;
   dev->report_portion_max = cfg->report_portion_max ? cfg->report_portion_max : 0xFFFFu;
+  dev->p2p = cfg->p2p;
+  dev->mmio_attr = cfg->mmio_attr;
   return OT_SUCCESS;
+}
+
+bool tdisp_req_implemented(const ot_tdisp_device *dev, tdisp_req q) {
+  switch (q) {
+  case TDISP_REQ_BIND_P2P:
+  case TDISP_REQ_UNBIND_P2P: return dev->p2p;
+  case TDISP_REQ_SET_MMIO_ATTRIBUTE: return dev->mmio_attr;
+  case TDISP_REQ_VDM: return false; /* no vendor-defined TDISP messages */
+  default: return (unsigned)q < TDISP_REQ_COUNT;
+  }
 }
 
 ot_status ot_tdisp_device_add_tdi(ot_tdisp_device *dev, const ot_tdisp_tdi_desc *desc,
@@ -120,6 +135,9 @@ void tdisp_tdi_scrub(ot_tdisp_tdi *tdi) {
   tdi->report_len = 0;
   ot_zeroize(&tdi->lock, sizeof tdi->lock);
   ot_zeroize(&tdi->snap, sizeof tdi->snap);
+  memset(tdi->p2p, 0, sizeof tdi->p2p);
+  tdi->p2p_count = 0;
+  memset(tdi->mmio_attr, 0, sizeof tdi->mmio_attr);
   tdi->error_by_event = false;
   tdi->last_event = (ot_tdisp_event)0;
   ot_tdisp_device_ops *ops = tdi->dev->ops;

@@ -6,7 +6,8 @@
  *  1. a header that does not fit          INVALID_REQUEST
  *  2. TDISPVersion other than 1.0         VERSION_MISMATCH
  *  3. a code that is not an implemented   UNSUPPORTED_REQUEST, ERROR_DATA = code
- *     request                             (◐ spdm-emu)
+ *     request (optional ones included:    (◐ spdm-emu), in every state
+ *     P2P, MMIO attribute, VDM)
  *  4. a body of the wrong form or length  INVALID_REQUEST
  *  5. an INTERFACE_ID of no TDI           INVALID_INTERFACE
  *  6. the state table says no             INVALID_INTERFACE_STATE
@@ -32,6 +33,11 @@ typedef struct pending {
   uint8_t report[OT_TDISP_REPORT_MAX];
   uint16_t report_len;
   ot_tdisp_cfg_snapshot snap;
+  bool bind, unbind; /* add / remove p2p_id in the TDI's bound P2P streams */
+  uint8_t p2p_id;
+  bool set_attr; /* range attr_index gets attr */
+  uint32_t attr_index;
+  uint16_t attr;
 } pending;
 
 typedef struct call {
@@ -69,8 +75,10 @@ static void h_caps(const call *c, pending *p) {
   ot_tdisp_caps *caps = &p->rsp.u.caps;
   p->rsp.code = OT_TDISP_CAPABILITIES;
   caps->dsm_caps = c->dev->dsm_caps;
-  /* REQ_MSGS_SUPPORTED: bit n of byte n/8 is code 0x80 + n (SPEC-FACTS §6.3). */
+  /* REQ_MSGS_SUPPORTED: bit n of byte n/8 is code 0x80 + n (SPEC-FACTS §6.3);
+   * only the requests this device implements. */
   for (unsigned q = 0; q < TDISP_REQ_COUNT; q++) {
+    if (!tdisp_req_implemented(c->dev, (tdisp_req)q)) continue;
     unsigned n = (OT_TDISP_GET_VERSION + q) - OT_TDISP_REQUEST_BIT;
     caps->req_msgs[n / 8] |= (uint8_t)(1u << (n % 8));
   }
@@ -145,12 +153,79 @@ static void h_stop(const call *c, pending *p) {
   p->rsp.code = OT_TDISP_STOP_INTERFACE_RESPONSE;
 }
 
+static bool p2p_bound(const ot_tdisp_tdi *t, uint8_t id) {
+  for (uint8_t i = 0; i < t->p2p_count; i++)
+    if (t->p2p[i] == id) return true;
+  return false;
+}
+
+/* §11.3 BIND_P2P_STREAM_REQUEST (RUN only, state table): binds a Selective
+ * IDE stream to a peer device to the TDI. Refused with INVALID_REQUEST ✱
+ * when the lock did not set BIND_P2P (§11.3 LOCK_INTERFACE_REQUEST FLAGS
+ * bit 3: P2P streams may be bound later only if set), for the default stream
+ * (it leads to the root port, not a peer), for a stream already bound, for a
+ * stream that is not Secure (TEE traffic crosses only Secure streams, §11.2),
+ * and past OT_TDISP_MAX_P2P bound streams. */
+static void h_bind_p2p(const call *c, pending *p) {
+  const ot_tdisp_tdi *t = c->tdi;
+  uint8_t id = c->req->u.p2p_stream_id;
+  if (!(t->lock.flags & OT_TDISP_LOCK_BIND_P2P)) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  if (id == t->lock.default_stream_id || p2p_bound(t, id)) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  if (!c->dev->ops->stream_secure(c->dev->ops, id)) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  if (t->p2p_count >= OT_TDISP_MAX_P2P) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  p->bind = true;
+  p->p2p_id = id;
+  p->rsp.code = OT_TDISP_BIND_P2P_STREAM_RESPONSE;
+}
+
+/* §11.3 UNBIND_P2P_STREAM_REQUEST (RUN only): a stream that is not bound is
+ * INVALID_REQUEST ✱. */
+static void h_unbind_p2p(const call *c, pending *p) {
+  uint8_t id = c->req->u.p2p_stream_id;
+  if (!p2p_bound(c->tdi, id)) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  p->unbind = true;
+  p->p2p_id = id;
+  p->rsp.code = OT_TDISP_UNBIND_P2P_STREAM_RESPONSE;
+}
+
+/* §11.3 SET_MMIO_ATTRIBUTE_REQUEST (RUN only): the MMIO_RANGE names a range
+ * of the interface report as reported (FIRST_PAGE with MMIO_REPORTING_OFFSET,
+ * NUMBER_OF_PAGES, RANGE_ID); that range must have IS_MEM_ATTR_UPDATABLE
+ * (§11.3 MMIO_RANGE bit 3), and only IS_NON_TEE_MEM may change (the other
+ * attributes describe the hardware) ✱. Anything else is INVALID_REQUEST. */
+static void h_set_mmio_attr(const call *c, pending *p) {
+  const ot_tdisp_tdi *t = c->tdi;
+  const ot_tdisp_mmio_range *m = &c->req->u.mmio;
+  const ot_tdisp_tdi_desc *d = t->desc;
+  for (uint32_t i = 0; i < d->mmio_count; i++) {
+    if (d->mmio[i].first_page > UINT64_MAX - t->lock.mmio_reporting_offset) continue;
+    if (d->mmio[i].first_page + t->lock.mmio_reporting_offset != m->first_page ||
+        d->mmio[i].num_pages != m->num_pages || d->mmio[i].range_id != m->range_id)
+      continue;
+    uint16_t cur = t->mmio_attr[i];
+    if (!(cur & OT_TDISP_RANGE_MEM_ATTR_UPDATABLE)) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+    if ((uint16_t)(cur ^ m->attributes) & (uint16_t)~OT_TDISP_RANGE_NON_TEE_MEM)
+      FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+    p->set_attr = true;
+    p->attr_index = i;
+    p->attr = m->attributes;
+    p->rsp.code = OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE;
+    return;
+  }
+  FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+}
+
 static const handler_fn k_handlers[TDISP_REQ_COUNT] = {
-    [TDISP_REQ_GET_VERSION] = h_version, [TDISP_REQ_GET_CAPABILITIES] = h_caps,
-    [TDISP_REQ_LOCK_INTERFACE] = h_lock, [TDISP_REQ_GET_REPORT] = h_report,
-    [TDISP_REQ_GET_STATE] = h_state,     [TDISP_REQ_START_INTERFACE] = h_start,
-    [TDISP_REQ_STOP_INTERFACE] = h_stop,
+    [TDISP_REQ_GET_VERSION] = h_version,   [TDISP_REQ_GET_CAPABILITIES] = h_caps,
+    [TDISP_REQ_LOCK_INTERFACE] = h_lock,   [TDISP_REQ_GET_REPORT] = h_report,
+    [TDISP_REQ_GET_STATE] = h_state,       [TDISP_REQ_START_INTERFACE] = h_start,
+    [TDISP_REQ_STOP_INTERFACE] = h_stop,   [TDISP_REQ_BIND_P2P] = h_bind_p2p,
+    [TDISP_REQ_UNBIND_P2P] = h_unbind_p2p, [TDISP_REQ_SET_MMIO_ATTRIBUTE] = h_set_mmio_attr,
+    /* TDISP_REQ_VDM: never implemented (tdisp_req_implemented) */
 };
+
+/* Offset of range i's RANGE_ATTRIBUTES in the interface report (SPEC-FACTS §6.4). */
+#define REPORT_ATTR_OFF(i) (OT_TDISP_REPORT_FIXED + (i)*OT_TDISP_MMIO_RANGE_SIZE + 12u)
 
 static void commit(ot_tdisp_tdi *t, const pending *p, ot_tdisp_state next) {
   if (p->scrub) tdisp_tdi_scrub(t);
@@ -162,6 +237,24 @@ static void commit(ot_tdisp_tdi *t, const pending *p, ot_tdisp_state next) {
     t->report_len = p->report_len;
     t->snap = p->snap;
     t->error_by_event = false;
+    for (uint32_t i = 0; i < t->desc->mmio_count; i++)
+      t->mmio_attr[i] = t->desc->mmio[i].attributes;
+  }
+  if (p->bind) t->p2p[t->p2p_count++] = p->p2p_id;
+  if (p->unbind) {
+    uint8_t k = 0;
+    for (uint8_t i = 0; i < t->p2p_count; i++)
+      if (t->p2p[i] != p->p2p_id) t->p2p[k++] = t->p2p[i];
+    t->p2p_count = k;
+  }
+  if (p->set_attr) {
+    /* The report shows the range's attributes as they are now. */
+    t->mmio_attr[p->attr_index] = p->attr;
+    size_t off = REPORT_ATTR_OFF(p->attr_index);
+    if (off + 2u <= t->report_len) {
+      t->report[off] = (uint8_t)p->attr;
+      t->report[off + 1u] = (uint8_t)(p->attr >> 8);
+    }
   }
   if (p->consume_nonce) {
     ot_zeroize(t->nonce, sizeof t->nonce);
@@ -189,7 +282,8 @@ static void dispatch(ot_tdisp_device *dev, const uint8_t *msg, size_t msg_len, s
   p->rsp.function_id = req.function_id;
   if (req.version != OT_TDISP_VERSION_10) FAIL(p, OT_TDISP_ERR_VERSION_MISMATCH, 0);
   unsigned q = (unsigned)req.code - OT_TDISP_GET_VERSION;
-  if (req.code < OT_TDISP_GET_VERSION || q >= TDISP_REQ_COUNT)
+  if (req.code < OT_TDISP_GET_VERSION || q >= TDISP_REQ_COUNT ||
+      !tdisp_req_implemented(dev, (tdisp_req)q))
     FAIL(p, OT_TDISP_ERR_UNSUPPORTED_REQUEST, req.code);
   if (!ot_ok(ot_tdisp_decode_body(&r, req.code, &req))) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
   ot_tdisp_tdi *t = ot_tdisp_device_find(dev, req.function_id);

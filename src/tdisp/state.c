@@ -32,14 +32,20 @@
  * CONFIG_LOCKED, RUN and ERROR to CONFIG_UNLOCKED after scrubbing (§11.2:
  * ERROR is left only through STOP); in CONFIG_UNLOCKED it is refused with
  * INVALID_INTERFACE_STATE (◐ spdm-emu).
+ * BIND_P2P_STREAM, UNBIND_P2P_STREAM and SET_MMIO_ATTRIBUTE act on a running
+ * TDI only: RUN, staying in RUN (§11.3 BIND_P2P_STREAM_REQUEST,
+ * UNBIND_P2P_STREAM_REQUEST, SET_MMIO_ATTRIBUTE_REQUEST: "only permitted in
+ * RUN" ✱; spdm-emu implements none of them). VDM_REQUEST carries vendor
+ * messages of any state and changes none (§11.3 VDM_REQUEST ✱); this device
+ * implements none, so the column is never consulted (UNSUPPORTED_REQUEST first).
  */
 /* clang-format off */
 static const tdisp_cell k_msg[OT_TDISP_STATE_COUNT][TDISP_REQ_COUNT] = {
-  /*                           VERSION   CAPS      LOCK      REPORT    STATE     START     STOP */
-  [OT_TDI_CONFIG_UNLOCKED] = {ALLOW(U), ALLOW(U), ALLOW(L), REJECT,   ALLOW(U), REJECT,   REJECT},
-  [OT_TDI_CONFIG_LOCKED]   = {ALLOW(L), ALLOW(L), REJECT,   ALLOW(L), ALLOW(L), ALLOW(R), ALLOW(U)},
-  [OT_TDI_RUN]             = {ALLOW(R), ALLOW(R), REJECT,   ALLOW(R), ALLOW(R), REJECT,   ALLOW(U)},
-  [OT_TDI_ERROR]           = {ALLOW(E), ALLOW(E), REJECT,   REJECT,   ALLOW(E), REJECT,   ALLOW(U)},
+  /*                           VERSION   CAPS      LOCK      REPORT    STATE     START     STOP      BIND      UNBIND    MMIO_ATTR VDM */
+  [OT_TDI_CONFIG_UNLOCKED] = {ALLOW(U), ALLOW(U), ALLOW(L), REJECT,   ALLOW(U), REJECT,   REJECT,   REJECT,   REJECT,   REJECT,   ALLOW(U)},
+  [OT_TDI_CONFIG_LOCKED]   = {ALLOW(L), ALLOW(L), REJECT,   ALLOW(L), ALLOW(L), ALLOW(R), ALLOW(U), REJECT,   REJECT,   REJECT,   ALLOW(L)},
+  [OT_TDI_RUN]             = {ALLOW(R), ALLOW(R), REJECT,   ALLOW(R), ALLOW(R), REJECT,   ALLOW(U), ALLOW(R), ALLOW(R), ALLOW(R), ALLOW(R)},
+  [OT_TDI_ERROR]           = {ALLOW(E), ALLOW(E), REJECT,   REJECT,   ALLOW(E), REJECT,   ALLOW(U), REJECT,   REJECT,   REJECT,   ALLOW(E)},
 };
 /* clang-format on */
 

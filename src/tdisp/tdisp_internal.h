@@ -7,10 +7,12 @@
 #include "opentsm/tdisp.h"
 
 /*
- * The requests this device implements, in request-code order (code = 0x81 +
- * index). BIND/UNBIND_P2P_STREAM, SET_MMIO_ATTRIBUTE and VDM_REQUEST (0x88-0x8B)
- * are decoded by the codec but not implemented: the responder answers them
- * UNSUPPORTED_REQUEST in every state and does not advertise them.
+ * The requests of TDISP 1.0, in request-code order (code = 0x81 + index).
+ * 0x81-0x87 are always implemented. BIND/UNBIND_P2P_STREAM and
+ * SET_MMIO_ATTRIBUTE (0x88-0x8A) are implemented when the device is configured
+ * for them (ot_tdisp_device_config.p2p, .mmio_attr). VDM_REQUEST (0x8B) is
+ * decoded by the codec but this device defines no vendor messages: it is
+ * answered UNSUPPORTED_REQUEST in every state and not advertised.
  */
 typedef enum tdisp_req {
   TDISP_REQ_GET_VERSION,
@@ -20,10 +22,19 @@ typedef enum tdisp_req {
   TDISP_REQ_GET_STATE,
   TDISP_REQ_START_INTERFACE,
   TDISP_REQ_STOP_INTERFACE,
+  TDISP_REQ_BIND_P2P,
+  TDISP_REQ_UNBIND_P2P,
+  TDISP_REQ_SET_MMIO_ATTRIBUTE,
+  TDISP_REQ_VDM,
   TDISP_REQ_COUNT
 } tdisp_req;
 _Static_assert(OT_TDISP_GET_VERSION + TDISP_REQ_STOP_INTERFACE == OT_TDISP_STOP_INTERFACE_REQUEST,
                "tdisp_req follows the request codes");
+_Static_assert(OT_TDISP_GET_VERSION + TDISP_REQ_VDM == OT_TDISP_VDM_REQUEST,
+               "tdisp_req follows the request codes");
+
+/* True if dev implements request q (and lists it in REQ_MSGS_SUPPORTED). */
+bool tdisp_req_implemented(const ot_tdisp_device *dev, tdisp_req q);
 
 /* What the state table says about a request in a state. */
 typedef enum tdisp_rule {

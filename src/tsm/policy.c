@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The policy loader (docs/policy.md): libyaml builds the node tree, and one
- * walker per mapping checks every key against its schema. Every error names
+ * The policy loader (docs/policy.md): the shared YAML loader (opentsm/
+ * yaml_doc.h) builds and checks the node tree, and one walker per mapping
+ * checks every key against its schema. Every error names
  * the line and column of the node at fault. The result is built in a private
  * copy and committed only when the whole file (anchor files included) passed.
  */
@@ -13,6 +14,7 @@
 #include <yaml.h>
 
 #include "opentsm/tsm_policy.h"
+#include "opentsm/yaml_doc.h"
 #include "tsm_internal.h"
 
 typedef struct pctx {
@@ -448,43 +450,22 @@ OT_RESULT ot_tsm_policy_parse(ot_tsm_policy *p, const char *text, size_t len, co
   if (tmp == NULL) return failf(&c, NULL, OT_E_NOMEM, "out of memory");
   ot_tsm_policy_init(tmp);
   c.p = tmp;
-  yaml_parser_t parser;
-  yaml_document_t doc;
-  bool have_doc = false;
-  ot_status st = OT_SUCCESS;
-  if (!yaml_parser_initialize(&parser)) {
-    st = failf(&c, NULL, OT_E_NOMEM, "out of memory");
+  /* The shared loader (opentsm/yaml_doc.h): UTF-8, syntax, one document, no
+   * aliases, no key twice, bounded depth and scalars. */
+  ot_yaml_limits lim = OT_YAML_LIMITS_DEFAULT;
+  lim.max_bytes = OT_TSM_POLICY_TEXT_MAX;
+  lim.max_depth = 8; /* top, devices, a device, its measurements: 4 used */
+  ot_yaml_doc doc;
+  ot_yaml_error yerr;
+  ot_status st = ot_yaml_load(&doc, text, len, &lim, &yerr);
+  if (!ot_ok(st)) {
+    err->line = yerr.line;
+    err->column = yerr.column;
+    snprintf(err->msg, sizeof(err->msg), "%s", yerr.msg);
     goto out_free;
   }
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    err->line = (unsigned)parser.problem_mark.line + 1u;
-    err->column = (unsigned)parser.problem_mark.column + 1u;
-    snprintf(err->msg, sizeof(err->msg), "YAML: %s%s%s", parser.problem ? parser.problem : "error",
-             parser.context ? " " : "", parser.context ? parser.context : "");
-    st = ot_status_of(OT_E_MALFORMED);
-    goto out_parser;
-  }
-  have_doc = true;
-  c.doc = &doc;
+  c.doc = &doc.doc;
   st = parse_doc(&c, base_dir);
-  if (ot_ok(st)) {
-    /* One document only: a second one would be silently ignored otherwise. */
-    yaml_document_t extra;
-    if (!yaml_parser_load(&parser, &extra)) {
-      st = failf(&c, NULL, OT_E_MALFORMED, "YAML: %s",
-                 parser.problem ? parser.problem : "error after the document");
-    } else {
-      bool more = yaml_document_get_root_node(&extra) != NULL;
-      if (more) {
-        err->line = (unsigned)extra.start_mark.line + 1u;
-        err->column = (unsigned)extra.start_mark.column + 1u;
-        snprintf(err->msg, sizeof(err->msg), "a policy file holds exactly one YAML document");
-        st = ot_status_of(OT_E_MALFORMED);
-      }
-      yaml_document_delete(&extra);
-    }
-  }
   if (ot_ok(st)) {
     *p = *tmp;
     /* Anchors point into the policy's own storage. */
@@ -492,9 +473,7 @@ OT_RESULT ot_tsm_policy_parse(ot_tsm_policy *p, const char *text, size_t len, co
       if (p->anchors_loaded) p->anchors[i].der = p->anchor_der[i];
   }
   free(c.seen);
-  if (have_doc) yaml_document_delete(&doc);
-out_parser:
-  yaml_parser_delete(&parser);
+  ot_yaml_free(&doc);
 out_free:
   free(tmp);
   return st;

@@ -627,6 +627,224 @@ static void heartbeat_lapse_in_run(ot_val_ctx *x) {
   td_cleanup(x, ide);
 }
 
+/* ---- optional requests: BIND/UNBIND_P2P_STREAM, SET_MMIO_ATTRIBUTE, VDM (0x88-0x8B) ---- */
+
+/* REQ_MSGS_SUPPORTED of the probe lists `code` (§11.3 TDISP_CAPABILITIES). */
+static bool td_offers(const ot_val_ctx *x, uint8_t code) {
+  unsigned n = (unsigned)code - OT_TDISP_REQUEST_BIT;
+  return (x->dev->tdisp_req_msgs[n / 8u] >> (n % 8u)) & 1u;
+}
+
+/* The answer is a TDISP_ERROR, whatever its code (§11.3 leaves the code of
+ * some refusals to the device). */
+static bool td_expect_refused(ot_val_ctx *x, const char *what) {
+  td_rsp r;
+  if (!td_parse(x, &r, what)) return false;
+  if (r.code == OT_TDISP_ERROR)
+    return val_check(x, true, "%s: refused with TDISP_ERROR %s", what,
+                     ot_tdisp_error_name(r.m.u.error.code));
+  return val_check(x, false, "%s: must be refused with a TDISP_ERROR, got %s", what,
+                   ot_tdisp_code_name(r.code));
+}
+
+/* Brings up the stream, LOCKs with `flags` and STARTs: the TDI in RUN; false after a FAIL. */
+static bool td_setup_run(ot_val_ctx *x, uint16_t flags, bool *ide) {
+  *ide = (x->dev->caps & OT_VAL_CAP_IDE_KM) != 0;
+  if (*ide && !val_ide_up(x)) return false;
+  OT_IGNORE(td_send_lock(x, flags));
+  td_rsp r;
+  if (!td_expect(x, OT_TDISP_LOCK_INTERFACE_RESPONSE, &r, "LOCK_INTERFACE_REQUEST")) return false;
+  OT_IGNORE(td_send_start(x, r.m.u.nonce));
+  return td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST") &&
+         td_state_is(x, OT_TDISP_STATE_RUN, "after START");
+}
+
+/* A request REQ_MSGS_SUPPORTED does not list: UNSUPPORTED_REQUEST in
+ * CONFIG_UNLOCKED and in RUN (§11.3 TDISP_ERROR), the TDI state unchanged. */
+static void td_unsupported(ot_val_ctx *x, ot_tdisp_msg *m) {
+  const char *name = ot_tdisp_code_name(m->code);
+  char what[96];
+  snprintf(what, sizeof(what), "%s (not in REQ_MSGS_SUPPORTED) in CONFIG_UNLOCKED", name);
+  OT_IGNORE(td_send(x, true, m));
+  td_expect_error(x, OT_TDISP_ERR_UNSUPPORTED_REQUEST, what);
+  td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "state after it");
+  bool ide = false;
+  if (td_setup_run(x, 0, &ide)) {
+    snprintf(what, sizeof(what), "%s (not in REQ_MSGS_SUPPORTED) in RUN", name);
+    OT_IGNORE(td_send(x, true, m));
+    td_expect_error(x, OT_TDISP_ERR_UNSUPPORTED_REQUEST, what);
+    td_state_is(x, OT_TDISP_STATE_RUN, "state after it");
+  }
+  td_cleanup(x, ide);
+}
+
+/* A Stream ID the suite never set up (so not Secure on the device). */
+static uint8_t td_other_stream(const ot_val_ctx *x) { return (uint8_t)(x->dev->stream_id + 1u); }
+
+/* BIND_P2P_STREAM_REQUEST: valid in RUN only (§11.2, §11.3), so
+ * INVALID_INTERFACE_STATE in CONFIG_UNLOCKED and CONFIG_LOCKED; in RUN, a
+ * stream that is not Secure cannot carry TEE traffic (§11.2) and is refused.
+ * Not listed: UNSUPPORTED_REQUEST. */
+static void p2p_bind(ot_val_ctx *x) {
+  ot_tdisp_msg m = {.code = OT_TDISP_BIND_P2P_STREAM_REQUEST, .function_id = fid(x)};
+  m.u.p2p_stream_id = td_other_stream(x);
+  if (!td_offers(x, OT_TDISP_BIND_P2P_STREAM_REQUEST)) {
+    td_unsupported(x, &m);
+    return;
+  }
+  OT_IGNORE(td_send(x, true, &m));
+  td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                  "BIND_P2P_STREAM_REQUEST in CONFIG_UNLOCKED");
+  td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "state after it");
+  /* LOCK with BIND_P2P when offered: the bind is then refused for the stream alone. */
+  uint16_t flags = x->dev->tdisp_lock_flags & OT_TDISP_LOCK_BIND_P2P;
+  bool ide = (x->dev->caps & OT_VAL_CAP_IDE_KM) != 0;
+  if (!ide || val_ide_up(x)) {
+    OT_IGNORE(td_send_lock(x, flags));
+    td_rsp r;
+    if (td_expect(x, OT_TDISP_LOCK_INTERFACE_RESPONSE, &r, "LOCK_INTERFACE_REQUEST")) {
+      OT_IGNORE(td_send(x, true, &m));
+      td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                      "BIND_P2P_STREAM_REQUEST in CONFIG_LOCKED");
+      td_state_is(x, OT_TDISP_STATE_CONFIG_LOCKED, "state after it");
+      OT_IGNORE(td_send_start(x, r.m.u.nonce));
+      if (td_expect(x, OT_TDISP_START_INTERFACE_RESPONSE, NULL, "START_INTERFACE_REQUEST")) {
+        char what[96];
+        snprintf(what, sizeof(what), "BIND_P2P_STREAM_REQUEST in RUN of Stream ID %u (not Secure)",
+                 m.u.p2p_stream_id);
+        OT_IGNORE(td_send(x, true, &m));
+        td_expect_refused(x, what);
+        td_state_is(x, OT_TDISP_STATE_RUN, "state after it");
+      }
+    }
+  }
+  td_cleanup(x, ide);
+}
+
+/* UNBIND_P2P_STREAM_REQUEST: RUN only; in RUN, a stream never bound is refused. */
+static void p2p_unbind(ot_val_ctx *x) {
+  ot_tdisp_msg m = {.code = OT_TDISP_UNBIND_P2P_STREAM_REQUEST, .function_id = fid(x)};
+  m.u.p2p_stream_id = td_other_stream(x);
+  if (!td_offers(x, OT_TDISP_UNBIND_P2P_STREAM_REQUEST)) {
+    td_unsupported(x, &m);
+    return;
+  }
+  OT_IGNORE(td_send(x, true, &m));
+  td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                  "UNBIND_P2P_STREAM_REQUEST in CONFIG_UNLOCKED");
+  td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "state after it");
+  bool ide = false;
+  if (td_setup_run(x, x->dev->tdisp_lock_flags & OT_TDISP_LOCK_BIND_P2P, &ide)) {
+    OT_IGNORE(td_send(x, true, &m));
+    td_expect_refused(x, "UNBIND_P2P_STREAM_REQUEST in RUN of a stream never bound");
+    td_state_is(x, OT_TDISP_STATE_RUN, "state after it");
+  }
+  td_cleanup(x, ide);
+}
+
+/* The whole interface report, read in pieces of 64; false after a FAIL. */
+static bool td_read_report(ot_val_ctx *x, uint8_t *buf, size_t cap, size_t *total) {
+  td_rsp r;
+  if (!td_get_report(x, 0, 64, &r, "report offset 0")) return false;
+  size_t size = (size_t)r.m.u.report.portion_len + r.m.u.report.remainder_len;
+  if (!val_check(x, size > 0 && size <= cap, "the report size (%zu bytes) fits", size))
+    return false;
+  size_t got = 0;
+  for (unsigned i = 0; got < size && i < 4096u; i++) {
+    if (i > 0 && !td_get_report(x, (uint16_t)got, 64, &r, "report piece")) return false;
+    size_t pl = r.m.u.report.portion_len;
+    if (!val_check(x, pl >= 1 && got + pl <= size, "report piece at %zu of %zu bytes", got, pl))
+      return false;
+    memcpy(buf + got, r.m.u.report.portion, pl);
+    got += pl;
+  }
+  *total = size;
+  return got == size;
+}
+
+/* SET_MMIO_ATTRIBUTE_REQUEST: RUN only; in RUN a range with
+ * IS_MEM_ATTR_UPDATABLE takes IS_NON_TEE_MEM toggled and the report shows it
+ * (then toggled back); a range without it, and a range the report does not
+ * have, are refused and change nothing. */
+static void mmio_attr(ot_val_ctx *x) {
+  ot_tdisp_msg m = {.code = OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST, .function_id = fid(x)};
+  m.u.mmio = (ot_tdisp_mmio_range){.first_page = 0x1000, .num_pages = 1};
+  if (!td_offers(x, OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST)) {
+    td_unsupported(x, &m);
+    return;
+  }
+  OT_IGNORE(td_send(x, true, &m));
+  td_expect_error(x, OT_TDISP_ERR_INVALID_INTERFACE_STATE,
+                  "SET_MMIO_ATTRIBUTE_REQUEST in CONFIG_UNLOCKED");
+  td_state_is(x, OT_TDISP_STATE_CONFIG_UNLOCKED, "state after it");
+  bool ide = false;
+  static uint8_t rep_buf[4096], again[4096];
+  size_t total = 0, total2 = 0;
+  ot_tdisp_report rep;
+  if (!td_setup_run(x, 0, &ide) || !td_read_report(x, rep_buf, sizeof(rep_buf), &total) ||
+      !val_check(x, ot_ok(ot_tdisp_report_parse(rep_buf, total, &rep)), "the report parses")) {
+    td_cleanup(x, ide);
+    return;
+  }
+  bool any = false;
+  for (uint32_t i = 0; i < rep.mmio_count && i < OT_TDISP_MAX_MMIO_RANGES; i++) {
+    ot_tdisp_mmio_range rg;
+    if (!ot_ok(ot_tdisp_report_range(&rep, i, &rg))) break;
+    char what[112];
+    m.u.mmio = rg;
+    m.u.mmio.attributes = (uint16_t)(rg.attributes ^ OT_TDISP_RANGE_NON_TEE_MEM);
+    bool upd = (rg.attributes & OT_TDISP_RANGE_MEM_ATTR_UPDATABLE) != 0;
+    snprintf(what, sizeof(what), "SET_MMIO_ATTRIBUTE_REQUEST range %u (RANGE_ID %u, %s) %04xh", i,
+             rg.range_id, upd ? "updatable" : "not updatable", m.u.mmio.attributes);
+    OT_IGNORE(td_send(x, true, &m));
+    if (!upd) {
+      td_expect_refused(x, what);
+      continue;
+    }
+    any = true;
+    if (!td_expect(x, OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE, NULL, what)) continue;
+    ot_tdisp_report rep2;
+    ot_tdisp_mmio_range now;
+    if (td_read_report(x, again, sizeof(again), &total2) &&
+        ot_ok(ot_tdisp_report_parse(again, total2, &rep2)) &&
+        ot_ok(ot_tdisp_report_range(&rep2, i, &now)))
+      val_check(x, now.attributes == m.u.mmio.attributes,
+                "the report shows range %u's attributes %04xh (got %04xh)", i, m.u.mmio.attributes,
+                now.attributes);
+    m.u.mmio.attributes = rg.attributes;
+    OT_IGNORE(td_send(x, true, &m));
+    td_expect(x, OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE, NULL, "SET_MMIO_ATTRIBUTE_REQUEST back");
+  }
+  if (rep.mmio_count > 0) {
+    /* A range the report does not have: the first one a page longer. */
+    ot_tdisp_mmio_range rg;
+    if (ot_ok(ot_tdisp_report_range(&rep, 0, &rg))) {
+      m.u.mmio = rg;
+      m.u.mmio.num_pages++;
+      m.u.mmio.attributes = (uint16_t)(rg.attributes ^ OT_TDISP_RANGE_NON_TEE_MEM);
+      OT_IGNORE(td_send(x, true, &m));
+      td_expect_refused(x, "SET_MMIO_ATTRIBUTE_REQUEST of a range the report does not have");
+    }
+  }
+  if (!any) val_skip(x, "no reported range has IS_MEM_ATTR_UPDATABLE: no change to accept");
+  td_state_is(x, OT_TDISP_STATE_RUN, "state after the SET_MMIO_ATTRIBUTE requests");
+  td_cleanup(x, ide);
+}
+
+/* VDM_REQUEST (§11.3): vendor-defined content this suite cannot judge; a
+ * device that does not list it answers UNSUPPORTED_REQUEST. */
+static void vdm(ot_val_ctx *x) {
+  static const uint8_t vid[2] = {0xFF, 0xFF}; /* PCI-SIG Vendor ID FFFFh: no vendor */
+  ot_tdisp_msg m = {.code = OT_TDISP_VDM_REQUEST, .function_id = fid(x)};
+  m.u.vdm = (ot_tdisp_vendor_data){
+      .registry_id = OT_TDISP_REGISTRY_PCISIG, .vendor_id_len = 2, .vendor_id = vid};
+  if (td_offers(x, OT_TDISP_VDM_REQUEST)) {
+    val_skip(x, "REQ_MSGS_SUPPORTED lists VDM_REQUEST: its answers are the vendor's to define");
+    return;
+  }
+  td_unsupported(x, &m);
+}
+
 const ot_val_case ot_val_cases_tdisp[] = {
     {"TDISP.VERSION.1", "tdisp", TD_CLAUSE, "GET_TDISP_VERSION lists 1.0", OT_VAL_CAP_TDISP,
      version},
@@ -673,5 +891,17 @@ const ot_val_case ot_val_cases_tdisp[] = {
     {"TDISP.SESSION.4", "tdisp", "DSP0274 §10.14, PCIe Base r6.0 §11.2",
      "the session lapses (no HEARTBEAT) in RUN: the TDI is in ERROR in the next session",
      OT_VAL_CAP_TDISP | OT_VAL_CAP_SESSION, heartbeat_lapse_in_run},
+    {"TDISP.P2P.1", "tdisp", TD_STATES,
+     "BIND_P2P_STREAM: RUN only, a stream not Secure refused; UNSUPPORTED_REQUEST if not listed",
+     OT_VAL_CAP_TDISP, p2p_bind},
+    {"TDISP.P2P.2", "tdisp", TD_STATES,
+     "UNBIND_P2P_STREAM: RUN only, a stream never bound refused; UNSUPPORTED_REQUEST if not listed",
+     OT_VAL_CAP_TDISP, p2p_unbind},
+    {"TDISP.MMIO.1", "tdisp", TD_STATES,
+     "SET_MMIO_ATTRIBUTE: RUN only, updatable ranges only, the report follows; "
+     "UNSUPPORTED_REQUEST if not listed",
+     OT_VAL_CAP_TDISP, mmio_attr},
+    {"TDISP.VDM.1", "tdisp", TD_CLAUSE, "VDM_REQUEST not listed: UNSUPPORTED_REQUEST in any state",
+     OT_VAL_CAP_TDISP, vdm},
 };
 const size_t ot_val_cases_tdisp_count = sizeof(ot_val_cases_tdisp) / sizeof(ot_val_cases_tdisp[0]);

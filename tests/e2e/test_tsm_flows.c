@@ -53,7 +53,7 @@ static rig *two_devices(void) {
 
 static bool device_has_session(rig_dev *d) {
   for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
-    if (d->dsm.rsp.sessions[i].used) return true;
+    if (d->ep.dsm.rsp.sessions[i].used) return true;
   return false;
 }
 
@@ -246,7 +246,7 @@ static void test_session_end_moves_locked_tdi_to_error(void **s) {
   assert_ot_ok(ot_spdm_requester_end_session(&a->tdev.spdm, a->tdev.session_id));
   assert_int_equal(a->dev_tdi->state, OT_TDI_ERROR);
   assert_int_equal(a->dev_tdi->last_event, OT_TDISP_EV_SESSION_END);
-  assert_true(a->dsm.events >= 1);
+  assert_true(a->ep.dsm.events >= 1);
   free(ev);
   rig_free(g);
 }
@@ -262,11 +262,12 @@ static void test_ide_insecure_moves_running_tdi_to_error(void **s) {
   assert_ot_ok(ot_tsm_connect(&g->tsm, &a->tdev, &why));
   assert_ot_ok(ot_tsm_bind(&g->tsm, &a->ttdi, "guest-a", ev, &why));
   assert_ot_ok(ot_tsm_start(&g->tsm, &a->ttdi, "guest-a", &why));
-  ot_sim_dsm_poll_ide(&a->dsm);
+  ot_sim_dsm_poll_ide(&a->ep.dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_RUN);
   /* Stream Control Enable cleared at the device: Insecure at once (PCIe r6.0 §6.33.1). */
-  assert_ot_ok(ot_ide_stream_disable(ot_ide_rx_engine(&a->dsm.ide_rx), a->tdev.stream.stream_id));
-  ot_sim_dsm_poll_ide(&a->dsm);
+  assert_ot_ok(
+      ot_ide_stream_disable(ot_ide_rx_engine(&a->ep.dsm.ide_rx), a->tdev.stream.stream_id));
+  ot_sim_dsm_poll_ide(&a->ep.dsm);
   assert_int_equal(a->dev_tdi->state, OT_TDI_ERROR);
   assert_int_equal(a->dev_tdi->last_event, OT_TDISP_EV_IDE_INSECURE);
   /* The guest asking now learns the TDI is in ERROR. */
@@ -446,7 +447,7 @@ static void test_host_never_sees_a_secret(void **s) {
       for (size_t k = 0; k < OT_SPDM_REQ_MAX_SESSIONS; k++)
         if (d->tdev.spdm.sessions[k].used) add_session(set, &d->tdev.spdm.sessions[k].s);
       for (size_t k = 0; k < OT_SPDM_RSP_MAX_SESSIONS; k++)
-        if (d->dsm.rsp.sessions[k].used) add_session(set, &d->dsm.rsp.sessions[k].s);
+        if (d->ep.dsm.rsp.sessions[k].used) add_session(set, &d->ep.dsm.rsp.sessions[k].s);
       if (round == 0) add_secret(set, d->id.keys[0].priv, ot_curve_size(d->id.keys[0].curve));
     }
     for (size_t i = 0; i < g->ndev; i++)

@@ -57,14 +57,14 @@ static uint8_t reg_state(ot_cfg_access *a, uint8_t block) {
 static void expect_secure(rig_dev *d, bool secure) {
   const ot_tsm_stream *s = &d->tdev.stream;
   uint8_t want = secure ? OT_IDE_STATUS_SECURE : OT_IDE_STATUS_INSECURE;
-  assert_int_equal(reg_state(&d->rp_acc.base, RIG_RP_BLOCK), want);
-  assert_int_equal(reg_state(&d->acc.base, secure ? s->ep_block : 0), want);
+  assert_int_equal(reg_state(&d->rp.acc.base, RIG_RP_BLOCK), want);
+  assert_int_equal(reg_state(&d->ep.acc.base, secure ? s->ep_block : 0), want);
   ot_ide_state e = secure ? OT_IDE_SECURE : OT_IDE_INSECURE;
   uint8_t id = s->stream_id;
-  assert_int_equal(engine_state(ot_ide_tx_engine(&d->rp_tx), id), e);
-  assert_int_equal(engine_state(ot_ide_rx_engine(&d->rp_rx), id), e);
-  assert_int_equal(engine_state(ot_ide_tx_engine(&d->dsm.ide_tx), id), e);
-  assert_int_equal(engine_state(ot_ide_rx_engine(&d->dsm.ide_rx), id), e);
+  assert_int_equal(engine_state(ot_ide_tx_engine(&d->rp.port.tx), id), e);
+  assert_int_equal(engine_state(ot_ide_rx_engine(&d->rp.port.rx), id), e);
+  assert_int_equal(engine_state(ot_ide_tx_engine(&d->ep.dsm.ide_tx), id), e);
+  assert_int_equal(engine_state(ot_ide_rx_engine(&d->ep.dsm.ide_rx), id), e);
 }
 
 static void test_connect_brings_stream_secure_at_both_ends(void **s) {
@@ -87,7 +87,7 @@ static void test_connect_brings_stream_secure_at_both_ends(void **s) {
     for (size_t j = i + 1; j < 6; j++)
       assert_memory_not_equal(g->keys.key[i], g->keys.key[j], OT_IDE_KEY_SIZE);
   /* The endpoint reports the stream Secure inside the session too. */
-  assert_true(ot_ide_regs_has_stream(&d->dsm.ide_regs, 0));
+  assert_true(ot_ide_regs_has_stream(&d->ep.dsm.ide_regs, 0));
   assert_ot_ok(ot_tsm_disconnect(&g->tsm, &d->tdev));
   rig_free(g);
 }
@@ -131,11 +131,11 @@ static void test_protected_tlps_cross_both_ways(void **s) {
                       .address = 0x10000000u},
               .payload = data,
               .payload_len = sizeof(data)};
-  cross(&d->rp_tx, &d->dsm.ide_rx, id, &w);
+  cross(&d->rp.port.tx, &d->ep.dsm.ide_rx, id, &w);
   /* Endpoint -> root port: a DMA write and a completion with data. */
   w.hdr.requester_id = 0x0100;
   w.hdr.address = 0x80000000u;
-  cross(&d->dsm.ide_tx, &d->rp_rx, id, &w);
+  cross(&d->ep.dsm.ide_tx, &d->rp.port.rx, id, &w);
   ot_tlp c = {.hdr = {.kind = OT_TLP_CPLD,
                       .length = 8,
                       .requester_id = RIG_RP_RID,
@@ -143,18 +143,19 @@ static void test_protected_tlps_cross_both_ways(void **s) {
                       .byte_count = 32},
               .payload = data,
               .payload_len = sizeof(data)};
-  cross(&d->dsm.ide_tx, &d->rp_rx, id, &c);
+  cross(&d->ep.dsm.ide_tx, &d->rp.port.rx, id, &c);
   /* A flipped ciphertext bit is refused and takes the stream down. */
   uint8_t plain[256], wire[512], out[512];
   size_t lens[1], total;
   ot_tlp_view v;
   assert_ot_ok(ot_tlp_view_encode(&w, plain, sizeof(plain), &v));
   ot_ide_tx_tlp in = {.tlp = &v, .t = true};
-  assert_ot_ok(ot_ide_tx_protect(&d->dsm.ide_tx, id, &in, 1, wire, sizeof(wire), lens, &total));
+  assert_ot_ok(ot_ide_tx_protect(&d->ep.dsm.ide_tx, id, &in, 1, wire, sizeof(wire), lens, &total));
   wire[total - 20] ^= 1;
   ot_ide_rx_result res;
-  assert_ot_code(ot_ide_rx_receive(&d->rp_rx, wire, total, out, sizeof(out), &res), OT_E_DECRYPT);
-  assert_int_equal(reg_state(&d->rp_acc.base, RIG_RP_BLOCK), OT_IDE_STATUS_INSECURE);
+  assert_ot_code(ot_ide_rx_receive(&d->rp.port.rx, wire, total, out, sizeof(out), &res),
+                 OT_E_DECRYPT);
+  assert_int_equal(reg_state(&d->rp.acc.base, RIG_RP_BLOCK), OT_IDE_STATUS_INSECURE);
   assert_ot_ok(ot_tsm_disconnect(&g->tsm, &d->tdev));
   rig_free(g);
 }
@@ -172,15 +173,15 @@ static void test_disconnect_leaves_insecure_and_keys_zeroized(void **s) {
   assert_ot_ok(ot_tsm_disconnect(&g->tsm, &d->tdev));
   assert_false(d->tdev.ide_up);
   assert_int_equal(ot_secret_mark_count(), base);
-  assert_int_equal(reg_state(&d->rp_acc.base, was.rp_block), OT_IDE_STATUS_INSECURE);
-  assert_int_equal(reg_state(&d->acc.base, was.ep_block), OT_IDE_STATUS_INSECURE);
+  assert_int_equal(reg_state(&d->rp.acc.base, was.rp_block), OT_IDE_STATUS_INSECURE);
+  assert_int_equal(reg_state(&d->ep.acc.base, was.ep_block), OT_IDE_STATUS_INSECURE);
   /* No engine stream holds the ID any more at either end: nothing to key. */
-  assert_false(ot_ide_regs_has_stream(&d->rp_regs, was.stream_id));
-  assert_false(ot_ide_regs_has_stream(&d->dsm.ide_regs, was.stream_id));
+  assert_false(ot_ide_regs_has_stream(&d->rp.port.regs, was.stream_id));
+  assert_false(ot_ide_regs_has_stream(&d->ep.dsm.ide_regs, was.stream_id));
   for (size_t i = 0; i < 3; i++) {
-    assert_ot_code(ot_ide_key_go(ot_ide_tx_engine(&d->rp_tx), was.stream_id, subs[i], 0),
+    assert_ot_code(ot_ide_key_go(ot_ide_tx_engine(&d->rp.port.tx), was.stream_id, subs[i], 0),
                    OT_E_NOT_FOUND);
-    assert_ot_code(ot_ide_key_go(ot_ide_rx_engine(&d->dsm.ide_rx), was.stream_id, subs[i], 0),
+    assert_ot_code(ot_ide_key_go(ot_ide_rx_engine(&d->ep.dsm.ide_rx), was.stream_id, subs[i], 0),
                    OT_E_NOT_FOUND);
   }
   /* Disconnecting again is a state error and changes nothing. */
@@ -269,8 +270,8 @@ static void test_rekey_switches_key_set_and_keeps_traffic(void **s) {
                       .address = 0x80000000u},
               .payload = data,
               .payload_len = sizeof(data)};
-  cross(&d->dsm.ide_tx, &d->rp_rx, id, &w);
-  cross(&d->rp_tx, &d->dsm.ide_rx, id, &w);
+  cross(&d->ep.dsm.ide_tx, &d->rp.port.rx, id, &w);
+  cross(&d->rp.port.tx, &d->ep.dsm.ide_rx, id, &w);
   size_t marks = ot_secret_mark_count();
   for (int round = 1; round <= 2; round++) {
     assert_ot_ok(ot_tsm_rekey(&g->tsm, &d->tdev, &why));
@@ -279,8 +280,8 @@ static void test_rekey_switches_key_set_and_keeps_traffic(void **s) {
     expect_secure(d, true);
     /* The old set was stopped: as many key contexts live as before. */
     assert_int_equal(ot_secret_mark_count(), marks);
-    assert_int_equal(next_k_bit(&d->dsm.ide_tx, id, &w), (round & 1) != 0);
-    assert_int_equal(next_k_bit(&d->rp_tx, id, &w), (round & 1) != 0);
+    assert_int_equal(next_k_bit(&d->ep.dsm.ide_tx, id, &w), (round & 1) != 0);
+    assert_int_equal(next_k_bit(&d->rp.port.tx, id, &w), (round & 1) != 0);
   }
   assert_ot_ok(ot_tsm_disconnect(&g->tsm, &d->tdev));
   assert_int_equal(ot_secret_mark_count(), base);
@@ -304,8 +305,8 @@ static void test_rekey_traffic_crosses_on_new_keys(void **s) {
               .payload = data,
               .payload_len = sizeof(data)};
   for (int round = 0; round < 3; round++) {
-    cross(&d->dsm.ide_tx, &d->rp_rx, id, &w);
-    cross(&d->rp_tx, &d->dsm.ide_rx, id, &w);
+    cross(&d->ep.dsm.ide_tx, &d->rp.port.rx, id, &w);
+    cross(&d->rp.port.tx, &d->ep.dsm.ide_rx, id, &w);
     assert_ot_ok(ot_tsm_rekey(&g->tsm, &d->tdev, &why));
   }
   expect_secure(d, true);
@@ -339,13 +340,13 @@ static void expect_nothing_programmed(rig *g, rig_dev *d, size_t base) {
   assert_int_equal(d->link.base.connects, 0);
   assert_int_equal(g->tsm.connected, 0);
   for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
-    assert_false(d->dsm.rsp.sessions[i].used);
+    assert_false(d->ep.dsm.rsp.sessions[i].used);
   assert_int_equal(ot_secret_mark_count(), base);
   /* The root port's block is parked again and its engines hold no stream 0. */
-  assert_false(ot_ide_regs_has_stream(&d->rp_regs, 0));
-  assert_int_equal(reg_state(&d->rp_acc.base, RIG_RP_BLOCK), OT_IDE_STATUS_INSECURE);
-  assert_int_equal(engine_state(ot_ide_tx_engine(&d->rp_tx), 0), OT_IDE_INSECURE);
-  assert_int_equal(engine_state(ot_ide_rx_engine(&d->dsm.ide_rx), 0), OT_IDE_INSECURE);
+  assert_false(ot_ide_regs_has_stream(&d->rp.port.regs, 0));
+  assert_int_equal(reg_state(&d->rp.acc.base, RIG_RP_BLOCK), OT_IDE_STATUS_INSECURE);
+  assert_int_equal(engine_state(ot_ide_tx_engine(&d->rp.port.tx), 0), OT_IDE_INSECURE);
+  assert_int_equal(engine_state(ot_ide_rx_engine(&d->ep.dsm.ide_rx), 0), OT_IDE_INSECURE);
   for (size_t i = 0; i < sizeof(g->tsm.streams_used); i++)
     assert_int_equal(g->tsm.streams_used[i], 0);
 }
@@ -356,10 +357,10 @@ static void test_refuse_when_device_rejects_key_prog(void **s) {
   rig_dev *d = g->devs[0];
   uint16_t cap, off;
   uint8_t nab;
-  assert_ot_ok(ot_ide_host_find(&d->acc.base, &cap));
-  assert_ot_ok(ot_ide_host_sel_block(&d->acc.base, cap, 0, &off, &nab));
+  assert_ot_ok(ot_ide_host_find(&d->ep.acc.base, &cap));
+  assert_ot_ok(ot_ide_host_sel_block(&d->ep.acc.base, cap, 0, &off, &nab));
   bad_host h = {.base = {.read32 = bad_read, .write32 = bad_write},
-                .inner = &d->acc.base,
+                .inner = &d->ep.acc.base,
                 .ctl = (uint16_t)(off + OT_IDE_SEL_CTL)};
   d->link.ep_cfg = &h.base;
   size_t base = ot_secret_mark_count();
@@ -373,7 +374,7 @@ static void test_refuse_when_device_rejects_key_prog(void **s) {
   expect_nothing_programmed(g, d, base);
   /* The keys were generated and wiped; an honest host then connects. */
   assert_int_equal(g->keys.n, 6);
-  d->link.ep_cfg = &d->acc.base;
+  d->link.ep_cfg = &d->ep.acc.base;
   assert_ot_ok(ot_tsm_connect(&g->tsm, &d->tdev, &why));
   assert_int_equal(d->tdev.stream.stream_id, 0);
   expect_secure(d, true);

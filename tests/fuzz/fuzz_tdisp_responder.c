@@ -4,13 +4,15 @@
  * message codec. Input:
  *   byte 0   bits 1:0 the state the TDI is driven to first (CONFIG_UNLOCKED,
  *            CONFIG_LOCKED, RUN, ERROR); bit 2: the requests arrive outside a
- *            session; bit 3: the default stream is not Secure
+ *            session; bit 3: the default stream is not Secure; bit 4: the
+ *            device implements BIND/UNBIND_P2P_STREAM and SET_MMIO_ATTRIBUTE
  *   then     records [len(1)][len bytes]: VDM payloads (ProtocolID + TDISP)
  * Properties: nothing crashes; outside a session nothing is answered and
  * nothing changes; every answer is a well-formed TDISP message echoing the
  * request's FUNCTION_ID, either TDISP_ERROR (and then the state did not move)
  * or the request's response code; the state moves only along the table
- * (U->L by LOCK, L->R by START, L/R/E->U by STOP); whatever the codec decodes
+ * (U->L by LOCK, L->R by START, L/R/E->U by STOP); P2P bindings and changed
+ * range attributes exist only in RUN; whatever the codec decodes
  * re-encodes to bytes that decode and re-encode to the same bytes.
  */
 #include <stdlib.h>
@@ -97,6 +99,7 @@ static void drive(ot_tdisp_device *dev, ot_tdisp_tdi *t, unsigned target) {
   ot_tdisp_msg m = {.version = OT_TDISP_VERSION_10, .function_id = t->desc->function_id}, a;
   if (target == OT_TDI_CONFIG_UNLOCKED) return;
   m.code = OT_TDISP_LOCK_INTERFACE_REQUEST;
+  m.u.lock.flags = OT_TDISP_LOCK_BIND_P2P; /* P2P streams may be bound in RUN */
   ot_writer_init(&w, q, sizeof q);
   if (!ot_ok(ot_tdisp_payload_encode(&w, &m))) abort();
   send(dev, &ctx, q, ot_writer_len(&w), &a);
@@ -131,8 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.insecure = (data[0] & 0x08) != 0;
   rng.base.fill = fill;
   rng.n = 0;
-  ot_tdisp_device_config dc = {
-      .lock_flags_supported = 0x001F, .dev_addr_width = 52, .report_portion_max = 40};
+  /* The optional requests on or off by the first byte (both paths fuzzed). */
+  bool opt = (data[0] & 0x10) != 0;
+  ot_tdisp_device_config dc = {.lock_flags_supported = 0x001F,
+                               .dev_addr_width = 52,
+                               .report_portion_max = 40,
+                               .p2p = opt,
+                               .mmio_attr = opt};
   ot_tdisp_tdi *t;
   if (!ot_ok(ot_tdisp_device_init(&dev, &dc, &o.base, &rng.base))) abort();
   if (!ot_ok(ot_tdisp_device_add_tdi(&dev, &desc, &t))) abort();
@@ -170,6 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     if (t->state != allowed_next(before, code)) abort();
     if (t->state == OT_TDI_CONFIG_UNLOCKED && (t->report_len != 0 || t->nonce_valid)) abort();
+    if (t->state == OT_TDI_CONFIG_UNLOCKED && t->p2p_count != 0) abort();
+    if (t->p2p_count > OT_TDISP_MAX_P2P || (!opt && t->p2p_count != 0)) abort();
   }
   return 0;
 }

@@ -103,7 +103,9 @@ static const uint8_t dev_rom[] = "opentsm device boot rom";
 static const uint8_t dev_fw[] = "opentsm device firmware 1.0.0";
 static const uint8_t dev_hw[] = {0x10, 0xF2, 0x1A, 0xF4};
 static const uint8_t dev_cfg[] = "ide=1 tdisp=1";
-static const ot_tdisp_mmio_range dev_ranges[1] = {{0xFE000000u, 4, 0, 0}};
+/* One BAR range whose IS_NON_TEE_MEM the TSM may change in RUN (SET_MMIO_ATTRIBUTE). */
+static const ot_tdisp_mmio_range dev_ranges[1] = {
+    {0xFE000000u, 4, OT_TDISP_RANGE_MEM_ATTR_UPDATABLE, 0}};
 static const uint8_t dev_info[] = "opentsm-device";
 
 /* The DSM function: a Type 0 header at 01:00.0 with one Selective IDE Stream
@@ -326,7 +328,11 @@ dsm:
   }
   ot_sim_dsm_config dc = {.id = &d->id,
                           .rng = cli_rng_get(&d->rng),
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+                          /* every optional request but VDM (PCIe r6.0 §11.3); BIND_P2P offered */
+                          .tdisp = {.lock_flags_supported = 0x000F,
+                                    .dev_addr_width = 48,
+                                    .p2p = true,
+                                    .mmio_attr = true},
                           .cfg = &d->cfg,
                           .ide_caps = dev_ide,
                           .bus = DEV_BUS,

@@ -8,7 +8,9 @@
  * capability registers and engines. Each device's DSM carries its own IDE
  * capability on its config space, so connect brings the stream up through
  * IDE_KM. Every IDE key the TSM generates is recorded (its key audit) for
- * the secrets scan. Test code only.
+ * the secrets scan. The endpoints, root ports, links, TSM registration and
+ * policies are the platform rig's (opentsm/sim_rig.h); this header adds the
+ * test identities, the logging host and cmocka asserts. Test code only.
  */
 #ifndef OT_TEST_TSM_RIG_H
 #define OT_TEST_TSM_RIG_H
@@ -22,6 +24,7 @@
 #include "opentsm/doe_mailbox.h"
 #include "opentsm/secure.h"
 #include "opentsm/sim_dsm.h"
+#include "opentsm/sim_rig.h"
 #include "opentsm/tsm.h"
 #include "testsupport.h"
 
@@ -75,21 +78,13 @@ typedef struct rig_dev {
   ot_drbg drbg;
   ot_spdm_hierarchy h;
   ot_spdm_identity id;
-  ot_sim_dsm dsm;
+  ot_sim_rig_ep ep; /* config space, DSM, mailbox, the host's driver */
   ot_tdisp_tdi_desc tdi_desc;
   ot_tdisp_tdi *dev_tdi;
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_doe_mailbox mb;
   uint8_t bufs[2][RIG_MB_BYTES];
-  ot_doe_driver drv;
   rig_host host;
   /* TSM side: the root port of this device */
-  ot_ide_tx rp_tx;
-  ot_ide_rx rp_rx;
-  ot_cfg_space rp_cfg;
-  ot_ide_regs rp_regs;
-  ot_cfg_inproc rp_acc;
+  ot_sim_rig_rp rp;
   ot_tsm_soft_link link;
   ot_tsm_dev tdev;
   ot_tsm_tdi ttdi;
@@ -138,7 +133,7 @@ static inline void rig_on_sleep(ot_sim_clock *c, uint64_t now) {
   (void)now;
   rig *g = (rig *)(void *)c;
   for (size_t i = 0; i < g->ndev; i++)
-    ot_doe_mailbox_step(&g->devs[i]->mb);
+    ot_doe_mailbox_step(&g->devs[i]->ep.mb);
 }
 
 static inline void rig_seed(ot_drbg *d, uint8_t seed) {
@@ -183,57 +178,40 @@ static inline rig_dev *rig_add_device(rig *g, const rig_dev_opts *o) {
   }
   ot_spdm_alg_prefs algs = ot_spdm_alg_prefs_all;
   if (o->base_asym) algs.base_asym = o->base_asym;
-  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
-  uint16_t off;
-  assert_ot_ok(ot_cfg_init(&d->cfg, &ident));
-  assert_ot_ok(ot_cfg_add_cap(&d->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
-  ot_sim_dsm_config dc = {.id = &d->id,
-                          .rng = &d->drbg.rng,
-                          .versions = o->versions,
-                          .algs = &algs,
-                          .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
-                          .cfg = &d->cfg,
-                          .ide_caps = {.sel_streams = o->link_ide_only ? 0 : 2,
-                                       .link_tcs = o->link_ide_only ? 1 : 0,
-                                       .addr_blocks = 1},
-                          .bus = (uint8_t)(1 + g->ndev),
-                          .dev_func = 0};
-  assert_ot_ok(ot_sim_dsm_init(&d->dsm, &dc));
+  ot_sim_rig_ep_config ec = {
+      .ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000},
+      .dsm = {.id = &d->id,
+              .rng = &d->drbg.rng,
+              .versions = o->versions,
+              .algs = &algs,
+              .tdisp = {.lock_flags_supported = 0x0007, .dev_addr_width = 48},
+              .ide_caps = {.sel_streams = o->link_ide_only ? 0 : 2,
+                           .link_tcs = o->link_ide_only ? 1 : 0,
+                           .addr_blocks = 1},
+              .bus = (uint8_t)(1 + g->ndev),
+              .dev_func = 0},
+      .clock = &g->clock.base,
+      .latency_ns = OT_NS_PER_US,
+      .req_buf = d->bufs[0],
+      .rsp_buf = d->bufs[1],
+      .buf_cap = RIG_MB_BYTES};
+  assert_ot_ok(ot_sim_rig_ep_init(&d->ep, &ec));
   d->tdi_desc = (ot_tdisp_tdi_desc){.function_id = RIG_FID,
                                     .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
                                     .mmio = rig_ranges,
                                     .mmio_count = 2,
                                     .devinfo = rig_devinfo,
                                     .devinfo_len = sizeof(rig_devinfo)};
-  assert_ot_ok(ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->dev_tdi));
-  ot_doe_mailbox_config mc = {.responder = ot_sim_dsm_doe(&d->dsm),
-                              .clock = &g->clock.base,
-                              .latency_ns = OT_NS_PER_US,
-                              .req_buf = d->bufs[0],
-                              .req_cap = RIG_MB_BYTES,
-                              .rsp_buf = d->bufs[1],
-                              .rsp_cap = RIG_MB_BYTES,
-                              .cap_version = 2};
-  assert_ot_ok(ot_doe_mailbox_install(&d->mb, &d->cfg, &mc, &off));
+  assert_ot_ok(ot_sim_dsm_add_tdi(&d->ep.dsm, &d->tdi_desc, &d->dev_tdi));
   g->devs[g->ndev++] = d;
-  ot_cfg_inproc_init(&d->acc, &d->cfg);
-  assert_ot_ok(ot_doe_driver_open(&d->drv, &d->acc.base, &g->clock.base, OT_DOE_VENDOR_PCISIG,
-                                  OT_DOE_TYPE_SPDM));
   d->host = (rig_host){.base = {.exchange = rig_host_exchange},
-                       .drv = ot_doe_driver_transport(&d->drv),
+                       .drv = ot_sim_rig_ep_doe(&d->ep),
                        .log = g->log,
                        .log_len = &g->log_len};
   /* The root port: a config space with its IDE capability over its engines. */
-  ot_ide_tx_init(&d->rp_tx);
-  ot_ide_rx_init(&d->rp_rx);
-  const ot_cfg_ident rp_ident = {.vendor = 0x8086, .device = 0x7075, .class_code = 0x060400};
-  assert_ot_ok(ot_cfg_init(&d->rp_cfg, &rp_ident));
-  assert_ot_ok(ot_cfg_add_cap(&d->rp_cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
   ot_ide_regs_caps rp_caps = {.sel_streams = 4, .addr_blocks = 2};
-  assert_ot_ok(ot_ide_regs_init(&d->rp_regs, &d->rp_cfg, &rp_caps, &d->rp_tx, &d->rp_rx, NULL, 0));
-  ot_cfg_inproc_init(&d->rp_acc, &d->rp_cfg);
-  d->link = (ot_tsm_soft_link){
-      .rp_tx = &d->rp_tx, .rp_rx = &d->rp_rx, .rp_cfg = &d->rp_acc.base, .ep_cfg = &d->acc.base};
+  assert_ot_ok(ot_sim_rig_rp_init(&d->rp, &rp_caps));
+  d->link = ot_sim_rig_link(&d->rp.port, &d->rp.acc.base, &d->ep.acc.base);
   snprintf(d->name, sizeof(d->name), "%s", o->name);
   return d;
 }
@@ -263,17 +241,14 @@ static inline void rig_write(const char *path, const uint8_t *p, size_t n) {
   fclose(f);
 }
 
-/* Writes the roots of anchors[0..n) as rootI.der and loads `yaml`. */
+/* Loads `yaml` with the roots of anchors[0..n) as rootI.der. */
 static inline void rig_policy_n(rig *g, rig_dev *const *anchors, size_t n, const char *yaml) {
-  for (size_t i = 0; i < n; i++) {
-    ot_x509_cert root;
-    assert_ot_ok(ot_spdm_identity_root(&anchors[i]->id, 0, &root));
-    char path[128];
-    snprintf(path, sizeof(path), "%s/root%zu.der", g->dir, i);
-    rig_write(path, root.der, root.len);
-  }
+  ot_x509_cert roots[RIG_MAX_DEV];
+  assert_true(n <= RIG_MAX_DEV);
+  for (size_t i = 0; i < n; i++)
+    assert_ot_ok(ot_spdm_identity_root(&anchors[i]->id, 0, &roots[i]));
   ot_tsm_policy_error err;
-  ot_status st = ot_tsm_policy_parse(&g->policy, yaml, strlen(yaml), g->dir, &err);
+  ot_status st = ot_sim_rig_policy(&g->policy, yaml, strlen(yaml), roots, n, &err);
   if (!ot_ok(st)) fail_msg("policy: line %u col %u: %s", err.line, err.column, err.msg);
 }
 
@@ -316,10 +291,9 @@ static inline void rig_start_tsm(rig *g) {
                           .link = &d->link.base,
                           .rp_block = RIG_RP_BLOCK,
                           .rp_rid = RIG_RP_RID};
-    assert_ot_ok(ot_tsm_dev_init(&d->tdev, &g->tsm, &dd));
     ot_tsm_tdi_desc td = {
         .function_id = RIG_FID, .mmio = rig_ranges, .mmio_count = 2, .default_stream_id = 0};
-    assert_ot_ok(ot_tsm_tdi_init(&d->ttdi, &d->tdev, &td));
+    assert_ot_ok(ot_sim_rig_attach(&g->tsm, &d->tdev, &dd, &d->ttdi, &td, 1));
   }
 }
 
@@ -327,13 +301,11 @@ static inline void rig_free(rig *g) {
   for (size_t i = 0; i < g->ndev; i++) {
     rig_dev *d = g->devs[i];
     ot_tsm_dev_free(&d->tdev);
-    ot_sim_dsm_free(&d->dsm);
+    ot_sim_rig_ep_free(&d->ep);
     ot_spdm_identity_clear(&d->id);
     ot_spdm_hierarchy_clear(&d->h);
     ot_drbg_uninstantiate(&d->drbg);
-    ot_ide_regs_release(&d->rp_regs);
-    ot_ide_tx_clear(&d->rp_tx);
-    ot_ide_rx_clear(&d->rp_rx);
+    ot_sim_rig_rp_free(&d->rp);
     free(d);
   }
   if (g->tsm.ready) ot_tsm_free(&g->tsm);
