@@ -17,9 +17,9 @@ static const uint8_t hint[] = {'d', 'e', 'v'};
 /* The device serves PSK sessions for `hint` with `key` (PSK_CAP 10b). */
 static void device_psk(rig_dev *d, ot_spdm_psk *table) {
   *table = (ot_spdm_psk){.hint = hint, .hint_len = sizeof(hint), .key = key, .key_len = 16};
-  d->dsm.rcfg.caps |= OT_SPDM_CAP_PSK_WITH_CONTEXT;
-  d->dsm.rcfg.psk = table;
-  d->dsm.rcfg.psk_count = 1;
+  d->ep.dsm.rcfg.caps |= OT_SPDM_CAP_PSK_WITH_CONTEXT;
+  d->ep.dsm.rcfg.psk = table;
+  d->ep.dsm.rcfg.psk_count = 1;
 }
 
 /* rig_start_tsm with the TSM's side of the PSK in the device description. */
