@@ -96,6 +96,8 @@ out:
 
 ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out) {
   OT_ENSURE(priv != NULL && out != NULL, OT_E_ARG);
+  if (ot_key_is_rsa(curve)) /* DER RSAPrivateKey: its header says its length */
+    return ot_pkey_rsa_from_private(curve, priv, ot_rsa_private_der_len(priv), out);
   if (curve == OT_CURVE_ED25519) {
     EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, OT_ED25519_KEY_SIZE);
     OT_ENSURE(k != NULL, OT_E_LIBRARY); /* every 32-byte seed is valid (RFC 8032 §5.1.5) */
@@ -113,6 +115,8 @@ ot_status ot_pkey_from_raw_scalar(ot_curve curve, const uint8_t *priv, EVP_PKEY 
 
 ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY **out) {
   OT_ENSURE(pub != NULL && out != NULL, OT_E_ARG);
+  if (ot_key_is_rsa(curve))
+    return ot_pkey_rsa_from_public(curve, pub, ot_curve_public_size(curve), out);
   if (curve == OT_CURVE_ED25519) {
     /* Point decoding (RFC 8032 §5.1.3) happens at verification time. */
     EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, OT_ED25519_KEY_SIZE);

@@ -60,9 +60,18 @@ ot_status ot_pkey_rsa_to_raw_public(EVP_PKEY *key, ot_curve *type, uint8_t *pub,
   return OT_SUCCESS;
 }
 
-/* A public key object from n || e, n exactly `key`'s bit length. */
-static ot_status rsa_from_public(ot_curve key, const uint8_t *pub, size_t pub_len,
-                                 EVP_PKEY **out) {
+size_t ot_rsa_private_der_len(const uint8_t *der) {
+  /* SEQUENCE with a long-form length of one or two octets (RFC 8017 §A.1.2 keys
+   * of 2048..4096 bits are 1.2..2.4 KB). The length is self-describing. */
+  if (der[0] != 0x30) return 0;
+  size_t len = der[1] == 0x82 ? (4 + ((size_t)der[2] << 8 | der[3]))
+               : der[1] == 0x81 ? (size_t)3 + der[2]
+                                : 0;
+  return len <= OT_RSA_PRIVATE_MAX ? len : 0;
+}
+
+ot_status ot_pkey_rsa_from_public(ot_curve key, const uint8_t *pub, size_t pub_len,
+                                  EVP_PKEY **out) {
   size_t k = ot_curve_size(key);
   OT_ENSURE(pub_len == OT_RSA_PUBLIC_SIZE(k), OT_E_BAD_KEY);
   /* The modulus's top bit set: a k-byte string that is a (8k)-bit number. */
@@ -156,7 +165,7 @@ ot_status ot_rsa_verify(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, cons
   OT_ENSURE(pub != NULL && (msg != NULL || msg_len == 0) && (sig != NULL || sig_len == 0),
             OT_E_ARG);
   EVP_PKEY *pk = NULL;
-  OT_GUARD(rsa_from_public(key, pub, pub_len, &pk));
+  OT_GUARD(ot_pkey_rsa_from_public(key, pub, pub_len, &pk));
   /* RFC 8017 §8.1.2 / §8.2.2 step 1: the signature is exactly k octets. */
   int rc = -1;
   if (sig_len == ot_curve_size(key)) {

@@ -60,7 +60,7 @@ void cli_capture_keylog(void *ctx, uint32_t session_id, const uint8_t *secret, s
   if (c->keylog_fd < 0 || !ot_ok(c->err)) return;
   /* The line is built here and written with write(2): no stdio buffer keeps
    * a copy, and the log is usable at once, while the device still runs. */
-  char line[sizeof(tag) - 1 + 2 * OT_ECC_MAX_SCALAR + 1];
+  char line[sizeof(tag) - 1 + 2 * OT_DHE_MAX_SECRET + 1]; /* FFDHE4096: 512 bytes */
   size_t n = sizeof(tag) - 1;
   if (n + 2 * len + 1 > sizeof(line)) {
     c->err = ot_status_of(OT_E_TOO_LARGE);
