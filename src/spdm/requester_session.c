@@ -28,7 +28,7 @@ static ot_status kx_request(ot_spdm_requester *q, uint8_t slot, uint8_t type, ui
   ot_writer ow, w;
   ot_writer_init(&ow, opaque, sizeof(opaque));
   OT_GUARD(ot_spdm_sm_versions_encode(&ow, &offer_versions));
-  /* ExchangeData: X || Y (ECDHE) or Y padded to |p| (FFDHE), DSP0274 1.2 §10.15. */
+  /* ExchangeData: X || Y (ECDHE) or Y padded to |p| (FFDHE), DSP0274 1.3 §10.9. */
   OT_GUARD(
       ot_dhe_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub, sizeof(pub)));
   ot_spdm_key_exchange kx = {.meas_summary_type = type,

@@ -384,7 +384,7 @@ static const derive_case derive_cases[] = {
   {P256, S256,                  OT_SPDM_MEAS_HASH_SM3_256, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_OK,            32, 64, 132},
   {OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_HASH_SHA_512, M256, OT_SPDM_DHE_SECP521R1, AES, OT_OK,           64, 132, 132},
-  /* FFDHE: ExchangeData is Y padded to |p| bytes (DSP0274 1.2 §10.15). */
+  /* FFDHE: ExchangeData is Y padded to |p| bytes (DSP0274 1.3 §10.9). */
   {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_2048, AES, OT_OK,            32, 64, 256},
   {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_3072, AES, OT_OK,            32, 64, 384},
   {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_4096, AES, OT_OK,            32, 64, 512},
