@@ -61,6 +61,18 @@ typedef enum ot_curve {
   OT_CURVE_ED25519 = 3,
   OT_CURVE_P521 = 4,
   OT_CURVE_ED448 = 5, /* verification only */
+  /*
+   * The same enum names the other key types SPDM negotiates, so that a key
+   * or a negotiated algorithm is one value everywhere above this layer:
+   * RSA keys by modulus size (RFC 8017; signatures only) and the RFC 7919
+   * finite-field Diffie-Hellman groups (key exchange only).
+   */
+  OT_KEY_RSA2048 = 16,
+  OT_KEY_RSA3072 = 17,
+  OT_KEY_RSA4096 = 18,
+  OT_GROUP_FFDHE2048 = 32,
+  OT_GROUP_FFDHE3072 = 33,
+  OT_GROUP_FFDHE4096 = 34,
 } ot_curve;
 
 #define OT_HASH_MAX_SIZE 64u
@@ -71,14 +83,33 @@ typedef enum ot_curve {
 #define OT_ED25519_SIG_SIZE 64u
 #define OT_ED448_KEY_SIZE 57u /* RFC 8032 §5.2.5 */
 #define OT_ED448_SIG_SIZE 114u
+#define OT_RSA_MAX_MODULUS 512u /* RSA-4096 */
+/* An RSA public key in raw form: modulus (k bytes) || exponent (4 bytes), big-endian. */
+#define OT_RSA_PUBLIC_SIZE(k) ((k) + 4u)
+/* An RSA private key: DER RSAPrivateKey (RFC 8017 §A.1.2); 4096-bit keys take ~2350 bytes. */
+#define OT_RSA_PRIVATE_MAX 2432u
+/* The largest key of any type, in the raw formats above (RSA-4096 dominates). */
+#define OT_PUBLIC_KEY_MAX OT_RSA_PUBLIC_SIZE(OT_RSA_MAX_MODULUS)
+#define OT_PRIVATE_KEY_MAX OT_RSA_PRIVATE_MAX
+#define OT_SIGNATURE_MAX OT_RSA_MAX_MODULUS
+/* DHE: the largest private value, public value and shared secret of any group. */
+#define OT_DHE_MAX_PRIVATE OT_ECC_MAX_SCALAR
+#define OT_DHE_MAX_PUBLIC 512u /* FFDHE4096: p is 512 bytes */
+#define OT_DHE_MAX_SECRET 512u
+
+/* True for the RSA key types, and for the FFDHE groups. */
+bool ot_key_is_rsa(ot_curve key);
+bool ot_group_is_ffdhe(ot_curve group);
 
 /* Digest size in bytes (32, 48, 64), 0 for an unknown algorithm. */
 size_t ot_hash_size(ot_hash_alg alg);
-/* Scalar / coordinate size in bytes (32, 48; 32 for Ed25519), 0 if unknown. */
+/* Scalar / coordinate size in bytes (32, 48; 32 for Ed25519), the modulus size
+ * of an RSA key or the size of an FFDHE group's p; 0 if unknown. */
 size_t ot_curve_size(ot_curve curve);
-/* Public key size in bytes: 64 or 96 for X || Y, 32 for Ed25519; 0 if unknown. */
+/* Public key size in bytes: 64 or 96 for X || Y, 32 for Ed25519, k + 4 for
+ * RSA, the size of p for FFDHE; 0 if unknown. */
 size_t ot_curve_public_size(ot_curve curve);
-/* Signature size in bytes: 64 or 96 for r || s, 64 for Ed25519; 0 if unknown. */
+/* Signature size in bytes: 64 or 96 for r || s, 64 for Ed25519, k for RSA; 0 if unknown. */
 size_t ot_curve_signature_size(ot_curve curve);
 
 /* The OpenSSL version string in use. */
@@ -341,6 +372,99 @@ OT_RESULT ot_ed448_verify(const uint8_t *pub, size_t pub_len, const uint8_t *msg
  */
 OT_RESULT ot_ecdh(ot_curve curve, const uint8_t *priv, size_t priv_len, const uint8_t *peer,
                   size_t peer_len, uint8_t *secret, size_t secret_cap);
+
+/* ------------------------------------------------------------------------ */
+/* RSA signatures (RFC 8017 §8): RSASSA-PKCS1-v1_5 and RSASSA-PSS.          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Key formats: private = DER RSAPrivateKey (RFC 8017 §A.1.2), public =
+ * modulus (k bytes) || public exponent (4 bytes), both big-endian. `key` is
+ * the key type (OT_KEY_RSA2048/3072/4096): a key whose modulus has another
+ * bit length is OT_E_BAD_KEY, as is a public exponent that is even, below 3
+ * or not below 2^32.
+ *
+ * PSS (RFC 8017 §8.1) uses MGF1 with the message hash and a salt as long as
+ * the hash (DSP0274 1.2 "Signature generation": RSAPSS per FIPS 186-5 with
+ * sLen = hLen); PKCS#1 v1.5 is EMSA-PKCS1-v1_5 (§9.2). The signature is
+ * exactly k bytes; a signature of another length is OT_E_VERIFY.
+ */
+typedef enum ot_rsa_padding {
+  OT_RSA_PKCS1_V15 = 1,
+  OT_RSA_PSS = 2,
+} ot_rsa_padding;
+
+OT_RESULT ot_rsa_sign(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, const uint8_t *priv,
+                      size_t priv_len, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+                      size_t sig_cap);
+OT_RESULT ot_rsa_verify(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, const uint8_t *pub,
+                        size_t pub_len, const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                        size_t sig_len);
+/*
+ * A fresh key pair (e = 65537) from OpenSSL's own generator: RSA prime
+ * generation does not draw from an ot_rng, so a seeded rng does not make RSA
+ * keys reproducible. *priv_len gets the DER length; pub gets k + 4 bytes.
+ */
+OT_RESULT ot_rsa_generate(ot_curve key, uint8_t *priv, size_t priv_cap, size_t *priv_len,
+                          uint8_t *pub, size_t pub_cap);
+/* pub = the public half of the DER private key priv (OT_E_BAD_KEY if it does not decode). */
+OT_RESULT ot_rsa_public(ot_curve key, const uint8_t *priv, size_t priv_len, uint8_t *pub,
+                        size_t pub_cap);
+
+/* ------------------------------------------------------------------------ */
+/* Signatures of any scheme SPDM negotiates: one entry point per direction. */
+/* ------------------------------------------------------------------------ */
+
+/* The signature scheme; the key type (ot_curve) says the curve or modulus. */
+typedef enum ot_sig_scheme {
+  OT_SIG_ECDSA = 1,  /* P-256/P-384/P-521, r || s over H(msg) */
+  OT_SIG_EDDSA = 2,  /* Ed25519 / Ed448, pure: hash ignored */
+  OT_SIG_RSASSA = 3, /* RSASSA-PKCS1-v1_5 over H(msg) */
+  OT_SIG_RSAPSS = 4, /* RSASSA-PSS, sLen = hLen, MGF1 with H */
+} ot_sig_scheme;
+
+/*
+ * Signs msg with priv (the raw private key format of `key`) and writes
+ * ot_curve_signature_size(key) bytes. OT_E_UNSUPPORTED for a scheme/key
+ * pair that does not go together or that we only verify (Ed448).
+ */
+OT_RESULT ot_sig_sign(ot_sig_scheme scheme, ot_curve key, ot_hash_alg hash, const uint8_t *priv,
+                      size_t priv_len, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+                      size_t sig_cap, size_t *sig_len);
+/* OT_E_BAD_KEY for an unusable public key, OT_E_VERIFY for a wrong signature. */
+OT_RESULT ot_sig_verify(ot_sig_scheme scheme, ot_curve key, ot_hash_alg hash, const uint8_t *pub,
+                        size_t pub_len, const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                        size_t sig_len);
+
+/* ------------------------------------------------------------------------ */
+/* Ephemeral Diffie-Hellman of any group SPDM negotiates (KEY_EXCHANGE).    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * group: an ECDHE curve (P-256/P-384/P-521; public value X || Y, secret the
+ * X coordinate) or an RFC 7919 FFDHE group (public value Y = g^x mod p and
+ * the secret g^xy mod p, both big-endian and left-padded with zeros to the
+ * size of p: DSP0274 1.2 §"KEY_EXCHANGE request" ExchangeData and the
+ * "DHE secret" of the key schedule; libspdm pads the same way).
+ *
+ * ot_dhe_generate draws the private value from rng (reproducible with a
+ * deterministic rng). FFDHE private exponents are 2 * s bits or more for the
+ * group's security strength s, and below q (SP 800-56A Rev. 3 §5.6.1.1.4,
+ * RFC 7919 §5.2); priv gets ot_dhe_private_size bytes, pub
+ * ot_dhe_public_size.
+ *
+ * ot_dhe_shared validates the peer's value fully (SP 800-56A §5.6.2.3:
+ * EC: on the curve, not infinity; FFDHE: 2 <= Y <= p - 2 and Y^q = 1 mod p,
+ * so 0, 1 and p - 1 are refused as RFC 7919 §5.1 requires): OT_E_BAD_KEY.
+ * secret gets ot_dhe_secret_size bytes and is a secret.
+ */
+size_t ot_dhe_private_size(ot_curve group);
+size_t ot_dhe_public_size(ot_curve group);
+size_t ot_dhe_secret_size(ot_curve group);
+OT_RESULT ot_dhe_generate(ot_curve group, ot_rng *rng, uint8_t *priv, size_t priv_cap,
+                          uint8_t *pub, size_t pub_cap);
+OT_RESULT ot_dhe_shared(ot_curve group, const uint8_t *priv, size_t priv_len, const uint8_t *peer,
+                        size_t peer_len, uint8_t *secret, size_t secret_cap);
 
 /* ------------------------------------------------------------------------ */
 /* HMAC_DRBG with SHA-256 (NIST SP 800-90A Rev. 1 §10.1.2).                 */

@@ -460,7 +460,7 @@ void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng
 typedef struct ot_spdm_peer_slot {
   bool verified;
   uint8_t digest[OT_HASH_MAX_SIZE]; /* Hash(cert chain blob) */
-  uint8_t pub[OT_ECC_MAX_PUBLIC];   /* leaf public key */
+  uint8_t pub[OT_PUBLIC_KEY_MAX];   /* leaf public key */
   size_t pub_len;
   uint8_t key_pair_id, cert_info;
   uint16_t key_usage;

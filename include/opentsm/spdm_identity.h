@@ -54,10 +54,11 @@ _Static_assert(OT_SPDM_ID_CHAIN_MAX + OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_SPDM_M
 
 typedef struct ot_spdm_id_key {
   bool present;
-  ot_curve curve;                  /* P-256 or P-384 */
-  uint8_t priv[OT_ECC_MAX_SCALAR]; /* secret while present */
-  uint8_t pub[OT_ECC_MAX_PUBLIC];  /* X || Y */
-  uint8_t key_pair_id;             /* 1.3 KeyPairID (1..255) */
+  ot_curve curve;                  /* P-256, P-384 or RSA-2048/3072/4096 */
+  uint8_t priv[OT_PRIVATE_KEY_MAX]; /* secret while present (crypto.h raw formats) */
+  size_t priv_len;                  /* the curve size, or the RSA key's DER length */
+  uint8_t pub[OT_PUBLIC_KEY_MAX];   /* X || Y, or RSA n || e */
+  uint8_t key_pair_id;              /* 1.3 KeyPairID (1..255) */
 } ot_spdm_id_key;
 
 #define OT_SPDM_ID_HASH_COUNT 6u /* OT_HASH_SHA256 .. OT_HASH_SHA3_512 */
@@ -100,7 +101,8 @@ void ot_spdm_identity_clear(ot_spdm_identity *id);
 /*
  * Installs a private key as keys[index] and derives its public key; the key is
  * copied and marked secret. OT_E_ARG (index, key_pair_id 0), OT_E_EXISTS (slot
- * taken), OT_E_UNSUPPORTED (curve other than P-256/P-384), OT_E_BAD_KEY.
+ * taken), OT_E_UNSUPPORTED (a key other than P-256/P-384/RSA-2048/3072/4096),
+ * OT_E_BAD_KEY.
  */
 OT_RESULT ot_spdm_identity_set_key(ot_spdm_identity *id, size_t index, ot_curve curve,
                                    const uint8_t *priv, size_t priv_len, uint8_t key_pair_id);
@@ -178,10 +180,11 @@ OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_d
 
 /* A freshly generated root -> intermediate -> device-leaf hierarchy. */
 typedef struct ot_spdm_hierarchy {
-  ot_curve curve;
-  uint8_t root_priv[OT_ECC_MAX_SCALAR]; /* secret */
-  uint8_t inter_priv[OT_ECC_MAX_SCALAR];
-  uint8_t leaf_priv[OT_ECC_MAX_SCALAR];
+  ot_curve curve;                        /* the key type of all three keys */
+  uint8_t root_priv[OT_PRIVATE_KEY_MAX]; /* secret */
+  uint8_t inter_priv[OT_PRIVATE_KEY_MAX];
+  uint8_t leaf_priv[OT_PRIVATE_KEY_MAX];
+  size_t root_priv_len, inter_priv_len, leaf_priv_len; /* the raw keys' lengths */
   uint8_t der[OT_SPDM_ID_CHAIN_MAX]; /* root | intermediate | leaf */
   size_t der_len;
 } ot_spdm_hierarchy;
@@ -190,7 +193,8 @@ typedef struct ot_spdm_hierarchy {
  * Generates three key pairs from rng and the certificates over them with
  * x509.h's generator: the leaf carries the DMTF SPDM OIDs (responder EKU,
  * hardware identity) and device_info (may be NULL). Validity
- * [not_before, not_after]. On failure every key in *h is wiped.
+ * [not_before, not_after]. On failure every key in *h is wiped. RSA keys come
+ * from OpenSSL's generator, not rng (crypto.h ot_rsa_generate).
  */
 OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
                                      time_t not_before, time_t not_after, const char *device_info);
@@ -207,7 +211,8 @@ OT_RESULT ot_spdm_identity_install(ot_spdm_identity *id, uint8_t slot, size_t ke
 /*
  * Loads the DMTF sample identity that libspdm's emulator presents, from the
  * sample_key directory `dir` (tests/vectors/spdm-emu/sample_key):
- * <dir>/<ecp256|ecp384>/bundle_responder.certchain.der with end_responder.key.der
+ * <dir>/<ecp256|ecp384|rsa2048|rsa3072|rsa4096>/bundle_responder.certchain.der
+ * with end_responder.key.der
  * in slot 0 (KeyPairID 4), bundle_responder.certchain1.der in slot 1 (same key),
  * and when `with_slot4`, bundle_responder.certchain4.der in slot 4 with the
  * PEM key end_responder4.key (KeyPairID 0x10), as the SPDM 1.3 recording does.

@@ -200,7 +200,7 @@ typedef struct ot_tsm_known_chain {
   ot_hash_alg hash;
   uint32_t base_asym;
   uint8_t digest[OT_HASH_MAX_SIZE];
-  uint8_t pub[OT_ECC_MAX_PUBLIC]; /* leaf public key */
+  uint8_t pub[OT_PUBLIC_KEY_MAX]; /* leaf public key */
   size_t pub_len;
   time_t valid_from, valid_until; /* the validated path's window */
   const ot_x509_cert *anchors;    /* what it was validated against */

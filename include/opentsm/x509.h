@@ -227,7 +227,7 @@ typedef struct ot_x509_policy {
 /* What the profile check learned about a leaf. */
 typedef struct ot_x509_leaf_info {
   ot_curve curve;
-  uint8_t public_key[OT_ECC_MAX_PUBLIC]; /* X || Y, or the Ed25519 key */
+  uint8_t public_key[OT_PUBLIC_KEY_MAX]; /* X || Y, the Ed25519 key, or RSA n || e */
   size_t public_key_len;
   bool eku_responder;     /* id-DMTF-eku-responder-auth present */
   bool eku_requester;     /* id-DMTF-eku-requester-auth present */

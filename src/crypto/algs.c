@@ -25,8 +25,24 @@ size_t ot_aead_key_size(ot_aead_alg alg) {
   }
 }
 
+bool ot_key_is_rsa(ot_curve key) {
+  return key == OT_KEY_RSA2048 || key == OT_KEY_RSA3072 || key == OT_KEY_RSA4096;
+}
+
+bool ot_group_is_ffdhe(ot_curve group) {
+  return group == OT_GROUP_FFDHE2048 || group == OT_GROUP_FFDHE3072 ||
+         group == OT_GROUP_FFDHE4096;
+}
+
 size_t ot_curve_size(ot_curve curve) {
   switch (curve) {
+  /* RFC 8017 §2: k, the modulus length in octets; RFC 7919 Appendix A: the size of p. */
+  case OT_KEY_RSA2048:
+  case OT_GROUP_FFDHE2048: return 256;
+  case OT_KEY_RSA3072:
+  case OT_GROUP_FFDHE3072: return 384;
+  case OT_KEY_RSA4096:
+  case OT_GROUP_FFDHE4096: return 512;
   case OT_CURVE_P256: return 32;
   case OT_CURVE_P384: return 48;
   case OT_CURVE_P521: return 66; /* SEC 1 §2.3.5: ceil(521 / 8) bytes per coordinate */
@@ -37,11 +53,15 @@ size_t ot_curve_size(ot_curve curve) {
 }
 
 size_t ot_curve_public_size(ot_curve curve) {
+  if (ot_key_is_rsa(curve)) return OT_RSA_PUBLIC_SIZE(ot_curve_size(curve));
+  if (ot_group_is_ffdhe(curve)) return ot_curve_size(curve);
   if (curve == OT_CURVE_ED448) return OT_ED448_KEY_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_KEY_SIZE : 2 * ot_curve_size(curve);
 }
 
 size_t ot_curve_signature_size(ot_curve curve) {
+  if (ot_key_is_rsa(curve)) return ot_curve_size(curve); /* RFC 8017 §8.1.1: k octets */
+  if (ot_group_is_ffdhe(curve)) return 0;
   if (curve == OT_CURVE_ED448) return OT_ED448_SIG_SIZE;
   return curve == OT_CURVE_ED25519 ? OT_ED25519_SIG_SIZE : 2 * ot_curve_size(curve);
 }
@@ -51,6 +71,9 @@ const char *ot_curve_group_name(ot_curve curve) {
   case OT_CURVE_P256: return "prime256v1";
   case OT_CURVE_P384: return "secp384r1";
   case OT_CURVE_P521: return "secp521r1";
+  case OT_GROUP_FFDHE2048: return "ffdhe2048"; /* RFC 7919 Appendix A */
+  case OT_GROUP_FFDHE3072: return "ffdhe3072";
+  case OT_GROUP_FFDHE4096: return "ffdhe4096";
   default: return NULL;
   }
 }

@@ -60,6 +60,17 @@ OT_RESULT ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
 OT_RESULT ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, size_t cap,
                                 size_t *pub_len);
 
+/* The RSA half of ot_pkey_to_raw_public: n || e, key type by modulus bits (rsa.c). */
+OT_RESULT ot_pkey_rsa_to_raw_public(EVP_PKEY *key, ot_curve *type, uint8_t *pub, size_t cap,
+                                    size_t *pub_len);
+/* An RSA private key object from DER RSAPrivateKey, checked to be of type `key` (rsa.c). */
+OT_RESULT ot_pkey_rsa_from_private(ot_curve key, const uint8_t *der, size_t len, EVP_PKEY **out);
+
+/* A public key object from n || e (pub_len = k + 4), n of exactly `key`'s size (rsa.c). */
+OT_RESULT ot_pkey_rsa_from_public(ot_curve key, const uint8_t *pub, size_t pub_len, EVP_PKEY **out);
+/* The length of the DER RSAPrivateKey at der (read from its SEQUENCE header), 0 if not one. */
+size_t ot_rsa_private_der_len(const uint8_t *der);
+
 /* ot_aead_key.phase: where an incremental message stands (aead.c, aead_gather.c). */
 enum {
   PHASE_IDLE = 0,

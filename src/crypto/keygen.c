@@ -17,7 +17,7 @@ ot_status ot_key_public(ot_curve curve, const uint8_t *priv, size_t priv_len, ui
                         size_t pub_cap) {
   size_t n = ot_curve_size(curve);
   size_t pub_size = ot_curve_public_size(curve);
-  OT_ENSURE(n != 0, OT_E_UNSUPPORTED);
+  OT_ENSURE(ot_curve_is_weierstrass(curve) || curve == OT_CURVE_ED25519, OT_E_UNSUPPORTED);
   OT_ENSURE(priv != NULL && pub != NULL, OT_E_ARG);
   OT_ENSURE(priv_len == n, OT_E_BAD_KEY);
   OT_ENSURE(pub_cap >= pub_size, OT_E_NO_SPACE);
@@ -35,7 +35,7 @@ ot_status ot_key_public(ot_curve curve, const uint8_t *priv, size_t priv_len, ui
 ot_status ot_key_generate(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t priv_cap, uint8_t *pub,
                           size_t pub_cap) {
   size_t n = ot_curve_size(curve);
-  OT_ENSURE(n != 0, OT_E_UNSUPPORTED);
+  OT_ENSURE(ot_curve_is_weierstrass(curve) || curve == OT_CURVE_ED25519, OT_E_UNSUPPORTED);
   OT_ENSURE(rng != NULL && priv != NULL && pub != NULL, OT_E_ARG);
   OT_ENSURE(priv_cap >= n && pub_cap >= ot_curve_public_size(curve), OT_E_NO_SPACE);
 

@@ -51,7 +51,7 @@ out:
 static ot_status ec_from_scalar(ot_curve curve, const uint8_t *priv, bool with_public,
                                 EVP_PKEY **out) {
   const char *group_name = ot_curve_group_name(curve);
-  OT_ENSURE(group_name != NULL, OT_E_UNSUPPORTED);
+  OT_ENSURE(group_name != NULL && ot_curve_is_weierstrass(curve), OT_E_UNSUPPORTED);
   size_t n = ot_curve_size(curve);
 
   ot_status st = ot_status_of(OT_E_LIBRARY);
@@ -96,6 +96,8 @@ out:
 
 ot_status ot_pkey_from_raw_private(ot_curve curve, const uint8_t *priv, EVP_PKEY **out) {
   OT_ENSURE(priv != NULL && out != NULL, OT_E_ARG);
+  if (ot_key_is_rsa(curve)) /* DER RSAPrivateKey: its header says its length */
+    return ot_pkey_rsa_from_private(curve, priv, ot_rsa_private_der_len(priv), out);
   if (curve == OT_CURVE_ED25519) {
     EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, OT_ED25519_KEY_SIZE);
     OT_ENSURE(k != NULL, OT_E_LIBRARY); /* every 32-byte seed is valid (RFC 8032 §5.1.5) */
@@ -113,6 +115,8 @@ ot_status ot_pkey_from_raw_scalar(ot_curve curve, const uint8_t *priv, EVP_PKEY 
 
 ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY **out) {
   OT_ENSURE(pub != NULL && out != NULL, OT_E_ARG);
+  if (ot_key_is_rsa(curve))
+    return ot_pkey_rsa_from_public(curve, pub, ot_curve_public_size(curve), out);
   if (curve == OT_CURVE_ED25519) {
     /* Point decoding (RFC 8032 §5.1.3) happens at verification time. */
     EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, OT_ED25519_KEY_SIZE);
@@ -128,7 +132,7 @@ ot_status ot_pkey_from_raw_public(ot_curve curve, const uint8_t *pub, EVP_PKEY *
     return OT_SUCCESS;
   }
   const char *group_name = ot_curve_group_name(curve);
-  OT_ENSURE(group_name != NULL, OT_E_UNSUPPORTED);
+  OT_ENSURE(group_name != NULL && ot_curve_is_weierstrass(curve), OT_E_UNSUPPORTED);
   size_t n = ot_curve_size(curve);
   uint8_t point[1 + OT_ECC_MAX_PUBLIC];
   point[0] = 0x04; /* SEC 1 §2.3.3: uncompressed point */
@@ -187,6 +191,7 @@ ot_status ot_pkey_to_raw_public(EVP_PKEY *key, ot_curve *curve, uint8_t *pub, si
     *pub_len = 32;
     return OT_SUCCESS;
   }
+  if (EVP_PKEY_is_a(key, "RSA")) return ot_pkey_rsa_to_raw_public(key, curve, pub, cap, pub_len);
   OT_ENSURE(EVP_PKEY_is_a(key, "EC"), OT_E_UNSUPPORTED);
   char group[32];
   OT_ENSURE(EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,

@@ -24,6 +24,10 @@ static ot_status signing_md(ot_curve curve, const EVP_MD **md) {
   case OT_CURVE_P256: *md = ot_evp_md(OT_HASH_SHA256); return OT_SUCCESS;
   case OT_CURVE_P384: *md = ot_evp_md(OT_HASH_SHA384); return OT_SUCCESS;
   case OT_CURVE_ED25519: *md = NULL; return OT_SUCCESS;
+  /* sha384WithRSAEncryption (RFC 8017 §A.2.4), as the DMTF RSA sample chains. */
+  case OT_KEY_RSA2048:
+  case OT_KEY_RSA3072:
+  case OT_KEY_RSA4096: *md = ot_evp_md(OT_HASH_SHA384); return OT_SUCCESS;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
 }
@@ -242,12 +246,12 @@ out:
 }
 
 /* Public half of a raw private key, through the key object. */
-static ot_status public_of(ot_curve curve, const uint8_t *priv, uint8_t pub[OT_ECC_MAX_PUBLIC]) {
+static ot_status public_of(ot_curve curve, const uint8_t *priv, uint8_t pub[OT_PUBLIC_KEY_MAX]) {
   EVP_PKEY *k = NULL;
   OT_GUARD(ot_pkey_from_raw_private(curve, priv, &k));
   ot_curve c;
   size_t len;
-  ot_status st = ot_pkey_to_raw_public(k, &c, pub, OT_ECC_MAX_PUBLIC, &len);
+  ot_status st = ot_pkey_to_raw_public(k, &c, pub, OT_PUBLIC_KEY_MAX, &len);
   EVP_PKEY_free(k);
   return st;
 }
@@ -256,7 +260,7 @@ ot_status ot_x509_generate_chain(const ot_x509_chain_template *t, uint8_t *out, 
                                  size_t *out_len) {
   OT_ENSURE(t != NULL && out != NULL && out_len != NULL, OT_E_ARG);
   OT_ENSURE(t->root_private && t->intermediate_private && t->leaf_private, OT_E_ARG);
-  uint8_t inter_pub[OT_ECC_MAX_PUBLIC], leaf_pub[OT_ECC_MAX_PUBLIC];
+  uint8_t inter_pub[OT_PUBLIC_KEY_MAX], leaf_pub[OT_PUBLIC_KEY_MAX];
   OT_GUARD(public_of(t->curve, t->intermediate_private, inter_pub));
   OT_GUARD(public_of(t->curve, t->leaf_private, leaf_pub));
 

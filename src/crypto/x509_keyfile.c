@@ -201,17 +201,27 @@ ot_status ot_x509_private_key_raw(const uint8_t *der, size_t len, ot_curve *curv
   OT_ENSURE_GOTO(st, key != NULL && (size_t)(p - der) == len, OT_E_MALFORMED, out);
 
   /* The curve, from the public half every private key object carries. */
-  uint8_t pub[OT_ECC_MAX_PUBLIC];
+  uint8_t pub[OT_PUBLIC_KEY_MAX];
   size_t pub_len;
   ot_curve c;
   OT_GUARD_GOTO(st, ot_pkey_to_raw_public(key, &c, pub, sizeof pub, &pub_len), out);
   size_t n = ot_curve_size(c);
-  OT_ENSURE_GOTO(st, cap >= n, OT_E_NO_SPACE, out);
-  if (c == OT_CURVE_ED25519) {
+  if (ot_key_is_rsa(c)) {
+    /* RSA: the raw private form is DER RSAPrivateKey (RFC 8017 §A.1.2), whatever
+     * framing (PKCS#1 or PKCS#8) the file had. */
+    int dl = i2d_PrivateKey(key, NULL);
+    OT_ENSURE_GOTO(st, dl > 0, OT_E_LIBRARY, out);
+    OT_ENSURE_GOTO(st, (size_t)dl <= cap, OT_E_NO_SPACE, out);
+    unsigned char *w = priv;
+    OT_ENSURE_GOTO(st, i2d_PrivateKey(key, &w) == dl, OT_E_LIBRARY, out);
+    n = (size_t)dl;
+  } else if (c == OT_CURVE_ED25519) {
+    OT_ENSURE_GOTO(st, cap >= n, OT_E_NO_SPACE, out);
     size_t got = cap;
     OT_ENSURE_GOTO(st, EVP_PKEY_get_raw_private_key(key, priv, &got) == 1 && got == n, OT_E_BAD_KEY,
                    out);
   } else {
+    OT_ENSURE_GOTO(st, cap >= n, OT_E_NO_SPACE, out);
     OT_GUARD_GOTO(st, ec_scalar(key, priv, n), out);
   }
   *curve = c;

@@ -141,6 +141,9 @@ ot_status ot_x509_leaf_check_obj(X509 *x, const ot_x509_policy *policy, ot_x509_
                                        &info.public_key_len);
   if (ot_is(st, OT_E_UNSUPPORTED)) OT_BAIL(OT_E_CERT);
   OT_GUARD(st);
+  /* DSP0274 1.3 §10.4 / "Leaf certificate": the leaf key is of the negotiated
+   * BaseAsymAlgo; for RSA the key type is the modulus size, so an RSA-2048 leaf
+   * cannot stand for RSASSA_3072 (ot_pkey_to_raw_public names RSA keys by size). */
   OT_ENSURE(policy->curve == 0 || policy->curve == info.curve, OT_E_CERT);
 
   /* DSP0274 certificate requirements: the leaf (end-entity) certificate is not a CA. */

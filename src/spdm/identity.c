@@ -24,12 +24,21 @@ OT_RESULT ot_spdm_identity_set_key(ot_spdm_identity *id, size_t index, ot_curve 
                                    const uint8_t *priv, size_t priv_len, uint8_t key_pair_id) {
   OT_ENSURE(index < OT_SPDM_ID_MAX_KEYS && key_pair_id != 0 && priv != NULL, OT_E_ARG);
   OT_ENSURE(!id->keys[index].present, OT_E_EXISTS);
-  OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384, OT_E_UNSUPPORTED);
-  OT_ENSURE(priv_len == ot_curve_size(curve), OT_E_BAD_KEY);
+  OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384 || ot_key_is_rsa(curve),
+            OT_E_UNSUPPORTED);
   ot_spdm_id_key *k = &id->keys[index];
-  OT_GUARD(ot_key_public(curve, priv, priv_len, k->pub, sizeof(k->pub)));
+  if (ot_key_is_rsa(curve)) {
+    /* DSP0274 1.2 §10.4: the RSA algorithm names the modulus size; a key of
+     * another size cannot sign for it (ot_rsa_public: OT_E_BAD_KEY). */
+    OT_ENSURE(priv_len <= sizeof(k->priv), OT_E_BAD_KEY);
+    OT_GUARD(ot_rsa_public(curve, priv, priv_len, k->pub, sizeof(k->pub)));
+  } else {
+    OT_ENSURE(priv_len == ot_curve_size(curve), OT_E_BAD_KEY);
+    OT_GUARD(ot_key_public(curve, priv, priv_len, k->pub, sizeof(k->pub)));
+  }
   OT_GUARD(ot_secret_mark(k->priv, sizeof(k->priv)));
   memcpy(k->priv, priv, priv_len);
+  k->priv_len = priv_len;
   k->curve = curve;
   k->key_pair_id = key_pair_id;
   k->present = true;
@@ -72,7 +81,7 @@ OT_RESULT ot_spdm_identity_set_slot(ot_spdm_identity *id, uint8_t slot, size_t k
   ot_x509_chain chain;
   OT_GUARD(ot_x509_chain_parse(der, len, &chain));
   ot_curve curve;
-  uint8_t pub[OT_ECC_MAX_PUBLIC];
+  uint8_t pub[OT_PUBLIC_KEY_MAX];
   size_t pub_len;
   OT_GUARD(ot_x509_public_key(ot_x509_chain_leaf(&chain), &curve, pub, sizeof(pub), &pub_len));
   const ot_spdm_id_key *k = &id->keys[key];

@@ -71,7 +71,7 @@ static ot_status pem_to_der(uint8_t *buf, size_t len, size_t *der_len) {
 /* Loads a raw private key (DER, or PEM when `pem`) into keys[index]. */
 static ot_status load_key(ot_spdm_identity *id, const char *dir, const char *sub, const char *name,
                           bool pem, size_t index, uint8_t key_pair_id) {
-  uint8_t file[FILE_MAX], priv[OT_ECC_MAX_SCALAR];
+  uint8_t file[FILE_MAX], priv[OT_PRIVATE_KEY_MAX];
   size_t len, plen = 0;
   ot_curve curve;
   ot_status st;
@@ -100,7 +100,12 @@ static ot_status load_slot(ot_spdm_identity *id, const char *dir, const char *su
 OT_RESULT ot_spdm_identity_load_dmtf_sample(ot_spdm_identity *id, const char *dir, ot_curve curve,
                                             bool with_slot4) {
   OT_ENSURE(dir != NULL, OT_E_ARG);
-  const char *sub = curve == OT_CURVE_P256 ? "ecp256" : curve == OT_CURVE_P384 ? "ecp384" : NULL;
+  const char *sub = curve == OT_CURVE_P256    ? "ecp256"
+                    : curve == OT_CURVE_P384  ? "ecp384"
+                    : curve == OT_KEY_RSA2048 ? "rsa2048"
+                    : curve == OT_KEY_RSA3072 ? "rsa3072"
+                    : curve == OT_KEY_RSA4096 ? "rsa4096"
+                                              : NULL;
   OT_ENSURE(sub != NULL, OT_E_UNSUPPORTED);
   OT_GUARD(load_key(id, dir, sub, "end_responder.key.der", false, 0, SAMPLE_KEY_PAIR_ID_MAIN));
   OT_GUARD(load_slot(id, dir, sub, "bundle_responder.certchain.der", 0, 0));

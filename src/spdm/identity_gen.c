@@ -16,22 +16,25 @@ void ot_spdm_hierarchy_clear(ot_spdm_hierarchy *h) {
   ot_zeroize(h, sizeof(*h));
 }
 
-static ot_status gen_key(ot_curve curve, ot_rng *rng, uint8_t *priv) {
-  uint8_t pub[OT_ECC_MAX_PUBLIC];
-  OT_GUARD(ot_secret_mark(priv, OT_ECC_MAX_SCALAR));
-  return ot_key_generate(curve, rng, priv, OT_ECC_MAX_SCALAR, pub, sizeof(pub));
+static ot_status gen_key(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t *priv_len) {
+  uint8_t pub[OT_PUBLIC_KEY_MAX];
+  OT_GUARD(ot_secret_mark(priv, OT_PRIVATE_KEY_MAX));
+  if (ot_key_is_rsa(curve)) return ot_rsa_generate(curve, priv, OT_PRIVATE_KEY_MAX, priv_len, pub, sizeof(pub));
+  *priv_len = ot_curve_size(curve);
+  return ot_key_generate(curve, rng, priv, OT_PRIVATE_KEY_MAX, pub, sizeof(pub));
 }
 
 OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
                                      time_t not_before, time_t not_after, const char *device_info) {
   OT_ENSURE(h && rng, OT_E_ARG);
-  OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384, OT_E_UNSUPPORTED);
+  OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384 || ot_key_is_rsa(curve),
+            OT_E_UNSUPPORTED);
   memset(h, 0, sizeof(*h));
   h->curve = curve;
   ot_status st;
-  OT_GUARD_GOTO(st, gen_key(curve, rng, h->root_priv), fail);
-  OT_GUARD_GOTO(st, gen_key(curve, rng, h->inter_priv), fail);
-  OT_GUARD_GOTO(st, gen_key(curve, rng, h->leaf_priv), fail);
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->root_priv, &h->root_priv_len), fail);
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->inter_priv, &h->inter_priv_len), fail);
+  OT_GUARD_GOTO(st, gen_key(curve, rng, h->leaf_priv, &h->leaf_priv_len), fail);
   ot_x509_chain_template t = {
       .curve = curve,
       .root_private = h->root_priv,
@@ -53,11 +56,12 @@ fail:
 OT_RESULT ot_spdm_identity_install(ot_spdm_identity *id, uint8_t slot, size_t key,
                                    uint8_t key_pair_id, const ot_spdm_hierarchy *h) {
   OT_ENSURE(key < OT_SPDM_ID_MAX_KEYS, OT_E_ARG);
-  size_t n = ot_curve_size(h->curve);
+  size_t n = h->leaf_priv_len;
   if (!id->keys[key].present) {
     OT_GUARD(ot_spdm_identity_set_key(id, key, h->curve, h->leaf_priv, n, key_pair_id));
   } else {
-    OT_ENSURE(id->keys[key].curve == h->curve && ot_ct_equal(id->keys[key].priv, h->leaf_priv, n),
+    OT_ENSURE(id->keys[key].curve == h->curve && id->keys[key].priv_len == n &&
+                  ot_ct_equal(id->keys[key].priv, h->leaf_priv, n),
               OT_E_BAD_KEY);
   }
   return ot_spdm_identity_set_slot(id, slot, key, h->der, h->der_len);

@@ -29,15 +29,18 @@ const ot_spdm_alg_prefs ot_spdm_alg_prefs_all = {
 /* Preference orders: the responder takes the first common one. SHA-384 and
  * SHA-256 come first as before; SHA-512 and SHA3 are taken when the
  * requester offers nothing else. */
-static const uint32_t asym_order[] = {OT_SPDM_ASYM_ECDSA_P384, OT_SPDM_ASYM_ECDSA_P256,
-                                      OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_ASYM_ED25519,
-                                      OT_SPDM_ASYM_ED448};
+static const uint32_t asym_order[] = {
+    OT_SPDM_ASYM_ECDSA_P384,  OT_SPDM_ASYM_ECDSA_P256,  OT_SPDM_ASYM_ECDSA_P521,
+    OT_SPDM_ASYM_ED25519,     OT_SPDM_ASYM_ED448,       OT_SPDM_ASYM_RSAPSS_3072,
+    OT_SPDM_ASYM_RSAPSS_4096, OT_SPDM_ASYM_RSAPSS_2048, OT_SPDM_ASYM_RSASSA_3072,
+    OT_SPDM_ASYM_RSASSA_4096, OT_SPDM_ASYM_RSASSA_2048};
 static const uint32_t hash_order[] = {OT_SPDM_HASH_SHA_384,  OT_SPDM_HASH_SHA_256,
                                       OT_SPDM_HASH_SHA_512,  OT_SPDM_HASH_SHA3_384,
                                       OT_SPDM_HASH_SHA3_256, OT_SPDM_HASH_SHA3_512};
 static const uint32_t mhash_order[] = {OT_SPDM_MEAS_HASH_SHA_384, OT_SPDM_MEAS_HASH_SHA_256};
-static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1, OT_SPDM_DHE_SECP256R1,
-                                     OT_SPDM_DHE_SECP521R1};
+static const uint32_t dhe_order[] = {OT_SPDM_DHE_SECP384R1,  OT_SPDM_DHE_SECP256R1,
+                                     OT_SPDM_DHE_SECP521R1,  OT_SPDM_DHE_FFDHE_3072,
+                                     OT_SPDM_DHE_FFDHE_4096, OT_SPDM_DHE_FFDHE_2048};
 static const uint32_t aead_order[] = {OT_SPDM_AEAD_AES_256_GCM, OT_SPDM_AEAD_CHACHA20_POLY1305,
                                       OT_SPDM_AEAD_AES_128_GCM};
 
@@ -248,6 +251,13 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
   /* Bit 11: EdDSA Ed448 (RFC 8032 §5.2, empty context), 114-byte signature. */
   case OT_SPDM_ASYM_ED448: n->asym_curve = OT_CURVE_ED448; break;
+  /* Bits 0-6: TPM_ALG_RSASSA/RSAPSS by modulus size; the signature is k bytes. */
+  case OT_SPDM_ASYM_RSASSA_2048:
+  case OT_SPDM_ASYM_RSAPSS_2048: n->asym_curve = OT_KEY_RSA2048; break;
+  case OT_SPDM_ASYM_RSASSA_3072:
+  case OT_SPDM_ASYM_RSAPSS_3072: n->asym_curve = OT_KEY_RSA3072; break;
+  case OT_SPDM_ASYM_RSASSA_4096:
+  case OT_SPDM_ASYM_RSAPSS_4096: n->asym_curve = OT_KEY_RSA4096; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   switch (n->meas_hash) {
@@ -266,6 +276,10 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   case OT_SPDM_DHE_SECP384R1: n->dhe_curve = OT_CURVE_P384; break;
   /* DSP0274 1.3 §10.4 DHE bit 5: secp521r1, exchange data X || Y, 66 bytes each. */
   case OT_SPDM_DHE_SECP521R1: n->dhe_curve = OT_CURVE_P521; break;
+  /* Bits 0-2: the RFC 7919 groups; ExchangeData is Y padded to |p| bytes. */
+  case OT_SPDM_DHE_FFDHE_2048: n->dhe_curve = OT_GROUP_FFDHE2048; break;
+  case OT_SPDM_DHE_FFDHE_3072: n->dhe_curve = OT_GROUP_FFDHE3072; break;
+  case OT_SPDM_DHE_FFDHE_4096: n->dhe_curve = OT_GROUP_FFDHE4096; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   if (n->aead) OT_GUARD(ot_spdm_aead_from_sel(n->aead, &n->aead_alg));
@@ -273,7 +287,7 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   n->sizes.version = n->version;
   n->sizes.hash_len = (uint16_t)ot_hash_size(n->hash);
   n->sizes.sig_len = (uint16_t)ot_curve_signature_size(n->asym_curve);
-  n->sizes.dhe_len = n->dhe_curve ? (uint16_t)ot_curve_public_size(n->dhe_curve) : 0;
+  n->sizes.dhe_len = n->dhe_curve ? (uint16_t)ot_dhe_public_size(n->dhe_curve) : 0;
   n->sizes.multi_key_conn = n->multi_key_conn;
   return OT_SUCCESS;
 }

@@ -18,7 +18,7 @@ OT_RESULT ot_spdm_requester_use_known_chain(ot_spdm_requester *q, uint8_t slot,
                                             time_t valid_until) {
   OT_GUARD(req_ready(q));
   OT_ENSURE(slot < OT_SPDM_MAX_SLOT_COUNT && digest && pub, OT_E_ARG);
-  OT_ENSURE(pub_len > 0 && pub_len <= OT_ECC_MAX_PUBLIC, OT_E_ARG);
+  OT_ENSURE(pub_len > 0 && pub_len <= OT_PUBLIC_KEY_MAX, OT_E_ARG);
   size_t h = q->neg.sizes.hash_len;
   /* §10.5: only this connection's DIGESTS says which chain the slot holds
    * now; a digest under another hash, or another digest, is another chain. */

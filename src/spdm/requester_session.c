@@ -16,20 +16,21 @@ static const ot_spdm_sm_versions offer_versions = {
     .version = {OT_SPDM_SM_VERSION_10, OT_SPDM_SM_VERSION_11, OT_SPDM_SM_VERSION_12}};
 
 typedef struct kx_state {
-  uint8_t priv[OT_ECC_MAX_SCALAR]; /* secret */
-  uint8_t secret[OT_ECC_MAX_SCALAR];
-  uint8_t req[OT_SPDM_HEADER_SIZE + 36 + OT_ECC_MAX_PUBLIC + 2 + 32];
+  uint8_t priv[OT_DHE_MAX_PRIVATE]; /* secret */
+  uint8_t secret[OT_DHE_MAX_SECRET];
+  uint8_t req[OT_SPDM_HEADER_SIZE + 36 + OT_DHE_MAX_PUBLIC + 2 + 32];
   size_t req_len;
 } kx_state;
 
 static ot_status kx_request(ot_spdm_requester *q, uint8_t slot, uint8_t type, uint16_t req_id,
                             kx_state *k) {
-  uint8_t pub[OT_ECC_MAX_PUBLIC], opaque[32];
+  uint8_t pub[OT_DHE_MAX_PUBLIC], opaque[32];
   ot_writer ow, w;
   ot_writer_init(&ow, opaque, sizeof(opaque));
   OT_GUARD(ot_spdm_sm_versions_encode(&ow, &offer_versions));
+  /* ExchangeData: X || Y (ECDHE) or Y padded to |p| (FFDHE), DSP0274 1.3 §10.9. */
   OT_GUARD(
-      ot_key_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub, sizeof(pub)));
+      ot_dhe_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub, sizeof(pub)));
   ot_spdm_key_exchange kx = {.meas_summary_type = type,
                              .slot_id = slot,
                              .req_session_id = req_id,
@@ -83,12 +84,12 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
                                     a.signature, sl));
   OT_GUARD(ot_spdm_th_append(&s->th, a.signature, sl));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th))); /* TH1 */
-  OT_GUARD(ot_ecdh(q->neg.dhe_curve, k->priv, ot_curve_size(q->neg.dhe_curve), a.exchange,
-                   sz.dhe_len, k->secret, sizeof(k->secret)));
-  OT_GUARD(
-      ot_spdm_session_derive_handshake(&s->s, k->secret, ot_curve_size(q->neg.dhe_curve), th, h));
+  size_t secret_len = ot_dhe_secret_size(q->neg.dhe_curve);
+  OT_GUARD(ot_dhe_shared(q->neg.dhe_curve, k->priv, ot_dhe_private_size(q->neg.dhe_curve),
+                         a.exchange, sz.dhe_len, k->secret, sizeof(k->secret)));
+  OT_GUARD(ot_spdm_session_derive_handshake(&s->s, k->secret, secret_len, th, h));
   if (q->cfg->keylog) /* debugging aid, off unless set (spdm.h) */
-    q->cfg->keylog(q->cfg->keylog_ctx, s->s.session_id, k->secret, ot_curve_size(q->neg.dhe_curve));
+    q->cfg->keylog(q->cfg->keylog_ctx, s->s.session_id, k->secret, secret_len);
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, a.verify_data, h));
   return ot_spdm_th_append(&s->th, a.verify_data, h);

@@ -75,6 +75,11 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
+  /* A responder also signs with the RSA key it holds (the keys narrow base_asym
+   * in NEGOTIATE_ALGORITHMS) and takes FFDHE when the requester offers no
+   * elliptic curve (dhe_order puts the curves first). */
+  cfg->algs.base_asym |= OT_SPDM_ASYM_RSA_ALL;
+  cfg->algs.dhe |= OT_SPDM_DHE_FFDHE_2048 | OT_SPDM_DHE_FFDHE_3072 | OT_SPDM_DHE_FFDHE_4096;
   cfg->heartbeat_period = 0;
 }
 

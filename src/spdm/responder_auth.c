@@ -18,7 +18,7 @@ ot_status rsp_sign(ot_spdm_responder *r, uint8_t slot, const char *context, cons
   OT_ENSURE(k->present && k->curve == r->neg.asym_curve, OT_E_BAD_KEY);
   size_t sig_len;
   OT_GUARD(ot_spdm_signature_sign(r->neg.version, r->neg.base_asym, r->neg.hash, k->priv,
-                                  ot_curve_size(k->curve), context, th_hash, r->neg.sizes.hash_len,
+                                  k->priv_len, context, th_hash, r->neg.sizes.hash_len,
                                   sig, OT_SPDM_MAX_SIGNATURE_SIZE, &sig_len));
   OT_ENSURE(sig_len == r->neg.sizes.sig_len, OT_E_INTERNAL);
   return OT_SUCCESS;

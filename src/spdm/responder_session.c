@@ -63,14 +63,15 @@ static ot_spdm_session_params session_params(const ot_spdm_responder *r, uint16_
   };
 }
 
-/* ECDHE: our key pair, the shared secret with the requester's public value. */
+/* ECDHE or FFDHE: our key pair, the shared secret with the requester's public value. */
 static ot_status ecdhe(ot_spdm_responder *r, const uint8_t *peer, uint8_t *pub, uint8_t *secret) {
-  uint8_t priv[OT_ECC_MAX_SCALAR];
+  uint8_t priv[OT_DHE_MAX_PRIVATE];
   ot_curve cv = r->neg.dhe_curve;
   ot_status st;
-  OT_GUARD_GOTO(st, ot_key_generate(cv, r->cfg->rng, priv, sizeof(priv), pub, OT_ECC_MAX_PUBLIC),
+  OT_GUARD_GOTO(st, ot_dhe_generate(cv, r->cfg->rng, priv, sizeof(priv), pub, OT_DHE_MAX_PUBLIC),
                 out);
-  st = ot_ecdh(cv, priv, ot_curve_size(cv), peer, r->neg.sizes.dhe_len, secret, OT_ECC_MAX_SCALAR);
+  st = ot_dhe_shared(cv, priv, ot_dhe_private_size(cv), peer, r->neg.sizes.dhe_len, secret,
+                     OT_DHE_MAX_SECRET);
 out:
   ot_zeroize(priv, sizeof(priv));
   return st;
@@ -120,7 +121,7 @@ static ot_status kx_transcript(rsp_call *c, ot_spdm_rsp_session *s, uint8_t *rsp
   OT_GUARD(ot_spdm_th_append(&s->th, rsp + sig_at, sig));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th))); /* TH1 */
   OT_GUARD(
-      ot_spdm_session_derive_handshake(&s->s, dhe_secret, ot_curve_size(r->neg.dhe_curve), th, h));
+      ot_spdm_session_derive_handshake(&s->s, dhe_secret, ot_dhe_secret_size(r->neg.dhe_curve), th, h));
   if (s->in_clear) return OT_SUCCESS;
   OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, rsp + sig_at + sig, h));
   return ot_spdm_th_append(&s->th, rsp + sig_at + sig, h);
@@ -153,7 +154,7 @@ ot_status rsp_key_exchange(rsp_call *c) {
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
   sz.handshake_in_clear = s->in_clear;
-  uint8_t pub[OT_ECC_MAX_PUBLIC], secret[OT_ECC_MAX_SCALAR];
+  uint8_t pub[OT_DHE_MAX_PUBLIC], secret[OT_DHE_MAX_SECRET];
   size_t start = ot_writer_len(c->w);
   ot_status st;
   OT_GUARD_GOTO(st, ecdhe(r, q->exchange, pub, secret), fail);
@@ -161,7 +162,8 @@ ot_status rsp_key_exchange(rsp_call *c) {
   OT_GUARD_GOTO(st, kx_transcript(c, s, c->w->data + start, ot_writer_len(c->w) - start, secret),
                 fail);
   if (r->cfg->keylog) /* debugging aid, off unless set (spdm.h) */
-    r->cfg->keylog(r->cfg->keylog_ctx, s->s.session_id, secret, ot_curve_size(r->neg.dhe_curve));
+    r->cfg->keylog(r->cfg->keylog_ctx, s->s.session_id, secret,
+                   ot_dhe_secret_size(r->neg.dhe_curve));
   ot_zeroize(secret, sizeof(secret));
   return OT_SUCCESS;
 fail:

@@ -98,7 +98,15 @@ static uint32_t asym_of_keys(const ot_spdm_identity *id) {
   uint32_t m = 0;
   for (size_t i = 0; i < OT_SPDM_ID_MAX_KEYS; i++) {
     if (!id->keys[i].present) continue;
-    m |= id->keys[i].curve == OT_CURVE_P256 ? OT_SPDM_ASYM_ECDSA_P256 : OT_SPDM_ASYM_ECDSA_P384;
+    switch (id->keys[i].curve) {
+    case OT_CURVE_P256: m |= OT_SPDM_ASYM_ECDSA_P256; break;
+    case OT_CURVE_P384: m |= OT_SPDM_ASYM_ECDSA_P384; break;
+    /* An RSA key signs with either padding (DSP0274 1.2 §10.4 RSASSA/RSAPSS). */
+    case OT_KEY_RSA2048: m |= OT_SPDM_ASYM_RSASSA_2048 | OT_SPDM_ASYM_RSAPSS_2048; break;
+    case OT_KEY_RSA3072: m |= OT_SPDM_ASYM_RSASSA_3072 | OT_SPDM_ASYM_RSAPSS_3072; break;
+    case OT_KEY_RSA4096: m |= OT_SPDM_ASYM_RSASSA_4096 | OT_SPDM_ASYM_RSAPSS_4096; break;
+    default: break;
+    }
   }
   return m;
 }

@@ -40,32 +40,45 @@ ot_status ot_spdm_signing_message(uint8_t version, const char *context, const ui
   return OT_SUCCESS;
 }
 
-/* The curve of an asymmetric algorithm we implement; OT_E_UNSUPPORTED otherwise. */
-static ot_status curve_of(uint32_t base_asym_sel, ot_curve *curve) {
+/*
+ * The signature scheme and key type of a BaseAsymSel we implement
+ * (DSP0274 1.2 §10.4 Table "BaseAsymAlgo"); OT_E_UNSUPPORTED otherwise.
+ */
+static ot_status scheme_of(uint32_t base_asym_sel, ot_sig_scheme *scheme, ot_curve *key) {
   switch (base_asym_sel) {
-  case OT_SPDM_ASYM_ECDSA_P256: *curve = OT_CURVE_P256; return OT_SUCCESS;
-  case OT_SPDM_ASYM_ECDSA_P384: *curve = OT_CURVE_P384; return OT_SUCCESS;
-  case OT_SPDM_ASYM_ECDSA_P521: *curve = OT_CURVE_P521; return OT_SUCCESS;
-  case OT_SPDM_ASYM_ED25519: *curve = OT_CURVE_ED25519; return OT_SUCCESS;
-  case OT_SPDM_ASYM_ED448: *curve = OT_CURVE_ED448; return OT_SUCCESS;
+  case OT_SPDM_ASYM_ECDSA_P256: *scheme = OT_SIG_ECDSA, *key = OT_CURVE_P256; break;
+  case OT_SPDM_ASYM_ECDSA_P384: *scheme = OT_SIG_ECDSA, *key = OT_CURVE_P384; break;
+  case OT_SPDM_ASYM_ECDSA_P521: *scheme = OT_SIG_ECDSA, *key = OT_CURVE_P521; break;
+  case OT_SPDM_ASYM_ED25519: *scheme = OT_SIG_EDDSA, *key = OT_CURVE_ED25519; break;
+  case OT_SPDM_ASYM_ED448: *scheme = OT_SIG_EDDSA, *key = OT_CURVE_ED448; break;
+  case OT_SPDM_ASYM_RSASSA_2048: *scheme = OT_SIG_RSASSA, *key = OT_KEY_RSA2048; break;
+  case OT_SPDM_ASYM_RSASSA_3072: *scheme = OT_SIG_RSASSA, *key = OT_KEY_RSA3072; break;
+  case OT_SPDM_ASYM_RSASSA_4096: *scheme = OT_SIG_RSASSA, *key = OT_KEY_RSA4096; break;
+  case OT_SPDM_ASYM_RSAPSS_2048: *scheme = OT_SIG_RSAPSS, *key = OT_KEY_RSA2048; break;
+  case OT_SPDM_ASYM_RSAPSS_3072: *scheme = OT_SIG_RSAPSS, *key = OT_KEY_RSA3072; break;
+  case OT_SPDM_ASYM_RSAPSS_4096: *scheme = OT_SIG_RSAPSS, *key = OT_KEY_RSA4096; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
+  return OT_SUCCESS;
 }
 
+/*
+ * EdDSA signs M' itself; ECDSA and RSA (RSASSA-PKCS1-v1_5, RSASSA-PSS with
+ * sLen = hLen) sign H(M') with the negotiated BaseHashAlgo (DSP0274 1.2
+ * §"Signature generation", SPEC-FACTS §2.16; libspdm hashes M' and signs
+ * the digest the same way for every RSA and ECDSA size).
+ */
 ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
                                    const uint8_t *pub, size_t pub_len, const char *context,
                                    const uint8_t *th_hash, size_t hash_len, const uint8_t *sig,
                                    size_t sig_len) {
-  ot_curve curve;
-  OT_GUARD(curve_of(base_asym_sel, &curve));
+  ot_sig_scheme scheme;
+  ot_curve key;
+  OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
-  /* EdDSA signs M' itself; ECDSA hashes M' with the negotiated hash first
-   * (DSP0274 1.2 §"Signature generation", SPEC-FACTS §2.16). */
-  if (curve == OT_CURVE_ED25519) return ot_ed25519_verify(pub, pub_len, m, m_len, sig, sig_len);
-  if (curve == OT_CURVE_ED448) return ot_ed448_verify(pub, pub_len, m, m_len, sig, sig_len);
-  return ot_ecdsa_verify(curve, hash, pub, pub_len, m, m_len, sig, sig_len);
+  return ot_sig_verify(scheme, key, hash, pub, pub_len, m, m_len, sig, sig_len);
 }
 
 ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
@@ -73,17 +86,11 @@ ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_has
                                  const uint8_t *th_hash, size_t hash_len, uint8_t *sig,
                                  size_t sig_cap, size_t *sig_len) {
   OT_ENSURE(sig_len != NULL, OT_E_ARG);
-  ot_curve curve;
-  OT_GUARD(curve_of(base_asym_sel, &curve));
+  ot_sig_scheme scheme;
+  ot_curve key;
+  OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
-  /* Ed448 is verified only: no identity here signs with it. */
-  OT_ENSURE(curve != OT_CURVE_ED448, OT_E_UNSUPPORTED);
-  if (curve == OT_CURVE_ED25519)
-    OT_GUARD(ot_ed25519_sign(priv, priv_len, m, m_len, sig, sig_cap));
-  else
-    OT_GUARD(ot_ecdsa_sign(curve, hash, priv, priv_len, m, m_len, sig, sig_cap));
-  *sig_len = ot_curve_signature_size(curve);
-  return OT_SUCCESS;
+  return ot_sig_sign(scheme, key, hash, priv, priv_len, m, m_len, sig, sig_cap, sig_len);
 }

@@ -143,7 +143,12 @@ typedef struct alg_name {
 static const alg_name asym_names[] = {
     {"ecdsa-p256", OT_SPDM_ASYM_ECDSA_P256}, {"ecdsa-p384", OT_SPDM_ASYM_ECDSA_P384},
     {"ecdsa-p521", OT_SPDM_ASYM_ECDSA_P521}, {"eddsa-ed25519", OT_SPDM_ASYM_ED25519},
-    {"eddsa-ed448", OT_SPDM_ASYM_ED448},     {NULL, 0}};
+    {"eddsa-ed448", OT_SPDM_ASYM_ED448},
+    /* TPM_ALG_RSASSA (PKCS#1 v1.5) and TPM_ALG_RSAPSS by modulus size (bits 0-6). */
+    {"rsassa-2048", OT_SPDM_ASYM_RSASSA_2048}, {"rsassa-3072", OT_SPDM_ASYM_RSASSA_3072},
+    {"rsassa-4096", OT_SPDM_ASYM_RSASSA_4096}, {"rsapss-2048", OT_SPDM_ASYM_RSAPSS_2048},
+    {"rsapss-3072", OT_SPDM_ASYM_RSAPSS_3072}, {"rsapss-4096", OT_SPDM_ASYM_RSAPSS_4096},
+    {NULL, 0}};
 static const alg_name hash_names[] = {{"sha-256", OT_SPDM_HASH_SHA_256},
                                       {"sha-384", OT_SPDM_HASH_SHA_384},
                                       {"sha-512", OT_SPDM_HASH_SHA_512},
@@ -161,6 +166,10 @@ static const alg_name mhash_names[] = {{"sha-256", OT_SPDM_MEAS_HASH_SHA_256},
 static const alg_name dhe_names[] = {{"secp256r1", OT_SPDM_DHE_SECP256R1},
                                      {"secp384r1", OT_SPDM_DHE_SECP384R1},
                                      {"secp521r1", OT_SPDM_DHE_SECP521R1},
+                                     /* RFC 7919 groups (DHE bits 0-2). */
+                                     {"ffdhe2048", OT_SPDM_DHE_FFDHE_2048},
+                                     {"ffdhe3072", OT_SPDM_DHE_FFDHE_3072},
+                                     {"ffdhe4096", OT_SPDM_DHE_FFDHE_4096},
                                      {NULL, 0}};
 static const alg_name aead_names[] = {{"aes-128-gcm", OT_SPDM_AEAD_AES_128_GCM},
                                       {"aes-256-gcm", OT_SPDM_AEAD_AES_256_GCM},

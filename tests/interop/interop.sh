@@ -30,9 +30,18 @@ TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
 # Sets S_DIR (keys/ subfolder), S_HASH, S_ASYM, S_DHE (the peers' names),
 # S_IDENTITY (opentsm device), and what connect --json reports.
-suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|ed448|p521|p384-dhe521
-  S_JASYM= S_JDHE=
+suite() { # p256|p384|p384-sha512|p256-sha3_384|p384-sha3_512|ed25519|ed448|p521|p384-dhe521|
+  #          rsa(ssa|pss)(2048|3072|4096)-ffdhe(2048|3072|4096)
+  S_JASYM= S_JDHE= S_POLICY= S_DUMP_DHE=
   case $1 in
+  # RSASSA/RSAPSS with an FFDHE group (the DMTF rsaNNNN sample identities). Our
+  # requester offers them only when a policy names them (S_POLICY).
+  rsassa*-ffdhe* | rsapss*-ffdhe*)
+    local pad=${1:0:6} bits=${1:6:4} group=${1#*-ffdhe}
+    S_DIR=rsa$bits S_HASH=SHA_384 S_ASYM=${pad^^}_$bits S_DHE=FFDHE_$group
+    S_IDENTITY=sample-rsa$bits S_POLICY="$pad-$bits ffdhe$group" S_DUMP_DHE=FFDHE_$group
+    S_JASYM=${pad^^}-$bits S_JDHE=FFDHE$group S_JHASH=SHA-384 S_SUM=sha384sum
+    ;;
   # A P-384 identity with the secp521r1 key exchange (both roles).
   p384-dhe521)
     S_DIR=ecp384 S_HASH=SHA_384 S_ASYM=ECDSA_P384 S_DHE=SECP_521_R1 S_IDENTITY=sample-p384
@@ -137,13 +146,21 @@ case_requester() { # VER SUITE AEAD
   it_init "requester-$ver-$2-$3"
   it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO "${pin[@]}" \
     --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" --aead "$aead_peer" || it_done
-  local anchor=$S_DIR/ca.cert.der rc
-  it_run_ours 20 connect-spdm.out connect "127.0.0.1:$IT_PORT" --anchor "$anchor" --json \
+  local anchor=$S_DIR/ca.cert.der rc trust=()
+  if [ -n "$S_POLICY" ]; then
+    # docs/policy.md: the RSA and FFDHE names are offered only when listed.
+    printf 'version: 1\ntrust_anchors: [%s]\nspdm:\n  base_asym: [%s]\n  dhe: [%s]\ndevices:\n  - name: dev\n' \
+      "$anchor" "${S_POLICY% *}" "${S_POLICY#* }" >policy.yaml
+    trust=(--policy policy.yaml)
+  else
+    trust=(--anchor "$anchor")
+  fi
+  it_run_ours 20 connect-spdm.out connect "127.0.0.1:$IT_PORT" "${trust[@]}" --json \
     --flow spdm
   rc=$?
   [ "$rc" -eq 0 ] && it_pass "connect --flow spdm exit 0" ||
     it_fail "connect --flow spdm exit $rc: $(tail -n 2 connect-spdm.out | tr '\n' ' ')"
-  it_run_ours 20 connect-full.out connect "127.0.0.1:$IT_PORT" --anchor "$anchor" --json \
+  it_run_ours 20 connect-full.out connect "127.0.0.1:$IT_PORT" "${trust[@]}" --json \
     --flow full --shutdown
   rc=$?
   [ "$rc" -eq 0 ] && it_pass "connect --flow full exit 0" ||
@@ -211,8 +228,8 @@ judge_tsm_flow() { # VER TAG MODE
     fail\ *) it_fail "$2: ${line#fail }" ;;
     summary\ *) it_log "$2: ${line#summary }" ;;
     esac
-  done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v mode="$3" -v kx="${JUDGE_KX:-}" \
-    -f "$HERE/judge_tsm_flow.awk" "$dump")
+  done < <(awk -v ver="${1/./}" -v asym="$S_ASYM" -v dhe="${S_DUMP_DHE:-}" -v mode="$3" \
+    -v kx="${JUDGE_KX:-}" -f "$HERE/judge_tsm_flow.awk" "$dump")
 }
 
 case_tsm_flow() { # VER SUITE [AEAD]

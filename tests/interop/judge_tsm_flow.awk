@@ -1,7 +1,8 @@
 # Judges the DMTF requester's TSM flow against our device from spdm_dump -d
 # output (the capture decrypted with the session's DHE secrets). Prints one
 # line per verdict: "ok <what>" or "fail <what>". Variables: ver (12 or 13),
-# asym (the ALGORITHMS Asym text, e.g. "ECDSA_P384"), mode: "app" (the run
+# asym (the ALGORITHMS Asym text, e.g. "ECDSA_P384"), dhe (optional: the DHE
+# text, e.g. "FFDHE_3072"), mode: "app" (the run
 # with the APP step: IDE_KM, TDISP, then CXL requests answered with ERROR) or
 # "session" (KEY_EX,HEARTBEAT,KEY_UPDATE: no ERROR at all, HEARTBEAT and every
 # KEY_UPDATE acknowledged, the session ended with END_SESSION); kx (optional):
@@ -79,6 +80,9 @@ BEGIN {
   if (index(rsp, "SPDM_ALGORITHMS ")) {
     if (index(rsp, "(" asym ")")) ok("ALGORITHMS selects " asym)
     else fail("ALGORITHMS does not select " asym ": " short(rsp))
+    # The key exchange group too, when the suite names one (FFDHE suites).
+    if (dhe != "" && index(rsp, "DHE=") && index(rsp, "(" dhe ")")) ok("ALGORITHMS selects " dhe)
+    else if (dhe != "") fail("ALGORITHMS does not select " dhe ": " short(rsp))
   }
   # No SPDM ERROR anywhere before the requester's CXL steps.
   if (is_err && !first_cxl && !err_before) {

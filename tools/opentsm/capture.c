@@ -61,7 +61,8 @@ static void keylog_line(cli_capture *c, const char *tag, const uint8_t *secret, 
   if (c->keylog_fd < 0 || !ot_ok(c->err)) return;
   /* The line is built here and written with write(2): no stdio buffer keeps
    * a copy, and the log is usable at once, while the device still runs. */
-  char line[16 + 2 * (OT_ECC_MAX_SCALAR > OT_SPDM_PSK_MAX ? OT_ECC_MAX_SCALAR : OT_SPDM_PSK_MAX) +
+  /* FFDHE4096's secret (512 bytes) is the longest; a PSK is at most OT_SPDM_PSK_MAX. */
+  char line[16 + 2 * (OT_DHE_MAX_SECRET > OT_SPDM_PSK_MAX ? OT_DHE_MAX_SECRET : OT_SPDM_PSK_MAX) +
             1];
   size_t n = strlen(tag);
   if (n + 1 + 2 * len + 1 > sizeof(line)) {

@@ -59,6 +59,9 @@ typedef enum cli_identity {
   CLI_ID_SAMPLE_P384 = 0, /* DMTF sample keys: what spdm_responder_emu presents */
   CLI_ID_SAMPLE_P256,
   CLI_ID_GENERATE, /* a fresh P-384 hierarchy from the rng */
+  CLI_ID_SAMPLE_RSA2048, /* the DMTF rsa2048/3072/4096 sample identities */
+  CLI_ID_SAMPLE_RSA3072,
+  CLI_ID_SAMPLE_RSA4096,
 } cli_identity;
 
 typedef struct cli_device_opts {

@@ -21,17 +21,21 @@
 #include "opentsm/spdm_identity.h"
 #include "opentsm/x509.h"
 
-#define USAGE "usage: opentsm certs --out DIR [--curve p384|p256] [--seed N] [--force]\n"
+#define USAGE                                                                                      \
+  "usage: opentsm certs --out DIR [--curve p384|p256|rsa2048|rsa3072|rsa4096] [--seed N]\n"        \
+  "                     [--force]\n"
 
 const char ot_usage_certs[] =
     USAGE "Generates a device hierarchy into DIR (created if missing):\n"
           "  root.der intermediate.der leaf.der   certificates (DER)\n"
-          "  root.key intermediate.key leaf.key   raw private scalars, mode 0600\n"
+          "  root.key intermediate.key leaf.key   raw private scalars (RSA: DER\n"
+          "                                       RSAPrivateKey), mode 0600\n"
           "  chain.der                            root|intermediate|leaf DER\n"
           "  chain.spdm                           the SPDM cert-chain blob (SHA-384 for\n"
-          "                                       P-384, SHA-256 for P-256)\n"
-          "Existing files are never overwritten unless --force. --seed N makes the keys\n"
-          "reproducible (for tests only: a seeded key is not secret).\n"
+          "                                       P-384 and RSA, SHA-256 for P-256)\n"
+          "Existing files are never overwritten unless --force. --seed N makes the EC keys\n"
+          "reproducible (for tests only: a seeded key is not secret); RSA keys come from\n"
+          "OpenSSL's generator whatever the seed.\n"
           "exit codes: 0 written, 1 generation failed, 2 usage, 3 a file exists or cannot\n"
           "            be written\n";
 
@@ -64,7 +68,7 @@ static int generate(certs_ctx *c, const char *dir, ot_curve curve, bool has_seed
                                     now + 3650L * 86400, "opentsm:certs:0001");
   ot_spdm_identity_init(&c->id);
   if (ot_ok(st)) st = ot_spdm_identity_install(&c->id, 0, 0, 1, &c->h);
-  ot_hash_alg hash = curve == OT_CURVE_P384 ? OT_HASH_SHA384 : OT_HASH_SHA256;
+  ot_hash_alg hash = curve == OT_CURVE_P256 ? OT_HASH_SHA256 : OT_HASH_SHA384;
   size_t blob_len = 0;
   if (ot_ok(st)) st = ot_spdm_identity_chain_len(&c->id, 0, hash, &blob_len);
   if (ot_ok(st) && blob_len > sizeof(c->blob)) st = ot_status_of(OT_E_TOO_LARGE);
@@ -76,16 +80,15 @@ static int generate(certs_ctx *c, const char *dir, ot_curve curve, bool has_seed
     fprintf(stderr, "opentsm certs: generation failed (%s)\n", ot_status_message(st));
     return OT_EXIT_FAILURE;
   }
-  size_t klen = ot_curve_size(curve);
   const out_file files[] = {
       {"root.der", x.certs[0].der, x.certs[0].len, 0644},
       {"intermediate.der", x.certs[1].der, x.certs[1].len, 0644},
       {"leaf.der", x.certs[2].der, x.certs[2].len, 0644},
       {"chain.der", c->h.der, c->h.der_len, 0644},
       {"chain.spdm", c->blob, blob_len, 0644},
-      {"root.key", c->h.root_priv, klen, 0600},
-      {"intermediate.key", c->h.inter_priv, klen, 0600},
-      {"leaf.key", c->h.leaf_priv, klen, 0600},
+      {"root.key", c->h.root_priv, c->h.root_priv_len, 0600},
+      {"intermediate.key", c->h.inter_priv, c->h.inter_priv_len, 0600},
+      {"leaf.key", c->h.leaf_priv, c->h.leaf_priv_len, 0600},
   };
   char path[4096];
   /* Check first, so that a refusal leaves the directory as it was. */
@@ -133,6 +136,12 @@ int ot_cmd_certs(int argc, char **argv) {
         curve = OT_CURVE_P384;
       else if (strcmp(v, "p256") == 0)
         curve = OT_CURVE_P256;
+      else if (strcmp(v, "rsa2048") == 0)
+        curve = OT_KEY_RSA2048;
+      else if (strcmp(v, "rsa3072") == 0)
+        curve = OT_KEY_RSA3072;
+      else if (strcmp(v, "rsa4096") == 0)
+        curve = OT_KEY_RSA4096;
       else
         return usage_error("unknown curve", v);
     } else if (strcmp(a, "--seed") == 0) {

@@ -93,7 +93,8 @@ const char ot_usage_connect[] =
           "  hash       SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-384, SHA3-512\n"
           "  key exch.  secp256r1, secp384r1, secp521r1\n"
           "  AEAD       AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305\n"
-          "  not offered: RSASSA/RSAPSS, FFDHE (not yet implemented);\n"
+          "  offered only when a --policy lists them: RSASSA/RSAPSS 2048/3072/4096\n"
+          "  (rsassa-3072 ...), FFDHE 2048/3072/4096 (ffdhe3072 ...);\n"
           "  SM2/SM3/SM4 and the post-quantum ML-DSA/SLH-DSA/ML-KEM are out\n"
           "  of reach with OpenSSL 3.0, which has none of them: a device offering only\n"
           "  those is refused (\"no common algorithm\")\n"
@@ -200,7 +201,22 @@ static const char *curve_name(ot_curve c) {
          : c == OT_CURVE_P521    ? "P-521"
          : c == OT_CURVE_ED25519 ? "Ed25519"
          : c == OT_CURVE_ED448   ? "Ed448"
+         : c == OT_GROUP_FFDHE2048 ? "FFDHE2048"
+         : c == OT_GROUP_FFDHE3072 ? "FFDHE3072"
+         : c == OT_GROUP_FFDHE4096 ? "FFDHE4096"
                                  : "none";
+}
+/* The signature algorithm: the curve, or RSASSA/RSAPSS with the modulus size. */
+static const char *asym_name(const ot_spdm_negotiated *n) {
+  switch (n->base_asym) {
+  case OT_SPDM_ASYM_RSASSA_2048: return "RSASSA-2048";
+  case OT_SPDM_ASYM_RSASSA_3072: return "RSASSA-3072";
+  case OT_SPDM_ASYM_RSASSA_4096: return "RSASSA-4096";
+  case OT_SPDM_ASYM_RSAPSS_2048: return "RSAPSS-2048";
+  case OT_SPDM_ASYM_RSAPSS_3072: return "RSAPSS-3072";
+  case OT_SPDM_ASYM_RSAPSS_4096: return "RSAPSS-4096";
+  default: return curve_name(n->asym_curve);
+  }
 }
 static const char *hash_name(ot_hash_alg h) {
   return h == OT_HASH_SHA256   ? "SHA-256"
@@ -486,7 +502,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
             ",\"spdm_version\":\"%u.%u\",\"base_asym\":\"%s\","
             "\"base_hash\":\"%s\",\"measurement_hash\":\"%s\",\"dhe\":\"%s\",\"aead\":\"%s\","
             "\"session_id\":\"0x%08x\",\"ide\":%s,\"chain_digest\":\"%s\",\"chain\":[",
-            n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
+            n->version >> 4, n->version & 0xFu, asym_name(n), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg),
             c->dev.session_id, fl ? "true" : "false", digest);
     for (size_t i = 0; i < x.count; i++) {
@@ -506,7 +522,7 @@ static void print_report(connect_ctx *c, const connect_opts *o, const flow_resul
       fprintf(f, "device '%s' at %s: connected and verified in %.1f ms\n", c->dev.name, o->target,
               ms);
     fprintf(f, "  SPDM %u.%u  asym %s  hash %s  measurement hash %s  DHE %s  AEAD %s\n",
-            n->version >> 4, n->version & 0xFu, curve_name(n->asym_curve), hash_name(n->hash),
+            n->version >> 4, n->version & 0xFu, asym_name(n), hash_name(n->hash),
             hash_name(n->mhash), curve_name(n->dhe_curve), aead_name(n->aead_alg));
     if (!c->dev.psk_only) {
       fprintf(f, "  certificate chain (slot 0, verified against %zu anchor%s):\n",

@@ -29,7 +29,8 @@
 #include "opentsm/x509.h"
 
 #define USAGE                                                                                      \
-  "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate]\n"     \
+  "usage: opentsm device [--listen HOST:PORT] [--identity sample-p384|sample-p256|generate|\n"     \
+  "                      sample-rsa2048|sample-rsa3072|sample-rsa4096]\n"                          \
   "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
@@ -44,7 +45,9 @@ const char ot_usage_device[] =
           "connection after another, until a peer sends SHUTDOWN or SIGINT/SIGTERM arrives.\n"
           "  --identity  sample-p384 (default) / sample-p256: the DMTF sample keys that\n"
           "              spdm_responder_emu presents (from --keys DIR or $OPENTSM_SAMPLE_KEYS);\n"
-          "              generate: a fresh P-384 root/intermediate/leaf hierarchy\n"
+          "              generate: a fresh P-384 root/intermediate/leaf hierarchy;\n"
+          "              sample-rsa2048/3072/4096: the DMTF RSA sample keys (RSASSA and\n"
+          "              RSAPSS of that size; FFDHE when the requester offers no curve)\n"
           "  --seed N    deterministic random numbers (nonces, keys, generated identity)\n"
           "  --root-out FILE  write the root certificate of slot 0 (DER): the trust anchor\n"
           "              to give `opentsm connect --anchor` (overwrites FILE)\n"
@@ -289,7 +292,11 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
     ot_spdm_hierarchy_clear(&d->h);
   } else {
     *what = "loading the DMTF sample keys";
-    ot_curve c = o->identity == CLI_ID_SAMPLE_P256 ? OT_CURVE_P256 : OT_CURVE_P384;
+    ot_curve c = o->identity == CLI_ID_SAMPLE_P256       ? OT_CURVE_P256
+                 : o->identity == CLI_ID_SAMPLE_RSA2048 ? OT_KEY_RSA2048
+                 : o->identity == CLI_ID_SAMPLE_RSA3072 ? OT_KEY_RSA3072
+                 : o->identity == CLI_ID_SAMPLE_RSA4096 ? OT_KEY_RSA4096
+                                                        : OT_CURVE_P384;
     OT_GUARD_GOTO(st, ot_spdm_identity_load_dmtf_sample(&d->id, o->key_dir, c, false), fail);
   }
   *what = "measurements";
@@ -612,6 +619,12 @@ static int device_main(int argc, char **argv) {
         o.identity = CLI_ID_SAMPLE_P256;
       else if (strcmp(v, "generate") == 0)
         o.identity = CLI_ID_GENERATE;
+      else if (strcmp(v, "sample-rsa2048") == 0)
+        o.identity = CLI_ID_SAMPLE_RSA2048;
+      else if (strcmp(v, "sample-rsa3072") == 0)
+        o.identity = CLI_ID_SAMPLE_RSA3072;
+      else if (strcmp(v, "sample-rsa4096") == 0)
+        o.identity = CLI_ID_SAMPLE_RSA4096;
       else
         return usage_error("unknown identity", v);
     } else if (strcmp(a, "--profile") == 0 && v) {
@@ -683,9 +696,12 @@ static int device_main(int argc, char **argv) {
     free(topo);
     return OT_EXIT_FAILURE;
   }
-  const char *label = o.identity == CLI_ID_GENERATE      ? "generated P-384"
-                      : o.identity == CLI_ID_SAMPLE_P256 ? "DMTF sample P-256"
-                                                         : "DMTF sample P-384";
+  const char *label = o.identity == CLI_ID_GENERATE         ? "generated P-384"
+                      : o.identity == CLI_ID_SAMPLE_P256    ? "DMTF sample P-256"
+                      : o.identity == CLI_ID_SAMPLE_RSA2048 ? "DMTF sample RSA-2048"
+                      : o.identity == CLI_ID_SAMPLE_RSA3072 ? "DMTF sample RSA-3072"
+                      : o.identity == CLI_ID_SAMPLE_RSA4096 ? "DMTF sample RSA-4096"
+                                                            : "DMTF sample P-384";
   char profile_label[96];
   if (profile_path) {
     int prc = pick_profile(profile_path, endpoint, topo, &o.profile);

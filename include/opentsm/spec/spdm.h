@@ -198,6 +198,7 @@
 #define OT_SPDM_ASYM_ED25519 0x0400u      /* 1.2 */
 #define OT_SPDM_ASYM_ED448 0x0800u        /* 1.2 */
 #define OT_SPDM_ASYM_MASK_12 0x0fffu
+#define OT_SPDM_ASYM_RSA_ALL 0x006fu /* RSASSA and RSAPSS, 2048/3072/4096 */
 
 /* BaseHashAlgo / BaseHashSel. */
 #define OT_SPDM_HASH_SHA_256 0x01u

@@ -369,7 +369,10 @@ static const derive_case derive_cases[] = {
   {P256, S256,                  M256,                      E256,                  AES,  OT_OK,            32, 64, 64},
   {P384, S384,                  M384,                      E384,                  CHA,  OT_OK,            48, 96, 96},
   {P384, S256,                  0,                         0,                     0,    OT_OK,            32, 96, 0},
-  {RSA,  S256,                  M256,                      E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
+  /* RSA: the signature is the modulus size (DSP0274 1.2 §10.4 BaseAsymAlgo bits 0-6). */
+  {RSA,  S256,                  M256,                      E256,                  AES,  OT_OK,            32, 256, 64},
+  {OT_SPDM_ASYM_RSAPSS_3072, S384, M384,                   E384,                  AES,  OT_OK,            48, 384, 96},
+  {OT_SPDM_ASYM_RSASSA_4096, S384, M384,                   E384,                  AES,  OT_OK,            48, 512, 96},
   {P256, OT_SPDM_HASH_SHA3_256, M256,                      E256,                  AES,  OT_OK,            32, 64, 64},
   {P384, OT_SPDM_HASH_SHA3_512, M256,                      E384,                  AES,  OT_OK,            64, 96, 96},
   {OT_SPDM_ASYM_ED25519, S384,  M384,                      E384,                  AES,  OT_OK,            48, 64, 96},
@@ -381,7 +384,11 @@ static const derive_case derive_cases[] = {
   {P256, S256,                  OT_SPDM_MEAS_HASH_SM3_256, E256,                  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      OT_SPDM_DHE_SECP521R1, AES,  OT_OK,            32, 64, 132},
   {OT_SPDM_ASYM_ECDSA_P521, OT_SPDM_HASH_SHA_512, M256, OT_SPDM_DHE_SECP521R1, AES, OT_OK,           64, 132, 132},
-  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_3072, AES, OT_E_UNSUPPORTED, 0, 0, 0},
+  /* FFDHE: ExchangeData is Y padded to |p| bytes (DSP0274 1.3 §10.9). */
+  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_2048, AES, OT_OK,            32, 64, 256},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_3072, AES, OT_OK,            32, 64, 384},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_FFDHE_4096, AES, OT_OK,            32, 64, 512},
+  {P256, S256,                  M256,                      OT_SPDM_DHE_SM2_P256,  AES,  OT_E_UNSUPPORTED, 0, 0, 0},
   {P256, S256,                  M256,                      E256,                  A128, OT_OK,            32, 64, 64},
   {P256, S256,                  M256,                      E256,                  OT_SPDM_AEAD_SM4_GCM, OT_E_UNSUPPORTED, 0, 0, 0},
 };

@@ -6,8 +6,10 @@
  * states are enforced. Known answers against recorded signatures:
  * tests/e2e/test_spdm_recorded_sessions.c.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "opentsm/secure.h"
 #include "opentsm/spdm_transcript.h"
 #include "testsupport.h"
 
@@ -155,10 +157,48 @@ static void ed25519_signs_the_message_itself(void **state) {
                                         sig, sig_len));
 }
 
+/* RSA signs H(M') with the negotiated hash (DSP0274 1.2 §"Signature generation"):
+ * the plain RSA check over M' agrees; the other padding and key size do not. */
+static void rsa_signs_the_hash_of_the_message(void **state) {
+  (void)state;
+  uint8_t *priv = malloc(OT_PRIVATE_KEY_MAX);
+  assert_non_null(priv);
+  uint8_t pub[OT_PUBLIC_KEY_MAX], sig[OT_SIGNATURE_MAX], h[48] = {5}, m[OT_SPDM_SIGN_MESSAGE_MAX];
+  size_t priv_len = 0, sig_len = 0, n = 0;
+  assert_ot_ok(
+      ot_rsa_generate(OT_KEY_RSA2048, priv, OT_PRIVATE_KEY_MAX, &priv_len, pub, sizeof pub));
+  assert_ot_ok(ot_spdm_signing_message(OT_SPDM_VERSION_13, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h,
+                                       sizeof h, m, sizeof m, &n));
+  static const uint32_t algs[] = {OT_SPDM_ASYM_RSASSA_2048, OT_SPDM_ASYM_RSAPSS_2048};
+  for (size_t i = 0; i < 2; i++) {
+    assert_ot_ok(ot_spdm_signature_sign(OT_SPDM_VERSION_13, algs[i], OT_HASH_SHA384, priv,
+                                        priv_len, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, sizeof h,
+                                        sig, sizeof sig, &sig_len));
+    assert_int_equal(sig_len, 256);
+    ot_rsa_padding pad = i == 0 ? OT_RSA_PKCS1_V15 : OT_RSA_PSS;
+    assert_ot_ok(ot_rsa_verify(OT_KEY_RSA2048, pad, OT_HASH_SHA384, pub, 260, m, n, sig, sig_len));
+    assert_ot_ok(ot_spdm_signature_verify(OT_SPDM_VERSION_13, algs[i], OT_HASH_SHA384, pub, 260,
+                                          OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, sizeof h, sig,
+                                          sig_len));
+    assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_13, algs[1 - i], OT_HASH_SHA384, pub,
+                                            260, OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, sizeof h,
+                                            sig, sig_len),
+                   OT_E_VERIFY);
+    /* The key is 2048 bits: RSA-3072 names another key (DSP0274 §10.4). */
+    assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_13, OT_SPDM_ASYM_RSASSA_3072,
+                                            OT_HASH_SHA384, pub, 260,
+                                            OT_SPDM_SIGN_CTX_KEY_EXCHANGE_RSP, h, sizeof h, sig,
+                                            sig_len),
+                   OT_E_BAD_KEY);
+  }
+  ot_zeroize(priv, OT_PRIVATE_KEY_MAX);
+  free(priv);
+}
+
 static void unsupported_signature_algorithms_are_refused(void **state) {
   (void)state;
   uint8_t h[32] = {0}, sig[64] = {0}, pub[64] = {0};
-  assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_12, OT_SPDM_ASYM_RSASSA_2048,
+  assert_ot_code(ot_spdm_signature_verify(OT_SPDM_VERSION_12, OT_SPDM_ASYM_SM2_P256,
                                           OT_HASH_SHA256, pub, 64, OT_SPDM_SIGN_CTX_FINISH, h, 32,
                                           sig, 64),
                  OT_E_UNSUPPORTED);
@@ -401,6 +441,7 @@ int main(void) {
       cmocka_unit_test(ecdsa_signature_roundtrip_and_context_binding),
       cmocka_unit_test(ed25519_signs_the_message_itself),
       cmocka_unit_test(unsupported_signature_algorithms_are_refused),
+      cmocka_unit_test(rsa_signs_the_hash_of_the_message),
       cmocka_unit_test(algorithm_selections_map_or_refuse),
       cmocka_unit_test(m1_is_a_b_c),
       cmocka_unit_test(l1_is_a_m_only),

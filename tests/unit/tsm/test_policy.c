@@ -59,6 +59,25 @@ static void test_measurement_hash_sha512(void **s) {
   assert_true(ot_spdm_alg_prefs_all.meas_hash & OT_SPDM_MEAS_HASH_SHA_512);
 }
 
+/* RSA and FFDHE are offered only when named (docs/policy.md): the defaults
+ * leave them out, the names select exactly their bits. */
+static void test_rsa_ffdhe_names(void **s) {
+  (void)s;
+  static const char y[] = "version: 1\nspdm:\n  base_asym: [rsassa-2048, rsapss-3072, "
+                          "rsassa-4096, rsapss-4096]\n  dhe: [ffdhe2048, ffdhe4096]\n";
+  ot_tsm_policy_error err;
+  assert_ot_ok(ot_tsm_policy_parse(&pol, y, sizeof y - 1, NULL, &err));
+  assert_int_equal(pol.algs.base_asym, OT_SPDM_ASYM_RSASSA_2048 | OT_SPDM_ASYM_RSAPSS_3072 |
+                                           OT_SPDM_ASYM_RSASSA_4096 | OT_SPDM_ASYM_RSAPSS_4096);
+  assert_int_equal(pol.algs.dhe, OT_SPDM_DHE_FFDHE_2048 | OT_SPDM_DHE_FFDHE_4096);
+  assert_int_equal(ot_spdm_alg_prefs_all.base_asym & OT_SPDM_ASYM_RSA_ALL, 0);
+  assert_int_equal(ot_spdm_alg_prefs_all.dhe & (OT_SPDM_DHE_FFDHE_2048 | OT_SPDM_DHE_FFDHE_3072 |
+                                                OT_SPDM_DHE_FFDHE_4096),
+                   0);
+  static const char bad[] = "version: 1\nspdm:\n  dhe: [ffdhe1024]\n";
+  assert_ot_code(ot_tsm_policy_parse(&pol, bad, sizeof bad - 1, NULL, &err), OT_E_MALFORMED);
+}
+
 typedef struct bad_case {
   const char *yaml;
   unsigned line, column;
@@ -220,6 +239,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_example_parses),
       cmocka_unit_test(test_measurement_hash_sha512),
+      cmocka_unit_test(test_rsa_ffdhe_names),
       cmocka_unit_test(test_bad_policies_refused_with_position),
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_anchor_files_der_and_pem),
