@@ -70,6 +70,10 @@ typedef struct ot_spdm_alg_prefs {
   uint32_t meas_hash; /* OT_SPDM_MEAS_HASH_SHA_256 | _384 | _512 (accepted, never selected) */
   uint16_t dhe;       /* OT_SPDM_DHE_SECP256R1 | _SECP384R1 */
   uint16_t aead;      /* OT_SPDM_AEAD_AES_256_GCM | _CHACHA20_POLY1305 */
+  /* ReqBaseAsymAlg (mutual authentication, DSP0274 §10.4 AlgType 4): a
+   * requester offers the algorithm of its own key, a responder accepts these;
+   * 0 (the default): no table is sent, and none is selected. */
+  uint16_t req_asym;
 } ot_spdm_alg_prefs;
 
 /* Everything the implementation can do (the default for both sides). */
@@ -83,7 +87,7 @@ typedef struct ot_spdm_negotiated {
   uint32_t meas_hash;     /* one bit, 0 when the responder has no MEAS_CAP */
   uint16_t dhe;           /* one bit or 0 */
   uint16_t aead;          /* one bit or 0 */
-  uint16_t req_base_asym; /* always 0: no mutual authentication */
+  uint16_t req_base_asym; /* ReqBaseAsymAlg: one bit, or 0 (no mutual authentication) */
   uint16_t key_schedule;  /* OT_SPDM_KEY_SCHEDULE_SPDM or 0 */
   uint8_t meas_spec;      /* OT_SPDM_MEAS_SPEC_DMTF or 0 */
   uint8_t other_params;   /* OpaqueDataFmt1, plus MultiKeyConn (1.3) */
@@ -93,6 +97,7 @@ typedef struct ot_spdm_negotiated {
   ot_hash_alg hash;
   ot_hash_alg mhash;
   ot_curve asym_curve;
+  ot_curve req_asym_curve; /* 0 unless req_base_asym */
   ot_curve dhe_curve;
   ot_aead_alg aead_alg;
   ot_spdm_sizes sizes; /* for the codec (per-message flags cleared) */
@@ -418,9 +423,26 @@ typedef struct ot_spdm_requester_config {
   uint64_t deadline_ns;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
+  /*
+   * Mutual authentication (DSP0274 §10.9 MutAuthRequested, §10.7 basic mutual
+   * authentication): the requester's own certificate slots and keys, borrowed.
+   * NULL (the default): the requester cannot be authenticated, and a
+   * responder that asks for it is refused (OT_E_UNSUPPORTED). With an
+   * identity, also set MUT_AUTH_CAP | ENCAP_CAP in caps and algs.req_asym to
+   * the key's algorithm (ot_spdm_requester_config_identity does all three).
+   */
+  const ot_spdm_identity *identity;
 } ot_spdm_requester_config;
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock);
+/*
+ * Gives the requester an identity for mutual authentication: sets
+ * cfg->identity, MUT_AUTH_CAP and ENCAP_CAP, and offers the algorithm of the
+ * key of the lowest provisioned slot as ReqBaseAsymAlg. OT_E_NOT_FOUND for an
+ * identity without a slot, OT_E_UNSUPPORTED for a key type SPDM cannot name.
+ */
+OT_RESULT ot_spdm_requester_config_identity(ot_spdm_requester_config *cfg,
+                                            const ot_spdm_identity *id);
 
 /* What the requester learned about a slot's certificate chain. */
 typedef struct ot_spdm_peer_slot {
@@ -449,6 +471,8 @@ typedef struct ot_spdm_req_session {
   uint8_t slot;
   bool in_clear;
   uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP */
+  uint8_t mut_auth;         /* KEY_EXCHANGE_RSP MutAuthRequested (OT_SPDM_MUT_AUTH_*) */
+  uint8_t req_slot;         /* our slot that signs FINISH (ReqSlotIDParam / ReqSlotNumber) */
   ot_spdm_th th;
   ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
@@ -597,6 +621,15 @@ OT_RESULT ot_spdm_requester_heartbeat(ot_spdm_requester *q, uint32_t session_id)
  * VerifyNewKey, switching keys in the order of spdm_session.h.
  */
 OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id, bool all);
+/*
+ * GET_ENCAPSULATED_REQUEST in established session `session_id` (DSP0274 1.2
+ * §10.15 / "Encapsulated request flow"): serves whatever the responder asks
+ * (a KEY_UPDATE of its own key: UpdateKey then VerifyNewKey; GET_DIGESTS /
+ * GET_CERTIFICATE from cfg->identity) until it ends the flow. *served is set
+ * when it asked for anything; NoPendingRequests (1.3) / UnexpectedRequest
+ * (1.2) is no failure. Needs ENCAP_CAP on both sides (OT_E_UNSUPPORTED).
+ */
+OT_RESULT ot_spdm_requester_encap_poll(ot_spdm_requester *q, uint32_t session_id, bool *served);
 /* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
 OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
 /*

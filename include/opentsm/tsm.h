@@ -231,6 +231,10 @@ typedef struct ot_tsm_config {
    * 0 turns the cache off (every connect fetches and validates the chain). */
   ot_tsm_known_chain *known;
   size_t known_cap;
+  /* The TSM's own SPDM identity for mutual authentication (DSP0274 §10.9
+   * MutAuthRequested, §10.7 basic mutual authentication), borrowed; NULL: the
+   * TSM does not set MUT_AUTH_CAP and a device cannot authenticate it. */
+  const ot_spdm_identity *identity;
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */

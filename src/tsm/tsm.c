@@ -57,6 +57,13 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   tsm->spdm.algs = p->algs;
   tsm->spdm.anchors = p->anchors;
   tsm->spdm.anchor_count = p->anchor_count;
+  if (cfg->identity) {
+    st = ot_spdm_requester_config_identity(&tsm->spdm, cfg->identity);
+    if (!ot_ok(st)) {
+      ot_drbg_uninstantiate(&tsm->drbg);
+      return st;
+    }
+  }
   tsm->ready = true;
   return OT_SUCCESS;
 }

@@ -40,7 +40,8 @@
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
-  "                       [--pcap FILE] [--keylog FILE]\n"
+  "                       [--pcap FILE] [--keylog FILE]\n"                                \
+  "                       [--req-cert-chain FILE --req-key FILE]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -72,6 +73,13 @@ const char ot_usage_connect[] =
           "                  --timeout)\n"
           "  --pcap FILE     write every DOE object exchanged to FILE (pcap, link type\n"
           "                  292 PCI DOE: what DMTF spdm_dump reads)\n"
+          "  --req-cert-chain FILE  the TSM's own certificate chain (DER certificates,\n"
+          "                  root first) for mutual authentication, with --req-key FILE,\n"
+          "                  its leaf's private key (DER, PEM or raw scalar). With them\n"
+          "                  the TSM sets MUT_AUTH_CAP/ENCAP_CAP and answers a device's\n"
+          "                  MutAuthRequested (KEY_EXCHANGE_RSP) and basic mutual\n"
+          "                  authentication (CHALLENGE_AUTH); without them it offers\n"
+          "                  neither, and a device that asks anyway is refused\n"
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
@@ -106,6 +114,7 @@ const char ot_usage_connect[] =
 typedef struct connect_opts {
   const char *target, *policy, *name;
   const char *pcap, *keylog; /* --pcap, --keylog: NULL unless asked */
+  const char *req_chain, *req_key; /* --req-cert-chain, --req-key */
   const char *anchors[MAX_CLI_ANCHORS];
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
@@ -132,6 +141,7 @@ typedef struct connect_ctx {
   ot_tdisp_requester tdisp;
   uint8_t report[OT_TDISP_REPORT_MAX];
   cli_capture cap; /* --pcap, --keylog */
+  ot_spdm_identity req_id; /* --req-cert-chain / --req-key: the TSM's own identity */
 } connect_ctx;
 
 static int usage_error(const char *msg, const char *arg) {
@@ -579,7 +589,17 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     return OT_EXIT_IO;
   }
   time_t wall = o->has_time ? (time_t)o->time : time(NULL);
-  ot_tsm_config cfg = {.policy = &c->policy,
+  ot_spdm_identity_init(&c->req_id);
+  if (o->req_chain) {
+    /* Slot 0, KeyPairID 1: the identity a device's encapsulated GET_DIGESTS sees. */
+    st = ot_spdm_identity_load_files(&c->req_id, 0, 0, 1, o->req_chain, o->req_key);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm connect: --req-cert-chain %s / --req-key %s: %s\n", o->req_chain,
+              o->req_key, ot_status_message(st));
+      return OT_EXIT_IO;
+    }
+  }
+  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,.policy = &c->policy,
                        .backend = NULL, /* no link: no IDE (see the top of the file) */
                        .entropy = ot_rng_os(),
                        .clock = clk,
@@ -678,6 +698,7 @@ static int connect_with(const connect_opts *o) {
   int rc = run(c, o, host, port);
   ot_doe_socket_client_close(&c->sock);
   if (!cli_capture_close(&c->cap, "opentsm connect") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
+  ot_spdm_identity_clear(&c->req_id); /* wipes the TSM's private key */
   free(c);
   return rc;
 }
@@ -744,6 +765,10 @@ int ot_cmd_connect(int argc, char **argv) {
       o.pcap = v;
     } else if (strcmp(a, "--keylog") == 0) {
       o.keylog = v;
+    } else if (strcmp(a, "--req-cert-chain") == 0) {
+      o.req_chain = v;
+    } else if (strcmp(a, "--req-key") == 0) {
+      o.req_key = v;
     } else if (strcmp(a, "--timeout") == 0) {
       if (!cli_parse_u64(v, 600000, &o.timeout_ms) || o.timeout_ms == 0)
         return usage_error("bad --timeout (1-600000 ms)", v);
@@ -756,6 +781,8 @@ int ot_cmd_connect(int argc, char **argv) {
     i++;
   }
   if (o.target == NULL) return usage_error("missing HOST:PORT", NULL);
+  if ((o.req_chain == NULL) != (o.req_key == NULL))
+    return usage_error("--req-cert-chain and --req-key go together", NULL);
   if (o.policy == NULL && o.anchor_count == 0)
     return usage_error("no trust anchor: give --policy FILE or --anchor CERT", NULL);
   return connect_with(&o);
