@@ -436,6 +436,7 @@ capture-ours) case_capture_ours "$@" ;;
 capture-emu) case_capture_emu "$@" ;;
 capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
+mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2
