@@ -244,6 +244,21 @@ typedef struct ot_spdm_responder_config {
   size_t vdm_count;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
+  /*
+   * Mutual authentication (DSP0274 1.2 §10.9 MutAuthRequested): 0 (the
+   * default), OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST or _WITH_GET_DIGESTS. Asked
+   * in KEY_EXCHANGE_RSP when both sides set MUT_AUTH_CAP and ENCAP_CAP (caps
+   * must carry them) and a ReqBaseAsymAlg was negotiated (algs.req_asym);
+   * the requester's chain (GET_DIGESTS/GET_CERTIFICATE, encapsulated) must
+   * validate against req_anchors at req_now (requester role, ReqBaseAsymAlg's
+   * key type) and its FINISH carry a signature over TH ‖ H(CM).
+   * OT_SPDM_MUT_AUTH_REQUESTED (no encapsulated flow) needs the requester's
+   * key beforehand and is not supported (ot_spdm_responder_init: OT_E_ARG).
+   */
+  uint8_t mut_auth;
+  const ot_x509_cert *req_anchors;
+  size_t req_anchor_count;
+  time_t req_now;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -251,7 +266,7 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
@@ -294,6 +309,31 @@ typedef struct ot_spdm_session_l1 {
   bool live;
 } ot_spdm_session_l1;
 
+/*
+ * The responder's side of mutual authentication (DSP0274 1.2 §10.9
+ * MutAuthRequested and the encapsulated request flow): what it asked, where
+ * the flow stands, and what it learned of the requester's identity.
+ */
+typedef enum ot_spdm_mut_state {
+  OT_SPDM_MUT_NONE = 0,      /* not requested */
+  OT_SPDM_MUT_AWAIT_GET,     /* GET_ENCAPSULATED_REQUEST expected */
+  OT_SPDM_MUT_AWAIT_DELIVER, /* DELIVER_ENCAPSULATED_RESPONSE for request_id expected */
+  OT_SPDM_MUT_DONE,          /* chain fetched and validated: FINISH may come */
+  OT_SPDM_MUT_FAILED         /* the requester could not be authenticated */
+} ot_spdm_mut_state;
+
+typedef struct ot_spdm_rsp_mut {
+  uint8_t requested; /* MutAuthRequested sent (OT_SPDM_MUT_AUTH_*), 0: none */
+  ot_spdm_mut_state state;
+  uint8_t request_id; /* RequestID of the encapsulated request outstanding */
+  uint8_t code;       /* its request code (GET_DIGESTS, GET_CERTIFICATE) */
+  uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
+  uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
+  uint8_t pub[OT_ECC_MAX_PUBLIC];   /* the validated leaf's key */
+  size_t pub_len;
+  size_t chain_len; /* bytes of the chain received so far (in the responder's mut_chain) */
+} ot_spdm_rsp_mut;
+
 /* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
 typedef struct ot_spdm_rsp_session {
   bool used;
@@ -306,6 +346,7 @@ typedef struct ot_spdm_rsp_session {
   uint8_t th2[OT_HASH_MAX_SIZE]; /* for OT_SPDM_POST_DERIVE_DATA */
   ot_spdm_th th;
   ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
+  ot_spdm_rsp_mut mut;   /* mutual authentication (responder_encap.c) */
   ot_spdm_session s;
 } ot_spdm_rsp_session;
 
@@ -337,6 +378,9 @@ typedef struct ot_spdm_responder {
   const ot_spdm_rsp_session *chunk_in_session;
   uint16_t next_rsp_session_id;
   ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
+  /* The requester's SPDM chain being fetched for mutual authentication (one
+   * flow at a time: the handshake of one session). */
+  uint8_t mut_chain[OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX];
 } ot_spdm_responder;
 
 /*

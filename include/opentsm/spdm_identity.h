@@ -194,6 +194,10 @@ typedef struct ot_spdm_hierarchy {
  */
 OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
                                      time_t not_before, time_t not_after, const char *device_info);
+/* The same for a requester (a TSM's identity for mutual authentication): the
+ * leaf carries the requester EKU (id-DMTF-eku-requester-auth) instead. */
+OT_RESULT ot_spdm_hierarchy_generate_requester(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
+                                               time_t not_before, time_t not_after);
 /* Wipes the keys of a hierarchy. */
 void ot_spdm_hierarchy_clear(ot_spdm_hierarchy *h);
 

@@ -57,6 +57,14 @@ ot_status rsp_heartbeat(rsp_call *c);
 ot_status rsp_key_update(rsp_call *c);
 ot_status rsp_end_session(rsp_call *c);
 ot_status rsp_vendor_defined(rsp_call *c);
+ot_status rsp_get_encapsulated_request(rsp_call *c);
+ot_status rsp_deliver_encapsulated_response(rsp_call *c);
+/* The MutAuthRequested value KEY_EXCHANGE_RSP carries for session s (0: none),
+ * with the mutual-authentication state of s set up for it (responder_encap.c). */
+uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s);
+/* FINISH with mutual authentication: appends H(CM) and the FINISH header
+ * to TH and checks the signature (OT_E_VERIFY); the caller answers. */
+ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s);
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session
