@@ -437,6 +437,7 @@ capture-emu) case_capture_emu "$@" ;;
 capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
 mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
+mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

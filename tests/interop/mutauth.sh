@@ -76,3 +76,72 @@ case_mutauth() { # VER SUITE MODE
     it_fail "no FINISH_RSP / END_SESSION_ACK"
   it_done
 }
+
+# spdm_requester_emu (the DMTF sample requester identity, its default
+# capabilities incl. MUT_AUTH_CAP/ENCAP_CAP) against `opentsm device --mut-auth
+# MODE --req-ca ca.cert.der`, judged from spdm_dump's decrypted capture: every
+# session is mutually authenticated (MutAuthRequested, the requester's chain
+# fetched inside the handshake, FINISH signed and accepted). Then the same
+# with --req-ca naming another root (ca1): the device refuses the chain (ERROR
+# InvalidRequest, ErrCode 0x01, which spdm_dump spells "InvalidRequset") and
+# no session is established.
+case_mutauth_device() { # VER SUITE MODE(encap|digests)
+  local ver=$1 mode=$3 rc want_mut line
+  suite "$2"
+  case $mode in
+  encap) want_mut='MutAuth=0x02(MutAuthWithEncap)' ;;
+  digests) want_mut='MutAuth=0x04(MutAuthWithGetDigests)' ;;
+  *) echo "unknown mode $mode"; exit 2 ;;
+  esac
+  it_init "mutauth-device-$ver-$2-$mode"
+  local run=(--trans PCI_DOE --ver "$ver" --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE"
+    --req_asym "$S_ASYM" --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL
+    --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE --key_upd ALL)
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --mut-auth "$mode" --req-ca "$S_DIR/ca.cert.der" || it_done
+  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --ip 127.0.0.1 \
+    --port "$IT_PORT" --pcap requester.pcap "${run[@]}"
+  rc=$?
+  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
+  local d=dump.txt n
+  # shellcheck disable=SC2086
+  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
+  it_check_dump_complete requester.pcap "$d" "capture"
+  it_check_dump_decrypted "$d" "capture"
+  n=$(grep -c "SPDM_KEY_EXCHANGE_RSP .*$want_mut" "$d")
+  [ "$n" -eq 2 ] && it_pass "both sessions: KEY_EXCHANGE_RSP $want_mut" ||
+    it_fail "$n KEY_EXCHANGE_RSP with $want_mut, want 2"
+  n=$(grep -c 'SecuredSPDM.*SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_CERTIFICATE' "$d")
+  [ "$n" -ge 2 ] && it_pass "the requester's chain delivered in each handshake ($n portions)" ||
+    it_fail "$n encapsulated CERTIFICATE portions"
+  n=$(grep -c 'SPDM_ENCAPSULATED_RESPONSE_ACK (ReqID=0x00, AckReqID=0x0[0-9]) (Done)' "$d")
+  [ "$n" -eq 2 ] && it_pass "the device ended each flow (ACK Done)" || it_fail "$n final ACKs"
+  n=$(grep -c 'SPDM_FINISH (Attr=0x01 (SigIncl=1)' "$d")
+  [ "$n" -eq 2 ] && it_pass "FINISH signed by the requester, twice" || it_fail "$n signed FINISH"
+  n=$(grep -c 'SPDM_FINISH_RSP' "$d")
+  [ "$n" -eq 2 ] && it_pass "FINISH_RSP twice: the device verified the signatures" ||
+    it_fail "$n FINISH_RSP"
+  grep -q 'SPDM_ERROR' "$d" && it_fail "an ERROR in the capture: $(grep -m1 SPDM_ERROR "$d" | cut -c1-160)"
+  n=$(grep -c 'SPDM_KEY_UPDATE_ACK' "$d")
+  [ "$n" -ge 4 ] && it_pass "KEY_UPDATE in the mutually authenticated sessions" ||
+    it_fail "$n KEY_UPDATE_ACK"
+
+  # Another root: the device refuses the requester's chain.
+  it_start_device device-ca1.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --mut-auth "$mode" --req-ca "$S_DIR/ca1.cert.der" || it_done
+  it_run_peer 40 requester-ca1.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --ip 127.0.0.1 \
+    --port "$IT_PORT" --pcap requester-ca1.pcap "${run[@]}"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester-ca1.log)
+  # shellcheck disable=SC2086
+  it_dump requester-ca1.pcap dump-ca1.txt $REQ_SECRETS || true
+  line=$(grep -m1 'SPDM_ERROR' dump-ca1.txt | cut -c1-200)
+  case $line in
+  *SecuredSPDM*ErrCode=0x01*) it_pass "untrusted requester chain: ERROR InvalidRequest in the handshake" ;;
+  *) it_fail "untrusted requester chain: no ERROR InvalidRequest in the handshake ('$line')" ;;
+  esac
+  grep -q 'SPDM_FINISH_RSP' dump-ca1.txt && it_fail "a session was established with an untrusted requester"
+  it_done
+}

@@ -16,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "cli_anchors.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -33,7 +35,8 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
-  "                      [--fault NAME[,NAME...]|list]...\n"
+  "                      [--fault NAME[,NAME...]|list]...\n"                                \
+  "                      [--mut-auth encap|digests --req-ca CERT...]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -65,6 +68,12 @@ const char ot_usage_device[] =
           "              2000; 0: never)\n"
           "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
           "              240; 0: none); a session silent for twice that ends\n"
+          "  --mut-auth encap|digests  ask the requester to authenticate itself in\n"
+          "              every session (KEY_EXCHANGE_RSP MutAuthRequested 02h: the\n"
+          "              encapsulated GET_DIGESTS/GET_CERTIFICATE flow; 04h: the same\n"
+          "              starting with DIGESTS at once), when it sets MUT_AUTH_CAP and\n"
+          "              ENCAP_CAP; off by default. Its chain must lead to a --req-ca\n"
+          "              root (DER or PEM, repeatable) and its FINISH carry its signature\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -552,12 +561,35 @@ static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_li
   return OT_EXIT_OK;
 }
 
+/* --mut-auth / --req-ca: mutual authentication in every session (DSP0274 1.2
+ * §10.9), the requester's chain checked against the --req-ca roots. The
+ * responder reads its configuration at every request, so it is set here,
+ * after the device was built. */
+static ot_tsm_policy mut_roots; /* holds the --req-ca certificates for the device's life */
+
+static int device_mut_auth(cli_device *d, const char *mode, const char *const *ca, size_t n) {
+  int rc = cli_anchors_policy(&mut_roots, ca, n, "requester", "opentsm device");
+  if (rc != OT_EXIT_OK) return rc;
+  ot_spdm_responder_config *c = &d->dsm.rcfg;
+  c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
+  c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
+                     OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448;
+  c->mut_auth = strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
+                                             : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
+  c->req_anchors = mut_roots.anchors;
+  c->req_anchor_count = mut_roots.anchor_count;
+  c->req_now = time(NULL);
+  return OT_EXIT_OK;
+}
+
 int ot_cmd_device(int argc, char **argv) {
   const char *listen = "127.0.0.1:2323";
   cli_device_opts o = {
       .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
   const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
+  const char *mut_mode = NULL, *req_ca[OT_TSM_POLICY_MAX_ANCHORS]; /* --mut-auth, --req-ca */
+  size_t req_ca_count = 0;
   ot_doe_serve_limits lim = {.idle_ms = DEV_IDLE_MS, .frame_ms = DEV_FRAME_MS, .wake_fd = -1};
   bool identity_given = false;
   int i = 0;
@@ -584,6 +616,13 @@ int ot_cmd_device(int argc, char **argv) {
       pcap = v;
     } else if (strcmp(a, "--keylog") == 0 && v) {
       keylog = v;
+    } else if (strcmp(a, "--mut-auth") == 0 && v) {
+      if (strcmp(v, "encap") != 0 && strcmp(v, "digests") != 0)
+        return usage_error("bad --mut-auth (encap or digests)", v);
+      mut_mode = v;
+    } else if (strcmp(a, "--req-ca") == 0 && v) {
+      if (req_ca_count == OT_TSM_POLICY_MAX_ANCHORS) return usage_error("too many --req-ca", v);
+      req_ca[req_ca_count++] = v;
     } else if (strcmp(a, "--endpoint") == 0 && v) {
       endpoint = v;
     } else if (strcmp(a, "--keys") == 0 && v) {
@@ -632,6 +671,8 @@ int ot_cmd_device(int argc, char **argv) {
   if (profile_path && identity_given)
     return usage_error("--profile and --identity exclude each other", NULL);
   if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
+  if ((mut_mode == NULL) != (req_ca_count == 0))
+    return usage_error("--mut-auth and --req-ca go together", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
@@ -696,6 +737,10 @@ int ot_cmd_device(int argc, char **argv) {
   if (keylog) {
     d->dsm.rcfg.keylog = cli_capture_keylog;
     d->dsm.rcfg.keylog_ctx = &cap;
+  }
+  if (mut_mode) {
+    rc = device_mut_auth(d, mut_mode, req_ca, req_ca_count);
+    if (rc != OT_EXIT_OK) goto out;
   }
   if (root_out) {
     ot_x509_cert root;
