@@ -438,6 +438,7 @@ capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
 mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
+encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

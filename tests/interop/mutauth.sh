@@ -145,3 +145,35 @@ case_mutauth_device() { # VER SUITE MODE(encap|digests)
   grep -q 'SPDM_FINISH_RSP' dump-ca1.txt && it_fail "a session was established with an untrusted requester"
   it_done
 }
+
+# The responder renews its own key through the encapsulated flow (DSP0274 1.2
+# §10.15): connect --encap-key-update sends spdm-emu's out-of-band command,
+# fetches KEY_UPDATE UpdateKey and VerifyNewKey with GET_ENCAPSULATED_REQUEST,
+# and the HEARTBEAT after it travels under the new key. ID `with-id` also
+# presents the TSM's identity (mutual authentication first), `no-id` not.
+case_encap_key_update() { # VER SUITE with-id|no-id
+  local ver=$1 rc id=()
+  suite "$2"
+  [ "$3" = with-id ] && id=(--req-cert-chain "$S_DIR/bundle_requester.certchain.der"
+    --req-key "$S_DIR/end_requester.key.der")
+  it_init "encap-key-update-$ver-$2-$3"
+  it_start_responder_emu responder.log --ver "$ver" --req_asym "$S_ASYM" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" "${id[@]}" \
+    --encap-key-update --shutdown --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "connect --encap-key-update exit 0" ||
+    it_fail "connect exit $rc: $(grep -m2 -i 'refused\|fail' connect.out | tr '\n' ' ')"
+  grep -q 'encapsulated KEY_UPDATE by the device' connect.out && it_pass "reported" ||
+    it_fail "no encapsulated KEY_UPDATE reported"
+  check_capture_with_keylog connect.pcap connect.keylog "connect capture"
+  local d=connect.pcap.txt
+  grep -q 'SPDM_ENCAPSULATED_REQUEST (ReqID=0x01) SPDM([0-9]*, 0xe9) SPDM_KEY_UPDATE (KeyOp=0x01(UpdateKey)' "$d" &&
+    it_pass "encapsulated UpdateKey received" || it_fail "no encapsulated UpdateKey"
+  grep -q 'SPDM_DELIVER_ENCAPSULATED_RESPONSE (ReqID=0x02) SPDM([0-9]*, 0x69) SPDM_KEY_UPDATE_ACK (KeyOp=0x03(VerifyNewKey)' "$d" &&
+    it_pass "VerifyNewKey acknowledged" || it_fail "no VerifyNewKey ACK"
+  grep -A2 'AckReqID=0x02) (Done)' "$d" | grep -q 'SPDM_HEARTBEAT_ACK' &&
+    it_pass "HEARTBEAT_ACK under the new key after the flow" || it_fail "no HEARTBEAT_ACK after the flow"
+  it_wait_exit "$IT_RSP_PID" 10 || it_fail "spdm_responder_emu did not exit after SHUTDOWN"
+  it_done
+}

@@ -41,7 +41,7 @@
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
   "                       [--pcap FILE] [--keylog FILE]\n"                                \
-  "                       [--req-cert-chain FILE --req-key FILE]\n"
+  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -80,6 +80,10 @@ const char ot_usage_connect[] =
           "                  MutAuthRequested (KEY_EXCHANGE_RSP) and basic mutual\n"
           "                  authentication (CHALLENGE_AUTH); without them it offers\n"
           "                  neither, and a device that asks anyway is refused\n"
+          "  --encap-key-update  in the session, ask the device (spdm-emu's out-of-band\n"
+          "                  command 0x8001) to renew its key with an encapsulated\n"
+          "                  KEY_UPDATE, fetch it with GET_ENCAPSULATED_REQUEST, and\n"
+          "                  check the HEARTBEAT after it under the new key\n"
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only\n"
@@ -118,6 +122,7 @@ typedef struct connect_opts {
   const char *anchors[MAX_CLI_ANCHORS];
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
+  bool encap_ku; /* --encap-key-update */
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint64_t time;
   uint64_t timeout_ms;      /* the whole run */
@@ -610,6 +615,8 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     return OT_EXIT_FAILURE;
   }
   c->tsm.spdm.deadline_ns = deadline;
+  /* The encapsulated flow needs ENCAP_CAP on both sides (DSP0274 §10.4). */
+  if (o->encap_ku) c->tsm.spdm.caps |= OT_SPDM_CAP_ENCAP;
   if (o->keylog) {
     c->tsm.spdm.keylog = cli_capture_keylog;
     c->tsm.spdm.keylog_ctx = &c->cap;
@@ -633,6 +640,23 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   }
   const char *step = "the evidence";
   st = collect_evidence(c);
+  if (ot_ok(st) && o->encap_ku) {
+    /* DSP0274 1.2 §10.15 KEY_UPDATE by the responder, through the
+     * encapsulated request flow; spdm-emu starts it on an out-of-band
+     * command naming the session. */
+    uint8_t sid[4];
+    ot_store_u32le(sid, c->dev.session_id);
+    step = "the out-of-band encapsulated KEY_UPDATE command";
+    st = ot_doe_socket_client_oob(&c->sock, OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, sid, sizeof(sid));
+    bool served = false;
+    if (ot_ok(st)) {
+      step = "GET_ENCAPSULATED_REQUEST (KEY_UPDATE)";
+      st = ot_spdm_requester_encap_poll(&c->dev.spdm, c->dev.session_id, &served);
+    }
+    if (ot_ok(st) && !served) st = ot_status_of(OT_E_UNEXPECTED); /* it asked for nothing */
+    if (ot_ok(st) && !o->quiet && !o->json)
+      printf("encapsulated KEY_UPDATE by the device: UpdateKey, VerifyNewKey done\n");
+  }
   if (ot_ok(st)) {
     step = "HEARTBEAT";
     st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
@@ -730,6 +754,10 @@ int ot_cmd_connect(int argc, char **argv) {
     }
     if (strcmp(a, "--shutdown") == 0) {
       o.shutdown = true;
+      continue;
+    }
+    if (strcmp(a, "--encap-key-update") == 0) {
+      o.encap_ku = true;
       continue;
     }
     if (a[0] != '-') {
