@@ -256,6 +256,13 @@ typedef struct ot_spdm_responder_config {
    * key beforehand and is not supported (ot_spdm_responder_init: OT_E_ARG).
    */
   uint8_t mut_auth;
+  /* Basic mutual authentication (DSP0274 1.2 §10.7, deprecated but still
+   * sent by libspdm): CHALLENGE_AUTH sets BasicMutAuthReq when both sides
+   * set MUT_AUTH_CAP and ENCAP_CAP, the requester CHAL_CAP and CERT_CAP, and
+   * a ReqBaseAsymAlg was negotiated; the requester then runs the encapsulated
+   * GET_DIGESTS, GET_CERTIFICATE (validated as below) and CHALLENGE, whose
+   * CHALLENGE_AUTH must verify over M2. */
+  bool basic_mut_auth;
   const ot_x509_cert *req_anchors;
   size_t req_anchor_count;
   time_t req_now;
@@ -332,6 +339,12 @@ typedef struct ot_spdm_rsp_mut {
   uint8_t pub[OT_ECC_MAX_PUBLIC];   /* the validated leaf's key */
   size_t pub_len;
   size_t chain_len; /* bytes of the chain received so far (in the responder's mut_chain) */
+  /* Basic mutual authentication (outside a session): the encapsulated
+   * request last sent (it enters M2) and M2 = A ‖ B ‖ C of the flow. */
+  uint8_t last_req[OT_SPDM_HEADER_SIZE + OT_SPDM_NONCE_SIZE + OT_SPDM_REQ_CONTEXT_SIZE];
+  size_t last_req_len;
+  ot_hash_ctx m2;
+  bool m2_live;
 } ot_spdm_rsp_mut;
 
 /* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
@@ -381,6 +394,7 @@ typedef struct ot_spdm_responder {
   /* The requester's SPDM chain being fetched for mutual authentication (one
    * flow at a time: the handshake of one session). */
   uint8_t mut_chain[OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX];
+  ot_spdm_rsp_mut basic; /* basic mutual authentication, outside sessions */
 } ot_spdm_responder;
 
 /*

@@ -106,6 +106,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
 
 void rsp_reset_connection(ot_spdm_responder *r) {
   rsp_sessions_clear(r);
+  rsp_mut_clear(&r->basic);
   ot_spdm_transcript_free(&r->t);
   ot_spdm_transcript_init(&r->t);
   r->state = OT_SPDM_CONN_NOT_STARTED;

@@ -30,7 +30,7 @@ static bool multi_key_req(const ot_spdm_responder *r) {
 
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
   uint32_t both = r->cfg->caps & r->req_caps;
-  memset(&s->mut, 0, sizeof(s->mut));
+  rsp_mut_clear(&s->mut);
   /* §10.9: only when both sides set MUT_AUTH_CAP (and ENCAP_CAP for the flow)
    * and a ReqBaseAsymAlg was negotiated; in the clear there are no handshake
    * keys for the flow. */
@@ -50,13 +50,87 @@ uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
   return s->mut.requested;
 }
 
-/* Writes the next encapsulated request (after header bytes written by the caller). */
+void rsp_mut_clear(ot_spdm_rsp_mut *m) {
+  if (m->m2_live) ot_hash_free(&m->m2);
+  ot_zeroize(m, sizeof(*m));
+}
+
+bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
+  uint32_t both = r->cfg->caps & r->req_caps;
+  rsp_mut_clear(&r->basic);
+  /* DSP0274 1.2 §10.7: BasicMutAuthReq only toward a requester that can be
+   * challenged (MUT_AUTH_CAP, CHAL_CAP, CERT_CAP) through the encapsulated
+   * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */
+  if (!r->cfg->basic_mut_auth || !(both & OT_SPDM_CAP_MUT_AUTH) || !(both & OT_SPDM_CAP_ENCAP) ||
+      !(r->req_caps & OT_SPDM_CAP_CHAL) || !(r->req_caps & OT_SPDM_CAP_CERT) ||
+      r->neg.req_base_asym == 0 || multi_key_req(r))
+    return false;
+  r->basic.requested = OT_SPDM_MUT_AUTH_REQUESTED; /* marks "asked" */
+  r->basic.state = OT_SPDM_MUT_AWAIT_GET;
+  return true;
+}
+
+/* Outside a session the flow's messages form the requester's M2 (A ‖ B ‖ C). */
+static ot_status m2_append(ot_spdm_responder *r, ot_spdm_rsp_mut *m, bool basic,
+                           const uint8_t *p, size_t n) {
+  if (!basic) return OT_SUCCESS;
+  if (!m->m2_live) {
+    OT_GUARD(ot_spdm_transcript_fork_a(&r->t, &m->m2));
+    m->m2_live = true;
+  }
+  return ot_hash_update(&m->m2, p, n);
+}
+
+/* Writes the next encapsulated request (after header bytes written by the
+ * caller) and keeps a copy of it (it enters M2). */
 static ot_status write_request(ot_spdm_responder *r, ot_spdm_rsp_mut *m, ot_writer *w) {
-  if (m->code == OT_SPDM_GET_DIGESTS) return ot_spdm_encode_get_digests(&r->neg.sizes, w);
-  ot_spdm_get_certificate g = {.slot_id = m->slot,
-                               .offset = (uint16_t)m->chain_len,
-                               .length = MUT_PORTION};
-  return ot_spdm_encode_get_certificate(&r->neg.sizes, w, &g);
+  ot_writer q;
+  ot_writer_init(&q, m->last_req, sizeof(m->last_req));
+  if (m->code == OT_SPDM_GET_DIGESTS) {
+    OT_GUARD(ot_spdm_encode_get_digests(&r->neg.sizes, &q));
+  } else if (m->code == OT_SPDM_GET_CERTIFICATE) {
+    ot_spdm_get_certificate g = {.slot_id = m->slot,
+                                 .offset = (uint16_t)m->chain_len,
+                                 .length = MUT_PORTION};
+    OT_GUARD(ot_spdm_encode_get_certificate(&r->neg.sizes, &q, &g));
+  } else {
+    /* CHALLENGE of the requester's slot, no measurement summary (it has
+     * no measurements to summarize, DSP0274 §10.7). */
+    ot_spdm_challenge ch = {.slot_id = m->slot, .meas_summary_type = OT_SPDM_MEAS_SUMMARY_NONE};
+    OT_GUARD(ot_rng_fill(r->cfg->rng, ch.nonce, sizeof(ch.nonce)));
+    OT_GUARD(ot_rng_fill(r->cfg->rng, ch.context, sizeof(ch.context)));
+    OT_GUARD(ot_spdm_encode_challenge(&r->neg.sizes, &q, &ch));
+  }
+  m->last_req_len = ot_writer_len(&q);
+  return ot_write_bytes(w, m->last_req, m->last_req_len);
+}
+
+/* The requester's CHALLENGE_AUTH (basic mutual authentication): its chain's
+ * digest, the 1.3 RequesterContext echoed, and its signature over M2 with
+ * "requester-challenge_auth signing" under ReqBaseAsymAlg. */
+static ot_status take_challenge_auth(ot_spdm_responder *r, ot_spdm_rsp_mut *m,
+                                     const uint8_t *msg, size_t len) {
+  ot_spdm_sizes sz = r->neg.sizes;
+  sz.sig_len = sz.req_sig_len;
+  sz.meas_summary_hash = false;
+  size_t h = sz.hash_len;
+  ot_reader rd;
+  ot_reader_init(&rd, msg, len);
+  ot_spdm_challenge_auth a;
+  OT_GUARD(ot_spdm_decode_challenge_auth(&sz, &rd, &a));
+  OT_ENSURE(a.slot_id == m->slot && !a.basic_mut_auth, OT_E_MALFORMED);
+  OT_ENSURE(ot_ct_equal(a.cert_chain_hash, m->digest, h), OT_E_VERIFY);
+  if (sz.version >= OT_SPDM_VERSION_13)
+    OT_ENSURE(memcmp(a.context, m->last_req + OT_SPDM_HEADER_SIZE + OT_SPDM_NONCE_SIZE,
+                     OT_SPDM_REQ_CONTEXT_SIZE) == 0,
+              OT_E_VERIFY);
+  uint8_t th[OT_HASH_MAX_SIZE];
+  OT_GUARD(m2_append(r, m, true, m->last_req, m->last_req_len));
+  OT_GUARD(m2_append(r, m, true, msg, len - sz.sig_len));
+  OT_GUARD(ot_hash_peek(&m->m2, th, sizeof(th)));
+  return ot_spdm_signature_verify(sz.version, r->neg.req_base_asym, r->neg.hash, m->pub,
+                                  m->pub_len, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_REQ, th, h,
+                                  a.signature, sz.sig_len);
 }
 
 /* "NoPendingRequests" (1.3) / UnexpectedRequest (1.2): nothing to ask. */
@@ -67,11 +141,15 @@ static ot_status nothing_pending(rsp_call *c) {
                    0);
 }
 
+/* The flow a request belongs to: its session's, or basic mutual authentication's. */
+static ot_spdm_rsp_mut *flow_of(rsp_call *c) {
+  return c->session ? &c->session->mut : &c->r->basic;
+}
+
 ot_status rsp_get_encapsulated_request(rsp_call *c) {
   ot_spdm_responder *r = c->r;
-  ot_spdm_rsp_session *s = c->session;
-  if (s == NULL || s->mut.state != OT_SPDM_MUT_AWAIT_GET) return nothing_pending(c);
-  ot_spdm_rsp_mut *m = &s->mut;
+  ot_spdm_rsp_mut *m = flow_of(c);
+  if (m->state != OT_SPDM_MUT_AWAIT_GET) return nothing_pending(c);
   m->request_id = 1;
   m->code = OT_SPDM_GET_DIGESTS;
   m->state = OT_SPDM_MUT_AWAIT_DELIVER;
@@ -152,9 +230,9 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   ot_spdm_rsp_session *s = c->session;
   const ot_spdm_encap *e = &c->msg.u.encap;
-  if (s == NULL || s->mut.state != OT_SPDM_MUT_AWAIT_DELIVER)
-    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
-  ot_spdm_rsp_mut *m = &s->mut;
+  ot_spdm_rsp_mut *m = flow_of(c);
+  bool basic = s == NULL;
+  if (m->state != OT_SPDM_MUT_AWAIT_DELIVER) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* DSP0274 "DELIVER_ENCAPSULATED_RESPONSE": Param1 is the RequestID of the
    * encapsulated request it answers. */
   if (e->request_id != m->request_id) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
@@ -165,23 +243,36 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
     st = ot_status_of(OT_E_UNEXPECTED);
   } else if (m->code == OT_SPDM_GET_DIGESTS) {
     st = take_digests(r, m, e->msg, e->msg_len);
+    if (ot_ok(st)) st = m2_append(r, m, basic, m->last_req, m->last_req_len);
+    if (ot_ok(st)) st = m2_append(r, m, basic, e->msg, e->msg_len);
     m->code = OT_SPDM_GET_CERTIFICATE;
-  } else {
+  } else if (m->code == OT_SPDM_GET_CERTIFICATE) {
     st = take_certificate(r, m, e->msg, e->msg_len, &done);
+    if (ot_ok(st)) st = m2_append(r, m, basic, m->last_req, m->last_req_len);
+    if (ot_ok(st)) st = m2_append(r, m, basic, e->msg, e->msg_len);
+    /* Basic mutual authentication goes on with CHALLENGE (§10.7). */
+    if (ot_ok(st) && done && basic) {
+      done = false;
+      m->code = OT_SPDM_CHALLENGE;
+    }
+  } else {
+    st = take_challenge_auth(r, m, e->msg, e->msg_len);
+    done = true;
   }
   if (!ot_ok(st)) {
-    /* The flow ends here and the session with it (§10.9: mutual
-     * authentication failed); the ERROR still goes out under the handshake
-     * keys. */
+    /* The flow ends here (§10.9 / §10.7: mutual authentication failed), and
+     * in a session the session with it; the ERROR still goes out under the
+     * handshake keys. */
     m->state = OT_SPDM_MUT_FAILED;
-    s->post = OT_SPDM_POST_TEARDOWN;
+    if (s) s->post = OT_SPDM_POST_TEARDOWN;
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   }
   /* ENCAPSULATED_RESPONSE_ACK (1.2+): Param1 next RequestID, Param2 payload
    * type, AckRequestID, Reserved(3), payload. */
   uint8_t ack_of = m->request_id;
   if (!done) m->request_id++;
-  bool slot = done && m->slot != 0; /* type 2 names a slot other than the default 0 */
+  /* Type 2 names a session's slot other than the default 0. */
+  bool slot = done && !basic && m->slot != 0;
   OT_GUARD(ot_write_u8(c->w, r->neg.version));
   OT_GUARD(ot_write_u8(c->w, OT_SPDM_ENCAPSULATED_RESPONSE_ACK));
   OT_GUARD(ot_write_u8(c->w, done ? 0 : m->request_id));

@@ -39,6 +39,7 @@ static ot_spdm_rsp_session *free_session(ot_spdm_responder *r) {
 }
 
 void rsp_session_end(ot_spdm_rsp_session *s) {
+  rsp_mut_clear(&s->mut);
   ot_spdm_th_free(&s->th);
   spdm_l1_free(&s->l1);
   ot_spdm_session_teardown(&s->s);

@@ -79,8 +79,9 @@ case_mutauth() { # VER SUITE MODE
 
 # spdm_requester_emu (the DMTF sample requester identity, its default
 # capabilities incl. MUT_AUTH_CAP/ENCAP_CAP) against `opentsm device --mut-auth
-# MODE --req-ca ca.cert.der`, judged from spdm_dump's decrypted capture: every
-# session is mutually authenticated (MutAuthRequested, the requester's chain
+# MODE --basic-mut-auth --req-ca ca.cert.der`, judged from spdm_dump's
+# decrypted capture: basic mutual authentication after CHALLENGE, and every
+# session mutually authenticated (MutAuthRequested, the requester's chain
 # fetched inside the handshake, FINISH signed and accepted). Then the same
 # with --req-ca naming another root (ca1): the device refuses the chain (ERROR
 # InvalidRequest, ErrCode 0x01, which spdm_dump spells "InvalidRequset") and
@@ -98,7 +99,7 @@ case_mutauth_device() { # VER SUITE MODE(encap|digests)
     --req_asym "$S_ASYM" --exe_conn DIGEST,CERT,CHAL,MEAS --meas_op ALL
     --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE --key_upd ALL)
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
-    --mut-auth "$mode" --req-ca "$S_DIR/ca.cert.der" || it_done
+    --mut-auth "$mode" --basic-mut-auth --req-ca "$S_DIR/ca.cert.der" || it_done
   it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --ip 127.0.0.1 \
     --port "$IT_PORT" --pcap requester.pcap "${run[@]}"
   rc=$?
@@ -116,8 +117,18 @@ case_mutauth_device() { # VER SUITE MODE(encap|digests)
   n=$(grep -c 'SecuredSPDM.*SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_CERTIFICATE' "$d")
   [ "$n" -ge 2 ] && it_pass "the requester's chain delivered in each handshake ($n portions)" ||
     it_fail "$n encapsulated CERTIFICATE portions"
-  n=$(grep -c 'SPDM_ENCAPSULATED_RESPONSE_ACK (ReqID=0x00, AckReqID=0x0[0-9]) (Done)' "$d")
+  n=$(grep -c 'SecuredSPDM.*SPDM_ENCAPSULATED_RESPONSE_ACK (ReqID=0x00, AckReqID=0x0[0-9]) (Done)' "$d")
   [ "$n" -eq 2 ] && it_pass "the device ended each flow (ACK Done)" || it_fail "$n final ACKs"
+  # Basic mutual authentication after CHALLENGE (plain DOE objects, type 1):
+  # the requester's chain, then its CHALLENGE_AUTH verified: the flow ends
+  # with ACK Done and no ERROR.
+  grep -q 'SPDM_CHALLENGE_AUTH (Attr=0x80(BasicMutAuth' "$d" &&
+    it_pass "CHALLENGE_AUTH asks for basic mutual authentication" ||
+    it_fail "no BasicMutAuth in the device's CHALLENGE_AUTH"
+  grep 'PCI_DOE(1, 1)' "$d" | grep -q 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_CHALLENGE_AUTH' &&
+    grep 'PCI_DOE(1, 1)' "$d" | grep -q 'SPDM_ENCAPSULATED_RESPONSE_ACK (ReqID=0x00, AckReqID=0x0[0-9]) (Done)' &&
+    it_pass "the requester's CHALLENGE_AUTH verified over M2 (ACK Done)" ||
+    it_fail "basic mutual authentication did not complete"
   n=$(grep -c 'SPDM_FINISH (Attr=0x01 (SigIncl=1)' "$d")
   [ "$n" -eq 2 ] && it_pass "FINISH signed by the requester, twice" || it_fail "$n signed FINISH"
   n=$(grep -c 'SPDM_FINISH_RSP' "$d")

@@ -36,7 +36,7 @@
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
   "                      [--fault NAME[,NAME...]|list]...\n"                                \
-  "                      [--mut-auth encap|digests --req-ca CERT...]\n"
+  "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -74,6 +74,8 @@ const char ot_usage_device[] =
           "              starting with DIGESTS at once), when it sets MUT_AUTH_CAP and\n"
           "              ENCAP_CAP; off by default. Its chain must lead to a --req-ca\n"
           "              root (DER or PEM, repeatable) and its FINISH carry its signature\n"
+          "  --basic-mut-auth  also ask in CHALLENGE_AUTH (BasicMutAuthReq): the\n"
+          "              requester's chain and an encapsulated CHALLENGE, outside sessions\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -567,15 +569,18 @@ static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_li
  * after the device was built. */
 static ot_tsm_policy mut_roots; /* holds the --req-ca certificates for the device's life */
 
-static int device_mut_auth(cli_device *d, const char *mode, const char *const *ca, size_t n) {
+static int device_mut_auth(cli_device *d, const char *mode, bool basic, const char *const *ca,
+                           size_t n) {
   int rc = cli_anchors_policy(&mut_roots, ca, n, "requester", "opentsm device");
   if (rc != OT_EXIT_OK) return rc;
   ot_spdm_responder_config *c = &d->dsm.rcfg;
   c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
   c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
                      OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448;
-  c->mut_auth = strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
-                                             : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
+  c->mut_auth = mode == NULL                    ? 0
+                : strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
+                                               : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
+  c->basic_mut_auth = basic;
   c->req_anchors = mut_roots.anchors;
   c->req_anchor_count = mut_roots.anchor_count;
   c->req_now = time(NULL);
@@ -590,6 +595,7 @@ int ot_cmd_device(int argc, char **argv) {
   const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
   const char *mut_mode = NULL, *req_ca[OT_TSM_POLICY_MAX_ANCHORS]; /* --mut-auth, --req-ca */
   size_t req_ca_count = 0;
+  bool basic_mut = false; /* --basic-mut-auth */
   ot_doe_serve_limits lim = {.idle_ms = DEV_IDLE_MS, .frame_ms = DEV_FRAME_MS, .wake_fd = -1};
   bool identity_given = false;
   int i = 0;
@@ -616,6 +622,9 @@ int ot_cmd_device(int argc, char **argv) {
       pcap = v;
     } else if (strcmp(a, "--keylog") == 0 && v) {
       keylog = v;
+    } else if (strcmp(a, "--basic-mut-auth") == 0) {
+      basic_mut = true;
+      continue;
     } else if (strcmp(a, "--mut-auth") == 0 && v) {
       if (strcmp(v, "encap") != 0 && strcmp(v, "digests") != 0)
         return usage_error("bad --mut-auth (encap or digests)", v);
@@ -671,8 +680,8 @@ int ot_cmd_device(int argc, char **argv) {
   if (profile_path && identity_given)
     return usage_error("--profile and --identity exclude each other", NULL);
   if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
-  if ((mut_mode == NULL) != (req_ca_count == 0))
-    return usage_error("--mut-auth and --req-ca go together", NULL);
+  if ((mut_mode == NULL && !basic_mut) != (req_ca_count == 0))
+    return usage_error("--mut-auth / --basic-mut-auth and --req-ca go together", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
@@ -738,8 +747,8 @@ int ot_cmd_device(int argc, char **argv) {
     d->dsm.rcfg.keylog = cli_capture_keylog;
     d->dsm.rcfg.keylog_ctx = &cap;
   }
-  if (mut_mode) {
-    rc = device_mut_auth(d, mut_mode, req_ca, req_ca_count);
+  if (mut_mode || basic_mut) {
+    rc = device_mut_auth(d, mut_mode, basic_mut, req_ca, req_ca_count);
     if (rc != OT_EXIT_OK) goto out;
   }
   if (root_out) {
