@@ -333,7 +333,8 @@ typedef struct ot_spdm_rsp_mut {
   uint8_t requested; /* MutAuthRequested sent (OT_SPDM_MUT_AUTH_*), 0: none */
   ot_spdm_mut_state state;
   uint8_t request_id; /* RequestID of the encapsulated request outstanding */
-  uint8_t code;       /* its request code (GET_DIGESTS, GET_CERTIFICATE) */
+  uint8_t code;       /* its request code (GET_DIGESTS, GET_CERTIFICATE, CHALLENGE, KEY_UPDATE) */
+  uint8_t ku_op;      /* KEY_UPDATE: the KeyOperation outstanding (UpdateKey, VerifyNewKey) */
   uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
   uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
   uint8_t pub[OT_ECC_MAX_PUBLIC];   /* the validated leaf's key */
@@ -427,6 +428,18 @@ OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, siz
  * an expired session finds no session (OT_E_NOT_FOUND).
  */
 size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
+
+/*
+ * Starts an encapsulated KEY_UPDATE of the responder's own key in established
+ * session `session_id` (DSP0274 1.2 §10.15 through the encapsulated request
+ * flow): the requester's next GET_ENCAPSULATED_REQUEST gets KEY_UPDATE
+ * UpdateKey; its ACK switches our sending key (the ENCAPSULATED_RESPONSE_ACK
+ * carrying VerifyNewKey already goes under the new one); the ACK to
+ * VerifyNewKey ends the flow. OT_E_NOT_FOUND (no such session), OT_E_STATE
+ * (not established, or a flow or KEY_UPDATE in progress), OT_E_UNSUPPORTED
+ * (ENCAP_CAP not on both sides).
+ */
+OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t session_id);
 
 /*
  * Handles one secured record (DOE type 2 payload). *out_secured says whether

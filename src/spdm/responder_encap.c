@@ -93,6 +93,10 @@ static ot_status write_request(ot_spdm_responder *r, ot_spdm_rsp_mut *m, ot_writ
                                  .offset = (uint16_t)m->chain_len,
                                  .length = MUT_PORTION};
     OT_GUARD(ot_spdm_encode_get_certificate(&r->neg.sizes, &q, &g));
+  } else if (m->code == OT_SPDM_KEY_UPDATE) {
+    ot_spdm_key_update ku = {.operation = m->ku_op};
+    OT_GUARD(ot_rng_fill(r->cfg->rng, &ku.tag, 1));
+    OT_GUARD(ot_spdm_encode_key_update(&r->neg.sizes, &q, &ku));
   } else {
     /* CHALLENGE of the requester's slot, no measurement summary (it has
      * no measurements to summarize, DSP0274 §10.7). */
@@ -141,6 +145,46 @@ static ot_status nothing_pending(rsp_call *c) {
                    0);
 }
 
+OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t session_id) {
+  OT_ENSURE(r != NULL, OT_E_ARG);
+  ot_spdm_rsp_session *s = NULL;
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS && !s; i++)
+    if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) s = &r->sessions[i];
+  OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
+  OT_ENSURE(r->cfg->caps & r->req_caps & OT_SPDM_CAP_ENCAP, OT_E_UNSUPPORTED);
+  OT_ENSURE(s->s.state == OT_SPDM_SESSION_ESTABLISHED && !s->key_update_busy, OT_E_STATE);
+  OT_ENSURE(s->mut.state != OT_SPDM_MUT_AWAIT_GET && s->mut.state != OT_SPDM_MUT_AWAIT_DELIVER,
+            OT_E_STATE);
+  s->mut.state = OT_SPDM_MUT_AWAIT_GET;
+  s->mut.code = OT_SPDM_KEY_UPDATE;
+  s->mut.ku_op = OT_SPDM_KEY_UPDATE_OP_UPDATE_KEY;
+  return OT_SUCCESS;
+}
+
+/* The requester's KEY_UPDATE_ACK (same KeyOperation and Tag, §10.15). After
+ * UpdateKey our sending key is renewed now, so that the ACK carrying
+ * VerifyNewKey goes under it (the requester took the new key for receiving
+ * on UpdateKey); after VerifyNewKey the flow is done. */
+static ot_status take_key_update_ack(ot_spdm_responder *r, ot_spdm_rsp_session *s,
+                                     ot_spdm_rsp_mut *m, const uint8_t *msg, size_t len,
+                                     bool *done) {
+  ot_reader rd;
+  ot_reader_init(&rd, msg, len);
+  ot_spdm_key_update ack;
+  OT_ENSURE(s != NULL, OT_E_STATE);
+  OT_GUARD(ot_spdm_decode_key_update_ack(&r->neg.sizes, &rd, &ack));
+  OT_ENSURE(ack.operation == m->last_req[2] && ack.tag == m->last_req[3], OT_E_MALFORMED);
+  if (m->ku_op == OT_SPDM_KEY_UPDATE_OP_UPDATE_KEY) {
+    OT_GUARD(ot_spdm_session_update_derive(&s->s, OT_SPDM_DIR_RSP));
+    OT_GUARD(ot_spdm_session_update_activate_tx(&s->s));
+    m->ku_op = OT_SPDM_KEY_UPDATE_OP_VERIFY_NEW_KEY;
+    *done = false;
+  } else {
+    *done = true;
+  }
+  return OT_SUCCESS;
+}
+
 /* The flow a request belongs to: its session's, or basic mutual authentication's. */
 static ot_spdm_rsp_mut *flow_of(rsp_call *c) {
   return c->session ? &c->session->mut : &c->r->basic;
@@ -151,7 +195,9 @@ ot_status rsp_get_encapsulated_request(rsp_call *c) {
   ot_spdm_rsp_mut *m = flow_of(c);
   if (m->state != OT_SPDM_MUT_AWAIT_GET) return nothing_pending(c);
   m->request_id = 1;
-  m->code = OT_SPDM_GET_DIGESTS;
+  /* Mutual authentication starts with GET_DIGESTS; a KEY_UPDATE flow
+   * (ot_spdm_responder_encap_key_update) with its UpdateKey. */
+  if (m->code != OT_SPDM_KEY_UPDATE) m->code = OT_SPDM_GET_DIGESTS;
   m->state = OT_SPDM_MUT_AWAIT_DELIVER;
   /* ENCAPSULATED_REQUEST: Param1 RequestID | the request. */
   OT_GUARD(ot_write_u8(c->w, r->neg.version));
@@ -255,6 +301,8 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
       done = false;
       m->code = OT_SPDM_CHALLENGE;
     }
+  } else if (m->code == OT_SPDM_KEY_UPDATE) {
+    st = take_key_update_ack(r, s, m, e->msg, e->msg_len, &done);
   } else {
     st = take_challenge_auth(r, m, e->msg, e->msg_len);
     done = true;
@@ -272,7 +320,7 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
   uint8_t ack_of = m->request_id;
   if (!done) m->request_id++;
   /* Type 2 names a session's slot other than the default 0. */
-  bool slot = done && !basic && m->slot != 0;
+  bool slot = done && !basic && m->code != OT_SPDM_KEY_UPDATE && m->slot != 0;
   OT_GUARD(ot_write_u8(c->w, r->neg.version));
   OT_GUARD(ot_write_u8(c->w, OT_SPDM_ENCAPSULATED_RESPONSE_ACK));
   OT_GUARD(ot_write_u8(c->w, done ? 0 : m->request_id));

@@ -188,3 +188,40 @@ case_encap_key_update() { # VER SUITE with-id|no-id
   it_wait_exit "$IT_RSP_PID" 10 || it_fail "spdm_responder_emu did not exit after SHUTDOWN"
   it_done
 }
+
+# The device renews its own key: spdm_requester_emu --key_upd RSP sends the
+# out-of-band command 8001h, then fetches the device's encapsulated KEY_UPDATE
+# (UpdateKey, then VerifyNewKey under the device's new key) in each session;
+# the END_SESSION after it is answered.
+case_encap_key_update_device() { # VER SUITE
+  local ver=$1 rc n
+  suite "$2"
+  it_init "encap-key-update-device-$ver-$2"
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
+    --mut-auth encap --req-ca "$S_DIR/ca.cert.der" || it_done
+  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap --ver "$ver" --hash "$S_HASH" \
+    --asym "$S_ASYM" --dhe "$S_DHE" --req_asym "$S_ASYM" --exe_conn DIGEST,CERT \
+    --exe_session KEY_EX,KEY_UPDATE,HEARTBEAT --key_upd RSP
+  rc=$?
+  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
+  local d=dump.txt
+  # shellcheck disable=SC2086
+  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
+  it_check_dump_complete requester.pcap "$d" "capture"
+  it_check_dump_decrypted "$d" "capture"
+  n=$(grep -c 'SPDM_ENCAPSULATED_REQUEST (ReqID=0x01) SPDM([0-9]*, 0xe9) SPDM_KEY_UPDATE (KeyOp=0x01(UpdateKey)' "$d")
+  [ "$n" -ge 1 ] && it_pass "the device's encapsulated UpdateKey ($n)" || it_fail "no encapsulated UpdateKey"
+  n=$(grep -c 'SPDM_DELIVER_ENCAPSULATED_RESPONSE (ReqID=0x02) SPDM([0-9]*, 0x69) SPDM_KEY_UPDATE_ACK (KeyOp=0x03(VerifyNewKey)' "$d")
+  [ "$n" -ge 1 ] && it_pass "VerifyNewKey acknowledged under the new key ($n)" ||
+    it_fail "no VerifyNewKey ACK"
+  # The requester's next request in that session (END_SESSION, after its
+  # HEARTBEAT came before the KEY_UPDATE step) is answered under the new key.
+  grep -A2 'AckReqID=0x02) (Done)' "$d" | grep -q 'SPDM_END_SESSION_ACK' &&
+    it_pass "END_SESSION_ACK under the new key after the flow" ||
+    it_fail "no END_SESSION_ACK after the flow"
+  grep -q 'SPDM_ERROR' "$d" && it_fail "an ERROR in the capture: $(grep -m1 SPDM_ERROR "$d" | cut -c1-160)"
+  it_done
+}

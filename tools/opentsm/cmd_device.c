@@ -569,6 +569,19 @@ static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_li
  * after the device was built. */
 static ot_tsm_policy mut_roots; /* holds the --req-ca certificates for the device's life */
 
+/* spdm-emu's out-of-band command 8001h (`spdm_requester_emu --key_upd RSP`):
+ * an encapsulated KEY_UPDATE of the device's key in the session the 4-byte
+ * payload names (0: the first established one, as spdm-emu's default). */
+static ot_status device_oob(void *ctx, uint32_t command, const uint8_t *payload, size_t len) {
+  ot_spdm_responder *r = ctx;
+  OT_ENSURE(command == OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, OT_E_UNSUPPORTED);
+  uint32_t sid = len == 4 ? ot_load_u32le(payload) : 0;
+  for (size_t i = 0; sid == 0 && i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    if (r->sessions[i].used && r->sessions[i].s.state == OT_SPDM_SESSION_ESTABLISHED)
+      sid = r->sessions[i].s.session_id;
+  return ot_spdm_responder_encap_key_update(r, sid);
+}
+
 static int device_mut_auth(cli_device *d, const char *mode, bool basic, const char *const *ca,
                            size_t n) {
   int rc = cli_anchors_policy(&mut_roots, ca, n, "requester", "opentsm device");
@@ -581,6 +594,9 @@ static int device_mut_auth(cli_device *d, const char *mode, bool basic, const ch
                 : strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
                                                : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
   c->basic_mut_auth = basic;
+  /* With ENCAP_CAP the device also renews its key on spdm-emu's 8001h. */
+  d->doe.oob = device_oob;
+  d->doe.oob_ctx = &d->dsm.rsp;
   c->req_anchors = mut_roots.anchors;
   c->req_anchor_count = mut_roots.anchor_count;
   c->req_now = time(NULL);

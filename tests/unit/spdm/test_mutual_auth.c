@@ -233,6 +233,35 @@ static void basic_wrong_signature(void **state) {
   basic_with(OT_SPDM_VMASK_12, true, true, OT_E_MALFORMED);
 }
 
+/* The responder renews its own key through the encapsulated flow (DSP0274
+ * 1.2 §10.15): GET_ENCAPSULATED_REQUEST fetches UpdateKey, then VerifyNewKey
+ * (under the new key), and the session goes on under it. */
+static void responder_encap_key_update(void **state) {
+  (void)state;
+  mut *m = mut_new(OT_SPDM_VMASK_13, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, true, true);
+  rig *g = m->g;
+  rig_authenticate(g, 0);
+  uint32_t sid;
+  assert_ot_ok(ot_spdm_requester_start_session(&g->req, 0, OT_SPDM_MEAS_SUMMARY_NONE, &sid));
+  assert_ot_code(ot_spdm_responder_encap_key_update(&g->rsp, sid ^ 1u), OT_E_NOT_FOUND);
+  assert_ot_ok(ot_spdm_responder_encap_key_update(&g->rsp, sid));
+  assert_ot_code(ot_spdm_responder_encap_key_update(&g->rsp, sid), OT_E_STATE); /* one at a time */
+  bool served = false;
+  assert_ot_ok(ot_spdm_requester_encap_poll(&g->req, sid, &served));
+  assert_true(served);
+  assert_int_equal(g->rsp.sessions[0].mut.state, OT_SPDM_MUT_DONE);
+  /* Nothing was taken back: no record needed the old key. */
+  assert_int_equal(g->req.sessions[0].s.rx_rollbacks, 0);
+  assert_ot_ok(ot_spdm_requester_heartbeat(&g->req, sid));
+  /* And again, then a KEY_UPDATE of our own. */
+  assert_ot_ok(ot_spdm_responder_encap_key_update(&g->rsp, sid));
+  assert_ot_ok(ot_spdm_requester_encap_poll(&g->req, sid, &served));
+  assert_true(served);
+  assert_ot_ok(ot_spdm_requester_key_update(&g->req, sid, true));
+  assert_ot_ok(ot_spdm_requester_heartbeat(&g->req, sid));
+  mut_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(encap_request_12),
@@ -246,6 +275,7 @@ int main(void) {
       cmocka_unit_test(poll_with_nothing_pending),
       cmocka_unit_test(config_identity_sets_caps_and_offer),
       cmocka_unit_test(responder_refuses_mode_without_flow),
+      cmocka_unit_test(responder_encap_key_update),
       cmocka_unit_test(basic_12),
       cmocka_unit_test(basic_13),
       cmocka_unit_test(basic_untrusted),
