@@ -187,11 +187,21 @@ struct ot_doe_protocol {
  */
 typedef void (*ot_doe_observe_fn)(void *ctx, bool response, const uint8_t *obj, size_t len);
 
+/*
+ * Optional handler of a transport's out-of-band commands (spdm-emu's socket
+ * commands 8001h..., ot_doe_serve_frame): OT_OK and the command is answered
+ * with itself; any failure and it is answered as unknown.
+ */
+typedef ot_status (*ot_doe_oob_fn)(void *ctx, uint32_t command, const uint8_t *payload,
+                                   size_t len);
+
 typedef struct ot_doe_responder {
   ot_doe_protocol *protocols[OT_DOE_MAX_PROTOCOLS];
   size_t count;
   ot_doe_observe_fn observe; /* NULL (ot_doe_responder_init): none */
   void *observe_ctx;
+  ot_doe_oob_fn oob; /* NULL (ot_doe_responder_init): none */
+  void *oob_ctx;
 } ot_doe_responder;
 
 void ot_doe_responder_init(ot_doe_responder *r);

@@ -40,6 +40,10 @@
 #define OT_SOCK_CMD_SHUTDOWN 0xFFFEu
 #define OT_SOCK_CMD_UNKNOWN 0xFFFFu /* the responder's answer to a command it does not know */
 #define OT_SOCK_CMD_TEST 0xDEADu
+/* Out-of-band: the responder starts an encapsulated KEY_UPDATE in the session
+ * whose 4-byte ID the payload carries (the requester then fetches it with
+ * GET_ENCAPSULATED_REQUEST). */
+#define OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE 0x8001u
 #define OT_SOCK_TRANSPORT_PCI_DOE 0x02u
 
 #define OT_SOCK_FRAME_HEADER_SIZE 12u
@@ -164,6 +168,15 @@ OT_RESULT ot_doe_socket_client_exchange(ot_doe_socket_client *c, uint16_t vendor
  * The socket stays open; close it with ot_doe_socket_client_close().
  */
 OT_RESULT ot_doe_socket_client_end(ot_doe_socket_client *c, bool keep_server);
+
+/*
+ * Sends an out-of-band command of spdm-emu's socket protocol (e.g.
+ * OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE) with its payload and waits for the same
+ * command back (OT_E_UNEXPECTED otherwise, e.g. UNKNOWN from a peer that has
+ * no such command; the client is then failed).
+ */
+OT_RESULT ot_doe_socket_client_oob(ot_doe_socket_client *c, uint32_t command,
+                                   const uint8_t *payload, size_t len);
 
 /* Closes the socket (idempotent). */
 void ot_doe_socket_client_close(ot_doe_socket_client *c);

@@ -70,6 +70,10 @@ typedef struct ot_spdm_alg_prefs {
   uint32_t meas_hash; /* OT_SPDM_MEAS_HASH_SHA_256 | _384 | _512 (accepted, never selected) */
   uint16_t dhe;       /* OT_SPDM_DHE_SECP256R1 | _SECP384R1 */
   uint16_t aead;      /* OT_SPDM_AEAD_AES_256_GCM | _CHACHA20_POLY1305 */
+  /* ReqBaseAsymAlg (mutual authentication, DSP0274 §10.4 AlgType 4): a
+   * requester offers the algorithm of its own key, a responder accepts these;
+   * 0 (the default): no table is sent, and none is selected. */
+  uint16_t req_asym;
 } ot_spdm_alg_prefs;
 
 /* Everything the implementation can do (the default for both sides). */
@@ -83,7 +87,7 @@ typedef struct ot_spdm_negotiated {
   uint32_t meas_hash;     /* one bit, 0 when the responder has no MEAS_CAP */
   uint16_t dhe;           /* one bit or 0 */
   uint16_t aead;          /* one bit or 0 */
-  uint16_t req_base_asym; /* always 0: no mutual authentication */
+  uint16_t req_base_asym; /* ReqBaseAsymAlg: one bit, or 0 (no mutual authentication) */
   uint16_t key_schedule;  /* OT_SPDM_KEY_SCHEDULE_SPDM or 0 */
   uint8_t meas_spec;      /* OT_SPDM_MEAS_SPEC_DMTF or 0 */
   uint8_t other_params;   /* OpaqueDataFmt1, plus MultiKeyConn (1.3) */
@@ -93,6 +97,7 @@ typedef struct ot_spdm_negotiated {
   ot_hash_alg hash;
   ot_hash_alg mhash;
   ot_curve asym_curve;
+  ot_curve req_asym_curve; /* 0 unless req_base_asym */
   ot_curve dhe_curve;
   ot_aead_alg aead_alg;
   ot_spdm_sizes sizes; /* for the codec (per-message flags cleared) */
@@ -270,6 +275,28 @@ typedef struct ot_spdm_responder_config {
   /* Key log of PSK sessions (optional, like keylog): called once per PSK
    * session with the PSK itself (spdm_dump --psk). */
   ot_spdm_keylog_fn keylog_psk;
+  /*
+   * Mutual authentication (DSP0274 1.2 §10.9 MutAuthRequested): 0 (the
+   * default), OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST or _WITH_GET_DIGESTS. Asked
+   * in KEY_EXCHANGE_RSP when both sides set MUT_AUTH_CAP and ENCAP_CAP (caps
+   * must carry them) and a ReqBaseAsymAlg was negotiated (algs.req_asym);
+   * the requester's chain (GET_DIGESTS/GET_CERTIFICATE, encapsulated) must
+   * validate against req_anchors at req_now (requester role, ReqBaseAsymAlg's
+   * key type) and its FINISH carry a signature over TH ‖ H(CM).
+   * OT_SPDM_MUT_AUTH_REQUESTED (no encapsulated flow) needs the requester's
+   * key beforehand and is not supported (ot_spdm_responder_init: OT_E_ARG).
+   */
+  uint8_t mut_auth;
+  /* Basic mutual authentication (DSP0274 1.2 §10.7, deprecated but still
+   * sent by libspdm): CHALLENGE_AUTH sets BasicMutAuthReq when both sides
+   * set MUT_AUTH_CAP and ENCAP_CAP, the requester CHAL_CAP and CERT_CAP, and
+   * a ReqBaseAsymAlg was negotiated; the requester then runs the encapsulated
+   * GET_DIGESTS, GET_CERTIFICATE (validated as below) and CHALLENGE, whose
+   * CHALLENGE_AUTH must verify over M2. */
+  bool basic_mut_auth;
+  const ot_x509_cert *req_anchors;
+  size_t req_anchor_count;
+  time_t req_now;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -277,7 +304,7 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
@@ -320,6 +347,38 @@ typedef struct ot_spdm_session_l1 {
   bool live;
 } ot_spdm_session_l1;
 
+/*
+ * The responder's side of mutual authentication (DSP0274 1.2 §10.9
+ * MutAuthRequested and the encapsulated request flow): what it asked, where
+ * the flow stands, and what it learned of the requester's identity.
+ */
+typedef enum ot_spdm_mut_state {
+  OT_SPDM_MUT_NONE = 0,      /* not requested */
+  OT_SPDM_MUT_AWAIT_GET,     /* GET_ENCAPSULATED_REQUEST expected */
+  OT_SPDM_MUT_AWAIT_DELIVER, /* DELIVER_ENCAPSULATED_RESPONSE for request_id expected */
+  OT_SPDM_MUT_DONE,          /* chain fetched and validated: FINISH may come */
+  OT_SPDM_MUT_FAILED         /* the requester could not be authenticated */
+} ot_spdm_mut_state;
+
+typedef struct ot_spdm_rsp_mut {
+  uint8_t requested; /* MutAuthRequested sent (OT_SPDM_MUT_AUTH_*), 0: none */
+  ot_spdm_mut_state state;
+  uint8_t request_id; /* RequestID of the encapsulated request outstanding */
+  uint8_t code;       /* its request code (GET_DIGESTS, GET_CERTIFICATE, CHALLENGE, KEY_UPDATE) */
+  uint8_t ku_op;      /* KEY_UPDATE: the KeyOperation outstanding (UpdateKey, VerifyNewKey) */
+  uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
+  uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
+  uint8_t pub[OT_ECC_MAX_PUBLIC];   /* the validated leaf's key */
+  size_t pub_len;
+  size_t chain_len; /* bytes of the chain received so far (in the responder's mut_chain) */
+  /* Basic mutual authentication (outside a session): the encapsulated
+   * request last sent (it enters M2) and M2 = A ‖ B ‖ C of the flow. */
+  uint8_t last_req[OT_SPDM_HEADER_SIZE + OT_SPDM_NONCE_SIZE + OT_SPDM_REQ_CONTEXT_SIZE];
+  size_t last_req_len;
+  ot_hash_ctx m2;
+  bool m2_live;
+} ot_spdm_rsp_mut;
+
 /* One responder session (DSP0274 §10.9-10.15): keys, transcript, KEY_UPDATE state. */
 typedef struct ot_spdm_rsp_session {
   bool used;
@@ -333,6 +392,7 @@ typedef struct ot_spdm_rsp_session {
   uint8_t th2[OT_HASH_MAX_SIZE]; /* for OT_SPDM_POST_DERIVE_DATA */
   ot_spdm_th th;
   ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
+  ot_spdm_rsp_mut mut;   /* mutual authentication (responder_encap.c) */
   ot_spdm_session s;
 } ot_spdm_rsp_session;
 
@@ -364,6 +424,10 @@ typedef struct ot_spdm_responder {
   const ot_spdm_rsp_session *chunk_in_session;
   uint16_t next_rsp_session_id;
   ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
+  /* The requester's SPDM chain being fetched for mutual authentication (one
+   * flow at a time: the handshake of one session). */
+  uint8_t mut_chain[OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX];
+  ot_spdm_rsp_mut basic; /* basic mutual authentication, outside sessions */
 } ot_spdm_responder;
 
 /*
@@ -396,6 +460,18 @@ OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, siz
  * an expired session finds no session (OT_E_NOT_FOUND).
  */
 size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
+
+/*
+ * Starts an encapsulated KEY_UPDATE of the responder's own key in established
+ * session `session_id` (DSP0274 1.2 §10.15 through the encapsulated request
+ * flow): the requester's next GET_ENCAPSULATED_REQUEST gets KEY_UPDATE
+ * UpdateKey; its ACK switches our sending key (the ENCAPSULATED_RESPONSE_ACK
+ * carrying VerifyNewKey already goes under the new one); the ACK to
+ * VerifyNewKey ends the flow. OT_E_NOT_FOUND (no such session), OT_E_STATE
+ * (not established, or a flow or KEY_UPDATE in progress), OT_E_UNSUPPORTED
+ * (ENCAP_CAP not on both sides).
+ */
+OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t session_id);
 
 /*
  * Handles one secured record (DOE type 2 payload). *out_secured says whether
@@ -452,9 +528,26 @@ typedef struct ot_spdm_requester_config {
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
   ot_spdm_keylog_fn keylog_psk; /* optional: the PSK of each PSK session (spdm_dump --psk) */
+  /*
+   * Mutual authentication (DSP0274 §10.9 MutAuthRequested, §10.7 basic mutual
+   * authentication): the requester's own certificate slots and keys, borrowed.
+   * NULL (the default): the requester cannot be authenticated, and a
+   * responder that asks for it is refused (OT_E_UNSUPPORTED). With an
+   * identity, also set MUT_AUTH_CAP | ENCAP_CAP in caps and algs.req_asym to
+   * the key's algorithm (ot_spdm_requester_config_identity does all three).
+   */
+  const ot_spdm_identity *identity;
 } ot_spdm_requester_config;
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock);
+/*
+ * Gives the requester an identity for mutual authentication: sets
+ * cfg->identity, MUT_AUTH_CAP and ENCAP_CAP, and offers the algorithm of the
+ * key of the lowest provisioned slot as ReqBaseAsymAlg. OT_E_NOT_FOUND for an
+ * identity without a slot, OT_E_UNSUPPORTED for a key type SPDM cannot name.
+ */
+OT_RESULT ot_spdm_requester_config_identity(ot_spdm_requester_config *cfg,
+                                            const ot_spdm_identity *id);
 
 /* What the requester learned about a slot's certificate chain. */
 typedef struct ot_spdm_peer_slot {
@@ -484,6 +577,8 @@ typedef struct ot_spdm_req_session {
   bool in_clear;
   bool psk;                 /* a PSK session (ot_spdm_requester_start_psk_session) */
   uint8_t heartbeat_period; /* from KEY_EXCHANGE_RSP / PSK_EXCHANGE_RSP */
+  uint8_t mut_auth;         /* KEY_EXCHANGE_RSP MutAuthRequested (OT_SPDM_MUT_AUTH_*) */
+  uint8_t req_slot;         /* our slot that signs FINISH (ReqSlotIDParam / ReqSlotNumber) */
   ot_spdm_th th;
   ot_spdm_session_l1 l1; /* in-session GET_MEASUREMENTS */
   ot_spdm_session s;
@@ -649,6 +744,15 @@ OT_RESULT ot_spdm_requester_heartbeat(ot_spdm_requester *q, uint32_t session_id)
  * VerifyNewKey, switching keys in the order of spdm_session.h.
  */
 OT_RESULT ot_spdm_requester_key_update(ot_spdm_requester *q, uint32_t session_id, bool all);
+/*
+ * GET_ENCAPSULATED_REQUEST in established session `session_id` (DSP0274 1.2
+ * §10.15 / "Encapsulated request flow"): serves whatever the responder asks
+ * (a KEY_UPDATE of its own key: UpdateKey then VerifyNewKey; GET_DIGESTS /
+ * GET_CERTIFICATE from cfg->identity) until it ends the flow. *served is set
+ * when it asked for anything; NoPendingRequests (1.3) / UnexpectedRequest
+ * (1.2) is no failure. Needs ENCAP_CAP on both sides (OT_E_UNSUPPORTED).
+ */
+OT_RESULT ot_spdm_requester_encap_poll(ot_spdm_requester *q, uint32_t session_id, bool *served);
 /* END_SESSION (§10.17): the session is gone afterwards, whatever the answer. */
 OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_id);
 /*

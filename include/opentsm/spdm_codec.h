@@ -339,6 +339,30 @@ typedef struct ot_spdm_chunk_get {
   uint16_t seq_no;
 } ot_spdm_chunk_get;
 
+/* ---- Encapsulated request flow (DSP0274 1.2/1.3 "GET_ENCAPSULATED_REQUEST
+ * request and ENCAPSULATED_REQUEST response", "DELIVER_ENCAPSULATED_RESPONSE
+ * request and ENCAPSULATED_RESPONSE_ACK response") ------------------------------
+ * ENCAPSULATED_REQUEST:          header (Param1 RequestID) | encapsulated request
+ * DELIVER_ENCAPSULATED_RESPONSE: header (Param1 RequestID) | encapsulated response
+ * ENCAPSULATED_RESPONSE_ACK:     header (Param1 RequestID, Param2 PayloadType) |
+ *                                AckRequestID(1) | Reserved(3) | payload: for type 1
+ *                                the next encapsulated request, for type 2 one
+ *                                ReqSlotNumber byte, for type 0 nothing.
+ * The embedded message is delimited by its own fields (ot_spdm_message_length;
+ * for a code the codec does not know, the rest of the message), so a DOE-padded
+ * envelope still has an exact length. An embedded message that is itself an
+ * encapsulation message is refused (OT_E_MALFORMED): the flow does not nest.
+ * The embedded response of DELIVER_ENCAPSULATED_RESPONSE is the requester's, so
+ * its signature (CHALLENGE_AUTH) is sz->req_sig_len bytes long. */
+typedef struct ot_spdm_encap {
+  uint8_t request_id;     /* Param1 */
+  uint8_t payload_type;   /* ACK only: OT_SPDM_ENCAP_ACK_* */
+  uint8_t ack_request_id; /* ACK only: the RequestID of the response acknowledged */
+  uint8_t req_slot;       /* ACK type 2 only: ReqSlotNumber (0..7) */
+  size_t msg_len;         /* the embedded message (0 for ACK types 0 and 2) */
+  const uint8_t *msg;
+} ot_spdm_encap;
+
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
  * OT_E_ARG / OT_E_TOO_LARGE for a struct that cannot be encoded); each decoder
@@ -378,6 +402,10 @@ OT_SPDM_CODEC(key_update_ack, ot_spdm_key_update)
 OT_SPDM_CODEC_EMPTY(heartbeat)
 OT_SPDM_CODEC_EMPTY(heartbeat_ack)
 OT_SPDM_CODEC(end_session, ot_spdm_end_session)
+OT_SPDM_CODEC_EMPTY(get_encapsulated_request)
+OT_SPDM_CODEC(encapsulated_request, ot_spdm_encap)
+OT_SPDM_CODEC(deliver_encapsulated_response, ot_spdm_encap)
+OT_SPDM_CODEC(encapsulated_response_ack, ot_spdm_encap)
 OT_SPDM_CODEC_EMPTY(end_session_ack)
 OT_SPDM_CODEC(vendor_request, ot_spdm_vendor_defined)
 OT_SPDM_CODEC(vendor_response, ot_spdm_vendor_defined)
@@ -454,7 +482,8 @@ typedef struct ot_spdm_request {
     ot_spdm_respond_if_ready respond_if_ready;
     ot_spdm_chunk chunk_send;
     ot_spdm_chunk_get chunk_get;
-  } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT have no member */
+    ot_spdm_encap encap; /* DELIVER_ENCAPSULATED_RESPONSE */
+  } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT, GET_ENCAPSULATED_REQUEST have no member */
 } ot_spdm_request;
 
 typedef struct ot_spdm_response {
@@ -475,6 +504,7 @@ typedef struct ot_spdm_response {
     ot_spdm_error error;
     ot_spdm_chunk_send_ack chunk_send_ack;
     ot_spdm_chunk chunk_response;
+    ot_spdm_encap encap; /* ENCAPSULATED_REQUEST, ENCAPSULATED_RESPONSE_ACK */
   } u; /* PSK_FINISH_RSP, HEARTBEAT_ACK, END_SESSION_ACK have no member */
 } ot_spdm_response;
 

@@ -198,6 +198,10 @@ typedef struct ot_spdm_hierarchy {
  */
 OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
                                      time_t not_before, time_t not_after, const char *device_info);
+/* The same for a requester (a TSM's identity for mutual authentication): the
+ * leaf carries the requester EKU (id-DMTF-eku-requester-auth) instead. */
+OT_RESULT ot_spdm_hierarchy_generate_requester(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
+                                               time_t not_before, time_t not_after);
 /* Wipes the keys of a hierarchy. */
 void ot_spdm_hierarchy_clear(ot_spdm_hierarchy *h);
 
@@ -220,5 +224,18 @@ OT_RESULT ot_spdm_identity_install(ot_spdm_identity *id, uint8_t slot, size_t ke
  */
 OT_RESULT ot_spdm_identity_load_dmtf_sample(ot_spdm_identity *id, const char *dir, ot_curve curve,
                                             bool with_slot4);
+
+/*
+ * Installs a chain and its key from files: chain_path holds the DER
+ * certificates root first (DMTF bundle_*.certchain.der, `opentsm certs`
+ * chain.der), key_path the leaf's private key as DER, PEM or a raw scalar
+ * (`opentsm certs` leaf.key). The key goes to keys[key] with key_pair_id and
+ * the chain to `slot`; the chain's leaf must carry that key (OT_E_BAD_KEY).
+ * OT_E_NOT_FOUND / OT_E_IO for unreadable files, OT_E_MALFORMED for a key in
+ * no known form, the installers' errors otherwise.
+ */
+OT_RESULT ot_spdm_identity_load_files(ot_spdm_identity *id, uint8_t slot, size_t key,
+                                      uint8_t key_pair_id, const char *chain_path,
+                                      const char *key_path);
 
 #endif /* OPENTSM_SPDM_IDENTITY_H */

@@ -236,6 +236,10 @@ typedef struct ot_tsm_config {
    * root were met before costs one certificate decode, its leaf. Borrowed;
    * used by this TSM's thread only. */
   ot_x509_cache *x509_cache;
+  /* The TSM's own SPDM identity for mutual authentication (DSP0274 §10.9
+   * MutAuthRequested, §10.7 basic mutual authentication), borrowed; NULL: the
+   * TSM does not set MUT_AUTH_CAP and a device cannot authenticate it. */
+  const ot_spdm_identity *identity;
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */

@@ -331,6 +331,12 @@ ot_status ot_doe_socket_client_end(ot_doe_socket_client *c, bool keep_server) {
   return control_exchange(c, cmd, NULL, 0, cmd);
 }
 
+/* see doe_socket.h */
+ot_status ot_doe_socket_client_oob(ot_doe_socket_client *c, uint32_t command,
+                                   const uint8_t *payload, size_t len) {
+  return control_exchange(c, command, payload, len, command);
+}
+
 /* Receives the response object straight into rsp: no intermediate buffer. */
 static ot_status client_receive(ot_doe_socket_client *c, uint16_t vendor, uint8_t type,
                                 uint8_t *rsp, size_t rsp_cap, size_t *rsp_len,

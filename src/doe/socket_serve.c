@@ -49,6 +49,10 @@ ot_doe_frame_next ot_doe_serve_frame(ot_doe_responder *r, const ot_sock_frame_he
   case OT_SOCK_CMD_SHUTDOWN: return answer(reply, h->command, NULL, 0, OT_DOE_FRAME_SHUTDOWN);
   case OT_SOCK_CMD_CONTINUE: return answer(reply, h->command, NULL, 0, OT_DOE_FRAME_CONTINUE);
   default:
+    /* An out-of-band command the device acts on is answered with itself
+     * (spdm-emu command.c, e.g. 8001h OOB_ENCAP_KEY_UPDATE). */
+    if (r->oob != NULL && ot_ok(r->oob(r->oob_ctx, h->command, payload, len)))
+      return answer(reply, h->command, NULL, 0, OT_DOE_FRAME_SERVE_NEXT);
     OT_LOGW(LOG_TAG, "unknown command 0x%x answered with UNKNOWN", (unsigned)h->command);
     return answer(reply, OT_SOCK_CMD_UNKNOWN, NULL, 0, OT_DOE_FRAME_SERVE_NEXT);
   }

@@ -72,6 +72,9 @@ SPDM_READ(chunk_send, ot_spdm_chunk)
 SPDM_READ(chunk_send_ack, ot_spdm_chunk_send_ack)
 SPDM_READ(chunk_get, ot_spdm_chunk_get)
 SPDM_READ(chunk_response, ot_spdm_chunk)
+SPDM_READ(encapsulated_request, ot_spdm_encap)
+SPDM_READ(deliver_encapsulated_response, ot_spdm_encap)
+SPDM_READ(encapsulated_response_ack, ot_spdm_encap)
 #undef SPDM_READ
 
 /* The public decoder of a message: read into a local, reject trailing bytes,

@@ -13,11 +13,7 @@
 #define FILE_MAX 8192u
 
 /* Reads a whole (small) file; the buffer is wiped by the caller if secret. */
-static ot_status read_file(const char *dir, const char *sub, const char *name, uint8_t *buf,
-                           size_t cap, size_t *len) {
-  char path[1024];
-  int n = snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
-  OT_ENSURE(n > 0 && (size_t)n < sizeof(path), OT_E_ARG);
+static ot_status read_path(const char *path, uint8_t *buf, size_t cap, size_t *len) {
   FILE *f = fopen(path, "rb");
   OT_ENSURE(f != NULL, OT_E_NOT_FOUND);
   size_t got = fread(buf, 1, cap, f);
@@ -27,6 +23,14 @@ static ot_status read_file(const char *dir, const char *sub, const char *name, u
   OT_ENSURE(!more, OT_E_TOO_LARGE);
   *len = got;
   return OT_SUCCESS;
+}
+
+static ot_status read_file(const char *dir, const char *sub, const char *name, uint8_t *buf,
+                           size_t cap, size_t *len) {
+  char path[1024];
+  int n = snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+  OT_ENSURE(n > 0 && (size_t)n < sizeof(path), OT_E_ARG);
+  return read_path(path, buf, cap, len);
 }
 
 static int b64_value(uint8_t c) {
@@ -113,4 +117,45 @@ OT_RESULT ot_spdm_identity_load_dmtf_sample(ot_spdm_identity *id, const char *di
   if (!with_slot4) return OT_SUCCESS;
   OT_GUARD(load_key(id, dir, sub, "end_responder4.key", true, 1, SAMPLE_KEY_PAIR_ID_SLOT4));
   return load_slot(id, dir, sub, "bundle_responder.certchain4.der", 4, 1);
+}
+
+/* A private key file in any of the forms the tools write: DER (SEC1 or
+ * PKCS#8, first byte 0x30), PEM, or the raw big-endian scalar `opentsm certs`
+ * writes (its length names the curve: 32 P-256, 48 P-384, 66 P-521). */
+static ot_status key_from_file(uint8_t *file, size_t len, ot_curve *curve, uint8_t *priv,
+                               size_t cap, size_t *plen) {
+  static const char pem[] = "-----BEGIN ";
+  if (len > sizeof(pem) && memcmp(file, pem, sizeof(pem) - 1) == 0)
+    OT_GUARD(pem_to_der(file, len, &len));
+  if (len > 0 && file[0] == 0x30) return ot_x509_private_key_raw(file, len, curve, priv, cap, plen);
+  switch (len) {
+  case 32: *curve = OT_CURVE_P256; break;
+  case 48: *curve = OT_CURVE_P384; break;
+  case 66: *curve = OT_CURVE_P521; break;
+  default: OT_BAIL(OT_E_MALFORMED);
+  }
+  OT_ENSURE(len <= cap, OT_E_TOO_LARGE);
+  memcpy(priv, file, len);
+  *plen = len;
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_identity_load_files(ot_spdm_identity *id, uint8_t slot, size_t key,
+                                      uint8_t key_pair_id, const char *chain_path,
+                                      const char *key_path) {
+  OT_ENSURE(id && chain_path && key_path, OT_E_ARG);
+  uint8_t file[FILE_MAX], priv[OT_ECC_MAX_SCALAR];
+  size_t len, plen = 0;
+  ot_curve curve;
+  ot_status st;
+  OT_GUARD_GOTO(st, read_path(key_path, file, sizeof(file), &len), out);
+  OT_GUARD_GOTO(st, key_from_file(file, len, &curve, priv, sizeof(priv), &plen), out);
+  OT_GUARD_GOTO(st, ot_spdm_identity_set_key(id, key, curve, priv, plen, key_pair_id), out);
+  ot_zeroize(file, sizeof(file));
+  OT_GUARD_GOTO(st, read_path(chain_path, file, sizeof(file), &len), out);
+  st = ot_spdm_identity_set_slot(id, slot, key, file, len);
+out:
+  ot_zeroize(file, sizeof(file));
+  ot_zeroize(priv, sizeof(priv));
+  return st;
 }

@@ -24,8 +24,8 @@ static ot_status gen_key(ot_curve curve, ot_rng *rng, uint8_t *priv, size_t *pri
   return ot_key_generate(curve, rng, priv, OT_PRIVATE_KEY_MAX, pub, sizeof(pub));
 }
 
-OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
-                                     time_t not_before, time_t not_after, const char *device_info) {
+static ot_status generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng, time_t not_before,
+                          time_t not_after, const char *device_info, bool requester) {
   OT_ENSURE(h && rng, OT_E_ARG);
   OT_ENSURE(curve == OT_CURVE_P256 || curve == OT_CURVE_P384 || ot_key_is_rsa(curve),
             OT_E_UNSUPPORTED);
@@ -42,15 +42,26 @@ OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rn
       .leaf_private = h->leaf_priv,
       .not_before = not_before,
       .not_after = not_after,
-      .leaf_eku = OT_X509_EKU_RESPONDER,
+      /* DSP0274 Annex "Leaf certificate": the SPDM EKU of the leaf's role. */
+      .leaf_eku = requester ? OT_X509_EKU_REQUESTER : OT_X509_EKU_RESPONDER,
       .device_info = device_info,
-      .leaf_name = "opentsm device",
+      .leaf_name = requester ? "opentsm requester" : "opentsm device",
   };
   OT_GUARD_GOTO(st, ot_x509_generate_chain(&t, h->der, sizeof(h->der), &h->der_len), fail);
   return OT_SUCCESS;
 fail:
   ot_spdm_hierarchy_clear(h);
   return st;
+}
+
+OT_RESULT ot_spdm_hierarchy_generate(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
+                                     time_t not_before, time_t not_after, const char *device_info) {
+  return generate(h, curve, rng, not_before, not_after, device_info, false);
+}
+
+OT_RESULT ot_spdm_hierarchy_generate_requester(ot_spdm_hierarchy *h, ot_curve curve, ot_rng *rng,
+                                               time_t not_before, time_t not_after) {
+  return generate(h, curve, rng, not_before, not_after, NULL, true);
 }
 
 OT_RESULT ot_spdm_identity_install(ot_spdm_identity *id, uint8_t slot, size_t key,

@@ -94,9 +94,10 @@ void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool m
   out->base_hash = prefs->base_hash;
   /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). ReqBaseAsymAlg
    * is the requester's signing algorithm, used only in mutual authentication
-   * (MUT_AUTH_CAP); we do not sign, so that table is omitted altogether. */
+   * (MUT_AUTH_CAP): sent only by a requester that has a key to sign with. */
   add_struct(out, OT_SPDM_ALG_TYPE_DHE, prefs->dhe);
   add_struct(out, OT_SPDM_ALG_TYPE_AEAD, prefs->aead);
+  add_struct(out, OT_SPDM_ALG_TYPE_REQ_BASE_ASYM, prefs->req_asym);
   add_struct(out, OT_SPDM_ALG_TYPE_KEY_SCHEDULE, OT_SPDM_KEY_SCHEDULE_SPDM);
 }
 
@@ -110,16 +111,20 @@ static uint16_t offered(const ot_spdm_alg_struct *alg, uint8_t count, uint8_t ty
 /* The selection for one AlgStruct type, per the responder's capabilities. */
 /* key_ex: both sides have KEY_EX_CAP; sessions: both have KEY_EX_CAP or both
  * PSK_CAP (DSP0274 1.3 §10.4: DHE serves KEY_EXCHANGE only, AEAD and the key
- * schedule every session, PSK ones too). */
+ * schedule every session, PSK ones too); mut: both have MUT_AUTH_CAP. */
 static uint16_t select_struct(const ot_spdm_alg_prefs *p, uint8_t type, uint16_t theirs,
-                              bool key_ex, bool sessions) {
+                              bool key_ex, bool sessions, bool mut) {
   switch (type) {
   case OT_SPDM_ALG_TYPE_DHE: return key_ex ? (uint16_t)STRONGEST(dhe_order, theirs & p->dhe) : 0;
   case OT_SPDM_ALG_TYPE_AEAD:
     return sessions ? (uint16_t)STRONGEST(aead_order, theirs & p->aead) : 0;
   case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
     return sessions ? (uint16_t)(theirs & OT_SPDM_KEY_SCHEDULE_SPDM) : 0;
-  default: return 0; /* ReqBaseAsymAlg: mutual authentication is not implemented */
+  /* ReqBaseAsymAlg: only where both sides have MUT_AUTH_CAP; the strongest
+   * the responder accepts. */
+  case OT_SPDM_ALG_TYPE_REQ_BASE_ASYM:
+    return mut ? (uint16_t)STRONGEST(asym_order, theirs & p->req_asym) : 0;
+  default: return 0;
   }
 }
 
@@ -145,9 +150,10 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
       (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN))
     a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
   /* The response carries one AlgStruct per requested type, in the same order. */
+  bool mut = (rsp_caps & OT_SPDM_CAP_MUT_AUTH) && (req_caps & OT_SPDM_CAP_MUT_AUTH);
   for (uint8_t i = 0; i < offer->alg_count; i++) {
     uint16_t s = select_struct(prefs, offer->alg[i].type, offer->alg[i].supported, key_ex,
-                               key_ex || psk);
+                               key_ex || psk, mut);
     a.alg[a.alg_count++] = (ot_spdm_alg_struct){.type = offer->alg[i].type, .supported = s};
   }
   if (key_ex) {
@@ -218,7 +224,13 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
       OT_GUARD(check_sel(s->supported, off, OT_SPDM_KEY_SCHEDULE_SPDM, !sess));
       n.key_schedule = s->supported;
       break;
-    default: /* ReqBaseAsymAlg: we offered none, so none may be selected */
+    case OT_SPDM_ALG_TYPE_REQ_BASE_ASYM:
+      /* Selected (one bit we offered) or 0: the responder may decline to
+       * authenticate us (DSP0274 §10.4 ReqBaseAsymAlg). */
+      OT_GUARD(check_sel(s->supported, off, prefs->req_asym, true));
+      n.req_base_asym = s->supported;
+      break;
+    default: /* a type we did not offer cannot be selected */
       OT_ENSURE(s->supported == 0, OT_E_MALFORMED);
       break;
     }
@@ -241,25 +253,33 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
   return OT_SUCCESS;
 }
 
-OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
-  OT_GUARD(ot_spdm_hash_from_sel(n->base_hash, &n->hash));
-  switch (n->base_asym) {
-  case OT_SPDM_ASYM_ECDSA_P256: n->asym_curve = OT_CURVE_P256; break;
-  case OT_SPDM_ASYM_ECDSA_P384: n->asym_curve = OT_CURVE_P384; break;
-  case OT_SPDM_ASYM_ECDSA_P521: n->asym_curve = OT_CURVE_P521; break;
+static ot_status asym_curve(uint32_t sel, ot_curve *out) {
+  switch (sel) {
+  case OT_SPDM_ASYM_ECDSA_P256: *out = OT_CURVE_P256; break;
+  case OT_SPDM_ASYM_ECDSA_P384: *out = OT_CURVE_P384; break;
+  case OT_SPDM_ASYM_ECDSA_P521: *out = OT_CURVE_P521; break;
   /* DSP0274 1.3 §10.4 BaseAsymAlgo bit 10: EdDSA Ed25519 (pure, RFC 8032). */
-  case OT_SPDM_ASYM_ED25519: n->asym_curve = OT_CURVE_ED25519; break;
+  case OT_SPDM_ASYM_ED25519: *out = OT_CURVE_ED25519; break;
   /* Bit 11: EdDSA Ed448 (RFC 8032 §5.2, empty context), 114-byte signature. */
-  case OT_SPDM_ASYM_ED448: n->asym_curve = OT_CURVE_ED448; break;
+  case OT_SPDM_ASYM_ED448: *out = OT_CURVE_ED448; break;
   /* Bits 0-6: TPM_ALG_RSASSA/RSAPSS by modulus size; the signature is k bytes. */
   case OT_SPDM_ASYM_RSASSA_2048:
-  case OT_SPDM_ASYM_RSAPSS_2048: n->asym_curve = OT_KEY_RSA2048; break;
+  case OT_SPDM_ASYM_RSAPSS_2048: *out = OT_KEY_RSA2048; break;
   case OT_SPDM_ASYM_RSASSA_3072:
-  case OT_SPDM_ASYM_RSAPSS_3072: n->asym_curve = OT_KEY_RSA3072; break;
+  case OT_SPDM_ASYM_RSAPSS_3072: *out = OT_KEY_RSA3072; break;
   case OT_SPDM_ASYM_RSASSA_4096:
-  case OT_SPDM_ASYM_RSAPSS_4096: n->asym_curve = OT_KEY_RSA4096; break;
+  case OT_SPDM_ASYM_RSAPSS_4096: *out = OT_KEY_RSA4096; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
+  OT_GUARD(ot_spdm_hash_from_sel(n->base_hash, &n->hash));
+  OT_GUARD(asym_curve(n->base_asym, &n->asym_curve));
+  /* ReqBaseAsymAlg uses the BaseAsymAlgo bit values (DSP0274 §10.4). */
+  n->req_asym_curve = 0;
+  if (n->req_base_asym) OT_GUARD(asym_curve(n->req_base_asym, &n->req_asym_curve));
   switch (n->meas_hash) {
   case 0: n->mhash = n->hash; break;
   case OT_SPDM_MEAS_HASH_SHA_256: n->mhash = OT_HASH_SHA256; break;
@@ -287,6 +307,8 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
   n->sizes.version = n->version;
   n->sizes.hash_len = (uint16_t)ot_hash_size(n->hash);
   n->sizes.sig_len = (uint16_t)ot_curve_signature_size(n->asym_curve);
+  n->sizes.req_sig_len =
+      n->req_base_asym ? (uint16_t)ot_curve_signature_size(n->req_asym_curve) : 0;
   n->sizes.dhe_len = n->dhe_curve ? (uint16_t)ot_dhe_public_size(n->dhe_curve) : 0;
   n->sizes.multi_key_conn = n->multi_key_conn;
   return OT_SUCCESS;

@@ -64,6 +64,17 @@ static ot_status challenge(ot_spdm_requester *q, uint8_t slot, uint8_t type, uin
   OT_GUARD(ot_spdm_transcript_reset_m1(&q->t));
   OT_GUARD(verify(q, slot, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, th, a.signature));
   if (summary && a.meas_summary_hash) memcpy(summary, a.meas_summary_hash, h);
+  /* Basic mutual authentication (DSP0274 1.2 §10.7 CHALLENGE_AUTH Param1 bit 7,
+   * deprecated but still sent by libspdm's responder): the responder now
+   * authenticates us through the encapsulated flow (GET_DIGESTS,
+   * GET_CERTIFICATE, CHALLENGE). It may ask only when both sides set
+   * MUT_AUTH_CAP; the flow needs ENCAP_CAP; we need an identity. */
+  if (a.basic_mut_auth) {
+    OT_ENSURE(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_MUT_AUTH, OT_E_MALFORMED);
+    OT_ENSURE(q->cfg->identity != NULL && (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_ENCAP),
+              OT_E_UNSUPPORTED);
+    OT_GUARD(req_encap_flow(q, NULL, 0, NULL));
+  }
   return OT_SUCCESS;
 }
 

@@ -66,4 +66,19 @@ ot_status req_ready(const ot_spdm_requester *q);
 ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **out);
 void req_session_end(ot_spdm_req_session *s);
 
+/*
+ * The encapsulated request flow (requester_encap.c) in session s (its
+ * handshake, for mutual authentication) or outside one (s NULL: basic mutual
+ * authentication): GET_ENCAPSULATED_REQUEST first, or for mut_auth
+ * OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS an implicit GET_DIGESTS answered straight
+ * away; every encapsulated request answered from cfg->identity until the
+ * responder's ACK ends the flow. *req_slot (may be NULL) takes the ACK's
+ * ReqSlotNumber when it names one, and is left alone otherwise.
+ */
+ot_status req_encap_flow(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t mut_auth,
+                         uint8_t *req_slot);
+/* Signs th (H bytes) with our key of `slot` under ReqBaseAsymAlg into sig. */
+ot_status req_sign(ot_spdm_requester *q, uint8_t slot, const char *context, const uint8_t *th,
+                   uint8_t *sig);
+
 #endif /* OT_SPDM_REQUESTER_INTERNAL_H */

@@ -62,7 +62,25 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
                 (sel.version[0] & 0xff00u) >= OT_SPDM_SM_VERSION_10 &&
                 (sel.version[0] & 0xff00u) <= OT_SPDM_SM_VERSION_12,
             OT_E_NEGOTIATION);
-  OT_ENSURE(a.mut_auth == 0, OT_E_UNSUPPORTED); /* mutual authentication not implemented */
+  /* DSP0274 1.2 §10.9 MutAuthRequested: the responder asks us to sign FINISH
+   * (bit 0), after the encapsulated flow (bit 1) or straight after an
+   * implicit GET_DIGESTS (bit 2). It may ask only when both sides set
+   * MUT_AUTH_CAP and a ReqBaseAsymAlg was negotiated; without an identity of
+   * our own we cannot answer (OT_E_UNSUPPORTED: the connect path names the
+   * options that give one). */
+  if (a.mut_auth != 0) {
+    OT_ENSURE((q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_MUT_AUTH) && q->neg.req_base_asym,
+              OT_E_MALFORMED);
+    OT_ENSURE(q->cfg->identity != NULL, OT_E_UNSUPPORTED);
+    /* Bits 1 and 2 run the encapsulated flow: ENCAP_CAP on both sides. */
+    OT_ENSURE(a.mut_auth == OT_SPDM_MUT_AUTH_REQUESTED ||
+                  (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_ENCAP),
+              OT_E_MALFORMED);
+    /* In the clear there are no handshake keys for the encapsulated messages. */
+    OT_ENSURE(a.mut_auth == OT_SPDM_MUT_AUTH_REQUESTED || !s->in_clear, OT_E_UNSUPPORTED);
+  }
+  s->mut_auth = a.mut_auth;
+  s->req_slot = a.req_slot_id;
   ot_spdm_session_params p = {.spdm_version = q->neg.version,
                               .hash = q->neg.hash,
                               .aead = q->neg.aead_alg,
@@ -95,22 +113,43 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
   return ot_spdm_th_append(&s->th, a.verify_data, h);
 }
 
-/* FINISH / FINISH_RSP, then TH2 -> data keys. */
+/* FINISH / FINISH_RSP, then TH2 -> data keys. With mutual authentication
+ * (SPEC-FACTS §2.17): TH ‖ H(CM) ‖ FINISH header is signed with our key of
+ * s->req_slot ("requester-finish signing"), and the signature precedes
+ * RequesterVerifyData in both FINISH and TH. */
 static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   size_t h = q->neg.sizes.hash_len;
-  uint8_t req[OT_SPDM_HEADER_SIZE + OT_HASH_MAX_SIZE], th[OT_HASH_MAX_SIZE];
-  /* FINISH = header || RequesterVerifyData: written with a zero VerifyData,
-   * which is computed over the header and filled in place. */
-  uint8_t vd[OT_HASH_MAX_SIZE] = {0};
+  bool mut = s->mut_auth != 0;
+  size_t sl = mut ? q->neg.sizes.req_sig_len : 0;
+  uint8_t req[OT_SPDM_HEADER_SIZE + OT_SPDM_MAX_SIGNATURE_SIZE + OT_HASH_MAX_SIZE];
+  uint8_t th[OT_HASH_MAX_SIZE];
+  /* FINISH = header || [Signature] || RequesterVerifyData: written with zero
+   * fields, which are computed over what precedes them and filled in place. */
+  uint8_t vd[OT_HASH_MAX_SIZE] = {0}, zsig[OT_SPDM_MAX_SIGNATURE_SIZE] = {0};
   ot_spdm_finish f = {.verify_data = vd};
+  if (mut) {
+    const uint8_t *cm;
+    /* DSP0274 1.2 §10.10: Param2 ReqSlotID names the slot whose chain CM is. */
+    OT_ENSURE(s->req_slot < OT_SPDM_MAX_SLOT_COUNT, OT_E_MALFORMED);
+    OT_GUARD(ot_spdm_identity_chain_digest(q->cfg->identity, s->req_slot, q->neg.hash, &cm));
+    OT_GUARD(ot_spdm_th_append(&s->th, cm, h)); /* H(CM) */
+    f.sig_included = true;
+    f.req_slot_id = s->req_slot;
+    f.signature = zsig;
+  }
   ot_writer w;
   ot_writer_init(&w, req, sizeof(req));
   OT_GUARD(ot_spdm_encode_finish(&q->neg.sizes, &w, &f));
   OT_GUARD(ot_spdm_th_append(&s->th, req, OT_SPDM_HEADER_SIZE));
+  if (mut) {
+    OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
+    OT_GUARD(req_sign(q, s->req_slot, OT_SPDM_SIGN_CTX_FINISH, th, req + OT_SPDM_HEADER_SIZE));
+    OT_GUARD(ot_spdm_th_append(&s->th, req + OT_SPDM_HEADER_SIZE, sl));
+  }
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  OT_GUARD(
-      ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, req + OT_SPDM_HEADER_SIZE, h));
-  OT_GUARD(ot_spdm_th_append(&s->th, req + OT_SPDM_HEADER_SIZE, h));
+  uint8_t *rvd = req + OT_SPDM_HEADER_SIZE + sl;
+  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, rvd, h));
+  OT_GUARD(ot_spdm_th_append(&s->th, rvd, h));
   ot_spdm_sizes sz = q->neg.sizes;
   sz.handshake_in_clear = s->in_clear;
   req_rsp r;
@@ -148,6 +187,10 @@ OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, ui
   ot_status st;
   OT_GUARD_GOTO(st, kx_request(q, slot, summary_type, req_id, &k), out);
   OT_GUARD_GOTO(st, kx_response(q, s, slot, summary_type, req_id, &k), out);
+  /* MutAuthRequested bits 1/2: the responder fetches our chain inside the
+   * handshake, and may name the slot to sign with (ReqSlotNumber). */
+  if (s->mut_auth & (OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST | OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS))
+    OT_GUARD_GOTO(st, req_encap_flow(q, s, s->mut_auth, &s->req_slot), out);
   OT_GUARD_GOTO(st, finish(q, s), out);
   *session_id = s->s.session_id;
 out:

@@ -62,6 +62,12 @@ static const rsp_rule rules[256] = {
     [OT_SPDM_CHUNK_SEND] = {OT_SPDM_CONN_AFTER_CAPS, false, W_ANY, OT_SPDM_CAP_CHUNK,
                             rsp_chunk_send},
     [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
+    /* DSP0274 1.2 "Encapsulated request flow" (responder_encap.c). */
+    [OT_SPDM_GET_ENCAPSULATED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_ENCAP,
+                                          rsp_get_encapsulated_request},
+    [OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                                               OT_SPDM_CAP_ENCAP,
+                                               rsp_deliver_encapsulated_response},
     RSP_SESSION_RULES};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
@@ -70,8 +76,10 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   cfg->id = id;
   cfg->rng = rng;
   cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
-  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED & ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR |
-                                               OT_SPDM_CAP_MULTI_KEY_MASK | OT_SPDM_CAP_PSK_MASK);
+  /* Mutual authentication is asked for only on request (cfg->mut_auth). */
+  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
+              ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
+                OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -87,6 +95,10 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE(r && cfg && cfg->id && cfg->rng, OT_E_ARG);
   OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_IMPLEMENTED) == 0, OT_E_ARG);
   OT_ENSURE((cfg->versions & (OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) != 0, OT_E_ARG);
+  /* Only the two MutAuthRequested values served by the encapsulated flow. */
+  OT_ENSURE(cfg->mut_auth == 0 || cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
+                cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS,
+            OT_E_ARG);
   OT_ENSURE(cfg->data_transfer_size >= OT_SPDM_MIN_DATA_TRANSFER_SIZE &&
                 cfg->max_msg_size >= cfg->data_transfer_size,
             OT_E_ARG);
@@ -100,6 +112,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
 
 void rsp_reset_connection(ot_spdm_responder *r) {
   rsp_sessions_clear(r);
+  rsp_mut_clear(&r->basic);
   ot_spdm_transcript_free(&r->t);
   ot_spdm_transcript_init(&r->t);
   r->state = OT_SPDM_CONN_NOT_STARTED;
@@ -178,8 +191,11 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* Until FINISH_RSP only FINISH (PSK_FINISH) may travel under the handshake keys (§10.10),
    * whole or in CHUNK_SEND pieces (the reassembled request is checked again). */
+  /* DSP0274 1.2 §10.9: with mutual authentication the encapsulated flow
+   * (GET_ENCAPSULATED_REQUEST, DELIVER_ENCAPSULATED_RESPONSE) runs there too. */
   if (c->session != NULL && c->session->s.state != OT_SPDM_SESSION_ESTABLISHED &&
-      code != OT_SPDM_FINISH && code != OT_SPDM_PSK_FINISH && code != OT_SPDM_CHUNK_SEND)
+      code != OT_SPDM_FINISH && code != OT_SPDM_PSK_FINISH && code != OT_SPDM_CHUNK_SEND &&
+      code != OT_SPDM_GET_ENCAPSULATED_REQUEST && code != OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   *go = true;
   return OT_SUCCESS;

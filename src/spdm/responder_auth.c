@@ -55,6 +55,8 @@ ot_status rsp_challenge(rsp_call *c) {
     OT_GUARD(ot_spdm_identity_meas_summary(id, q->meas_summary_type, r->neg.hash, r->neg.mhash,
                                            summary, sizeof(summary)));
   memcpy(a.context, q->context, sizeof(a.context)); /* 1.3: echoed */
+  /* DSP0274 1.2 §10.7 Param1 bit 7 BasicMutAuthReq (responder_encap.c). */
+  a.basic_mut_auth = rsp_basic_mut_auth_start(r);
   size_t start = ot_writer_len(c->w);
   OT_GUARD(ot_spdm_encode_challenge_auth(&sz, c->w, &a));
   uint8_t *rsp = c->w->data + start;

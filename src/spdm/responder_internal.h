@@ -62,6 +62,19 @@ ot_status rsp_psk_exchange(rsp_call *c);
 ot_status rsp_psk_finish(rsp_call *c);
 /* OT_E_ARG unless cfg's PSK_CAP and PSK table agree (ot_spdm_responder_config). */
 ot_status rsp_psk_config_check(const ot_spdm_responder_config *cfg);
+ot_status rsp_get_encapsulated_request(rsp_call *c);
+ot_status rsp_deliver_encapsulated_response(rsp_call *c);
+/* The MutAuthRequested value KEY_EXCHANGE_RSP carries for session s (0: none),
+ * with the mutual-authentication state of s set up for it (responder_encap.c). */
+uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s);
+/* Basic mutual authentication after CHALLENGE_AUTH: true (and the flow
+ * armed) when CHALLENGE_AUTH is to carry BasicMutAuthReq. */
+bool rsp_basic_mut_auth_start(ot_spdm_responder *r);
+/* Releases and wipes one flow's state. */
+void rsp_mut_clear(ot_spdm_rsp_mut *m);
+/* FINISH with mutual authentication: appends H(CM) and the FINISH header
+ * to TH and checks the signature (OT_E_VERIFY); the caller answers. */
+ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s);
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session

@@ -39,6 +39,7 @@ static ot_spdm_rsp_session *free_session(ot_spdm_responder *r) {
 }
 
 void rsp_session_end(ot_spdm_rsp_session *s) {
+  rsp_mut_clear(&s->mut);
   ot_spdm_th_free(&s->th);
   spdm_l1_free(&s->l1);
   ot_spdm_session_teardown(&s->s);
@@ -99,7 +100,9 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
                                 .opaque_len = (uint16_t)ot_writer_len(&ow),
                                 .opaque = opaque,
                                 .signature = zero,
-                                .verify_data = sz->handshake_in_clear ? NULL : zero};
+                                .verify_data = sz->handshake_in_clear ? NULL : zero,
+                                /* §10.9: ReqSlotIDParam 0 here; the flow may name another */
+                                .mut_auth = s->mut.requested};
   OT_GUARD(ot_rng_fill(r->cfg->rng, a.random, sizeof(a.random)));
   return ot_spdm_encode_key_exchange_rsp(sz, c->w, &a);
 }
@@ -151,6 +154,7 @@ ot_status rsp_key_exchange(rsp_call *c) {
   /* DSP0274 §10.9: HeartbeatPeriod is 0 unless both sides have HBEAT_CAP. */
   s->heartbeat_period =
       (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
+  (void)rsp_mut_auth_start(r, s);
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
   sz.handshake_in_clear = s->in_clear;
@@ -197,11 +201,31 @@ ot_status rsp_finish(rsp_call *c) {
   /* A PSK session ends its handshake with PSK_FINISH, not FINISH (DSP0274 1.3). */
   if (s == NULL || s->psk || s->s.state != OT_SPDM_SESSION_HANDSHAKE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
-  /* No mutual authentication was requested: a signature is not allowed. */
-  if (q->sig_included) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  /* DSP0274 1.2 §10.10: SignatureIncluded exactly when mutual
+   * authentication was requested, after its encapsulated flow completed, for
+   * the requester's slot (Param2 ReqSlotID). */
+  bool mut = s->mut.requested != 0;
+  if (mut && s->mut.state != OT_SPDM_MUT_DONE)
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  if (q->sig_included != mut || (mut && q->req_slot_id != s->mut.slot))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   size_t h = r->neg.sizes.hash_len;
   uint8_t th[OT_HASH_MAX_SIZE];
-  OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+  if (mut) {
+    ot_status vs = rsp_mut_auth_finish(c, s);
+    if (ot_is(vs, OT_E_VERIFY)) {
+      /* The requester's signature does not verify: as a bad VerifyData
+       * (DecryptError, session terminated; libspdm answers the same). */
+      if (c->session)
+        s->post = OT_SPDM_POST_TEARDOWN;
+      else
+        rsp_session_end(s);
+      return rsp_error(c, OT_SPDM_ERR_DECRYPT_ERROR, 0);
+    }
+    OT_GUARD(vs);
+  } else {
+    OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+  }
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
   /* Computed and compared here rather than with
    * ot_spdm_session_check_verify_data(), which fails the session and wipes

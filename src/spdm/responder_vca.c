@@ -131,6 +131,7 @@ ot_status rsp_negotiate_algorithms(rsp_call *c) {
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_DHE) n.dhe = a.alg[i].supported;
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_AEAD) n.aead = a.alg[i].supported;
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_KEY_SCHEDULE) n.key_schedule = a.alg[i].supported;
+    if (a.alg[i].type == OT_SPDM_ALG_TYPE_REQ_BASE_ASYM) n.req_base_asym = a.alg[i].supported;
   }
   OT_GUARD(ot_spdm_negotiated_derive(&n));
   OT_GUARD(ot_spdm_encode_algorithms(&n.sizes, c->w, &a));

@@ -104,7 +104,9 @@ OT_RESULT ot_tsm_set_policy(ot_tsm *tsm, const ot_tsm_policy *policy) {
   OT_ENSURE(policy->anchors_loaded || policy->anchor_count == 0, OT_E_ARG);
   tsm->cfg.policy = policy;
   tsm->spdm.min_version = policy->min_version;
+  uint16_t req_asym = tsm->spdm.algs.req_asym; /* our identity's, not the policy's */
   tsm->spdm.algs = policy->algs;
+  tsm->spdm.algs.req_asym = req_asym;
   tsm->spdm.anchors = policy->anchors;
   tsm->spdm.anchor_count = policy->anchor_count;
   /* Chains were validated under the old anchors (and admitted under the old

@@ -58,6 +58,13 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   tsm->spdm.anchors = p->anchors;
   tsm->spdm.anchor_count = p->anchor_count;
   tsm->spdm.x509_cache = cfg->x509_cache;
+  if (cfg->identity) {
+    st = ot_spdm_requester_config_identity(&tsm->spdm, cfg->identity);
+    if (!ot_ok(st)) {
+      ot_drbg_uninstantiate(&tsm->drbg);
+      return st;
+    }
+  }
   tsm->ready = true;
   return OT_SUCCESS;
 }

@@ -571,6 +571,10 @@ capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
 psk-requester) case_psk_requester "$@" ;;
 psk-device) case_psk_device "$@" ;;
+mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
+mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
+encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
+encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

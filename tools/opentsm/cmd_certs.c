@@ -23,7 +23,7 @@
 
 #define USAGE                                                                                      \
   "usage: opentsm certs --out DIR [--curve p384|p256|rsa2048|rsa3072|rsa4096] [--seed N]\n"        \
-  "                     [--force]\n"
+  "                     [--force] [--requester]\n"
 
 const char ot_usage_certs[] =
     USAGE "Generates a device hierarchy into DIR (created if missing):\n"
@@ -33,6 +33,10 @@ const char ot_usage_certs[] =
           "  chain.der                            root|intermediate|leaf DER\n"
           "  chain.spdm                           the SPDM cert-chain blob (SHA-384 for\n"
           "                                       P-384 and RSA, SHA-256 for P-256)\n"
+          "--requester makes a requester's (a TSM's) hierarchy instead: its leaf carries\n"
+          "the SPDM requester EKU, for mutual authentication: `opentsm connect\n"
+          "--req-cert-chain DIR/chain.der --req-key DIR/leaf.key`, trusted by `opentsm\n"
+          "device --mut-auth encap --req-ca DIR/root.der`.\n"
           "Existing files are never overwritten unless --force. --seed N makes the EC keys\n"
           "reproducible (for tests only: a seeded key is not secret); RSA keys come from\n"
           "OpenSSL's generator whatever the seed.\n"
@@ -60,10 +64,13 @@ typedef struct certs_ctx {
 } certs_ctx;
 
 static int generate(certs_ctx *c, const char *dir, ot_curve curve, bool has_seed, uint64_t seed,
-                    bool force) {
+                    bool force, bool requester) {
   ot_status st = cli_rng_init(&c->rng, has_seed, seed, "opentsm certs");
   time_t now = time(NULL);
-  if (ot_ok(st))
+  if (ot_ok(st) && requester)
+    st = ot_spdm_hierarchy_generate_requester(&c->h, curve, cli_rng_get(&c->rng), now - 3600,
+                                              now + 3650L * 86400);
+  else if (ot_ok(st))
     st = ot_spdm_hierarchy_generate(&c->h, curve, cli_rng_get(&c->rng), now - 3600,
                                     now + 3650L * 86400, "opentsm:certs:0001");
   ot_spdm_identity_init(&c->id);
@@ -118,7 +125,7 @@ static int generate(certs_ctx *c, const char *dir, ot_curve curve, bool has_seed
 int ot_cmd_certs(int argc, char **argv) {
   const char *dir = NULL;
   ot_curve curve = OT_CURVE_P384;
-  bool has_seed = false, force = false;
+  bool has_seed = false, force = false, requester = false;
   uint64_t seed = 0;
   int i = 0;
   while (++i < argc) {
@@ -126,6 +133,10 @@ int ot_cmd_certs(int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--force") == 0) {
       force = true;
+      continue;
+    }
+    if (strcmp(a, "--requester") == 0) {
+      requester = true;
       continue;
     }
     if (v == NULL) return usage_error("unknown option or missing value", a);
@@ -162,7 +173,7 @@ int ot_cmd_certs(int argc, char **argv) {
     fprintf(stderr, "opentsm certs: out of memory\n");
     return OT_EXIT_FAILURE;
   }
-  int rc = generate(c, dir, curve, has_seed, seed, force);
+  int rc = generate(c, dir, curve, has_seed, seed, force, requester);
   ot_spdm_hierarchy_clear(&c->h);
   ot_spdm_identity_clear(&c->id);
   cli_rng_free(&c->rng);

@@ -42,7 +42,8 @@
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
   "                       [--pcap FILE] [--keylog FILE]\n"                                     \
-  "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"
+  "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"    \
+  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -74,6 +75,17 @@ const char ot_usage_connect[] =
           "                  --timeout)\n"
           "  --pcap FILE     write every DOE object exchanged to FILE (pcap, link type\n"
           "                  292 PCI DOE: what DMTF spdm_dump reads)\n"
+          "  --req-cert-chain FILE  the TSM's own certificate chain (DER certificates,\n"
+          "                  root first) for mutual authentication, with --req-key FILE,\n"
+          "                  its leaf's private key (DER, PEM or raw scalar). With them\n"
+          "                  the TSM sets MUT_AUTH_CAP/ENCAP_CAP and answers a device's\n"
+          "                  MutAuthRequested (KEY_EXCHANGE_RSP) and basic mutual\n"
+          "                  authentication (CHALLENGE_AUTH); without them it offers\n"
+          "                  neither, and a device that asks anyway is refused\n"
+          "  --encap-key-update  in the session, ask the device (spdm-emu's out-of-band\n"
+          "                  command 0x8001) to renew its key with an encapsulated\n"
+          "                  KEY_UPDATE, fetch it with GET_ENCAPSULATED_REQUEST, and\n"
+          "                  check the HEARTBEAT after it under the new key\n"
           "  --keylog FILE   write each session's DHE secret to FILE, one line\n"
           "                  `DHE_SECRET <hex>` (spdm_dump --dhe_secret <hex>).\n"
           "                  It EXPOSES THE SESSION SECRETS: for debugging only; with\n"
@@ -120,9 +132,11 @@ const char ot_usage_connect[] =
 typedef struct connect_opts {
   const char *target, *policy, *name;
   const char *pcap, *keylog; /* --pcap, --keylog: NULL unless asked */
+  const char *req_chain, *req_key; /* --req-cert-chain, --req-key */
   const char *anchors[MAX_CLI_ANCHORS];
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
+  bool encap_ku; /* --encap-key-update */
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint64_t time;
   uint64_t timeout_ms;      /* the whole run */
@@ -148,6 +162,7 @@ typedef struct connect_ctx {
   ot_tdisp_requester tdisp;
   uint8_t report[OT_TDISP_REPORT_MAX];
   cli_capture cap; /* --pcap, --keylog */
+  ot_spdm_identity req_id; /* --req-cert-chain / --req-key: the TSM's own identity */
 } connect_ctx;
 
 static int usage_error(const char *msg, const char *arg) {
@@ -637,7 +652,17 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     return OT_EXIT_IO;
   }
   time_t wall = o->has_time ? (time_t)o->time : time(NULL);
-  ot_tsm_config cfg = {.policy = &c->policy,
+  ot_spdm_identity_init(&c->req_id);
+  if (o->req_chain) {
+    /* Slot 0, KeyPairID 1: the identity a device's encapsulated GET_DIGESTS sees. */
+    st = ot_spdm_identity_load_files(&c->req_id, 0, 0, 1, o->req_chain, o->req_key);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm connect: --req-cert-chain %s / --req-key %s: %s\n", o->req_chain,
+              o->req_key, ot_status_message(st));
+      return OT_EXIT_IO;
+    }
+  }
+  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,.policy = &c->policy,
                        .backend = NULL, /* no link: no IDE (see the top of the file) */
                        .entropy = ot_rng_os(),
                        .clock = clk,
@@ -648,6 +673,8 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     return OT_EXIT_FAILURE;
   }
   c->tsm.spdm.deadline_ns = deadline;
+  /* The encapsulated flow needs ENCAP_CAP on both sides (DSP0274 §10.4). */
+  if (o->encap_ku) c->tsm.spdm.caps |= OT_SPDM_CAP_ENCAP;
   if (o->keylog) {
     c->tsm.spdm.keylog = cli_capture_keylog;
     c->tsm.spdm.keylog_psk = cli_capture_keylog_psk;
@@ -673,6 +700,23 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   }
   const char *step = "the evidence";
   st = collect_evidence(c);
+  if (ot_ok(st) && o->encap_ku) {
+    /* DSP0274 1.2 §10.15 KEY_UPDATE by the responder, through the
+     * encapsulated request flow; spdm-emu starts it on an out-of-band
+     * command naming the session. */
+    uint8_t sid[4];
+    ot_store_u32le(sid, c->dev.session_id);
+    step = "the out-of-band encapsulated KEY_UPDATE command";
+    st = ot_doe_socket_client_oob(&c->sock, OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, sid, sizeof(sid));
+    bool served = false;
+    if (ot_ok(st)) {
+      step = "GET_ENCAPSULATED_REQUEST (KEY_UPDATE)";
+      st = ot_spdm_requester_encap_poll(&c->dev.spdm, c->dev.session_id, &served);
+    }
+    if (ot_ok(st) && !served) st = ot_status_of(OT_E_UNEXPECTED); /* it asked for nothing */
+    if (ot_ok(st) && !o->quiet && !o->json)
+      printf("encapsulated KEY_UPDATE by the device: UpdateKey, VerifyNewKey done\n");
+  }
   if (ot_ok(st)) {
     step = "HEARTBEAT";
     st = ot_spdm_requester_heartbeat(&c->dev.spdm, c->dev.session_id);
@@ -738,6 +782,7 @@ static int connect_with(const connect_opts *o) {
   int rc = run(c, o, host, port);
   ot_doe_socket_client_close(&c->sock);
   if (!cli_capture_close(&c->cap, "opentsm connect") && rc == OT_EXIT_OK) rc = OT_EXIT_IO;
+  ot_spdm_identity_clear(&c->req_id); /* wipes the TSM's private key */
   free(c);
   return rc;
 }
@@ -781,6 +826,10 @@ static int connect_main(int argc, char **argv) {
       o.shutdown = true;
       continue;
     }
+    if (strcmp(a, "--encap-key-update") == 0) {
+      o.encap_ku = true;
+      continue;
+    }
     if (a[0] != '-') {
       if (o.target) return usage_error("more than one HOST:PORT", a);
       o.target = a;
@@ -820,6 +869,10 @@ static int connect_main(int argc, char **argv) {
       o.pcap = v;
     } else if (strcmp(a, "--keylog") == 0) {
       o.keylog = v;
+    } else if (strcmp(a, "--req-cert-chain") == 0) {
+      o.req_chain = v;
+    } else if (strcmp(a, "--req-key") == 0) {
+      o.req_key = v;
     } else if (strcmp(a, "--timeout") == 0) {
       if (!cli_parse_u64(v, 600000, &o.timeout_ms) || o.timeout_ms == 0)
         return usage_error("bad --timeout (1-600000 ms)", v);
@@ -835,6 +888,8 @@ static int connect_main(int argc, char **argv) {
   bool psk_bad = false;
   if (cli_psk_ready(&connect_psk, &psk_bad, "opentsm connect")) o.psk = &connect_psk.psk;
   if (psk_bad) return OT_EXIT_USAGE;
+  if ((o.req_chain == NULL) != (o.req_key == NULL))
+    return usage_error("--req-cert-chain and --req-key go together", NULL);
   /* With a PSK, anchors are optional: without them the device is not
    * authenticated, and the report says so. */
   if (o.policy == NULL && o.anchor_count == 0 && o.psk == NULL)

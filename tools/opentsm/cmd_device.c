@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "cli_psk.h"
+#include "cli_anchors.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -37,7 +39,8 @@
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
   "                      [--fault NAME[,NAME...]|list]...\n"                                    \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
-  "                       [--psk-no-finish]]\n"
+  "                       [--psk-no-finish]]\n"                                                \
+  "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -71,6 +74,14 @@ const char ot_usage_device[] =
           "              2000; 0: never)\n"
           "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
           "              240; 0: none); a session silent for twice that ends\n"
+          "  --mut-auth encap|digests  ask the requester to authenticate itself in\n"
+          "              every session (KEY_EXCHANGE_RSP MutAuthRequested 02h: the\n"
+          "              encapsulated GET_DIGESTS/GET_CERTIFICATE flow; 04h: the same\n"
+          "              starting with DIGESTS at once), when it sets MUT_AUTH_CAP and\n"
+          "              ENCAP_CAP; off by default. Its chain must lead to a --req-ca\n"
+          "              root (DER or PEM, repeatable) and its FINISH carry its signature\n"
+          "  --basic-mut-auth  also ask in CHALLENGE_AUTH (BasicMutAuthReq): the\n"
+          "              requester's chain and an encapsulated CHALLENGE, outside sessions\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -579,6 +590,45 @@ static int serve(cli_device *d, ot_doe_socket_server *srv, const ot_doe_serve_li
 /* --psk: the key lives here for the whole run (the responder borrows it). */
 static cli_psk dev_psk;
 static int device_main(int argc, char **argv);
+/* --mut-auth / --req-ca: mutual authentication in every session (DSP0274 1.2
+ * §10.9), the requester's chain checked against the --req-ca roots. The
+ * responder reads its configuration at every request, so it is set here,
+ * after the device was built. */
+static ot_tsm_policy mut_roots; /* holds the --req-ca certificates for the device's life */
+
+/* spdm-emu's out-of-band command 8001h (`spdm_requester_emu --key_upd RSP`):
+ * an encapsulated KEY_UPDATE of the device's key in the session the 4-byte
+ * payload names (0: the first established one, as spdm-emu's default). */
+static ot_status device_oob(void *ctx, uint32_t command, const uint8_t *payload, size_t len) {
+  ot_spdm_responder *r = ctx;
+  OT_ENSURE(command == OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, OT_E_UNSUPPORTED);
+  uint32_t sid = len == 4 ? ot_load_u32le(payload) : 0;
+  for (size_t i = 0; sid == 0 && i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    if (r->sessions[i].used && r->sessions[i].s.state == OT_SPDM_SESSION_ESTABLISHED)
+      sid = r->sessions[i].s.session_id;
+  return ot_spdm_responder_encap_key_update(r, sid);
+}
+
+static int device_mut_auth(cli_device *d, const char *mode, bool basic, const char *const *ca,
+                           size_t n) {
+  int rc = cli_anchors_policy(&mut_roots, ca, n, "requester", "opentsm device");
+  if (rc != OT_EXIT_OK) return rc;
+  ot_spdm_responder_config *c = &d->dsm.rcfg;
+  c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
+  c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
+                     OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448;
+  c->mut_auth = mode == NULL                    ? 0
+                : strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
+                                               : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
+  c->basic_mut_auth = basic;
+  /* With ENCAP_CAP the device also renews its key on spdm-emu's 8001h. */
+  d->doe.oob = device_oob;
+  d->doe.oob_ctx = &d->dsm.rsp;
+  c->req_anchors = mut_roots.anchors;
+  c->req_anchor_count = mut_roots.anchor_count;
+  c->req_now = time(NULL);
+  return OT_EXIT_OK;
+}
 
 int ot_cmd_device(int argc, char **argv) {
   int rc = device_main(argc, argv);
@@ -594,6 +644,9 @@ static int device_main(int argc, char **argv) {
       .identity = CLI_ID_SAMPLE_P384, .key_dir = cli_default_key_dir(), .ports = DEV_PORTS};
   const char *profile_path = NULL, *endpoint = NULL, *root_out = NULL;
   const char *pcap = NULL, *keylog = NULL; /* --pcap, --keylog */
+  const char *mut_mode = NULL, *req_ca[OT_TSM_POLICY_MAX_ANCHORS]; /* --mut-auth, --req-ca */
+  size_t req_ca_count = 0;
+  bool basic_mut = false; /* --basic-mut-auth */
   ot_doe_serve_limits lim = {.idle_ms = DEV_IDLE_MS, .frame_ms = DEV_FRAME_MS, .wake_fd = -1};
   bool identity_given = false;
   int i = 0;
@@ -635,6 +688,16 @@ static int device_main(int argc, char **argv) {
       pcap = v;
     } else if (strcmp(a, "--keylog") == 0 && v) {
       keylog = v;
+    } else if (strcmp(a, "--basic-mut-auth") == 0) {
+      basic_mut = true;
+      continue;
+    } else if (strcmp(a, "--mut-auth") == 0 && v) {
+      if (strcmp(v, "encap") != 0 && strcmp(v, "digests") != 0)
+        return usage_error("bad --mut-auth (encap or digests)", v);
+      mut_mode = v;
+    } else if (strcmp(a, "--req-ca") == 0 && v) {
+      if (req_ca_count == OT_TSM_POLICY_MAX_ANCHORS) return usage_error("too many --req-ca", v);
+      req_ca[req_ca_count++] = v;
     } else if (strcmp(a, "--endpoint") == 0 && v) {
       endpoint = v;
     } else if (strcmp(a, "--keys") == 0 && v) {
@@ -687,6 +750,8 @@ static int device_main(int argc, char **argv) {
   bool psk = cli_psk_ready(&dev_psk, &psk_bad, "opentsm device");
   if (psk_bad) return OT_EXIT_USAGE;
   if (psk_no_finish && !psk) return usage_error("--psk-no-finish needs --psk", NULL);
+  if ((mut_mode == NULL && !basic_mut) != (req_ca_count == 0))
+    return usage_error("--mut-auth / --basic-mut-auth and --req-ca go together", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
@@ -762,6 +827,10 @@ static int device_main(int argc, char **argv) {
     d->dsm.rcfg.caps |= psk_no_finish ? OT_SPDM_CAP_PSK : OT_SPDM_CAP_PSK_WITH_CONTEXT;
     d->dsm.rcfg.psk = &dev_psk.psk;
     d->dsm.rcfg.psk_count = 1;
+  }
+  if (mut_mode || basic_mut) {
+    rc = device_mut_auth(d, mut_mode, basic_mut, req_ca, req_ca_count);
+    if (rc != OT_EXIT_OK) goto out;
   }
   if (root_out) {
     ot_x509_cert root;

@@ -328,6 +328,13 @@
 #define OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS 0x04u
 #define OT_SPDM_FINISH_SIGNATURE_INCLUDED 0x01u  /* FINISH Param1 bit0 */
 
+/* ---- ENCAPSULATED_RESPONSE_ACK Param2 payload type (DSP0274 1.2/1.3
+ * "ENCAPSULATED_RESPONSE_ACK response message format") ---------------------------- */
+#define OT_SPDM_ENCAP_ACK_ABSENT 0u   /* no further encapsulated request: flow done */
+#define OT_SPDM_ENCAP_ACK_PRESENT 1u  /* the next encapsulated request follows */
+#define OT_SPDM_ENCAP_ACK_SLOT 2u     /* done; a ReqSlotNumber byte follows */
+#define OT_SPDM_ENCAP_ACK_HEADER_SIZE 8u /* header | AckRequestID(1) | Reserved(3) (1.2+) */
+
 /* ---- KEY_UPDATE operations (DSP0274 "KEY_UPDATE operations") ------------------- */
 #define OT_SPDM_KEY_UPDATE_OP_UPDATE_KEY 1u
 #define OT_SPDM_KEY_UPDATE_OP_UPDATE_ALL_KEYS 2u
