@@ -18,7 +18,7 @@ enum { VERSION_DIGIT_AT = 13 };
 ot_status ot_spdm_signing_message(uint8_t version, const char *context, const uint8_t *th_hash,
                                   size_t hash_len, uint8_t *out, size_t cap, size_t *out_len) {
   OT_ENSURE(context != NULL && th_hash != NULL && out != NULL && out_len != NULL, OT_E_ARG);
-  OT_ENSURE(version == OT_SPDM_VERSION_12 || version == OT_SPDM_VERSION_13, OT_E_VERSION);
+  OT_ENSURE(version >= OT_SPDM_VERSION_12 && version <= OT_SPDM_VERSION_14, OT_E_VERSION);
   OT_ENSURE(hash_len == 32 || hash_len == 48 || hash_len == 64, OT_E_ARG);
   size_t ctx_len = strlen(context);
   OT_ENSURE(ctx_len >= 1 && ctx_len <= OT_SPDM_SIGN_CONTEXT_FIELD_SIZE, OT_E_ARG);
@@ -52,12 +52,26 @@ static ot_status curve_of(uint32_t base_asym_sel, ot_curve *curve) {
   }
 }
 
+/* DSP0274 1.0 / 1.1 "Signature generation": the signer signs the transcript
+ * itself with the negotiated asymmetric algorithm, whose ECDSA form hashes it
+ * with BaseHashSel: the signature is over Hash(T), the th_hash given, with no
+ * combined_spdm_prefix. EdDSA is not defined before 1.2 (BaseAsymAlgo bits
+ * 10/11 come with 1.2). libspdm verifies 1.0/1.1 ECDSA signatures as r||s in
+ * big-endian by default, as written here. */
+static bool pre_12(uint8_t version) { return version < OT_SPDM_VERSION_12; }
+
 ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
                                    const uint8_t *pub, size_t pub_len, const char *context,
                                    const uint8_t *th_hash, size_t hash_len, const uint8_t *sig,
                                    size_t sig_len) {
   ot_curve curve;
   OT_GUARD(curve_of(base_asym_sel, &curve));
+  if (pre_12(version)) {
+    OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
+    OT_ENSURE(curve != OT_CURVE_ED25519 && curve != OT_CURVE_ED448, OT_E_UNSUPPORTED);
+    OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
+    return ot_ecdsa_verify_digest(curve, pub, pub_len, th_hash, hash_len, sig, sig_len);
+  }
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
@@ -75,6 +89,14 @@ ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_has
   OT_ENSURE(sig_len != NULL, OT_E_ARG);
   ot_curve curve;
   OT_GUARD(curve_of(base_asym_sel, &curve));
+  if (pre_12(version)) {
+    OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
+    OT_ENSURE(curve != OT_CURVE_ED25519 && curve != OT_CURVE_ED448, OT_E_UNSUPPORTED);
+    OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
+    OT_GUARD(ot_ecdsa_sign_digest(curve, priv, priv_len, th_hash, hash_len, sig, sig_cap));
+    *sig_len = ot_curve_signature_size(curve);
+    return OT_SUCCESS;
+  }
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));

@@ -295,6 +295,18 @@ OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence 
     ev->chain_len = chain_len;
   }
   OT_GUARD_GOTO(st, measure(tsm, dev, ev, why), unwind);
+  /* The device is authenticated (chain, CHALLENGE, signed measurements). IDE_KM
+   * (PCIe r6.0 §6.33.3, carried in DSP0274 1.2 VENDOR_DEFINED messages) and
+   * TDISP (PCIe r6.1 §11) run in SPDM 1.2+ sessions only: an older device is
+   * never connected, and the refusal says it passed authentication. */
+  if (dev->spdm.neg.version < OT_SPDM_VERSION_12) {
+    st = tsm_refuse(why, OT_TSM_R_SPDM_PRE_12, ot_status_of(OT_E_POLICY),
+                    "%s: authenticated at SPDM %u.%u (certificate chain, CHALLENGE and signed "
+                    "measurements verified), not connected: IDE_KM and TDISP need SPDM 1.2 or "
+                    "later",
+                    dev->name, dev->spdm.neg.version >> 4, dev->spdm.neg.version & 0xFu);
+    goto unwind;
+  }
   /* DSP0274 §10.9-10.10: KEY_EXCHANGE / FINISH with the verified slot 0. */
   st = ot_spdm_requester_start_session(&dev->spdm, 0, OT_SPDM_MEAS_SUMMARY_NONE, &dev->session_id);
   if (!ot_ok(st)) {
