@@ -255,7 +255,7 @@ case_tsm_flow() { # VER SUITE [AEAD]
 
 # ---- case 3: the validator -> opentsm device ---------------------------------------
 
-VALIDATOR_PASS_MIN=1869
+VALIDATOR_PASS_MIN=1963
 case_validator() { # SUITE
   local rc summary pass fail
   suite "$1"

@@ -329,6 +329,10 @@ dsm:
                           .faults = o->faults,
                           .versions = o->versions};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
+  /* The socket device also offers HANDSHAKE_IN_THE_CLEAR_CAP (DSP0274 1.1+
+   * §10.9), as spdm_responder_emu does: a requester that sets it too runs
+   * KEY_EXCHANGE/FINISH in the clear. Read by the responder on each request. */
+  d->dsm.rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
