@@ -139,6 +139,53 @@ static void test_responder_version_rules(void **s) {
   rig_free(g);
 }
 
+/* DSP0274 1.1 "MUT_AUTH_CAP": a 1.1 requester with MUT_AUTH_CAP also sets
+ * ENCAP_CAP; GET_CAPABILITIES 1.1 with flags 0x67c6 (the validator's 2.4) is
+ * answered InvalidRequest, as libspdm answers. At 1.2 the same flags pass. */
+static void test_caps_11_mut_auth_needs_encap(void **s) {
+  (void)s;
+  rig *g = rig_any(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_ALL, false, false, 31});
+  static const uint8_t get_version[] = {0x10, 0x84, 0, 0};
+  uint8_t caps11[12] = {0x11, 0xe1, 0, 0, 0, 0, 0, 0, 0xc6, 0x67, 0, 0};
+  uint8_t out[64];
+  size_t n;
+  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, get_version, 4, out, sizeof out, &n));
+  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, caps11, sizeof caps11, out, sizeof out, &n));
+  assert_int_equal(n, 4);
+  assert_int_equal(out[1], OT_SPDM_ERROR);
+  assert_int_equal(out[2], OT_SPDM_ERR_INVALID_REQUEST);
+  caps11[9] = 0x77; /* ENCAP_CAP too */
+  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, caps11, sizeof caps11, out, sizeof out, &n));
+  assert_int_equal(n, 12);
+  assert_int_equal(out[1], OT_SPDM_CAPABILITIES);
+  rig_free(g);
+}
+
+/* DSP0274 §10.10: FINISH inside an established session is UnexpectedRequest,
+ * decided before the body is read: at 1.4 a FINISH without OpaqueDataLength
+ * (the validator's 9.5, built with the 1.3 layout) gets UnexpectedRequest,
+ * not InvalidRequest. */
+static void test_finish_in_established_14(void **s) {
+  (void)s;
+  rig *g = rig_any(&(rig_opts){OT_CURVE_P384, OT_SPDM_VMASK_14, false, false, 32});
+  rig_authenticate(g, 0);
+  uint32_t sid;
+  assert_ot_ok(ot_spdm_requester_start_session(&g->req, 0, 0, &sid));
+  ot_spdm_req_session *rs = &g->req.sessions[0];
+  uint8_t fin[4 + 48] = {0x14, OT_SPDM_FINISH, 0, 0};
+  static uint8_t rec[1024], out[1024], msg[1024];
+  size_t rl, n, m;
+  bool sec;
+  assert_ot_ok(ot_spdm_secured_encode(&rs->s, fin, sizeof fin, rec, sizeof rec, &rl));
+  assert_ot_ok(ot_spdm_responder_handle_secured(&g->rsp, rec, rl, out, sizeof out, &n, &sec));
+  assert_true(sec);
+  assert_ot_ok(ot_spdm_secured_decode(&rs->s, out, n, msg, sizeof msg, &m));
+  assert_int_equal(msg[1], OT_SPDM_ERROR);
+  assert_int_equal(msg[2], OT_SPDM_ERR_UNEXPECTED_REQUEST);
+  assert_ot_ok(ot_spdm_requester_heartbeat(&g->req, sid)); /* the session goes on */
+  rig_free(g);
+}
+
 /* GET_CERTIFICATE with LargeCertChain (1.4, LARGE_RESP_CAP): the answer takes
  * the large form; at 1.3 bit7 is reserved and the answer is the small form. */
 static void test_large_certificate(void **s) {
@@ -234,6 +281,8 @@ int main(void) {
       cmocka_unit_test(test_flow_14_in_clear_multi_key),
       cmocka_unit_test(test_highest_common_and_minimum),
       cmocka_unit_test(test_responder_version_rules),
+      cmocka_unit_test(test_caps_11_mut_auth_needs_encap),
+      cmocka_unit_test(test_finish_in_established_14),
       cmocka_unit_test(test_large_certificate),
       cmocka_unit_test(test_signature_pre_12),
       cmocka_unit_test(test_vmask_and_caps),
