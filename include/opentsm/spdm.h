@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SPDM 1.2 / 1.3 (DMTF DSP0274) protocol engines: the requester (TSM side) and
+ * SPDM 1.0 - 1.4 (DMTF DSP0274) protocol engines: the requester (TSM side) and
  * the responder (device side), plus negotiation policy and the DOE binding.
  * @layer spdm
  *
@@ -30,7 +30,10 @@
  * reassembles them, src/spdm/responder_chunk_send.c, and refuses a whole
  * request above its DataTransferSize with RequestTooLarge).
  *
- * Versions: 1.2 and 1.3 only (the codec supports no others).
+ * Versions: 1.0 to 1.4 (DSP0274 1.0.0 .. 1.4.0). Sessions exist from 1.1;
+ * 1.0/1.1 signatures carry no combined_spdm_prefix; 1.4 adds the large
+ * CERTIFICATE / VENDOR_DEFINED forms (LARGE_RESP_CAP), FINISH opaque data and
+ * 32-bit chunk sequence numbers. IDE_KM and TDISP users (the TSM) need 1.2+.
  * Algorithms: ECDSA P-256/P-384, SHA-256/384, ECDHE secp256r1/secp384r1,
  * AES-256-GCM and ChaCha20-Poly1305 (DSP0274 §10.4 "NEGOTIATE_ALGORITHMS").
  */

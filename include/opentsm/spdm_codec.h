@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SPDM 1.2 / 1.3 message codec (DMTF DSP0274): plain structs for every message
+ * SPDM 1.0 - 1.4 message codec (DMTF DSP0274): plain structs for every message
  * opentsm sends or receives in the clear or inside a session, with an encoder
  * (into an ot_writer) and a strict decoder (from an ot_reader) for each.
  * @layer spdm

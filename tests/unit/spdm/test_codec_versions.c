@@ -357,6 +357,40 @@ static void test_opaque_11(void **s) {
   assert_ot_code(ot_spdm_sm_versions_decode_v(0x11, buf, 20, &d), OT_E_MALFORMED);
 }
 
+/* CHALLENGE (36 bytes before 1.3, 44 from 1.3) and CHALLENGE_AUTH: the
+ * BasicMutAuthReq bit exists from 1.1 (reserved in 1.0). */
+static void test_challenge_versions(void **s) {
+  (void)s;
+  static const struct {
+    uint8_t v;
+    size_t len;
+  } want[] = {{0x10, 36}, {0x11, 36}, {0x12, 36}, {0x13, 44}, {0x14, 44}};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    ot_spdm_sizes sz = sizes(want[i].v);
+    ot_spdm_challenge c = {.slot_id = 0, .meas_summary_type = OT_SPDM_MEAS_SUMMARY_ALL};
+    CC_WRITER(w, buf);
+    assert_int_equal(enc_len(ot_spdm_encode_challenge(&sz, &w, &c), &w), want[i].len);
+    cc_check_message(&sz, buf, want[i].len);
+  }
+  ot_spdm_sizes sz10 = sizes(0x10), sz11 = sizes(0x11);
+  sz10.meas_summary_hash = sz11.meas_summary_hash = false;
+  uint8_t h[48], sig[96];
+  cc_fill(h, sizeof h, 1);
+  cc_fill(sig, sizeof sig, 2);
+  ot_spdm_challenge_auth a = {.basic_mut_auth = true, .cert_chain_hash = h, .signature = sig};
+  CC_WRITER(w, buf);
+  assert_ot_code(ot_spdm_encode_challenge_auth(&sz10, &w, &a), OT_E_ARG);
+  CC_WRITER(w2, buf2);
+  size_t n = enc_len(ot_spdm_encode_challenge_auth(&sz11, &w2, &a), &w2);
+  assert_int_equal(n, 4 + 48 + 32 + 2 + 96);
+  cc_check_message(&sz11, buf2, n);
+  buf2[0] = 0x10; /* read at 1.0 the bit is reserved: ignored */
+  ot_reader r = cc_reader(buf2, n);
+  ot_spdm_challenge_auth d;
+  assert_ot_ok(ot_spdm_decode_challenge_auth(&sz10, &r, &d));
+  assert_false(d.basic_mut_auth);
+}
+
 /* The version byte: 1.0 .. 1.4 accepted, anything else refused. */
 static void test_version_range(void **s) {
   (void)s;
@@ -383,6 +417,7 @@ int main(void) {
       cmocka_unit_test(test_vendor_defined_large),
       cmocka_unit_test(test_certificate_large),
       cmocka_unit_test(test_opaque_11),
+      cmocka_unit_test(test_challenge_versions),
       cmocka_unit_test(test_version_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
