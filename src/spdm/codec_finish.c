@@ -11,7 +11,8 @@ ot_status spdm_read_finish(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_finish
   uint8_t p1;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_FINISH, &p1, &m->req_slot_id));
   m->sig_included = (p1 & OT_SPDM_FINISH_SIGNATURE_INCLUDED) != 0;
-  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14)) OT_GUARD(spdm_read_opaque(r, &m->opaque_len, &m->opaque));
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14))
+    OT_GUARD(spdm_read_opaque(r, &m->opaque_len, &m->opaque));
   OT_GUARD(spdm_read_opt(r, m->sig_included, sz->req_sig_len, &m->signature));
   return ot_read_borrow(r, sz->hash_len, &m->verify_data);
 }
@@ -32,7 +33,8 @@ ot_status ot_spdm_encode_finish(const ot_spdm_sizes *sz, ot_writer *w, const ot_
  * ResponderVerifyData(H) only in handshake-in-the-clear mode. */
 ot_status spdm_read_finish_rsp(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_finish_rsp *m) {
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_FINISH_RSP, NULL, NULL));
-  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14)) OT_GUARD(spdm_read_opaque(r, &m->opaque_len, &m->opaque));
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14))
+    OT_GUARD(spdm_read_opaque(r, &m->opaque_len, &m->opaque));
   return spdm_read_opt(r, sz->handshake_in_clear, sz->hash_len, &m->verify_data);
 }
 SPDM_DEFINE_DECODE(finish_rsp, ot_spdm_finish_rsp)

@@ -174,8 +174,8 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   memset(&a, 0, sizeof(a));
   bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) && (req_caps & OT_SPDM_CAP_KEY_EX);
-  a.base_asym_sel = STRONGEST(asym_order, offer->base_asym &
-                                              ot_spdm_asym_for_version(prefs->base_asym, version));
+  a.base_asym_sel =
+      STRONGEST(asym_order, offer->base_asym & ot_spdm_asym_for_version(prefs->base_asym, version));
   a.base_hash_sel = STRONGEST(hash_order, offer->base_hash & prefs->base_hash);
   OT_ENSURE(a.base_asym_sel && a.base_hash_sel, OT_E_NEGOTIATION);
   /* "MeasurementSpecificationSel ... shall be zero if MEAS_CAP is 0" and the

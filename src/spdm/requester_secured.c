@@ -110,8 +110,8 @@ OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint1
   if (req_len) memcpy(payload + 1, req, req_len);
   /* DSP0274 1.4: with LARGE_RESP_CAP on both sides the request takes the
    * large form (LargeReq, u32 length), as libspdm's requester sends it. */
-  bool large = q->neg.version >= OT_SPDM_VERSION_14 &&
-               (q->caps & q->rsp_caps & OT_SPDM_CAP_LARGE_RESP) != 0;
+  bool large =
+      q->neg.version >= OT_SPDM_VERSION_14 && (q->caps & q->rsp_caps & OT_SPDM_CAP_LARGE_RESP) != 0;
   ot_spdm_vendor_defined v = {.standard_id = standard_id,
                               .vendor_id_len = 2,
                               .vendor_id = vid,

@@ -77,8 +77,8 @@ static ot_status negotiate(ot_spdm_requester *q, uint8_t version) {
   ot_reader_init(&rd, r.msg, r.len);
   ot_spdm_algorithms a;
   OT_GUARD(ot_spdm_decode_algorithms(&sz, &rd, &a));
-  OT_GUARD(ot_spdm_algorithms_check(&q->cfg->algs, version, q->rsp_caps, q->caps, &q->offer,
-                                    &a, &q->neg));
+  OT_GUARD(ot_spdm_algorithms_check(&q->cfg->algs, version, q->rsp_caps, q->caps, &q->offer, &a,
+                                    &q->neg));
   return ot_spdm_transcript_set_algorithms(&q->t, version, q->neg.hash, q->neg.multi_key_conn);
 }
 

@@ -161,8 +161,7 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
   /* The flags advertised at the connection's version once CAPABILITIES went
    * out (a 1.0 connection has no KEY_EX, DSP0274 1.0), the configured ones before. */
   uint32_t caps = r->state >= OT_SPDM_CONN_AFTER_CAPS ? r->caps : r->cfg->caps;
-  if (rule->cap && !(caps & rule->cap))
-    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  if (rule->cap && !(caps & rule->cap)) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
   if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (c->session == NULL && !(rule->where & W_PLAIN)) {

@@ -148,8 +148,7 @@ ot_status rsp_key_exchange(rsp_call *c) {
   s->slot = q->slot_id;
   s->in_clear = p.handshake_in_clear;
   /* DSP0274 §10.9: HeartbeatPeriod is 0 unless both sides have HBEAT_CAP. */
-  s->heartbeat_period =
-      (r->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
+  s->heartbeat_period = (r->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
   sz.handshake_in_clear = s->in_clear;

@@ -385,8 +385,8 @@
 /* Capability flags each version defines (DSP0274 1.x "Flags fields definitions"):
  * 1.0 responder CACHE..MEAS_FRESH; 1.1 adds ENCRYPT..PUB_KEY_ID (requester flags
  * start in 1.1: a 1.0 GET_CAPABILITIES has none). */
-#define OT_SPDM_CAP_RSP_MASK_10                                                            \
-  (OT_SPDM_CAP_CACHE | OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_MASK |      \
+#define OT_SPDM_CAP_RSP_MASK_10                                                                    \
+  (OT_SPDM_CAP_CACHE | OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_MASK |               \
    OT_SPDM_CAP_MEAS_FRESH)
 #define OT_SPDM_CAP_REQ_MASK_11 (OT_SPDM_CAP_REQ_MASK_12 & ~OT_SPDM_CAP_CHUNK)
 #define OT_SPDM_CAP_RSP_MASK_11 (OT_SPDM_CAP_RSP_MASK_10 | OT_SPDM_CAP_REQ_MASK_11)
@@ -395,7 +395,7 @@
 #define OT_SPDM_CAP_SET_KEY_PAIR_RESET (1u << 30)
 #define OT_SPDM_CAP_LARGE_RESP (1u << 31)
 #define OT_SPDM_CAP_REQ_MASK_14 (OT_SPDM_CAP_REQ_MASK_13 | OT_SPDM_CAP_LARGE_RESP)
-#define OT_SPDM_CAP_RSP_MASK_14                                                            \
+#define OT_SPDM_CAP_RSP_MASK_14                                                                    \
   (OT_SPDM_CAP_RSP_MASK_13 | OT_SPDM_CAP_SET_KEY_PAIR_RESET | OT_SPDM_CAP_LARGE_RESP)
 /* NEGOTIATE_ALGORITHMS Length bound in 1.0 ("shall be less than or equal to 64"). */
 #define OT_SPDM_NEGOTIATE_ALGORITHMS_MAX_LENGTH_10 64u

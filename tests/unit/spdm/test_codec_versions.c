@@ -68,8 +68,8 @@ static ot_spdm_alg_offer offer(uint8_t structs) {
                          .base_asym = OT_SPDM_ASYM_ECDSA_P384,
                          .base_hash = OT_SPDM_HASH_SHA_384};
   for (uint8_t i = 0; i < structs; i++)
-    o.alg[o.alg_count++] = (ot_spdm_alg_struct){.type = (uint8_t)(OT_SPDM_ALG_TYPE_DHE + i),
-                                                .supported = 0x10};
+    o.alg[o.alg_count++] =
+        (ot_spdm_alg_struct){.type = (uint8_t)(OT_SPDM_ALG_TYPE_DHE + i), .supported = 0x10};
   return o;
 }
 
@@ -160,8 +160,8 @@ static void test_measurements_versions(void **s) {
   assert_ot_code(ot_spdm_encode_get_measurements(&sz11, &w, &g), OT_E_ARG);
   /* MEASUREMENTS at 1.0 / 1.1: Param2 bits a version lacks cannot be sent. */
   uint8_t rec[8] = {1, 1, 4, 0, 0x01, 1, 0, 0xaa};
-  ot_spdm_measurements m = {.block_count = 1, .record_len = sizeof rec, .record = rec,
-                            .slot_id = 1};
+  ot_spdm_measurements m = {
+      .block_count = 1, .record_len = sizeof rec, .record = rec, .slot_id = 1};
   ot_spdm_sizes nosig10 = sz10, nosig11 = sz11;
   nosig10.meas_signature = nosig11.meas_signature = false;
   CC_WRITER(w2, buf2);
@@ -277,7 +277,8 @@ static void test_vendor_defined_large(void **s) {
                               .payload_len = sizeof pl,
                               .payload = pl};
   CC_WRITER(w, buf);
-  assert_int_equal(enc_len(ot_spdm_encode_vendor_request(&sz14, &w, &v), &w), 4 + 2 + 1 + 2 + 2 + 4 + 5);
+  assert_int_equal(enc_len(ot_spdm_encode_vendor_request(&sz14, &w, &v), &w),
+                   4 + 2 + 1 + 2 + 2 + 4 + 5);
   assert_int_equal(buf[2], 0x80);
   assert_int_equal(ot_load_u16le(buf + 9), 0);
   assert_int_equal(ot_load_u32le(buf + 11), 5);
@@ -320,8 +321,8 @@ static void test_certificate_large(void **s) {
   assert_ot_code(ot_spdm_encode_get_certificate(&sz14, &w2, &g), OT_E_ARG); /* offset > u16 */
   uint8_t part[7];
   cc_fill(part, sizeof part, 2);
-  ot_spdm_certificate c = {.slot_id = 0, .large = true, .portion_len = 7,
-                           .remainder_len = 0x20000, .portion = part};
+  ot_spdm_certificate c = {
+      .slot_id = 0, .large = true, .portion_len = 7, .remainder_len = 0x20000, .portion = part};
   CC_WRITER(w3, buf3);
   assert_int_equal(enc_len(ot_spdm_encode_certificate(&sz14, &w3, &c), &w3), 16 + 7);
   cc_check_message(&sz14, buf3, 23);

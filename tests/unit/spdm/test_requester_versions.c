@@ -46,7 +46,8 @@ static void session_flow(rig *g) {
   assert_ot_ok(ot_spdm_requester_key_update(&g->req, sid, false));
   assert_ot_ok(ot_spdm_requester_key_update(&g->req, sid, true));
   uint8_t body[300], back[320];
-  for (size_t i = 0; i < sizeof body; i++) body[i] = (uint8_t)i;
+  for (size_t i = 0; i < sizeof body; i++)
+    body[i] = (uint8_t)i;
   size_t n;
   assert_ot_ok(ot_spdm_requester_vdm(&g->req, sid, OT_SPDM_REGISTRY_PCISIG, 1, 0x7f, body,
                                      sizeof(body), back, sizeof(back), &n));
@@ -121,8 +122,8 @@ static void test_highest_common_and_minimum(void **s) {
  * with VersionMismatch, and a 1.0 connection does not serve KEY_EXCHANGE. */
 static void test_responder_version_rules(void **s) {
   (void)s;
-  rig *g = rig_any(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_10 | OT_SPDM_VMASK_11, false, false,
-                               27});
+  rig *g =
+      rig_any(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_10 | OT_SPDM_VMASK_11, false, false, 27});
   g->qcfg.versions = OT_SPDM_VMASK_10;
   assert_ot_ok(ot_spdm_requester_connect(&g->req));
   assert_int_equal(g->rsp.neg.version, OT_SPDM_VERSION_10);
