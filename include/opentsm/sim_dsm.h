@@ -120,7 +120,7 @@ typedef struct ot_sim_dsm_port {
 typedef struct ot_sim_dsm_config {
   const ot_spdm_identity *id;    /* borrowed, outlives the DSM */
   ot_rng *rng;                   /* SPDM nonces/keys, TDISP nonces (borrowed) */
-  uint8_t versions;              /* OT_SPDM_VMASK_*; 0 = both */
+  uint8_t versions;              /* OT_SPDM_VMASK_*; 0 = all (1.0 .. 1.4) */
   const ot_spdm_alg_prefs *algs; /* NULL = everything implemented */
   ot_tdisp_device_config tdisp;  /* capabilities reported to GET_TDISP_CAPABILITIES */
   /* The device's config space (borrowed, outlives the DSM), or NULL: no IDE

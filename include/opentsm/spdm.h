@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SPDM 1.2 / 1.3 (DMTF DSP0274) protocol engines: the requester (TSM side) and
+ * SPDM 1.0 - 1.4 (DMTF DSP0274) protocol engines: the requester (TSM side) and
  * the responder (device side), plus negotiation policy and the DOE binding.
  * @layer spdm
  *
@@ -30,7 +30,10 @@
  * reassembles them, src/spdm/responder_chunk_send.c, and refuses a whole
  * request above its DataTransferSize with RequestTooLarge).
  *
- * Versions: 1.2 and 1.3 only (the codec supports no others).
+ * Versions: 1.0 to 1.4 (DSP0274 1.0.0 .. 1.4.0). Sessions exist from 1.1;
+ * 1.0/1.1 signatures carry no combined_spdm_prefix; 1.4 adds the large
+ * CERTIFICATE / VENDOR_DEFINED forms (LARGE_RESP_CAP), FINISH opaque data and
+ * 32-bit chunk sequence numbers. IDE_KM and TDISP users (the TSM) need 1.2+.
  * Algorithms: ECDSA P-256/P-384, SHA-256/384, ECDHE secp256r1/secp384r1,
  * AES-256-GCM and ChaCha20-Poly1305 (DSP0274 §10.4 "NEGOTIATE_ALGORITHMS").
  */
@@ -55,9 +58,30 @@
 
 /* ==== negotiation (src/spdm/negotiate.c) ===================================== */
 
-/* Version masks: which of 1.2 and 1.3 a side speaks. */
+/* Version masks: which of 1.0 .. 1.4 a side speaks (bit values kept from when
+ * only 1.2 and 1.3 existed here). */
 #define OT_SPDM_VMASK_12 0x01u
 #define OT_SPDM_VMASK_13 0x02u
+#define OT_SPDM_VMASK_10 0x04u
+#define OT_SPDM_VMASK_11 0x08u
+#define OT_SPDM_VMASK_14 0x10u
+#define OT_SPDM_VMASK_ALL                                                                          \
+  (OT_SPDM_VMASK_10 | OT_SPDM_VMASK_11 | OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13 | OT_SPDM_VMASK_14)
+
+/* The mask bit of an SPDMVersion byte (0x10 .. 0x14); 0 for any other. */
+uint8_t ot_spdm_vmask_of(uint8_t version);
+/*
+ * The capability flags a side may advertise at `version`: caps with the flags
+ * that version does not define cleared (DSP0274 1.x "Flags fields
+ * definitions": 1.0 knows only the responder flags CACHE..MEAS_FRESH, 1.1 adds
+ * the session flags, 1.2 CHUNK.., 1.3 EP_INFO.., 1.4 LARGE_RESP..).
+ */
+uint32_t ot_spdm_caps_for_version(uint32_t caps, uint8_t version, bool responder);
+/*
+ * Parses a comma-separated version list ("1.2,1.3", "1.0-1.4" style ranges not
+ * accepted) into a mask; OT_E_ARG for an empty list or an unknown version.
+ */
+OT_RESULT ot_spdm_vmask_parse(const char *list, uint8_t *out);
 
 /*
  * What one side supports or allows, as SPDM bitmasks (spec/spdm.h values).
@@ -81,7 +105,7 @@ extern const ot_spdm_alg_prefs ot_spdm_alg_prefs_all;
 
 /* The negotiated parameters of a connection. */
 typedef struct ot_spdm_negotiated {
-  uint8_t version;        /* 0x12 or 0x13 */
+  uint8_t version;        /* 0x10 .. 0x14 */
   uint32_t base_asym;     /* one bit */
   uint32_t base_hash;     /* one bit */
   uint32_t meas_hash;     /* one bit, 0 when the responder has no MEAS_CAP */
@@ -111,6 +135,10 @@ typedef struct ot_spdm_negotiated {
  */
 OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t min_version,
                                uint8_t *out);
+
+/* The BaseAsymAlgo bits of base_asym that exist at `version` (no SM2/EdDSA
+ * before 1.2). */
+uint32_t ot_spdm_asym_for_version(uint32_t base_asym, uint8_t version);
 
 /* Fills a NEGOTIATE_ALGORITHMS offer from prefs (all four AlgStruct tables). */
 void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool multi_key,
@@ -304,7 +332,8 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |  \
+   OT_SPDM_CAP_LARGE_RESP)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
@@ -401,6 +430,7 @@ typedef struct ot_spdm_responder {
   ot_spdm_conn_state state;
   ot_spdm_negotiated neg;
   uint32_t req_caps; /* the requester's flags */
+  uint32_t caps;     /* our flags as advertised at the negotiated version (after CAPABILITIES) */
   uint32_t req_data_transfer_size, req_max_msg_size;
   uint8_t first_digests_seen;
   uint8_t last_request; /* code of the previous request (L1 continuity) */
@@ -505,7 +535,7 @@ typedef struct ot_spdm_requester_config {
   ot_rng *rng;
   ot_clock *clock;     /* waits for ResponseNotReady / Busy */
   uint8_t versions;    /* OT_SPDM_VMASK_* offered */
-  uint8_t min_version; /* policy: 0x12 or 0x13 */
+  uint8_t min_version; /* policy: 0x10 .. 0x14 */
   uint32_t caps;       /* requester capability flags */
   uint8_t ct_exponent;
   uint32_t data_transfer_size;
@@ -591,6 +621,7 @@ typedef struct ot_spdm_requester {
   bool failed; /* sticky: a protocol or verification failure ends the connection */
   ot_spdm_negotiated neg;
   uint32_t rsp_caps;
+  uint32_t caps; /* our flags as sent at the negotiated version (cfg->caps masked) */
   uint32_t rsp_data_transfer_size, rsp_max_msg_size;
   uint8_t rsp_ct_exponent;
   ot_spdm_alg_offer offer;       /* as sent */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SPDM 1.2 / 1.3 message codec (DMTF DSP0274): plain structs for every message
+ * SPDM 1.0 - 1.4 message codec (DMTF DSP0274): plain structs for every message
  * opentsm sends or receives in the clear or inside a session, with an encoder
  * (into an ot_writer) and a strict decoder (from an ot_reader) for each.
  * @layer spdm
@@ -13,7 +13,7 @@
  *    DHE size D, whether a MeasurementSummaryHash or a signature is present,
  *    handshake-in-the-clear, multi-key DIGESTS) come from an ot_spdm_sizes the
  *    caller fills from its negotiated state; nothing is guessed from lengths.
- *  - Versions: only SPDM 1.2 (0x12) and 1.3 (0x13) layouts are supported. Every
+ *  - Versions: SPDM 1.0 (0x10) to 1.4 (0x14) layouts are supported. Every
  *    message carries sizes->version except GET_VERSION and VERSION, which always
  *    carry 0x10 (DSP0274 "GET_VERSION request and VERSION response").
  *
@@ -52,7 +52,7 @@
 
 /* Negotiated sizes and presence flags that select a message's layout. */
 typedef struct ot_spdm_sizes {
-  uint8_t version;         /* SPDMVersion of the connection: 0x12 or 0x13 */
+  uint8_t version;         /* SPDMVersion of the connection: 0x10 .. 0x14 */
   uint16_t hash_len;       /* H: BaseHashSel digest size */
   uint16_t sig_len;        /* S: BaseAsymSel signature size (responder signatures) */
   uint16_t req_sig_len;    /* ReqBaseAsymAlg signature size (FINISH with signature) */
@@ -136,15 +136,17 @@ typedef struct ot_spdm_digests {
 typedef struct ot_spdm_get_certificate {
   uint8_t slot_id;    /* Param1 bits 3:0 */
   uint8_t attributes; /* Param2 (1.3): OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED */
-  uint16_t offset;
-  uint16_t length;
+  bool large;         /* 1.4 Param1 bit7 LargeCertChain: LargeOffset/LargeLength (u32) */
+  uint32_t offset;    /* Offset, or LargeOffset (the u16 fields are then 0) */
+  uint32_t length;    /* Length, or LargeLength */
 } ot_spdm_get_certificate;
 
 typedef struct ot_spdm_certificate {
   uint8_t slot_id;        /* Param1 bits 3:0 */
   uint8_t cert_info;      /* Param2 bits 2:0 (1.3) */
-  uint16_t portion_len;   /* PortionLength */
-  uint16_t remainder_len; /* RemainderLength */
+  bool large;             /* 1.4 Param1 bit7 LargeCertChain: the u32 lengths below */
+  uint32_t portion_len;   /* PortionLength, or LargePortionLength */
+  uint32_t remainder_len; /* RemainderLength, or LargeRemainderLength */
   const uint8_t *portion; /* CertChain[PortionLength] */
 } ot_spdm_certificate;
 
@@ -246,11 +248,15 @@ typedef struct ot_spdm_key_exchange_rsp {
 typedef struct ot_spdm_finish {
   bool sig_included;          /* Param1 bit0 */
   uint8_t req_slot_id;        /* Param2 */
+  uint16_t opaque_len;        /* 1.4: OpaqueDataLength (<= 1024); 0 before */
+  const uint8_t *opaque;      /* 1.4: OpaqueData */
   const uint8_t *signature;   /* req_sig_len bytes, or NULL */
   const uint8_t *verify_data; /* H */
 } ot_spdm_finish;
 
 typedef struct ot_spdm_finish_rsp {
+  uint16_t opaque_len;        /* 1.4: OpaqueDataLength (<= 1024); 0 before */
+  const uint8_t *opaque;      /* 1.4: OpaqueData */
   const uint8_t *verify_data; /* H in handshake-in-the-clear mode, else NULL */
 } ot_spdm_finish_rsp;
 
@@ -296,7 +302,11 @@ typedef struct ot_spdm_vendor_defined {
   uint16_t standard_id; /* registry ID: OT_SPDM_REGISTRY_* */
   uint8_t vendor_id_len;
   const uint8_t *vendor_id;
-  uint16_t payload_len; /* ReqLength / RespLength */
+  /* 1.4 Param1 bit7 LargeReq / LargeResp: ReqLength/RespLength is 0 and a u32
+   * LargeReqLength/LargeRespLength carries payload_len (DSP0274 1.4
+   * "VENDOR_DEFINED_REQUEST request message format"). */
+  bool large;
+  uint32_t payload_len; /* ReqLength / RespLength (or the large form's) */
   const uint8_t *payload;
 } ot_spdm_vendor_defined;
 
@@ -362,6 +372,12 @@ typedef struct ot_spdm_encap {
   size_t msg_len;         /* the embedded message (0 for ACK types 0 and 2) */
   const uint8_t *msg;
 } ot_spdm_encap;
+/* The fixed part of CHUNK_SEND_ACK before ResponseToLargeRequest: 6 bytes, 8
+ * in 1.4 (u32 ChunkSeqNo). CHUNK_SEND / CHUNK_RESPONSE keep 12 in every
+ * version (1.4 drops the Reserved(2) beside the wider ChunkSeqNo). */
+static inline size_t ot_spdm_chunk_send_ack_fixed(uint8_t version) {
+  return version >= OT_SPDM_VERSION_14 ? 8u : 6u;
+}
 
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
@@ -462,6 +478,15 @@ OT_RESULT ot_spdm_sm_versions_encode(ot_writer *w, const ot_spdm_sm_versions *v)
  * is inconsistent, OT_E_TOO_LARGE for more than OT_SPDM_SM_MAX_VERSIONS versions.
  */
 OT_RESULT ot_spdm_sm_versions_decode(const uint8_t *opaque, size_t len, ot_spdm_sm_versions *out);
+/* The same for an SPDM connection of spdm_version: 1.2+ use the general opaque
+ * data table (the two functions above); 1.1 has no OtherParams and uses the
+ * DSP0277 1.0 table, whose header is SpecID "DMTF" (0x444D5446) |
+ * OpaqueVersion 1 | TotalElements | Reserved(2) (OT_E_MALFORMED for another
+ * SpecID or OpaqueVersion). */
+OT_RESULT ot_spdm_sm_versions_encode_v(uint8_t spdm_version, ot_writer *w,
+                                       const ot_spdm_sm_versions *v);
+OT_RESULT ot_spdm_sm_versions_decode_v(uint8_t spdm_version, const uint8_t *opaque, size_t len,
+                                       ot_spdm_sm_versions *out);
 
 /* ---- Any message, by its code -------------------------------------------------- */
 typedef struct ot_spdm_request {

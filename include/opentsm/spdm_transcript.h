@@ -232,6 +232,9 @@ OT_RESULT ot_spdm_transcript_reset_l1(ot_spdm_transcript *t);
  * L1 of in-session measurements). dst must be empty or freed; the caller
  * frees it with ot_hash_free.
  */
+/* A fresh running hash holding what L1/L2 starts with: A for 1.2+, nothing for
+ * 1.0/1.1 (DSP0274 1.1 signs the measurement messages alone). */
+OT_RESULT ot_spdm_transcript_fork_l1_base(const ot_spdm_transcript *t, ot_hash_ctx *dst);
 OT_RESULT ot_spdm_transcript_fork_a(const ot_spdm_transcript *t, ot_hash_ctx *dst);
 
 /* ---- the session transcript (TH) --------------------------------------------- */

@@ -71,6 +71,7 @@
   X(OT_TSM_R_MEAS_MISSING, "a measurement the policy requires is missing")                         \
   X(OT_TSM_R_MEAS_MISMATCH, "a measurement differs from the policy's reference")                   \
   X(OT_TSM_R_SESSION, "secure session could not be established")                                   \
+  X(OT_TSM_R_SPDM_PRE_12, "device authenticated, but IDE_KM and TDISP need SPDM 1.2 or later")     \
   X(OT_TSM_R_IDE, "the IDE stream could not be established")                                       \
   X(OT_TSM_R_LIMIT, "a TSM limit is reached")                                                      \
   X(OT_TSM_R_GUEST_NOT_ALLOWED, "policy does not allow this device for this guest")                \

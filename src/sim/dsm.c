@@ -169,7 +169,7 @@ static ot_status extra_ports_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg,
 
 OT_RESULT ot_sim_dsm_init(ot_sim_dsm *d, const ot_sim_dsm_config *cfg) {
   OT_ENSURE(d && cfg && cfg->id && cfg->rng, OT_E_ARG);
-  OT_ENSURE((cfg->versions & ~(OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) == 0, OT_E_ARG);
+  OT_ENSURE((cfg->versions & ~OT_SPDM_VMASK_ALL) == 0, OT_E_ARG);
   OT_ENSURE(cfg->extra_port_count < OT_SIM_DSM_MAX_PORTS, OT_E_ARG);
   OT_ENSURE(cfg->extra_port_count == 0 || (cfg->cfg && cfg->extra_ports), OT_E_ARG);
   /* DevFuncNum is one byte (PCIe r6.0 §6.33.3 QUERY_RESP). */

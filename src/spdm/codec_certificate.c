@@ -5,17 +5,50 @@
  * message format"; "Certificate chain format"). SPEC-FACTS §2.7. */
 #include "codec_internal.h"
 
-/* GET_CERTIFICATE: header (Param1 bits 3:0 SlotID; Param2 1.3 attributes, bit0
- * SlotSizeRequested) | Offset(2) | Length(2). */
+/* 1.4 LargeCertChain (Param1 bit7 of both messages): the u16 Offset/Length
+ * (PortionLength/RemainderLength) are followed by u32 LargeOffset/LargeLength
+ * (LargePortionLength/LargeRemainderLength) which then carry the values
+ * (DSP0274 1.4 "GET_CERTIFICATE request message format"). Before 1.4 bit7 is
+ * reserved. */
+static bool large_allowed(const ot_spdm_sizes *sz) { return spdm_ver_ge(sz, OT_SPDM_VERSION_14); }
+
+/* Reads the two lengths in the small or the large form. */
+static ot_status read_pair(ot_reader *r, bool large, uint32_t *a, uint32_t *b) {
+  uint16_t a16, b16;
+  OT_GUARD(ot_read_u16le(r, &a16));
+  OT_GUARD(ot_read_u16le(r, &b16));
+  if (!large) {
+    *a = a16;
+    *b = b16;
+    return OT_SUCCESS;
+  }
+  OT_GUARD(ot_read_u32le(r, a));
+  return ot_read_u32le(r, b);
+}
+
+static ot_status write_pair(ot_writer *w, bool large, uint32_t a, uint32_t b) {
+  if (!large) {
+    OT_ENSURE(a <= UINT16_MAX && b <= UINT16_MAX, OT_E_ARG);
+    OT_GUARD(ot_write_u16le(w, (uint16_t)a));
+    return ot_write_u16le(w, (uint16_t)b);
+  }
+  OT_GUARD(ot_write_u32le(w, 0));
+  OT_GUARD(ot_write_u32le(w, a));
+  return ot_write_u32le(w, b);
+}
+
+/* GET_CERTIFICATE: header (Param1 bits 3:0 SlotID, bit7 LargeCertChain (1.4);
+ * Param2 1.3 attributes, bit0 SlotSizeRequested) | Offset(2) | Length(2) |
+ * [LargeOffset(4) | LargeLength(4)]. */
 ot_status spdm_read_get_certificate(const ot_spdm_sizes *sz, ot_reader *r,
                                     ot_spdm_get_certificate *m) {
   uint8_t p1, p2;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_GET_CERTIFICATE, &p1, &p2));
   m->slot_id = p1 & OT_SPDM_SLOT_ID_MASK;
   OT_GUARD(spdm_check_slot(m->slot_id, false));
+  m->large = large_allowed(sz) && (p1 & OT_SPDM_CERT_LARGE_CHAIN);
   m->attributes = spdm_is_13(sz) ? (uint8_t)(p2 & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED) : 0;
-  OT_GUARD(ot_read_u16le(r, &m->offset));
-  return ot_read_u16le(r, &m->length);
+  return read_pair(r, m->large, &m->offset, &m->length);
 }
 SPDM_DEFINE_DECODE(get_certificate, ot_spdm_get_certificate)
 
@@ -24,21 +57,24 @@ ot_status ot_spdm_encode_get_certificate(const ot_spdm_sizes *sz, ot_writer *w,
   OT_GUARD(spdm_check_slot(m->slot_id, false));
   OT_ENSURE((m->attributes & ~(spdm_is_13(sz) ? OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED : 0u)) == 0,
             OT_E_ARG);
-  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_GET_CERTIFICATE, m->slot_id, m->attributes));
-  OT_GUARD(ot_write_u16le(w, m->offset));
-  return ot_write_u16le(w, m->length);
+  OT_ENSURE(!m->large || large_allowed(sz), OT_E_ARG);
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_GET_CERTIFICATE,
+                          (uint8_t)(m->slot_id | (m->large ? OT_SPDM_CERT_LARGE_CHAIN : 0)),
+                          m->attributes));
+  return write_pair(w, m->large, m->offset, m->length);
 }
 
-/* CERTIFICATE: header (Param1 bits 3:0 SlotID; Param2 1.3 bits 2:0
- * CertificateInfo) | PortionLength(2) | RemainderLength(2) | CertChain[Portion]. */
+/* CERTIFICATE: header (Param1 bits 3:0 SlotID, bit7 LargeCertChain (1.4);
+ * Param2 1.3 bits 2:0 CertificateInfo) | PortionLength(2) | RemainderLength(2) |
+ * [LargePortionLength(4) | LargeRemainderLength(4)] | CertChain[Portion]. */
 ot_status spdm_read_certificate(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_certificate *m) {
   uint8_t p1, p2;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_CERTIFICATE, &p1, &p2));
   m->slot_id = p1 & OT_SPDM_SLOT_ID_MASK;
   OT_GUARD(spdm_check_slot(m->slot_id, false));
+  m->large = large_allowed(sz) && (p1 & OT_SPDM_CERT_LARGE_CHAIN);
   m->cert_info = spdm_is_13(sz) ? (uint8_t)(p2 & OT_SPDM_CERT_INFO_MODEL_MASK) : 0;
-  OT_GUARD(ot_read_u16le(r, &m->portion_len));
-  OT_GUARD(ot_read_u16le(r, &m->remainder_len));
+  OT_GUARD(read_pair(r, m->large, &m->portion_len, &m->remainder_len));
   return ot_read_borrow(r, m->portion_len, &m->portion);
 }
 SPDM_DEFINE_DECODE(certificate, ot_spdm_certificate)
@@ -47,9 +83,11 @@ ot_status ot_spdm_encode_certificate(const ot_spdm_sizes *sz, ot_writer *w,
                                      const ot_spdm_certificate *m) {
   OT_GUARD(spdm_check_slot(m->slot_id, false));
   OT_ENSURE((m->cert_info & ~(spdm_is_13(sz) ? OT_SPDM_CERT_INFO_MODEL_MASK : 0u)) == 0, OT_E_ARG);
-  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CERTIFICATE, m->slot_id, m->cert_info));
-  OT_GUARD(ot_write_u16le(w, m->portion_len));
-  OT_GUARD(ot_write_u16le(w, m->remainder_len));
+  OT_ENSURE(!m->large || large_allowed(sz), OT_E_ARG);
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CERTIFICATE,
+                          (uint8_t)(m->slot_id | (m->large ? OT_SPDM_CERT_LARGE_CHAIN : 0)),
+                          m->cert_info));
+  OT_GUARD(write_pair(w, m->large, m->portion_len, m->remainder_len));
   return spdm_write_span(w, m->portion, m->portion_len);
 }
 

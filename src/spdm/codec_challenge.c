@@ -35,7 +35,9 @@ ot_status spdm_read_challenge_auth(const ot_spdm_sizes *sz, ot_reader *r,
   uint8_t p1;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_CHALLENGE_AUTH, &p1, &m->slot_mask));
   m->slot_id = p1 & OT_SPDM_SLOT_ID_MASK;
-  m->basic_mut_auth = (p1 & OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH) != 0;
+  /* BasicMutAuthReq (bit7) comes with 1.1; in 1.0 Param1 bits 7:4 are reserved. */
+  m->basic_mut_auth =
+      spdm_ver_ge(sz, OT_SPDM_VERSION_11) && (p1 & OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH) != 0;
   OT_GUARD(ot_read_borrow(r, sz->hash_len, &m->cert_chain_hash));
   OT_GUARD(ot_read_bytes(r, m->nonce, sizeof m->nonce));
   OT_GUARD(spdm_read_opt(r, sz->meas_summary_hash, sz->hash_len, &m->meas_summary_hash));
@@ -48,6 +50,7 @@ SPDM_DEFINE_DECODE(challenge_auth, ot_spdm_challenge_auth)
 ot_status ot_spdm_encode_challenge_auth(const ot_spdm_sizes *sz, ot_writer *w,
                                         const ot_spdm_challenge_auth *m) {
   OT_ENSURE(m->slot_id <= OT_SPDM_SLOT_ID_MASK, OT_E_ARG);
+  OT_ENSURE(!m->basic_mut_auth || spdm_ver_ge(sz, OT_SPDM_VERSION_11), OT_E_ARG);
   uint8_t p1 =
       (uint8_t)(m->slot_id | (m->basic_mut_auth ? OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH : 0));
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_CHALLENGE_AUTH, p1, m->slot_mask));

@@ -3,8 +3,10 @@
  * message header"). See codec_internal.h. */
 #include "codec_internal.h"
 
+/* The versions whose layouts the codec knows: 1.0 through 1.4 (DSP0274 1.0.0,
+ * 1.1, 1.2, 1.3, 1.4). */
 static bool version_supported(uint8_t v) {
-  return v == OT_SPDM_VERSION_12 || v == OT_SPDM_VERSION_13;
+  return v >= OT_SPDM_VERSION_10 && v <= OT_SPDM_VERSION_14;
 }
 
 /* DSP0274 "GET_VERSION request and VERSION response": both always carry 1.0;

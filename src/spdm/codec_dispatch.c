@@ -219,26 +219,24 @@ static ot_status body_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t
   return OT_SUCCESS;
 }
 
-/* CHUNK_SEND_ACK: 6 fixed bytes, then either DOE padding (fewer than 4 bytes, too
- * short for any SPDM message) or an SPDM response whose own fields delimit it. */
-#define CHUNK_SEND_ACK_FIXED 6u
-
+/* CHUNK_SEND_ACK: 6 fixed bytes (8 in 1.4, whose ChunkSeqNo is a u32), then
+ * either DOE padding (fewer than 4 bytes, too short for any SPDM message) or an
+ * SPDM response whose own fields delimit it. */
 ot_status ot_spdm_message_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t len,
                                  size_t *out) {
   size_t n;
   OT_ENSURE(buf != NULL || len == 0, OT_E_ARG);
   bool ack = len >= 2 && buf[1] == OT_SPDM_CHUNK_SEND_ACK;
-  if (ack && len < CHUNK_SEND_ACK_FIXED + OT_SPDM_HEADER_SIZE) {
+  const size_t fixed = ot_spdm_chunk_send_ack_fixed(sz->version);
+  if (ack && len < fixed + OT_SPDM_HEADER_SIZE) {
     /* Too short to hold a response: whatever follows the fixed part is padding. */
-    OT_GUARD(body_length(sz, buf, len < CHUNK_SEND_ACK_FIXED ? len : CHUNK_SEND_ACK_FIXED, &n));
+    OT_GUARD(body_length(sz, buf, len < fixed ? len : fixed, &n));
   } else {
     OT_GUARD(body_length(sz, buf, len, &n));
   }
-  if (ack && n > CHUNK_SEND_ACK_FIXED) {
+  if (ack && n > fixed) {
     size_t inner;
-    if (ot_ok(ot_spdm_message_length(sz, buf + CHUNK_SEND_ACK_FIXED, len - CHUNK_SEND_ACK_FIXED,
-                                     &inner)))
-      n = CHUNK_SEND_ACK_FIXED + inner;
+    if (ot_ok(ot_spdm_message_length(sz, buf + fixed, len - fixed, &inner))) n = fixed + inner;
   }
   /* PCIe r6.0 §6.30.1: a data object is whole DWs, so at most 3 bytes of padding. */
   OT_ENSURE(len - n < 4, OT_E_TRAILING);

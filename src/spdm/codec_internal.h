@@ -15,7 +15,7 @@
 
 /* Reads the 4-byte header: SPDMVersion must be the expected one, the code must
  * be `code`. GET_VERSION and VERSION expect 0x10, everything else sz->version,
- * which must be 1.2 or 1.3. Param1/Param2 go to p1/p2 (either may be NULL when
+ * which must be 1.0 .. 1.4. Param1/Param2 go to p1/p2 (either may be NULL when
  * the parameter is reserved: it is then ignored). */
 ot_status spdm_hdr_read(const ot_spdm_sizes *sz, ot_reader *r, uint8_t code, uint8_t *p1,
                         uint8_t *p2);
@@ -24,6 +24,8 @@ ot_status spdm_hdr_write(const ot_spdm_sizes *sz, ot_writer *w, uint8_t code, ui
                          uint8_t p2);
 /* True for a 1.3 (or later) connection. */
 static inline bool spdm_is_13(const ot_spdm_sizes *sz) { return sz->version >= OT_SPDM_VERSION_13; }
+/* True when the connection's version is v or later (v one of OT_SPDM_VERSION_*). */
+static inline bool spdm_ver_ge(const ot_spdm_sizes *sz, uint8_t v) { return sz->version >= v; }
 
 /* Borrows n bytes when `present`, else sets *out to NULL and reads nothing. */
 ot_status spdm_read_opt(ot_reader *r, bool present, size_t n, const uint8_t **out);
@@ -102,10 +104,13 @@ SPDM_READ(encapsulated_response_ack, ot_spdm_encap)
 /* Algorithm fields shared by NEGOTIATE_ALGORITHMS, ALGORITHMS and the 1.3
  * CAPABILITIES Supported Algorithms block (codec_algorithms.c). The offer body
  * starts at MeasurementSpecification (after Length). */
-ot_status spdm_read_alg_offer_body(ot_reader *r, uint8_t alg_count, ot_spdm_alg_offer *m);
-ot_status spdm_write_alg_offer_body(ot_writer *w, const ot_spdm_alg_offer *m);
-ot_status spdm_read_alg_structs(ot_reader *r, uint8_t count, ot_spdm_alg_struct *alg);
-ot_status spdm_write_alg_structs(ot_writer *w, uint8_t count, const ot_spdm_alg_struct *alg);
+ot_status spdm_read_alg_offer_body(uint8_t version, ot_reader *r, uint8_t alg_count,
+                                   ot_spdm_alg_offer *m);
+ot_status spdm_write_alg_offer_body(uint8_t version, ot_writer *w, const ot_spdm_alg_offer *m);
+ot_status spdm_read_alg_structs(uint8_t version, ot_reader *r, uint8_t count,
+                                ot_spdm_alg_struct *alg);
+ot_status spdm_write_alg_structs(uint8_t version, ot_writer *w, uint8_t count,
+                                 const ot_spdm_alg_struct *alg);
 ot_status spdm_read_ext_algs(ot_reader *r, uint8_t count, ot_spdm_ext_algs *out);
 
 #endif

@@ -5,8 +5,11 @@
  * §2.10. */
 #include "codec_internal.h"
 
-/* SessionPolicy bits: TerminationPolicy (1.2), EventAllPolicy (1.3). */
+/* SessionPolicy bits: none in 1.1 (the byte is Reserved, DSP0274 1.1
+ * "KEY_EXCHANGE request message format"), TerminationPolicy (1.2),
+ * EventAllPolicy (1.3). */
 static uint8_t policy_mask(const ot_spdm_sizes *sz) {
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_12)) return 0;
   return spdm_is_13(sz) ? OT_SPDM_SESSION_POLICY_TERMINATION | OT_SPDM_SESSION_POLICY_EVENT_ALL
                         : OT_SPDM_SESSION_POLICY_TERMINATION;
 }

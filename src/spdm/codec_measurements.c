@@ -6,12 +6,17 @@
  * specification format"). SPEC-FACTS §2.9. */
 #include "codec_internal.h"
 
-/* Attribute bits defined per version: Signature and RawBitStream; 1.3 adds
- * NewMeasurementRequested. */
+/* Attribute bits defined per version: Signature (1.0); RawBitStreamRequested
+ * (1.2); NewMeasurementRequested (1.3). */
 static uint8_t attr_mask(const ot_spdm_sizes *sz) {
-  uint8_t m = OT_SPDM_MEAS_ATTR_SIGNATURE | OT_SPDM_MEAS_ATTR_RAW_BIT_STREAM;
+  uint8_t m = OT_SPDM_MEAS_ATTR_SIGNATURE;
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_12)) m |= OT_SPDM_MEAS_ATTR_RAW_BIT_STREAM;
   return spdm_is_13(sz) ? (uint8_t)(m | OT_SPDM_MEAS_ATTR_NEW_MEASUREMENT) : m;
 }
+
+/* SlotIDParam follows the nonce from 1.1 (DSP0274 1.0 "GET_MEASUREMENTS request
+ * message format" has the Nonce only). */
+static bool has_slot_param(const ot_spdm_sizes *sz) { return spdm_ver_ge(sz, OT_SPDM_VERSION_11); }
 
 /* GET_MEASUREMENTS: header (Param1 attributes; Param2 operation) | [Nonce(32) |
  * SlotIDParam(1, bits 3:0)] when a signature is requested | RequesterContext(8,
@@ -23,7 +28,8 @@ ot_status spdm_read_get_measurements(const ot_spdm_sizes *sz, ot_reader *r,
   m->attributes = p1 & attr_mask(sz);
   if (m->attributes & OT_SPDM_MEAS_ATTR_SIGNATURE) {
     OT_GUARD(ot_read_bytes(r, m->nonce, sizeof m->nonce));
-    OT_GUARD(ot_read_u8(r, &slot));
+    slot = 0;
+    if (has_slot_param(sz)) OT_GUARD(ot_read_u8(r, &slot));
     m->slot_id = slot & OT_SPDM_SLOT_ID_MASK;
     OT_GUARD(spdm_check_slot(m->slot_id, false));
   }
@@ -37,10 +43,11 @@ ot_status ot_spdm_encode_get_measurements(const ot_spdm_sizes *sz, ot_writer *w,
   OT_ENSURE((m->attributes & ~attr_mask(sz)) == 0, OT_E_ARG);
   bool sig = m->attributes & OT_SPDM_MEAS_ATTR_SIGNATURE;
   if (sig) OT_GUARD(spdm_check_slot(m->slot_id, false));
+  OT_ENSURE(!sig || has_slot_param(sz) || m->slot_id == 0, OT_E_ARG);
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_GET_MEASUREMENTS, m->attributes, m->operation));
   if (sig) {
     OT_GUARD(ot_write_bytes(w, m->nonce, sizeof m->nonce));
-    OT_GUARD(ot_write_u8(w, m->slot_id));
+    if (has_slot_param(sz)) OT_GUARD(ot_write_u8(w, m->slot_id));
   }
   if (!spdm_is_13(sz)) return OT_SUCCESS;
   return ot_write_bytes(w, m->context, sizeof m->context);
@@ -104,6 +111,14 @@ static ot_status check_record(const uint8_t *rec, uint32_t len, uint8_t count) {
   return OT_SUCCESS;
 }
 
+/* Param2 of MEASUREMENTS per version: reserved in 1.0, SlotID (bits 3:0) from
+ * 1.1, MeasurementsContentChanged (bits 5:4) from 1.2. */
+static uint8_t param2_mask(const ot_spdm_sizes *sz) {
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_11)) return 0;
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_12)) return OT_SPDM_SLOT_ID_MASK;
+  return OT_SPDM_SLOT_ID_MASK | OT_SPDM_MEAS_CONTENT_CHANGED_MASK;
+}
+
 /* MEASUREMENTS: header (Param1 total indices for operation 0; Param2 bits 3:0
  * SlotID, bits 5:4 content changed) | NumberOfBlocks(1) |
  * MeasurementRecordLength(3) | MeasurementRecord | Nonce(32) |
@@ -112,6 +127,7 @@ static ot_status check_record(const uint8_t *rec, uint32_t len, uint8_t count) {
 ot_status spdm_read_measurements(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_measurements *m) {
   uint8_t p2;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_MEASUREMENTS, &m->total_indices, &p2));
+  p2 &= param2_mask(sz);
   m->slot_id = p2 & OT_SPDM_SLOT_ID_MASK;
   m->content_changed = p2 & OT_SPDM_MEAS_CONTENT_CHANGED_MASK;
   OT_GUARD(ot_read_u8(r, &m->block_count));
@@ -129,6 +145,7 @@ ot_status ot_spdm_encode_measurements(const ot_spdm_sizes *sz, ot_writer *w,
                                       const ot_spdm_measurements *m) {
   OT_ENSURE(m->slot_id <= OT_SPDM_SLOT_ID_MASK, OT_E_ARG);
   OT_ENSURE((m->content_changed & ~OT_SPDM_MEAS_CONTENT_CHANGED_MASK) == 0, OT_E_ARG);
+  OT_ENSURE(((m->slot_id | m->content_changed) & ~param2_mask(sz)) == 0, OT_E_ARG);
   OT_ENSURE(m->record_len <= OT_SPDM_MAX_MEASUREMENT_RECORD_LENGTH, OT_E_TOO_LARGE);
   OT_GUARD(check_record(m->record, m->record_len, m->block_count));
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_MEASUREMENTS, m->total_indices,

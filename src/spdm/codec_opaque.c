@@ -39,14 +39,47 @@ static ot_status read_sm_element(const uint8_t *data, uint16_t len, ot_spdm_sm_v
   return ot_reader_finish(&r);
 }
 
+/* The table header by version: Fmt1 (1.2+) TotalElements(1) | Reserved(3);
+ * SPDM 1.1 (DSP0277 1.0 "Secured message opaque data format"): SpecID(4) =
+ * 0x444D5446 | OpaqueVersion(1) = 1 | TotalElements(1) | Reserved(2). */
+static ot_status read_table_header(ot_reader *r, uint8_t spdm_version, uint8_t *total) {
+  if (spdm_version >= OT_SPDM_VERSION_12) {
+    OT_GUARD(ot_read_u8(r, total));
+    return ot_read_skip(r, 3);
+  }
+  uint32_t spec;
+  uint8_t ver;
+  OT_GUARD(ot_read_u32le(r, &spec));
+  OT_GUARD(ot_read_u8(r, &ver));
+  OT_GUARD(ot_read_u8(r, total));
+  OT_GUARD(ot_read_skip(r, 2));
+  OT_ENSURE(spec == OT_SPDM_SM_OPAQUE_SPEC_ID && ver == OT_SPDM_SM_OPAQUE_VERSION, OT_E_MALFORMED);
+  return OT_SUCCESS;
+}
+
+static ot_status write_table_header(ot_writer *w, uint8_t spdm_version, uint8_t total) {
+  if (spdm_version >= OT_SPDM_VERSION_12) {
+    OT_GUARD(ot_write_u8(w, total));
+    return ot_write_zeros(w, 3);
+  }
+  OT_GUARD(ot_write_u32le(w, OT_SPDM_SM_OPAQUE_SPEC_ID));
+  OT_GUARD(ot_write_u8(w, OT_SPDM_SM_OPAQUE_VERSION));
+  OT_GUARD(ot_write_u8(w, total));
+  return ot_write_zeros(w, 2);
+}
+
 ot_status ot_spdm_sm_versions_decode(const uint8_t *opaque, size_t len, ot_spdm_sm_versions *out) {
+  return ot_spdm_sm_versions_decode_v(OT_SPDM_VERSION_12, opaque, len, out);
+}
+
+ot_status ot_spdm_sm_versions_decode_v(uint8_t spdm_version, const uint8_t *opaque, size_t len,
+                                       ot_spdm_sm_versions *out) {
   ot_reader r;
   ot_spdm_sm_versions v = {0};
   bool found = false;
   uint8_t total;
   ot_reader_init(&r, opaque, len);
-  OT_GUARD(ot_read_u8(&r, &total));
-  OT_GUARD(ot_read_skip(&r, 3));
+  OT_GUARD(read_table_header(&r, spdm_version, &total));
   for (uint8_t i = 0; i < total; i++) {
     uint8_t id, vlen;
     uint16_t dlen;
@@ -71,12 +104,16 @@ ot_status ot_spdm_sm_versions_decode(const uint8_t *opaque, size_t len, ot_spdm_
 }
 
 ot_status ot_spdm_sm_versions_encode(ot_writer *w, const ot_spdm_sm_versions *v) {
+  return ot_spdm_sm_versions_encode_v(OT_SPDM_VERSION_12, w, v);
+}
+
+ot_status ot_spdm_sm_versions_encode_v(uint8_t spdm_version, ot_writer *w,
+                                       const ot_spdm_sm_versions *v) {
   bool sel = v->data_id == OT_SPDM_SM_DATA_ID_VERSION_SELECTION;
   OT_ENSURE(sel || v->data_id == OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS, OT_E_ARG);
   OT_ENSURE(sel ? v->count == 1 : v->count >= 1 && v->count <= OT_SPDM_SM_MAX_VERSIONS, OT_E_ARG);
   uint16_t dlen = (uint16_t)(sel ? 4u : 3u + 2u * v->count);
-  OT_GUARD(ot_write_u8(w, 1)); /* TotalElements */
-  OT_GUARD(ot_write_zeros(w, 3));
+  OT_GUARD(write_table_header(w, spdm_version, 1));
   OT_GUARD(ot_write_u8(w, OT_SPDM_REGISTRY_DMTF));
   OT_GUARD(ot_write_u8(w, 0)); /* VendorLen */
   OT_GUARD(ot_write_u16le(w, dlen));

@@ -6,7 +6,7 @@ ot_status spdm_l1_append(ot_spdm_transcript *t, ot_spdm_session_l1 *sl, const ui
                          size_t len) {
   if (sl == NULL) return ot_spdm_transcript_append_l(t, msg, len);
   if (!sl->live) {
-    OT_GUARD(ot_spdm_transcript_fork_a(t, &sl->h));
+    OT_GUARD(ot_spdm_transcript_fork_l1_base(t, &sl->h));
     sl->live = true;
   }
   return ot_hash_update(&sl->h, msg, len);

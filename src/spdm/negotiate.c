@@ -57,14 +57,67 @@ static uint32_t strongest(const uint32_t *order, size_t n, uint32_t common) {
 
 static bool one_bit(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
+uint32_t ot_spdm_asym_for_version(uint32_t base_asym, uint8_t version) {
+  /* SM2 and EdDSA (BaseAsymAlgo bits 9..11) are defined from DSP0274 1.2.
+   * RSA (bits 0..6) is defined in 1.0/1.1 too, signing Hash(T) without the 1.2
+   * prefix; that form is not implemented here (transcript_sign.c), so RSA is
+   * neither offered nor selected before 1.2 and an RSA-only 1.0/1.1 peer
+   * fails negotiation with no common algorithm. */
+  if (version >= OT_SPDM_VERSION_12) return base_asym;
+  return base_asym & OT_SPDM_ASYM_MASK_11 & ~(uint32_t)OT_SPDM_ASYM_RSA_ALL;
+}
+
+uint8_t ot_spdm_vmask_of(uint8_t version) {
+  switch (version) {
+  case OT_SPDM_VERSION_10: return OT_SPDM_VMASK_10;
+  case OT_SPDM_VERSION_11: return OT_SPDM_VMASK_11;
+  case OT_SPDM_VERSION_12: return OT_SPDM_VMASK_12;
+  case OT_SPDM_VERSION_13: return OT_SPDM_VMASK_13;
+  case OT_SPDM_VERSION_14: return OT_SPDM_VMASK_14;
+  default: return 0;
+  }
+}
+
+uint32_t ot_spdm_caps_for_version(uint32_t caps, uint8_t version, bool responder) {
+  uint32_t m;
+  switch (version) {
+  /* DSP0274 1.0 GET_CAPABILITIES carries no Flags at all (header only). */
+  case OT_SPDM_VERSION_10: m = responder ? OT_SPDM_CAP_RSP_MASK_10 : 0; break;
+  case OT_SPDM_VERSION_11: m = responder ? OT_SPDM_CAP_RSP_MASK_11 : OT_SPDM_CAP_REQ_MASK_11; break;
+  case OT_SPDM_VERSION_12: m = responder ? OT_SPDM_CAP_RSP_MASK_12 : OT_SPDM_CAP_REQ_MASK_12; break;
+  case OT_SPDM_VERSION_13: m = responder ? OT_SPDM_CAP_RSP_MASK_13 : OT_SPDM_CAP_REQ_MASK_13; break;
+  case OT_SPDM_VERSION_14: m = responder ? OT_SPDM_CAP_RSP_MASK_14 : OT_SPDM_CAP_REQ_MASK_14; break;
+  default: m = 0; break;
+  }
+  return caps & m;
+}
+
+OT_RESULT ot_spdm_vmask_parse(const char *list, uint8_t *out) {
+  OT_ENSURE(list != NULL && out != NULL, OT_E_ARG);
+  uint8_t mask = 0;
+  const char *p = list;
+  for (unsigned n = 0; n < 16; n++) { /* bounded: at most 16 items */
+    /* Each item is "1.X" with X in 0..4. */
+    OT_ENSURE(p[0] == '1' && p[1] == '.' && p[2] >= '0' && p[2] <= '4', OT_E_ARG);
+    mask |= ot_spdm_vmask_of((uint8_t)(0x10u | (uint8_t)(p[2] - '0')));
+    p += 3;
+    if (*p == '\0') {
+      *out = mask;
+      return OT_SUCCESS;
+    }
+    OT_ENSURE(*p == ',', OT_E_ARG);
+    p++;
+  }
+  OT_BAIL(OT_E_ARG);
+}
+
 OT_RESULT ot_spdm_version_pick(uint8_t ours, const ot_spdm_version *v, uint8_t min_version,
                                uint8_t *out) {
   uint8_t best = 0;
   for (size_t i = 0; i < v->entry_count; i++) {
     /* DSP0274 §10.3 "VERSION number entry": compare Major.Minor only. */
     uint8_t ver = (uint8_t)(ot_spdm_version_entry(v, i) >> 8);
-    bool mine = (ver == OT_SPDM_VERSION_12 && (ours & OT_SPDM_VMASK_12)) ||
-                (ver == OT_SPDM_VERSION_13 && (ours & OT_SPDM_VMASK_13));
+    bool mine = (ours & ot_spdm_vmask_of(ver)) != 0;
     if (mine && ver > best) best = ver;
   }
   OT_ENSURE(best != 0, OT_E_NEGOTIATION);
@@ -86,12 +139,15 @@ void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool m
                          ot_spdm_alg_offer *out) {
   memset(out, 0, sizeof(*out));
   out->meas_spec = OT_SPDM_MEAS_SPEC_DMTF;
-  /* DSP0274 1.2+: the general opaque data table (Fmt1). */
-  out->other_params = OT_SPDM_OPAQUE_FMT_1;
+  /* DSP0274 1.2+: the general opaque data table (Fmt1). Before 1.2 the byte is
+   * reserved and the secured-message opaque data has its DSP0277 1.0 form. */
+  if (version >= OT_SPDM_VERSION_12) out->other_params = OT_SPDM_OPAQUE_FMT_1;
   if (multi_key && version >= OT_SPDM_VERSION_13)
     out->other_params |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
-  out->base_asym = prefs->base_asym;
+  out->base_asym = ot_spdm_asym_for_version(prefs->base_asym, version);
   out->base_hash = prefs->base_hash;
+  /* DSP0274 1.0 has no AlgStruct tables: no session algorithms are offered. */
+  if (version < OT_SPDM_VERSION_11) return;
   /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). ReqBaseAsymAlg
    * is the requester's signing algorithm, used only in mutual authentication
    * (MUT_AUTH_CAP): sent only by a requester that has a key to sign with. */
@@ -136,16 +192,20 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   bool key_ex = (rsp_caps & OT_SPDM_CAP_KEY_EX) && (req_caps & OT_SPDM_CAP_KEY_EX);
   bool psk = (rsp_caps & OT_SPDM_CAP_PSK_MASK) && (req_caps & OT_SPDM_CAP_PSK_MASK);
-  a.base_asym_sel = STRONGEST(asym_order, offer->base_asym & prefs->base_asym);
+  a.base_asym_sel =
+      STRONGEST(asym_order, offer->base_asym & ot_spdm_asym_for_version(prefs->base_asym, version));
   a.base_hash_sel = STRONGEST(hash_order, offer->base_hash & prefs->base_hash);
   OT_ENSURE(a.base_asym_sel && a.base_hash_sel, OT_E_NEGOTIATION);
   /* "MeasurementSpecificationSel ... shall be zero if MEAS_CAP is 0" and the
    * measurement hash is the responder's own choice. */
   a.meas_spec_sel = meas ? (uint8_t)(offer->meas_spec & OT_SPDM_MEAS_SPEC_DMTF) : 0;
   a.meas_hash_algo = a.meas_spec_sel ? STRONGEST(mhash_order, prefs->meas_hash) : 0;
-  /* 1.2+: exactly one OpaqueDataFmt; we speak Fmt1 only. */
-  OT_ENSURE(offer->other_params & OT_SPDM_OPAQUE_FMT_1, OT_E_NEGOTIATION);
-  a.other_params_sel = OT_SPDM_OPAQUE_FMT_1;
+  /* 1.2+: exactly one OpaqueDataFmt; we speak Fmt1 only. 1.0/1.1 have no
+   * OtherParams (the field is reserved). */
+  if (version >= OT_SPDM_VERSION_12) {
+    OT_ENSURE(offer->other_params & OT_SPDM_OPAQUE_FMT_1, OT_E_NEGOTIATION);
+    a.other_params_sel = OT_SPDM_OPAQUE_FMT_1;
+  }
   if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK) &&
       (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN))
     a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
@@ -188,13 +248,16 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
   ot_spdm_negotiated n;
   memset(&n, 0, sizeof(n));
   bool meas = (rsp_caps & OT_SPDM_CAP_MEAS_MASK) != 0;
-  OT_GUARD(check_sel(sel->base_asym_sel, offer->base_asym, prefs->base_asym, false));
+  OT_GUARD(check_sel(sel->base_asym_sel, offer->base_asym,
+                     ot_spdm_asym_for_version(prefs->base_asym, version), false));
   OT_GUARD(check_sel(sel->base_hash_sel, offer->base_hash, prefs->base_hash, false));
   OT_GUARD(check_sel(sel->meas_spec_sel, offer->meas_spec, OT_SPDM_MEAS_SPEC_DMTF, !meas));
   /* DSP0274 §10.4: MeasurementHashAlgo is the responder's choice (not
    * offered): any one defined bit is well-formed; the policy decides. */
   OT_GUARD(check_sel(sel->meas_hash_algo, MEAS_HASH_DEFINED, prefs->meas_hash, !meas));
-  OT_ENSURE((sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
+  /* 1.2+: the Fmt1 we offered; before 1.2 the codec clears the reserved byte. */
+  OT_ENSURE(version < OT_SPDM_VERSION_12 ||
+                (sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
             OT_E_MALFORMED);
   bool mk = (sel->other_params_sel & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN) != 0;
   OT_ENSURE(!mk || (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN), OT_E_MALFORMED);

@@ -47,10 +47,11 @@ void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng
   memset(cfg, 0, sizeof(*cfg));
   cfg->rng = rng;
   cfg->clock = clock;
-  cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  cfg->versions = OT_SPDM_VMASK_ALL; /* 1.0 .. 1.4; min_version says what is accepted */
   cfg->min_version = OT_SPDM_VERSION_12;
   cfg->caps = OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC |
-              OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT | OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_CHUNK;
+              OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT | OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_CHUNK |
+              OT_SPDM_CAP_LARGE_RESP;
   cfg->data_transfer_size = 0x1200u;
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -254,7 +255,7 @@ static ot_status transact(ot_spdm_requester *q, ot_spdm_req_session *s, const ot
   size_t dts = q->rsp_data_transfer_size;
   if (q->state < OT_SPDM_CONN_AFTER_CAPS || dts == 0 || len <= dts)
     return req_send_raw(q, s, req, len, q->buf, sizeof(q->buf), n);
-  OT_ENSURE(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK, OT_E_TOO_LARGE);
+  OT_ENSURE(q->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK, OT_E_TOO_LARGE);
   return req_chunk_send(q, s, sz, req, len, n);
 }
 
@@ -291,7 +292,7 @@ ot_status req_exchange(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_sp
       send = req;
       send_len = len;
     } else if (err == OT_SPDM_ERR_LARGE_RESPONSE && n >= 5 &&
-               (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
+               (q->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
       OT_GUARD(fetch_chunks(q, s, ver, q->buf[4], &n));
       break;
     } else {

@@ -120,7 +120,13 @@ OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, 
   OT_ENSURE(slot < OT_SPDM_MAX_SLOT_COUNT && chain, OT_E_ARG);
   /* Without chunking a portion must fit the responder's buffer (DSP0274 §10.6). */
   size_t max = 0xffffu;
-  if (!(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) max = q->rsp_data_transfer_size - 8u;
+  if (q->rsp_data_transfer_size == 0) {
+    /* 1.0/1.1 announce no DataTransferSize: ask in 1 KiB portions, which
+     * every responder's buffer holds (libspdm's requester does the same). */
+    max = 0x400u;
+  } else if (!(q->caps & q->rsp_caps & OT_SPDM_CAP_CHUNK)) {
+    max = q->rsp_data_transfer_size - 8u;
+  }
   if (portion == 0 || portion > max) portion = max;
   size_t have = 0, remainder = 0;
   ot_spdm_peer_slot was = q->slots[slot];

@@ -108,10 +108,15 @@ OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint1
   uint8_t payload[OT_SPDM_LARGE_MAX];
   payload[0] = protocol_id;
   if (req_len) memcpy(payload + 1, req, req_len);
+  /* DSP0274 1.4: with LARGE_RESP_CAP on both sides the request takes the
+   * large form (LargeReq, u32 length), as libspdm's requester sends it. */
+  bool large =
+      q->neg.version >= OT_SPDM_VERSION_14 && (q->caps & q->rsp_caps & OT_SPDM_CAP_LARGE_RESP) != 0;
   ot_spdm_vendor_defined v = {.standard_id = standard_id,
                               .vendor_id_len = 2,
                               .vendor_id = vid,
-                              .payload_len = (uint16_t)(req_len + 1),
+                              .large = large,
+                              .payload_len = (uint32_t)(req_len + 1),
                               .payload = payload};
   ot_writer w;
   ot_writer_init(&w, msg, sizeof(msg));

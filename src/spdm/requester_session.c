@@ -18,16 +18,17 @@ static const ot_spdm_sm_versions offer_versions = {
 typedef struct kx_state {
   uint8_t priv[OT_DHE_MAX_PRIVATE]; /* secret */
   uint8_t secret[OT_DHE_MAX_SECRET];
-  uint8_t req[OT_SPDM_HEADER_SIZE + 36 + OT_DHE_MAX_PUBLIC + 2 + 32];
+  uint8_t req[OT_SPDM_HEADER_SIZE + 36 + OT_DHE_MAX_PUBLIC + 2 + 36];
   size_t req_len;
 } kx_state;
 
 static ot_status kx_request(ot_spdm_requester *q, uint8_t slot, uint8_t type, uint16_t req_id,
                             kx_state *k) {
-  uint8_t pub[OT_DHE_MAX_PUBLIC], opaque[32];
+  uint8_t pub[OT_DHE_MAX_PUBLIC], opaque[36];
   ot_writer ow, w;
   ot_writer_init(&ow, opaque, sizeof(opaque));
-  OT_GUARD(ot_spdm_sm_versions_encode(&ow, &offer_versions));
+  /* SPDM 1.1 carries it in the DSP0277 1.0 table, 1.2+ in OpaqueDataFmt1. */
+  OT_GUARD(ot_spdm_sm_versions_encode_v(q->neg.version, &ow, &offer_versions));
   /* ExchangeData: X || Y (ECDHE) or Y padded to |p| (FFDHE), DSP0274 1.3 §10.9. */
   OT_GUARD(
       ot_dhe_generate(q->neg.dhe_curve, q->cfg->rng, k->priv, sizeof(k->priv), pub, sizeof(pub)));
@@ -57,7 +58,7 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
   ot_spdm_key_exchange_rsp a;
   OT_GUARD(ot_spdm_decode_key_exchange_rsp(&sz, &rd, &a));
   ot_spdm_sm_versions sel;
-  OT_GUARD(ot_spdm_sm_versions_decode(a.opaque, a.opaque_len, &sel));
+  OT_GUARD(ot_spdm_sm_versions_decode_v(q->neg.version, a.opaque, a.opaque_len, &sel));
   OT_ENSURE(sel.data_id == OT_SPDM_SM_DATA_ID_VERSION_SELECTION && sel.count == 1 &&
                 (sel.version[0] & 0xff00u) >= OT_SPDM_SM_VERSION_10 &&
                 (sel.version[0] & 0xff00u) <= OT_SPDM_SM_VERSION_12,
@@ -84,7 +85,7 @@ static ot_status kx_response(ot_spdm_requester *q, ot_spdm_req_session *s, uint8
   ot_spdm_session_params p = {.spdm_version = q->neg.version,
                               .hash = q->neg.hash,
                               .aead = q->neg.aead_alg,
-                              .mac_only = !(q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_ENCRYPT),
+                              .mac_only = !(q->caps & q->rsp_caps & OT_SPDM_CAP_ENCRYPT),
                               .handshake_in_clear = s->in_clear,
                               .sm_version = (uint16_t)(sel.version[0] & 0xff00u)};
   OT_GUARD(ot_spdm_session_init(&s->s, OT_SPDM_ROLE_REQUESTER,
@@ -121,10 +122,12 @@ static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   size_t h = q->neg.sizes.hash_len;
   bool mut = s->mut_auth != 0;
   size_t sl = mut ? q->neg.sizes.req_sig_len : 0;
-  uint8_t req[OT_SPDM_HEADER_SIZE + OT_SPDM_MAX_SIGNATURE_SIZE + OT_HASH_MAX_SIZE];
+  uint8_t req[OT_SPDM_HEADER_SIZE + 2 + OT_SPDM_MAX_SIGNATURE_SIZE + OT_HASH_MAX_SIZE];
   uint8_t th[OT_HASH_MAX_SIZE];
-  /* FINISH = header || [Signature] || RequesterVerifyData: written with zero
-   * fields, which are computed over what precedes them and filled in place. */
+  /* FINISH = header || [1.4: OpaqueDataLength(2) = 0] || [Signature] ||
+   * RequesterVerifyData: written with zero fields, which are computed over
+   * what precedes them and filled in place (DSP0274 1.4 "FINISH request
+   * message format"). */
   uint8_t vd[OT_HASH_MAX_SIZE] = {0}, zsig[OT_SPDM_MAX_SIGNATURE_SIZE] = {0};
   ot_spdm_finish f = {.verify_data = vd};
   if (mut) {
@@ -140,14 +143,15 @@ static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   ot_writer w;
   ot_writer_init(&w, req, sizeof(req));
   OT_GUARD(ot_spdm_encode_finish(&q->neg.sizes, &w, &f));
-  OT_GUARD(ot_spdm_th_append(&s->th, req, OT_SPDM_HEADER_SIZE));
+  size_t pre = ot_writer_len(&w) - h - sl; /* header and 1.4 opaque data */
+  OT_GUARD(ot_spdm_th_append(&s->th, req, pre));
   if (mut) {
     OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-    OT_GUARD(req_sign(q, s->req_slot, OT_SPDM_SIGN_CTX_FINISH, th, req + OT_SPDM_HEADER_SIZE));
-    OT_GUARD(ot_spdm_th_append(&s->th, req + OT_SPDM_HEADER_SIZE, sl));
+    OT_GUARD(req_sign(q, s->req_slot, OT_SPDM_SIGN_CTX_FINISH, th, req + pre));
+    OT_GUARD(ot_spdm_th_append(&s->th, req + pre, sl));
   }
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  uint8_t *rvd = req + OT_SPDM_HEADER_SIZE + sl;
+  uint8_t *rvd = req + pre + sl;
   OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, rvd, h));
   OT_GUARD(ot_spdm_th_append(&s->th, rvd, h));
   ot_spdm_sizes sz = q->neg.sizes;
@@ -159,7 +163,8 @@ static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   ot_reader_init(&rd, r.msg, r.len);
   ot_spdm_finish_rsp a;
   OT_GUARD(ot_spdm_decode_finish_rsp(&sz, &rd, &a));
-  OT_GUARD(ot_spdm_th_append(&s->th, r.msg, OT_SPDM_HEADER_SIZE));
+  /* FINISH_RSP up to ResponderVerifyData (1.4: with its opaque data). */
+  OT_GUARD(ot_spdm_th_append(&s->th, r.msg, r.len - (s->in_clear ? h : 0)));
   if (s->in_clear) {
     OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
     OT_GUARD(ot_spdm_session_check_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, a.verify_data, h));
@@ -181,7 +186,7 @@ OT_RESULT ot_spdm_requester_start_session(ot_spdm_requester *q, uint8_t slot, ui
   OT_ENSURE(s != NULL, OT_E_NO_SPACE);
   s->used = true;
   s->slot = slot;
-  s->in_clear = (q->cfg->caps & q->rsp_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
+  s->in_clear = (q->caps & q->rsp_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
   uint16_t req_id = (uint16_t)(0xffffu - (q->next_req_session_id++ % 0x8000u));
   kx_state k;
   ot_status st;

@@ -36,8 +36,10 @@ static ot_status get_capabilities(ot_spdm_requester *q, uint8_t version) {
   ot_writer w;
   ot_spdm_sizes sz = {.version = version};
   ot_writer_init(&w, req, sizeof(req));
+  /* Only the flags `version` defines (none in 1.0, whose request is a bare header). */
+  q->caps = ot_spdm_caps_for_version(cfg->caps, version, false);
   ot_spdm_capabilities c = {.ct_exponent = cfg->ct_exponent,
-                            .flags = cfg->caps,
+                            .flags = q->caps,
                             .data_transfer_size = cfg->data_transfer_size,
                             .max_msg_size = cfg->max_msg_size};
   /* DSP0274 1.2/1.3 §10.4 MaxSPDMmsgSize: without CHUNK_CAP it shall equal
@@ -56,7 +58,7 @@ static ot_status get_capabilities(ot_spdm_requester *q, uint8_t version) {
             OT_E_MALFORMED);
   /* DSP0274 1.3 CAPABILITIES PSK_CAP: 11b is reserved. */
   OT_ENSURE((a.flags & OT_SPDM_CAP_PSK_MASK) != OT_SPDM_CAP_PSK_MASK, OT_E_MALFORMED);
-  q->rsp_caps = a.flags;
+  q->rsp_caps = ot_spdm_caps_for_version(a.flags, version, true);
   q->rsp_ct_exponent = a.ct_exponent;
   q->rsp_data_transfer_size = a.data_transfer_size;
   q->rsp_max_msg_size = a.max_msg_size;
@@ -77,8 +79,8 @@ static ot_status negotiate(ot_spdm_requester *q, uint8_t version) {
   ot_reader_init(&rd, r.msg, r.len);
   ot_spdm_algorithms a;
   OT_GUARD(ot_spdm_decode_algorithms(&sz, &rd, &a));
-  OT_GUARD(ot_spdm_algorithms_check(&q->cfg->algs, version, q->rsp_caps, q->cfg->caps, &q->offer,
-                                    &a, &q->neg));
+  OT_GUARD(ot_spdm_algorithms_check(&q->cfg->algs, version, q->rsp_caps, q->caps, &q->offer, &a,
+                                    &q->neg));
   return ot_spdm_transcript_set_algorithms(&q->t, version, q->neg.hash, q->neg.multi_key_conn);
 }
 

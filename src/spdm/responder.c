@@ -75,7 +75,7 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   memset(cfg, 0, sizeof(*cfg));
   cfg->id = id;
   cfg->rng = rng;
-  cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  cfg->versions = OT_SPDM_VMASK_ALL; /* 1.0 .. 1.4 */
   /* Mutual authentication is asked for only on request (cfg->mut_auth). */
   cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
@@ -94,7 +94,7 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
 OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_config *cfg) {
   OT_ENSURE(r && cfg && cfg->id && cfg->rng, OT_E_ARG);
   OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_IMPLEMENTED) == 0, OT_E_ARG);
-  OT_ENSURE((cfg->versions & (OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13)) != 0, OT_E_ARG);
+  OT_ENSURE((cfg->versions & OT_SPDM_VMASK_ALL) != 0, OT_E_ARG);
   /* Only the two MutAuthRequested values served by the encapsulated flow. */
   OT_ENSURE(cfg->mut_auth == 0 || cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
                 cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS,
@@ -118,6 +118,7 @@ void rsp_reset_connection(ot_spdm_responder *r) {
   r->state = OT_SPDM_CONN_NOT_STARTED;
   memset(&r->neg, 0, sizeof(r->neg));
   r->req_caps = 0;
+  r->caps = 0;
   r->first_digests_seen = 0;
   r->large_active = r->pending = false;
   r->large_len = r->large_off = 0;
@@ -138,9 +139,7 @@ uint8_t rsp_version(const rsp_call *c) {
   /* Before a version is agreed, answer in the request's version when it is one
    * we speak, else 1.0. */
   uint8_t v = c->req_len ? c->req[0] : OT_SPDM_VERSION_10;
-  if ((v == OT_SPDM_VERSION_12 && (r->cfg->versions & OT_SPDM_VMASK_12)) ||
-      (v == OT_SPDM_VERSION_13 && (r->cfg->versions & OT_SPDM_VMASK_13)))
-    return v;
+  if (r->cfg->versions & ot_spdm_vmask_of(v)) return v;
   return OT_SPDM_VERSION_10;
 }
 
@@ -169,8 +168,7 @@ static bool version_ok(const rsp_call *c, uint8_t code) {
   uint8_t v = c->req[0];
   if (code == OT_SPDM_GET_VERSION) return v == OT_SPDM_VERSION_10;
   if (r->state == OT_SPDM_CONN_AFTER_VERSION || r->state == OT_SPDM_CONN_NOT_STARTED)
-    return (v == OT_SPDM_VERSION_12 && (r->cfg->versions & OT_SPDM_VMASK_12)) ||
-           (v == OT_SPDM_VERSION_13 && (r->cfg->versions & OT_SPDM_VMASK_13));
+    return (r->cfg->versions & ot_spdm_vmask_of(v)) != 0;
   return v == r->neg.version;
 }
 
@@ -179,8 +177,10 @@ static bool version_ok(const rsp_call *c, uint8_t code) {
 static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, bool *go) {
   ot_spdm_responder *r = c->r;
   *go = false;
-  if (rule->cap && !(r->cfg->caps & rule->cap))
-    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  /* The flags advertised at the connection's version once CAPABILITIES went
+   * out (a 1.0 connection has no KEY_EX, DSP0274 1.0), the configured ones before. */
+  uint32_t caps = r->state >= OT_SPDM_CONN_AFTER_CAPS ? r->caps : r->cfg->caps;
+  if (rule->cap && !(caps & rule->cap)) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
   if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (c->session == NULL && !(rule->where & W_PLAIN)) {
@@ -188,6 +188,12 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
     return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
   }
   if (c->session != NULL && !(rule->where & W_SECURED))
+    return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
+  /* FINISH inside a session that is already established: UnexpectedRequest
+   * before its body is read (DSP0274 §10.10; a 1.4 FINISH body carries
+   * OpaqueData that a request built for an earlier layout lacks). */
+  if (code == OT_SPDM_FINISH && c->session != NULL &&
+      c->session->s.state == OT_SPDM_SESSION_ESTABLISHED)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* Until FINISH_RSP only FINISH (PSK_FINISH) may travel under the handshake keys (§10.10),
    * whole or in CHUNK_SEND pieces (the reassembled request is checked again). */
@@ -298,8 +304,10 @@ OT_RESULT ot_spdm_responder_handle(ot_spdm_responder *r, const uint8_t *req, siz
 ot_status rsp_emit_large(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
   size_t limit = c->limit;
-  if (len <= limit && len <= ot_writer_space(c->w)) return ot_write_bytes(c->w, r->large, len);
-  bool chunk = (r->cfg->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
+  /* limit 0: a 1.0/1.1 requester, which announces no DataTransferSize. */
+  if ((limit == 0 || len <= limit) && len <= ot_writer_space(c->w))
+    return ot_write_bytes(c->w, r->large, len);
+  bool chunk = (r->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
   if (!chunk || len > r->req_max_msg_size) {
     uint8_t ext[OT_SPDM_ERR_RESPONSE_TOO_LARGE_EXT_SIZE];
     ot_store_u32le(ext, (uint32_t)len);

@@ -36,7 +36,7 @@ ot_status rsp_challenge(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_challenge *q = &c->msg.u.challenge;
   const ot_spdm_identity *id = r->cfg->id;
-  bool meas = (r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != 0;
+  bool meas = (r->caps & OT_SPDM_CAP_MEAS_MASK) != 0;
   /* 0xFF (provisioned public key) needs PUB_KEY_ID_CAP, which we do not offer. */
   if (!rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_CHALLENGE))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
@@ -91,7 +91,7 @@ ot_status rsp_get_measurements(rsp_call *c) {
   const ot_spdm_get_measurements *q = &c->msg.u.get_measurements;
   bool sign = (q->attributes & OT_SPDM_MEAS_ATTR_SIGNATURE) != 0;
   /* A signature needs MEAS_CAP 10b and a provisioned slot (§10.11). */
-  if (sign && ((r->cfg->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG ||
+  if (sign && ((r->caps & OT_SPDM_CAP_MEAS_MASK) != OT_SPDM_CAP_MEAS_SIG ||
                !rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_MEASUREMENT)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_sizes sz = r->neg.sizes;
@@ -105,12 +105,13 @@ ot_status rsp_get_measurements(rsp_call *c) {
   }
   ot_spdm_measurements m = {
       .total_indices = q->operation == OT_SPDM_MEAS_OP_COUNT ? (uint8_t)r->cfg->id->meas_count : 0,
-      .slot_id = sign ? q->slot_id : 0,
+      .slot_id = sign && r->neg.version >= OT_SPDM_VERSION_11 ? q->slot_id : 0, /* 1.1+ */
       /* MeasurementsContentChanged (Param2 bits 5:4) is reported in the
        * signed response, which closes L1; an unsigned one carries 00b
        * (DSP0274 1.2 §10.11 MEASUREMENTS Param2; libspdm's requester refuses
        * anything else). */
-      .content_changed = sign ? OT_SPDM_MEAS_CONTENT_UNCHANGED : 0,
+      .content_changed =
+          sign && r->neg.version >= OT_SPDM_VERSION_12 ? OT_SPDM_MEAS_CONTENT_UNCHANGED : 0,
       .block_count = count,
       .record_len = (uint32_t)rec_len,
       .record = record,

@@ -44,21 +44,28 @@ ot_status rsp_get_certificate(rsp_call *c) {
   const ot_spdm_get_certificate *q = &c->msg.u.get_certificate;
   const ot_spdm_identity *id = r->cfg->id;
   size_t total;
+  /* DSP0274 1.4 LargeCertChain needs our LARGE_RESP_CAP (UnsupportedRequest
+   * otherwise, as libspdm answers). */
+  if (q->large && !(r->caps & OT_SPDM_CAP_LARGE_RESP))
+    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, OT_SPDM_GET_CERTIFICATE);
   /* An empty slot or an offset past the chain: InvalidRequest (§10.6). */
   if (!ot_ok(ot_spdm_identity_chain_len(id, q->slot_id, r->neg.hash, &total)) || q->offset >= total)
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   size_t remaining = total - q->offset;
   size_t portion = q->length < remaining ? q->length : remaining;
-  bool chunk = (r->cfg->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
-  size_t fixed = OT_SPDM_HEADER_SIZE + 4; /* PortionLength, RemainderLength */
-  /* Without chunking the response has to fit the requester's buffer. */
-  if (!chunk && portion + fixed > c->limit) portion = c->limit - fixed;
+  bool chunk = (r->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
+  /* PortionLength, RemainderLength; 1.4 large form: both again as u32. */
+  size_t fixed = OT_SPDM_HEADER_SIZE + 4 + (q->large ? 8u : 0u);
+  /* Without chunking the response has to fit the requester's buffer (1.2+:
+   * its DataTransferSize; a 1.0/1.1 requester announces none, c->limit 0,
+   * and gets what it asked for, DSP0274 1.1 "GET_CERTIFICATE"). */
+  if (!chunk && c->limit != 0 && portion + fixed > c->limit) portion = c->limit - fixed;
   if (portion + fixed > sizeof(r->large)) portion = sizeof(r->large) - fixed;
   /* 1.3 SlotSizeRequested: report the size only. */
   if (r->neg.version >= OT_SPDM_VERSION_13 &&
       (q->attributes & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED))
     portion = 0;
-  uint16_t remainder = (uint16_t)(portion ? remaining - portion : total);
+  size_t remainder = portion ? remaining - portion : total;
   /* CERTIFICATE (§10.6 "Successful CERTIFICATE response message format"):
    * header | PortionLength | RemainderLength | CertChain[PortionLength], the
    * portion read straight from the identity into the response. */
@@ -74,10 +81,17 @@ ot_status rsp_get_certificate(rsp_call *c) {
   ot_writer_init(&w, r->large, sizeof(r->large));
   OT_GUARD(ot_write_u8(&w, r->neg.version));
   OT_GUARD(ot_write_u8(&w, OT_SPDM_CERTIFICATE));
-  OT_GUARD(ot_write_u8(&w, q->slot_id));
+  OT_GUARD(ot_write_u8(&w, (uint8_t)(q->slot_id | (q->large ? OT_SPDM_CERT_LARGE_CHAIN : 0))));
   OT_GUARD(ot_write_u8(&w, info));
-  OT_GUARD(ot_write_u16le(&w, (uint16_t)portion));
-  OT_GUARD(ot_write_u16le(&w, remainder));
+  if (q->large) {
+    /* The u16 fields are 0; LargePortionLength / LargeRemainderLength follow. */
+    OT_GUARD(ot_write_u32le(&w, 0));
+    OT_GUARD(ot_write_u32le(&w, (uint32_t)portion));
+    OT_GUARD(ot_write_u32le(&w, (uint32_t)remainder));
+  } else {
+    OT_GUARD(ot_write_u16le(&w, (uint16_t)portion));
+    OT_GUARD(ot_write_u16le(&w, (uint16_t)remainder));
+  }
   OT_GUARD(ot_write_claim(&w, portion, &dst));
   OT_GUARD(ot_spdm_identity_chain_read(id, q->slot_id, r->neg.hash, q->offset, portion, dst));
   OT_GUARD(append_b(c, r->large, ot_writer_len(&w), false));

@@ -26,8 +26,8 @@
 
 #include "opentsm/secure.h"
 
-/* CHUNK_SEND_ACK: header | ChunkSeqNo(2), then ResponseToLargeRequest. */
-#define ACK_FIXED 6u
+/* CHUNK_SEND_ACK: header | ChunkSeqNo(2; 4 in 1.4), then ResponseToLargeRequest. */
+#define ACK_FIXED ot_spdm_chunk_send_ack_fixed(c->r->neg.version)
 
 void rsp_chunk_in_reset(ot_spdm_responder *r) {
   /* The pieces may hold secrets (an IDE_KM KEY_PROG travels in a VDM). */

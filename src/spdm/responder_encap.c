@@ -339,10 +339,14 @@ ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s) {
   ot_spdm_rsp_mut *m = &s->mut;
   size_t h = r->neg.sizes.hash_len;
   uint8_t th[OT_HASH_MAX_SIZE];
-  /* TH ‖ H(CM) ‖ FINISH header, signed by the requester (SPEC-FACTS §2.17);
-   * H(CM) is the DIGESTS entry the fetched chain was checked against. */
+  /* TH ‖ H(CM) ‖ FINISH up to its Signature (the header and, in 1.4, its
+   * opaque data), signed by the requester (SPEC-FACTS §2.17; DSP0274 1.4
+   * "FINISH request message format"); H(CM) is the DIGESTS entry the fetched
+   * chain was checked against. */
+  size_t sl = r->neg.sizes.req_sig_len;
+  OT_ENSURE(c->req_len >= OT_SPDM_HEADER_SIZE + sl + h, OT_E_MALFORMED);
   OT_GUARD(ot_spdm_th_append(&s->th, m->digest, h));
-  OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+  OT_GUARD(ot_spdm_th_append(&s->th, c->req, c->req_len - sl - h));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
   OT_GUARD(ot_spdm_signature_verify(r->neg.version, r->neg.req_base_asym, r->neg.hash, m->pub,
                                     m->pub_len, OT_SPDM_SIGN_CTX_FINISH, th, h, q->signature,

@@ -78,6 +78,11 @@ ot_status rsp_vendor_defined(rsp_call *c) {
    * as libspdm answers when its vendor callback refuses; the session stays. */
   if (h == NULL)
     return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, OT_SPDM_VENDOR_DEFINED_REQUEST);
+  /* DSP0274 1.4: the large form (LargeReq) needs LARGE_RESP_CAP on both
+   * sides; the response takes the request's form (LargeResp), as libspdm's
+   * responder answers. */
+  if (q->large && !(r->caps & r->req_caps & OT_SPDM_CAP_LARGE_RESP))
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   uint8_t payload[OT_SPDM_LARGE_MAX];
   size_t n = 0;
   payload[0] = h->protocol_id;
@@ -95,7 +100,8 @@ ot_status rsp_vendor_defined(rsp_call *c) {
   ot_spdm_vendor_defined a = {.standard_id = q->standard_id,
                               .vendor_id_len = q->vendor_id_len,
                               .vendor_id = q->vendor_id,
-                              .payload_len = (uint16_t)(n + 1),
+                              .large = q->large,
+                              .payload_len = (uint32_t)(n + 1),
                               .payload = payload};
   return ot_spdm_encode_vendor_response(&r->neg.sizes, c->w, &a);
 }

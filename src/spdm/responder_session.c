@@ -14,9 +14,9 @@
 static const uint16_t sm_versions[] = {OT_SPDM_SM_VERSION_10, OT_SPDM_SM_VERSION_11,
                                        OT_SPDM_SM_VERSION_12};
 
-static ot_status pick_sm_version(const ot_spdm_key_exchange *q, uint16_t *out) {
+static ot_status pick_sm_version(uint8_t version, const ot_spdm_key_exchange *q, uint16_t *out) {
   ot_spdm_sm_versions v;
-  OT_GUARD(ot_spdm_sm_versions_decode(q->opaque, q->opaque_len, &v));
+  OT_GUARD(ot_spdm_sm_versions_decode_v(version, q->opaque, q->opaque_len, &v));
   OT_ENSURE(v.data_id == OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS, OT_E_MALFORMED);
   uint16_t best = 0;
   for (size_t i = 0; i < v.count; i++) {
@@ -53,7 +53,7 @@ void rsp_sessions_clear(ot_spdm_responder *r) {
 
 /* Session parameters from the negotiated state (§10.9; SPEC-FACTS §2.4 "Session type"). */
 static ot_spdm_session_params session_params(const ot_spdm_responder *r, uint16_t smv) {
-  uint32_t both = r->cfg->caps & r->req_caps;
+  uint32_t both = r->caps & r->req_caps;
   return (ot_spdm_session_params){
       .spdm_version = r->neg.version,
       .hash = r->neg.hash,
@@ -84,12 +84,12 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
   ot_spdm_responder *r = c->r;
   const ot_spdm_key_exchange *q = &c->msg.u.key_exchange;
   static const uint8_t zero[OT_SPDM_MAX_SIGNATURE_SIZE];
-  uint8_t summary[OT_HASH_MAX_SIZE], opaque[32];
+  uint8_t summary[OT_HASH_MAX_SIZE], opaque[36];
   ot_writer ow;
   ot_writer_init(&ow, opaque, sizeof(opaque));
   ot_spdm_sm_versions sel = {
       .data_id = OT_SPDM_SM_DATA_ID_VERSION_SELECTION, .count = 1, .version = {smv}};
-  OT_GUARD(ot_spdm_sm_versions_encode(&ow, &sel));
+  OT_GUARD(ot_spdm_sm_versions_encode_v(r->neg.version, &ow, &sel));
   if (sz->meas_summary_hash)
     OT_GUARD(ot_spdm_identity_meas_summary(r->cfg->id, q->meas_summary_type, r->neg.hash,
                                            r->neg.mhash, summary, sizeof(summary)));
@@ -139,8 +139,8 @@ ot_status rsp_key_exchange(rsp_call *c) {
   if (!(r->req_caps & OT_SPDM_CAP_KEY_EX) || r->neg.dhe == 0)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (!rsp_slot_allows(r, q->slot_id, OT_SPDM_KEY_USAGE_KEY_EX) ||
-      (q->meas_summary_type && !(r->cfg->caps & OT_SPDM_CAP_MEAS_MASK)) ||
-      !ot_ok(pick_sm_version(q, &smv)))
+      (q->meas_summary_type && !(r->caps & OT_SPDM_CAP_MEAS_MASK)) ||
+      !ot_ok(pick_sm_version(r->neg.version, q, &smv)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_rsp_session *s = free_session(r);
   if (s == NULL) return rsp_error(c, OT_SPDM_ERR_SESSION_LIMIT_EXCEEDED, 0);
@@ -152,8 +152,7 @@ ot_status rsp_key_exchange(rsp_call *c) {
   s->slot = q->slot_id;
   s->in_clear = p.handshake_in_clear;
   /* DSP0274 §10.9: HeartbeatPeriod is 0 unless both sides have HBEAT_CAP. */
-  s->heartbeat_period =
-      (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
+  s->heartbeat_period = (r->caps & r->req_caps & OT_SPDM_CAP_HBEAT) ? r->cfg->heartbeat_period : 0;
   (void)rsp_mut_auth_start(r, s);
   ot_spdm_sizes sz = r->neg.sizes;
   sz.meas_summary_hash = q->meas_summary_type != OT_SPDM_MEAS_SUMMARY_NONE;
@@ -195,7 +194,7 @@ ot_status rsp_finish(rsp_call *c) {
   /* DSP0274 1.2/1.3 §10.10 and ERROR "SessionRequired": without
    * HANDSHAKE_IN_THE_CLEAR on both sides FINISH is only valid inside the
    * session (under its handshake keys); sent in the clear it needs one. */
-  bool in_clear = (r->cfg->caps & r->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
+  bool in_clear = (r->caps & r->req_caps & OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR) != 0;
   if (c->session == NULL && !in_clear) return rsp_error(c, OT_SPDM_ERR_SESSION_REQUIRED, 0);
   ot_spdm_rsp_session *s = finish_session(c);
   /* A PSK session ends its handshake with PSK_FINISH, not FINISH (DSP0274 1.3). */
@@ -224,7 +223,8 @@ ot_status rsp_finish(rsp_call *c) {
     }
     OT_GUARD(vs);
   } else {
-    OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+    /* FINISH up to RequesterVerifyData: the header and, in 1.4, its opaque data. */
+    OT_GUARD(ot_spdm_th_append(&s->th, c->req, c->req_len - h));
   }
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
   /* Computed and compared here rather than with
@@ -254,10 +254,11 @@ ot_status rsp_finish(rsp_call *c) {
   uint8_t vd[OT_HASH_MAX_SIZE] = {0};
   ot_spdm_finish_rsp a = {.verify_data = s->in_clear ? vd : NULL};
   OT_GUARD(ot_spdm_encode_finish_rsp(&sz, c->w, &a));
-  OT_GUARD(ot_spdm_th_append(&s->th, c->w->data + start, OT_SPDM_HEADER_SIZE));
+  size_t pre = ot_writer_len(c->w) - start - (s->in_clear ? h : 0);
+  OT_GUARD(ot_spdm_th_append(&s->th, c->w->data + start, pre));
   if (s->in_clear) {
     OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-    uint8_t *dst = c->w->data + start + OT_SPDM_HEADER_SIZE;
+    uint8_t *dst = c->w->data + start + pre;
     OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_RSP, th, h, dst, h));
     OT_GUARD(ot_spdm_th_append(&s->th, dst, h));
   }

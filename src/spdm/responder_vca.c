@@ -17,13 +17,12 @@ ot_status rsp_get_version(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   /* DSP0274 §10.3: GET_VERSION resets the connection, whatever state it was in. */
   rsp_reset_connection(r);
-  uint8_t entries[4];
+  uint8_t entries[10];
   ot_spdm_version v = {.entry_count = 0, .entries = entries};
-  if (r->cfg->versions & OT_SPDM_VMASK_12) {
-    ot_store_u16le(entries + 2 * v.entry_count++, (uint16_t)(OT_SPDM_VERSION_12 << 8));
-  }
-  if (r->cfg->versions & OT_SPDM_VMASK_13) {
-    ot_store_u16le(entries + 2 * v.entry_count++, (uint16_t)(OT_SPDM_VERSION_13 << 8));
+  /* One VERSION number entry per version offered, 1.0 .. 1.4 ascending. */
+  for (uint8_t ver = OT_SPDM_VERSION_10; ver <= OT_SPDM_VERSION_14; ver++) {
+    if (r->cfg->versions & ot_spdm_vmask_of(ver))
+      ot_store_u16le(entries + 2 * v.entry_count++, (uint16_t)(ver << 8));
   }
   OT_GUARD(ot_spdm_encode_version(&c->sz, c->w, &v));
   OT_GUARD(vca_append(c, 0));
@@ -33,7 +32,11 @@ ot_status rsp_get_version(rsp_call *c) {
 
 /* DSP0274 §10.4 "Flags fields definitions for the Requester": the combinations
  * a requester shall not send. */
-static bool req_caps_consistent(uint32_t f) {
+static bool req_caps_consistent(uint8_t version, uint32_t f) {
+  /* DSP0274 1.1 MUT_AUTH_CAP: "the Requester ... shall also set ENCAP_CAP"
+   * (mutual authentication ran over encapsulated requests only in 1.1). */
+  if (version == OT_SPDM_VERSION_11 && (f & OT_SPDM_CAP_MUT_AUTH) && !(f & OT_SPDM_CAP_ENCAP))
+    return false;
   bool sec = (f & (OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC)) != 0;
   bool kx = (f & (OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_PSK_MASK)) != 0;
   if (sec != kx) return false; /* ENCRYPT/MAC iff KEY_EX or PSK */
@@ -46,17 +49,21 @@ static bool req_caps_consistent(uint32_t f) {
  * does not support the Large SPDM message transfer mechanism (CHUNK_CAP = 0),
  * this field shall be equal to DataTransferSize". The codec already checks
  * DataTransferSize >= MinDataTransferSize and MaxSPDMmsgSize >= it. */
-static bool req_sizes_consistent(const ot_spdm_capabilities *q) {
+static bool req_sizes_consistent(uint8_t version, const ot_spdm_capabilities *q) {
+  if (version < OT_SPDM_VERSION_12) return true; /* no sizes before 1.2 */
   return (q->flags & OT_SPDM_CAP_CHUNK) != 0 || q->max_msg_size == q->data_transfer_size;
 }
 
 ot_status rsp_get_capabilities(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_capabilities *q = &c->msg.u.get_capabilities;
-  if (!req_caps_consistent(q->flags) || !req_sizes_consistent(q))
+  if (!req_caps_consistent(c->sz.version, q->flags) || !req_sizes_consistent(c->sz.version, q))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  /* Only the flags the negotiated version defines (DSP0274 1.x "Flags fields
+   * definitions"); a 1.3 device speaking 1.1 has no CHUNK_CAP. */
+  uint32_t caps = ot_spdm_caps_for_version(r->cfg->caps, c->sz.version, true);
   ot_spdm_capabilities a = {.ct_exponent = r->cfg->ct_exponent,
-                            .flags = r->cfg->caps,
+                            .flags = caps,
                             .data_transfer_size = r->cfg->data_transfer_size,
                             .max_msg_size = r->cfg->max_msg_size};
   /* 1.3: the requester may ask for the Supported Algorithms block. It goes
@@ -76,7 +83,8 @@ ot_status rsp_get_capabilities(rsp_call *c) {
     OT_GUARD(ot_spdm_encode_capabilities(&c->sz, c->w, &a));
   }
   OT_GUARD(vca_append(c, 0));
-  r->req_caps = q->flags;
+  r->req_caps = ot_spdm_caps_for_version(q->flags, c->sz.version, false);
+  r->caps = caps;
   r->req_data_transfer_size = q->data_transfer_size;
   r->req_max_msg_size = q->max_msg_size;
   r->neg.version = c->sz.version;
@@ -118,7 +126,7 @@ ot_status rsp_negotiate_algorithms(rsp_call *c) {
   ot_spdm_alg_prefs prefs = r->cfg->algs;
   prefs.base_asym &= asym_of_keys(r->cfg->id);
   /* No common base algorithm: the request cannot lead to a connection. */
-  if (!ot_ok(ot_spdm_algorithms_select(&prefs, r->cfg->caps, r->req_caps, r->neg.version, o, &a)))
+  if (!ot_ok(ot_spdm_algorithms_select(&prefs, r->caps, r->req_caps, r->neg.version, o, &a)))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   ot_spdm_negotiated n = {.version = r->neg.version,
                           .base_asym = a.base_asym_sel,

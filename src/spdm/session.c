@@ -41,8 +41,9 @@ ot_status ot_spdm_session_init(ot_spdm_session *s, ot_spdm_role role, uint32_t s
                                const ot_spdm_session_params *p) {
   OT_ENSURE(s != NULL && p != NULL, OT_E_ARG);
   OT_ENSURE(role == OT_SPDM_ROLE_REQUESTER || role == OT_SPDM_ROLE_RESPONDER, OT_E_ARG);
-  /* bin_str carries "spdm1.2 " / "spdm1.3 " (DSP0274 1.2+ key schedule). */
-  OT_ENSURE(p->spdm_version == OT_SPDM_VERSION_12 || p->spdm_version == OT_SPDM_VERSION_13,
+  /* bin_str carries "spdm1.1 " .. "spdm1.4 ": the negotiated version (DSP0274
+   * 1.1+ "Key schedule"); sessions do not exist in 1.0. */
+  OT_ENSURE(p->spdm_version >= OT_SPDM_VERSION_11 && p->spdm_version <= OT_SPDM_VERSION_14,
             OT_E_VERSION);
   OT_ENSURE(p->sm_version == OT_SPDM_SM_VERSION_10 || p->sm_version == OT_SPDM_SM_VERSION_11 ||
                 p->sm_version == OT_SPDM_SM_VERSION_12 || p->sm_version == OT_SPDM_SM_VERSION_13,

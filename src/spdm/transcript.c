@@ -37,7 +37,7 @@ ot_status ot_spdm_transcript_set_algorithms(ot_spdm_transcript *t, uint8_t versi
                                             ot_hash_alg hash, bool multi_key) {
   OT_ENSURE(t != NULL, OT_E_ARG);
   OT_ENSURE(!t->algs_set, OT_E_STATE);
-  OT_ENSURE(version == OT_SPDM_VERSION_12 || version == OT_SPDM_VERSION_13, OT_E_VERSION);
+  OT_ENSURE(version >= OT_SPDM_VERSION_10 && version <= OT_SPDM_VERSION_14, OT_E_VERSION);
   /* MULTI_KEY_CAP and OtherParams bit4 exist from 1.3 on (DSP0274 1.3 "CAPABILITIES"). */
   OT_ENSURE(!multi_key || version >= OT_SPDM_VERSION_13, OT_E_ARG);
   size_t hl = ot_hash_size(hash);
@@ -48,7 +48,12 @@ ot_status ot_spdm_transcript_set_algorithms(ot_spdm_transcript *t, uint8_t versi
   OT_GUARD_GOTO(st, ot_hash_init(&a, hash), fail);
   OT_GUARD_GOTO(st, ot_hash_update(&a, t->vca, t->vca_len), fail);
   OT_GUARD_GOTO(st, ot_hash_copy(&m1, &a), fail);
-  OT_GUARD_GOTO(st, ot_hash_copy(&l1, &a), fail);
+  /* L1 = A || M from 1.2; 1.0/1.1 sign M alone (DSP0274 1.1 "MEASUREMENTS":
+   * L1 is the concatenation of the GET_MEASUREMENTS/MEASUREMENTS messages). */
+  if (version >= OT_SPDM_VERSION_12)
+    OT_GUARD_GOTO(st, ot_hash_copy(&l1, &a), fail);
+  else
+    OT_GUARD_GOTO(st, ot_hash_init(&l1, hash), fail);
   t->a = a;
   t->m1 = m1;
   t->l1 = l1;
@@ -136,7 +141,21 @@ ot_status ot_spdm_transcript_l1_hash(const ot_spdm_transcript *t, uint8_t *diges
 
 ot_status ot_spdm_transcript_reset_l1(ot_spdm_transcript *t) {
   OT_ENSURE(t != NULL, OT_E_ARG);
+  if (t->algs_set && t->version < OT_SPDM_VERSION_12) {
+    ot_hash_ctx fresh = {0};
+    OT_GUARD(ot_spdm_transcript_fork_l1_base(t, &fresh));
+    ot_hash_free(&t->l1);
+    t->l1 = fresh;
+    return OT_SUCCESS;
+  }
   return restart(t, &t->l1);
+}
+
+ot_status ot_spdm_transcript_fork_l1_base(const ot_spdm_transcript *t, ot_hash_ctx *dst) {
+  OT_ENSURE(t != NULL && dst != NULL, OT_E_ARG);
+  OT_ENSURE(t->algs_set, OT_E_STATE);
+  if (t->version >= OT_SPDM_VERSION_12) return fork_a(t, dst);
+  return ot_hash_init(dst, t->hash);
 }
 
 ot_status ot_spdm_transcript_fork_a(const ot_spdm_transcript *t, ot_hash_ctx *dst) {

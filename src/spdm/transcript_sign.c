@@ -18,7 +18,7 @@ enum { VERSION_DIGIT_AT = 13 };
 ot_status ot_spdm_signing_message(uint8_t version, const char *context, const uint8_t *th_hash,
                                   size_t hash_len, uint8_t *out, size_t cap, size_t *out_len) {
   OT_ENSURE(context != NULL && th_hash != NULL && out != NULL && out_len != NULL, OT_E_ARG);
-  OT_ENSURE(version == OT_SPDM_VERSION_12 || version == OT_SPDM_VERSION_13, OT_E_VERSION);
+  OT_ENSURE(version >= OT_SPDM_VERSION_12 && version <= OT_SPDM_VERSION_14, OT_E_VERSION);
   OT_ENSURE(hash_len == 32 || hash_len == 48 || hash_len == 64, OT_E_ARG);
   size_t ctx_len = strlen(context);
   OT_ENSURE(ctx_len >= 1 && ctx_len <= OT_SPDM_SIGN_CONTEXT_FIELD_SIZE, OT_E_ARG);
@@ -67,7 +67,17 @@ static ot_status scheme_of(uint32_t base_asym_sel, ot_sig_scheme *scheme, ot_cur
  * sLen = hLen) sign H(M') with the negotiated BaseHashAlgo (DSP0274 1.2
  * §"Signature generation", SPEC-FACTS §2.16; libspdm hashes M' and signs
  * the digest the same way for every RSA and ECDSA size).
+ *
+ * DSP0274 1.0 / 1.1 "Signature generation": the signer signs the transcript
+ * itself with the negotiated asymmetric algorithm, whose ECDSA form hashes it
+ * with BaseHashSel: the signature is over Hash(T), the th_hash given, with no
+ * combined_spdm_prefix. EdDSA is not defined before 1.2 (BaseAsymAlgo bits
+ * 10/11 come with 1.2), and RSA is not offered there by this implementation
+ * (ot_spdm_asym_for_version). libspdm verifies 1.0/1.1 ECDSA signatures as
+ * r||s in big-endian by default, as written here.
  */
+static bool pre_12(uint8_t version) { return version < OT_SPDM_VERSION_12; }
+
 ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
                                    const uint8_t *pub, size_t pub_len, const char *context,
                                    const uint8_t *th_hash, size_t hash_len, const uint8_t *sig,
@@ -75,6 +85,12 @@ ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_h
   ot_sig_scheme scheme;
   ot_curve key;
   OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
+  if (pre_12(version)) {
+    OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
+    OT_ENSURE(scheme == OT_SIG_ECDSA, OT_E_UNSUPPORTED);
+    OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
+    return ot_ecdsa_verify_digest(key, pub, pub_len, th_hash, hash_len, sig, sig_len);
+  }
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));
@@ -89,6 +105,14 @@ ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_has
   ot_sig_scheme scheme;
   ot_curve key;
   OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
+  if (pre_12(version)) {
+    OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
+    OT_ENSURE(scheme == OT_SIG_ECDSA, OT_E_UNSUPPORTED);
+    OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
+    OT_GUARD(ot_ecdsa_sign_digest(key, priv, priv_len, th_hash, hash_len, sig, sig_cap));
+    *sig_len = ot_curve_signature_size(key);
+    return OT_SUCCESS;
+  }
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
   size_t m_len;
   OT_GUARD(ot_spdm_signing_message(version, context, th_hash, hash_len, m, sizeof(m), &m_len));

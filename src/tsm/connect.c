@@ -301,6 +301,24 @@ OT_RESULT ot_tsm_connect_evidence(ot_tsm *tsm, ot_tsm_dev *dev, ot_tsm_evidence 
     }
     OT_GUARD_GOTO(st, measure(tsm, dev, ev, why), unwind);
   }
+  /* IDE_KM (PCIe r6.0 §6.33.3, carried in DSP0274 1.2 VENDOR_DEFINED messages)
+   * and TDISP (PCIe r6.1 §11) run in SPDM 1.2+ sessions only: an older device
+   * is never connected, and the refusal says whether it passed authentication
+   * (chain, CHALLENGE, signed measurements) first. */
+  if (dev->spdm.neg.version < OT_SPDM_VERSION_12) {
+    unsigned major = dev->spdm.neg.version >> 4, minor = dev->spdm.neg.version & 0xFu;
+    if (dev->psk_only)
+      st = tsm_refuse(why, OT_TSM_R_SPDM_PRE_12, ot_status_of(OT_E_POLICY),
+                      "%s: SPDM %u.%u, not connected: IDE_KM and TDISP need SPDM 1.2 or later",
+                      dev->name, major, minor);
+    else
+      st = tsm_refuse(why, OT_TSM_R_SPDM_PRE_12, ot_status_of(OT_E_POLICY),
+                      "%s: authenticated at SPDM %u.%u (certificate chain, CHALLENGE and signed "
+                      "measurements verified), not connected: IDE_KM and TDISP need SPDM 1.2 or "
+                      "later",
+                      dev->name, major, minor);
+    goto unwind;
+  }
   if (dev->psk) {
     OT_GUARD_GOTO(st, tsm_psk_session(dev, why), unwind);
     session = true;

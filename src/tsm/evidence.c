@@ -144,7 +144,7 @@ OT_RESULT ot_tsm_evidence_verify(const ot_tsm_evidence *ev, const ot_x509_cert *
                             .base_asym = ev->base_asym,
                             .base_hash = ev->base_hash,
                             .meas_hash = ev->meas_hash};
-  if ((neg.version != OT_SPDM_VERSION_12 && neg.version != OT_SPDM_VERSION_13) ||
+  if (neg.version < OT_SPDM_VERSION_10 || neg.version > OT_SPDM_VERSION_14 ||
       !ot_ok(ot_spdm_negotiated_derive(&neg)))
     return bad(why, OT_TSM_R_ALGORITHM, OT_E_UNSUPPORTED, "unsupported version or algorithms");
   ot_x509_leaf_info info;
@@ -168,11 +168,12 @@ OT_RESULT ot_tsm_evidence_verify(const ot_tsm_evidence *ev, const ot_x509_cert *
     return bad(why, OT_TSM_R_SPDM, OT_E_MALFORMED, "MEASUREMENTS does not parse");
   if (neg.version >= OT_SPDM_VERSION_13 && memcmp(m.context, g.context, sizeof(g.context)) != 0)
     return bad(why, OT_TSM_R_MEAS_SIGNATURE, OT_E_VERIFY, "RequesterContext not echoed");
-  /* L1 = A ‖ GET_MEASUREMENTS ‖ MEASUREMENTS without its signature. */
+  /* L1 = A ‖ GET_MEASUREMENTS ‖ MEASUREMENTS without its signature (1.2+). */
   uint8_t th[OT_HASH_MAX_SIZE];
   ot_hash_ctx h = {0};
   ot_status st = ot_hash_init(&h, neg.hash);
-  if (ot_ok(st)) st = ot_hash_update(&h, ev->vca, ev->vca_len);
+  /* 1.0/1.1: L1 has no A (DSP0274 1.1 "MEASUREMENTS"). */
+  if (ot_ok(st) && neg.version >= OT_SPDM_VERSION_12) st = ot_hash_update(&h, ev->vca, ev->vca_len);
   if (ot_ok(st)) st = ot_hash_update(&h, ev->get_meas, ev->get_meas_len);
   if (ot_ok(st)) st = ot_hash_update(&h, ev->meas, ev->meas_len - sz.sig_len);
   if (ot_ok(st)) st = ot_hash_final(&h, th, sizeof(th));

@@ -229,14 +229,18 @@ static ot_status spdm_pair(pctx *c, void *obj, const yaml_node_t *k, yaml_node_t
   uint32_t m;
   if (key_is(k, "min_version")) {
     OT_GUARD(want(c, v, YAML_SCALAR_NODE, "spdm.min_version"));
-    /* DSP0274 §10.3: opentsm speaks 1.2 and 1.3 only. */
-    if (strcmp(scalar(v), "1.2") == 0)
-      p->min_version = OT_SPDM_VERSION_12;
-    else if (strcmp(scalar(v), "1.3") == 0)
-      p->min_version = OT_SPDM_VERSION_13;
-    else
-      return failf(c, v, OT_E_MALFORMED, "spdm.min_version must be \"1.2\" or \"1.3\"");
-    return OT_SUCCESS;
+    /* DSP0274 §10.3: opentsm speaks 1.0 .. 1.4. Devices below 1.2 are
+     * authenticated but never connected: IDE_KM and TDISP need 1.2
+     * (connect.c). */
+    static const char *const names[] = {"1.0", "1.1", "1.2", "1.3", "1.4"};
+    for (uint8_t i = 0; i < 5; i++) {
+      if (strcmp(scalar(v), names[i]) == 0) {
+        p->min_version = (uint8_t)(OT_SPDM_VERSION_10 + i);
+        return OT_SUCCESS;
+      }
+    }
+    return failf(c, v, OT_E_MALFORMED,
+                 "spdm.min_version must be \"1.0\", \"1.1\", \"1.2\", \"1.3\" or \"1.4\"");
   }
   if (key_is(k, "base_asym")) {
     OT_GUARD(alg_list(c, v, "spdm.base_asym", asym_names, &m));
@@ -426,7 +430,8 @@ static ot_status load_anchor(pctx *c, size_t i, const char *base_dir) {
 
 void ot_tsm_policy_init(ot_tsm_policy *p) {
   memset(p, 0, sizeof(*p));
-  p->min_version = OT_SPDM_VERSION_12;
+  /* Any version may authenticate; connecting needs 1.2 (connect.c). */
+  p->min_version = OT_SPDM_VERSION_10;
   p->algs = ot_spdm_alg_prefs_all;
 }
 

@@ -52,7 +52,7 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   tsm->rng = (ot_tsm_rng){.base = {.fill = rng_fill}, .drbg = &tsm->drbg};
   ot_spdm_requester_config_default(&tsm->spdm, &tsm->rng.base, cfg->clock);
   const ot_tsm_policy *p = cfg->policy;
-  tsm->spdm.versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  tsm->spdm.versions = OT_SPDM_VMASK_ALL; /* 1.0 .. 1.4; the policy's minimum applies */
   tsm->spdm.min_version = p->min_version;
   tsm->spdm.algs = p->algs;
   tsm->spdm.anchors = p->anchors;

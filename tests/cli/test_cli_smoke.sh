@@ -93,7 +93,7 @@ grep -q "sample keys looked for in $TMP/none" "$TMP/err" && pass "it names the k
   fail "device with no keys: $(cat "$TMP/err")"
 ANCHOR="$KEYS/ecp384/ca.cert.der"
 expect_rc 0 "connect to device" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
-for line in "connected and verified" "SPDM 1.3" "CN=DMTF libspdm ECP384 responder cert" \
+for line in "connected and verified" "SPDM 1.4" "CN=DMTF libspdm ECP384 responder cert" \
   "signature verified" "HEARTBEAT, END_SESSION done"; do
   grep -q "$line" "$TMP/out" && pass "report has '$line'" || fail "report lacks '$line'"
 done
@@ -113,6 +113,15 @@ assert d["chain_digest"]==hashlib.sha384(blob).hexdigest(), d["chain_digest"]' \
     "$TMP/out" "$KEYS/ecp384/bundle_responder.certchain.der" "$ANCHOR" &&
     pass "json chain_digest is SHA-384 of the served chain" || fail "json chain_digest"
 fi
+# SPDM 1.0 and 1.1: authenticated (chain, CHALLENGE, signed measurements) but
+# never connected, exit 4 with the reason (IDE_KM and TDISP need 1.2).
+for v in 1.1 1.0; do
+  expect_rc 4 "connect --ver $v" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --ver "$v"
+  grep -q "authenticated at SPDM $v (certificate chain, CHALLENGE and signed measurements verified)" \
+    "$TMP/err" && grep -q "IDE_KM and TDISP need SPDM 1.2 or later" "$TMP/err" &&
+    pass "connect --ver $v says why it stops" || fail "connect --ver $v: $(cat "$TMP/err")"
+done
+expect_rc 2 "connect --ver 1.5" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --ver 1.5
 # --flow full: IDE_KM for one stream and the TDISP lifecycle in the session.
 expect_rc 0 "connect --flow full" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --flow full
 for step in "IDE_KM QUERY" "IDE_KM KEY_PROG x6, K_SET_GO x6" "TDISP GET_VERSION" \

@@ -4,6 +4,8 @@
  * the decoder and the negotiated sizes; the rest is the untrusted input:
  *   bits 1:0  0 any request, 1 any response (decoded by code), 2 secured-message
  *             version opaque data, 3 SPDM certificate chain
+ *   bits 4:2  SPDMVersion: 0 as bit 5 says, 1 1.0, 2 1.1, 3 1.4 (the opaque
+ *             data of 1.1 has its own table header), 4-7 as 0
  *   bit 5     1.3 / P-256 sizes (multi-key DIGESTS) instead of 1.2 / P-384
  *   bit 6     MeasurementSummaryHash and MEASUREMENTS signature present
  *   bit 7     handshake in the clear
@@ -33,6 +35,9 @@ static ot_spdm_sizes sizes_for(uint8_t sel) {
                      .meas_signature = sel & 0x40,
                      .handshake_in_clear = sel & 0x80,
                      .multi_key_conn = v13};
+  static const uint8_t override[8] = {0, OT_SPDM_VERSION_10, OT_SPDM_VERSION_11,
+                                      OT_SPDM_VERSION_14};
+  if (override[(sel >> 2) & 7]) s.version = override[(sel >> 2) & 7];
   return s;
 }
 
@@ -62,13 +67,13 @@ static void message(const ot_spdm_sizes *sz, bool request, const uint8_t *in, si
   if (exact != y && (out1[1] != OT_SPDM_CHUNK_SEND_ACK || y - exact > 3)) abort();
 }
 
-static void opaque(const uint8_t *in, size_t n) {
+static void opaque(uint8_t version, const uint8_t *in, size_t n) {
   ot_spdm_sm_versions v, v2;
   ot_writer w;
-  if (!ot_ok(ot_spdm_sm_versions_decode(in, n, &v))) return;
+  if (!ot_ok(ot_spdm_sm_versions_decode_v(version, in, n, &v))) return;
   ot_writer_init(&w, out1, sizeof out1);
-  if (!ot_ok(ot_spdm_sm_versions_encode(&w, &v))) abort();
-  if (!ot_ok(ot_spdm_sm_versions_decode(out1, ot_writer_len(&w), &v2))) abort();
+  if (!ot_ok(ot_spdm_sm_versions_encode_v(version, &w, &v))) abort();
+  if (!ot_ok(ot_spdm_sm_versions_decode_v(version, out1, ot_writer_len(&w), &v2))) abort();
   if (v.data_id != v2.data_id || v.count != v2.count ||
       memcmp(v.version, v2.version, sizeof v.version) != 0)
     abort();
@@ -92,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   switch (data[0] & 0x03) {
   case 0: message(&sz, true, in, n); break;
   case 1: message(&sz, false, in, n); break;
-  case 2: opaque(in, n); break;
+  case 2: opaque(sz.version, in, n); break;
   default: chain(&sz, in, n); break;
   }
   return 0;

@@ -82,6 +82,8 @@ typedef struct cli_device_opts {
   /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds when heartbeat_set. */
   bool heartbeat_set;
   uint8_t heartbeat_s;
+  /* SPDM versions offered (OT_SPDM_VMASK_*); 0 = all, 1.0 .. 1.4. */
+  uint8_t versions;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u

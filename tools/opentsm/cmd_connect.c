@@ -41,7 +41,7 @@
   "usage: opentsm connect HOST:PORT [--policy FILE] [--name DEVICE] [--anchor CERT.der ...]\n"     \
   "                       [--flow spdm|full] [--tdi FUNCTION_ID] [--json] [--time EPOCH]\n"        \
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
-  "                       [--pcap FILE] [--keylog FILE]\n"                                     \
+  "                       [--pcap FILE] [--keylog FILE] [--ver LIST]\n"                        \
   "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"    \
   "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"
 
@@ -64,6 +64,9 @@ const char ot_usage_connect[] =
           "                  the policy's only device)\n"
           "  --anchor FILE   a trusted root (DER or PEM); repeatable; without --policy\n"
           "                  at least one is required and no measurement is enforced\n"
+          "  --ver LIST      SPDM versions offered, comma-separated from 1.0 1.1 1.2 1.3\n"
+          "                  1.4 (default all: the highest both speak is used; a --policy\n"
+          "                  spdm.min_version still applies)\n"
           "  --json          print the evidence as JSON\n"
           "  --time EPOCH    certificate validation time (default: now)\n"
           "  --shutdown      end with SHUTDOWN (the device exits) instead of CONTINUE\n"
@@ -112,7 +115,10 @@ const char ot_usage_connect[] =
           "  those is refused (\"no common algorithm\")\n"
           "exit codes: 0 connected and verified, 1 refused (the reason is printed),\n"
           "            2 usage, 3 the device cannot be reached, did not answer in time\n"
-          "            (\"timed out\", naming the step), or a file cannot be read\n";
+          "            (\"timed out\", naming the step), or a file cannot be read,\n"
+          "            4 authenticated but not connected: the device speaks SPDM 1.0 or\n"
+          "            1.1 (chain, CHALLENGE and signed measurements verified), and\n"
+          "            IDE_KM and TDISP need SPDM 1.2 or later\n";
 
 #define MAX_CLI_ANCHORS OT_TSM_POLICY_MAX_ANCHORS
 /* The FUNCTION_ID of the TDI `opentsm device` serves (cmd_device.c). */
@@ -138,6 +144,7 @@ typedef struct connect_opts {
   bool json, shutdown, has_time, quiet, full;
   bool encap_ku; /* --encap-key-update */
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
+  uint8_t versions; /* --ver: OT_SPDM_VMASK_* offered; 0 = all */
   uint64_t time;
   uint64_t timeout_ms;      /* the whole run */
   uint64_t read_timeout_ms; /* one exchange */
@@ -675,6 +682,7 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
   c->tsm.spdm.deadline_ns = deadline;
   /* The encapsulated flow needs ENCAP_CAP on both sides (DSP0274 §10.4). */
   if (o->encap_ku) c->tsm.spdm.caps |= OT_SPDM_CAP_ENCAP;
+  if (o->versions) c->tsm.spdm.versions = o->versions;
   if (o->keylog) {
     c->tsm.spdm.keylog = cli_capture_keylog;
     c->tsm.spdm.keylog_psk = cli_capture_keylog_psk;
@@ -696,6 +704,7 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     refused(o, &why);
     timed_out(o, st, &t0);
     rc = why.reason == OT_TSM_R_TRANSPORT || ot_is(st, OT_E_TIMEOUT) ? OT_EXIT_IO : OT_EXIT_FAILURE;
+    if (why.reason == OT_TSM_R_SPDM_PRE_12) rc = OT_EXIT_AUTH_ONLY;
     goto out;
   }
   const char *step = "the evidence";
@@ -865,6 +874,9 @@ static int connect_main(int argc, char **argv) {
     } else if (strcmp(a, "--time") == 0) {
       if (!cli_parse_u64(v, INT32_MAX * 2ull, &o.time)) return usage_error("bad --time", v);
       o.has_time = true;
+    } else if (strcmp(a, "--ver") == 0) {
+      if (!ot_ok(ot_spdm_vmask_parse(v, &o.versions)))
+        return usage_error("bad --ver (a comma list of 1.0 1.1 1.2 1.3 1.4)", v);
     } else if (strcmp(a, "--pcap") == 0) {
       o.pcap = v;
     } else if (strcmp(a, "--keylog") == 0) {

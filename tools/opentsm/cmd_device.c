@@ -36,7 +36,7 @@
   "                      [--keys DIR] [--seed N] [--root-out FILE] [--ports N] [--tdi ID]\n"       \
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
-  "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
+  "                      [--frame-timeout MS] [--heartbeat-period S] [--versions LIST]\n"          \
   "                      [--fault NAME[,NAME...]|list]...\n"                                    \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
@@ -82,6 +82,8 @@ const char ot_usage_device[] =
           "              root (DER or PEM, repeatable) and its FINISH carry its signature\n"
           "  --basic-mut-auth  also ask in CHALLENGE_AUTH (BasicMutAuthReq): the\n"
           "              requester's chain and an encapsulated CHALLENGE, outside sessions\n"
+          "  --versions LIST  SPDM versions offered in VERSION, comma-separated from\n"
+          "              1.0 1.1 1.2 1.3 1.4 (default all five), e.g. --versions 1.2,1.3\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -359,8 +361,13 @@ dsm:
                           .extra_port_count = d->ports_n,
                           .heartbeat_period = o->heartbeat_set ? o->heartbeat_s : DEV_HEARTBEAT_S,
                           .clock = ot_clock_real(),
-                          .faults = o->faults};
+                          .faults = o->faults,
+                          .versions = o->versions};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
+  /* The socket device also offers HANDSHAKE_IN_THE_CLEAR_CAP (DSP0274 1.1+
+   * §10.9), as spdm_responder_emu does: a requester that sets it too runs
+   * KEY_EXCHANGE/FINISH in the clear. Read by the responder on each request. */
+  d->dsm.rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -722,6 +729,9 @@ static int device_main(int argc, char **argv) {
       if (!cli_parse_u64(v, 255, &hp)) return usage_error("bad --heartbeat-period (0-255)", v);
       o.heartbeat_s = (uint8_t)hp;
       o.heartbeat_set = true;
+    } else if (strcmp(a, "--versions") == 0 && v) {
+      if (!ot_ok(ot_spdm_vmask_parse(v, &o.versions)))
+        return usage_error("bad --versions (a comma list of 1.0 1.1 1.2 1.3 1.4)", v);
     } else if (strcmp(a, "--fault") == 0 && v) {
       if (strcmp(v, "list") == 0) {
         list_faults();
@@ -870,9 +880,14 @@ static int device_main(int argc, char **argv) {
       if ((o.faults >> f) & 1u) fprintf(stderr, " %s", ot_sim_dsm_fault_get(f)->name);
     fprintf(stderr, "\n");
   }
-  printf("opentsm device: listening on %s:%u (identity %s, SPDM 1.2/1.3, IDE_KM, TDISP, spdm-emu "
+  char vers[24] = "";
+  for (uint8_t v = OT_SPDM_VERSION_10, n = 0; v <= OT_SPDM_VERSION_14; v++) {
+    if (!((o.versions ? o.versions : OT_SPDM_VMASK_ALL) & ot_spdm_vmask_of(v))) continue;
+    snprintf(vers + strlen(vers), sizeof(vers) - strlen(vers), "%s1.%u", n++ ? "/" : "", v & 0xFu);
+  }
+  printf("opentsm device: listening on %s:%u (identity %s, SPDM %s, IDE_KM, TDISP, spdm-emu "
          "socket protocol over PCI DOE)\n",
-         host, srv.port, label);
+         host, srv.port, label, vers);
   if (psk)
     printf("opentsm device: PSK sessions offered (PSK_CAP %s, PSKHint of %zu bytes)\n",
            psk_no_finish ? "01b, no PSK_FINISH" : "10b", dev_psk.psk.hint_len);

@@ -10,6 +10,9 @@
 #define OT_EXIT_FAILURE 1 /* the operation ran and failed (verification, refusal...) */
 #define OT_EXIT_USAGE 2   /* bad command line */
 #define OT_EXIT_IO 3      /* could not read/write a file or reach a peer */
+/* connect: the device was authenticated but cannot be connected (SPDM 1.0/1.1:
+ * no IDE_KM, no TDISP). */
+#define OT_EXIT_AUTH_ONLY 4
 
 struct ot_command {
   const char *name;

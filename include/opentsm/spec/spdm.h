@@ -18,6 +18,7 @@
 #define OT_SPDM_VERSION_11 0x11u
 #define OT_SPDM_VERSION_12 0x12u
 #define OT_SPDM_VERSION_13 0x13u
+#define OT_SPDM_VERSION_14 0x14u
 
 /* VERSION number entry (DSP0274 "VERSION number entry definition"): u16 LE. */
 #define OT_SPDM_VERSION_ENTRY_MAJOR_MASK 0xf000u
@@ -226,7 +227,7 @@
 #define OT_SPDM_ALG_TYPE_AEAD 3u
 #define OT_SPDM_ALG_TYPE_REQ_BASE_ASYM 4u
 #define OT_SPDM_ALG_TYPE_KEY_SCHEDULE 5u
-#define OT_SPDM_ALG_STRUCT_MAX 4u
+#define OT_SPDM_ALG_STRUCT_MAX 6u /* 1.4 adds ReqPqcAsymAlg (6) and KEMAlg (7); 4 before */
 /* AlgCount byte: bits 7:4 FixedAlgCount (must be 2 for 1.1+), bits 3:0 ExtAlgCount. */
 #define OT_SPDM_ALG_COUNT_FIXED_SHIFT 4u
 #define OT_SPDM_ALG_COUNT_EXT_MASK 0x0fu
@@ -387,5 +388,42 @@
 #define OT_SPDM_SM_VERSION_11 0x1100u
 #define OT_SPDM_SM_VERSION_12 0x1200u
 #define OT_SPDM_SM_VERSION_13 0x1300u
+
+/* ---- Versions 1.0, 1.1 and 1.4 (DSP0274 1.0.0 / 1.1.x / 1.4.0) ---------------------- */
+/* Capability flags each version defines (DSP0274 1.x "Flags fields definitions"):
+ * 1.0 responder CACHE..MEAS_FRESH; 1.1 adds ENCRYPT..PUB_KEY_ID (requester flags
+ * start in 1.1: a 1.0 GET_CAPABILITIES has none). */
+#define OT_SPDM_CAP_RSP_MASK_10                                                                    \
+  (OT_SPDM_CAP_CACHE | OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_MASK |               \
+   OT_SPDM_CAP_MEAS_FRESH)
+#define OT_SPDM_CAP_REQ_MASK_11 (OT_SPDM_CAP_REQ_MASK_12 & ~OT_SPDM_CAP_CHUNK)
+#define OT_SPDM_CAP_RSP_MASK_11 (OT_SPDM_CAP_RSP_MASK_10 | OT_SPDM_CAP_REQ_MASK_11)
+/* 1.4 "LARGE_RESP_CAP" (bit 31, both roles): large CERTIFICATE and VENDOR_DEFINED
+ * forms with 32-bit lengths; "SET_KEY_PAIR_RESET_CAP" (bit 30, responder). */
+#define OT_SPDM_CAP_SET_KEY_PAIR_RESET (1u << 30)
+#define OT_SPDM_CAP_LARGE_RESP (1u << 31)
+#define OT_SPDM_CAP_REQ_MASK_14 (OT_SPDM_CAP_REQ_MASK_13 | OT_SPDM_CAP_LARGE_RESP)
+#define OT_SPDM_CAP_RSP_MASK_14                                                                    \
+  (OT_SPDM_CAP_RSP_MASK_13 | OT_SPDM_CAP_SET_KEY_PAIR_RESET | OT_SPDM_CAP_LARGE_RESP)
+/* NEGOTIATE_ALGORITHMS Length bound in 1.0 ("shall be less than or equal to 64"). */
+#define OT_SPDM_NEGOTIATE_ALGORITHMS_MAX_LENGTH_10 64u
+/* AlgStruct types added in 1.4. */
+#define OT_SPDM_ALG_TYPE_REQ_PQC_ASYM 6u
+#define OT_SPDM_ALG_TYPE_KEM 7u
+#define OT_SPDM_ALG_STRUCT_MAX_13 4u
+/* 1.4 large forms: GET_CERTIFICATE / CERTIFICATE Param1 bit7 LargeCertChain,
+ * VENDOR_DEFINED_REQUEST Param1 bit7 LargeReq, VENDOR_DEFINED_RESPONSE LargeResp. */
+#define OT_SPDM_CERT_LARGE_CHAIN 0x80u
+#define OT_SPDM_VDM_LARGE 0x80u
+/* BaseAsymAlgo bits defined before 1.2 (RSA .. ECDSA P-521, bits 8:0); SM2 and
+ * EdDSA come with 1.2. */
+#define OT_SPDM_ASYM_MASK_11 0x1ffu
+/* The secured-message opaque data of an SPDM 1.1 connection (DSP0277 1.0
+ * "Secured message opaque data format", no OtherParams in 1.1):
+ * SpecID(4) = 0x444D5446 ("DMTF" as a LE u32) | OpaqueVersion(1) = 1 |
+ * TotalElements(1) | Reserved(2), then the same elements as Fmt1. */
+#define OT_SPDM_SM_OPAQUE_SPEC_ID 0x444d5446u
+#define OT_SPDM_SM_OPAQUE_VERSION 0x01u
+#define OT_SPDM_SM_OPAQUE_HEADER_SIZE_11 8u
 
 #endif /* OPENTSM_SPEC_SPDM_H */

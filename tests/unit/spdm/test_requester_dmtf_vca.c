@@ -8,7 +8,8 @@
  *    (04 20 00 00), which libspdm answers with ERROR InvalidRequest;
  *  - libspdm's responder selects a SHA-512 MeasurementHashAlgo, which the
  *    requester refused as outside its policy;
- *  - with the responder offering 1.0-1.4 the requester must speak 1.3.
+ *  - with the responder offering 1.0-1.4 a requester offering 1.2/1.3 must
+ *    speak 1.3.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,10 @@ static fx *fx_new(const step *steps, size_t count) {
   assert_ot_ok(ot_drbg_instantiate(&f->drbg, e, 32, e + 32, 16, NULL, 0));
   ot_sim_clock_init(&f->clock, 0);
   ot_spdm_requester_config_default(&f->cfg, &f->drbg.rng, &f->clock.base);
+  /* These recordings are of a requester offering 1.2 and 1.3 (the 1.4 VCA is
+   * covered by test_requester_versions.c). */
+  f->cfg.versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
+  f->cfg.caps &= ~OT_SPDM_CAP_LARGE_RESP;
   f->s = (script){.base = {.exchange = script_exchange}, .steps = steps, .count = count};
   assert_ot_ok(ot_spdm_requester_init(&f->q, &f->cfg, &f->s.base));
   return f;

@@ -313,7 +313,8 @@ static void set_algorithms_checks_its_input(void **state) {
   (void)state;
   ot_spdm_transcript t;
   ot_spdm_transcript_init(&t);
-  assert_ot_code(ot_spdm_transcript_set_algorithms(&t, 0x11, OT_HASH_SHA256, false), OT_E_VERSION);
+  assert_ot_code(ot_spdm_transcript_set_algorithms(&t, 0x15, OT_HASH_SHA256, false), OT_E_VERSION);
+  assert_ot_code(ot_spdm_transcript_set_algorithms(&t, 0x0f, OT_HASH_SHA256, false), OT_E_VERSION);
   assert_ot_code(ot_spdm_transcript_set_algorithms(&t, 0x12, OT_HASH_SHA256, true), OT_E_ARG);
   assert_ot_code(ot_spdm_transcript_set_algorithms(&t, 0x13, (ot_hash_alg)9, false),
                  OT_E_UNSUPPORTED);

@@ -27,7 +27,7 @@ static void test_example_parses(void **s) {
   assert_ot_ok(ot_tsm_policy_parse(&pol, (const char *)text, len, NULL, &err));
   assert_int_equal(pol.anchor_count, 1);
   assert_false(pol.anchors_loaded);
-  assert_int_equal(pol.min_version, OT_SPDM_VERSION_12);
+  assert_int_equal(pol.min_version, OT_SPDM_VERSION_12); /* the example's spdm.min_version */
   assert_int_equal(pol.algs.base_asym, OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384);
   assert_int_equal(pol.device_count, 2);
   const ot_tsm_policy_device *d = ot_tsm_policy_find_device(&pol, "gpu0");
@@ -92,10 +92,11 @@ static const bad_case bad[] = {
     {"version: 1\nversion: 1\n", 2, 1, "twice"},
     {"version: 1\ncolour: red\n", 2, 1, "unknown key \"colour\""},
     {"version: 1\nspdm: [1]\n", 2, 7, "spdm must be a mapping"},
-    {"version: 1\nspdm:\n  min_version: \"1.1\"\n", 3, 16, "1.2"},
+    {"version: 1\nspdm:\n  min_version: \"1.5\"\n", 3, 16, "1.4"},
     {"version: 1\nspdm:\n  base_asym: [rsa-2048]\n", 3, 15, "unknown spdm.base_asym"},
     {"version: 1\nspdm:\n  aead: []\n", 3, 9, "allows no algorithm"},
-    {"version: 1\nspdm:\n  aead: [aes-128-gcm, sm4-gcm]\n", 3, 23, "OpenSSL 3.0 has no SM2/SM3/SM4"},
+    {"version: 1\nspdm:\n  aead: [aes-128-gcm, sm4-gcm]\n", 3, 23,
+     "OpenSSL 3.0 has no SM2/SM3/SM4"},
     {"version: 1\nspdm:\n  base_asym: [ml-dsa-65]\n", 3, 15, "no post-quantum"},
     {"version: 1\nspdm:\n  base_hash: [sm3]\n", 3, 15, "out of reach"},
     {"version: 1\nspdm:\n  base_hash: [sha-512, sha-512]\n", 3, 24, "twice"},
