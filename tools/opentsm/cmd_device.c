@@ -622,6 +622,10 @@ static int device_mut_auth(cli_device *d, const char *mode, bool basic, const ch
   if (rc != OT_EXIT_OK) return rc;
   ot_spdm_responder_config *c = &d->dsm.rcfg;
   c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
+  /* Session-based mutual authentication runs its encapsulated flow under the
+   * handshake keys (responder_encap.c): a handshake in the clear would skip
+   * it, so with --mut-auth the device does not offer HANDSHAKE_IN_THE_CLEAR. */
+  if (mode != NULL) c->caps &= ~(uint32_t)OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
   c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
                      OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448;
   c->mut_auth = mode == NULL                    ? 0
