@@ -239,6 +239,14 @@ typedef struct ot_spdm_responder_config {
   size_t vdm_count;
   ot_spdm_keylog_fn keylog; /* optional, see ot_spdm_keylog_fn */
   void *keylog_ctx;
+  /* 1.3 GET_ENDPOINT_INFO (EP_INFO_CAP): the DeviceClassIdentifier EPInfo
+   * (ot_spdm_ep_info_check form), borrowed; NULL: subcode 1 unsupported. */
+  const uint8_t *ep_info;
+  size_t ep_info_len;
+  /* 1.3 GET_MEASUREMENT_EXTENSION_LOG (MEL_CAP): the DMTF MEL
+   * (ot_spdm_mel_check form), borrowed. */
+  const uint8_t *mel;
+  size_t mel_len;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -246,10 +254,10 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL)
 
 /* A default configuration: both versions, every implemented capability except
- * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
+ * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO and MEL (which need ep_info / mel), DataTransferSize 0x1200, MaxSPDMmsgSize
  * 0x28000 (the reference emulator's values), all algorithms. */
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng);
@@ -610,6 +618,27 @@ OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_i
 OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint16_t standard_id,
                                 uint16_t vendor_id, uint8_t protocol_id, const uint8_t *req,
                                 size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/*
+ * GET_ENDPOINT_INFO (DSP0274 1.3 §10.23), subcode DeviceClassIdentifier, in
+ * the clear (session_id 0) or in established session `session_id`. With
+ * sign, slot must be verified and the signature over IL = A ‖ request ‖
+ * response-without-signature must verify ("responder-endpoint_info
+ * signing"). The EPInfo is checked (ot_spdm_ep_info_check) and copied to
+ * out[0..*out_len). OT_E_UNSUPPORTED on 1.2 or without EP_INFO_CAP (10b for
+ * sign).
+ */
+OT_RESULT ot_spdm_requester_get_endpoint_info(ot_spdm_requester *q, uint32_t session_id, bool sign,
+                                              uint8_t slot, uint8_t *out, size_t cap,
+                                              size_t *out_len);
+/*
+ * GET_MEASUREMENT_EXTENSION_LOG (DSP0274 1.3 §10.24): the whole MEL in
+ * portions, checked (ot_spdm_mel_check), into out[0..*out_len). Needs MEL_CAP
+ * and a MELspecification selected in ALGORITHMS (OT_E_UNSUPPORTED);
+ * OT_E_NO_SPACE for a MEL larger than cap.
+ */
+OT_RESULT ot_spdm_requester_get_mel(ot_spdm_requester *q, uint32_t session_id, uint8_t *out,
+                                    size_t cap, size_t *out_len);
 
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 

@@ -63,6 +63,7 @@ typedef struct ot_spdm_sizes {
   bool handshake_in_clear; /* both sides set HANDSHAKE_IN_THE_CLEAR_CAP: KEY_EXCHANGE_RSP
                               has no VerifyData, FINISH_RSP has one (SPEC-FACTS T15) */
   bool multi_key_conn;     /* 1.3 DIGESTS carries KeyPairID/CertificateInfo/KeyUsageMask */
+  bool ep_info_signature;  /* ENDPOINT_INFO: the request asked for a signature (1.3) */
 } ot_spdm_sizes;
 
 /* ---- VERSION (DSP0274 "Successful VERSION response message format") --------- */
@@ -339,6 +340,58 @@ typedef struct ot_spdm_chunk_get {
   uint16_t seq_no;
 } ot_spdm_chunk_get;
 
+/* ---- GET_ENDPOINT_INFO / ENDPOINT_INFO (1.3, DSP0274 1.3 §10.23) ------------- */
+#define OT_SPDM_EP_INFO_SUBCODE_DEVICE_CLASS_ID 0x01u /* Param1 */
+#define OT_SPDM_EP_INFO_ATTR_SIGNATURE 0x01u          /* RequestAttributes bit 0 */
+/* Largest EPInfo the codec accepts (its EPInfoLen is a u32; bounded here). */
+#define OT_SPDM_EP_INFO_MAX 1024u
+
+typedef struct ot_spdm_get_endpoint_info {
+  uint8_t subcode;    /* Param1: OT_SPDM_EP_INFO_SUBCODE_* */
+  uint8_t slot_id;    /* Param2 bits 3:0 (0..7 or 0xF), meaningful when signed */
+  uint8_t attributes; /* RequestAttributes: OT_SPDM_EP_INFO_ATTR_SIGNATURE */
+  uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* only with OT_SPDM_EP_INFO_ATTR_SIGNATURE */
+} ot_spdm_get_endpoint_info;
+
+typedef struct ot_spdm_endpoint_info {
+  uint8_t slot_id;                   /* Param2 bits 3:0 */
+  uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* only when sizes->ep_info_signature */
+  uint32_t ep_info_len;              /* EPInfoLen, <= OT_SPDM_EP_INFO_MAX */
+  const uint8_t *ep_info;
+  const uint8_t *signature; /* S, or NULL when !sizes->ep_info_signature */
+} ot_spdm_endpoint_info;
+
+/*
+ * Checks the DeviceClassIdentifier EPInfo (subcode 1, DSP0274 1.3 "Device
+ * class identifier"): NumIdentifiers(1) Reserved(3), then per element
+ * IdElemLength(1) | SVH ID(1) | VendorIDLen(1) | VendorID | NumSubIds(1) |
+ * {SubIdLen(1) | SubId}*, IdElemLength counting the bytes after itself.
+ * *count = NumIdentifiers. OT_E_TRUNCATED / OT_E_MALFORMED otherwise.
+ */
+OT_RESULT ot_spdm_ep_info_check(const uint8_t *ep, size_t len, uint8_t *count);
+
+/* ---- GET_MEASUREMENT_EXTENSION_LOG / MEASUREMENT_EXTENSION_LOG (1.3) -------- */
+typedef struct ot_spdm_get_mel {
+  uint32_t offset; /* Offset into the MEL */
+  uint32_t length; /* Length requested */
+} ot_spdm_get_mel;
+
+typedef struct ot_spdm_mel {
+  uint32_t portion_len;   /* PortionLength */
+  uint32_t remainder_len; /* RemainderLength */
+  const uint8_t *portion; /* MEL[PortionLength] */
+} ot_spdm_mel;
+
+/* The DMTF MEL (DSP0274 1.3 "DMTF measurement extension log format"):
+ * NumberOfEntries(4) | MELEntriesLen(4) | Reserved(8) | entries, each
+ * MELIndex(4) | MeasIndex(1) | Reserved(3) | DMTF measurement value
+ * (type(1) | size(2) | value). */
+#define OT_SPDM_MEL_HEADER_SIZE 16u
+#define OT_SPDM_MEL_ENTRY_FIXED 11u
+/* Checks a whole DMTF MEL: MELEntriesLen = len - 16, NumberOfEntries entries
+ * that fill it exactly. *entries = NumberOfEntries. */
+OT_RESULT ot_spdm_mel_check(const uint8_t *mel, size_t len, uint32_t *entries);
+
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
  * OT_E_ARG / OT_E_TOO_LARGE for a struct that cannot be encoded); each decoder
@@ -387,6 +440,10 @@ OT_SPDM_CODEC(chunk_send, ot_spdm_chunk)
 OT_SPDM_CODEC(chunk_send_ack, ot_spdm_chunk_send_ack)
 OT_SPDM_CODEC(chunk_get, ot_spdm_chunk_get)
 OT_SPDM_CODEC(chunk_response, ot_spdm_chunk)
+OT_SPDM_CODEC(get_endpoint_info, ot_spdm_get_endpoint_info)
+OT_SPDM_CODEC(endpoint_info, ot_spdm_endpoint_info)
+OT_SPDM_CODEC(get_mel, ot_spdm_get_mel)
+OT_SPDM_CODEC(mel, ot_spdm_mel)
 
 #undef OT_SPDM_CODEC
 #undef OT_SPDM_CODEC_EMPTY
@@ -454,6 +511,8 @@ typedef struct ot_spdm_request {
     ot_spdm_respond_if_ready respond_if_ready;
     ot_spdm_chunk chunk_send;
     ot_spdm_chunk_get chunk_get;
+    ot_spdm_get_endpoint_info get_endpoint_info;
+    ot_spdm_get_mel get_mel;
   } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT have no member */
 } ot_spdm_request;
 
@@ -475,6 +534,8 @@ typedef struct ot_spdm_response {
     ot_spdm_error error;
     ot_spdm_chunk_send_ack chunk_send_ack;
     ot_spdm_chunk chunk_response;
+    ot_spdm_endpoint_info endpoint_info;
+    ot_spdm_mel mel;
   } u; /* PSK_FINISH_RSP, HEARTBEAT_ACK, END_SESSION_ACK have no member */
 } ot_spdm_response;
 

@@ -174,6 +174,21 @@ typedef struct ot_spdm_device_model {
 
 OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_device_model *dm);
 
+/* ---- SPDM 1.3 endpoint information and measurement extension log ---------- */
+
+/*
+ * The DMTF MEL of the identity (spdm_codec.h ot_spdm_mel_check form): one
+ * entry per measurement block, MELIndex 1.., each the block's content as a
+ * raw DMTF value of its type. OT_E_NO_SPACE when cap is too small.
+ */
+OT_RESULT ot_spdm_identity_mel(const ot_spdm_identity *id, uint8_t *out, size_t cap,
+                               size_t *out_len);
+/* A DeviceClassIdentifier EPInfo naming a PCI function: one element,
+ * registry PCI-SIG with the Vendor ID, subordinate IDs the Device ID and the
+ * Subsystem ID (little-endian), 16 bytes (a DW multiple, see the .c file). */
+OT_RESULT ot_spdm_ep_info_pci(uint16_t vendor, uint16_t device, uint16_t subsystem, uint8_t *out,
+                              size_t cap, size_t *out_len);
+
 /* ---- generation and loading --------------------------------------------------- */
 
 /* A freshly generated root -> intermediate -> device-leaf hierarchy. */

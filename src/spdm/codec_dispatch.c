@@ -55,6 +55,8 @@ ADAPT(response, vendor_response, vendor)
 ADAPT(response, error, error)
 ADAPT(response, chunk_send_ack, chunk_send_ack)
 ADAPT(response, chunk_response, chunk_response)
+ADAPT(response, endpoint_info, endpoint_info)
+ADAPT(response, mel, mel)
 
 ADAPT_EMPTY(request, get_version, OT_SPDM_GET_VERSION)
 ADAPT(request, get_capabilities, get_capabilities)
@@ -74,6 +76,8 @@ ADAPT(request, vendor_request, vendor)
 ADAPT(request, respond_if_ready, respond_if_ready)
 ADAPT(request, chunk_send, chunk_send)
 ADAPT(request, chunk_get, chunk_get)
+ADAPT(request, get_endpoint_info, get_endpoint_info)
+ADAPT(request, get_mel, get_mel)
 
 #define RSP(code, name, fn) [(code)] = {name, response_read_##fn, response_write_##fn}
 static const rsp_entry rsp_table[0x80] = {
@@ -95,6 +99,8 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_END_SESSION_ACK, "END_SESSION_ACK", end_session_ack),
     RSP(OT_SPDM_VENDOR_DEFINED_RESPONSE, "VENDOR_DEFINED_RESPONSE", vendor_response),
     RSP(OT_SPDM_ERROR, "ERROR", error),
+    RSP(OT_SPDM_ENDPOINT_INFO, "ENDPOINT_INFO", endpoint_info),
+    RSP(OT_SPDM_MEASUREMENT_EXTENSION_LOG, "MEASUREMENT_EXTENSION_LOG", mel),
 };
 
 #define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
@@ -117,6 +123,8 @@ static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_END_SESSION, "END_SESSION", end_session),
     REQ(OT_SPDM_VENDOR_DEFINED_REQUEST, "VENDOR_DEFINED_REQUEST", vendor_request),
     REQ(OT_SPDM_RESPOND_IF_READY, "RESPOND_IF_READY", respond_if_ready),
+    REQ(OT_SPDM_GET_ENDPOINT_INFO, "GET_ENDPOINT_INFO", get_endpoint_info),
+    REQ(OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG, "GET_MEASUREMENT_EXTENSION_LOG", get_mel),
 };
 
 /* The code byte of the message at the reader's position, without consuming it. */

@@ -72,6 +72,10 @@ SPDM_READ(chunk_send, ot_spdm_chunk)
 SPDM_READ(chunk_send_ack, ot_spdm_chunk_send_ack)
 SPDM_READ(chunk_get, ot_spdm_chunk_get)
 SPDM_READ(chunk_response, ot_spdm_chunk)
+SPDM_READ(get_endpoint_info, ot_spdm_get_endpoint_info)
+SPDM_READ(endpoint_info, ot_spdm_endpoint_info)
+SPDM_READ(get_mel, ot_spdm_get_mel)
+SPDM_READ(mel, ot_spdm_mel)
 #undef SPDM_READ
 
 /* The public decoder of a message: read into a local, reject trailing bytes,

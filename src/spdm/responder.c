@@ -35,6 +35,7 @@ typedef struct rsp_rule {
   uint8_t where;
   uint32_t cap; /* responder capability the request needs (0: none) */
   rsp_handler handler;
+  uint8_t min_version; /* the request exists from this SPDM version on (0: 1.2) */
 } rsp_rule;
 
 /* DSP0274 1.3 §10 message order: VCA strictly in sequence (§10.3-10.4), then
@@ -62,7 +63,12 @@ static const rsp_rule rules[256] = {
     [OT_SPDM_CHUNK_SEND] = {OT_SPDM_CONN_AFTER_CAPS, false, W_ANY, OT_SPDM_CAP_CHUNK,
                             rsp_chunk_send},
     [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
-    RSP_SESSION_RULES};
+    RSP_SESSION_RULES,
+    /* DSP0274 1.3 §10.23, §10.24: in the clear or in a session, 1.3 only. */
+    [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_EP_INFO_MASK,
+                                   rsp_get_endpoint_info, OT_SPDM_VERSION_13},
+    [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                                               OT_SPDM_CAP_MEL, rsp_get_mel, OT_SPDM_VERSION_13}};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
@@ -71,7 +77,8 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   cfg->rng = rng;
   cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
   cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
-              ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK);
+              ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
+                OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -86,6 +93,13 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
                 cfg->max_msg_size >= cfg->data_transfer_size,
             OT_E_ARG);
   OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
+  /* EP_INFO_CAP and MEL_CAP promise something to answer with. */
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_EP_INFO_MASK) ||
+                (cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL))),
+            OT_E_ARG);
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_MEL) ||
+                (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
+            OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
   ot_spdm_transcript_init(&r->t);
@@ -161,6 +175,11 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
   ot_spdm_responder *r = c->r;
   *go = false;
   if (rule->cap && !(r->cfg->caps & rule->cap))
+    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  /* A request of a later version than the connection's is not one it knows
+   * (DSP0274 §10.12 UnsupportedRequest; libspdm answers the same). */
+  if (rule->min_version && r->state >= OT_SPDM_CONN_NEGOTIATED &&
+      r->neg.version < rule->min_version)
     return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
   if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);

@@ -57,6 +57,8 @@ ot_status rsp_heartbeat(rsp_call *c);
 ot_status rsp_key_update(rsp_call *c);
 ot_status rsp_end_session(rsp_call *c);
 ot_status rsp_vendor_defined(rsp_call *c);
+ot_status rsp_get_endpoint_info(rsp_call *c); /* responder_endpoint_info.c */
+ot_status rsp_get_mel(rsp_call *c);           /* responder_mel.c */
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session

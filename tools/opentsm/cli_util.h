@@ -79,6 +79,8 @@ typedef struct cli_device_opts {
   /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds when heartbeat_set. */
   bool heartbeat_set;
   uint8_t heartbeat_s;
+  /* Leave HANDSHAKE_IN_THE_CLEAR_CAP out (--no-handshake-in-the-clear). */
+  bool no_handshake_in_clear;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -117,6 +119,9 @@ struct cli_device {
   cli_device_proto plain, secured;
   ot_doe_responder doe;
   uint8_t rx[OT_SOCK_MAX_PAYLOAD], tx[OT_SOCK_MAX_PAYLOAD];
+  /* SPDM 1.3 ENDPOINT_INFO and measurement extension log (cmd_device.c). */
+  uint8_t ep_info[16], mel[4096];
+  size_t ep_info_len, mel_len;
 };
 
 /* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */

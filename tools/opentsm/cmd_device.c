@@ -33,7 +33,7 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
-  "                      [--fault NAME[,NAME...]|list]...\n"
+  "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -65,6 +65,10 @@ const char ot_usage_device[] =
           "              2000; 0: never)\n"
           "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
           "              240; 0: none); a session silent for twice that ends\n"
+          "  --no-handshake-in-the-clear  do not advertise HANDSHAKE_IN_THE_CLEAR_CAP\n"
+          "              (advertised by default, as spdm_responder_emu does: with a requester\n"
+          "              that sets it too, FINISH/FINISH_RSP travel unencrypted and\n"
+          "              FINISH_RSP carries ResponderVerifyData, DSP0274 1.2 FINISH)\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -103,6 +107,8 @@ static const ot_cfg_ident dev_ident = {.vendor = 0x1B36, /* QEMU's, as a simulat
                                        .device = 0x0010,
                                        .class_code = 0x120000, /* processing accelerator */
                                        .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
+/* Subsystem ID reported in ENDPOINT_INFO (QEMU's default for its devices). */
+#define DEV_SUBSYSTEM 0x1100u
 static const ot_ide_regs_caps dev_ide = {.sel_streams = 1, .ide_km = true};
 
 /* KEY_EXCHANGE_RSP HeartbeatPeriod (DSP0274 §10.12 Param1, seconds): libspdm's
@@ -326,6 +332,21 @@ dsm:
                           .clock = ot_clock_real(),
                           .faults = o->faults};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
+  /* The responder reads its configuration through a pointer: a capability
+   * added here holds from the first request on (DSP0274 1.2 FINISH). */
+  if (!o->no_handshake_in_clear) d->dsm.rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+  /* SPDM 1.3 GET_ENDPOINT_INFO (signed or not, DSP0274 1.3 §10.23): the PCI
+   * identity of function 0; GET_MEASUREMENT_EXTENSION_LOG (§10.24): the
+   * content behind each measurement block. */
+  OT_GUARD_GOTO(st, ot_spdm_ep_info_pci(dev_ident.vendor, dev_ident.device, DEV_SUBSYSTEM, d->ep_info,
+                                        sizeof(d->ep_info), &d->ep_info_len),
+                fail_dsm);
+  OT_GUARD_GOTO(st, ot_spdm_identity_mel(&d->id, d->mel, sizeof(d->mel), &d->mel_len), fail_dsm);
+  d->dsm.rcfg.ep_info = d->ep_info;
+  d->dsm.rcfg.ep_info_len = d->ep_info_len;
+  d->dsm.rcfg.mel = d->mel;
+  d->dsm.rcfg.mel_len = d->mel_len;
+  d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -336,11 +357,10 @@ dsm:
   st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);
-  if (!ot_ok(st)) {
-    ot_sim_dsm_free(&d->dsm);
-    goto fail;
-  }
+  if (!ot_ok(st)) goto fail_dsm;
   return OT_SUCCESS;
+fail_dsm:
+  ot_sim_dsm_free(&d->dsm);
 fail:
   free(d->ports);
   d->ports = NULL;
@@ -608,6 +628,9 @@ int ot_cmd_device(int argc, char **argv) {
       if (!cli_parse_u64(v, 255, &hp)) return usage_error("bad --heartbeat-period (0-255)", v);
       o.heartbeat_s = (uint8_t)hp;
       o.heartbeat_set = true;
+    } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {
+      o.no_handshake_in_clear = true;
+      continue;
     } else if (strcmp(a, "--fault") == 0 && v) {
       if (strcmp(v, "list") == 0) {
         list_faults();
