@@ -37,6 +37,8 @@ static const req_rule rules[256] = {
     [OT_SPDM_END_SESSION] = {OT_SPDM_END_SESSION_ACK, true},
     [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_VENDOR_DEFINED_RESPONSE, true},
     [OT_SPDM_CHUNK_GET] = {OT_SPDM_CHUNK_RESPONSE, false},
+    [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_ENDPOINT_INFO, true},
+    [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_MEASUREMENT_EXTENSION_LOG, true},
 };
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock) {
