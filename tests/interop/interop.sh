@@ -14,11 +14,15 @@
 #   capture-emu SUITE          connect --pcap/--keylog -> spdm_responder_emu
 #   capture-device SUITE       DMTF requester -> device --pcap/--keylog
 #   conformance SUITE          opentsm validate -> spdm_responder_emu
+#   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
+#   provision-emu SUITE        opentsm provision -> spdm_responder_emu
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=cases_provision.sh
+. "$HERE/cases_provision.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -436,6 +440,8 @@ capture-ours) case_capture_ours "$@" ;;
 capture-emu) case_capture_emu "$@" ;;
 capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
+provision-device) case_provision_device "$@" ;;
+provision-emu) case_provision_emu "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2
