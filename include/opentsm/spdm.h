@@ -217,6 +217,18 @@ struct ot_spdm_vdm_handler {
 typedef void (*ot_spdm_keylog_fn)(void *ctx, uint32_t session_id, const uint8_t *secret,
                                   size_t len);
 
+/*
+ * SET_CERTIFICATE (DSP0274 1.2; SET_CERT_CAP): the device model stores the DER
+ * certificates der[0..len) (root first) in `slot` for the key with
+ * KeyPairID key_pair_id (1.3 multi-key; 0 otherwise), or erases the slot
+ * (der NULL, len 0), and keeps it across restarts. OT_OK once stored;
+ * OT_E_BAD_KEY / OT_E_CERT / OT_E_MALFORMED / OT_E_NOT_FOUND for a request it
+ * refuses (answered InvalidRequest), anything else for a failure to store
+ * (OperationFailed). The responder reads the identity afresh afterwards.
+ */
+typedef ot_status (*ot_spdm_set_cert_fn)(void *ctx, uint8_t slot, uint8_t key_pair_id,
+                                         const uint8_t *der, size_t len);
+
 typedef struct ot_spdm_responder_config {
   const ot_spdm_identity *id;
   ot_rng *rng;
@@ -247,6 +259,14 @@ typedef struct ot_spdm_responder_config {
    * (ot_spdm_mel_check form), borrowed. */
   const uint8_t *mel;
   size_t mel_len;
+  /* SET_CERT_CAP needs set_cert. trusted_env: the device is in a trusted
+   * (e.g. manufacturing) environment, where SET_CERTIFICATE for slot 0 may
+   * come outside a secure session; otherwise every SET_CERTIFICATE must come
+   * in one (DSP0274 1.2 SET_CERTIFICATE). */
+  ot_spdm_set_cert_fn set_cert;
+  void *set_cert_ctx;
+  bool trusted_env;
+  const char *csr_common_name; /* GET_CSR subject without RequesterInfo (NULL: "device") */
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -254,10 +274,12 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL)
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
+   OT_SPDM_CAP_SET_CERT)
 
 /* A default configuration: both versions, every implemented capability except
- * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO and MEL (which need ep_info / mel), DataTransferSize 0x1200, MaxSPDMmsgSize
+ * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need
+ * ep_info / mel / set_cert), DataTransferSize 0x1200, MaxSPDMmsgSize
  * 0x28000 (the reference emulator's values), all algorithms. */
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng);
@@ -639,6 +661,26 @@ OT_RESULT ot_spdm_requester_get_endpoint_info(ot_spdm_requester *q, uint32_t ses
  */
 OT_RESULT ot_spdm_requester_get_mel(ot_spdm_requester *q, uint32_t session_id, uint8_t *out,
                                     size_t cap, size_t *out_len);
+
+/*
+ * GET_CSR (DSP0274 1.2; 1.3 KeyPairID and RequestAttributes, both 0 unless
+ * the connection is multi-key), in the clear (session_id 0) or in a session,
+ * with an optional RequesterInfo (DER CertificationRequestInfo). The CSR is
+ * checked (a self-signed PKCS#10 request) and copied to out[0..*out_len).
+ */
+OT_RESULT ot_spdm_requester_get_csr(ot_spdm_requester *q, uint32_t session_id, uint8_t key_pair_id,
+                                    uint8_t attributes, const uint8_t *requester_info,
+                                    size_t info_len, uint8_t *out, size_t cap, size_t *out_len);
+/*
+ * SET_CERTIFICATE (DSP0274 1.2): writes the DER chain der[0..len) (root
+ * first) to `slot` as an SPDM certificate chain under the negotiated hash;
+ * der NULL (1.3) erases the slot. A device takes it in a session, or for
+ * slot 0 in the clear only in a trusted environment. The slot is no longer
+ * verified afterwards (GET_DIGESTS/GET_CERTIFICATE again).
+ */
+OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t session_id, uint8_t slot,
+                                            uint8_t key_pair_id, uint8_t cert_model,
+                                            const uint8_t *der, size_t len);
 
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 

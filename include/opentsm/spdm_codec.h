@@ -392,6 +392,42 @@ typedef struct ot_spdm_mel {
  * that fill it exactly. *entries = NumberOfEntries. */
 OT_RESULT ot_spdm_mel_check(const uint8_t *mel, size_t len, uint32_t *entries);
 
+/* ---- GET_CSR / CSR, SET_CERTIFICATE / SET_CERTIFICATE_RSP (1.2; 1.3 fields) -- */
+#define OT_SPDM_CSR_ATTR_CERT_MODEL_MASK 0x07u /* GET_CSR Param2 (1.3) bits 2:0 */
+#define OT_SPDM_CSR_ATTR_TAG_MASK 0x38u        /* bits 5:3 CSRTrackingTag */
+#define OT_SPDM_CSR_ATTR_OVERWRITE 0x80u       /* bit 7 Overwrite */
+#define OT_SPDM_SET_CERT_MODEL_SHIFT 4u        /* SET_CERTIFICATE Param1 (1.3) bits 6:4 */
+#define OT_SPDM_SET_CERT_ERASE 0x80u           /* Param1 (1.3) bit 7 */
+/* Largest RequesterInfo / CSR the codec accepts (each length is a u16). */
+#define OT_SPDM_CSR_MAX 4096u
+
+typedef struct ot_spdm_get_csr {
+  uint8_t key_pair_id; /* Param1 (1.3; 0 in 1.2) */
+  uint8_t attributes;  /* Param2 (1.3; 0 in 1.2): OT_SPDM_CSR_ATTR_* */
+  uint16_t requester_info_len;
+  const uint8_t *requester_info; /* DER CertificationRequestInfo, or none */
+  uint16_t opaque_len;           /* <= 1024 */
+  const uint8_t *opaque;
+} ot_spdm_get_csr;
+
+typedef struct ot_spdm_csr {
+  uint16_t csr_len; /* CSRLength, <= OT_SPDM_CSR_MAX */
+  const uint8_t *csr;
+} ot_spdm_csr;
+
+typedef struct ot_spdm_set_certificate {
+  uint8_t slot_id;     /* Param1 bits 3:0 */
+  uint8_t cert_model;  /* Param1 bits 6:4 (1.3) */
+  bool erase;          /* Param1 bit 7 (1.3): no chain follows */
+  uint8_t key_pair_id; /* Param2 (1.3) */
+  uint16_t chain_len;  /* the SPDM certificate chain: its own Length field */
+  const uint8_t *chain;
+} ot_spdm_set_certificate;
+
+typedef struct ot_spdm_set_certificate_rsp {
+  uint8_t slot_id; /* Param1 bits 3:0 */
+} ot_spdm_set_certificate_rsp;
+
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
  * OT_E_ARG / OT_E_TOO_LARGE for a struct that cannot be encoded); each decoder
@@ -444,6 +480,10 @@ OT_SPDM_CODEC(get_endpoint_info, ot_spdm_get_endpoint_info)
 OT_SPDM_CODEC(endpoint_info, ot_spdm_endpoint_info)
 OT_SPDM_CODEC(get_mel, ot_spdm_get_mel)
 OT_SPDM_CODEC(mel, ot_spdm_mel)
+OT_SPDM_CODEC(get_csr, ot_spdm_get_csr)
+OT_SPDM_CODEC(csr, ot_spdm_csr)
+OT_SPDM_CODEC(set_certificate, ot_spdm_set_certificate)
+OT_SPDM_CODEC(set_certificate_rsp, ot_spdm_set_certificate_rsp)
 
 #undef OT_SPDM_CODEC
 #undef OT_SPDM_CODEC_EMPTY
@@ -513,6 +553,8 @@ typedef struct ot_spdm_request {
     ot_spdm_chunk_get chunk_get;
     ot_spdm_get_endpoint_info get_endpoint_info;
     ot_spdm_get_mel get_mel;
+    ot_spdm_get_csr get_csr;
+    ot_spdm_set_certificate set_certificate;
   } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT have no member */
 } ot_spdm_request;
 
@@ -536,6 +578,8 @@ typedef struct ot_spdm_response {
     ot_spdm_chunk chunk_response;
     ot_spdm_endpoint_info endpoint_info;
     ot_spdm_mel mel;
+    ot_spdm_csr csr;
+    ot_spdm_set_certificate_rsp set_certificate_rsp;
   } u; /* PSK_FINISH_RSP, HEARTBEAT_ACK, END_SESSION_ACK have no member */
 } ot_spdm_response;
 

@@ -174,6 +174,18 @@ typedef struct ot_spdm_device_model {
 
 OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_device_model *dm);
 
+/*
+ * SET_CERTIFICATE's effect (DSP0274 1.2): installs the DER chain der[0..len)
+ * (root first) in `slot`, replacing what was there. The leaf key must be one
+ * of the identity's keys (with KeyPairID key_pair_id when it is not 0:
+ * OT_E_BAD_KEY), and the chain must validate from its own root at `now`
+ * with a responder-fit leaf (OT_E_CERT, *verdict says why). der NULL, len 0
+ * erases the slot (OT_E_NOT_FOUND if empty). On failure the slot is as before.
+ */
+OT_RESULT ot_spdm_identity_provision(ot_spdm_identity *id, uint8_t slot, uint8_t key_pair_id,
+                                     const uint8_t *der, size_t len, time_t now,
+                                     ot_x509_verdict *verdict);
+
 /* ---- SPDM 1.3 endpoint information and measurement extension log ---------- */
 
 /*

@@ -57,6 +57,8 @@ ADAPT(response, chunk_send_ack, chunk_send_ack)
 ADAPT(response, chunk_response, chunk_response)
 ADAPT(response, endpoint_info, endpoint_info)
 ADAPT(response, mel, mel)
+ADAPT(response, csr, csr)
+ADAPT(response, set_certificate_rsp, set_certificate_rsp)
 
 ADAPT_EMPTY(request, get_version, OT_SPDM_GET_VERSION)
 ADAPT(request, get_capabilities, get_capabilities)
@@ -78,6 +80,8 @@ ADAPT(request, chunk_send, chunk_send)
 ADAPT(request, chunk_get, chunk_get)
 ADAPT(request, get_endpoint_info, get_endpoint_info)
 ADAPT(request, get_mel, get_mel)
+ADAPT(request, get_csr, get_csr)
+ADAPT(request, set_certificate, set_certificate)
 
 #define RSP(code, name, fn) [(code)] = {name, response_read_##fn, response_write_##fn}
 static const rsp_entry rsp_table[0x80] = {
@@ -101,6 +105,8 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_ERROR, "ERROR", error),
     RSP(OT_SPDM_ENDPOINT_INFO, "ENDPOINT_INFO", endpoint_info),
     RSP(OT_SPDM_MEASUREMENT_EXTENSION_LOG, "MEASUREMENT_EXTENSION_LOG", mel),
+    RSP(OT_SPDM_CSR, "CSR", csr),
+    RSP(OT_SPDM_SET_CERTIFICATE_RSP, "SET_CERTIFICATE_RSP", set_certificate_rsp),
 };
 
 #define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
@@ -125,6 +131,8 @@ static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_RESPOND_IF_READY, "RESPOND_IF_READY", respond_if_ready),
     REQ(OT_SPDM_GET_ENDPOINT_INFO, "GET_ENDPOINT_INFO", get_endpoint_info),
     REQ(OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG, "GET_MEASUREMENT_EXTENSION_LOG", get_mel),
+    REQ(OT_SPDM_GET_CSR, "GET_CSR", get_csr),
+    REQ(OT_SPDM_SET_CERTIFICATE, "SET_CERTIFICATE", set_certificate),
 };
 
 /* The code byte of the message at the reader's position, without consuming it. */

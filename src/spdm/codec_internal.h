@@ -76,6 +76,10 @@ SPDM_READ(get_endpoint_info, ot_spdm_get_endpoint_info)
 SPDM_READ(endpoint_info, ot_spdm_endpoint_info)
 SPDM_READ(get_mel, ot_spdm_get_mel)
 SPDM_READ(mel, ot_spdm_mel)
+SPDM_READ(get_csr, ot_spdm_get_csr)
+SPDM_READ(csr, ot_spdm_csr)
+SPDM_READ(set_certificate, ot_spdm_set_certificate)
+SPDM_READ(set_certificate_rsp, ot_spdm_set_certificate_rsp)
 #undef SPDM_READ
 
 /* The public decoder of a message: read into a local, reject trailing bytes,

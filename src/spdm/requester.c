@@ -39,6 +39,8 @@ static const req_rule rules[256] = {
     [OT_SPDM_CHUNK_GET] = {OT_SPDM_CHUNK_RESPONSE, false},
     [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_ENDPOINT_INFO, true},
     [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_MEASUREMENT_EXTENSION_LOG, true},
+    [OT_SPDM_GET_CSR] = {OT_SPDM_CSR, true},
+    [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_SET_CERTIFICATE_RSP, true},
 };
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock) {

@@ -68,7 +68,12 @@ static const rsp_rule rules[256] = {
     [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_EP_INFO_MASK,
                                    rsp_get_endpoint_info, OT_SPDM_VERSION_13},
     [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                               OT_SPDM_CAP_MEL, rsp_get_mel, OT_SPDM_VERSION_13}};
+                                               OT_SPDM_CAP_MEL, rsp_get_mel, OT_SPDM_VERSION_13},
+    /* DSP0274 1.2 GET_CSR, SET_CERTIFICATE: in the clear or in a session (the
+     * handler applies SET_CERTIFICATE's session rule). */
+    [OT_SPDM_GET_CSR] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR, rsp_get_csr},
+    [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_SET_CERT,
+                                 rsp_set_certificate}};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
@@ -78,7 +83,8 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   cfg->versions = OT_SPDM_VMASK_12 | OT_SPDM_VMASK_13;
   cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
-                OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL);
+                OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |
+                OT_SPDM_CAP_SET_CERT);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -100,6 +106,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_MEL) ||
                 (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
             OT_E_ARG);
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
   ot_spdm_transcript_init(&r->t);

@@ -59,6 +59,8 @@ ot_status rsp_end_session(rsp_call *c);
 ot_status rsp_vendor_defined(rsp_call *c);
 ot_status rsp_get_endpoint_info(rsp_call *c); /* responder_endpoint_info.c */
 ot_status rsp_get_mel(rsp_call *c);           /* responder_mel.c */
+ot_status rsp_get_csr(rsp_call *c);           /* responder_provision.c */
+ot_status rsp_set_certificate(rsp_call *c);   /* responder_provision.c */
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session

@@ -33,7 +33,8 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S]\n"                            \
-  "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"
+  "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"     \
+  "                      [--state-dir DIR [--trusted-env]]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -69,6 +70,11 @@ const char ot_usage_device[] =
           "              (advertised by default, as spdm_responder_emu does: with a requester\n"
           "              that sets it too, FINISH/FINISH_RSP travel unencrypted and\n"
           "              FINISH_RSP carries ResponderVerifyData, DSP0274 1.2 FINISH)\n"
+          "  --state-dir DIR  keep the certificate slots written by SET_CERTIFICATE in\n"
+          "              DIR/slots.bin (written atomically, read back at start; a damaged\n"
+          "              file stops the start and is left as is); offers SET_CERT_CAP\n"
+          "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
+          "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -302,6 +308,19 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
                              .svn = 1};
   OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
 dsm:
+  /* Slots provisioned earlier (SET_CERTIFICATE) replace the built-in ones. */
+  d->state = (cli_state){.dir = o->state_dir, .id = &d->id};
+  if (o->state_dir) {
+    static char why[160];
+    why[0] = '\0';
+    st = cli_state_load(&d->state, time(NULL), why, sizeof(why));
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: %s/%s: %s; not started, the file is left as it is\n",
+              o->state_dir, CLI_STATE_FILE, why);
+      *what = "reading the provisioning state";
+      goto fail;
+    }
+  }
   *what = "device security manager";
   unsigned ports = o->ports ? o->ports : 1u;
   OT_ENSURE_GOTO(st, ports <= OT_SIM_DSM_MAX_PORTS, OT_E_ARG, fail);
@@ -347,6 +366,15 @@ dsm:
   d->dsm.rcfg.mel = d->mel;
   d->dsm.rcfg.mel_len = d->mel_len;
   d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
+  /* GET_CSR for the device key; SET_CERTIFICATE only where it can be kept. */
+  d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
+  d->dsm.rcfg.csr_common_name = "opentsm device";
+  if (o->state_dir) {
+    d->dsm.rcfg.set_cert = cli_state_set_cert;
+    d->dsm.rcfg.set_cert_ctx = &d->state;
+    d->dsm.rcfg.trusted_env = o->trusted_env;
+    d->dsm.rcfg.caps |= OT_SPDM_CAP_SET_CERT;
+  }
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -362,6 +390,7 @@ dsm:
 fail_dsm:
   ot_sim_dsm_free(&d->dsm);
 fail:
+  cli_state_free(&d->state);
   free(d->ports);
   d->ports = NULL;
   d->ports_n = 0;
@@ -372,6 +401,7 @@ fail:
 }
 
 void cli_device_free(cli_device *d) {
+  cli_state_free(&d->state);
   ot_sim_dsm_free(&d->dsm);
   free(d->ports); /* the DSM wiped their engines */
   d->ports = NULL;
@@ -628,6 +658,11 @@ int ot_cmd_device(int argc, char **argv) {
       if (!cli_parse_u64(v, 255, &hp)) return usage_error("bad --heartbeat-period (0-255)", v);
       o.heartbeat_s = (uint8_t)hp;
       o.heartbeat_set = true;
+    } else if (strcmp(a, "--trusted-env") == 0) {
+      o.trusted_env = true;
+      continue;
+    } else if (strcmp(a, "--state-dir") == 0 && v) {
+      o.state_dir = v;
     } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {
       o.no_handshake_in_clear = true;
       continue;
@@ -655,6 +690,7 @@ int ot_cmd_device(int argc, char **argv) {
   if (profile_path && identity_given)
     return usage_error("--profile and --identity exclude each other", NULL);
   if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
+  if (o.trusted_env && !o.state_dir) return usage_error("--trusted-env needs --state-dir", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * opentsm provision: the SPDM 1.3 device-information and provisioning
- * requests the TSM connect flow does not send, against a socket device (ours
- * or DMTF's spdm_responder_emu): GET_ENDPOINT_INFO (signed or not) and
- * GET_MEASUREMENT_EXTENSION_LOG, in the clear or in a KEY_EXCHANGE session
+ * opentsm provision: the SPDM device-information and provisioning requests
+ * the TSM connect flow does not send, against a socket device (ours or
+ * DMTF's spdm_responder_emu): GET_ENDPOINT_INFO (signed or not),
+ * GET_MEASUREMENT_EXTENSION_LOG, GET_CSR and SET_CERTIFICATE, in the clear or
+ * in a KEY_EXCHANGE session
  * (optionally with the handshake in the clear). It runs the SPDM requester
  * directly: VCA, GET_DIGESTS, GET_CERTIFICATE of the slot (checked against the
  * trust anchors), then the requests asked for, then END_SESSION.
@@ -23,10 +24,12 @@
 #include "opentsm/doe_socket.h"
 #include "opentsm/rng.h"
 #include "opentsm/spdm.h"
+#include "opentsm/spdm_identity.h"
 
 #define USAGE                                                                                      \
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"             \
-  "                         [--endpoint-info] [--unsigned] [--mel FILE] [--session]\n"             \
+  "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
+  "                         [--set-cert SLOT:CHAIN.der] [--session]\n"                              \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
 
@@ -36,6 +39,10 @@ const char ot_usage_provision[] =
           "  --endpoint-info  GET_ENDPOINT_INFO (DeviceClassIdentifier), signed by slot N and\n"
           "                   the signature checked, or unsigned with --unsigned; prints it\n"
           "  --mel FILE       GET_MEASUREMENT_EXTENSION_LOG: the whole MEL, checked, to FILE\n"
+          "  --get-csr FILE   GET_CSR: a PKCS#10 request for the device key (checked), DER\n"
+          "  --set-cert SLOT:CHAIN.der  SET_CERTIFICATE: the DER certificates (root first)\n"
+          "                   into SLOT (0-7); a device takes it in a session (--session),\n"
+          "                   or slot 0 in the clear in a trusted environment\n"
           "  --session        send them in a KEY_EXCHANGE session (ended with END_SESSION)\n"
           "  --handshake-in-the-clear  offer HANDSHAKE_IN_THE_CLEAR_CAP: with a device that\n"
           "                   has it too, FINISH/FINISH_RSP travel unencrypted\n"
@@ -54,7 +61,9 @@ typedef struct provision_opts {
   size_t anchor_count;
   uint8_t slot;
   bool endpoint_info, unsigned_ep, session, in_clear, shutdown;
-  const char *mel_path, *pcap, *keylog;
+  const char *mel_path, *csr_path, *pcap, *keylog;
+  const char *set_cert_path;
+  int set_cert_slot; /* -1: none */
   uint64_t timeout_ms;
 } provision_opts;
 
@@ -67,6 +76,8 @@ typedef struct provision_ctx {
   uint8_t chain[CHAIN_MAX];
   uint8_t mel[MEL_MAX];
   uint8_t ep[OT_SPDM_EP_INFO_MAX];
+  uint8_t csr[OT_SPDM_CSR_MAX];
+  uint8_t der[OT_SPDM_ID_CHAIN_MAX];
 } provision_ctx;
 
 static int usage_error(const char *msg, const char *arg) {
@@ -115,6 +126,38 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
     }
     printf("measurement extension log (%s): %u entries, %zu bytes -> %s\n", where, entries, n,
            o->mel_path);
+  }
+  if (o->csr_path) {
+    size_t n = 0;
+    /* DSP0274 1.3 GET_CSR: on a multi-key connection name the key (that of
+     * --slot, from DIGESTS) and the DeviceCert model; otherwise both 0. */
+    bool mk = c->q.neg.multi_key_conn;
+    ot_status st = ot_spdm_requester_get_csr(
+        &c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0,
+        mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, NULL, 0, c->csr, sizeof(c->csr), &n);
+    if (!ot_ok(st)) return step_failed(c, "GET_CSR", st);
+    st = cli_write_file(o->csr_path, c->csr, n, 0644, true);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm provision: cannot write %s (%s)\n", o->csr_path,
+              ot_status_message(st));
+      return OT_EXIT_IO;
+    }
+    printf("CSR (%s): %zu bytes, self-signature verified -> %s\n", where, n, o->csr_path);
+  }
+  if (o->set_cert_path) {
+    size_t n = 0;
+    ot_status st = cli_read_file(o->set_cert_path, c->der, sizeof(c->der), &n);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm provision: %s: %s\n", o->set_cert_path, ot_status_message(st));
+      return OT_EXIT_IO;
+    }
+    bool mk = c->q.neg.multi_key_conn; /* as GET_CSR: the key of --slot, DeviceCert */
+    st = ot_spdm_requester_set_certificate(&c->q, sid, (uint8_t)o->set_cert_slot,
+                                           mk ? c->q.slots[o->slot].key_pair_id : 0,
+                                           mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, c->der, n);
+    if (!ot_ok(st)) return step_failed(c, "SET_CERTIFICATE", st);
+    printf("SET_CERTIFICATE (%s): slot %d <- %s (%zu bytes)\n", where, o->set_cert_slot,
+           o->set_cert_path, n);
   }
   return OT_EXIT_OK;
 }
@@ -190,7 +233,7 @@ out:
 }
 
 int ot_cmd_provision(int argc, char **argv) {
-  provision_opts o = {.timeout_ms = PROVISION_TIMEOUT_MS};
+  provision_opts o = {.timeout_ms = PROVISION_TIMEOUT_MS, .set_cert_slot = -1};
   int i = 0;
   while (++i < argc) {
     const char *a = argv[i];
@@ -230,6 +273,13 @@ int ot_cmd_provision(int argc, char **argv) {
       o.slot = (uint8_t)s;
     } else if (strcmp(a, "--mel") == 0) {
       o.mel_path = v;
+    } else if (strcmp(a, "--get-csr") == 0) {
+      o.csr_path = v;
+    } else if (strcmp(a, "--set-cert") == 0) {
+      if (v[0] < '0' || v[0] > '7' || v[1] != ':' || v[2] == '\0')
+        return usage_error("bad --set-cert (want SLOT:FILE, SLOT 0-7)", v);
+      o.set_cert_slot = v[0] - '0';
+      o.set_cert_path = v + 2;
     } else if (strcmp(a, "--pcap") == 0) {
       o.pcap = v;
     } else if (strcmp(a, "--keylog") == 0) {
@@ -244,8 +294,8 @@ int ot_cmd_provision(int argc, char **argv) {
   }
   if (o.target == NULL) return usage_error("HOST:PORT missing", NULL);
   if (o.anchor_count == 0) return usage_error("--anchor missing (the chain must be checked)", NULL);
-  if (!o.endpoint_info && !o.mel_path)
-    return usage_error("nothing to do (--endpoint-info and/or --mel FILE)", NULL);
+  if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path)
+    return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert)", NULL);
   if (o.unsigned_ep && !o.endpoint_info) return usage_error("--unsigned needs --endpoint-info", NULL);
   char host[64];
   uint16_t port;
