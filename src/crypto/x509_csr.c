@@ -25,15 +25,24 @@ static ot_status wrap_info(const uint8_t *info, size_t len, X509_REQ **out) {
   size_t body = len + sizeof(tail);
   uint8_t *der = OPENSSL_malloc(body + 4);
   OT_ENSURE(der != NULL, OT_E_NOMEM);
-  der[0] = 0x30;
-  der[1] = 0x82;
-  der[2] = (uint8_t)(body >> 8);
-  der[3] = (uint8_t)body;
-  memcpy(der + 4, info, len);
-  memcpy(der + 4 + len, tail, sizeof(tail));
+  /* X.690 §10.1: the shortest length form. */
+  size_t h = 0;
+  der[h++] = 0x30;
+  if (body < 0x80) {
+    der[h++] = (uint8_t)body;
+  } else if (body < 0x100) {
+    der[h++] = 0x81;
+    der[h++] = (uint8_t)body;
+  } else {
+    der[h++] = 0x82;
+    der[h++] = (uint8_t)(body >> 8);
+    der[h++] = (uint8_t)body;
+  }
+  memcpy(der + h, info, len);
+  memcpy(der + h + len, tail, sizeof(tail));
   const unsigned char *p = der;
-  X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)(body + 4));
-  bool whole = req != NULL && p == der + body + 4;
+  X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)(body + h));
+  bool whole = req != NULL && p == der + body + h;
   OPENSSL_free(der);
   if (!whole) {
     X509_REQ_free(req);
@@ -64,7 +73,15 @@ ot_status ot_x509_csr_generate(ot_curve curve, const uint8_t *priv, const uint8_
     OT_ENSURE_GOTO(st, X509_REQ_get_version(req) == 0, OT_E_MALFORMED, out);
     theirs = X509_REQ_get_pubkey(req);
     OT_ENSURE_GOTO(st, theirs != NULL, OT_E_MALFORMED, out);
-    OT_ENSURE_GOTO(st, EVP_PKEY_eq(theirs, key) == 1, OT_E_BAD_KEY, out);
+    uint8_t a[OT_ECC_MAX_PUBLIC], b[OT_ECC_MAX_PUBLIC];
+    size_t alen = 0, blen = 0;
+    ot_curve ca, cb;
+    OT_GUARD_GOTO(st, ot_pkey_to_raw_public(key, &ca, a, sizeof(a), &alen), out);
+    if (!ot_ok(ot_pkey_to_raw_public(theirs, &cb, b, sizeof(b), &blen)) || ca != cb ||
+        alen != blen || memcmp(a, b, alen) != 0) {
+      st = ot_status_of(OT_E_BAD_KEY);
+      goto out;
+    }
   } else {
     req = X509_REQ_new();
     OT_ENSURE_GOTO(st, req != NULL, OT_E_NOMEM, out);
