@@ -107,3 +107,93 @@ case_provision_emu() { # SUITE
     it_fail "$n secured ENDPOINT_INFO/MEL responses, want 2"
   it_done
 }
+
+#   certs-device SUITE      spdm_requester_emu GET_CSR and SET_CERTIFICATE (slot 0 in
+#                           the clear, trusted environment; slot 1 in a session) ->
+#                           opentsm device --state-dir; after a restart slot 1 holds
+#                           the chain written
+#   certs-emu SUITE         opentsm provision --get-csr/--set-cert -> spdm_responder_emu
+
+# The requester's "digest (0xN) - ..." line for slot N, hex without spaces.
+prov_digest() { sed -n "s/^digest (0x$2) - //p" "$1" | head -n 1 | tr -d ' '; }
+
+case_certs_device() { # SUITE
+  local rc dump=dump.txt n secrets d0 d1
+  suite "$1"
+  it_init "certs-device-$1"
+  mkdir -p state
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" --state-dir state \
+    --trusted-env || it_done
+  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap --ver 1.3 \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" --mut_auth NO --basic_mut_auth NO \
+    --exe_conn DIGEST,CERT,GET_CSR,SET_CERT --exe_session KEY_EX,GET_CSR,SET_CERT
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "spdm_requester_emu exit 0" || it_fail "spdm_requester_emu exit $rc"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  secrets=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
+  # shellcheck disable=SC2086
+  it_dump requester.pcap "$dump" $secrets || it_fail "spdm_dump exit $?"
+  it_check_dump_complete requester.pcap "$dump" "capture"
+  it_check_dump_decrypted "$dump" "capture"
+  n=$(prov_count "$dump" 'RSP->REQ .*SPDM_CSR ')
+  [ "$n" -ge 1 ] && it_pass "$n CSR response(s)" || it_fail "no CSR response"
+  # It writes slot 0 in the clear from its connection flow and again from
+  # each session flow (spdm-emu's do_certificate_provising_via_spdm).
+  n=$(prov_count "$dump" 'PCI_DOE\(1, 1\) RSP->REQ .*SPDM_SET_CERTIFICATE_RSP ')
+  [ "$n" -ge 1 ] && it_pass "$n SET_CERTIFICATE_RSP for slot 0 in the clear" ||
+    it_fail "no plain SET_CERTIFICATE_RSP"
+  n=$(prov_count "$dump" 'SecuredSPDM.*SPDM_SET_CERTIFICATE_RSP ')
+  [ "$n" -ge 1 ] && it_pass "SET_CERTIFICATE_RSP in the session" ||
+    it_fail "no secured SET_CERTIFICATE_RSP"
+  n=$(prov_count "$dump" 'RSP->REQ .*SPDM_ERROR')
+  [ "$n" -eq 0 ] && it_pass "no ERROR response" || it_fail "$n ERROR responses"
+  [ -s state/slots.bin ] && [ ! -e state/slots.bin.tmp ] &&
+    it_pass "state/slots.bin written ($(wc -c <state/slots.bin) bytes), no temporary left" ||
+    it_fail "no state/slots.bin (or a temporary left)"
+  # Restart on the same state: slot 1 now holds the chain of slot 0.
+  it_start_device device2.log --identity "$S_IDENTITY" --keys "$IT_DIR" --state-dir state ||
+    it_done
+  it_run_peer 40 requester2.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --ver 1.3 --hash "$S_HASH" --asym "$S_ASYM" \
+    --dhe "$S_DHE" --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST --exe_session KEY_EX
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  d0=$(prov_digest requester.log 0)
+  d1=$(prov_digest requester2.log 1)
+  [ -n "$d0" ] && [ "$d1" = "$d0" ] &&
+    it_pass "after the restart slot 1's digest is the chain written (slot 0's)" ||
+    it_fail "slot 1 digest after restart '$d1', want '$d0'"
+  [ "$(prov_digest requester.log 1)" != "$d0" ] &&
+    it_pass "before the restart slot 1 held its own chain" ||
+    it_fail "slot 1 already held slot 0's chain before"
+  it_done
+}
+
+case_certs_emu() { # SUITE
+  local rc chain
+  suite "$1"
+  it_init "certs-emu-$1"
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  chain=$S_DIR/bundle_responder.certchain.der
+  it_run_ours 20 session.out provision "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --get-csr session.csr --set-cert "1:$chain" --session
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "GET_CSR and SET_CERTIFICATE slot 1 in a session: exit 0" ||
+    it_fail "provision (session) exit $rc: $(tail -n 1 session.out)"
+  it_run_ours 20 clear.out provision "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --get-csr clear.csr --set-cert "0:$chain" --shutdown
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "GET_CSR and SET_CERTIFICATE slot 0 in the clear: exit 0" ||
+    it_fail "provision (clear) exit $rc: $(tail -n 1 clear.out)"
+  for f in session.csr clear.csr; do
+    openssl req -inform DER -in "$f" -noout -verify >/dev/null 2>&1 &&
+      it_pass "$f: a PKCS#10 request whose signature openssl verifies" ||
+      it_fail "$f: openssl does not verify it"
+  done
+  it_wait_exit "$IT_RSP_PID" 10
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "spdm_responder_emu exited 0 after SHUTDOWN" ||
+    it_fail "spdm_responder_emu exit $rc after SHUTDOWN"
+  it_done
+}

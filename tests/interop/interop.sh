@@ -16,6 +16,8 @@
 #   conformance SUITE          opentsm validate -> spdm_responder_emu
 #   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
 #   provision-emu SUITE        opentsm provision -> spdm_responder_emu
+#   certs-device SUITE         DMTF requester GET_CSR/SET_CERTIFICATE -> opentsm device
+#   certs-emu SUITE            opentsm provision --get-csr/--set-cert -> spdm_responder_emu
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -442,6 +444,8 @@ capture-device) case_capture_device "$@" ;;
 conformance) case_conformance "$@" ;;
 provision-device) case_provision_device "$@" ;;
 provision-emu) case_provision_emu "$@" ;;
+certs-device) case_certs_device "$@" ;;
+certs-emu) case_certs_emu "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2
