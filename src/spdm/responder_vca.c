@@ -55,8 +55,12 @@ ot_status rsp_get_capabilities(rsp_call *c) {
   const ot_spdm_capabilities *q = &c->msg.u.get_capabilities;
   if (!req_caps_consistent(q->flags) || !req_sizes_consistent(q))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  /* DSP0274 1.2 CAPABILITIES Flags: the 1.3 bits (EP_INFO_CAP, MEL_CAP,
+   * MULTI_KEY_CAP, ...) are reserved in a 1.2 response. */
+  uint32_t flags = r->cfg->caps & (c->sz.version >= OT_SPDM_VERSION_13 ? OT_SPDM_CAP_RSP_MASK_13
+                                                                        : OT_SPDM_CAP_RSP_MASK_12);
   ot_spdm_capabilities a = {.ct_exponent = r->cfg->ct_exponent,
-                            .flags = r->cfg->caps,
+                            .flags = flags,
                             .data_transfer_size = r->cfg->data_transfer_size,
                             .max_msg_size = r->cfg->max_msg_size};
   /* 1.3: the requester may ask for the Supported Algorithms block. It goes

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "opentsm/crypto.h"
@@ -88,6 +89,11 @@ static void say(char *why, size_t cap, const char *what) {
 
 OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
   if (s->dir == NULL) return OT_SUCCESS;
+  struct stat sb;
+  if (stat(s->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+    say(why, cap, "no such folder");
+    OT_BAIL(OT_E_IO);
+  }
   if (s->staged == NULL) {
     s->staged = malloc(sizeof(*s->staged));
     OT_ENSURE(s->staged != NULL, OT_E_NOMEM);

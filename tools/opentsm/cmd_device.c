@@ -315,7 +315,7 @@ dsm:
     why[0] = '\0';
     st = cli_state_load(&d->state, time(NULL), why, sizeof(why));
     if (!ot_ok(st)) {
-      fprintf(stderr, "opentsm device: %s/%s: %s; not started, the file is left as it is\n",
+      fprintf(stderr, "opentsm device: --state-dir %s (%s): %s; not started, nothing changed\n",
               o->state_dir, CLI_STATE_FILE, why);
       *what = "reading the provisioning state";
       goto fail;
@@ -366,10 +366,12 @@ dsm:
   d->dsm.rcfg.mel = d->mel;
   d->dsm.rcfg.mel_len = d->mel_len;
   d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
-  /* GET_CSR for the device key; SET_CERTIFICATE only where it can be kept. */
-  d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
+  /* GET_CSR and SET_CERTIFICATE only where a certificate can be kept
+   * (DSP0274 1.2 CAPABILITIES: CSR_CAP needs SET_CERT_CAP; libspdm's
+   * requester refuses a responder that has one without the other). */
   d->dsm.rcfg.csr_common_name = "opentsm device";
   if (o->state_dir) {
+    d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
     d->dsm.rcfg.set_cert = cli_state_set_cert;
     d->dsm.rcfg.set_cert_ctx = &d->state;
     d->dsm.rcfg.trusted_env = o->trusted_env;

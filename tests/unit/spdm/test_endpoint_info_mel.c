@@ -143,6 +143,8 @@ static void test_not_in_12(void **state) {
   size_t n;
   assert_ot_code(ot_spdm_requester_get_endpoint_info(&e.g->req, 0, false, 0, out, sizeof out, &n),
                  OT_E_UNSUPPORTED);
+  /* The 1.3 flags are reserved in a 1.2 CAPABILITIES (they were sent). */
+  assert_int_equal(e.g->req.rsp_caps & (OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL), 0);
   uint8_t req[8] = {0x12, 0x87, 0x01, 0x00, 0x00};
   n = raw(e.g, req, sizeof req, rsp);
   assert_int_equal(rsp[1], OT_SPDM_ERROR);

@@ -197,6 +197,22 @@ static void test_identity_provision(void **state) {
   rig_free(g);
 }
 
+/* CSR_CAP without SET_CERT_CAP is not a configuration (DSP0274 1.2; the
+ * validator's libspdm refused the device that advertised it). */
+static void test_csr_needs_set_cert(void **state) {
+  (void)state;
+  store st;
+  rig *g = prov_rig(&st, false);
+  ot_spdm_responder r;
+  ot_spdm_responder_config cfg = g->rcfg;
+  cfg.caps &= ~(uint32_t)OT_SPDM_CAP_SET_CERT;
+  assert_ot_code(ot_spdm_responder_init(&r, &cfg), OT_E_ARG);
+  cfg.caps |= OT_SPDM_CAP_SET_CERT;
+  cfg.set_cert = NULL;
+  assert_ot_code(ot_spdm_responder_init(&r, &cfg), OT_E_ARG);
+  rig_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csr_for_the_device_key),
@@ -205,6 +221,7 @@ int main(void) {
       cmocka_unit_test(test_set_certificate_slot0_trusted),
       cmocka_unit_test(test_set_certificate_refusals),
       cmocka_unit_test(test_identity_provision),
+      cmocka_unit_test(test_csr_needs_set_cert),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
