@@ -733,9 +733,9 @@ int ot_cmd_device(int argc, char **argv) {
   const char *what = "";
   st = cli_device_init(d, &o, &what);
   if (!ot_ok(st)) {
+    bool keys = strcmp(what, "loading the DMTF sample keys") == 0;
     fprintf(stderr, "opentsm device: %s failed (%s)%s%s\n", what, ot_status_message(st),
-            o.identity == CLI_ID_GENERATE || o.profile ? "" : "; sample keys looked for in ",
-            o.identity == CLI_ID_GENERATE || o.profile ? "" : o.key_dir);
+            keys ? "; sample keys looked for in " : "", keys ? o.key_dir : "");
     ot_doe_socket_server_close(&srv);
     free(topo);
     free(d);
