@@ -35,8 +35,14 @@ typedef struct rsp_rule {
   uint8_t where;
   uint32_t cap; /* responder capability the request needs (0: none) */
   rsp_handler handler;
-  uint8_t min_version; /* the request exists from this SPDM version on (0: 1.2) */
 } rsp_rule;
+
+/* The SPDM version a request code exists from, for codes newer than 1.2. */
+static uint8_t min_version(uint8_t code) {
+  return code == OT_SPDM_GET_ENDPOINT_INFO || code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG
+             ? OT_SPDM_VERSION_13
+             : 0;
+}
 
 /* DSP0274 1.3 §10 message order: VCA strictly in sequence (§10.3-10.4), then
  * any request after NEGOTIATE_ALGORITHMS. Session messages live in
@@ -66,9 +72,9 @@ static const rsp_rule rules[256] = {
     RSP_SESSION_RULES,
     /* DSP0274 1.3 §10.23, §10.24: in the clear or in a session, 1.3 only. */
     [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_EP_INFO_MASK,
-                                   rsp_get_endpoint_info, OT_SPDM_VERSION_13},
+                                   rsp_get_endpoint_info},
     [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                               OT_SPDM_CAP_MEL, rsp_get_mel, OT_SPDM_VERSION_13},
+                                               OT_SPDM_CAP_MEL, rsp_get_mel},
     /* DSP0274 1.2 GET_CSR, SET_CERTIFICATE: in the clear or in a session (the
      * handler applies SET_CERTIFICATE's session rule). */
     [OT_SPDM_GET_CSR] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR, rsp_get_csr},
@@ -188,8 +194,8 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
     return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   /* A request of a later version than the connection's is not one it knows
    * (DSP0274 §10.12 UnsupportedRequest; libspdm answers the same). */
-  if (rule->min_version && r->state >= OT_SPDM_CONN_NEGOTIATED &&
-      r->neg.version < rule->min_version)
+  uint8_t since = min_version(code);
+  if (since && r->state >= OT_SPDM_CONN_NEGOTIATED && r->neg.version < since)
     return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
   if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
