@@ -274,7 +274,7 @@ typedef struct ot_spdm_responder_config {
   (OT_SPDM_CAP_CERT | OT_SPDM_CAP_CHAL | OT_SPDM_CAP_MEAS_SIG | OT_SPDM_CAP_MEAS_FRESH |           \
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
-   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
+   OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |       \
    OT_SPDM_CAP_SET_CERT)
 
 /* A default configuration: both versions, every implemented capability except

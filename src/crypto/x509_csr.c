@@ -18,9 +18,9 @@
  * with a placeholder algorithm and an empty signature, for OpenSSL to parse;
  * it is re-signed before anything leaves. */
 static ot_status wrap_info(const uint8_t *info, size_t len, X509_REQ **out) {
-  static const uint8_t tail[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
-                                 0x04, 0x03, 0x02, /* ecdsa-with-SHA256 */
-                                 0x03, 0x01, 0x00}; /* BIT STRING, no bits */
+  static const uint8_t tail[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+                                 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02, /* ecdsa-with-SHA256 */
+                                 0x03, 0x01, 0x00};                  /* BIT STRING, no bits */
   OT_ENSURE(len > 0 && len < 0xff00u, OT_E_MALFORMED);
   size_t body = len + sizeof(tail);
   uint8_t *der = OPENSSL_malloc(body + 4);
@@ -88,12 +88,12 @@ ot_status ot_x509_csr_generate(ot_curve curve, const uint8_t *priv, const uint8_
     OT_ENSURE_GOTO(st, X509_REQ_set_version(req, 0) == 1, OT_E_LIBRARY, out);
     OT_ENSURE_GOTO(st, X509_REQ_set_pubkey(req, key) == 1, OT_E_LIBRARY, out);
     X509_NAME *name = X509_REQ_get_subject_name(req);
-    OT_ENSURE_GOTO(st,
-                   X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-                                              (const unsigned char *)(common_name ? common_name
-                                                                                  : "device"),
-                                              -1, -1, 0) == 1,
-                   OT_E_LIBRARY, out);
+    OT_ENSURE_GOTO(
+        st,
+        X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+                                   (const unsigned char *)(common_name ? common_name : "device"),
+                                   -1, -1, 0) == 1,
+        OT_E_LIBRARY, out);
   }
   OT_ENSURE_GOTO(st, X509_REQ_sign(req, key, md) > 0, OT_E_LIBRARY, out);
   int n = i2d_X509_REQ(req, NULL);

@@ -48,8 +48,7 @@ ot_status ot_spdm_encode_get_endpoint_info(const ot_spdm_sizes *sz, ot_writer *w
 
 /* ENDPOINT_INFO: header (Param2 bits 3:0 SlotID) | Reserved(4) | Nonce(32,
  * signed only) | EPInfoLen(4) | EPInfo | Signature(S, signed only). */
-ot_status spdm_read_endpoint_info(const ot_spdm_sizes *sz, ot_reader *r,
-                                  ot_spdm_endpoint_info *m) {
+ot_status spdm_read_endpoint_info(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_endpoint_info *m) {
   uint8_t p2;
   OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_ENDPOINT_INFO, NULL, &p2));
@@ -106,7 +105,8 @@ ot_status ot_spdm_ep_info_check(const uint8_t *ep, size_t len, uint8_t *count) {
   ot_reader_init(&r, ep, len);
   OT_GUARD(ot_read_u8(&r, &n));
   OT_GUARD(ot_read_skip(&r, 3));
-  for (unsigned i = 0; i < n; i++) OT_GUARD(read_ep_element(&r)); /* <= 255 */
+  for (unsigned i = 0; i < n; i++)
+    OT_GUARD(read_ep_element(&r)); /* <= 255 */
   OT_ENSURE(ot_reader_remaining(&r) == 0, OT_E_MALFORMED);
   if (count) *count = n;
   return OT_SUCCESS;

@@ -13,10 +13,10 @@ ot_status spdm_read_get_csr(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_get_c
   uint8_t p1, p2;
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_GET_CSR, &p1, &p2));
   m->key_pair_id = spdm_is_13(sz) ? p1 : 0; /* reserved in 1.2 */
-  m->attributes = spdm_is_13(sz) ? (uint8_t)(p2 & (OT_SPDM_CSR_ATTR_CERT_MODEL_MASK |
-                                                    OT_SPDM_CSR_ATTR_TAG_MASK |
-                                                    OT_SPDM_CSR_ATTR_OVERWRITE))
-                                 : 0;
+  m->attributes = spdm_is_13(sz)
+                      ? (uint8_t)(p2 & (OT_SPDM_CSR_ATTR_CERT_MODEL_MASK |
+                                        OT_SPDM_CSR_ATTR_TAG_MASK | OT_SPDM_CSR_ATTR_OVERWRITE))
+                      : 0;
   OT_GUARD(ot_read_u16le(r, &m->requester_info_len));
   OT_GUARD(ot_read_u16le(r, &m->opaque_len));
   OT_ENSURE(m->requester_info_len <= OT_SPDM_CSR_MAX, OT_E_TOO_LARGE);

@@ -19,9 +19,10 @@ OT_RESULT ot_spdm_identity_mel(const ot_spdm_identity *id, uint8_t *out, size_t 
   ot_writer w;
   ot_writer_init(&w, out, cap);
   size_t body = 0;
-  for (size_t i = 0; i < id->meas_count; i++) body += OT_SPDM_MEL_ENTRY_FIXED + id->meas[i].len;
+  for (size_t i = 0; i < id->meas_count; i++)
+    body += OT_SPDM_MEL_ENTRY_FIXED + id->meas[i].len;
   OT_GUARD(ot_write_u32le(&w, (uint32_t)id->meas_count)); /* NumberOfEntries */
-  OT_GUARD(ot_write_u32le(&w, (uint32_t)body));            /* MELEntriesLen */
+  OT_GUARD(ot_write_u32le(&w, (uint32_t)body));           /* MELEntriesLen */
   OT_GUARD(ot_write_zeros(&w, 8));
   for (size_t i = 0; i < id->meas_count; i++) {
     const ot_spdm_id_meas *m = &id->meas[i];

@@ -47,7 +47,9 @@ OT_RESULT ot_spdm_identity_provision(ot_spdm_identity *id, uint8_t slot, uint8_t
    * requirements"): the root is not trusted here, only consistent. */
   size_t key = 0;
   OT_GUARD(find_key(id, &chain, key_pair_id, &key));
-  ot_x509_policy pol = {.now = now, .role = OT_X509_ROLE_RESPONDER, .model = OT_X509_MODEL_DEVICE,
+  ot_x509_policy pol = {.now = now,
+                        .role = OT_X509_ROLE_RESPONDER,
+                        .model = OT_X509_MODEL_DEVICE,
                         .curve = id->keys[key].curve};
   ot_x509_verdict v;
   ot_status st = ot_x509_chain_verify(&chain, &chain.certs[0], 1, &pol, NULL, &v);

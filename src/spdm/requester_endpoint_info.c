@@ -11,8 +11,7 @@
 #include "opentsm/secure.h"
 
 /* The session to use (NULL: in the clear) for session_id 0 / another. */
-static ot_status pick_channel(ot_spdm_requester *q, uint32_t session_id,
-                              ot_spdm_req_session **s) {
+static ot_status pick_channel(ot_spdm_requester *q, uint32_t session_id, ot_spdm_req_session **s) {
   *s = NULL;
   if (session_id == 0) return OT_SUCCESS;
   OT_GUARD(req_session(q, session_id, s));
@@ -106,8 +105,7 @@ static ot_status get_mel(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t *
     OT_GUARD(ot_spdm_decode_mel(&q->neg.sizes, &rd, &m));
     /* A portion no larger than asked, never empty unless the log is done,
      * and a total (portion + remainder) that stays the same. */
-    OT_ENSURE(m.portion_len <= want && (m.portion_len > 0 || m.remainder_len == 0),
-              OT_E_MALFORMED);
+    OT_ENSURE(m.portion_len <= want && (m.portion_len > 0 || m.remainder_len == 0), OT_E_MALFORMED);
     size_t t = off + (size_t)m.portion_len + (size_t)m.remainder_len;
     OT_ENSURE(!known || t == total, OT_E_MALFORMED);
     total = t;

@@ -78,10 +78,8 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
   OT_ENSURE(q->rsp_caps & OT_SPDM_CAP_SET_CERT, OT_E_UNSUPPORTED);
   ot_spdm_req_session *s;
   OT_GUARD(channel(q, session_id, &s));
-  ot_spdm_set_certificate m = {.slot_id = slot,
-                               .key_pair_id = key_pair_id,
-                               .cert_model = cert_model,
-                               .erase = der == NULL};
+  ot_spdm_set_certificate m = {
+      .slot_id = slot, .key_pair_id = key_pair_id, .cert_model = cert_model, .erase = der == NULL};
   uint8_t chain[OT_SPDM_LARGE_MAX / 2];
   if (der) {
     /* The SPDM certificate chain: Length | Reserved | RootHash | certificates

@@ -106,9 +106,8 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
             OT_E_ARG);
   OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
   /* EP_INFO_CAP and MEL_CAP promise something to answer with. */
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_EP_INFO_MASK) ||
-                (cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL))),
-            OT_E_ARG);
+  bool ep_ok = cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL));
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_EP_INFO_MASK) || ep_ok, OT_E_ARG);
   OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_MEL) ||
                 (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
             OT_E_ARG);

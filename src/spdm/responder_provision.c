@@ -36,7 +36,8 @@ ot_status rsp_get_csr(rsp_call *c) {
   /* A CSRTrackingTag names a CSR whose generation needed a reset
    * (ResetRequired); this device makes CSRs at once, so no tag is ever
    * outstanding. */
-  if (q->attributes & OT_SPDM_CSR_ATTR_TAG_MASK) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  if (q->attributes & OT_SPDM_CSR_ATTR_TAG_MASK)
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   const ot_spdm_id_key *k = csr_key(r, q->key_pair_id);
   if (k == NULL) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   uint8_t csr[OT_SPDM_CSR_MAX];
@@ -63,9 +64,9 @@ ot_status rsp_set_certificate(rsp_call *c) {
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* DSP0274 1.3: on a multi-key connection KeyPairID is required, and a
    * certificate model (1..3) unless erasing; otherwise both are 0. */
-  if (r->neg.multi_key_conn ? (q->key_pair_id == 0 ||
-                               (!q->erase && (q->cert_model == 0 || q->cert_model > 3)))
-                            : (q->key_pair_id != 0 || q->cert_model != 0))
+  if (r->neg.multi_key_conn
+          ? (q->key_pair_id == 0 || (!q->erase && (q->cert_model == 0 || q->cert_model > 3)))
+          : (q->key_pair_id != 0 || q->cert_model != 0))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   const uint8_t *der = NULL;
   size_t der_len = 0;
@@ -91,8 +92,9 @@ ot_status rsp_set_certificate(rsp_call *c) {
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   /* §10.12 OperationFailed (1.3; Unspecified in 1.2): stored nothing. */
   if (!ot_ok(st))
-    return rsp_error(c, r->neg.version >= OT_SPDM_VERSION_13 ? OT_SPDM_ERR_OPERATION_FAILED
-                                                             : OT_SPDM_ERR_UNSPECIFIED,
+    return rsp_error(c,
+                     r->neg.version >= OT_SPDM_VERSION_13 ? OT_SPDM_ERR_OPERATION_FAILED
+                                                          : OT_SPDM_ERR_UNSPECIFIED,
                      0);
   ot_spdm_set_certificate_rsp m = {.slot_id = q->slot_id};
   return ot_spdm_encode_set_certificate_rsp(&r->neg.sizes, c->w, &m);

@@ -27,7 +27,8 @@ static ot_status encode(const cli_state *s, uint8_t *buf, size_t cap, size_t *le
   ot_writer w;
   ot_writer_init(&w, buf, cap);
   uint8_t count = 0;
-  for (unsigned i = 0; i < 8; i++) count += ((s->set_mask | s->erase_mask) >> i) & 1u;
+  for (unsigned i = 0; i < 8; i++)
+    count += ((s->set_mask | s->erase_mask) >> i) & 1u;
   OT_GUARD(ot_write_bytes(&w, magic, sizeof(magic)));
   OT_GUARD(ot_write_u8(&w, count));
   for (uint8_t i = 0; i < 8; i++) {

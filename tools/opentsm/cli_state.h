@@ -5,9 +5,9 @@
  * they survive a restart. A slot written while the device runs takes effect
  * at its next start (as in spdm_responder_emu, whose running connections go
  * on with the chains they were given; docs/interop.md): the running identity
- * is left alone, the change goes to a staged copy and to the file. The file is written whole to a temporary name,
- * synced and renamed over the old one (never half written), and read back at
- * start; a file that does not check is refused and left as it is.
+ * is left alone, the change goes to a staged copy and to the file. The file is written whole to a
+ * temporary name, synced and renamed over the old one (never half written), and read back at start;
+ * a file that does not check is refused and left as it is.
  *
  * Format (little-endian): "OTSLOTS1" | Count(1) | Count x { SlotID(1) |
  * KeyPairID(1) | Length(2) | DER chain[Length], Length 0 = slot erased } |
@@ -26,11 +26,11 @@
 #define CLI_STATE_FILE "slots.bin"
 
 typedef struct cli_state {
-  const char *dir;   /* NULL: nothing is kept */
-  uint8_t set_mask;  /* slots written by SET_CERTIFICATE */
+  const char *dir;    /* NULL: nothing is kept */
+  uint8_t set_mask;   /* slots written by SET_CERTIFICATE */
   uint8_t erase_mask; /* slots erased by SET_CERTIFICATE */
   uint8_t key_pair_id[8];
-  ot_spdm_identity *id; /* the device's identity (borrowed) */
+  ot_spdm_identity *id;     /* the device's identity (borrowed) */
   ot_spdm_identity *staged; /* id plus the changes since start (owned; cli_state_free) */
 } cli_state;
 

@@ -357,8 +357,9 @@ dsm:
   /* SPDM 1.3 GET_ENDPOINT_INFO (signed or not, DSP0274 1.3 §10.23): the PCI
    * identity of function 0; GET_MEASUREMENT_EXTENSION_LOG (§10.24): the
    * content behind each measurement block. */
-  OT_GUARD_GOTO(st, ot_spdm_ep_info_pci(dev_ident.vendor, dev_ident.device, DEV_SUBSYSTEM, d->ep_info,
-                                        sizeof(d->ep_info), &d->ep_info_len),
+  OT_GUARD_GOTO(st,
+                ot_spdm_ep_info_pci(dev_ident.vendor, dev_ident.device, DEV_SUBSYSTEM, d->ep_info,
+                                    sizeof(d->ep_info), &d->ep_info_len),
                 fail_dsm);
   OT_GUARD_GOTO(st, ot_spdm_identity_mel(&d->id, d->mel, sizeof(d->mel), &d->mel_len), fail_dsm);
   d->dsm.rcfg.ep_info = d->ep_info;

@@ -27,9 +27,9 @@
 #include "opentsm/spdm_identity.h"
 
 #define USAGE                                                                                      \
-  "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"             \
+  "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
-  "                         [--set-cert SLOT:CHAIN.der] [--session]\n"                              \
+  "                         [--set-cert SLOT:CHAIN.der] [--session]\n"                             \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
 
@@ -132,9 +132,9 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
     /* DSP0274 1.3 GET_CSR: on a multi-key connection name the key (that of
      * --slot, from DIGESTS) and the DeviceCert model; otherwise both 0. */
     bool mk = c->q.neg.multi_key_conn;
-    ot_status st = ot_spdm_requester_get_csr(
-        &c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0,
-        mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, NULL, 0, c->csr, sizeof(c->csr), &n);
+    ot_status st = ot_spdm_requester_get_csr(&c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0,
+                                             mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, NULL, 0,
+                                             c->csr, sizeof(c->csr), &n);
     if (!ot_ok(st)) return step_failed(c, "GET_CSR", st);
     st = cli_write_file(o->csr_path, c->csr, n, 0644, true);
     if (!ot_ok(st)) {
@@ -163,8 +163,8 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
 }
 
 static int run(provision_ctx *c, const provision_opts *o, const char *host, uint16_t port) {
-  int rc = cli_anchors_policy(&c->policy, o->anchors, o->anchor_count, "device",
-                              "opentsm provision");
+  int rc =
+      cli_anchors_policy(&c->policy, o->anchors, o->anchor_count, "device", "opentsm provision");
   if (rc != OT_EXIT_OK) return rc;
   ot_clock *clk = ot_clock_real();
   uint64_t deadline = ot_clock_now(clk) + o->timeout_ms * OT_NS_PER_MS;
@@ -205,8 +205,7 @@ static int run(provision_ctx *c, const provision_opts *o, const char *host, uint
     rc = step_failed(c, "GET_DIGESTS (slot provisioned?)", st);
     goto out;
   }
-  st = ot_spdm_requester_get_certificate(&c->q, o->slot, 0, c->chain, sizeof(c->chain),
-                                         &chain_len);
+  st = ot_spdm_requester_get_certificate(&c->q, o->slot, 0, c->chain, sizeof(c->chain), &chain_len);
   if (!ot_ok(st)) {
     rc = step_failed(c, "GET_CERTIFICATE", st);
     goto out;
@@ -269,7 +268,8 @@ int ot_cmd_provision(int argc, char **argv) {
       o.anchors[o.anchor_count++] = v;
     } else if (strcmp(a, "--slot") == 0) {
       uint64_t s;
-      if (!cli_parse_u64(v, OT_SPDM_MAX_SLOT_COUNT - 1u, &s)) return usage_error("bad slot (0-7)", v);
+      if (!cli_parse_u64(v, OT_SPDM_MAX_SLOT_COUNT - 1u, &s))
+        return usage_error("bad slot (0-7)", v);
       o.slot = (uint8_t)s;
     } else if (strcmp(a, "--mel") == 0) {
       o.mel_path = v;
@@ -296,7 +296,8 @@ int ot_cmd_provision(int argc, char **argv) {
   if (o.anchor_count == 0) return usage_error("--anchor missing (the chain must be checked)", NULL);
   if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path)
     return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert)", NULL);
-  if (o.unsigned_ep && !o.endpoint_info) return usage_error("--unsigned needs --endpoint-info", NULL);
+  if (o.unsigned_ep && !o.endpoint_info)
+    return usage_error("--unsigned needs --endpoint-info", NULL);
   char host[64];
   uint16_t port;
   if (!cli_parse_hostport(o.target, host, sizeof(host), &port) || port == 0)

@@ -102,9 +102,9 @@ static void endpoint_info_refusals(void **state) {
 
 /* A two-entry DMTF MEL. */
 static size_t make_mel(uint8_t *m) {
-  static const uint8_t mel[] = {2, 0, 0, 0, 28, 0, 0, 0, 0,   0, 0, 0, 0,   0,   0,   0,
-                                1, 0, 0, 0, 1, 0, 0, 0, 0x80, 3, 0, 'a', 'b', 'c', 2,   0,
-                                0, 0, 2, 0, 0, 0, 0x81, 3, 0,   'x', 'y', 'z'};
+  static const uint8_t mel[] = {2, 0, 0, 0, 28, 0, 0, 0, 0,    0,    0, 0,   0,   0,   0,
+                                0, 1, 0, 0, 0,  1, 0, 0, 0,    0x80, 3, 0,   'a', 'b', 'c',
+                                2, 0, 0, 0, 2,  0, 0, 0, 0x81, 3,    0, 'x', 'y', 'z'};
   memcpy(m, mel, sizeof mel);
   return sizeof mel;
 }

@@ -62,8 +62,11 @@ static void set_certificate_layout(void **state) {
   ot_spdm_sizes sz = cc_sizes13(); /* H = 32 */
   ot_store_u16le(chain, sizeof chain);
   cc_fill(chain + 4, sizeof chain - 4, 9);
-  ot_spdm_set_certificate m = {.slot_id = 2, .cert_model = 1, .key_pair_id = 7,
-                               .chain_len = sizeof chain, .chain = chain},
+  ot_spdm_set_certificate m = {.slot_id = 2,
+                               .cert_model = 1,
+                               .key_pair_id = 7,
+                               .chain_len = sizeof chain,
+                               .chain = chain},
                           d;
   CC_WRITER(w, buf);
   assert_ot_ok(ot_spdm_encode_set_certificate(&sz, &w, &m));

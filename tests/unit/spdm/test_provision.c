@@ -70,8 +70,8 @@ static void test_csr_with_requester_info(void **state) {
   size_t info_len = csr[off + 1] < 0x80    ? 2u + csr[off + 1]
                     : csr[off + 1] == 0x81 ? 3u + csr[off + 2]
                                            : 4u + (((size_t)csr[off + 2] << 8) | csr[off + 3]);
-  assert_ot_ok(ot_spdm_requester_get_csr(&g->req, 0, 0, 0, csr + off, info_len, again,
-                                         sizeof again, &m));
+  assert_ot_ok(
+      ot_spdm_requester_get_csr(&g->req, 0, 0, 0, csr + off, info_len, again, sizeof again, &m));
   assert_ot_ok(ot_x509_csr_check(again, m, NULL, NULL, 0, NULL));
   /* RequesterInfo that does not parse: InvalidRequest. */
   uint8_t junk[8] = {0x30, 0x06, 1, 2, 3, 4, 5, 6};
