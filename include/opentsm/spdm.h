@@ -682,6 +682,17 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
                                             uint8_t key_pair_id, uint8_t cert_model,
                                             const uint8_t *der, size_t len);
 
+/*
+ * GET_KEY_PAIR_INFO (DSP0274 1.3 §10.26) of key pair key_pair_id (1..), in
+ * the clear or in a session: the response must name that pair and list its
+ * current usage and algorithm among its capabilities; PublicKeyInfo is copied
+ * to public_key_info[0..cap) and out->public_key_info points there.
+ * OT_E_UNSUPPORTED on 1.2 or without GET_KEY_PAIR_INFO_CAP.
+ */
+OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
+                                              uint8_t key_pair_id, ot_spdm_key_pair_info *out,
+                                              uint8_t *public_key_info, size_t cap);
+
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 
 /* A responder served on a DOE mailbox: two protocols, SPDM (type 1) and secured

@@ -428,6 +428,27 @@ typedef struct ot_spdm_set_certificate_rsp {
   uint8_t slot_id; /* Param1 bits 3:0 */
 } ot_spdm_set_certificate_rsp;
 
+/* ---- GET_KEY_PAIR_INFO / KEY_PAIR_INFO (1.3, DSP0274 1.3 §10.26) ------------- */
+#define OT_SPDM_KEY_PAIR_INFO_FIXED 23u /* header .. AssocCertSlotMask */
+#define OT_SPDM_PUBLIC_KEY_INFO_MAX 256u
+
+typedef struct ot_spdm_get_key_pair_info {
+  uint8_t key_pair_id; /* 1..TotalKeyPairs */
+} ot_spdm_get_key_pair_info;
+
+typedef struct ot_spdm_key_pair_info {
+  uint8_t total_key_pairs;
+  uint8_t key_pair_id;
+  uint16_t capabilities;       /* GenKeyCap, ErasableCap, CertAssocCap, KeyUsageCap, ... */
+  uint16_t key_usage_caps;     /* KeyUsageCapabilities (OT_SPDM_KEY_USAGE_*) */
+  uint16_t current_key_usage;  /* CurrentKeyUsage */
+  uint32_t asym_algo_caps;     /* AsymAlgoCapabilities */
+  uint32_t current_asym_algo;  /* CurrentAsymAlgo */
+  uint8_t assoc_cert_slot_mask;
+  uint16_t public_key_info_len; /* <= OT_SPDM_PUBLIC_KEY_INFO_MAX */
+  const uint8_t *public_key_info; /* DER AlgorithmIdentifier of the key */
+} ot_spdm_key_pair_info;
+
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
  * OT_E_ARG / OT_E_TOO_LARGE for a struct that cannot be encoded); each decoder
@@ -484,6 +505,8 @@ OT_SPDM_CODEC(get_csr, ot_spdm_get_csr)
 OT_SPDM_CODEC(csr, ot_spdm_csr)
 OT_SPDM_CODEC(set_certificate, ot_spdm_set_certificate)
 OT_SPDM_CODEC(set_certificate_rsp, ot_spdm_set_certificate_rsp)
+OT_SPDM_CODEC(get_key_pair_info, ot_spdm_get_key_pair_info)
+OT_SPDM_CODEC(key_pair_info, ot_spdm_key_pair_info)
 
 #undef OT_SPDM_CODEC
 #undef OT_SPDM_CODEC_EMPTY
@@ -555,6 +578,7 @@ typedef struct ot_spdm_request {
     ot_spdm_get_mel get_mel;
     ot_spdm_get_csr get_csr;
     ot_spdm_set_certificate set_certificate;
+    ot_spdm_get_key_pair_info get_key_pair_info;
   } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT have no member */
 } ot_spdm_request;
 
@@ -580,6 +604,7 @@ typedef struct ot_spdm_response {
     ot_spdm_mel mel;
     ot_spdm_csr csr;
     ot_spdm_set_certificate_rsp set_certificate_rsp;
+    ot_spdm_key_pair_info key_pair_info;
   } u; /* PSK_FINISH_RSP, HEARTBEAT_ACK, END_SESSION_ACK have no member */
 } ot_spdm_response;
 

@@ -101,3 +101,42 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
   if (s && !ot_ok(st) && ot_spdm_session_failed(&s->s)) req_session_end(s);
   return req_fail(q, st);
 }
+
+static ot_status key_pair_info(ot_spdm_requester *q, ot_spdm_req_session *s, uint8_t id,
+                               ot_spdm_key_pair_info *out, uint8_t *pki, size_t cap) {
+  ot_spdm_get_key_pair_info g = {.key_pair_id = id};
+  uint8_t req[8];
+  ot_writer w;
+  ot_writer_init(&w, req, sizeof(req));
+  OT_GUARD(ot_spdm_encode_get_key_pair_info(&q->neg.sizes, &w, &g));
+  req_rsp r;
+  OT_GUARD(req_exchange(q, s, &q->neg.sizes, req, ot_writer_len(&w), &r));
+  ot_reader rd;
+  ot_reader_init(&rd, r.msg, r.len);
+  ot_spdm_key_pair_info m;
+  OT_GUARD(ot_spdm_decode_key_pair_info(&q->neg.sizes, &rd, &m));
+  /* DSP0274 1.3 §10.26: the pair asked for; its current usage and algorithm
+   * among its capabilities. */
+  OT_ENSURE(m.key_pair_id == id, OT_E_MALFORMED);
+  OT_ENSURE((m.current_key_usage & ~m.key_usage_caps) == 0, OT_E_MALFORMED);
+  OT_ENSURE((m.current_asym_algo & ~m.asym_algo_caps) == 0, OT_E_MALFORMED);
+  OT_ENSURE(m.public_key_info_len <= cap, OT_E_NO_SPACE);
+  if (m.public_key_info_len) memcpy(pki, m.public_key_info, m.public_key_info_len);
+  m.public_key_info = pki;
+  *out = m;
+  return OT_SUCCESS;
+}
+
+OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
+                                              uint8_t key_pair_id, ot_spdm_key_pair_info *out,
+                                              uint8_t *public_key_info, size_t cap) {
+  OT_ENSURE(q && out && key_pair_id != 0 && (public_key_info || cap == 0), OT_E_ARG);
+  OT_GUARD(req_ready(q));
+  OT_ENSURE(q->neg.version >= OT_SPDM_VERSION_13 && (q->rsp_caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO),
+            OT_E_UNSUPPORTED);
+  ot_spdm_req_session *s;
+  OT_GUARD(channel(q, session_id, &s));
+  ot_status st = key_pair_info(q, s, key_pair_id, out, public_key_info, cap);
+  if (s && !ot_ok(st) && ot_spdm_session_failed(&s->s)) req_session_end(s);
+  return req_fail(q, st);
+}

@@ -182,10 +182,14 @@ case_certs_emu() { # SUITE
   [ "$rc" -eq 0 ] && it_pass "GET_CSR and SET_CERTIFICATE slot 1 in a session: exit 0" ||
     it_fail "provision (session) exit $rc: $(tail -n 1 session.out)"
   it_run_ours 20 clear.out provision "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
-    --get-csr clear.csr --set-cert "0:$chain" --shutdown
+    --get-csr clear.csr --set-cert "0:$chain" --key-pair-info --shutdown
   rc=$?
   [ "$rc" -eq 0 ] && it_pass "GET_CSR and SET_CERTIFICATE slot 0 in the clear: exit 0" ||
     it_fail "provision (clear) exit $rc: $(tail -n 1 clear.out)"
+  # GET_KEY_PAIR_INFO of every pair: the last line is pair N of N.
+  grep -qE '^key pair ([0-9]+) of \1 ' clear.out &&
+    it_pass "GET_KEY_PAIR_INFO: $(grep -c '^key pair' clear.out) key pairs read" ||
+    it_fail "GET_KEY_PAIR_INFO: not every key pair read"
   for f in session.csr clear.csr; do
     openssl req -inform DER -in "$f" -noout -verify >/dev/null 2>&1 &&
       it_pass "$f: a PKCS#10 request whose signature openssl verifies" ||

@@ -29,7 +29,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
-  "                         [--set-cert SLOT:CHAIN.der] [--session]\n"                             \
+  "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"                             \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
 
@@ -44,6 +44,7 @@ const char ot_usage_provision[] =
           "                   into SLOT (0-7); a device takes it in a session (--session),\n"
           "                   or slot 0 in the clear in a trusted environment\n"
           "  --session        send them in a KEY_EXCHANGE session (ended with END_SESSION)\n"
+          "  --key-pair-info  GET_KEY_PAIR_INFO of every key pair (1..TotalKeyPairs)\n"
           "  --handshake-in-the-clear  offer HANDSHAKE_IN_THE_CLEAR_CAP: with a device that\n"
           "                   has it too, FINISH/FINISH_RSP travel unencrypted\n"
           "  --timeout MS     bound on the whole run (default 10000)\n"
@@ -60,7 +61,7 @@ typedef struct provision_opts {
   const char *anchors[OT_TSM_POLICY_MAX_ANCHORS];
   size_t anchor_count;
   uint8_t slot;
-  bool endpoint_info, unsigned_ep, session, in_clear, shutdown;
+  bool endpoint_info, unsigned_ep, session, in_clear, shutdown, key_pairs;
   const char *mel_path, *csr_path, *pcap, *keylog;
   const char *set_cert_path;
   int set_cert_slot; /* -1: none */
@@ -143,6 +144,26 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       return OT_EXIT_IO;
     }
     printf("CSR (%s): %zu bytes, self-signature verified -> %s\n", where, n, o->csr_path);
+  }
+  if (o->key_pairs) {
+    /* KeyPairIDs run from 1 to TotalKeyPairs (DSP0274 1.3 §10.26): the first
+     * answer says how many there are; at most 255 requests. */
+    unsigned total = 1;
+    for (unsigned id = 1; id <= total && id <= 255; id++) {
+      ot_spdm_key_pair_info k;
+      uint8_t pki[OT_SPDM_PUBLIC_KEY_INFO_MAX];
+      char hex[2 * OT_SPDM_PUBLIC_KEY_INFO_MAX + 1];
+      ot_status st = ot_spdm_requester_get_key_pair_info(&c->q, sid, (uint8_t)id, &k, pki,
+                                                         sizeof(pki));
+      if (!ot_ok(st)) return step_failed(c, "GET_KEY_PAIR_INFO", st);
+      total = k.total_key_pairs;
+      cli_hex(k.public_key_info, k.public_key_info_len, hex, sizeof(hex));
+      printf("key pair %u of %u (%s): capabilities 0x%04x, usage 0x%04x of 0x%04x, asym "
+             "0x%08x of 0x%08x, slots 0x%02x, public key info %s\n",
+             id, total, where, k.capabilities, k.current_key_usage, k.key_usage_caps,
+             (unsigned)k.current_asym_algo, (unsigned)k.asym_algo_caps, k.assoc_cert_slot_mask,
+             hex);
+    }
   }
   if (o->set_cert_path) {
     size_t n = 0;
@@ -250,6 +271,10 @@ int ot_cmd_provision(int argc, char **argv) {
       o.unsigned_ep = true;
       continue;
     }
+    if (strcmp(a, "--key-pair-info") == 0) {
+      o.key_pairs = true;
+      continue;
+    }
     if (strcmp(a, "--session") == 0) {
       o.session = true;
       continue;
@@ -294,8 +319,10 @@ int ot_cmd_provision(int argc, char **argv) {
   }
   if (o.target == NULL) return usage_error("HOST:PORT missing", NULL);
   if (o.anchor_count == 0) return usage_error("--anchor missing (the chain must be checked)", NULL);
-  if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path)
-    return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert)", NULL);
+  if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path && !o.key_pairs)
+    return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert, "
+                       "--key-pair-info)",
+                       NULL);
   if (o.unsigned_ep && !o.endpoint_info)
     return usage_error("--unsigned needs --endpoint-info", NULL);
   char host[64];

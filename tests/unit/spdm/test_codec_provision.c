@@ -106,11 +106,59 @@ static void set_certificate_layout(void **state) {
   assert_int_equal(ad.slot_id, 5);
 }
 
+/* GET_KEY_PAIR_INFO 5 bytes; KEY_PAIR_INFO 23 + PublicKeyInfo (the
+ * secp256r1 AlgorithmIdentifier, as spdm_responder_emu's key pair 4). */
+static void key_pair_info_layout(void **state) {
+  (void)state;
+  ot_spdm_sizes sz = cc_sizes13();
+  static const uint8_t alg[] = {0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+  ot_spdm_get_key_pair_info g = {.key_pair_id = 4}, gd;
+  CC_WRITER(w, buf);
+  assert_ot_ok(ot_spdm_encode_get_key_pair_info(&sz, &w, &g));
+  assert_int_equal(ot_writer_len(&w), 5);
+  cc_check_message(&sz, buf, 5);
+  ot_reader r = cc_reader(buf, 5);
+  assert_ot_ok(ot_spdm_decode_get_key_pair_info(&sz, &r, &gd));
+  assert_int_equal(gd.key_pair_id, 4);
+  ot_spdm_key_pair_info m = {.total_key_pairs = 24,
+                             .key_pair_id = 4,
+                             .capabilities = 0x3f,
+                             .key_usage_caps = 1,
+                             .current_key_usage = 1,
+                             .asym_algo_caps = 0x1ff,
+                             .current_asym_algo = 8,
+                             .assoc_cert_slot_mask = 3,
+                             .public_key_info_len = sizeof alg,
+                             .public_key_info = alg},
+                        d;
+  ot_writer_init(&w, buf, sizeof buf);
+  assert_ot_ok(ot_spdm_encode_key_pair_info(&sz, &w, &m));
+  assert_int_equal(ot_writer_len(&w), 23 + sizeof alg);
+  cc_check_message(&sz, buf, ot_writer_len(&w));
+  r = cc_reader(buf, ot_writer_len(&w));
+  assert_ot_ok(ot_spdm_decode_key_pair_info(&sz, &r, &d));
+  assert_int_equal(d.current_asym_algo, 8);
+  assert_memory_equal(d.public_key_info, alg, sizeof alg);
+  /* KeyPairID above TotalKeyPairs, or 0: malformed. */
+  buf[5] = 25;
+  r = cc_reader(buf, 23 + sizeof alg);
+  assert_ot_code(ot_spdm_decode_key_pair_info(&sz, &r, &d), OT_E_MALFORMED);
+  static const uint8_t zero[5] = {0x13, 0xfc, 0, 0, 0};
+  r = cc_reader(zero, sizeof zero);
+  assert_ot_code(ot_spdm_decode_get_key_pair_info(&sz, &r, &gd), OT_E_MALFORMED);
+  /* 1.2: no such message. */
+  sz = cc_sizes12();
+  ot_writer_init(&w, buf, sizeof buf);
+  assert_ot_code(ot_spdm_encode_get_key_pair_info(&sz, &w, &g), OT_E_VERSION);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(get_csr_layout),
       cmocka_unit_test(csr_layout),
       cmocka_unit_test(set_certificate_layout),
+      cmocka_unit_test(key_pair_info_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
