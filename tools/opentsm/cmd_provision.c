@@ -29,7 +29,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
-  "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"                             \
+  "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"           \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
 
@@ -153,8 +153,8 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       ot_spdm_key_pair_info k;
       uint8_t pki[OT_SPDM_PUBLIC_KEY_INFO_MAX];
       char hex[2 * OT_SPDM_PUBLIC_KEY_INFO_MAX + 1];
-      ot_status st = ot_spdm_requester_get_key_pair_info(&c->q, sid, (uint8_t)id, &k, pki,
-                                                         sizeof(pki));
+      ot_status st =
+          ot_spdm_requester_get_key_pair_info(&c->q, sid, (uint8_t)id, &k, pki, sizeof(pki));
       if (!ot_ok(st)) return step_failed(c, "GET_KEY_PAIR_INFO", st);
       total = k.total_key_pairs;
       cli_hex(k.public_key_info, k.public_key_info_len, hex, sizeof(hex));
