@@ -271,6 +271,18 @@ typedef struct ot_spdm_psk {
 /* The responder's PSKs, by hint (at most this many). */
 #define OT_SPDM_RSP_MAX_PSK 4u
 
+/*
+ * SET_CERTIFICATE (DSP0274 1.2; SET_CERT_CAP): the device model stores the DER
+ * certificates der[0..len) (root first) in `slot` for the key with
+ * KeyPairID key_pair_id (1.3 multi-key; 0 otherwise), or erases the slot
+ * (der NULL, len 0), and keeps it across restarts. OT_OK once stored;
+ * OT_E_BAD_KEY / OT_E_CERT / OT_E_MALFORMED / OT_E_NOT_FOUND for a request it
+ * refuses (answered InvalidRequest), anything else for a failure to store
+ * (OperationFailed). The responder reads the identity afresh afterwards.
+ */
+typedef ot_status (*ot_spdm_set_cert_fn)(void *ctx, uint8_t slot, uint8_t key_pair_id,
+                                         const uint8_t *der, size_t len);
+
 typedef struct ot_spdm_responder_config {
   const ot_spdm_identity *id;
   ot_rng *rng;
@@ -325,6 +337,22 @@ typedef struct ot_spdm_responder_config {
   const ot_x509_cert *req_anchors;
   size_t req_anchor_count;
   time_t req_now;
+  /* 1.3 GET_ENDPOINT_INFO (EP_INFO_CAP): the DeviceClassIdentifier EPInfo
+   * (ot_spdm_ep_info_check form), borrowed; NULL: subcode 1 unsupported. */
+  const uint8_t *ep_info;
+  size_t ep_info_len;
+  /* 1.3 GET_MEASUREMENT_EXTENSION_LOG (MEL_CAP): the DMTF MEL
+   * (ot_spdm_mel_check form), borrowed. */
+  const uint8_t *mel;
+  size_t mel_len;
+  /* SET_CERT_CAP needs set_cert. trusted_env: the device is in a trusted
+   * (e.g. manufacturing) environment, where SET_CERTIFICATE for slot 0 may
+   * come outside a secure session; otherwise every SET_CERTIFICATE must come
+   * in one (DSP0274 1.2 SET_CERTIFICATE). */
+  ot_spdm_set_cert_fn set_cert;
+  void *set_cert_ctx;
+  bool trusted_env;
+  const char *csr_common_name; /* GET_CSR subject without RequesterInfo (NULL: "device") */
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -333,10 +361,12 @@ typedef struct ot_spdm_responder_config {
    OT_SPDM_CAP_ENCRYPT | OT_SPDM_CAP_MAC | OT_SPDM_CAP_KEY_EX | OT_SPDM_CAP_HBEAT |                \
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
    OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |  \
-   OT_SPDM_CAP_LARGE_RESP)
+   OT_SPDM_CAP_LARGE_RESP | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
+   OT_SPDM_CAP_SET_CERT)
 
 /* A default configuration: both versions, every implemented capability except
- * HANDSHAKE_IN_THE_CLEAR and MULTI_KEY, DataTransferSize 0x1200, MaxSPDMmsgSize
+ * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need
+ * ep_info / mel / set_cert), DataTransferSize 0x1200, MaxSPDMmsgSize
  * 0x28000 (the reference emulator's values), all algorithms. */
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng);
@@ -797,6 +827,58 @@ OT_RESULT ot_spdm_requester_end_session(ot_spdm_requester *q, uint32_t session_i
 OT_RESULT ot_spdm_requester_vdm(ot_spdm_requester *q, uint32_t session_id, uint16_t standard_id,
                                 uint16_t vendor_id, uint8_t protocol_id, const uint8_t *req,
                                 size_t req_len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
+/*
+ * GET_ENDPOINT_INFO (DSP0274 1.3 §10.23), subcode DeviceClassIdentifier, in
+ * the clear (session_id 0) or in established session `session_id`. With
+ * sign, slot must be verified and the signature over IL = A ‖ request ‖
+ * response-without-signature must verify ("responder-endpoint_info
+ * signing"). The EPInfo is checked (ot_spdm_ep_info_check) and copied to
+ * out[0..*out_len). OT_E_UNSUPPORTED on 1.2 or without EP_INFO_CAP (10b for
+ * sign).
+ */
+OT_RESULT ot_spdm_requester_get_endpoint_info(ot_spdm_requester *q, uint32_t session_id, bool sign,
+                                              uint8_t slot, uint8_t *out, size_t cap,
+                                              size_t *out_len);
+/*
+ * GET_MEASUREMENT_EXTENSION_LOG (DSP0274 1.3 §10.24): the whole MEL in
+ * portions, checked (ot_spdm_mel_check), into out[0..*out_len). Needs MEL_CAP
+ * and a MELspecification selected in ALGORITHMS (OT_E_UNSUPPORTED);
+ * OT_E_NO_SPACE for a MEL larger than cap.
+ */
+OT_RESULT ot_spdm_requester_get_mel(ot_spdm_requester *q, uint32_t session_id, uint8_t *out,
+                                    size_t cap, size_t *out_len);
+
+/*
+ * GET_CSR (DSP0274 1.2; 1.3 KeyPairID and RequestAttributes, both 0 unless
+ * the connection is multi-key), in the clear (session_id 0) or in a session,
+ * with an optional RequesterInfo (DER CertificationRequestInfo). The CSR is
+ * checked (a self-signed PKCS#10 request) and copied to out[0..*out_len).
+ */
+OT_RESULT ot_spdm_requester_get_csr(ot_spdm_requester *q, uint32_t session_id, uint8_t key_pair_id,
+                                    uint8_t attributes, const uint8_t *requester_info,
+                                    size_t info_len, uint8_t *out, size_t cap, size_t *out_len);
+/*
+ * SET_CERTIFICATE (DSP0274 1.2): writes the DER chain der[0..len) (root
+ * first) to `slot` as an SPDM certificate chain under the negotiated hash;
+ * der NULL (1.3) erases the slot. A device takes it in a session, or for
+ * slot 0 in the clear only in a trusted environment. The slot is no longer
+ * verified afterwards (GET_DIGESTS/GET_CERTIFICATE again).
+ */
+OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t session_id, uint8_t slot,
+                                            uint8_t key_pair_id, uint8_t cert_model,
+                                            const uint8_t *der, size_t len);
+
+/*
+ * GET_KEY_PAIR_INFO (DSP0274 1.3 §10.26) of key pair key_pair_id (1..), in
+ * the clear or in a session: the response must name that pair and list its
+ * current usage and algorithm among its capabilities; PublicKeyInfo is copied
+ * to public_key_info[0..cap) and out->public_key_info points there.
+ * OT_E_UNSUPPORTED on 1.2 or without GET_KEY_PAIR_INFO_CAP.
+ */
+OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
+                                              uint8_t key_pair_id, ot_spdm_key_pair_info *out,
+                                              uint8_t *public_key_info, size_t cap);
 
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 

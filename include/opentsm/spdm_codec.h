@@ -63,6 +63,7 @@ typedef struct ot_spdm_sizes {
   bool handshake_in_clear; /* both sides set HANDSHAKE_IN_THE_CLEAR_CAP: KEY_EXCHANGE_RSP
                               has no VerifyData, FINISH_RSP has one (SPEC-FACTS T15) */
   bool multi_key_conn;     /* 1.3 DIGESTS carries KeyPairID/CertificateInfo/KeyUsageMask */
+  bool ep_info_signature;  /* ENDPOINT_INFO: the request asked for a signature (1.3) */
 } ot_spdm_sizes;
 
 /* ---- VERSION (DSP0274 "Successful VERSION response message format") --------- */
@@ -378,6 +379,114 @@ typedef struct ot_spdm_encap {
 static inline size_t ot_spdm_chunk_send_ack_fixed(uint8_t version) {
   return version >= OT_SPDM_VERSION_14 ? 8u : 6u;
 }
+/* ---- GET_ENDPOINT_INFO / ENDPOINT_INFO (1.3, DSP0274 1.3 §10.23) ------------- */
+#define OT_SPDM_EP_INFO_SUBCODE_DEVICE_CLASS_ID 0x01u /* Param1 */
+#define OT_SPDM_EP_INFO_ATTR_SIGNATURE 0x01u          /* RequestAttributes bit 0 */
+/* Largest EPInfo the codec accepts (its EPInfoLen is a u32; bounded here). */
+#define OT_SPDM_EP_INFO_MAX 1024u
+
+typedef struct ot_spdm_get_endpoint_info {
+  uint8_t subcode;    /* Param1: OT_SPDM_EP_INFO_SUBCODE_* */
+  uint8_t slot_id;    /* Param2 bits 3:0 (0..7 or 0xF), meaningful when signed */
+  uint8_t attributes; /* RequestAttributes: OT_SPDM_EP_INFO_ATTR_SIGNATURE */
+  uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* only with OT_SPDM_EP_INFO_ATTR_SIGNATURE */
+} ot_spdm_get_endpoint_info;
+
+typedef struct ot_spdm_endpoint_info {
+  uint8_t slot_id;                   /* Param2 bits 3:0 */
+  uint8_t nonce[OT_SPDM_NONCE_SIZE]; /* only when sizes->ep_info_signature */
+  uint32_t ep_info_len;              /* EPInfoLen, <= OT_SPDM_EP_INFO_MAX */
+  const uint8_t *ep_info;
+  const uint8_t *signature; /* S, or NULL when !sizes->ep_info_signature */
+} ot_spdm_endpoint_info;
+
+/*
+ * Checks the DeviceClassIdentifier EPInfo (subcode 1, DSP0274 1.3 "Device
+ * class identifier"): NumIdentifiers(1) Reserved(3), then per element
+ * IdElemLength(1) | SVH ID(1) | VendorIDLen(1) | VendorID | NumSubIds(1) |
+ * {SubIdLen(1) | SubId}*, IdElemLength counting the bytes after itself.
+ * *count = NumIdentifiers. OT_E_TRUNCATED / OT_E_MALFORMED otherwise.
+ */
+OT_RESULT ot_spdm_ep_info_check(const uint8_t *ep, size_t len, uint8_t *count);
+
+/* ---- GET_MEASUREMENT_EXTENSION_LOG / MEASUREMENT_EXTENSION_LOG (1.3) -------- */
+typedef struct ot_spdm_get_mel {
+  uint32_t offset; /* Offset into the MEL */
+  uint32_t length; /* Length requested */
+} ot_spdm_get_mel;
+
+typedef struct ot_spdm_mel {
+  uint32_t portion_len;   /* PortionLength */
+  uint32_t remainder_len; /* RemainderLength */
+  const uint8_t *portion; /* MEL[PortionLength] */
+} ot_spdm_mel;
+
+/* The DMTF MEL (DSP0274 1.3 "DMTF measurement extension log format"):
+ * NumberOfEntries(4) | MELEntriesLen(4) | Reserved(8) | entries, each
+ * MELIndex(4) | MeasIndex(1) | Reserved(3) | DMTF measurement value
+ * (type(1) | size(2) | value). */
+#define OT_SPDM_MEL_HEADER_SIZE 16u
+#define OT_SPDM_MEL_ENTRY_FIXED 11u
+/* Checks a whole DMTF MEL: MELEntriesLen = len - 16, NumberOfEntries entries
+ * that fill it exactly. *entries = NumberOfEntries. */
+OT_RESULT ot_spdm_mel_check(const uint8_t *mel, size_t len, uint32_t *entries);
+
+/* ---- GET_CSR / CSR, SET_CERTIFICATE / SET_CERTIFICATE_RSP (1.2; 1.3 fields) -- */
+#define OT_SPDM_CSR_ATTR_CERT_MODEL_MASK 0x07u /* GET_CSR Param2 (1.3) bits 2:0 */
+#define OT_SPDM_CSR_ATTR_TAG_MASK 0x38u        /* bits 5:3 CSRTrackingTag */
+#define OT_SPDM_CSR_ATTR_OVERWRITE 0x80u       /* bit 7 Overwrite */
+#define OT_SPDM_SET_CERT_MODEL_SHIFT 4u        /* SET_CERTIFICATE Param1 (1.3) bits 6:4 */
+#define OT_SPDM_SET_CERT_ERASE 0x80u           /* Param1 (1.3) bit 7 */
+/* Largest RequesterInfo / CSR the codec accepts (each length is a u16). */
+#define OT_SPDM_CSR_MAX 4096u
+
+typedef struct ot_spdm_get_csr {
+  uint8_t key_pair_id; /* Param1 (1.3; 0 in 1.2) */
+  uint8_t attributes;  /* Param2 (1.3; 0 in 1.2): OT_SPDM_CSR_ATTR_* */
+  uint16_t requester_info_len;
+  const uint8_t *requester_info; /* DER CertificationRequestInfo, or none */
+  uint16_t opaque_len;           /* <= 1024 */
+  const uint8_t *opaque;
+} ot_spdm_get_csr;
+
+typedef struct ot_spdm_csr {
+  uint16_t csr_len; /* CSRLength, <= OT_SPDM_CSR_MAX */
+  const uint8_t *csr;
+} ot_spdm_csr;
+
+typedef struct ot_spdm_set_certificate {
+  uint8_t slot_id;     /* Param1 bits 3:0 */
+  uint8_t cert_model;  /* Param1 bits 6:4 (1.3) */
+  bool erase;          /* Param1 bit 7 (1.3): no chain follows */
+  uint8_t key_pair_id; /* Param2 (1.3) */
+  uint16_t chain_len;  /* the SPDM certificate chain: its own Length field */
+  const uint8_t *chain;
+} ot_spdm_set_certificate;
+
+typedef struct ot_spdm_set_certificate_rsp {
+  uint8_t slot_id; /* Param1 bits 3:0 */
+} ot_spdm_set_certificate_rsp;
+
+/* ---- GET_KEY_PAIR_INFO / KEY_PAIR_INFO (1.3, DSP0274 1.3 §10.26) ------------- */
+#define OT_SPDM_KEY_PAIR_INFO_FIXED 23u /* header .. AssocCertSlotMask */
+#define OT_SPDM_PUBLIC_KEY_INFO_MAX 256u
+
+typedef struct ot_spdm_get_key_pair_info {
+  uint8_t key_pair_id; /* 1..TotalKeyPairs */
+} ot_spdm_get_key_pair_info;
+
+typedef struct ot_spdm_key_pair_info {
+  uint8_t total_key_pairs;
+  uint8_t key_pair_id;
+  uint16_t capabilities;       /* GenKeyCap, ErasableCap, CertAssocCap, KeyUsageCap, ... */
+  uint16_t key_usage_caps;     /* KeyUsageCapabilities (OT_SPDM_KEY_USAGE_*) */
+  uint16_t current_key_usage;  /* CurrentKeyUsage */
+  uint32_t asym_algo_caps;     /* AsymAlgoCapabilities */
+  uint32_t current_asym_algo;  /* CurrentAsymAlgo */
+  uint8_t assoc_cert_slot_mask;
+  uint16_t public_key_info_len; /* <= OT_SPDM_PUBLIC_KEY_INFO_MAX */
+  const uint8_t *public_key_info; /* DER AlgorithmIdentifier of the key */
+} ot_spdm_key_pair_info;
 
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
@@ -431,6 +540,16 @@ OT_SPDM_CODEC(chunk_send, ot_spdm_chunk)
 OT_SPDM_CODEC(chunk_send_ack, ot_spdm_chunk_send_ack)
 OT_SPDM_CODEC(chunk_get, ot_spdm_chunk_get)
 OT_SPDM_CODEC(chunk_response, ot_spdm_chunk)
+OT_SPDM_CODEC(get_endpoint_info, ot_spdm_get_endpoint_info)
+OT_SPDM_CODEC(endpoint_info, ot_spdm_endpoint_info)
+OT_SPDM_CODEC(get_mel, ot_spdm_get_mel)
+OT_SPDM_CODEC(mel, ot_spdm_mel)
+OT_SPDM_CODEC(get_csr, ot_spdm_get_csr)
+OT_SPDM_CODEC(csr, ot_spdm_csr)
+OT_SPDM_CODEC(set_certificate, ot_spdm_set_certificate)
+OT_SPDM_CODEC(set_certificate_rsp, ot_spdm_set_certificate_rsp)
+OT_SPDM_CODEC(get_key_pair_info, ot_spdm_get_key_pair_info)
+OT_SPDM_CODEC(key_pair_info, ot_spdm_key_pair_info)
 
 #undef OT_SPDM_CODEC
 #undef OT_SPDM_CODEC_EMPTY
@@ -508,6 +627,11 @@ typedef struct ot_spdm_request {
     ot_spdm_chunk chunk_send;
     ot_spdm_chunk_get chunk_get;
     ot_spdm_encap encap; /* DELIVER_ENCAPSULATED_RESPONSE */
+    ot_spdm_get_endpoint_info get_endpoint_info;
+    ot_spdm_get_mel get_mel;
+    ot_spdm_get_csr get_csr;
+    ot_spdm_set_certificate set_certificate;
+    ot_spdm_get_key_pair_info get_key_pair_info;
   } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT, GET_ENCAPSULATED_REQUEST have no member */
 } ot_spdm_request;
 
@@ -530,6 +654,11 @@ typedef struct ot_spdm_response {
     ot_spdm_chunk_send_ack chunk_send_ack;
     ot_spdm_chunk chunk_response;
     ot_spdm_encap encap; /* ENCAPSULATED_REQUEST, ENCAPSULATED_RESPONSE_ACK */
+    ot_spdm_endpoint_info endpoint_info;
+    ot_spdm_mel mel;
+    ot_spdm_csr csr;
+    ot_spdm_set_certificate_rsp set_certificate_rsp;
+    ot_spdm_key_pair_info key_pair_info;
   } u; /* PSK_FINISH_RSP, HEARTBEAT_ACK, END_SESSION_ACK have no member */
 } ot_spdm_response;
 

@@ -176,6 +176,33 @@ typedef struct ot_spdm_device_model {
 
 OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_device_model *dm);
 
+/*
+ * SET_CERTIFICATE's effect (DSP0274 1.2): installs the DER chain der[0..len)
+ * (root first) in `slot`, replacing what was there. The leaf key must be one
+ * of the identity's keys (with KeyPairID key_pair_id when it is not 0:
+ * OT_E_BAD_KEY), and the chain must validate from its own root at `now`
+ * with a responder-fit leaf (OT_E_CERT, *verdict says why). der NULL, len 0
+ * erases the slot (OT_E_NOT_FOUND if empty). On failure the slot is as before.
+ */
+OT_RESULT ot_spdm_identity_provision(ot_spdm_identity *id, uint8_t slot, uint8_t key_pair_id,
+                                     const uint8_t *der, size_t len, time_t now,
+                                     ot_x509_verdict *verdict);
+
+/* ---- SPDM 1.3 endpoint information and measurement extension log ---------- */
+
+/*
+ * The DMTF MEL of the identity (spdm_codec.h ot_spdm_mel_check form): one
+ * entry per measurement block, MELIndex 1.., each the block's content as a
+ * raw DMTF value of its type. OT_E_NO_SPACE when cap is too small.
+ */
+OT_RESULT ot_spdm_identity_mel(const ot_spdm_identity *id, uint8_t *out, size_t cap,
+                               size_t *out_len);
+/* A DeviceClassIdentifier EPInfo naming a PCI function: one element,
+ * registry PCI-SIG with the Vendor ID, subordinate IDs the Device ID and the
+ * Subsystem ID (little-endian), 16 bytes (a DW multiple, see the .c file). */
+OT_RESULT ot_spdm_ep_info_pci(uint16_t vendor, uint16_t device, uint16_t subsystem, uint8_t *out,
+                              size_t cap, size_t *out_len);
+
 /* ---- generation and loading --------------------------------------------------- */
 
 /* A freshly generated root -> intermediate -> device-leaf hierarchy. */

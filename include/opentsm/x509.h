@@ -293,6 +293,24 @@ OT_RESULT ot_x509_spki_public_key(const uint8_t *der, size_t len, ot_curve *curv
 OT_RESULT ot_x509_private_key_raw(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *priv,
                                   size_t cap, size_t *priv_len);
 
+/* ---- certification requests (RFC 2986), for SPDM GET_CSR -------------------- */
+
+/*
+ * A DER PKCS#10 CertificationRequest for the key priv (raw scalar of
+ * `curve`), signed with it (ECDSA with SHA-256/384/512 for P-256/384/521).
+ * With requester_info (a DER CertificationRequestInfo, version 0) its subject
+ * and attributes are used and its SubjectPublicKeyInfo must be this key's
+ * (OT_E_BAD_KEY otherwise, OT_E_MALFORMED if it does not parse); without,
+ * the subject is CN=common_name. OT_E_NO_SPACE when cap is too small.
+ */
+OT_RESULT ot_x509_csr_generate(ot_curve curve, const uint8_t *priv, const uint8_t *requester_info,
+                               size_t info_len, const char *common_name, uint8_t *out, size_t cap,
+                               size_t *out_len);
+/* Checks a DER CertificationRequest (exactly len bytes, self-signature valid:
+ * OT_E_MALFORMED / OT_E_VERIFY) and returns its public key (pub may be NULL). */
+OT_RESULT ot_x509_csr_check(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub,
+                            size_t cap, size_t *pub_len);
+
 /* ---- generation ----------------------------------------------------------------- */
 
 typedef enum ot_x509_kind {

@@ -57,6 +57,11 @@ ADAPT(response, chunk_send_ack, chunk_send_ack)
 ADAPT(response, chunk_response, chunk_response)
 ADAPT(response, encapsulated_request, encap)
 ADAPT(response, encapsulated_response_ack, encap)
+ADAPT(response, endpoint_info, endpoint_info)
+ADAPT(response, mel, mel)
+ADAPT(response, csr, csr)
+ADAPT(response, set_certificate_rsp, set_certificate_rsp)
+ADAPT(response, key_pair_info, key_pair_info)
 
 ADAPT_EMPTY(request, get_version, OT_SPDM_GET_VERSION)
 ADAPT(request, get_capabilities, get_capabilities)
@@ -78,6 +83,11 @@ ADAPT(request, chunk_send, chunk_send)
 ADAPT(request, chunk_get, chunk_get)
 ADAPT_EMPTY(request, get_encapsulated_request, OT_SPDM_GET_ENCAPSULATED_REQUEST)
 ADAPT(request, deliver_encapsulated_response, encap)
+ADAPT(request, get_endpoint_info, get_endpoint_info)
+ADAPT(request, get_mel, get_mel)
+ADAPT(request, get_csr, get_csr)
+ADAPT(request, set_certificate, set_certificate)
+ADAPT(request, get_key_pair_info, get_key_pair_info)
 
 #define RSP(code, name, fn) [(code)] = {name, response_read_##fn, response_write_##fn}
 static const rsp_entry rsp_table[0x80] = {
@@ -101,6 +111,11 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_ERROR, "ERROR", error),
     RSP(OT_SPDM_ENCAPSULATED_REQUEST, "ENCAPSULATED_REQUEST", encapsulated_request),
     RSP(OT_SPDM_ENCAPSULATED_RESPONSE_ACK, "ENCAPSULATED_RESPONSE_ACK", encapsulated_response_ack),
+    RSP(OT_SPDM_ENDPOINT_INFO, "ENDPOINT_INFO", endpoint_info),
+    RSP(OT_SPDM_MEASUREMENT_EXTENSION_LOG, "MEASUREMENT_EXTENSION_LOG", mel),
+    RSP(OT_SPDM_CSR, "CSR", csr),
+    RSP(OT_SPDM_SET_CERTIFICATE_RSP, "SET_CERTIFICATE_RSP", set_certificate_rsp),
+    RSP(OT_SPDM_KEY_PAIR_INFO, "KEY_PAIR_INFO", key_pair_info),
 };
 
 #define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
@@ -126,6 +141,11 @@ static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_GET_ENCAPSULATED_REQUEST, "GET_ENCAPSULATED_REQUEST", get_encapsulated_request),
     REQ(OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE, "DELIVER_ENCAPSULATED_RESPONSE",
         deliver_encapsulated_response),
+    REQ(OT_SPDM_GET_ENDPOINT_INFO, "GET_ENDPOINT_INFO", get_endpoint_info),
+    REQ(OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG, "GET_MEASUREMENT_EXTENSION_LOG", get_mel),
+    REQ(OT_SPDM_GET_CSR, "GET_CSR", get_csr),
+    REQ(OT_SPDM_SET_CERTIFICATE, "SET_CERTIFICATE", set_certificate),
+    REQ(OT_SPDM_GET_KEY_PAIR_INFO, "GET_KEY_PAIR_INFO", get_key_pair_info),
 };
 
 /* The code byte of the message at the reader's position, without consuming it. */

@@ -77,6 +77,16 @@ SPDM_READ(chunk_response, ot_spdm_chunk)
 SPDM_READ(encapsulated_request, ot_spdm_encap)
 SPDM_READ(deliver_encapsulated_response, ot_spdm_encap)
 SPDM_READ(encapsulated_response_ack, ot_spdm_encap)
+SPDM_READ(get_endpoint_info, ot_spdm_get_endpoint_info)
+SPDM_READ(endpoint_info, ot_spdm_endpoint_info)
+SPDM_READ(get_mel, ot_spdm_get_mel)
+SPDM_READ(mel, ot_spdm_mel)
+SPDM_READ(get_csr, ot_spdm_get_csr)
+SPDM_READ(csr, ot_spdm_csr)
+SPDM_READ(set_certificate, ot_spdm_set_certificate)
+SPDM_READ(set_certificate_rsp, ot_spdm_set_certificate_rsp)
+SPDM_READ(get_key_pair_info, ot_spdm_get_key_pair_info)
+SPDM_READ(key_pair_info, ot_spdm_key_pair_info)
 #undef SPDM_READ
 
 /* The public decoder of a message: read into a local, reject trailing bytes,

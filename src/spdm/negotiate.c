@@ -209,6 +209,10 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK) &&
       (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN))
     a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
+  /* DSP0274 1.3 §10.4 MELspecificationSel: a MEL format both sides support,
+   * and none unless the responder has MEL_CAP. */
+  if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MEL))
+    a.mel_spec_sel = (uint8_t)(offer->mel_spec & OT_SPDM_MEL_SPEC_DMTF);
   /* The response carries one AlgStruct per requested type, in the same order. */
   bool mut = (rsp_caps & OT_SPDM_CAP_MUT_AUTH) && (req_caps & OT_SPDM_CAP_MUT_AUTH);
   for (uint8_t i = 0; i < offer->alg_count; i++) {
@@ -304,6 +308,12 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
   n.meas_hash = sel->meas_hash_algo;
   n.meas_spec = sel->meas_spec_sel;
   n.other_params = sel->other_params_sel;
+  /* DSP0274 1.3 §10.4: MELspecificationSel is zero or one format we offered,
+   * and zero without MEL_CAP. */
+  OT_ENSURE(sel->mel_spec_sel == 0 ||
+                ((rsp_caps & OT_SPDM_CAP_MEL) && (sel->mel_spec_sel & offer->mel_spec) &&
+                 sel->mel_spec_sel == OT_SPDM_MEL_SPEC_DMTF),
+            OT_E_MALFORMED);
   n.mel_spec = sel->mel_spec_sel;
   /* multi_key_conn_rsp (SPEC-FACTS §2.17): MULTI_KEY_CAP 01b, or 10b with our bit4. */
   uint32_t mkc = rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK;

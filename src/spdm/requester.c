@@ -41,6 +41,11 @@ static const req_rule rules[256] = {
     [OT_SPDM_CHUNK_GET] = {OT_SPDM_CHUNK_RESPONSE, false},
     [OT_SPDM_GET_ENCAPSULATED_REQUEST] = {OT_SPDM_ENCAPSULATED_REQUEST, true},
     [OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE] = {OT_SPDM_ENCAPSULATED_RESPONSE_ACK, true},
+    [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_ENDPOINT_INFO, true},
+    [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_MEASUREMENT_EXTENSION_LOG, true},
+    [OT_SPDM_GET_CSR] = {OT_SPDM_CSR, true},
+    [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_SET_CERTIFICATE_RSP, true},
+    [OT_SPDM_GET_KEY_PAIR_INFO] = {OT_SPDM_KEY_PAIR_INFO, true},
 };
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock) {

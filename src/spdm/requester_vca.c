@@ -72,6 +72,10 @@ static ot_status negotiate(ot_spdm_requester *q, uint8_t version) {
   ot_writer_init(&w, req, sizeof(req));
   bool mk = (q->rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK) != 0;
   ot_spdm_offer_build(&q->cfg->algs, version, mk, &q->offer);
+  /* DSP0274 1.3 §10.4 MELspecification: offered to a responder with MEL_CAP
+   * only, so that the request stays as it was for every other responder. */
+  if (version >= OT_SPDM_VERSION_13 && (q->rsp_caps & OT_SPDM_CAP_MEL))
+    q->offer.mel_spec = OT_SPDM_MEL_SPEC_DMTF;
   OT_GUARD(ot_spdm_encode_negotiate_algorithms(&sz, &w, &q->offer));
   req_rsp r;
   OT_GUARD(vca(q, &sz, req, ot_writer_len(&w), &r));

@@ -37,6 +37,13 @@ typedef struct rsp_rule {
   rsp_handler handler;
 } rsp_rule;
 
+/* The SPDM version a request code exists from, for codes newer than 1.2. */
+static uint8_t min_version(uint8_t code) {
+  return code == OT_SPDM_GET_ENDPOINT_INFO || code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG
+             ? OT_SPDM_VERSION_13
+             : 0;
+}
+
 /* DSP0274 1.3 §10 message order: VCA strictly in sequence (§10.3-10.4), then
  * any request after NEGOTIATE_ALGORITHMS. Session messages live in
  * responder_session.c's table. */
@@ -68,7 +75,17 @@ static const rsp_rule rules[256] = {
     [OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
                                                OT_SPDM_CAP_ENCAP,
                                                rsp_deliver_encapsulated_response},
-    RSP_SESSION_RULES};
+    RSP_SESSION_RULES,
+    /* DSP0274 1.3 §10.23, §10.24: in the clear or in a session, 1.3 only. */
+    [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_EP_INFO_MASK,
+                                   rsp_get_endpoint_info},
+    [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                                               OT_SPDM_CAP_MEL, rsp_get_mel},
+    /* DSP0274 1.2 GET_CSR, SET_CERTIFICATE: in the clear or in a session (the
+     * handler applies SET_CERTIFICATE's session rule). */
+    [OT_SPDM_GET_CSR] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR, rsp_get_csr},
+    [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_SET_CERT,
+                                 rsp_set_certificate}};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
@@ -79,7 +96,9 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
   /* Mutual authentication is asked for only on request (cfg->mut_auth). */
   cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
-                OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP);
+                OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |
+                OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |
+                OT_SPDM_CAP_SET_CERT);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -104,6 +123,16 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
             OT_E_ARG);
   OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
   OT_GUARD(rsp_psk_config_check(cfg));
+  /* EP_INFO_CAP and MEL_CAP promise something to answer with. */
+  bool ep_ok = cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL));
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_EP_INFO_MASK) || ep_ok, OT_E_ARG);
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_MEL) ||
+                (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
+            OT_E_ARG);
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
+  /* DSP0274 1.2 CAPABILITIES: CSR_CAP only with SET_CERT_CAP (a CSR is for a
+   * certificate the device can then take). */
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CSR) || (cfg->caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
   ot_spdm_transcript_init(&r->t);
@@ -181,6 +210,11 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
    * out (a 1.0 connection has no KEY_EX, DSP0274 1.0), the configured ones before. */
   uint32_t caps = r->state >= OT_SPDM_CONN_AFTER_CAPS ? r->caps : r->cfg->caps;
   if (rule->cap && !(caps & rule->cap)) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  /* A request of a later version than the connection's is not one it knows
+   * (DSP0274 §10.12 UnsupportedRequest; libspdm answers the same). */
+  uint8_t since = min_version(code);
+  if (since && r->state >= OT_SPDM_CONN_NEGOTIATED && r->neg.version < since)
+    return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   bool ok_state = rule->exact ? r->state == rule->state : r->state >= rule->state;
   if (!ok_state) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (c->session == NULL && !(rule->where & W_PLAIN)) {

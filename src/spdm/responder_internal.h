@@ -75,6 +75,10 @@ void rsp_mut_clear(ot_spdm_rsp_mut *m);
 /* FINISH with mutual authentication: appends H(CM) and the FINISH header
  * to TH and checks the signature (OT_E_VERIFY); the caller answers. */
 ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s);
+ot_status rsp_get_endpoint_info(rsp_call *c); /* responder_endpoint_info.c */
+ot_status rsp_get_mel(rsp_call *c);           /* responder_mel.c */
+ot_status rsp_get_csr(rsp_call *c);           /* responder_provision.c */
+ot_status rsp_set_certificate(rsp_call *c);   /* responder_provision.c */
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session

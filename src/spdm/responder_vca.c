@@ -134,6 +134,7 @@ ot_status rsp_negotiate_algorithms(rsp_call *c) {
                           .meas_hash = a.meas_hash_algo,
                           .meas_spec = a.meas_spec_sel,
                           .other_params = a.other_params_sel,
+                          .mel_spec = a.mel_spec_sel,
                           .multi_key_conn = multi_key_conn(r, o)};
   for (uint8_t i = 0; i < a.alg_count; i++) {
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_DHE) n.dhe = a.alg[i].supported;

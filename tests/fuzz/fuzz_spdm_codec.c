@@ -7,7 +7,7 @@
  *   bits 4:2  SPDMVersion: 0 as bit 5 says, 1 1.0, 2 1.1, 3 1.4 (the opaque
  *             data of 1.1 has its own table header), 4-7 as 0
  *   bit 5     1.3 / P-256 sizes (multi-key DIGESTS) instead of 1.2 / P-384
- *   bit 6     MeasurementSummaryHash and MEASUREMENTS signature present
+ *   bit 6     MeasurementSummaryHash, MEASUREMENTS and ENDPOINT_INFO signature present
  *   bit 7     handshake in the clear
  * Properties: nothing crashes; whatever decodes re-encodes to bytes that decode
  * again and re-encode to the same bytes; a decoded request or response is
@@ -33,6 +33,7 @@ static ot_spdm_sizes sizes_for(uint8_t sel) {
                      .dhe_len = v13 ? 64 : 96,
                      .meas_summary_hash = sel & 0x40,
                      .meas_signature = sel & 0x40,
+                     .ep_info_signature = sel & 0x40,
                      .handshake_in_clear = sel & 0x80,
                      .multi_key_conn = v13};
   static const uint8_t override[8] = {0, OT_SPDM_VERSION_10, OT_SPDM_VERSION_11,

@@ -21,11 +21,17 @@
 #   psk-device VER [nofinish]  DMTF requester --exe_session PSK,... -> device --psk
 #   versions-connect SUITE     connect (1.4, --ver 1.1, --ver 1.0) -> spdm_responder_emu
 #   versions-device SUITE      DMTF requester --ver 1.1 / 1.0 -> opentsm device
+#   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
+#   provision-emu SUITE        opentsm provision -> spdm_responder_emu
+#   certs-device SUITE         DMTF requester GET_CSR/SET_CERTIFICATE -> opentsm device
+#   certs-emu SUITE            opentsm provision --get-csr/--set-cert -> spdm_responder_emu
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=cases_provision.sh
+. "$HERE/cases_provision.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -678,6 +684,10 @@ encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 versions-connect) case_versions_connect "$@" ;;
 versions-device) case_versions_device "$@" ;;
+provision-device) case_provision_device "$@" ;;
+provision-emu) case_provision_emu "$@" ;;
+certs-device) case_certs_device "$@" ;;
+certs-emu) case_certs_emu "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_state.h"
 #include "opentsm/crypto.h"
 #include "opentsm/status.h"
 
@@ -84,6 +85,12 @@ typedef struct cli_device_opts {
   uint8_t heartbeat_s;
   /* SPDM versions offered (OT_SPDM_VMASK_*); 0 = all, 1.0 .. 1.4. */
   uint8_t versions;
+  /* Leave HANDSHAKE_IN_THE_CLEAR_CAP out (--no-handshake-in-the-clear). */
+  bool no_handshake_in_clear;
+  /* --state-dir: where SET_CERTIFICATE's slots are kept (cli_state.h);
+   * NULL: no SET_CERT_CAP. --trusted-env: slot 0 may be set in the clear. */
+  const char *state_dir;
+  bool trusted_env;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -122,6 +129,10 @@ struct cli_device {
   cli_device_proto plain, secured;
   ot_doe_responder doe;
   uint8_t rx[OT_SOCK_MAX_PAYLOAD], tx[OT_SOCK_MAX_PAYLOAD];
+  /* SPDM 1.3 ENDPOINT_INFO and measurement extension log (cmd_device.c). */
+  uint8_t ep_info[16], mel[4096];
+  size_t ep_info_len, mel_len;
+  cli_state state; /* SET_CERTIFICATE slots and their file */
 };
 
 /* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */

@@ -37,7 +37,8 @@
   "                      [--profile TOPOLOGY.yaml [--endpoint NAME]]\n"                            \
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S] [--versions LIST]\n"          \
-  "                      [--fault NAME[,NAME...]|list]...\n"                                    \
+  "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"     \
+  "                      [--state-dir DIR [--trusted-env]]\n"                                  \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
   "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
@@ -84,6 +85,15 @@ const char ot_usage_device[] =
           "              requester's chain and an encapsulated CHALLENGE, outside sessions\n"
           "  --versions LIST  SPDM versions offered in VERSION, comma-separated from\n"
           "              1.0 1.1 1.2 1.3 1.4 (default all five), e.g. --versions 1.2,1.3\n"
+          "  --no-handshake-in-the-clear  do not advertise HANDSHAKE_IN_THE_CLEAR_CAP\n"
+          "              (advertised by default, as spdm_responder_emu does: with a requester\n"
+          "              that sets it too, FINISH/FINISH_RSP travel unencrypted and\n"
+          "              FINISH_RSP carries ResponderVerifyData, DSP0274 1.2 FINISH)\n"
+          "  --state-dir DIR  keep the certificate slots written by SET_CERTIFICATE in\n"
+          "              DIR/slots.bin (written atomically, read back at start; a damaged\n"
+          "              file stops the start and is left as is); offers SET_CERT_CAP\n"
+          "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
+          "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -132,6 +142,8 @@ static const ot_cfg_ident dev_ident = {.vendor = 0x1B36, /* QEMU's, as a simulat
                                        .device = 0x0010,
                                        .class_code = 0x120000, /* processing accelerator */
                                        .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
+/* Subsystem ID reported in ENDPOINT_INFO (QEMU's default for its devices). */
+#define DEV_SUBSYSTEM 0x1100u
 static const ot_ide_regs_caps dev_ide = {.sel_streams = 1, .ide_km = true};
 
 /* KEY_EXCHANGE_RSP HeartbeatPeriod (DSP0274 §10.12 Param1, seconds): libspdm's
@@ -329,6 +341,19 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
                              .svn = 1};
   OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
 dsm:
+  /* Slots provisioned earlier (SET_CERTIFICATE) replace the built-in ones. */
+  d->state = (cli_state){.dir = o->state_dir, .id = &d->id};
+  if (o->state_dir) {
+    static char why[160];
+    why[0] = '\0';
+    st = cli_state_load(&d->state, time(NULL), why, sizeof(why));
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: --state-dir %s (%s): %s; not started, nothing changed\n",
+              o->state_dir, CLI_STATE_FILE, why);
+      *what = "reading the provisioning state";
+      goto fail;
+    }
+  }
   *what = "device security manager";
   unsigned ports = o->ports ? o->ports : 1u;
   OT_ENSURE_GOTO(st, ports <= OT_SIM_DSM_MAX_PORTS, OT_E_ARG, fail);
@@ -364,10 +389,33 @@ dsm:
                           .faults = o->faults,
                           .versions = o->versions};
   OT_GUARD_GOTO(st, ot_sim_dsm_init(&d->dsm, &dc), fail);
-  /* The socket device also offers HANDSHAKE_IN_THE_CLEAR_CAP (DSP0274 1.1+
-   * §10.9), as spdm_responder_emu does: a requester that sets it too runs
-   * KEY_EXCHANGE/FINISH in the clear. Read by the responder on each request. */
-  d->dsm.rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+  /* The responder reads its configuration through a pointer: a capability
+   * added here holds from the first request on (DSP0274 1.2 FINISH). */
+  if (!o->no_handshake_in_clear) d->dsm.rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+  /* SPDM 1.3 GET_ENDPOINT_INFO (signed or not, DSP0274 1.3 §10.23): the PCI
+   * identity of function 0; GET_MEASUREMENT_EXTENSION_LOG (§10.24): the
+   * content behind each measurement block. */
+  OT_GUARD_GOTO(st,
+                ot_spdm_ep_info_pci(dev_ident.vendor, dev_ident.device, DEV_SUBSYSTEM, d->ep_info,
+                                    sizeof(d->ep_info), &d->ep_info_len),
+                fail_dsm);
+  OT_GUARD_GOTO(st, ot_spdm_identity_mel(&d->id, d->mel, sizeof(d->mel), &d->mel_len), fail_dsm);
+  d->dsm.rcfg.ep_info = d->ep_info;
+  d->dsm.rcfg.ep_info_len = d->ep_info_len;
+  d->dsm.rcfg.mel = d->mel;
+  d->dsm.rcfg.mel_len = d->mel_len;
+  d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
+  /* GET_CSR and SET_CERTIFICATE only where a certificate can be kept
+   * (DSP0274 1.2 CAPABILITIES: CSR_CAP needs SET_CERT_CAP; libspdm's
+   * requester refuses a responder that has one without the other). */
+  d->dsm.rcfg.csr_common_name = "opentsm device";
+  if (o->state_dir) {
+    d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
+    d->dsm.rcfg.set_cert = cli_state_set_cert;
+    d->dsm.rcfg.set_cert_ctx = &d->state;
+    d->dsm.rcfg.trusted_env = o->trusted_env;
+    d->dsm.rcfg.caps |= OT_SPDM_CAP_SET_CERT;
+  }
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
                           .interface_info = OT_TDISP_IFINFO_DMA_NO_PASID,
@@ -378,12 +426,12 @@ dsm:
   st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);
-  if (!ot_ok(st)) {
-    ot_sim_dsm_free(&d->dsm);
-    goto fail;
-  }
+  if (!ot_ok(st)) goto fail_dsm;
   return OT_SUCCESS;
+fail_dsm:
+  ot_sim_dsm_free(&d->dsm);
 fail:
+  cli_state_free(&d->state);
   free(d->ports);
   d->ports = NULL;
   d->ports_n = 0;
@@ -394,6 +442,7 @@ fail:
 }
 
 void cli_device_free(cli_device *d) {
+  cli_state_free(&d->state);
   ot_sim_dsm_free(&d->dsm);
   free(d->ports); /* the DSM wiped their engines */
   d->ports = NULL;
@@ -736,6 +785,14 @@ static int device_main(int argc, char **argv) {
     } else if (strcmp(a, "--versions") == 0 && v) {
       if (!ot_ok(ot_spdm_vmask_parse(v, &o.versions)))
         return usage_error("bad --versions (a comma list of 1.0 1.1 1.2 1.3 1.4)", v);
+    } else if (strcmp(a, "--trusted-env") == 0) {
+      o.trusted_env = true;
+      continue;
+    } else if (strcmp(a, "--state-dir") == 0 && v) {
+      o.state_dir = v;
+    } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {
+      o.no_handshake_in_clear = true;
+      continue;
     } else if (strcmp(a, "--fault") == 0 && v) {
       if (strcmp(v, "list") == 0) {
         list_faults();
@@ -766,6 +823,7 @@ static int device_main(int argc, char **argv) {
   if (psk_no_finish && !psk) return usage_error("--psk-no-finish needs --psk", NULL);
   if ((mut_mode == NULL && !basic_mut) != (req_ca_count == 0))
     return usage_error("--mut-auth / --basic-mut-auth and --req-ca go together", NULL);
+  if (o.trusted_env && !o.state_dir) return usage_error("--trusted-env needs --state-dir", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;
@@ -809,9 +867,9 @@ static int device_main(int argc, char **argv) {
   const char *what = "";
   st = cli_device_init(d, &o, &what);
   if (!ot_ok(st)) {
+    bool keys = strcmp(what, "loading the DMTF sample keys") == 0;
     fprintf(stderr, "opentsm device: %s failed (%s)%s%s\n", what, ot_status_message(st),
-            o.identity == CLI_ID_GENERATE || o.profile ? "" : "; sample keys looked for in ",
-            o.identity == CLI_ID_GENERATE || o.profile ? "" : o.key_dir);
+            keys ? "; sample keys looked for in " : "", keys ? o.key_dir : "");
     ot_doe_socket_server_close(&srv);
     free(topo);
     free(d);

@@ -33,8 +33,9 @@ int ot_cmd_sim(int argc, char **argv);
 int ot_cmd_attack(int argc, char **argv);
 int ot_cmd_selftest(int argc, char **argv);
 int ot_cmd_validate(int argc, char **argv);
+int ot_cmd_provision(int argc, char **argv);
 extern const char ot_usage_connect[], ot_usage_device[], ot_usage_certs[], ot_usage_bench[],
-    ot_usage_validate[];
+    ot_usage_validate[], ot_usage_provision[];
 
 /* True if argv holds -h or --help (after the subcommand name). */
 int ot_wants_help(int argc, char **argv);

@@ -5,8 +5,9 @@
 static void unknown_codes_are_unsupported(void **state) {
   (void)state;
   ot_spdm_sizes sz = cc_sizes13();
-  static const uint8_t get_csr[] = {0x13, 0xed, 0, 0, 0, 0, 0, 0};
-  static const uint8_t csr[] = {0x13, 0x6d, 0, 0, 0, 0, 0, 0};
+  /* SUBSCRIBE_EVENT_TYPES / its ACK (1.3 events): no codec. */
+  static const uint8_t get_csr[] = {0x13, 0xf0, 0, 0, 0, 0, 0, 0};
+  static const uint8_t csr[] = {0x13, 0x70, 0, 0, 0, 0, 0, 0};
   ot_spdm_request q;
   ot_spdm_response p;
   ot_reader r = cc_reader(get_csr, sizeof get_csr);
@@ -15,7 +16,7 @@ static void unknown_codes_are_unsupported(void **state) {
   assert_ot_code(ot_spdm_decode_response(&sz, &r, &p), OT_E_UNSUPPORTED);
   size_t n;
   assert_ot_code(ot_spdm_message_length(&sz, csr, sizeof csr, &n), OT_E_UNSUPPORTED);
-  p.code = 0x6d;
+  p.code = 0x70;
   CC_WRITER(w, buf);
   assert_ot_code(ot_spdm_encode_response(&sz, &w, &p), OT_E_UNSUPPORTED);
 }
@@ -62,7 +63,8 @@ static void names_come_from_the_tables(void **state) {
   assert_string_equal(ot_spdm_code_name(OT_SPDM_RESPOND_IF_READY), "RESPOND_IF_READY");
   assert_string_equal(ot_spdm_code_name(OT_SPDM_ERROR), "ERROR");
   assert_string_equal(ot_spdm_code_name(0x00), "UNKNOWN");
-  assert_string_equal(ot_spdm_code_name(OT_SPDM_GET_CSR), "UNKNOWN");
+  assert_string_equal(ot_spdm_code_name(OT_SPDM_GET_CSR), "GET_CSR");
+  assert_string_equal(ot_spdm_code_name(OT_SPDM_SUBSCRIBE_EVENT_TYPES), "UNKNOWN");
 }
 
 static void length_of_short_or_empty_buffers_fails(void **state) {

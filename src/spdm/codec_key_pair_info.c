@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* GET_KEY_PAIR_INFO / KEY_PAIR_INFO (DSP0274 1.3 §10.26 "GET_KEY_PAIR_INFO
+ * request and KEY_PAIR_INFO response messages"; libspdm's spdm.h agrees: a
+ * 5-byte request, a 23-byte response before PublicKeyInfo). 1.3 messages:
+ * a 1.2 layout is refused (OT_E_VERSION). The 1.4 PQC fields are not read. */
+#include "codec_internal.h"
+
+/* GET_KEY_PAIR_INFO: header (Param1, Param2 reserved) | KeyPairID(1). */
+ot_status spdm_read_get_key_pair_info(const ot_spdm_sizes *sz, ot_reader *r,
+                                      ot_spdm_get_key_pair_info *m) {
+  OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
+  OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_GET_KEY_PAIR_INFO, NULL, NULL));
+  OT_GUARD(ot_read_u8(r, &m->key_pair_id));
+  OT_ENSURE(m->key_pair_id != 0, OT_E_MALFORMED); /* KeyPairIDs start at 1 */
+  return OT_SUCCESS;
+}
+SPDM_DEFINE_DECODE(get_key_pair_info, ot_spdm_get_key_pair_info)
+
+ot_status ot_spdm_encode_get_key_pair_info(const ot_spdm_sizes *sz, ot_writer *w,
+                                           const ot_spdm_get_key_pair_info *m) {
+  OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
+  OT_ENSURE(m->key_pair_id != 0, OT_E_ARG);
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_GET_KEY_PAIR_INFO, 0, 0));
+  return ot_write_u8(w, m->key_pair_id);
+}
+
+/* KEY_PAIR_INFO: header | TotalKeyPairs(1) | KeyPairID(1) | Capabilities(2) |
+ * KeyUsageCapabilities(2) | CurrentKeyUsage(2) | AsymAlgoCapabilities(4) |
+ * CurrentAsymAlgo(4) | PublicKeyInfoLen(2) | AssocCertSlotMask(1) |
+ * PublicKeyInfo. */
+ot_status spdm_read_key_pair_info(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_key_pair_info *m) {
+  OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
+  OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_KEY_PAIR_INFO, NULL, NULL));
+  OT_GUARD(ot_read_u8(r, &m->total_key_pairs));
+  OT_GUARD(ot_read_u8(r, &m->key_pair_id));
+  OT_GUARD(ot_read_u16le(r, &m->capabilities));
+  OT_GUARD(ot_read_u16le(r, &m->key_usage_caps));
+  OT_GUARD(ot_read_u16le(r, &m->current_key_usage));
+  OT_GUARD(ot_read_u32le(r, &m->asym_algo_caps));
+  OT_GUARD(ot_read_u32le(r, &m->current_asym_algo));
+  OT_GUARD(ot_read_u16le(r, &m->public_key_info_len));
+  OT_GUARD(ot_read_u8(r, &m->assoc_cert_slot_mask));
+  /* §10.26: KeyPairID is 1..TotalKeyPairs. */
+  OT_ENSURE(m->key_pair_id != 0 && m->key_pair_id <= m->total_key_pairs, OT_E_MALFORMED);
+  OT_ENSURE(m->public_key_info_len <= OT_SPDM_PUBLIC_KEY_INFO_MAX, OT_E_TOO_LARGE);
+  return ot_read_borrow(r, m->public_key_info_len, &m->public_key_info);
+}
+SPDM_DEFINE_DECODE(key_pair_info, ot_spdm_key_pair_info)
+
+ot_status ot_spdm_encode_key_pair_info(const ot_spdm_sizes *sz, ot_writer *w,
+                                       const ot_spdm_key_pair_info *m) {
+  OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
+  OT_ENSURE(m->key_pair_id != 0 && m->key_pair_id <= m->total_key_pairs, OT_E_ARG);
+  OT_ENSURE(m->public_key_info_len <= OT_SPDM_PUBLIC_KEY_INFO_MAX, OT_E_TOO_LARGE);
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_KEY_PAIR_INFO, 0, 0));
+  OT_GUARD(ot_write_u8(w, m->total_key_pairs));
+  OT_GUARD(ot_write_u8(w, m->key_pair_id));
+  OT_GUARD(ot_write_u16le(w, m->capabilities));
+  OT_GUARD(ot_write_u16le(w, m->key_usage_caps));
+  OT_GUARD(ot_write_u16le(w, m->current_key_usage));
+  OT_GUARD(ot_write_u32le(w, m->asym_algo_caps));
+  OT_GUARD(ot_write_u32le(w, m->current_asym_algo));
+  OT_GUARD(ot_write_u16le(w, m->public_key_info_len));
+  OT_GUARD(ot_write_u8(w, m->assoc_cert_slot_mask));
+  return spdm_write_span(w, m->public_key_info, m->public_key_info_len);
+}
