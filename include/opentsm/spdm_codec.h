@@ -486,6 +486,12 @@ typedef struct ot_spdm_key_pair_info {
   uint8_t assoc_cert_slot_mask;
   uint16_t public_key_info_len; /* <= OT_SPDM_PUBLIC_KEY_INFO_MAX */
   const uint8_t *public_key_info; /* DER AlgorithmIdentifier of the key */
+  /* 1.4 only (empty before): the post-quantum algorithm bit fields, each
+   * length-prefixed (PqcAsymAlgoCapabilities, CurrentPqcAsymAlgo). */
+  uint8_t pqc_caps_len;
+  const uint8_t *pqc_caps;
+  uint8_t current_pqc_len;
+  const uint8_t *current_pqc;
 } ot_spdm_key_pair_info;
 
 /* ---- Encoders and decoders, one pair per message ---------------------------- */

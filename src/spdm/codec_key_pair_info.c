@@ -27,7 +27,9 @@ ot_status ot_spdm_encode_get_key_pair_info(const ot_spdm_sizes *sz, ot_writer *w
 /* KEY_PAIR_INFO: header | TotalKeyPairs(1) | KeyPairID(1) | Capabilities(2) |
  * KeyUsageCapabilities(2) | CurrentKeyUsage(2) | AsymAlgoCapabilities(4) |
  * CurrentAsymAlgo(4) | PublicKeyInfoLen(2) | AssocCertSlotMask(1) |
- * PublicKeyInfo. */
+ * PublicKeyInfo | 1.4: PqcAsymAlgoCapLen(1) | PqcAsymAlgoCapabilities |
+ * CurrentPqcAsymAlgoLen(1) | CurrentPqcAsymAlgo (DSP0274 1.4 "KEY_PAIR_INFO
+ * response message format"). */
 ot_status spdm_read_key_pair_info(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_key_pair_info *m) {
   OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_KEY_PAIR_INFO, NULL, NULL));
@@ -43,7 +45,14 @@ ot_status spdm_read_key_pair_info(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm
   /* §10.26: KeyPairID is 1..TotalKeyPairs. */
   OT_ENSURE(m->key_pair_id != 0 && m->key_pair_id <= m->total_key_pairs, OT_E_MALFORMED);
   OT_ENSURE(m->public_key_info_len <= OT_SPDM_PUBLIC_KEY_INFO_MAX, OT_E_TOO_LARGE);
-  return ot_read_borrow(r, m->public_key_info_len, &m->public_key_info);
+  OT_GUARD(ot_read_borrow(r, m->public_key_info_len, &m->public_key_info));
+  m->pqc_caps_len = m->current_pqc_len = 0;
+  m->pqc_caps = m->current_pqc = NULL;
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_14)) return OT_SUCCESS;
+  OT_GUARD(ot_read_u8(r, &m->pqc_caps_len));
+  OT_GUARD(ot_read_borrow(r, m->pqc_caps_len, &m->pqc_caps));
+  OT_GUARD(ot_read_u8(r, &m->current_pqc_len));
+  return ot_read_borrow(r, m->current_pqc_len, &m->current_pqc);
 }
 SPDM_DEFINE_DECODE(key_pair_info, ot_spdm_key_pair_info)
 
@@ -62,5 +71,13 @@ ot_status ot_spdm_encode_key_pair_info(const ot_spdm_sizes *sz, ot_writer *w,
   OT_GUARD(ot_write_u32le(w, m->current_asym_algo));
   OT_GUARD(ot_write_u16le(w, m->public_key_info_len));
   OT_GUARD(ot_write_u8(w, m->assoc_cert_slot_mask));
-  return spdm_write_span(w, m->public_key_info, m->public_key_info_len);
+  OT_GUARD(spdm_write_span(w, m->public_key_info, m->public_key_info_len));
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_14)) {
+    OT_ENSURE(m->pqc_caps_len == 0 && m->current_pqc_len == 0, OT_E_ARG);
+    return OT_SUCCESS;
+  }
+  OT_GUARD(ot_write_u8(w, m->pqc_caps_len));
+  OT_GUARD(spdm_write_span(w, m->pqc_caps, m->pqc_caps_len));
+  OT_GUARD(ot_write_u8(w, m->current_pqc_len));
+  return spdm_write_span(w, m->current_pqc, m->current_pqc_len);
 }

@@ -173,7 +173,10 @@ case_certs_emu() { # SUITE
   local rc chain
   suite "$1"
   it_init "certs-emu-$1"
-  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO \
+  # --ver 1.3: at 1.4 this spdm_responder_emu (libspdm 1e16c60) sends 6 bytes
+  # after KEY_PAIR_INFO's PQC fields (fixed upstream in 643ec613), which our
+  # strict decoder refuses (docs/interop.md).
+  it_start_responder_emu responder.log --mut_auth NO --basic_mut_auth NO --ver 1.3 \
     --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
   chain=$S_DIR/bundle_responder.certchain.der
   it_run_ours 20 session.out provision "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
