@@ -54,9 +54,13 @@ static void check_response(const uint8_t *req_data, size_t n, ot_status st, size
   (void)req_data;
   if (!ot_ok(st) || olen < OT_SPDM_HEADER_SIZE) die();
   if (OT_SPDM_CODE_IS_REQUEST(out[1])) die();
-  if (out[0] != OT_SPDM_VERSION_10 && out[0] != OT_SPDM_VERSION_12 && out[0] != OT_SPDM_VERSION_13)
+  /* VERSION and ERROR before negotiation are 1.0; after it, the negotiated
+   * version, one of 1.0 .. 1.4 (DSP0274 §9 "SPDMVersion"). */
+  if (out[0] < OT_SPDM_VERSION_10 || out[0] > OT_SPDM_VERSION_14) die();
+  /* A 1.0/1.1 requester announces no DataTransferSize (0: no limit). */
+  if (rsp.state >= OT_SPDM_CONN_AFTER_CAPS && rsp.req_data_transfer_size != 0 &&
+      olen > rsp.req_data_transfer_size)
     die();
-  if (rsp.state >= OT_SPDM_CONN_AFTER_CAPS && olen > rsp.req_data_transfer_size) die();
 }
 
 /* Sends a whole request, in CHUNK_SEND pieces when it exceeds the responder's
