@@ -164,7 +164,8 @@ OT_RESULT ot_spdm_identity_meas_summary(const ot_spdm_identity *id, uint8_t type
  * made: 1 immutable ROM, 2 mutable firmware, 3 hardware configuration,
  * 4 firmware configuration (digests of the given images), 5 the measurement
  * manifest (raw: the list of index/type pairs), 6 firmware version (raw string)
- * and 7 the SVN (raw, 8 bytes LE). Images longer than OT_SPDM_ID_MEAS_MAX are
+ * 7 the SVN (raw, 8 bytes LE) and 8 the device mode (raw, 16 bytes). Images
+ * longer than OT_SPDM_ID_MEAS_MAX are
  * digested (SHA-384) first, so the content stays bounded.
  */
 typedef struct ot_spdm_device_model {
@@ -172,6 +173,12 @@ typedef struct ot_spdm_device_model {
   size_t rom_len, firmware_len, hw_config_len, fw_config_len;
   const char *version; /* e.g. "1.0.0" */
   uint64_t svn;
+  /* The device mode block (index 8, DSP0274 1.2 "Device mode field"):
+   * OT_SPDM_DEVICE_OPMODE_* capabilities and the one in force, and the
+   * OT_SPDM_DEVICE_DEBUG_* debug modes it has and their state. A model that
+   * leaves all four zero is a device in normal operation only, without
+   * debug modes (both *_caps and op_mode_state then read NORMAL / 0). */
+  uint32_t op_mode_caps, op_mode_state, debug_mode_caps, debug_mode_state;
 } ot_spdm_device_model;
 
 OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_device_model *dm);

@@ -119,5 +119,18 @@ OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_d
   /* DSP0274 "DMTF measurement specification format": SVN is an 8-byte value. */
   ot_spdm_id_meas svn = {.index = 7, .value_type = OT_SPDM_DMTF_MEAS_SVN, .raw = true, .len = 8};
   ot_store_u64le(svn.content, dm->svn);
-  return ot_spdm_identity_add_meas(id, &svn);
+  OT_GUARD(ot_spdm_identity_add_meas(id, &svn));
+  /* DSP0274 1.2 "Device mode field": what a verifier checks before trusting
+   * the other blocks (no debug mode active, normal operation). */
+  bool unset = (dm->op_mode_caps | dm->op_mode_state | dm->debug_mode_caps |
+                dm->debug_mode_state) == 0;
+  ot_spdm_id_meas mode = {.index = 8,
+                          .value_type = OT_SPDM_DMTF_MEAS_DEVICE_MODE,
+                          .raw = true,
+                          .len = OT_SPDM_DEVICE_MODE_FIELD_SIZE};
+  ot_store_u32le(mode.content, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_caps);
+  ot_store_u32le(mode.content + 4, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_state);
+  ot_store_u32le(mode.content + 8, dm->debug_mode_caps);
+  ot_store_u32le(mode.content + 12, dm->debug_mode_state);
+  return ot_spdm_identity_add_meas(id, &mode);
 }

@@ -100,7 +100,7 @@ done
 expect_rc 0 "connect --json" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR" --json
 grep -q '"verified":true' "$TMP/out" && pass "json verified" || fail "json lacks verified"
 if command -v python3 >/dev/null; then
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==7' "$TMP/out" &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["chain"])==3 and len(d["measurements"])==8' "$TMP/out" &&
     pass "json parses" || fail "json does not parse"
   # The chain digest is Hash(SPDM certificate chain) of what the device serves
   # (DSP0274 §10.6: Length, Reserved, RootHash, the DER chain), the value

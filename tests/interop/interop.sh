@@ -284,7 +284,10 @@ case_tsm_flow() { # VER SUITE [AEAD]
 
 # ---- case 3: the validator -> opentsm device ---------------------------------------
 
-VALIDATOR_PASS_MIN=1963
+# 2017 since the device reports its device mode (block 8); the reference's
+# 2021 adds 4 assertions the validator runs only for CACHE/MUT_AUTH/ENCAP/PSK
+# capabilities, which our default device does not advertise.
+VALIDATOR_PASS_MIN=2017
 case_validator() { # SUITE
   local rc summary pass fail
   suite "$1"

@@ -120,7 +120,7 @@ static void test_measurements(void **s) {
                              .version = "2.1",
                              .svn = 3};
   assert_ot_ok(ot_spdm_identity_add_device_meas(&id, &dm));
-  assert_int_equal(id.meas_count, 7);
+  assert_int_equal(id.meas_count, 8);
   uint8_t b[400], d[48];
   size_t n;
   /* Block 1: Index 1, DMTF, size 3 + 48, type 0 (ROM, digest), SHA-384("image"). */
@@ -135,6 +135,15 @@ static void test_measurements(void **s) {
   assert_ot_ok(ot_spdm_identity_meas_block(&id, 5, OT_HASH_SHA384, b, sizeof(b), &n));
   assert_int_equal(b[4], 0x80 | OT_SPDM_DMTF_MEAS_VERSION);
   assert_memory_equal(b + 7, "2.1", 3);
+  /* Block 8: the device mode field (DSP0274 1.2), raw, 16 bytes: a model
+   * that says nothing is in normal operation, no debug mode. */
+  assert_ot_ok(ot_spdm_identity_meas_block(&id, 7, OT_HASH_SHA384, b, sizeof(b), &n));
+  assert_int_equal(n, 4 + 3 + OT_SPDM_DEVICE_MODE_FIELD_SIZE);
+  assert_int_equal(b[0], 8);
+  assert_int_equal(b[4], 0x80 | OT_SPDM_DMTF_MEAS_DEVICE_MODE);
+  static const uint8_t normal[16] = {OT_SPDM_DEVICE_OPMODE_NORMAL, 0, 0, 0,
+                                     OT_SPDM_DEVICE_OPMODE_NORMAL, 0, 0, 0};
+  assert_memory_equal(b + 7, normal, 16);
   ot_spdm_id_meas dup = {.index = 1};
   assert_ot_code(ot_spdm_identity_add_meas(&id, &dup), OT_E_EXISTS);
   ot_spdm_id_meas bad = {.index = 0xff};
