@@ -48,7 +48,13 @@ static ot_spdm_sizes our_sizes(const encap_ctx *e) {
 static ot_status m2_append(encap_ctx *e, const uint8_t *p, size_t n) {
   if (e->s != NULL) return OT_SUCCESS; /* in-session messages enter no transcript */
   if (!e->m2_live) {
-    OT_GUARD(ot_spdm_transcript_fork_a(&e->q->t, &e->m2));
+    /* M2 starts with A from SPDM 1.2 on; at 1.0/1.1 it is the encapsulated
+     * B || C alone (libspdm's requester and responder build it so at 1.1:
+     * message_a enters the mutual M1/M2 only above 1.1). */
+    if (e->q->neg.version >= OT_SPDM_VERSION_12)
+      OT_GUARD(ot_spdm_transcript_fork_a(&e->q->t, &e->m2));
+    else
+      OT_GUARD(ot_hash_init(&e->m2, e->q->neg.hash));
     e->m2_live = true;
   }
   return ot_hash_update(&e->m2, p, n);
@@ -101,7 +107,9 @@ static ot_status serve_certificate(encap_ctx *e, const uint8_t *req, size_t len,
    * CHUNK_SEND for it): header 4 + CERTIFICATE's own 8. */
   size_t fixed = 2u * OT_SPDM_HEADER_SIZE + 4u + (g.large ? 8u : 0u);
   size_t limit = e->q->rsp_data_transfer_size;
-  if (limit > OT_SPDM_LARGE_MAX / 2) limit = OT_SPDM_LARGE_MAX / 2;
+  /* 1.0/1.1 announce no DataTransferSize (0): the responder's Length is the
+   * bound (DSP0274 1.1 "GET_CERTIFICATE"), with our own buffer's. */
+  if (limit == 0 || limit > OT_SPDM_LARGE_MAX / 2) limit = OT_SPDM_LARGE_MAX / 2;
   if (portion + fixed > limit) portion = limit - fixed;
   if (sz.version >= OT_SPDM_VERSION_13 && (g.attributes & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED))
     portion = 0; /* 1.3 SlotSizeRequested: the size only */
@@ -260,8 +268,8 @@ static ot_status run(encap_ctx *e, uint8_t id, const uint8_t *first, size_t firs
     ot_spdm_encap ack;
     OT_GUARD(ot_spdm_decode_encapsulated_response_ack(sz, &rd, &ack));
     /* DSP0274 1.2 "ENCAPSULATED_RESPONSE_ACK": AckRequestID echoes the
-     * RequestID of the response it acknowledges. */
-    OT_ENSURE(ack.ack_request_id == id, OT_E_UNEXPECTED);
+     * RequestID of the response it acknowledges (1.1 has no such field). */
+    OT_ENSURE(sz->version < OT_SPDM_VERSION_12 || ack.ack_request_id == id, OT_E_UNEXPECTED);
     if (ack.payload_type == OT_SPDM_ENCAP_ACK_ABSENT) return OT_SUCCESS;
     if (ack.payload_type == OT_SPDM_ENCAP_ACK_SLOT) {
       if (req_slot) *req_slot = ack.req_slot;
