@@ -22,6 +22,8 @@
 #   emu-default IDENT [REQ_ASYM]  connect with an RSA identity -> spdm_responder_emu at
 #                              its defaults (IDENT own-rsaNNNN|sample-rsaNNNN)
 #   emu-default-psk            connect --psk -> spdm_responder_emu at its defaults
+#   rsa-versions-connect ASYM  connect --ver 1.1 / 1.0 -> spdm_responder_emu --asym ASYM (RSA)
+#   rsa-versions-device ASYM   spdm_requester_emu --ver 1.1 / 1.0 --asym ASYM -> device (RSA)
 #   versions-connect SUITE     connect (1.4, --ver 1.1, --ver 1.0) -> spdm_responder_emu
 #   versions-device SUITE      DMTF requester --ver 1.1 / 1.0 -> opentsm device
 #   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
@@ -690,6 +692,8 @@ encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
 emu-default-psk) . "$HERE/reqdefault.sh" && case_emu_default_psk "$@" ;;
+rsa-versions-connect) . "$HERE/reqdefault.sh" && case_rsa_versions_connect "$@" ;;
+rsa-versions-device) . "$HERE/reqdefault.sh" && case_rsa_versions_device "$@" ;;
 versions-connect) case_versions_connect "$@" ;;
 versions-device) case_versions_device "$@" ;;
 provision-device) case_provision_device "$@" ;;

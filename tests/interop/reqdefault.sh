@@ -105,3 +105,73 @@ case_emu_default_psk() {
   grep -q 'SPDM_ERROR' dump.txt && it_fail "an SPDM ERROR in the capture" || it_pass "no SPDM ERROR"
   it_done
 }
+
+# RSA at SPDM 1.1 and 1.0 (DSP0274 1.1 "Signature generation": Hash(T) signed
+# with no 1.2 prefix), our requester against the reference's responder. The
+# reference keeps its mutual-authentication defaults: at 1.1 CHALLENGE_AUTH
+# asks for basic mutual authentication, and our RSA-3072 CHALLENGE_AUTH
+# (RSAPSS_3072, the reference's choice) travels in the 1.1 envelopes. connect
+# stops after authentication at 1.0/1.1 (exit 4: IDE_KM and TDISP need 1.2).
+case_rsa_versions_connect() { # ASYM (RSASSA_3072|RSAPSS_2048|...)
+  local asym=$1 rc v pad bits d
+  pad=${asym%_*} bits=${asym#*_}
+  it_init "rsa-versions-connect-$asym"
+  printf 'version: 1\ntrust_anchors: [%s]\nspdm:\n  base_asym: [%s]\n  dhe: [ffdhe3072]\ndevices:\n  - name: dev\n' \
+    "rsa$bits/ca.cert.der" "${pad,,}-$bits" >policy.yaml
+  for v in 1.1 1.0; do
+    it_start_responder_emu "responder-$v.log" --ver "$v" --asym "$asym" --dhe FFDHE_3072 || it_done
+    it_run_ours 30 "connect-$v.out" connect "127.0.0.1:$IT_PORT" --policy policy.yaml --ver "$v" \
+      --req-cert-chain rsa3072/bundle_requester.certchain.der --req-key rsa3072/end_requester.key \
+      --json --shutdown --pcap "connect-$v.pcap"
+    rc=$?
+    [ "$rc" -eq 4 ] &&
+      grep -q "authenticated at SPDM $v (certificate chain, CHALLENGE and signed measurements verified)" \
+        "connect-$v.out" &&
+      it_pass "$v: the $asym chain, CHALLENGE_AUTH and MEASUREMENTS signatures verified (exit 4)" ||
+      it_fail "$v: connect exit $rc, wanted 4: $(tail -n 1 "connect-$v.out")"
+    it_wait_exit "$IT_RSP_PID" 10 || it_stop_all
+    d=connect-$v.txt
+    it_dump "connect-$v.pcap" "$d" || it_fail "spdm_dump exit $?"
+    it_check_dump_complete "connect-$v.pcap" "$d" "$v capture"
+    it_check_dump_decoded "$d" "$v capture"
+    grep -q "SPDM_ALGORITHMS .*Asym=0x[0-9a-f]*($asym)" "$d" && it_pass "$v: ALGORITHMS selects $asym" ||
+      it_fail "$v: $asym not selected"
+    grep -q 'SPDM_ERROR' "$d" && it_fail "$v: an SPDM ERROR in the capture" || it_pass "$v: no SPDM ERROR"
+  done
+  # 1.1: basic mutual authentication with our RSA key, in the 1.1 ACK layout.
+  grep -q 'SPDM(11, 0x03) SPDM_CHALLENGE_AUTH (Attr=0x80(BasicMutAuth' connect-1.1.txt &&
+    grep -q 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM(11, 0x03) SPDM_CHALLENGE_AUTH' connect-1.1.txt &&
+    grep -q 'SPDM_ENCAPSULATED_RESPONSE_ACK .*(Done)' connect-1.1.txt &&
+    it_pass "1.1: our RSA CHALLENGE_AUTH (basic mutual authentication) accepted" ||
+    it_fail "1.1: basic mutual authentication did not complete"
+  it_done
+}
+
+# The reverse: spdm_requester_emu --ver 1.1 / 1.0 --asym ASYM against our
+# device with the DMTF RSA-3072 sample identity (RSASSA_3072 or RSAPSS_3072):
+# the reference's debug build prints each signature check it makes.
+case_rsa_versions_device() { # ASYM
+  local asym=$1 v n
+  it_init "rsa-versions-device-$asym"
+  for v in 1.1 1.0; do
+    it_start_device "device-$v.log" --identity sample-rsa3072 --keys "$IT_DIR" || it_done
+    it_run_peer 40 "requester-$v.log" "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+      --ip 127.0.0.1 --port "$IT_PORT" --ver "$v" --asym "$asym" --dhe FFDHE_3072 \
+      --mut_auth NO --basic_mut_auth NO --exe_conn DIGEST,CERT,CHAL,MEAS \
+      --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE --pcap "requester-$v.pcap"
+    it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+    grep -q 'verify_challenge_signature - PASS' "requester-$v.log" &&
+      it_pass "$v: $asym CHALLENGE_AUTH signature verified by the reference" ||
+      it_fail "$v: CHALLENGE_AUTH signature not verified"
+    n=$(grep -c 'verify_measurement_signature - PASS' "requester-$v.log")
+    [ "$n" -gt 0 ] && it_pass "$v: $n MEASUREMENTS signatures verified" ||
+      it_fail "$v: no MEASUREMENTS signature verified"
+    grep -q 'FAIL' "requester-$v.log" && it_fail "$v: $(grep -m1 FAIL "requester-$v.log")" ||
+      it_pass "$v: no FAIL from the reference"
+  done
+  grep -q 'verify_key_exchange_signature - PASS' requester-1.1.log &&
+    grep -q 'verify_finish_rsp_hmac - PASS' requester-1.1.log &&
+    it_pass "1.1: KEY_EXCHANGE_RSP $asym signature and FINISH_RSP verified" ||
+    it_fail "1.1: the session's KEY_EXCHANGE_RSP / FINISH_RSP not verified"
+  it_done
+}
