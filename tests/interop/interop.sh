@@ -24,6 +24,8 @@
 #   emu-default-psk            connect --psk -> spdm_responder_emu at its defaults
 #   rsa-versions-connect ASYM  connect --ver 1.1 / 1.0 -> spdm_responder_emu --asym ASYM (RSA)
 #   rsa-versions-device ASYM   spdm_requester_emu --ver 1.1 / 1.0 --asym ASYM -> device (RSA)
+#   csr-tag-emu                provision GET_CSR (ResetRequired, --csr-tag) -> spdm_responder_emu
+#   csr-tag-device             provision GET_CSR (ResetRequired, --csr-tag) -> device --csr-reset
 #   versions-connect SUITE     connect (1.4, --ver 1.1, --ver 1.0) -> spdm_responder_emu
 #   versions-device SUITE      DMTF requester --ver 1.1 / 1.0 -> opentsm device
 #   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
@@ -694,6 +696,8 @@ emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
 emu-default-psk) . "$HERE/reqdefault.sh" && case_emu_default_psk "$@" ;;
 rsa-versions-connect) . "$HERE/reqdefault.sh" && case_rsa_versions_connect "$@" ;;
 rsa-versions-device) . "$HERE/reqdefault.sh" && case_rsa_versions_device "$@" ;;
+csr-tag-emu) . "$HERE/csrtag.sh" && case_csr_tag_emu ;;
+csr-tag-device) . "$HERE/csrtag.sh" && case_csr_tag_device ;;
 versions-connect) case_versions_connect "$@" ;;
 versions-device) case_versions_device "$@" ;;
 provision-device) case_provision_device "$@" ;;
