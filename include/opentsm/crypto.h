@@ -400,6 +400,15 @@ OT_RESULT ot_rsa_sign(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, const 
 OT_RESULT ot_rsa_verify(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, const uint8_t *pub,
                         size_t pub_len, const uint8_t *msg, size_t msg_len, const uint8_t *sig,
                         size_t sig_len);
+/* The same over a digest of `hash` computed beforehand (digest_len its size):
+ * SPDM 1.0/1.1 sign Hash(T) with no signing prefix (DSP0274 1.1 "Signature
+ * generation"). */
+OT_RESULT ot_rsa_sign_digest(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash,
+                             const uint8_t *priv, size_t priv_len, const uint8_t *digest,
+                             size_t digest_len, uint8_t *sig, size_t sig_cap);
+OT_RESULT ot_rsa_verify_digest(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash,
+                               const uint8_t *pub, size_t pub_len, const uint8_t *digest,
+                               size_t digest_len, const uint8_t *sig, size_t sig_len);
 /*
  * A fresh key pair (e = 65537) from OpenSSL's own generator: RSA prime
  * generation does not draw from an ot_rng, so a seeded rng does not make RSA

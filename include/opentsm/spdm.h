@@ -50,6 +50,7 @@
 #include "opentsm/doe.h"
 #include "opentsm/rng.h"
 #include "opentsm/spdm_codec.h"
+#include "opentsm/spdm_csr_track.h"
 #include "opentsm/spdm_identity.h"
 #include "opentsm/spdm_session.h"
 #include "opentsm/spdm_transcript.h"
@@ -353,6 +354,10 @@ typedef struct ot_spdm_responder_config {
   void *set_cert_ctx;
   bool trusted_env;
   const char *csr_common_name; /* GET_CSR subject without RequesterInfo (NULL: "device") */
+  /* CERT_INSTALL_RESET_CAP (with CSR_CAP) needs it: at 1.3+ a GET_CSR is
+   * answered ResetRequired with a CSRTrackingTag and the CSR handed out after
+   * the device's reset (opentsm/spdm_csr_track.h); borrowed. */
+  ot_spdm_csr_tracker *csr_tracker;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -362,7 +367,7 @@ typedef struct ot_spdm_responder_config {
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
    OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |  \
    OT_SPDM_CAP_LARGE_RESP | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
-   OT_SPDM_CAP_SET_CERT)
+   OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need
@@ -858,6 +863,13 @@ OT_RESULT ot_spdm_requester_get_mel(ot_spdm_requester *q, uint32_t session_id, u
 OT_RESULT ot_spdm_requester_get_csr(ot_spdm_requester *q, uint32_t session_id, uint8_t key_pair_id,
                                     uint8_t attributes, const uint8_t *requester_info,
                                     size_t info_len, uint8_t *out, size_t cap, size_t *out_len);
+/*
+ * After ot_spdm_requester_get_csr failed: the CSRTrackingTag (1..7) of an
+ * ERROR ResetRequired that answered it at SPDM 1.3+ (the device finishes the
+ * CSR at its reset; ask again then with the tag in RequestAttributes bits 5:3,
+ * DSP0274 1.3 GET_CSR), else 0.
+ */
+uint8_t ot_spdm_requester_csr_tag(const ot_spdm_requester *q);
 /*
  * SET_CERTIFICATE (DSP0274 1.2): writes the DER chain der[0..len) (root
  * first) to `slot` as an SPDM certificate chain under the negotiated hash;

@@ -280,6 +280,8 @@ typedef struct ot_spdm_psk_exchange_rsp {
 } ot_spdm_psk_exchange_rsp;
 
 typedef struct ot_spdm_psk_finish {
+  uint16_t opaque_len;        /* 1.4: OpaqueDataLength (<= 1024); 0 before */
+  const uint8_t *opaque;      /* 1.4: OpaqueData */
   const uint8_t *verify_data; /* H */
 } ot_spdm_psk_finish;
 

@@ -185,6 +185,74 @@ ot_status ot_rsa_verify(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash, cons
   return OT_SUCCESS;
 }
 
+/*
+ * The same signatures over a digest computed beforehand: EMSA-PKCS1-v1_5 puts
+ * the DigestInfo of `hash` around it (RFC 8017 §9.2 step 2), PSS uses it as
+ * mHash (§9.1.1 step 2). SPDM 1.0/1.1 sign the transcript T itself with the
+ * negotiated hash, so the signer hashes T once and signs that digest
+ * (DSP0274 1.1 "Signature generation"; libspdm passes Hash(T) as the
+ * message digest to the RSA primitive).
+ */
+static EVP_PKEY_CTX *digest_ctx(EVP_PKEY *pk, ot_rsa_padding pad, const EVP_MD *md, bool sign) {
+  EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+  if (pctx == NULL) return NULL;
+  if ((sign ? EVP_PKEY_sign_init(pctx) : EVP_PKEY_verify_init(pctx)) == 1 &&
+      set_padding(pctx, pad, md) && EVP_PKEY_CTX_set_signature_md(pctx, md) == 1)
+    return pctx;
+  EVP_PKEY_CTX_free(pctx);
+  return NULL;
+}
+
+ot_status ot_rsa_sign_digest(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash,
+                             const uint8_t *priv, size_t priv_len, const uint8_t *digest,
+                             size_t digest_len, uint8_t *sig, size_t sig_cap) {
+  const EVP_MD *md = ot_evp_md(hash);
+  OT_ENSURE(md != NULL && ot_key_is_rsa(key), OT_E_UNSUPPORTED);
+  OT_ENSURE(pad == OT_RSA_PKCS1_V15 || pad == OT_RSA_PSS, OT_E_UNSUPPORTED);
+  OT_ENSURE(priv != NULL && sig != NULL && digest != NULL, OT_E_ARG);
+  OT_ENSURE(digest_len == ot_hash_size(hash), OT_E_ARG);
+  size_t k = ot_curve_size(key);
+  OT_ENSURE(sig_cap >= k, OT_E_NO_SPACE);
+  EVP_PKEY *pk = NULL;
+  OT_GUARD(ot_pkey_rsa_from_private(key, priv, priv_len, &pk));
+  EVP_PKEY_CTX *pctx = digest_ctx(pk, pad, md, true);
+  size_t len = k;
+  int ok = pctx != NULL && EVP_PKEY_sign(pctx, sig, &len, digest, digest_len) == 1 && len == k;
+  EVP_PKEY_CTX_free(pctx);
+  EVP_PKEY_free(pk);
+  if (!ok) {
+    ERR_clear_error();
+    ot_zeroize(sig, k);
+    OT_BAIL(OT_E_LIBRARY);
+  }
+  return OT_SUCCESS;
+}
+
+ot_status ot_rsa_verify_digest(ot_curve key, ot_rsa_padding pad, ot_hash_alg hash,
+                               const uint8_t *pub, size_t pub_len, const uint8_t *digest,
+                               size_t digest_len, const uint8_t *sig, size_t sig_len) {
+  const EVP_MD *md = ot_evp_md(hash);
+  OT_ENSURE(md != NULL && ot_key_is_rsa(key), OT_E_UNSUPPORTED);
+  OT_ENSURE(pad == OT_RSA_PKCS1_V15 || pad == OT_RSA_PSS, OT_E_UNSUPPORTED);
+  OT_ENSURE(pub != NULL && digest != NULL && (sig != NULL || sig_len == 0), OT_E_ARG);
+  OT_ENSURE(digest_len == ot_hash_size(hash), OT_E_ARG);
+  EVP_PKEY *pk = NULL;
+  OT_GUARD(ot_pkey_rsa_from_public(key, pub, pub_len, &pk));
+  int rc = -1;
+  /* RFC 8017 §8.1.2 / §8.2.2 step 1: the signature is exactly k octets. */
+  if (sig_len == ot_curve_size(key)) {
+    EVP_PKEY_CTX *pctx = digest_ctx(pk, pad, md, false);
+    if (pctx != NULL) rc = EVP_PKEY_verify(pctx, sig, sig_len, digest, digest_len);
+    EVP_PKEY_CTX_free(pctx);
+  }
+  EVP_PKEY_free(pk);
+  if (rc != 1) {
+    ERR_clear_error();
+    OT_BAIL(OT_E_VERIFY); /* only an explicit "valid" passes */
+  }
+  return OT_SUCCESS;
+}
+
 ot_status ot_rsa_public(ot_curve key, const uint8_t *priv, size_t priv_len, uint8_t *pub,
                         size_t pub_cap) {
   OT_ENSURE(pub != NULL, OT_E_ARG);

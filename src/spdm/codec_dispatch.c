@@ -47,7 +47,22 @@ ADAPT(response, measurements, measurements)
 ADAPT(response, key_exchange_rsp, key_exchange_rsp)
 ADAPT(response, finish_rsp, finish_rsp)
 ADAPT(response, psk_exchange_rsp, psk_exchange_rsp)
-ADAPT_EMPTY(response, psk_finish_rsp, OT_SPDM_PSK_FINISH_RSP)
+/* PSK_FINISH_RSP has no fields to keep, but 1.4 gives it OpaqueData: the
+ * reader has to walk it (ot_spdm_message_length). */
+static ot_status response_read_psk_finish_rsp(const ot_spdm_sizes *sz, ot_reader *r,
+                                              ot_spdm_response *m) {
+  (void)m;
+  OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_PSK_FINISH_RSP, NULL, NULL));
+  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_14)) return OT_SUCCESS;
+  uint16_t n;
+  const uint8_t *opaque;
+  return spdm_read_opaque(r, &n, &opaque);
+}
+static ot_status response_write_psk_finish_rsp(const ot_spdm_sizes *sz, ot_writer *w,
+                                               const ot_spdm_response *m) {
+  (void)m;
+  return ot_spdm_encode_psk_finish_rsp(sz, w);
+}
 ADAPT_EMPTY(response, heartbeat_ack, OT_SPDM_HEARTBEAT_ACK)
 ADAPT(response, key_update_ack, key_update_ack)
 ADAPT_EMPTY(response, end_session_ack, OT_SPDM_END_SESSION_ACK)

@@ -79,14 +79,21 @@ ot_status ot_spdm_encode_deliver_encapsulated_response(const ot_spdm_sizes *sz, 
   return write_inner(w, m, false);
 }
 
-/* ENCAPSULATED_RESPONSE_ACK (1.2+): header (Param1 RequestID, Param2
- * PayloadType) | AckRequestID | Reserved(3) | payload by type. */
+/* ENCAPSULATED_RESPONSE_ACK: header (Param1 RequestID, Param2 PayloadType) |
+ * [1.2+: AckRequestID | Reserved(3)] | payload by type. DSP0274 1.1 has no
+ * AckRequestID: the payload follows the header (libspdm sends and expects
+ * that layout at 1.1); it reads as 0 here. */
+static bool ack_has_id(const ot_spdm_sizes *sz) { return spdm_ver_ge(sz, OT_SPDM_VERSION_12); }
+
 ot_status spdm_read_encapsulated_response_ack(const ot_spdm_sizes *sz, ot_reader *r,
                                               ot_spdm_encap *m) {
   OT_GUARD(
       spdm_hdr_read(sz, r, OT_SPDM_ENCAPSULATED_RESPONSE_ACK, &m->request_id, &m->payload_type));
-  OT_GUARD(ot_read_u8(r, &m->ack_request_id));
-  OT_GUARD(ot_read_skip(r, 3));
+  m->ack_request_id = 0;
+  if (ack_has_id(sz)) {
+    OT_GUARD(ot_read_u8(r, &m->ack_request_id));
+    OT_GUARD(ot_read_skip(r, 3));
+  }
   switch (m->payload_type) {
   case OT_SPDM_ENCAP_ACK_ABSENT:
     return OT_SUCCESS;
@@ -107,8 +114,10 @@ ot_status ot_spdm_encode_encapsulated_response_ack(const ot_spdm_sizes *sz, ot_w
   OT_ENSURE(m->payload_type <= OT_SPDM_ENCAP_ACK_SLOT, OT_E_ARG);
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_ENCAPSULATED_RESPONSE_ACK, m->request_id,
                           m->payload_type));
-  OT_GUARD(ot_write_u8(w, m->ack_request_id));
-  OT_GUARD(ot_write_zeros(w, 3));
+  if (ack_has_id(sz)) {
+    OT_GUARD(ot_write_u8(w, m->ack_request_id));
+    OT_GUARD(ot_write_zeros(w, 3));
+  }
   if (m->payload_type == OT_SPDM_ENCAP_ACK_PRESENT) return write_inner(w, m, true);
   if (m->payload_type == OT_SPDM_ENCAP_ACK_SLOT) {
     OT_ENSURE(m->req_slot < OT_SPDM_MAX_SLOT_COUNT, OT_E_ARG);

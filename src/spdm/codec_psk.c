@@ -4,7 +4,24 @@
  * request and PSK_FINISH_RSP response messages"). SPEC-FACTS §2.19. */
 #include "codec_internal.h"
 
-SPDM_DEFINE_EMPTY(psk_finish_rsp, OT_SPDM_PSK_FINISH_RSP)
+/* PSK_FINISH_RSP: header | [1.4: OpaqueDataLength(2) | OpaqueData] (DSP0274
+ * 1.4 "Successful PSK_FINISH_RSP response message format"; 1.2/1.3 the header
+ * alone). We send no opaque data and need none: a peer's is read past. */
+ot_status ot_spdm_encode_psk_finish_rsp(const ot_spdm_sizes *sz, ot_writer *w) {
+  OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_PSK_FINISH_RSP, 0, 0));
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14)) OT_GUARD(spdm_write_opaque(w, 0, NULL));
+  return OT_SUCCESS;
+}
+
+ot_status ot_spdm_decode_psk_finish_rsp(const ot_spdm_sizes *sz, ot_reader *r) {
+  OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_PSK_FINISH_RSP, NULL, NULL));
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14)) {
+    uint16_t n;
+    const uint8_t *opaque;
+    OT_GUARD(spdm_read_opaque(r, &n, &opaque));
+  }
+  return ot_reader_finish(r);
+}
 
 /* PSK_EXCHANGE: header (Param1 MeasurementSummaryHashType; Param2 SessionPolicy) |
  * ReqSessionID(2) | PSKHintLength(2) | RequesterContextLength(2) |
@@ -70,9 +87,15 @@ ot_status ot_spdm_encode_psk_exchange_rsp(const ot_spdm_sizes *sz, ot_writer *w,
   return spdm_write_opt(w, true, m->verify_data, sz->hash_len);
 }
 
-/* PSK_FINISH: header | RequesterVerifyData(H). */
+/* PSK_FINISH: header | [1.4: OpaqueDataLength(2) | OpaqueData] |
+ * RequesterVerifyData(H) (DSP0274 1.4 "PSK_FINISH request message format";
+ * libspdm's 1.4 responder answers InvalidRequest to the 1.3 layout). */
 ot_status spdm_read_psk_finish(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_psk_finish *m) {
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_PSK_FINISH, NULL, NULL));
+  m->opaque_len = 0;
+  m->opaque = NULL;
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14))
+    OT_GUARD(spdm_read_opaque(r, &m->opaque_len, &m->opaque));
   return ot_read_borrow(r, sz->hash_len, &m->verify_data);
 }
 SPDM_DEFINE_DECODE(psk_finish, ot_spdm_psk_finish)
@@ -80,5 +103,9 @@ SPDM_DEFINE_DECODE(psk_finish, ot_spdm_psk_finish)
 ot_status ot_spdm_encode_psk_finish(const ot_spdm_sizes *sz, ot_writer *w,
                                     const ot_spdm_psk_finish *m) {
   OT_GUARD(spdm_hdr_write(sz, w, OT_SPDM_PSK_FINISH, 0, 0));
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14))
+    OT_GUARD(spdm_write_opaque(w, m->opaque_len, m->opaque));
+  else
+    OT_ENSURE(m->opaque_len == 0, OT_E_ARG);
   return spdm_write_opt(w, true, m->verify_data, sz->hash_len);
 }

@@ -119,8 +119,8 @@ OT_RESULT ot_spdm_identity_load_dmtf_sample(ot_spdm_identity *id, const char *di
   return load_slot(id, dir, sub, "bundle_responder.certchain4.der", 4, 1);
 }
 
-/* A private key file in any of the forms the tools write: DER (SEC1 or
- * PKCS#8, first byte 0x30), PEM, or the raw big-endian scalar `opentsm certs`
+/* A private key file in any of the forms the tools write: DER (SEC1, PKCS#1
+ * RSAPrivateKey or PKCS#8, first byte 0x30), PEM, or the raw big-endian scalar `opentsm certs`
  * writes (its length names the curve: 32 P-256, 48 P-384, 66 P-521). */
 static ot_status key_from_file(uint8_t *file, size_t len, ot_curve *curve, uint8_t *priv,
                                size_t cap, size_t *plen) {
@@ -144,7 +144,7 @@ OT_RESULT ot_spdm_identity_load_files(ot_spdm_identity *id, uint8_t slot, size_t
                                       uint8_t key_pair_id, const char *chain_path,
                                       const char *key_path) {
   OT_ENSURE(id && chain_path && key_path, OT_E_ARG);
-  uint8_t file[FILE_MAX], priv[OT_ECC_MAX_SCALAR];
+  uint8_t file[FILE_MAX], priv[OT_PRIVATE_KEY_MAX]; /* RSA: DER RSAPrivateKey */
   size_t len, plen = 0;
   ot_curve curve;
   ot_status st;

@@ -59,12 +59,10 @@ static bool one_bit(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 uint32_t ot_spdm_asym_for_version(uint32_t base_asym, uint8_t version) {
   /* SM2 and EdDSA (BaseAsymAlgo bits 9..11) are defined from DSP0274 1.2.
-   * RSA (bits 0..6) is defined in 1.0/1.1 too, signing Hash(T) without the 1.2
-   * prefix; that form is not implemented here (transcript_sign.c), so RSA is
-   * neither offered nor selected before 1.2 and an RSA-only 1.0/1.1 peer
-   * fails negotiation with no common algorithm. */
+   * RSA and ECDSA (bits 0..8) are defined in 1.0/1.1 too, signing Hash(T)
+   * without the 1.2 prefix (transcript_sign.c). */
   if (version >= OT_SPDM_VERSION_12) return base_asym;
-  return base_asym & OT_SPDM_ASYM_MASK_11 & ~(uint32_t)OT_SPDM_ASYM_RSA_ALL;
+  return base_asym & OT_SPDM_ASYM_MASK_11;
 }
 
 uint8_t ot_spdm_vmask_of(uint8_t version) {

@@ -48,7 +48,13 @@ static ot_spdm_sizes our_sizes(const encap_ctx *e) {
 static ot_status m2_append(encap_ctx *e, const uint8_t *p, size_t n) {
   if (e->s != NULL) return OT_SUCCESS; /* in-session messages enter no transcript */
   if (!e->m2_live) {
-    OT_GUARD(ot_spdm_transcript_fork_a(&e->q->t, &e->m2));
+    /* M2 starts with A from SPDM 1.2 on; at 1.0/1.1 it is the encapsulated
+     * B || C alone (libspdm's requester and responder build it so at 1.1:
+     * message_a enters the mutual M1/M2 only above 1.1). */
+    if (e->q->neg.version >= OT_SPDM_VERSION_12)
+      OT_GUARD(ot_spdm_transcript_fork_a(&e->q->t, &e->m2));
+    else
+      OT_GUARD(ot_hash_init(&e->m2, e->q->neg.hash));
     e->m2_live = true;
   }
   return ot_hash_update(&e->m2, p, n);
@@ -99,21 +105,33 @@ static ot_status serve_certificate(encap_ctx *e, const uint8_t *req, size_t len,
   /* Our answer travels inside DELIVER_ENCAPSULATED_RESPONSE, which must fit
    * the responder's DataTransferSize (§10.4 CAPABILITIES; we send no
    * CHUNK_SEND for it): header 4 + CERTIFICATE's own 8. */
-  size_t fixed = 2u * OT_SPDM_HEADER_SIZE + 4u;
+  size_t fixed = 2u * OT_SPDM_HEADER_SIZE + 4u + (g.large ? 8u : 0u);
   size_t limit = e->q->rsp_data_transfer_size;
-  if (limit > OT_SPDM_LARGE_MAX / 2) limit = OT_SPDM_LARGE_MAX / 2;
+  /* 1.0/1.1 announce no DataTransferSize (0): the responder's Length is the
+   * bound (DSP0274 1.1 "GET_CERTIFICATE"), with our own buffer's. */
+  if (limit == 0 || limit > OT_SPDM_LARGE_MAX / 2) limit = OT_SPDM_LARGE_MAX / 2;
   if (portion + fixed > limit) portion = limit - fixed;
   if (sz.version >= OT_SPDM_VERSION_13 && (g.attributes & OT_SPDM_GET_CERT_SLOT_SIZE_REQUESTED))
     portion = 0; /* 1.3 SlotSizeRequested: the size only */
-  uint16_t remainder = (uint16_t)(portion ? remaining - portion : total);
+  size_t remainder = portion ? remaining - portion : total;
   size_t start = ot_writer_len(w);
   uint8_t *dst;
   OT_GUARD(ot_write_u8(w, sz.version));
   OT_GUARD(ot_write_u8(w, OT_SPDM_CERTIFICATE));
-  OT_GUARD(ot_write_u8(w, g.slot_id));
+  /* DSP0274 1.4 GET_CERTIFICATE Param1 bit 7 LargeCertChain (the responder
+   * sets it at 1.4 when we have LARGE_RESP_CAP, as libspdm's does): the
+   * CERTIFICATE answers in the same form, Param1 bit 7 set, the u16 lengths
+   * 0 and LargePortionLength / LargeRemainderLength (u32) after them. */
+  OT_GUARD(ot_write_u8(w, (uint8_t)(g.slot_id | (g.large ? OT_SPDM_CERT_LARGE_CHAIN : 0))));
   OT_GUARD(ot_write_u8(w, 0)); /* CertificateInfo: reserved without multi-key */
-  OT_GUARD(ot_write_u16le(w, (uint16_t)portion));
-  OT_GUARD(ot_write_u16le(w, remainder));
+  if (g.large) {
+    OT_GUARD(ot_write_u32le(w, 0));
+    OT_GUARD(ot_write_u32le(w, (uint32_t)portion));
+    OT_GUARD(ot_write_u32le(w, (uint32_t)remainder));
+  } else {
+    OT_GUARD(ot_write_u16le(w, (uint16_t)portion));
+    OT_GUARD(ot_write_u16le(w, (uint16_t)remainder));
+  }
   OT_GUARD(ot_write_claim(w, portion, &dst));
   OT_GUARD(ot_spdm_identity_chain_read(id, g.slot_id, e->q->neg.hash, g.offset, portion, dst));
   OT_GUARD(m2_append(e, req, len));
@@ -129,7 +147,7 @@ ot_status req_sign(ot_spdm_requester *q, uint8_t slot, const char *context, cons
   OT_ENSURE(k->present && k->curve == q->neg.req_asym_curve, OT_E_BAD_KEY);
   size_t n;
   OT_GUARD(ot_spdm_signature_sign(q->neg.version, q->neg.req_base_asym, q->neg.hash, k->priv,
-                                  ot_curve_size(k->curve), context, th, q->neg.sizes.hash_len, sig,
+                                  k->priv_len, context, th, q->neg.sizes.hash_len, sig,
                                   OT_SPDM_MAX_SIGNATURE_SIZE, &n));
   OT_ENSURE(n == q->neg.sizes.req_sig_len, OT_E_INTERNAL);
   return OT_SUCCESS;
@@ -250,8 +268,8 @@ static ot_status run(encap_ctx *e, uint8_t id, const uint8_t *first, size_t firs
     ot_spdm_encap ack;
     OT_GUARD(ot_spdm_decode_encapsulated_response_ack(sz, &rd, &ack));
     /* DSP0274 1.2 "ENCAPSULATED_RESPONSE_ACK": AckRequestID echoes the
-     * RequestID of the response it acknowledges. */
-    OT_ENSURE(ack.ack_request_id == id, OT_E_UNEXPECTED);
+     * RequestID of the response it acknowledges (1.1 has no such field). */
+    OT_ENSURE(sz->version < OT_SPDM_VERSION_12 || ack.ack_request_id == id, OT_E_UNEXPECTED);
     if (ack.payload_type == OT_SPDM_ENCAP_ACK_ABSENT) return OT_SUCCESS;
     if (ack.payload_type == OT_SPDM_ENCAP_ACK_SLOT) {
       if (req_slot) *req_slot = ack.req_slot;
@@ -348,6 +366,13 @@ OT_RESULT ot_spdm_requester_config_identity(ot_spdm_requester_config *cfg,
   case OT_CURVE_P521: sel = OT_SPDM_ASYM_ECDSA_P521; break;
   case OT_CURVE_ED25519: sel = OT_SPDM_ASYM_ED25519; break;
   case OT_CURVE_ED448: sel = OT_SPDM_ASYM_ED448; break;
+  /* An RSA key signs either way (TPM_ALG_RSASSA PKCS#1 v1.5 or TPM_ALG_RSAPSS,
+   * DSP0274 §10.4 Table "BaseAsymAlgo"): both of its size are offered and the
+   * responder selects one (DSP0274 §10.4 ReqBaseAsymAlg; libspdm's responder
+   * accepts only RSA 2048/3072 there by default). */
+  case OT_KEY_RSA2048: sel = OT_SPDM_ASYM_RSASSA_2048 | OT_SPDM_ASYM_RSAPSS_2048; break;
+  case OT_KEY_RSA3072: sel = OT_SPDM_ASYM_RSASSA_3072 | OT_SPDM_ASYM_RSAPSS_3072; break;
+  case OT_KEY_RSA4096: sel = OT_SPDM_ASYM_RSASSA_4096 | OT_SPDM_ASYM_RSAPSS_4096; break;
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
   cfg->identity = id;

@@ -54,6 +54,18 @@ OT_RESULT ot_spdm_requester_get_csr(ot_spdm_requester *q, uint32_t session_id, u
   return req_fail(q, st);
 }
 
+uint8_t ot_spdm_requester_csr_tag(const ot_spdm_requester *q) {
+  if (q == NULL) return 0;
+  const ot_spdm_peer_error *e = &q->last_error;
+  /* DSP0274 1.3 GET_CSR / ERROR ResetRequired: ErrorData is the
+   * CSRTrackingTag (1..7) of the CSR the reset finishes; in 1.2 it is
+   * reserved (libspdm reads it from 1.3 on). */
+  if (!e->valid || e->request != OT_SPDM_GET_CSR || e->code != OT_SPDM_ERR_RESET_REQUIRED ||
+      q->neg.version < OT_SPDM_VERSION_13)
+    return 0;
+  return e->data <= OT_SPDM_CSR_TAG_MAX ? e->data : 0;
+}
+
 static ot_status set_cert(ot_spdm_requester *q, ot_spdm_req_session *s,
                           const ot_spdm_set_certificate *m) {
   uint8_t req[OT_SPDM_LARGE_MAX / 2 + 8];

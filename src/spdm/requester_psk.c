@@ -118,19 +118,20 @@ static ot_status psk_response(ot_spdm_requester *q, ot_spdm_req_session *s, cons
 /* PSK_FINISH / PSK_FINISH_RSP under the handshake keys. */
 static ot_status psk_finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
   size_t h = q->neg.sizes.hash_len;
-  uint8_t req[OT_SPDM_HEADER_SIZE + OT_HASH_MAX_SIZE], th[OT_HASH_MAX_SIZE];
+  uint8_t req[OT_SPDM_HEADER_SIZE + 2u + OT_HASH_MAX_SIZE], th[OT_HASH_MAX_SIZE];
   uint8_t vd[OT_HASH_MAX_SIZE] = {0};
   ot_spdm_psk_finish f = {.verify_data = vd};
   ot_writer w;
   ot_writer_init(&w, req, sizeof(req));
   OT_GUARD(ot_spdm_encode_psk_finish(&q->neg.sizes, &w, &f));
   /* RequesterVerifyData = HMAC(finished_key_req, Hash(TH through the
-   * PSK_FINISH header)) (DSP0274 1.3 PSK_FINISH; SPEC-FACTS §2.19). */
-  OT_GUARD(ot_spdm_th_append(&s->th, req, OT_SPDM_HEADER_SIZE));
+   * PSK_FINISH fields before it)) (DSP0274 1.3 PSK_FINISH; SPEC-FACTS §2.19):
+   * the header, and at 1.4 the (empty) OpaqueDataLength too. */
+  size_t vd_at = ot_writer_len(&w) - h;
+  OT_GUARD(ot_spdm_th_append(&s->th, req, vd_at));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
-  OT_GUARD(
-      ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, req + OT_SPDM_HEADER_SIZE, h));
-  OT_GUARD(ot_spdm_th_append(&s->th, req + OT_SPDM_HEADER_SIZE, h));
+  OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, req + vd_at, h));
+  OT_GUARD(ot_spdm_th_append(&s->th, req + vd_at, h));
   req_rsp r;
   OT_GUARD(req_exchange(q, s, &q->neg.sizes, req, ot_writer_len(&w), &r));
   ot_reader rd;

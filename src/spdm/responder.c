@@ -98,7 +98,7 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
                 OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |
                 OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |
-                OT_SPDM_CAP_SET_CERT);
+                OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -133,6 +133,11 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   /* DSP0274 1.2 CAPABILITIES: CSR_CAP only with SET_CERT_CAP (a CSR is for a
    * certificate the device can then take). */
   OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CSR) || (cfg->caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
+  /* CERT_INSTALL_RESET_CAP: the reset this implementation models is GET_CSR's
+   * (a CSR finished after a reset, named by its CSRTrackingTag). */
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CERT_INSTALL_RESET) ||
+                (cfg->csr_tracker && (cfg->caps & OT_SPDM_CAP_CSR)),
+            OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
   ot_spdm_transcript_init(&r->t);

@@ -34,20 +34,46 @@ ot_status rsp_get_csr(rsp_call *c) {
                             : (q->key_pair_id != 0 || model != 0))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   /* A CSRTrackingTag names a CSR whose generation needed a reset
-   * (ResetRequired); this device makes CSRs at once, so no tag is ever
-   * outstanding. */
-  if (q->attributes & OT_SPDM_CSR_ATTR_TAG_MASK)
+   * (ResetRequired): only a device with CERT_INSTALL_RESET_CAP hands them out
+   * (DSP0274 1.3 GET_CSR; libspdm answers InvalidRequest to a tag otherwise). */
+  bool tracked = r->neg.version >= OT_SPDM_VERSION_13 &&
+                 (r->cfg->caps & OT_SPDM_CAP_CERT_INSTALL_RESET) && r->cfg->csr_tracker;
+  if ((q->attributes & OT_SPDM_CSR_ATTR_TAG_MASK) && !tracked)
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
-  const ot_spdm_id_key *k = csr_key(r, q->key_pair_id);
-  if (k == NULL) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  ot_spdm_csr_action act = OT_SPDM_CSR_ACT_NEW;
+  uint8_t tag = 0;
+  if (tracked) {
+    OT_GUARD(ot_spdm_csr_track_decide(r->cfg->csr_tracker, q->attributes, q->key_pair_id, &act,
+                                      &tag));
+    if (act == OT_SPDM_CSR_ACT_INVALID) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+    if (act == OT_SPDM_CSR_ACT_BUSY) return rsp_error(c, OT_SPDM_ERR_BUSY, 0);
+    /* Not finished until the reset: ResetRequired again, same tag. */
+    if (act == OT_SPDM_CSR_ACT_PENDING) return rsp_error(c, OT_SPDM_ERR_RESET_REQUIRED, tag);
+  }
   uint8_t csr[OT_SPDM_CSR_MAX];
   size_t n = 0;
-  ot_status st = ot_x509_csr_generate(k->curve, k->priv, q->requester_info, q->requester_info_len,
-                                      r->cfg->csr_common_name, csr, sizeof(csr), &n);
-  /* RequesterInfo that does not parse, or names another key: InvalidRequest. */
-  if (ot_is(st, OT_E_MALFORMED) || ot_is(st, OT_E_BAD_KEY))
-    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
-  OT_GUARD(st);
+  if (act == OT_SPDM_CSR_ACT_RETURN) {
+    const ot_spdm_csr_pending *p = &r->cfg->csr_tracker->tag[tag];
+    memcpy(csr, p->csr, p->csr_len);
+    n = p->csr_len;
+    OT_GUARD(ot_spdm_csr_track_take(r->cfg->csr_tracker, tag));
+  } else {
+    const ot_spdm_id_key *k = csr_key(r, q->key_pair_id);
+    if (k == NULL) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+    ot_status st = ot_x509_csr_generate(k->curve, k->priv, q->requester_info,
+                                        q->requester_info_len, r->cfg->csr_common_name, csr,
+                                        sizeof(csr), &n);
+    /* RequesterInfo that does not parse, or names another key: InvalidRequest. */
+    if (ot_is(st, OT_E_MALFORMED) || ot_is(st, OT_E_BAD_KEY))
+      return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+    OT_GUARD(st);
+    if (tracked) {
+      /* DSP0274 1.3 GET_CSR / ERROR ResetRequired: the CSR is finished after a
+       * reset; ErrorData carries the CSRTrackingTag to ask for it with. */
+      OT_GUARD(ot_spdm_csr_track_store(r->cfg->csr_tracker, tag, q->key_pair_id, csr, n));
+      return rsp_error(c, OT_SPDM_ERR_RESET_REQUIRED, tag);
+    }
+  }
   ot_spdm_csr m = {.csr_len = (uint16_t)n, .csr = csr};
   ot_writer w;
   ot_writer_init(&w, r->large, sizeof(r->large));

@@ -168,7 +168,8 @@ ot_status rsp_psk_finish(rsp_call *c) {
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   size_t h = r->neg.sizes.hash_len;
   uint8_t th[OT_HASH_MAX_SIZE], want[OT_HASH_MAX_SIZE];
-  OT_GUARD(ot_spdm_th_append(&s->th, c->req, OT_SPDM_HEADER_SIZE));
+  /* TH through the fields before RequesterVerifyData (1.4: OpaqueData too). */
+  OT_GUARD(ot_spdm_th_append(&s->th, c->req, (size_t)(q->verify_data - c->req)));
   OT_GUARD(ot_spdm_th_hash(&s->th, th, sizeof(th)));
   OT_GUARD(ot_spdm_session_verify_data(&s->s, OT_SPDM_DIR_REQ, th, h, want, sizeof(want)));
   bool good = ot_ct_equal(want, q->verify_data, h);

@@ -69,13 +69,20 @@ static ot_status scheme_of(uint32_t base_asym_sel, ot_sig_scheme *scheme, ot_cur
  * the digest the same way for every RSA and ECDSA size).
  *
  * DSP0274 1.0 / 1.1 "Signature generation": the signer signs the transcript
- * itself with the negotiated asymmetric algorithm, whose ECDSA form hashes it
- * with BaseHashSel: the signature is over Hash(T), the th_hash given, with no
- * combined_spdm_prefix. EdDSA is not defined before 1.2 (BaseAsymAlgo bits
- * 10/11 come with 1.2), and RSA is not offered there by this implementation
- * (ot_spdm_asym_for_version). libspdm verifies 1.0/1.1 ECDSA signatures as
- * r||s in big-endian by default, as written here.
+ * itself with the negotiated asymmetric algorithm, whose ECDSA and RSA forms
+ * hash it with BaseHashSel: the signature is over Hash(T), the th_hash given,
+ * with no combined_spdm_prefix (RSASSA: the DigestInfo of that hash; RSAPSS:
+ * it is mHash, sLen = hLen). EdDSA is not defined before 1.2 (BaseAsymAlgo
+ * bits 10/11 come with 1.2). libspdm verifies 1.0/1.1 ECDSA signatures as
+ * r||s in big-endian by default, as written here, and signs RSA the same way
+ * over Hash(T).
  */
+static ot_rsa_padding rsa_padding(ot_sig_scheme scheme) {
+  return scheme == OT_SIG_RSAPSS ? OT_RSA_PSS : OT_RSA_PKCS1_V15;
+}
+static bool is_rsa(ot_sig_scheme scheme) {
+  return scheme == OT_SIG_RSASSA || scheme == OT_SIG_RSAPSS;
+}
 static bool pre_12(uint8_t version) { return version < OT_SPDM_VERSION_12; }
 
 ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
@@ -87,8 +94,11 @@ ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_h
   OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
   if (pre_12(version)) {
     OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
-    OT_ENSURE(scheme == OT_SIG_ECDSA, OT_E_UNSUPPORTED);
+    OT_ENSURE(scheme == OT_SIG_ECDSA || is_rsa(scheme), OT_E_UNSUPPORTED);
     OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
+    if (is_rsa(scheme))
+      return ot_rsa_verify_digest(key, rsa_padding(scheme), hash, pub, pub_len, th_hash, hash_len,
+                                  sig, sig_len);
     return ot_ecdsa_verify_digest(key, pub, pub_len, th_hash, hash_len, sig, sig_len);
   }
   uint8_t m[OT_SPDM_SIGN_MESSAGE_MAX];
@@ -107,9 +117,13 @@ ot_status ot_spdm_signature_sign(uint8_t version, uint32_t base_asym_sel, ot_has
   OT_GUARD(scheme_of(base_asym_sel, &scheme, &key));
   if (pre_12(version)) {
     OT_ENSURE(version >= OT_SPDM_VERSION_10, OT_E_VERSION);
-    OT_ENSURE(scheme == OT_SIG_ECDSA, OT_E_UNSUPPORTED);
+    OT_ENSURE(scheme == OT_SIG_ECDSA || is_rsa(scheme), OT_E_UNSUPPORTED);
     OT_ENSURE(th_hash != NULL && hash_len == ot_hash_size(hash), OT_E_ARG);
-    OT_GUARD(ot_ecdsa_sign_digest(key, priv, priv_len, th_hash, hash_len, sig, sig_cap));
+    if (is_rsa(scheme))
+      OT_GUARD(ot_rsa_sign_digest(key, rsa_padding(scheme), hash, priv, priv_len, th_hash,
+                                  hash_len, sig, sig_cap));
+    else
+      OT_GUARD(ot_ecdsa_sign_digest(key, priv, priv_len, th_hash, hash_len, sig, sig_cap));
     *sig_len = ot_curve_signature_size(key);
     return OT_SUCCESS;
   }

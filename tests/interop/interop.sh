@@ -19,6 +19,13 @@
 #   conformance SUITE          opentsm validate -> spdm_responder_emu
 #   psk-requester VER [nofinish]  connect --psk -> spdm_responder_emu (PSK session)
 #   psk-device VER [nofinish]  DMTF requester --exe_session PSK,... -> device --psk
+#   emu-default IDENT [REQ_ASYM]  connect with an RSA identity -> spdm_responder_emu at
+#                              its defaults (IDENT own-rsaNNNN|sample-rsaNNNN)
+#   emu-default-psk            connect --psk -> spdm_responder_emu at its defaults
+#   rsa-versions-connect ASYM  connect --ver 1.1 / 1.0 -> spdm_responder_emu --asym ASYM (RSA)
+#   rsa-versions-device ASYM   spdm_requester_emu --ver 1.1 / 1.0 --asym ASYM -> device (RSA)
+#   csr-tag-emu                provision GET_CSR (ResetRequired, --csr-tag) -> spdm_responder_emu
+#   csr-tag-device             provision GET_CSR (ResetRequired, --csr-tag) -> device --csr-reset
 #   versions-connect SUITE     connect (1.4, --ver 1.1, --ver 1.0) -> spdm_responder_emu
 #   versions-device SUITE      DMTF requester --ver 1.1 / 1.0 -> opentsm device
 #   provision-device SUITE     DMTF requester (MEL, EP_INFO) -> opentsm device
@@ -685,6 +692,12 @@ mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
+emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
+emu-default-psk) . "$HERE/reqdefault.sh" && case_emu_default_psk "$@" ;;
+rsa-versions-connect) . "$HERE/reqdefault.sh" && case_rsa_versions_connect "$@" ;;
+rsa-versions-device) . "$HERE/reqdefault.sh" && case_rsa_versions_device "$@" ;;
+csr-tag-emu) . "$HERE/csrtag.sh" && case_csr_tag_emu ;;
+csr-tag-device) . "$HERE/csrtag.sh" && case_csr_tag_device ;;
 versions-connect) case_versions_connect "$@" ;;
 versions-device) case_versions_device "$@" ;;
 provision-device) case_provision_device "$@" ;;

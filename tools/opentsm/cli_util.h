@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_csr_state.h"
 #include "cli_state.h"
 #include "opentsm/crypto.h"
 #include "opentsm/status.h"
@@ -91,6 +92,9 @@ typedef struct cli_device_opts {
    * NULL: no SET_CERT_CAP. --trusted-env: slot 0 may be set in the clear. */
   const char *state_dir;
   bool trusted_env;
+  /* --csr-reset: CERT_INSTALL_RESET_CAP; GET_CSR (1.3+) answered ResetRequired
+   * with a CSRTrackingTag, the CSR kept in state_dir (cli_csr_state.h). */
+  bool csr_reset;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -133,6 +137,7 @@ struct cli_device {
   uint8_t ep_info[16], mel[4096];
   size_t ep_info_len, mel_len;
   cli_state state; /* SET_CERTIFICATE slots and their file */
+  cli_csr_state csr; /* --csr-reset: pending CSRs and their file */
 };
 
 /* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */

@@ -38,7 +38,7 @@
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S] [--versions LIST]\n"          \
   "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"     \
-  "                      [--state-dir DIR [--trusted-env]]\n"                                  \
+  "                      [--state-dir DIR [--trusted-env] [--csr-reset]]\n"                    \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
   "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
@@ -94,6 +94,10 @@ const char ot_usage_device[] =
           "              file stops the start and is left as is); offers SET_CERT_CAP\n"
           "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
           "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
+          "  --csr-reset  CERT_INSTALL_RESET_CAP: a GET_CSR (SPDM 1.3+) is answered ERROR\n"
+          "              ResetRequired with a CSRTrackingTag and the CSR kept in\n"
+          "              DIR/csr.bin; after a restart (the reset) GET_CSR with that tag\n"
+          "              returns it (`opentsm provision --get-csr F --csr-tag N`)\n"
           "  --fault NAME  break one protocol rule on purpose, to test a validator\n"
           "              (`opentsm validate`): repeatable or a comma list; `--fault list`\n"
           "              prints every fault with what it does (docs/conformance.md)\n"
@@ -415,6 +419,17 @@ dsm:
     d->dsm.rcfg.set_cert_ctx = &d->state;
     d->dsm.rcfg.trusted_env = o->trusted_env;
     d->dsm.rcfg.caps |= OT_SPDM_CAP_SET_CERT;
+  }
+  if (o->state_dir && o->csr_reset) {
+    st = cli_csr_state_load(&d->csr, o->state_dir);
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: --state-dir %s (%s): %s; not started\n", o->state_dir,
+              CLI_CSR_STATE_FILE, ot_status_message(st));
+      *what = "reading the pending CSRs";
+      goto fail_dsm;
+    }
+    d->dsm.rcfg.csr_tracker = &d->csr.tracker;
+    d->dsm.rcfg.caps |= OT_SPDM_CAP_CERT_INSTALL_RESET;
   }
   d->tdi_desc =
       (ot_tdisp_tdi_desc){.function_id = o->tdi_function ? o->tdi_function : CLI_DEVICE_TDI_DEFAULT,
@@ -788,6 +803,9 @@ static int device_main(int argc, char **argv) {
     } else if (strcmp(a, "--trusted-env") == 0) {
       o.trusted_env = true;
       continue;
+    } else if (strcmp(a, "--csr-reset") == 0) {
+      o.csr_reset = true;
+      continue;
     } else if (strcmp(a, "--state-dir") == 0 && v) {
       o.state_dir = v;
     } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {
@@ -824,6 +842,7 @@ static int device_main(int argc, char **argv) {
   if ((mut_mode == NULL && !basic_mut) != (req_ca_count == 0))
     return usage_error("--mut-auth / --basic-mut-auth and --req-ca go together", NULL);
   if (o.trusted_env && !o.state_dir) return usage_error("--trusted-env needs --state-dir", NULL);
+  if (o.csr_reset && !o.state_dir) return usage_error("--csr-reset needs --state-dir", NULL);
 
   cli_device *d = calloc(1, sizeof(*d));
   ot_sim_topology *topo = profile_path ? calloc(1, sizeof(*topo)) : NULL;

@@ -29,6 +29,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
+  "                         [--csr-tag N]\n"                                                         \
   "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"           \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
@@ -39,7 +40,10 @@ const char ot_usage_provision[] =
           "  --endpoint-info  GET_ENDPOINT_INFO (DeviceClassIdentifier), signed by slot N and\n"
           "                   the signature checked, or unsigned with --unsigned; prints it\n"
           "  --mel FILE       GET_MEASUREMENT_EXTENSION_LOG: the whole MEL, checked, to FILE\n"
-          "  --get-csr FILE   GET_CSR: a PKCS#10 request for the device key (checked), DER\n"
+          "  --get-csr FILE   GET_CSR: a PKCS#10 request for the device key (checked), DER.\n"
+          "                   A device that needs a reset to finish it (1.3 ResetRequired)\n"
+          "                   names a CSRTrackingTag: exit 5, the tag printed; after the\n"
+          "                   reset ask again with --csr-tag N (1-7)\n"
           "  --set-cert SLOT:CHAIN.der  SET_CERTIFICATE: the DER certificates (root first)\n"
           "                   into SLOT (0-7); a device takes it in a session (--session),\n"
           "                   or slot 0 in the clear in a trusted environment\n"
@@ -50,9 +54,11 @@ const char ot_usage_provision[] =
           "  --timeout MS     bound on the whole run (default 10000)\n"
           "  --shutdown       ask the device to exit afterwards (SHUTDOWN)\n"
           "  --pcap FILE / --keylog FILE  as connect: the DOE objects, the DHE secrets\n"
-          "exit codes: 0 done, 1 a request failed or did not verify, 2 usage, 3 I/O\n";
+          "exit codes: 0 done, 1 a request failed or did not verify, 2 usage, 3 I/O,\n"
+          "            5 the device asked for a reset to finish the CSR (--csr-tag)\n";
 
 #define PROVISION_TIMEOUT_MS 10000u
+#define PROVISION_EXIT_RESET 5 /* GET_CSR answered ResetRequired with a CSRTrackingTag */
 #define MEL_MAX 65536u
 #define CHAIN_MAX 8192u
 
@@ -65,6 +71,7 @@ typedef struct provision_opts {
   const char *mel_path, *csr_path, *pcap, *keylog;
   const char *set_cert_path;
   int set_cert_slot; /* -1: none */
+  uint8_t csr_tag;   /* GET_CSR CSRTrackingTag (1.3), 0: none */
   uint64_t timeout_ms;
 } provision_opts;
 
@@ -133,9 +140,19 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
     /* DSP0274 1.3 GET_CSR: on a multi-key connection name the key (that of
      * --slot, from DIGESTS) and the DeviceCert model; otherwise both 0. */
     bool mk = c->q.neg.multi_key_conn;
-    ot_status st = ot_spdm_requester_get_csr(&c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0,
-                                             mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, NULL, 0,
-                                             c->csr, sizeof(c->csr), &n);
+    /* RequestAttributes bits 5:3: the CSRTrackingTag a ResetRequired gave. */
+    uint8_t attrs = (uint8_t)((mk ? OT_SPDM_CERT_MODEL_DEVICE : 0) |
+                              (o->csr_tag << OT_SPDM_CSR_TAG_SHIFT));
+    ot_status st =
+        ot_spdm_requester_get_csr(&c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0, attrs,
+                                  NULL, 0, c->csr, sizeof(c->csr), &n);
+    uint8_t tag = ot_spdm_requester_csr_tag(&c->q);
+    if (!ot_ok(st) && tag != 0) {
+      printf("GET_CSR (%s): the device needs a reset to finish the CSR (ResetRequired, "
+             "CSRTrackingTag %u); after it ask again with --csr-tag %u\n",
+             where, tag, tag);
+      return PROVISION_EXIT_RESET;
+    }
     if (!ot_ok(st)) return step_failed(c, "GET_CSR", st);
     st = cli_write_file(o->csr_path, c->csr, n, 0644, true);
     if (!ot_ok(st)) {
@@ -300,6 +317,11 @@ int ot_cmd_provision(int argc, char **argv) {
       o.mel_path = v;
     } else if (strcmp(a, "--get-csr") == 0) {
       o.csr_path = v;
+    } else if (strcmp(a, "--csr-tag") == 0) {
+      uint64_t t;
+      if (!cli_parse_u64(v, OT_SPDM_CSR_TAG_MAX, &t) || t == 0)
+        return usage_error("bad --csr-tag (1-7)", v);
+      o.csr_tag = (uint8_t)t;
     } else if (strcmp(a, "--set-cert") == 0) {
       if (v[0] < '0' || v[0] > '7' || v[1] != ':' || v[2] == '\0')
         return usage_error("bad --set-cert (want SLOT:FILE, SLOT 0-7)", v);
@@ -323,6 +345,7 @@ int ot_cmd_provision(int argc, char **argv) {
     return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert, "
                        "--key-pair-info)",
                        NULL);
+  if (o.csr_tag && !o.csr_path) return usage_error("--csr-tag needs --get-csr", NULL);
   if (o.unsigned_ep && !o.endpoint_info)
     return usage_error("--unsigned needs --endpoint-info", NULL);
   char host[64];

@@ -138,6 +138,13 @@ static void psk_finish_1_3(void **state) {
   session_with_finish(OT_SPDM_VMASK_13);
 }
 
+/* 1.4 PSK_FINISH / PSK_FINISH_RSP carry OpaqueDataLength, and the
+ * RequesterVerifyData's TH covers it: both sides must agree. */
+static void psk_finish_1_4(void **state) {
+  (void)state;
+  session_with_finish(OT_SPDM_VMASK_14);
+}
+
 /* Responder PSK_CAP 01b: no ResponderContext, no PSK_FINISH; the session is
  * established by PSK_EXCHANGE_RSP alone. A requester with PSK_CAP and no
  * KEY_EX_CAP still gets an AEAD and the key schedule (DSP0274 §10.4). */
@@ -387,6 +394,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(psk_finish_1_2),
       cmocka_unit_test(psk_finish_1_3),
+      cmocka_unit_test(psk_finish_1_4),
       cmocka_unit_test(psk_without_finish),
       cmocka_unit_test(wrong_psk_fails_cleanly),
       cmocka_unit_test(unknown_hint_is_refused),

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The device's pending CSRs and their file; see cli_csr_state.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_csr_state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "opentsm/secure.h"
+
+/* Magic, count, seven entries of 5 + CSR bytes. */
+#define CSR_FILE_MAX (9u + OT_SPDM_CSR_TAG_MAX * (5u + OT_SPDM_CSR_MAX))
+
+static ot_status save(void *ctx, const ot_spdm_csr_tracker *t) {
+  const cli_csr_state *s = ctx;
+  uint8_t *buf = malloc(CSR_FILE_MAX);
+  OT_ENSURE(buf != NULL, OT_E_NOMEM);
+  size_t len = 0;
+  ot_status st = ot_spdm_csr_track_encode(t, buf, CSR_FILE_MAX, &len);
+  char tmp[4096], final[4096];
+  snprintf(tmp, sizeof(tmp), "%s/%s.tmp", s->dir, CLI_CSR_STATE_FILE);
+  snprintf(final, sizeof(final), "%s/%s", s->dir, CLI_CSR_STATE_FILE);
+  int fd = ot_ok(st) ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+  if (ot_ok(st) && fd < 0) st = ot_status_of(OT_E_IO);
+  size_t off = 0;
+  while (ot_ok(st) && off < len) {
+    ssize_t n = write(fd, buf + off, len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      st = ot_status_of(OT_E_IO);
+    else
+      off += (size_t)n;
+  }
+  if (ot_ok(st) && fsync(fd) != 0) st = ot_status_of(OT_E_IO);
+  if (fd >= 0 && close(fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
+  if (ot_ok(st) && rename(tmp, final) != 0) st = ot_status_of(OT_E_IO);
+  if (!ot_ok(st) && fd >= 0) unlink(tmp);
+  free(buf);
+  return st;
+}
+
+OT_RESULT cli_csr_state_load(cli_csr_state *s, const char *dir) {
+  OT_ENSURE(s && dir, OT_E_ARG);
+  s->dir = dir;
+  ot_spdm_csr_track_init(&s->tracker);
+  s->tracker.changed = NULL;
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/%s", dir, CLI_CSR_STATE_FILE);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    OT_ENSURE(errno == ENOENT, OT_E_IO);
+  } else {
+    uint8_t *buf = malloc(CSR_FILE_MAX + 1);
+    if (buf == NULL) {
+      fclose(f);
+      OT_BAIL(OT_E_NOMEM);
+    }
+    size_t n = fread(buf, 1, CSR_FILE_MAX + 1, f);
+    bool err = ferror(f) != 0;
+    fclose(f);
+    ot_status st = err ? ot_status_of(OT_E_IO)
+                   : n > CSR_FILE_MAX ? ot_status_of(OT_E_TOO_LARGE)
+                                      : ot_spdm_csr_track_decode(&s->tracker, buf, n);
+    free(buf);
+    OT_GUARD(st);
+  }
+  /* This start is the reset the pending CSRs were waiting for. */
+  ot_spdm_csr_track_reset(&s->tracker);
+  s->tracker.changed = save;
+  s->tracker.ctx = s;
+  return save(s, &s->tracker);
+}
