@@ -291,6 +291,14 @@ static void refused_chains(void **state) {
   h.leaf.ku = 0x84;
   differ("leaf with keyCertSign", &h, false, SAME, OT_X509_PROFILE);
   hier_default(&h);
+  h.leaf.ku = 0x84;
+  h.leaf.no_bc = true;
+  differ("leaf with keyCertSign, no basicConstraints", &h, false, SAME, OT_X509_ISSUER_NOT_CA);
+  hier_default(&h);
+  h.leaf.ca = true;
+  h.leaf.not_after = "241231000000Z";
+  differ("expired leaf that is a CA", &h, false, SAME, OT_X509_EXPIRED);
+  hier_default(&h);
   h.leaf.ku = 0x20; /* keyEncipherment */
   differ("leaf without digitalSignature", &h, false, SAME, OT_X509_LEAF_KEY_USAGE);
   hier_default(&h);
