@@ -21,8 +21,11 @@
  *
  * Row "issuers known": a first contact with a device whose intermediate and
  * root certificates the requester has met before (ot_x509_cache: a TSM
- * connecting many devices of one vendor); only the leaf is decoded, every
- * signature and constraint of the chain is still checked; same floor.
+ * connecting many devices of one vendor); every signature and constraint of
+ * the chain is still checked; same floor. The cache holds OpenSSL's decoded
+ * certificates, which only chains outside the fast X.509 path's subset need
+ * (src/crypto/x509_parse.h): for this chain the row measures the same work
+ * as the first contact.
  *
  * Then the same connection again as the re-connect of a known device (row
  * "known"): GET_CERTIFICATE and the chain's validation are replaced by the

@@ -180,8 +180,10 @@ enum {
 };
 
 /*
- * Decoded issuer certificates kept across validations. Decoding is most of
- * what validating a chain costs: OpenSSL 3.0 runs its key decoders inside
+ * Decoded issuer certificates kept across validations, for chains that
+ * take OpenSSL's path (outside the fast path's subset, see
+ * ot_x509_chain_verify). There, decoding is most of what validating a chain
+ * costs: OpenSSL 3.0 runs its key decoders inside
  * every d2i_X509 (~100 us for a P-256 certificate, more than verifying its
  * signature), and the issuers above a device's leaf (its vendor's
  * intermediates and root) are the same bytes for every device of that
@@ -263,7 +265,10 @@ OT_RESULT ot_x509_leaf_check(const ot_x509_cert *leaf, const ot_x509_policy *pol
  * usages hold under strict RFC 5280 validation (see OT_X509_FLAG_RFC5280);
  * every certificate before the leaf is a CA (basicConstraints cA TRUE); the
  * leaf passes ot_x509_leaf_check. Anchors are DER self-signed roots the
- * caller trusts. A certificate counts as expired from the second of its
+ * caller trusts. Chains within the SPDM subset (X.509 v3, ECDSA P-256/P-384,
+ * the SPDM extensions; src/crypto/x509_parse.h) are accepted by a fast path
+ * that decodes nothing with OpenSSL; any other chain, and every refusal, gets
+ * OpenSSL's strict path validation and its verdict. A certificate counts as expired from the second of its
  * notAfter on (one second earlier than RFC 5280 §4.1.2.5, as OpenSSL does).
  * info (optional) describes the leaf on success.
  * Returns OT_OK, or OT_E_CERT with *verdict saying why and which certificate,

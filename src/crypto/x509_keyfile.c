@@ -5,6 +5,7 @@
  * from opentsm's raw key formats. See opentsm/x509.h.
  */
 #include "x509_internal.h"
+#include "x509_parse.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -73,8 +74,7 @@ static ot_curve ec_algorithm(ot_reader *r) {
   return named_curve(&curve);
 }
 
-bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
-                          size_t *pub_len) {
+bool ot_x509_ec_spki_read(const uint8_t *der, size_t len, ot_curve *curve, const uint8_t **point) {
   ot_reader r, spki, bits;
   ot_reader_init(&r, der, len);
   if (!ot_ok(ot_der_expect(&r, OT_DER_SEQUENCE, &spki)) || ot_reader_remaining(&r) != 0)
@@ -87,13 +87,24 @@ bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8
    * (RFC 5480 §2.2, SEC 1 §2.3.3). */
   size_t n = ot_curve_size(c);
   const uint8_t *b = bits.data + bits.off;
-  if (ot_reader_remaining(&bits) != 2 + 2 * n || b[0] != 0 || b[1] != 0x04 || cap < 2 * n)
-    return false;
+  if (ot_reader_remaining(&bits) != 2 + 2 * n || b[0] != 0 || b[1] != 0x04) return false;
+  *curve = c;
+  *point = b + 2;
+  return true;
+}
+
+bool ot_x509_ec_spki_fast(const uint8_t *der, size_t len, ot_curve *curve, uint8_t *pub, size_t cap,
+                          size_t *pub_len) {
+  ot_curve c;
+  const uint8_t *point;
+  if (!ot_x509_ec_spki_read(der, len, &c, &point)) return false;
+  size_t n = ot_curve_size(c);
+  if (cap < 2 * n) return false;
   /* Validated as OpenSSL's decoding would: on the curve, not infinity. */
   EVP_PKEY *key = NULL;
-  if (!ot_ok(ot_pkey_from_raw_public(c, b + 2, &key))) return false;
+  if (!ot_ok(ot_pkey_from_raw_public(c, point, &key))) return false;
   EVP_PKEY_free(key);
-  memcpy(pub, b + 2, 2 * n);
+  memcpy(pub, point, 2 * n);
   *curve = c;
   *pub_len = 2 * n;
   return true;

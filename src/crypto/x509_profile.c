@@ -17,6 +17,7 @@
  *    id-DMTF-hardware-identity, which an AliasCert-model leaf shall not carry.
  */
 #include "x509_internal.h"
+#include "x509_parse.h"
 
 #include <openssl/x509v3.h>
 #include <string.h>
@@ -50,9 +51,9 @@ static ot_status find_extension(X509 *x, const uint8_t *oid, size_t oid_len, X50
  * (DSP0274 1.2 Annex C, certificate requirements). Parsed through the DER reader; unknown ids are
  * allowed, known ones recorded.
  */
-static ot_status parse_spdm_extension(const ASN1_OCTET_STRING *value, ot_x509_leaf_info *info) {
+ot_status ot_x509_spdm_extension_parse(const uint8_t *p, size_t len, ot_x509_leaf_info *info) {
   ot_reader r, list;
-  ot_reader_init(&r, ASN1_STRING_get0_data(value), (size_t)ASN1_STRING_length(value));
+  ot_reader_init(&r, p, len);
   OT_GUARD(ot_der_expect(&r, OT_DER_SEQUENCE, &list));
   OT_GUARD(ot_reader_finish(&r));
   OT_ENSURE(ot_reader_remaining(&list) > 0, OT_E_MALFORMED);
@@ -167,7 +168,10 @@ ot_status ot_x509_leaf_check_obj(X509 *x, const ot_x509_policy *policy, ot_x509_
   X509_EXTENSION *ext = NULL;
   if (!ot_ok(find_extension(x, ot_oid_dmtf_spdm_extension, OT_OID_DMTF_SPDM_LEN, &ext)))
     OT_BAIL(OT_E_CERT);
-  if (ext != NULL && !ot_ok(parse_spdm_extension(X509_EXTENSION_get_data(ext), &info)))
+  const ASN1_OCTET_STRING *value = ext ? X509_EXTENSION_get_data(ext) : NULL;
+  if (value != NULL && !ot_ok(ot_x509_spdm_extension_parse(ASN1_STRING_get0_data(value),
+                                                           (size_t)ASN1_STRING_length(value),
+                                                           &info)))
     OT_BAIL(OT_E_CERT);
   /* An AliasCert-model leaf is an alias key, not the device's hardware identity. */
   *reason = OT_X509_LEAF_HW_IDENTITY;

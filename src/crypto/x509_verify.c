@@ -10,6 +10,7 @@
  * over exactly that order, then the SPDM profile of the leaf.
  */
 #include "x509_internal.h"
+#include "x509_parse.h"
 
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -289,9 +290,9 @@ static ot_status path_window(time_t now, X509_STORE_CTX *ctx, ot_x509_leaf_info 
   return st;
 }
 
-ot_status ot_x509_chain_verify(const ot_x509_chain *chain, const ot_x509_cert *anchors,
-                               size_t anchor_count, const ot_x509_policy *policy,
-                               ot_x509_leaf_info *info, ot_x509_verdict *verdict) {
+ot_status ot_x509_chain_verify_openssl(const ot_x509_chain *chain, const ot_x509_cert *anchors,
+                                       size_t anchor_count, const ot_x509_policy *policy,
+                                       ot_x509_leaf_info *info, ot_x509_verdict *verdict) {
   OT_ENSURE(chain != NULL && policy != NULL && verdict != NULL, OT_E_ARG);
   OT_ENSURE(chain->count >= 1 && chain->count <= OT_X509_MAX_CHAIN, OT_E_ARG);
   OT_ENSURE(anchors != NULL || anchor_count == 0, OT_E_ARG);
