@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_key_pairs.h"
 #include "cli_state.h"
 #include "opentsm/crypto.h"
 #include "opentsm/status.h"
@@ -91,6 +92,8 @@ typedef struct cli_device_opts {
    * NULL: no SET_CERT_CAP. --trusted-env: slot 0 may be set in the clear. */
   const char *state_dir;
   bool trusted_env;
+  /* --key-pairs N: TotalKeyPairs of KEY_PAIR_INFO (0 = one, the identity's). */
+  unsigned key_pairs;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -133,6 +136,8 @@ struct cli_device {
   uint8_t ep_info[16], mel[4096];
   size_t ep_info_len, mel_len;
   cli_state state; /* SET_CERTIFICATE slots and their file */
+  ot_spdm_key_pairs kps; /* GET/SET_KEY_PAIR_INFO's key pairs (cli_key_pairs.h) */
+  cli_key_pairs kps_state;
 };
 
 /* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */
@@ -143,6 +148,10 @@ void cli_device_stream_policy(cli_device *d);
 /* Builds the device; on failure everything is wiped. *what names the step. */
 OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what);
 void cli_device_free(cli_device *d);
+/* The device's key pairs from its identity and DIR/keypairs.bin, served by
+ * GET_KEY_PAIR_INFO, and with a state dir changed by SET_KEY_PAIR_INFO
+ * (cli_key_pairs.c). OT_E_ARG for a count below the identity's keys. */
+OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap);
 /* The sample-key directory: $OPENTSM_SAMPLE_KEYS, else the source tree's copy. */
 const char *cli_default_key_dir(void);
 
