@@ -896,6 +896,16 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
 OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
                                               uint8_t key_pair_id, ot_spdm_key_pair_info *out,
                                               uint8_t *public_key_info, size_t cap);
+/*
+ * SET_KEY_PAIR_INFO (DSP0274 1.3 §10.27) in the clear (session_id 0) or in a
+ * session: req's operation on KeyPairID req->key_pair_id. An Erase goes in
+ * the 5-byte form libspdm sends and takes (its desired fields must be 0:
+ * OT_E_ARG); at 1.4 the PQC field is DesiredPqcAsymAlgo 0 in 4 bytes, as
+ * libspdm writes it. OT_E_UNSUPPORTED below 1.3 or without
+ * SET_KEY_PAIR_INFO_CAP; an ERROR answer as every request (OT_E_PEER_*).
+ */
+OT_RESULT ot_spdm_requester_set_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
+                                              const ot_spdm_set_key_pair_info *req);
 
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 

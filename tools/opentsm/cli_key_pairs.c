@@ -138,3 +138,84 @@ OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *wh
   }
   return OT_SUCCESS;
 }
+
+/* A hex number (optional 0x) up to max; the whole of s[0..n). */
+static bool hex_field(const char *s, size_t n, uint32_t max, uint32_t *out) {
+  if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s += 2;
+    n -= 2;
+  }
+  if (n == 0 || n > 8) return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    int c = s[i], d = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
+    if (d < 0) return false;
+    v = v * 16u + (uint64_t)d;
+  }
+  if (v > max) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+static bool starts(const char *s, size_t n, const char *key) {
+  size_t k = strlen(key);
+  return n >= k && memcmp(s, key, k) == 0;
+}
+
+bool cli_parse_set_key_pair(const char *v, ot_spdm_set_key_pair_info *out) {
+  ot_spdm_set_key_pair_info m = {0};
+  char *end = NULL;
+  if (v == NULL || v[0] < '0' || v[0] > '9') return false;
+  unsigned long id = strtoul(v, &end, 10);
+  if (end == v || *end != ':' || id == 0 || id > 255) return false;
+  m.key_pair_id = (uint8_t)id;
+  const char *p = end + 1;
+  size_t n = strcspn(p, ",");
+  if (n == 6 && memcmp(p, "change", 6) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_CHANGE;
+  else if (n == 5 && memcmp(p, "erase", 5) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_ERASE;
+  else if (n == 8 && memcmp(p, "generate", 8) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_GENERATE;
+  else
+    return false;
+  /* Bounded by the string: each pass consumes one comma-separated field. */
+  for (p += n; *p == ','; p += n) {
+    p++;
+    n = strcspn(p, ",");
+    uint32_t x = 0;
+    if (starts(p, n, "usage=")) {
+      if (!hex_field(p + 6, n - 6, 0xFFFFu, &x)) return false;
+      m.desired_key_usage = (uint16_t)x;
+    } else if (starts(p, n, "slots=")) {
+      if (!hex_field(p + 6, n - 6, 0xFFu, &x)) return false;
+      m.desired_assoc_cert_slot_mask = (uint8_t)x;
+    } else if (starts(p, n, "algo=")) {
+      static const struct {
+        const char *name;
+        uint32_t bit;
+      } algos[] = {{"p256", OT_SPDM_KP_ALGO_ECC256},   {"p384", OT_SPDM_KP_ALGO_ECC384},
+                   {"rsa2048", OT_SPDM_KP_ALGO_RSA2048}, {"rsa3072", OT_SPDM_KP_ALGO_RSA3072},
+                   {"rsa4096", OT_SPDM_KP_ALGO_RSA4096}};
+      bool named = false;
+      for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++)
+        if (n - 5 == strlen(algos[i].name) && memcmp(p + 5, algos[i].name, n - 5) == 0) {
+          m.desired_asym_algo = algos[i].bit;
+          named = true;
+        }
+      if (!named && !hex_field(p + 5, n - 5, UINT32_MAX, &m.desired_asym_algo)) return false;
+    } else {
+      return false;
+    }
+  }
+  if (*p != '\0') return false;
+  /* §10.27 Erase: nothing desired. */
+  if (m.operation == OT_SPDM_KEY_PAIR_OP_ERASE &&
+      (m.desired_key_usage || m.desired_asym_algo || m.desired_assoc_cert_slot_mask))
+    return false;
+  *out = m;
+  return true;
+}

@@ -13,6 +13,7 @@
 #ifndef OPENTSM_TOOL_CLI_KEY_PAIRS_H
 #define OPENTSM_TOOL_CLI_KEY_PAIRS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "opentsm/rng.h"
@@ -37,5 +38,13 @@ ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req);
 /* Writes buf[0..len) to DIR/name atomically (temporary file, fsync, rename,
  * fsync of DIR). OT_E_IO, the old file intact, on any failure. */
 OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len);
+
+/*
+ * `opentsm provision --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]`:
+ * OP change | erase | generate, A p256 | p384 | rsa2048 | rsa3072 | rsa4096
+ * or a hex AsymAlgo bit field (DSP0274 1.3 §10.27 fields). False for
+ * anything else (ID 1-255, HEX up to the field's width).
+ */
+bool cli_parse_set_key_pair(const char *v, ot_spdm_set_key_pair_info *out);
 
 #endif
