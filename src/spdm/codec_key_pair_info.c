@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* GET_KEY_PAIR_INFO / KEY_PAIR_INFO (DSP0274 1.3 §10.26 "GET_KEY_PAIR_INFO
  * request and KEY_PAIR_INFO response messages"; libspdm's spdm.h agrees: a
- * 5-byte request, a 23-byte response before PublicKeyInfo). 1.3 messages:
- * a 1.2 layout is refused (OT_E_VERSION). The 1.4 PQC fields are not read. */
+ * 5-byte request, a 23-byte response before PublicKeyInfo) and
+ * SET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO_ACK (§10.27). 1.3 messages: a 1.2
+ * layout is refused (OT_E_VERSION). At 1.4 the PQC fields are read and
+ * written as length-prefixed byte strings. */
 #include "codec_internal.h"
 
 /* GET_KEY_PAIR_INFO: header (Param1, Param2 reserved) | KeyPairID(1). */
