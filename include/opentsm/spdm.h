@@ -284,6 +284,17 @@ typedef struct ot_spdm_psk {
 typedef ot_status (*ot_spdm_set_cert_fn)(void *ctx, uint8_t slot, uint8_t key_pair_id,
                                          const uint8_t *der, size_t len);
 
+/*
+ * SET_KEY_PAIR_INFO (DSP0274 1.3 §10.27; SET_KEY_PAIR_INFO_CAP): the device
+ * model checks and applies the request to its key pairs (spdm_key_pairs.h
+ * ot_spdm_key_pairs_apply) and keeps the result. OT_OK once kept;
+ * OT_E_MALFORMED for a request the rules refuse (InvalidRequest), OT_E_STATE
+ * for a pair still associated with a slot (OperationFailed), anything else a
+ * failure to keep it (OperationFailed), the pairs then unchanged.
+ */
+struct ot_spdm_key_pairs;
+typedef ot_status (*ot_spdm_set_key_pair_fn)(void *ctx, const ot_spdm_set_key_pair_info *req);
+
 typedef struct ot_spdm_responder_config {
   const ot_spdm_identity *id;
   ot_rng *rng;
@@ -358,6 +369,12 @@ typedef struct ot_spdm_responder_config {
    * answered ResetRequired with a CSRTrackingTag and the CSR handed out after
    * the device's reset (opentsm/spdm_csr_track.h); borrowed. */
   ot_spdm_csr_tracker *csr_tracker;
+  /* 1.3 GET_KEY_PAIR_INFO (GET_KEY_PAIR_INFO_CAP needs key_pairs, read at
+   * every request, borrowed) and SET_KEY_PAIR_INFO (SET_KEY_PAIR_INFO_CAP
+   * needs set_key_pair, which changes those key_pairs). */
+  const struct ot_spdm_key_pairs *key_pairs;
+  ot_spdm_set_key_pair_fn set_key_pair;
+  void *set_key_pair_ctx;
 } ot_spdm_responder_config;
 
 /* The capability flags this implementation can honour as a responder. */
@@ -367,7 +384,8 @@ typedef struct ot_spdm_responder_config {
    OT_SPDM_CAP_KEY_UPD | OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_CHUNK |                  \
    OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |  \
    OT_SPDM_CAP_LARGE_RESP | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
-   OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET)
+   OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET |                                       \
+   OT_SPDM_CAP_GET_KEY_PAIR_INFO | OT_SPDM_CAP_SET_KEY_PAIR_INFO)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need
@@ -891,6 +909,16 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
 OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
                                               uint8_t key_pair_id, ot_spdm_key_pair_info *out,
                                               uint8_t *public_key_info, size_t cap);
+/*
+ * SET_KEY_PAIR_INFO (DSP0274 1.3 §10.27) in the clear (session_id 0) or in a
+ * session: req's operation on KeyPairID req->key_pair_id. An Erase goes in
+ * the 5-byte form libspdm sends and takes (its desired fields must be 0:
+ * OT_E_ARG); at 1.4 the PQC field is DesiredPqcAsymAlgo 0 in 4 bytes, as
+ * libspdm writes it. OT_E_UNSUPPORTED below 1.3 or without
+ * SET_KEY_PAIR_INFO_CAP; an ERROR answer as every request (OT_E_PEER_*).
+ */
+OT_RESULT ot_spdm_requester_set_key_pair_info(ot_spdm_requester *q, uint32_t session_id,
+                                              const ot_spdm_set_key_pair_info *req);
 
 /* ==== DOE binding (src/spdm/doe_binding.c) ======================================== */
 

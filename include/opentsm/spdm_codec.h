@@ -471,7 +471,8 @@ typedef struct ot_spdm_set_certificate_rsp {
 
 /* ---- GET_KEY_PAIR_INFO / KEY_PAIR_INFO (1.3, DSP0274 1.3 §10.26) ------------- */
 #define OT_SPDM_KEY_PAIR_INFO_FIXED 23u /* header .. AssocCertSlotMask */
-#define OT_SPDM_PUBLIC_KEY_INFO_MAX 256u
+/* PublicKeyInfo is a DER SubjectPublicKeyInfo: an RSA-4096 one is 550 bytes. */
+#define OT_SPDM_PUBLIC_KEY_INFO_MAX 1024u
 
 typedef struct ot_spdm_get_key_pair_info {
   uint8_t key_pair_id; /* 1..TotalKeyPairs */
@@ -487,7 +488,7 @@ typedef struct ot_spdm_key_pair_info {
   uint32_t current_asym_algo;  /* CurrentAsymAlgo */
   uint8_t assoc_cert_slot_mask;
   uint16_t public_key_info_len; /* <= OT_SPDM_PUBLIC_KEY_INFO_MAX */
-  const uint8_t *public_key_info; /* DER AlgorithmIdentifier of the key */
+  const uint8_t *public_key_info; /* DER SubjectPublicKeyInfo of the key (empty: no key) */
   /* 1.4 only (empty before): the post-quantum algorithm bit fields, each
    * length-prefixed (PqcAsymAlgoCapabilities, CurrentPqcAsymAlgo). */
   uint8_t pqc_caps_len;
@@ -495,6 +496,28 @@ typedef struct ot_spdm_key_pair_info {
   uint8_t current_pqc_len;
   const uint8_t *current_pqc;
 } ot_spdm_key_pair_info;
+
+/* ---- SET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO_ACK (1.3, DSP0274 1.3 §10.27) ----- */
+#define OT_SPDM_KEY_PAIR_OP_CHANGE 0u   /* SetKeyPairInfoOperation (Param1) */
+#define OT_SPDM_KEY_PAIR_OP_ERASE 1u
+#define OT_SPDM_KEY_PAIR_OP_GENERATE 2u
+#define OT_SPDM_SET_KEY_PAIR_INFO_SHORT 5u /* Erase as libspdm sends it: header | KeyPairID */
+#define OT_SPDM_SET_KEY_PAIR_INFO_FIXED 13u /* header .. DesiredAssocCertSlotMask */
+
+typedef struct ot_spdm_set_key_pair_info {
+  uint8_t operation;   /* Param1: OT_SPDM_KEY_PAIR_OP_* (0..2; others refused by the decoder) */
+  uint8_t key_pair_id; /* 1.. */
+  /* false: the request ended after KeyPairID (an Erase only; the desired
+   * fields read as 0). The encoder writes the short form for an Erase whose
+   * desired fields are all 0 when short_erase is set. */
+  bool short_erase;
+  uint16_t desired_key_usage;
+  uint32_t desired_asym_algo;
+  uint8_t desired_assoc_cert_slot_mask;
+  /* 1.4 only: DesiredPqcAsymAlgoLen | DesiredPqcAsymAlgo. */
+  uint8_t desired_pqc_len;
+  const uint8_t *desired_pqc;
+} ot_spdm_set_key_pair_info;
 
 /* ---- Encoders and decoders, one pair per message ---------------------------- */
 /* Each encoder appends one whole message to w (OT_E_NO_SPACE if it does not fit,
@@ -558,6 +581,8 @@ OT_SPDM_CODEC(set_certificate, ot_spdm_set_certificate)
 OT_SPDM_CODEC(set_certificate_rsp, ot_spdm_set_certificate_rsp)
 OT_SPDM_CODEC(get_key_pair_info, ot_spdm_get_key_pair_info)
 OT_SPDM_CODEC(key_pair_info, ot_spdm_key_pair_info)
+OT_SPDM_CODEC(set_key_pair_info, ot_spdm_set_key_pair_info)
+OT_SPDM_CODEC_EMPTY(set_key_pair_info_ack)
 
 #undef OT_SPDM_CODEC
 #undef OT_SPDM_CODEC_EMPTY
@@ -640,6 +665,7 @@ typedef struct ot_spdm_request {
     ot_spdm_get_csr get_csr;
     ot_spdm_set_certificate set_certificate;
     ot_spdm_get_key_pair_info get_key_pair_info;
+    ot_spdm_set_key_pair_info set_key_pair_info;
   } u; /* GET_VERSION, GET_DIGESTS, HEARTBEAT, GET_ENCAPSULATED_REQUEST have no member */
 } ot_spdm_request;
 

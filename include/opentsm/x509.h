@@ -290,6 +290,14 @@ OT_RESULT ot_x509_spki_public_key(const uint8_t *der, size_t len, ot_curve *curv
                                   size_t cap, size_t *pub_len);
 
 /*
+ * The DER SubjectPublicKeyInfo of a public key (X || Y, or RSA n || e): the
+ * inverse of ot_x509_spki_public_key. OT_E_BAD_KEY for a point off the curve,
+ * OT_E_NO_SPACE when cap is too small.
+ */
+OT_RESULT ot_x509_spki_encode(ot_curve curve, const uint8_t *pub, size_t pub_len, uint8_t *out,
+                              size_t cap, size_t *out_len);
+
+/*
  * The raw private key (scalar or Ed25519 seed) of a DER private key file:
  * SEC 1 ECPrivateKey or PKCS#8 PrivateKeyInfo, unencrypted. Writes
  * priv[0..curve size) and *curve; on any failure priv[0..cap) is zeroized.

@@ -77,6 +77,7 @@ ADAPT(response, mel, mel)
 ADAPT(response, csr, csr)
 ADAPT(response, set_certificate_rsp, set_certificate_rsp)
 ADAPT(response, key_pair_info, key_pair_info)
+ADAPT_EMPTY(response, set_key_pair_info_ack, OT_SPDM_SET_KEY_PAIR_INFO_ACK)
 
 ADAPT_EMPTY(request, get_version, OT_SPDM_GET_VERSION)
 ADAPT(request, get_capabilities, get_capabilities)
@@ -103,6 +104,7 @@ ADAPT(request, get_mel, get_mel)
 ADAPT(request, get_csr, get_csr)
 ADAPT(request, set_certificate, set_certificate)
 ADAPT(request, get_key_pair_info, get_key_pair_info)
+ADAPT(request, set_key_pair_info, set_key_pair_info)
 
 #define RSP(code, name, fn) [(code)] = {name, response_read_##fn, response_write_##fn}
 static const rsp_entry rsp_table[0x80] = {
@@ -131,6 +133,7 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_CSR, "CSR", csr),
     RSP(OT_SPDM_SET_CERTIFICATE_RSP, "SET_CERTIFICATE_RSP", set_certificate_rsp),
     RSP(OT_SPDM_KEY_PAIR_INFO, "KEY_PAIR_INFO", key_pair_info),
+    RSP(OT_SPDM_SET_KEY_PAIR_INFO_ACK, "SET_KEY_PAIR_INFO_ACK", set_key_pair_info_ack),
 };
 
 #define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
@@ -161,6 +164,7 @@ static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_GET_CSR, "GET_CSR", get_csr),
     REQ(OT_SPDM_SET_CERTIFICATE, "SET_CERTIFICATE", set_certificate),
     REQ(OT_SPDM_GET_KEY_PAIR_INFO, "GET_KEY_PAIR_INFO", get_key_pair_info),
+    REQ(OT_SPDM_SET_KEY_PAIR_INFO, "SET_KEY_PAIR_INFO", set_key_pair_info),
 };
 
 /* The code byte of the message at the reader's position, without consuming it. */

@@ -87,6 +87,7 @@ SPDM_READ(set_certificate, ot_spdm_set_certificate)
 SPDM_READ(set_certificate_rsp, ot_spdm_set_certificate_rsp)
 SPDM_READ(get_key_pair_info, ot_spdm_get_key_pair_info)
 SPDM_READ(key_pair_info, ot_spdm_key_pair_info)
+SPDM_READ(set_key_pair_info, ot_spdm_set_key_pair_info)
 #undef SPDM_READ
 
 /* The public decoder of a message: read into a local, reject trailing bytes,

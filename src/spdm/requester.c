@@ -46,6 +46,7 @@ static const req_rule rules[256] = {
     [OT_SPDM_GET_CSR] = {OT_SPDM_CSR, true},
     [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_SET_CERTIFICATE_RSP, true},
     [OT_SPDM_GET_KEY_PAIR_INFO] = {OT_SPDM_KEY_PAIR_INFO, true},
+    [OT_SPDM_SET_KEY_PAIR_INFO] = {OT_SPDM_SET_KEY_PAIR_INFO_ACK, true},
 };
 
 void ot_spdm_requester_config_default(ot_spdm_requester_config *cfg, ot_rng *rng, ot_clock *clock) {

@@ -39,7 +39,8 @@ typedef struct rsp_rule {
 
 /* The SPDM version a request code exists from, for codes newer than 1.2. */
 static uint8_t min_version(uint8_t code) {
-  return code == OT_SPDM_GET_ENDPOINT_INFO || code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG
+  return code == OT_SPDM_GET_ENDPOINT_INFO || code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG ||
+                 code == OT_SPDM_GET_KEY_PAIR_INFO || code == OT_SPDM_SET_KEY_PAIR_INFO
              ? OT_SPDM_VERSION_13
              : 0;
 }
@@ -85,7 +86,12 @@ static const rsp_rule rules[256] = {
      * handler applies SET_CERTIFICATE's session rule). */
     [OT_SPDM_GET_CSR] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR, rsp_get_csr},
     [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_SET_CERT,
-                                 rsp_set_certificate}};
+                                 rsp_set_certificate},
+    /* DSP0274 1.3 §10.26, §10.27: in the clear or in a session, 1.3 on. */
+    [OT_SPDM_GET_KEY_PAIR_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                                   OT_SPDM_CAP_GET_KEY_PAIR_INFO, rsp_get_key_pair_info},
+    [OT_SPDM_SET_KEY_PAIR_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                                   OT_SPDM_CAP_SET_KEY_PAIR_INFO, rsp_set_key_pair_info}};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
@@ -98,7 +104,8 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
                 OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |
                 OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |
-                OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET);
+                OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET |
+                OT_SPDM_CAP_GET_KEY_PAIR_INFO | OT_SPDM_CAP_SET_KEY_PAIR_INFO);
   cfg->data_transfer_size = 0x1200u; /* as the reference emulator (SPEC-FACTS REC) */
   cfg->max_msg_size = 0x28000u;
   cfg->algs = ot_spdm_alg_prefs_all;
@@ -137,6 +144,11 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
    * (a CSR finished after a reset, named by its CSRTrackingTag). */
   OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CERT_INSTALL_RESET) ||
                 (cfg->csr_tracker && (cfg->caps & OT_SPDM_CAP_CSR)),
+            OT_E_ARG);
+  /* Key pairs to report, and a model to change them (DSP0274 1.3 §10.27). */
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO) || cfg->key_pairs, OT_E_ARG);
+  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_SET_KEY_PAIR_INFO) ||
+                (cfg->set_key_pair && (cfg->caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO)),
             OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;

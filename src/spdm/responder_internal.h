@@ -79,6 +79,8 @@ ot_status rsp_get_endpoint_info(rsp_call *c); /* responder_endpoint_info.c */
 ot_status rsp_get_mel(rsp_call *c);           /* responder_mel.c */
 ot_status rsp_get_csr(rsp_call *c);           /* responder_provision.c */
 ot_status rsp_set_certificate(rsp_call *c);   /* responder_provision.c */
+ot_status rsp_get_key_pair_info(rsp_call *c); /* responder_key_pair_info.c */
+ot_status rsp_set_key_pair_info(rsp_call *c); /* responder_key_pair_info.c */
 
 /* Session rows of the state table (responder.c): KEY_EXCHANGE in the clear,
  * FINISH in the clear or under the handshake keys, the rest inside a session

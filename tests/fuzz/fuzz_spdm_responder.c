@@ -10,6 +10,8 @@
  *                     requests come as CHUNK_SEND pieces that fit a message
  *   byte 0, bit 5     the responder serves PSK sessions (PSK_CAP 10b, or 01b
  *                     with bit 6) for the PSKHint "fuzz" (PSK 16 bytes of 0x11)
+ *   byte 0, bit 7     the responder offers GET_/SET_KEY_PAIR_INFO_CAP over a
+ *                     table of 3 key pairs (KeyPairID 1 the identity's key)
  *   then messages:    length(1, 0 = 256) || bytes
  * Properties: nothing crashes; every request of at least 4 bytes gets exactly
  * one response, which is an SPDM response (code bit 7 clear) in version 1.0,
@@ -22,6 +24,7 @@
 
 #include "opentsm/crypto.h"
 #include "opentsm/spdm.h"
+#include "opentsm/spdm_key_pairs.h"
 
 #include "fuzz_identity.h"
 
@@ -39,6 +42,13 @@ static const ot_spdm_psk fz_psk = {
     .hint = (const uint8_t *)"fuzz", .hint_len = 4, .key = fz_psk_key, .key_len = 16};
 
 static void die(void) { abort(); }
+
+/* Key pairs (byte 0 bit 7): rebuilt for each input, changed in place. */
+static ot_spdm_key_pairs kps;
+static ot_status fz_set_key_pair(void *ctx, const ot_spdm_set_key_pair_info *req) {
+  (void)ctx;
+  return ot_spdm_key_pairs_apply(&kps, req, &drbg.rng);
+}
 
 static void setup_once(void) {
   if (ready) return;
@@ -132,6 +142,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.psk = &fz_psk;
     cfg.psk_count = 1;
   }
+  if (sel & 128) {
+    if (!ot_ok(ot_spdm_key_pairs_init(&kps, &id, 3, true))) die();
+    cfg.key_pairs = &kps;
+    cfg.set_key_pair = fz_set_key_pair;
+    cfg.caps |= OT_SPDM_CAP_GET_KEY_PAIR_INFO | OT_SPDM_CAP_SET_KEY_PAIR_INFO;
+  }
   if (!ot_ok(ot_spdm_responder_init(&rsp, &cfg))) die();
   drive(sel & 3u, version);
   size_t off = 1;
@@ -150,5 +166,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     off += n;
   }
   ot_spdm_responder_free(&rsp);
+  ot_spdm_key_pairs_clear(&kps);
   return 0;
 }

@@ -32,6 +32,8 @@
 #   provision-emu SUITE        opentsm provision -> spdm_responder_emu
 #   certs-device SUITE         DMTF requester GET_CSR/SET_CERTIFICATE -> opentsm device
 #   certs-emu SUITE            opentsm provision --get-csr/--set-cert -> spdm_responder_emu
+#   keypair-device VER SUITE   DMTF requester GET/SET_KEY_PAIR_INFO -> opentsm device
+#   keypair-emu VER SUITE      opentsm provision --set-key-pair -> spdm_responder_emu
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +41,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 # shellcheck source=cases_provision.sh
 . "$HERE/cases_provision.sh"
+# shellcheck source=cases_key_pairs.sh
+. "$HERE/cases_key_pairs.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -704,6 +708,8 @@ provision-device) case_provision_device "$@" ;;
 provision-emu) case_provision_emu "$@" ;;
 certs-device) case_certs_device "$@" ;;
 certs-emu) case_certs_emu "$@" ;;
+keypair-device) case_keypair_device "$@" ;;
+keypair-emu) case_keypair_emu "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cli_csr_state.h"
+#include "cli_key_pairs.h"
 #include "cli_state.h"
 #include "opentsm/crypto.h"
 #include "opentsm/status.h"
@@ -95,6 +96,8 @@ typedef struct cli_device_opts {
   /* --csr-reset: CERT_INSTALL_RESET_CAP; GET_CSR (1.3+) answered ResetRequired
    * with a CSRTrackingTag, the CSR kept in state_dir (cli_csr_state.h). */
   bool csr_reset;
+  /* --key-pairs N: TotalKeyPairs of KEY_PAIR_INFO (0 = one, the identity's). */
+  unsigned key_pairs;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -138,6 +141,8 @@ struct cli_device {
   size_t ep_info_len, mel_len;
   cli_state state; /* SET_CERTIFICATE slots and their file */
   cli_csr_state csr; /* --csr-reset: pending CSRs and their file */
+  ot_spdm_key_pairs kps; /* GET/SET_KEY_PAIR_INFO's key pairs (cli_key_pairs.h) */
+  cli_key_pairs kps_state;
 };
 
 /* The DOE responder to serve (the DSM's protocols wrapped by the stream policy). */
@@ -148,6 +153,10 @@ void cli_device_stream_policy(cli_device *d);
 /* Builds the device; on failure everything is wiped. *what names the step. */
 OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what);
 void cli_device_free(cli_device *d);
+/* The device's key pairs from its identity and DIR/keypairs.bin, served by
+ * GET_KEY_PAIR_INFO, and with a state dir changed by SET_KEY_PAIR_INFO
+ * (cli_key_pairs.c). OT_E_ARG for a count below the identity's keys. */
+OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap);
 /* The sample-key directory: $OPENTSM_SAMPLE_KEYS, else the source tree's copy. */
 const char *cli_default_key_dir(void);
 

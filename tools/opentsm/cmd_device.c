@@ -38,7 +38,7 @@
   "                      [--pcap FILE] [--keylog FILE] [--idle-timeout MS]\n"                      \
   "                      [--frame-timeout MS] [--heartbeat-period S] [--versions LIST]\n"          \
   "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"     \
-  "                      [--state-dir DIR [--trusted-env] [--csr-reset]]\n"                    \
+  "                      [--state-dir DIR [--trusted-env] [--csr-reset]] [--key-pairs N]\n"      \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
   "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
@@ -92,6 +92,10 @@ const char ot_usage_device[] =
           "  --state-dir DIR  keep the certificate slots written by SET_CERTIFICATE in\n"
           "              DIR/slots.bin (written atomically, read back at start; a damaged\n"
           "              file stops the start and is left as is); offers SET_CERT_CAP\n"
+          "  --key-pairs N  SPDM 1.3 key pairs reported by GET_KEY_PAIR_INFO (1-8, default\n"
+          "              1): KeyPairID 1 is the key of slot 0, the others start empty;\n"
+          "              with --state-dir SET_KEY_PAIR_INFO may generate (P-256/P-384),\n"
+          "              erase and re-associate them, kept in DIR/keypairs.bin\n"
           "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
           "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
           "  --csr-reset  CERT_INSTALL_RESET_CAP: a GET_CSR (SPDM 1.3+) is answered ERROR\n"
@@ -345,6 +349,8 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
                              .svn = 1};
   OT_GUARD_GOTO(st, ot_spdm_identity_add_device_meas(&d->id, &dm), fail);
 dsm:
+  /* KeyPairID 1 is the key of slot 0 (KEY_PAIR_INFO and DIGESTS agree). */
+  ot_spdm_identity_number_key_pairs(&d->id);
   /* Slots provisioned earlier (SET_CERTIFICATE) replace the built-in ones. */
   d->state = (cli_state){.dir = o->state_dir, .id = &d->id};
   if (o->state_dir) {
@@ -409,6 +415,17 @@ dsm:
   d->dsm.rcfg.mel = d->mel;
   d->dsm.rcfg.mel_len = d->mel_len;
   d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
+  { /* SPDM 1.3 GET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO (cli_key_pairs.c). */
+    static char kwhy[160];
+    kwhy[0] = '\0';
+    st = cli_device_key_pairs(d, o, kwhy, sizeof(kwhy));
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: key pairs (%s): %s; not started, nothing changed\n",
+              o->state_dir ? CLI_KEY_PAIRS_FILE : "--key-pairs", kwhy);
+      *what = "reading the key pairs";
+      goto fail_dsm;
+    }
+  }
   /* GET_CSR and SET_CERTIFICATE only where a certificate can be kept
    * (DSP0274 1.2 CAPABILITIES: CSR_CAP needs SET_CERT_CAP; libspdm's
    * requester refuses a responder that has one without the other). */
@@ -446,6 +463,7 @@ dsm:
 fail_dsm:
   ot_sim_dsm_free(&d->dsm);
 fail:
+  ot_spdm_key_pairs_clear(&d->kps);
   cli_state_free(&d->state);
   free(d->ports);
   d->ports = NULL;
@@ -457,6 +475,7 @@ fail:
 }
 
 void cli_device_free(cli_device *d) {
+  ot_spdm_key_pairs_clear(&d->kps);
   cli_state_free(&d->state);
   ot_sim_dsm_free(&d->dsm);
   free(d->ports); /* the DSM wiped their engines */
@@ -806,6 +825,11 @@ static int device_main(int argc, char **argv) {
     } else if (strcmp(a, "--csr-reset") == 0) {
       o.csr_reset = true;
       continue;
+    } else if (strcmp(a, "--key-pairs") == 0 && v) {
+      uint64_t n;
+      if (!cli_parse_u64(v, OT_SPDM_KP_MAX, &n) || n == 0)
+        return usage_error("bad --key-pairs (1-8)", v);
+      o.key_pairs = (unsigned)n;
     } else if (strcmp(a, "--state-dir") == 0 && v) {
       o.state_dir = v;
     } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {

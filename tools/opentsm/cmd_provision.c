@@ -31,6 +31,7 @@
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
   "                         [--csr-tag N]\n"                                                         \
   "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"           \
+  "                         [--set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]]...\n"        \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
 
@@ -49,6 +50,11 @@ const char ot_usage_provision[] =
           "                   or slot 0 in the clear in a trusted environment\n"
           "  --session        send them in a KEY_EXCHANGE session (ended with END_SESSION)\n"
           "  --key-pair-info  GET_KEY_PAIR_INFO of every key pair (1..TotalKeyPairs)\n"
+          "  --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]  SET_KEY_PAIR_INFO\n"
+          "                   (1.3, repeatable, before --key-pair-info): OP change, erase\n"
+          "                   or generate; usage the KeyUsage bits, algo p256 p384 rsa2048\n"
+          "                   rsa3072 rsa4096 or hex bits, slots the AssocCertSlotMask\n"
+          "                   (change: 0 or absent dissociates every slot)\n"
           "  --handshake-in-the-clear  offer HANDSHAKE_IN_THE_CLEAR_CAP: with a device that\n"
           "                   has it too, FINISH/FINISH_RSP travel unencrypted\n"
           "  --timeout MS     bound on the whole run (default 10000)\n"
@@ -72,6 +78,8 @@ typedef struct provision_opts {
   const char *set_cert_path;
   int set_cert_slot; /* -1: none */
   uint8_t csr_tag;   /* GET_CSR CSRTrackingTag (1.3), 0: none */
+  ot_spdm_set_key_pair_info set_kp[8]; /* --set-key-pair, in order */
+  size_t set_kp_count;
   uint64_t timeout_ms;
 } provision_opts;
 
@@ -161,6 +169,15 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       return OT_EXIT_IO;
     }
     printf("CSR (%s): %zu bytes, self-signature verified -> %s\n", where, n, o->csr_path);
+  }
+  for (size_t i = 0; i < o->set_kp_count; i++) {
+    static const char *const ops[] = {"change", "erase", "generate"};
+    const ot_spdm_set_key_pair_info *k = &o->set_kp[i];
+    ot_status st = ot_spdm_requester_set_key_pair_info(&c->q, sid, k);
+    if (!ot_ok(st)) return step_failed(c, "SET_KEY_PAIR_INFO", st);
+    printf("SET_KEY_PAIR_INFO (%s): key pair %u %s, usage 0x%04x, asym 0x%08x, slots 0x%02x\n",
+           where, k->key_pair_id, ops[k->operation], k->desired_key_usage,
+           (unsigned)k->desired_asym_algo, k->desired_assoc_cert_slot_mask);
   }
   if (o->key_pairs) {
     /* KeyPairIDs run from 1 to TotalKeyPairs (DSP0274 1.3 §10.26): the first
@@ -327,6 +344,13 @@ int ot_cmd_provision(int argc, char **argv) {
         return usage_error("bad --set-cert (want SLOT:FILE, SLOT 0-7)", v);
       o.set_cert_slot = v[0] - '0';
       o.set_cert_path = v + 2;
+    } else if (strcmp(a, "--set-key-pair") == 0) {
+      if (o.set_kp_count == 8) return usage_error("too many --set-key-pair (8)", v);
+      if (!cli_parse_set_key_pair(v, &o.set_kp[o.set_kp_count]))
+        return usage_error("bad --set-key-pair (ID:change|erase|generate[,usage=HEX]"
+                           "[,algo=A][,slots=HEX])",
+                           v);
+      o.set_kp_count++;
     } else if (strcmp(a, "--pcap") == 0) {
       o.pcap = v;
     } else if (strcmp(a, "--keylog") == 0) {
@@ -341,9 +365,10 @@ int ot_cmd_provision(int argc, char **argv) {
   }
   if (o.target == NULL) return usage_error("HOST:PORT missing", NULL);
   if (o.anchor_count == 0) return usage_error("--anchor missing (the chain must be checked)", NULL);
-  if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path && !o.key_pairs)
+  if (!o.endpoint_info && !o.mel_path && !o.csr_path && !o.set_cert_path && !o.key_pairs &&
+      o.set_kp_count == 0)
     return usage_error("nothing to do (--endpoint-info, --mel, --get-csr, --set-cert, "
-                       "--key-pair-info)",
+                       "--key-pair-info, --set-key-pair)",
                        NULL);
   if (o.csr_tag && !o.csr_path) return usage_error("--csr-tag needs --get-csr", NULL);
   if (o.unsigned_ep && !o.endpoint_info)

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The device's key pair file; see cli_key_pairs.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_key_pairs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "opentsm/secure.h"
+
+OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len) {
+  OT_ENSURE(dir && name && (buf || len == 0), OT_E_ARG);
+  char tmp[4096], final[4096];
+  int a = snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+  int b = snprintf(final, sizeof(final), "%s/%s", dir, name);
+  OT_ENSURE(a > 0 && (size_t)a < sizeof(tmp) && b > 0 && (size_t)b < sizeof(final), OT_E_ARG);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  OT_ENSURE(fd >= 0, OT_E_IO);
+  ot_status st = OT_SUCCESS;
+  size_t off = 0;
+  while (ot_ok(st) && off < len) {
+    ssize_t n = write(fd, buf + off, len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      st = ot_status_of(OT_E_IO);
+    else
+      off += (size_t)n;
+  }
+  if (ot_ok(st) && fsync(fd) != 0) st = ot_status_of(OT_E_IO);
+  if (close(fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
+  if (ot_ok(st) && rename(tmp, final) != 0) st = ot_status_of(OT_E_IO);
+  if (!ot_ok(st)) {
+    unlink(tmp);
+    return st;
+  }
+  int dfd = open(dir, O_RDONLY);
+  if (dfd >= 0) {
+    (void)fsync(dfd); /* the rename itself durable; best effort */
+    close(dfd);
+  }
+  return OT_SUCCESS;
+}
+
+static void say(char *why, size_t cap, const char *what) {
+  if (why && cap) snprintf(why, cap, "%s", what);
+}
+
+OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap) {
+  OT_ENSURE(s && s->kp, OT_E_ARG);
+  if (s->dir == NULL) return OT_SUCCESS;
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/%s", s->dir, CLI_KEY_PAIRS_FILE);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    if (errno == ENOENT) return OT_SUCCESS; /* nothing changed yet */
+    say(why, cap, "cannot open it");
+    OT_BAIL(OT_E_IO);
+  }
+  uint8_t *buf = malloc(OT_SPDM_KP_SAVE_MAX + 1);
+  if (buf == NULL) {
+    fclose(f);
+    OT_BAIL(OT_E_NOMEM);
+  }
+  size_t len = fread(buf, 1, OT_SPDM_KP_SAVE_MAX + 1, f);
+  bool rerr = ferror(f) != 0;
+  fclose(f);
+  ot_status st;
+  if (rerr) {
+    say(why, cap, "read error");
+    st = ot_status_of(OT_E_IO);
+  } else if (len > OT_SPDM_KP_SAVE_MAX) {
+    say(why, cap, "too large for a key pair file");
+    st = ot_status_of(OT_E_MALFORMED);
+  } else {
+    st = ot_spdm_key_pairs_load(s->kp, buf, len);
+    if (ot_is(st, OT_E_VERIFY))
+      say(why, cap, "checksum mismatch (damaged or truncated)");
+    else if (!ot_ok(st))
+      say(why, cap, "not this device's key pair file (layout, count or a key)");
+  }
+  ot_zeroize(buf, OT_SPDM_KP_SAVE_MAX + 1); /* it held private keys */
+  free(buf);
+  return st;
+}
+
+ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req) {
+  cli_key_pairs *s = ctx;
+  OT_ENSURE(s && s->kp && req, OT_E_ARG);
+  ot_spdm_key_pairs *next = malloc(sizeof(*next));
+  uint8_t *buf = malloc(OT_SPDM_KP_SAVE_MAX);
+  ot_status st = ot_status_of(OT_E_NOMEM);
+  if (next && buf) {
+    memcpy(next, s->kp, sizeof(*next));
+    st = ot_spdm_key_pairs_apply(next, req, s->rng);
+    size_t len = 0;
+    if (ot_ok(st) && s->dir) {
+      st = ot_spdm_key_pairs_save(next, buf, OT_SPDM_KP_SAVE_MAX, &len);
+      if (ot_ok(st)) st = cli_write_atomic(s->dir, CLI_KEY_PAIRS_FILE, buf, len);
+    }
+    /* Kept (or nothing to keep it in): the change holds from now on. */
+    if (ot_ok(st)) memcpy(s->kp, next, sizeof(*next));
+  }
+  if (next) {
+    ot_spdm_key_pairs_clear(next);
+    free(next);
+  }
+  if (buf) {
+    ot_zeroize(buf, OT_SPDM_KP_SAVE_MAX);
+    free(buf);
+  }
+  return st;
+}
+
+OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap) {
+  unsigned total = o->key_pairs ? o->key_pairs : 1u;
+  OT_ENSURE(total <= OT_SPDM_KP_MAX, OT_E_ARG);
+  bool settable = o->state_dir != NULL;
+  ot_status st = ot_spdm_key_pairs_init(&d->kps, &d->id, (uint8_t)total, settable);
+  if (!ot_ok(st)) {
+    say(why, cap, "fewer key pairs than the identity has keys");
+    return st;
+  }
+  d->kps_state = (cli_key_pairs){.dir = o->state_dir, .kp = &d->kps, .rng = cli_rng_get(&d->rng)};
+  OT_GUARD(cli_key_pairs_load(&d->kps_state, why, cap));
+  ot_spdm_responder_config *c = &d->dsm.rcfg;
+  c->key_pairs = &d->kps;
+  c->caps |= OT_SPDM_CAP_GET_KEY_PAIR_INFO;
+  if (settable) {
+    c->set_key_pair = cli_key_pairs_set;
+    c->set_key_pair_ctx = &d->kps_state;
+    c->caps |= OT_SPDM_CAP_SET_KEY_PAIR_INFO;
+  }
+  return OT_SUCCESS;
+}
+
+/* A hex number (optional 0x) up to max; the whole of s[0..n). */
+static bool hex_field(const char *s, size_t n, uint32_t max, uint32_t *out) {
+  if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s += 2;
+    n -= 2;
+  }
+  if (n == 0 || n > 8) return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    int c = s[i], d = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
+    if (d < 0) return false;
+    v = v * 16u + (uint64_t)d;
+  }
+  if (v > max) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+static bool starts(const char *s, size_t n, const char *key) {
+  size_t k = strlen(key);
+  return n >= k && memcmp(s, key, k) == 0;
+}
+
+bool cli_parse_set_key_pair(const char *v, ot_spdm_set_key_pair_info *out) {
+  ot_spdm_set_key_pair_info m = {0};
+  char *end = NULL;
+  if (v == NULL || v[0] < '0' || v[0] > '9') return false;
+  unsigned long id = strtoul(v, &end, 10);
+  if (end == v || *end != ':' || id == 0 || id > 255) return false;
+  m.key_pair_id = (uint8_t)id;
+  const char *p = end + 1;
+  size_t n = strcspn(p, ",");
+  if (n == 6 && memcmp(p, "change", 6) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_CHANGE;
+  else if (n == 5 && memcmp(p, "erase", 5) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_ERASE;
+  else if (n == 8 && memcmp(p, "generate", 8) == 0)
+    m.operation = OT_SPDM_KEY_PAIR_OP_GENERATE;
+  else
+    return false;
+  /* Bounded by the string: each pass consumes one comma-separated field. */
+  for (p += n; *p == ','; p += n) {
+    p++;
+    n = strcspn(p, ",");
+    uint32_t x = 0;
+    if (starts(p, n, "usage=")) {
+      if (!hex_field(p + 6, n - 6, 0xFFFFu, &x)) return false;
+      m.desired_key_usage = (uint16_t)x;
+    } else if (starts(p, n, "slots=")) {
+      if (!hex_field(p + 6, n - 6, 0xFFu, &x)) return false;
+      m.desired_assoc_cert_slot_mask = (uint8_t)x;
+    } else if (starts(p, n, "algo=")) {
+      static const struct {
+        const char *name;
+        uint32_t bit;
+      } algos[] = {{"p256", OT_SPDM_KP_ALGO_ECC256},   {"p384", OT_SPDM_KP_ALGO_ECC384},
+                   {"rsa2048", OT_SPDM_KP_ALGO_RSA2048}, {"rsa3072", OT_SPDM_KP_ALGO_RSA3072},
+                   {"rsa4096", OT_SPDM_KP_ALGO_RSA4096}};
+      bool named = false;
+      for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++)
+        if (n - 5 == strlen(algos[i].name) && memcmp(p + 5, algos[i].name, n - 5) == 0) {
+          m.desired_asym_algo = algos[i].bit;
+          named = true;
+        }
+      if (!named && !hex_field(p + 5, n - 5, UINT32_MAX, &m.desired_asym_algo)) return false;
+    } else {
+      return false;
+    }
+  }
+  if (*p != '\0') return false;
+  /* §10.27 Erase: nothing desired. */
+  if (m.operation == OT_SPDM_KEY_PAIR_OP_ERASE &&
+      (m.desired_key_usage || m.desired_asym_algo || m.desired_assoc_cert_slot_mask))
+    return false;
+  *out = m;
+  return true;
+}
