@@ -50,6 +50,7 @@
 #include "opentsm/doe.h"
 #include "opentsm/rng.h"
 #include "opentsm/spdm_codec.h"
+#include "opentsm/spdm_features.h"
 #include "opentsm/spdm_identity.h"
 #include "opentsm/spdm_session.h"
 #include "opentsm/spdm_transcript.h"
@@ -363,6 +364,10 @@ typedef struct ot_spdm_responder_config {
    OT_SPDM_CAP_MULTI_KEY_NEG | OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |  \
    OT_SPDM_CAP_LARGE_RESP | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
    OT_SPDM_CAP_SET_CERT)
+/* Those of this build: the optional features left out (opentsm/spdm_features.h)
+ * take theirs away, and their versions. */
+#define OT_SPDM_RSP_CAPS_BUILT (OT_SPDM_RSP_CAPS_IMPLEMENTED & ~(uint32_t)OT_SPDM_CAPS_LEFT_OUT)
+#define OT_SPDM_VMASK_BUILT (OT_SPDM_VMASK_ALL & ~OT_SPDM_VMASK_LEFT_OUT)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need

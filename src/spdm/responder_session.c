@@ -203,7 +203,7 @@ ot_status rsp_finish(rsp_call *c) {
   /* DSP0274 1.2 §10.10: SignatureIncluded exactly when mutual
    * authentication was requested, after its encapsulated flow completed, for
    * the requester's slot (Param2 ReqSlotID). */
-  bool mut = s->mut.requested != 0;
+  bool mut = OT_SPDM_WITH_MUT_AUTH && s->mut.requested != 0; /* never asked without it */
   if (mut && s->mut.state != OT_SPDM_MUT_DONE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (q->sig_included != mut || (mut && q->req_slot_id != s->mut.slot))
