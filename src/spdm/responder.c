@@ -357,7 +357,8 @@ ot_status rsp_emit_large(rsp_call *c, size_t len) {
   /* limit 0: a 1.0/1.1 requester, which announces no DataTransferSize. */
   if ((limit == 0 || len <= limit) && len <= ot_writer_space(c->w))
     return ot_write_bytes(c->w, r->large, len);
-  bool chunk = (r->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
+  /* (masked with the build's flags: a build without chunking drops the rest) */
+  bool chunk = (r->caps & r->req_caps & (uint32_t)OT_SPDM_RSP_CAPS_BUILT & OT_SPDM_CAP_CHUNK) != 0;
   if (!chunk || len > r->req_max_msg_size) {
     uint8_t ext[OT_SPDM_ERR_RESPONSE_TOO_LARGE_EXT_SIZE];
     ot_store_u32le(ext, (uint32_t)len);
