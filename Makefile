@@ -4,7 +4,8 @@
 #                (skipped, in one line, without the DMTF peers), fuzz smoke run
 #   make interop the live interop suite against the DMTF peers ($OPENTSM_PEERS)
 #   make bench   build (release) and run the benchmarks
-#   make fw-size the firmware profile's code, RAM and stack against the full
+#   make fw-size the firmware profile's code, RAM and stack (default profile and
+#                every SPDM feature on) against the full
 #                libraries (bench/fw_size.sh, its own -Os tree in $(BUILD)/fw)
 #   make fuzz    build fuzz targets and fuzz each for FUZZ_SECONDS (default 60)
 #   make build   release build only

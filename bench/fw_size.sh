@@ -7,7 +7,10 @@
 #   after   the firmware profile (firmware/CMakeLists.txt): its archives, and
 #           the firmware image linked with --gc-sections (fw_image.c: only
 #           what a device reaches), per component from the link map, and the
-#           same image with LTO (total only: LTO merges the components).
+#           same image with LTO (total only: LTO merges the components);
+#           twice: the default profile (SPDM features a TDISP device needs)
+#           and every optional feature on (-DOT_FW_ALL_FEATURES=ON, a second
+#           tree BUILD_DIR-all).
 # Static RAM = .data + .bss of the code, plus each component's context struct
 # (sizeof, printed by the device program built on each side). Stack = the
 # deepest request of `opentsm connect --flow full`, measured by painting a
@@ -27,6 +30,10 @@ cmake -G Ninja -S "$top" -B "$b" -DCMAKE_BUILD_TYPE=MinSizeRel -DOT_TESTS=OFF -D
 targets="opentsm opentsm-fw-device opentsm-fw-device-full otfw_image otfw_image_lto"
 for c in $comps; do targets="$targets ot_$c otfw_$c"; done
 cmake --build "$b" -j "$(nproc)" --target $targets >/dev/null
+ball=$b-all
+cmake -G Ninja -S "$top" -B "$ball" -DCMAKE_BUILD_TYPE=MinSizeRel -DOT_TESTS=OFF -DOT_BENCH=OFF \
+  -DOT_FW_ALL_FEATURES=ON -DCMAKE_C_FLAGS=-Wno-maybe-uninitialized -Wno-dev >/dev/null
+cmake --build "$ball" -j "$(nproc)" --target opentsm-fw-device otfw_image otfw_image_lto >/dev/null
 
 # An archive's members together, "code ram": code = text, rodata, relocated
 # const tables (.data.rel.ro) and initialised data; ram = data + bss.
@@ -73,36 +80,47 @@ mapsize() {
   ' "$1"
 }
 fwmap=$(mapsize "$b/firmware/otfw_image.map")
-mapget() { printf '%s\n' "$fwmap" | awk -v c="$1" -v f="$2" '$1 == c { print $f; found = 1 } END { if (!found) print 0 }'; }
+fwmap_all=$(mapsize "$ball/firmware/otfw_image.map")
+mapget() { printf '%s\n' "${4:-$fwmap}" | awk -v c="$1" -v f="$2" '$1 == c { print $f; found = 1 } END { if (!found) print 0 }'; }
+mapget_all() { mapget "$1" "$2" "" "$fwmap_all"; }
 
 # Context structs: "ram COMPONENT BYTES" lines.
 sizes_full=$("$b/firmware/opentsm-fw-device-full" --sizes)
 sizes_fw=$("$b/firmware/opentsm-fw-device" --sizes)
+sizes_all=$("$ball/firmware/opentsm-fw-device" --sizes)
 ctx() { printf '%s\n' "$1" | awk -v c="$2" '$2 == c { print $3 }'; }
 
 kb() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1024 }'; }
 
 echo "## Firmware profile: code and static RAM (bytes), -Os, gcc $(gcc -dumpversion), $(uname -m)"
 echo
-echo "| component | before: code | before: RAM | after (archive): code | after (image, gc): code | after: RAM |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| component | before: code | before: RAM | after (archive): code | after (image, gc): code | after: RAM | all features: code (image, gc) | all features: RAM |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 tb=0 rb=0 ta=0 ti=0 ra=0 tgt_code=0 tgt_ram=0 tgt_code_b=0 tgt_ram_b=0
+tx=0 rx=0 tgt_code_x=0 tgt_ram_x=0
 for c in $comps; do
   read -r code_b ram_b <<<"$(asize "$b/src/$c/libot_$c.a")"
   read -r code_a _ <<<"$(asize "$b/firmware/libotfw_$c.a")"
   ram_b=$((ram_b + $(ctx "$sizes_full" "$c" || true) + 0))
   code_i=$(mapget "$c" 2) ram_i=$(($(mapget "$c" 3) + $(ctx "$sizes_fw" "$c" || true) + 0))
-  echo "| $c | $code_b | $ram_b | $code_a | $code_i | $ram_i |"
+  code_x=$(mapget_all "$c" 2) ram_x=$(($(mapget_all "$c" 3) + $(ctx "$sizes_all" "$c" || true) + 0))
+  echo "| $c | $code_b | $ram_b | $code_a | $code_i | $ram_i | $code_x | $ram_x |"
   tb=$((tb + code_b)) rb=$((rb + ram_b)) ta=$((ta + code_a)) ti=$((ti + code_i)) ra=$((ra + ram_i))
+  tx=$((tx + code_x)) rx=$((rx + ram_x))
   case $c in spdm | ide_km | tdisp)
     tgt_code=$((tgt_code + code_i)) tgt_ram=$((tgt_ram + ram_i))
+    tgt_code_x=$((tgt_code_x + code_x)) tgt_ram_x=$((tgt_ram_x + ram_x))
     tgt_code_b=$((tgt_code_b + code_b)) tgt_ram_b=$((tgt_ram_b + ram_b)) ;;
   esac
 done
-dev_i=$(mapget device 2)
-echo "| device (composition, firmware/fw_device.c) | - | - | $(asize "$b/firmware/libotfw_device.a" | awk '{ print $1 }') | $dev_i | $(mapget device 3) |"
-echo "| **all** | **$tb** | **$rb** | **$ta** | **$((ti + dev_i))** | **$ra** |"
-echo "| **SPDM + IDE_KM + TDISP responders** | **$tgt_code_b** | **$tgt_ram_b** | | **$tgt_code** | **$tgt_ram** |"
+dev_i=$(mapget device 2) dev_x=$(mapget_all device 2)
+echo "| device (composition, firmware/fw_device.c) | - | - | $(asize "$b/firmware/libotfw_device.a" | awk '{ print $1 }') | $dev_i | $(mapget device 3) | $dev_x | $(mapget_all device 3) |"
+echo "| **all** | **$tb** | **$rb** | **$ta** | **$((ti + dev_i))** | **$ra** | **$((tx + dev_x))** | **$rx** |"
+echo "| **SPDM + IDE_KM + TDISP responders** | **$tgt_code_b** | **$tgt_ram_b** | | **$tgt_code** | **$tgt_ram** | **$tgt_code_x** | **$tgt_ram_x** |"
+echo
+echo "Targets (issue 14): SPDM + IDE_KM + TDISP responders <= 40960 code, <= 16384 RAM:" \
+  "default profile $([ "$tgt_code" -le 40960 ] && echo met || echo NOT met) ($tgt_code)," \
+  "RAM $([ "$tgt_ram" -le 16384 ] && echo met || echo NOT met) ($tgt_ram)."
 echo
 # size -A: code = text, rodata, .data.rel.ro (flash); RAM = .data, .bss.
 secsize() {
@@ -114,13 +132,17 @@ secsize() {
 }
 read -r ic ir <<<"$(secsize "$b/firmware/otfw_image")"
 read -r lc lr <<<"$(secsize "$b/firmware/otfw_image_lto")"
+read -r xc xr <<<"$(secsize "$ball/firmware/otfw_image")"
+read -r xlc xlr <<<"$(secsize "$ball/firmware/otfw_image_lto")"
 echo "Whole image (every component and the static device state; code = text, rodata,"
 echo "relocated const tables and initialised data; RAM = data + bss):"
 echo
 echo "| image | code | static RAM |"
 echo "|---|---:|---:|"
-echo "| --gc-sections | $ic ($(kb "$ic") KiB) | $ir ($(kb "$ir") KiB) |"
-echo "| --gc-sections + LTO, -fno-pie | $lc ($(kb "$lc") KiB) | $lr ($(kb "$lr") KiB) |"
+echo "| default profile, --gc-sections | $ic ($(kb "$ic") KiB) | $ir ($(kb "$ir") KiB) |"
+echo "| default profile, --gc-sections + LTO, -fno-pie | $lc ($(kb "$lc") KiB) | $lr ($(kb "$lr") KiB) |"
+echo "| all features, --gc-sections | $xc ($(kb "$xc") KiB) | $xr ($(kb "$xr") KiB) |"
+echo "| all features, --gc-sections + LTO, -fno-pie | $xlc ($(kb "$xlc") KiB) | $xlr ($(kb "$xlr") KiB) |"
 echo
 echo "Identity held in RAM by ot_spdm_identity (certificate chains, keys, measurements;"
 echo "a device keeps them in flash): before $(ctx "$sizes_full" identity), after $(ctx "$sizes_fw" identity) bytes."
@@ -149,13 +171,15 @@ stack_of() { # device-binary -> "plain secured deepest"
 echo "Stack of the deepest request (opentsm connect --flow full, P-384, painted stack,"
 echo "OpenSSL's frames included):"
 echo
-echo "| | before (full libraries) | after (firmware profile) |"
-echo "|---|---|---|"
+echo "| | before (full libraries) | after (default profile) | after (all features) |"
+echo "|---|---|---|---|"
 sb=$(stack_of "$b/firmware/opentsm-fw-device-full")
 sa=$(stack_of "$b/firmware/opentsm-fw-device")
+sx=$(stack_of "$ball/firmware/opentsm-fw-device")
 for k in plain secured; do
   echo "| deepest $k request | $(printf '%s\n' "$sb" | awk -v k=$k '$1 == k { $1 = ""; print }') |" \
-    "$(printf '%s\n' "$sa" | awk -v k=$k '$1 == k { $1 = ""; print }') |"
+    "$(printf '%s\n' "$sa" | awk -v k=$k '$1 == k { $1 = ""; print }') |" \
+    "$(printf '%s\n' "$sx" | awk -v k=$k '$1 == k { $1 = ""; print }') |"
 done
 echo
 echo "Largest frames of the firmware's own code (-fstack-usage, bytes):"

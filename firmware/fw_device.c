@@ -108,8 +108,9 @@ OT_RESULT ot_fw_device_init(ot_fw_device *d, const ot_fw_device_config *cfg) {
   ot_spdm_responder_config_default(&d->rcfg, cfg->id, cfg->rng);
   d->rcfg.heartbeat_period = cfg->heartbeat_period;
   /* As `opentsm device`: HANDSHAKE_IN_THE_CLEAR_CAP too (DSP0274 1.1+ §10.9),
-   * so a requester that sets it runs KEY_EXCHANGE/FINISH in the clear. */
-  d->rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
+   * so a requester that sets it runs KEY_EXCHANGE/FINISH in the clear, when
+   * the profile has it (OT_FW_HITC). */
+  d->rcfg.caps |= OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR & OT_SPDM_RSP_CAPS_BUILT;
   d->rcfg.clock = cfg->clock;
   d->tdisp_vdm = (ot_fw_vdm){.base = {.standard_id = OT_PCISIG_STANDARD_ID,
                                       .vendor_id = OT_PCISIG_VENDOR_ID,

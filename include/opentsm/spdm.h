@@ -51,6 +51,7 @@
 #include "opentsm/rng.h"
 #include "opentsm/spdm_codec.h"
 #include "opentsm/spdm_csr_track.h"
+#include "opentsm/spdm_features.h"
 #include "opentsm/spdm_identity.h"
 #include "opentsm/spdm_session.h"
 #include "opentsm/spdm_transcript.h"
@@ -386,6 +387,10 @@ typedef struct ot_spdm_responder_config {
    OT_SPDM_CAP_LARGE_RESP | OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |          \
    OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_CERT_INSTALL_RESET |                                       \
    OT_SPDM_CAP_GET_KEY_PAIR_INFO | OT_SPDM_CAP_SET_KEY_PAIR_INFO)
+/* Those of this build: the optional features left out (opentsm/spdm_features.h)
+ * take theirs away, and their versions. */
+#define OT_SPDM_RSP_CAPS_BUILT (OT_SPDM_RSP_CAPS_IMPLEMENTED & ~(uint32_t)OT_SPDM_CAPS_LEFT_OUT)
+#define OT_SPDM_VMASK_BUILT (OT_SPDM_VMASK_ALL & ~OT_SPDM_VMASK_LEFT_OUT)
 
 /* A default configuration: both versions, every implemented capability except
  * HANDSHAKE_IN_THE_CLEAR, MULTI_KEY, EP_INFO, MEL, CSR and SET_CERT (which need

@@ -722,5 +722,9 @@ const char *ot_spdm_code_name(uint8_t code);
  */
 OT_RESULT ot_spdm_message_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t len,
                                  size_t *out);
+/* The same for a request only: what a responder needs, without the response
+ * decoders (OT_E_UNSUPPORTED for a response code). */
+OT_RESULT ot_spdm_request_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t len,
+                                 size_t *out);
 
 #endif /* OPENTSM_SPDM_CODEC_H */

@@ -2,7 +2,8 @@
 /* Decode and encode any SPDM message by its code, and find the exact length of a
  * DOE-padded message (SPEC-FACTS T1). One table per direction, indexed by the
  * low 7 bits of RequestResponseCode (bit 7 tells requests from responses,
- * DSP0274 "SPDM request codes" / "SPDM response codes"). */
+ * DSP0274 "SPDM request codes" / "SPDM response codes"). Requests are decoded
+ * by codec_request.c, the responder's half, which a device links alone. */
 #include "codec_internal.h"
 
 typedef struct rsp_entry {
@@ -13,7 +14,6 @@ typedef struct rsp_entry {
 
 typedef struct req_entry {
   const char *name;
-  ot_status (*read)(const ot_spdm_sizes *, ot_reader *, ot_spdm_request *);
   ot_status (*write)(const ot_spdm_sizes *, ot_writer *, const ot_spdm_request *);
 } req_entry;
 
@@ -79,32 +79,45 @@ ADAPT(response, set_certificate_rsp, set_certificate_rsp)
 ADAPT(response, key_pair_info, key_pair_info)
 ADAPT_EMPTY(response, set_key_pair_info_ack, OT_SPDM_SET_KEY_PAIR_INFO_ACK)
 
-ADAPT_EMPTY(request, get_version, OT_SPDM_GET_VERSION)
-ADAPT(request, get_capabilities, get_capabilities)
-ADAPT(request, negotiate_algorithms, negotiate_algorithms)
-ADAPT_EMPTY(request, get_digests, OT_SPDM_GET_DIGESTS)
-ADAPT(request, get_certificate, get_certificate)
-ADAPT(request, challenge, challenge)
-ADAPT(request, get_measurements, get_measurements)
-ADAPT(request, key_exchange, key_exchange)
-ADAPT(request, finish, finish)
-ADAPT(request, psk_exchange, psk_exchange)
-ADAPT(request, psk_finish, psk_finish)
-ADAPT_EMPTY(request, heartbeat, OT_SPDM_HEARTBEAT)
-ADAPT(request, key_update, key_update)
-ADAPT(request, end_session, end_session)
-ADAPT(request, vendor_request, vendor)
-ADAPT(request, respond_if_ready, respond_if_ready)
-ADAPT(request, chunk_send, chunk_send)
-ADAPT(request, chunk_get, chunk_get)
-ADAPT_EMPTY(request, get_encapsulated_request, OT_SPDM_GET_ENCAPSULATED_REQUEST)
-ADAPT(request, deliver_encapsulated_response, encap)
-ADAPT(request, get_endpoint_info, get_endpoint_info)
-ADAPT(request, get_mel, get_mel)
-ADAPT(request, get_csr, get_csr)
-ADAPT(request, set_certificate, set_certificate)
-ADAPT(request, get_key_pair_info, get_key_pair_info)
-ADAPT(request, set_key_pair_info, set_key_pair_info)
+/* Requests: the encoders (codec_request.c reads them). */
+#define ADAPT_W(fn, member)                                                                        \
+  static ot_status request_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                       \
+                                      const ot_spdm_request *m) {                                  \
+    return ot_spdm_encode_##fn(sz, w, &m->u.member);                                               \
+  }
+#define ADAPT_EMPTY_W(fn)                                                                          \
+  static ot_status request_write_##fn(const ot_spdm_sizes *sz, ot_writer *w,                       \
+                                      const ot_spdm_request *m) {                                  \
+    (void)m;                                                                                       \
+    return ot_spdm_encode_##fn(sz, w);                                                             \
+  }
+
+ADAPT_EMPTY_W(get_version)
+ADAPT_W(get_capabilities, get_capabilities)
+ADAPT_W(negotiate_algorithms, negotiate_algorithms)
+ADAPT_EMPTY_W(get_digests)
+ADAPT_W(get_certificate, get_certificate)
+ADAPT_W(challenge, challenge)
+ADAPT_W(get_measurements, get_measurements)
+ADAPT_W(key_exchange, key_exchange)
+ADAPT_W(finish, finish)
+ADAPT_W(psk_exchange, psk_exchange)
+ADAPT_W(psk_finish, psk_finish)
+ADAPT_EMPTY_W(heartbeat)
+ADAPT_W(key_update, key_update)
+ADAPT_W(end_session, end_session)
+ADAPT_W(vendor_request, vendor)
+ADAPT_W(respond_if_ready, respond_if_ready)
+ADAPT_W(chunk_send, chunk_send)
+ADAPT_W(chunk_get, chunk_get)
+ADAPT_EMPTY_W(get_encapsulated_request)
+ADAPT_W(deliver_encapsulated_response, encap)
+ADAPT_W(get_endpoint_info, get_endpoint_info)
+ADAPT_W(get_mel, get_mel)
+ADAPT_W(get_csr, get_csr)
+ADAPT_W(set_certificate, set_certificate)
+ADAPT_W(get_key_pair_info, get_key_pair_info)
+ADAPT_W(set_key_pair_info, set_key_pair_info)
 
 #define RSP(code, name, fn) [(code)] = {name, response_read_##fn, response_write_##fn}
 static const rsp_entry rsp_table[0x80] = {
@@ -136,7 +149,7 @@ static const rsp_entry rsp_table[0x80] = {
     RSP(OT_SPDM_SET_KEY_PAIR_INFO_ACK, "SET_KEY_PAIR_INFO_ACK", set_key_pair_info_ack),
 };
 
-#define REQ(code, name, fn) [(code)&0x7fu] = {name, request_read_##fn, request_write_##fn}
+#define REQ(code, name, fn) [(code)&0x7fu] = {name, request_write_##fn}
 static const req_entry req_table[0x80] = {
     REQ(OT_SPDM_GET_DIGESTS, "GET_DIGESTS", get_digests),
     REQ(OT_SPDM_GET_CERTIFICATE, "GET_CERTIFICATE", get_certificate),
@@ -181,7 +194,7 @@ static const rsp_entry *rsp_lookup(uint8_t code) {
 }
 
 static const req_entry *req_lookup(uint8_t code) {
-  if (!OT_SPDM_CODE_IS_REQUEST(code) || !req_table[code & 0x7fu].read) return NULL;
+  if (!OT_SPDM_CODE_IS_REQUEST(code) || !req_table[code & 0x7fu].write) return NULL;
   return &req_table[code & 0x7fu];
 }
 
@@ -190,20 +203,6 @@ ot_status ot_spdm_decode_response(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm
   ot_spdm_response tmp;
   OT_GUARD(peek_code(r, &code));
   const rsp_entry *e = rsp_lookup(code);
-  OT_ENSURE(e != NULL, OT_E_UNSUPPORTED);
-  memset(&tmp, 0, sizeof tmp);
-  tmp.code = code;
-  OT_GUARD(e->read(sz, r, &tmp));
-  OT_GUARD(ot_reader_finish(r));
-  *out = tmp;
-  return OT_SUCCESS;
-}
-
-ot_status ot_spdm_decode_request(const ot_spdm_sizes *sz, ot_reader *r, ot_spdm_request *out) {
-  uint8_t code;
-  ot_spdm_request tmp;
-  OT_GUARD(peek_code(r, &code));
-  const req_entry *e = req_lookup(code);
   OT_ENSURE(e != NULL, OT_E_UNSUPPORTED);
   memset(&tmp, 0, sizeof tmp);
   tmp.code = code;
@@ -243,10 +242,10 @@ static ot_status body_length(const ot_spdm_sizes *sz, const uint8_t *buf, size_t
   OT_GUARD(peek_code(&r, &code));
   if (OT_SPDM_CODE_IS_REQUEST(code)) {
     ot_spdm_request m;
-    const req_entry *e = req_lookup(code);
-    OT_ENSURE(e != NULL, OT_E_UNSUPPORTED);
+    spdm_request_read_fn read = spdm_request_reader(code);
+    OT_ENSURE(read != NULL, OT_E_UNSUPPORTED);
     memset(&m, 0, sizeof m);
-    OT_GUARD(e->read(sz, &r, &m));
+    OT_GUARD(read(sz, &r, &m));
   } else {
     ot_spdm_response m;
     const rsp_entry *e = rsp_lookup(code);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "opentsm/spdm_codec.h"
+#include "opentsm/spdm_features.h"
 
 /* Reads the 4-byte header: SPDMVersion must be the expected one, the code must
  * be `code`. GET_VERSION and VERSION expect 0x10, everything else sz->version,
@@ -24,8 +25,12 @@ ot_status spdm_hdr_write(const ot_spdm_sizes *sz, ot_writer *w, uint8_t code, ui
                          uint8_t p2);
 /* True for a 1.3 (or later) connection. */
 static inline bool spdm_is_13(const ot_spdm_sizes *sz) { return sz->version >= OT_SPDM_VERSION_13; }
-/* True when the connection's version is v or later (v one of OT_SPDM_VERSION_*). */
-static inline bool spdm_ver_ge(const ot_spdm_sizes *sz, uint8_t v) { return sz->version >= v; }
+/* True when the connection's version is v or later (v one of OT_SPDM_VERSION_*).
+ * A build without SPDM 1.0/1.1 (opentsm/spdm_features.h) meets no connection
+ * older than 1.2, so their layouts fold away. */
+static inline bool spdm_ver_ge(const ot_spdm_sizes *sz, uint8_t v) {
+  return (!OT_SPDM_WITH_V10_11 && v <= OT_SPDM_VERSION_12) || sz->version >= v;
+}
 
 /* Borrows n bytes when `present`, else sets *out to NULL and reads nothing. */
 ot_status spdm_read_opt(ot_reader *r, bool present, size_t n, const uint8_t **out);
@@ -111,6 +116,11 @@ SPDM_READ(set_key_pair_info, ot_spdm_set_key_pair_info)
     OT_GUARD(spdm_hdr_read(sz, r, code, NULL, NULL));                                              \
     return ot_reader_finish(r);                                                                    \
   }
+
+/* The read body of request `code` (codec_request.c), NULL when this build
+ * decodes no such request (opentsm/spdm_features.h). */
+typedef ot_status (*spdm_request_read_fn)(const ot_spdm_sizes *, ot_reader *, ot_spdm_request *);
+spdm_request_read_fn spdm_request_reader(uint8_t code);
 
 /* Algorithm fields shared by NEGOTIATE_ALGORITHMS, ALGORITHMS and the 1.3
  * CAPABILITIES Supported Algorithms block (codec_algorithms.c). The offer body

@@ -29,8 +29,11 @@
 /* Where a request may arrive. */
 enum { W_PLAIN = 1u, W_SECURED = 2u, W_ANY = 3u };
 
+/* One row per implemented request (a dense table: a device build holds only
+ * the rows of its features, opentsm/spdm_features.h). */
 typedef struct rsp_rule {
-  ot_spdm_conn_state state; /* state needed: exactly it when `exact`, else at least */
+  uint8_t code;
+  uint8_t state; /* ot_spdm_conn_state needed: exactly it when `exact`, else at least */
   bool exact;
   uint8_t where;
   uint32_t cap; /* responder capability the request needs (0: none) */
@@ -48,59 +51,58 @@ static uint8_t min_version(uint8_t code) {
 /* DSP0274 1.3 §10 message order: VCA strictly in sequence (§10.3-10.4), then
  * any request after NEGOTIATE_ALGORITHMS. Session messages live in
  * responder_session.c's table. */
-static const rsp_rule rules[256] = {
-    [OT_SPDM_GET_VERSION] = {OT_SPDM_CONN_NOT_STARTED, false, W_PLAIN, 0, rsp_get_version},
-    [OT_SPDM_GET_CAPABILITIES] = {OT_SPDM_CONN_AFTER_VERSION, true, W_PLAIN, 0,
-                                  rsp_get_capabilities},
-    [OT_SPDM_NEGOTIATE_ALGORITHMS] = {OT_SPDM_CONN_AFTER_CAPS, true, W_PLAIN, 0,
-                                      rsp_negotiate_algorithms},
-    [OT_SPDM_GET_DIGESTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT,
-                             rsp_get_digests},
-    [OT_SPDM_GET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT,
-                                 rsp_get_certificate},
-    [OT_SPDM_CHALLENGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_CHAL,
-                           rsp_challenge},
+static const rsp_rule rules[] = {
+    {OT_SPDM_GET_VERSION, OT_SPDM_CONN_NOT_STARTED, false, W_PLAIN, 0, rsp_get_version},
+    {OT_SPDM_GET_CAPABILITIES, OT_SPDM_CONN_AFTER_VERSION, true, W_PLAIN, 0, rsp_get_capabilities},
+    {OT_SPDM_NEGOTIATE_ALGORITHMS, OT_SPDM_CONN_AFTER_CAPS, true, W_PLAIN, 0,
+     rsp_negotiate_algorithms},
+    {OT_SPDM_GET_DIGESTS, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT, rsp_get_digests},
+    {OT_SPDM_GET_CERTIFICATE, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CERT,
+     rsp_get_certificate},
+    {OT_SPDM_CHALLENGE, OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_CHAL, rsp_challenge},
     /* DSP0274 1.2 §10.11: GET_MEASUREMENTS may also travel inside a session. */
-    [OT_SPDM_GET_MEASUREMENTS] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_MEAS_MASK,
-                                  rsp_get_measurements},
-    [OT_SPDM_CHUNK_GET] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK, rsp_chunk_get},
+    {OT_SPDM_GET_MEASUREMENTS, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_MEAS_MASK,
+     rsp_get_measurements},
+    OT_SPDM_IF_CHUNK({OT_SPDM_CHUNK_GET, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CHUNK,
+                      rsp_chunk_get}, )
     /* DSP0274 1.2 §10.16: a large request may be sent in chunks as soon as both
      * sides know each other's CHUNK_CAP and DataTransferSize, i.e. from
      * NEGOTIATE_ALGORITHMS on. */
-    [OT_SPDM_CHUNK_SEND] = {OT_SPDM_CONN_AFTER_CAPS, false, W_ANY, OT_SPDM_CAP_CHUNK,
-                            rsp_chunk_send},
-    [OT_SPDM_RESPOND_IF_READY] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
+    OT_SPDM_IF_CHUNK({OT_SPDM_CHUNK_SEND, OT_SPDM_CONN_AFTER_CAPS, false, W_ANY, OT_SPDM_CAP_CHUNK,
+                      rsp_chunk_send}, )
+    {OT_SPDM_RESPOND_IF_READY, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, 0, rsp_respond_if_ready},
     /* DSP0274 1.2 "Encapsulated request flow" (responder_encap.c). */
-    [OT_SPDM_GET_ENCAPSULATED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_ENCAP,
-                                          rsp_get_encapsulated_request},
-    [OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                               OT_SPDM_CAP_ENCAP,
-                                               rsp_deliver_encapsulated_response},
-    RSP_SESSION_RULES,
+    OT_SPDM_IF_MUT_AUTH({OT_SPDM_GET_ENCAPSULATED_REQUEST, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                         OT_SPDM_CAP_ENCAP, rsp_get_encapsulated_request}, )
+    OT_SPDM_IF_MUT_AUTH({OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE, OT_SPDM_CONN_NEGOTIATED, false,
+                         W_ANY, OT_SPDM_CAP_ENCAP, rsp_deliver_encapsulated_response}, )
+    RSP_SESSION_RULES
     /* DSP0274 1.3 §10.23, §10.24: in the clear or in a session, 1.3 only. */
-    [OT_SPDM_GET_ENDPOINT_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_EP_INFO_MASK,
-                                   rsp_get_endpoint_info},
-    [OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                               OT_SPDM_CAP_MEL, rsp_get_mel},
+    OT_SPDM_IF_EP_INFO({OT_SPDM_GET_ENDPOINT_INFO, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                        OT_SPDM_CAP_EP_INFO_MASK, rsp_get_endpoint_info}, )
+    OT_SPDM_IF_MEL({OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                    OT_SPDM_CAP_MEL, rsp_get_mel}, )
     /* DSP0274 1.2 GET_CSR, SET_CERTIFICATE: in the clear or in a session (the
      * handler applies SET_CERTIFICATE's session rule). */
-    [OT_SPDM_GET_CSR] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR, rsp_get_csr},
-    [OT_SPDM_SET_CERTIFICATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_SET_CERT,
-                                 rsp_set_certificate},
+    OT_SPDM_IF_PROVISION({OT_SPDM_GET_CSR, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_CSR,
+                          rsp_get_csr}, )
+    OT_SPDM_IF_PROVISION({OT_SPDM_SET_CERTIFICATE, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                          OT_SPDM_CAP_SET_CERT, rsp_set_certificate}, )
+};
     /* DSP0274 1.3 §10.26, §10.27: in the clear or in a session, 1.3 on. */
-    [OT_SPDM_GET_KEY_PAIR_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                   OT_SPDM_CAP_GET_KEY_PAIR_INFO, rsp_get_key_pair_info},
-    [OT_SPDM_SET_KEY_PAIR_INFO] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
-                                   OT_SPDM_CAP_SET_KEY_PAIR_INFO, rsp_set_key_pair_info}};
+    OT_SPDM_IF_KEY_PAIR_INFO({OT_SPDM_GET_KEY_PAIR_INFO, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                              OT_SPDM_CAP_GET_KEY_PAIR_INFO, rsp_get_key_pair_info}, )
+    OT_SPDM_IF_KEY_PAIR_INFO({OT_SPDM_SET_KEY_PAIR_INFO, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
+                              OT_SPDM_CAP_SET_KEY_PAIR_INFO, rsp_set_key_pair_info}, )
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
   memset(cfg, 0, sizeof(*cfg));
   cfg->id = id;
   cfg->rng = rng;
-  cfg->versions = OT_SPDM_VMASK_ALL; /* 1.0 .. 1.4 */
+  cfg->versions = OT_SPDM_VMASK_BUILT; /* 1.0 .. 1.4, as built */
   /* Mutual authentication is asked for only on request (cfg->mut_auth). */
-  cfg->caps = OT_SPDM_RSP_CAPS_IMPLEMENTED &
+  cfg->caps = OT_SPDM_RSP_CAPS_BUILT &
               ~(OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR | OT_SPDM_CAP_MULTI_KEY_MASK |
                 OT_SPDM_CAP_PSK_MASK | OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP |
                 OT_SPDM_CAP_EP_INFO_MASK | OT_SPDM_CAP_MEL | OT_SPDM_CAP_CSR |
@@ -119,36 +121,44 @@ void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_sp
 
 OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_config *cfg) {
   OT_ENSURE(r && cfg && cfg->id && cfg->rng, OT_E_ARG);
-  OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_IMPLEMENTED) == 0, OT_E_ARG);
-  OT_ENSURE((cfg->versions & OT_SPDM_VMASK_ALL) != 0, OT_E_ARG);
-  /* Only the two MutAuthRequested values served by the encapsulated flow. */
-  OT_ENSURE(cfg->mut_auth == 0 || cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
-                cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS,
+  /* A feature left out of this build (opentsm/spdm_features.h) is never advertised. */
+  OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_BUILT) == 0, OT_E_ARG);
+  OT_ENSURE((cfg->versions & ~OT_SPDM_VMASK_BUILT) == 0 && (cfg->versions & OT_SPDM_VMASK_ALL) != 0,
+            OT_E_ARG);
+  /* Only the two MutAuthRequested values served by the encapsulated flow, and
+   * none in a build without it. */
+  OT_ENSURE(cfg->mut_auth == 0 ||
+                (OT_SPDM_WITH_MUT_AUTH && (cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
+                                           cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS)),
             OT_E_ARG);
   OT_ENSURE(cfg->data_transfer_size >= OT_SPDM_MIN_DATA_TRANSFER_SIZE &&
                 cfg->max_msg_size >= cfg->data_transfer_size,
             OT_E_ARG);
   OT_ENSURE(cfg->vdm_count <= OT_SPDM_RSP_MAX_VDM, OT_E_ARG);
-  OT_GUARD(rsp_psk_config_check(cfg));
+  /* cfg->caps is within OT_SPDM_RSP_CAPS_BUILT (above); masking with it again
+   * lets a build without a feature drop that feature's checks. */
+  uint32_t caps = cfg->caps & (uint32_t)OT_SPDM_RSP_CAPS_BUILT;
+  if (caps & OT_SPDM_CAP_PSK_MASK) OT_GUARD(rsp_psk_config_check(cfg));
   /* EP_INFO_CAP and MEL_CAP promise something to answer with. */
-  bool ep_ok = cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL));
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_EP_INFO_MASK) || ep_ok, OT_E_ARG);
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_MEL) ||
+  OT_ENSURE(!(caps & OT_SPDM_CAP_EP_INFO_MASK) ||
+                (cfg->ep_info && ot_ok(ot_spdm_ep_info_check(cfg->ep_info, cfg->ep_info_len, NULL))),
+            OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_MEL) ||
                 (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
             OT_E_ARG);
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
   /* DSP0274 1.2 CAPABILITIES: CSR_CAP only with SET_CERT_CAP (a CSR is for a
    * certificate the device can then take). */
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CSR) || (cfg->caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_CSR) || (caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
   /* CERT_INSTALL_RESET_CAP: the reset this implementation models is GET_CSR's
    * (a CSR finished after a reset, named by its CSRTrackingTag). */
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_CERT_INSTALL_RESET) ||
-                (cfg->csr_tracker && (cfg->caps & OT_SPDM_CAP_CSR)),
+  OT_ENSURE(!(caps & OT_SPDM_CAP_CERT_INSTALL_RESET) ||
+                (cfg->csr_tracker && (caps & OT_SPDM_CAP_CSR)),
             OT_E_ARG);
   /* Key pairs to report, and a model to change them (DSP0274 1.3 §10.27). */
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO) || cfg->key_pairs, OT_E_ARG);
-  OT_ENSURE(!(cfg->caps & OT_SPDM_CAP_SET_KEY_PAIR_INFO) ||
-                (cfg->set_key_pair && (cfg->caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO)),
+  OT_ENSURE(!(caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO) || cfg->key_pairs, OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_KEY_PAIR_INFO) ||
+                (cfg->set_key_pair && (caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO)),
             OT_E_ARG);
   memset(r, 0, sizeof(*r));
   r->cfg = cfg;
@@ -264,7 +274,7 @@ static bool decode_request(rsp_call *c, size_t len) {
   c->sz = r->neg.sizes;
   if (r->state < OT_SPDM_CONN_NEGOTIATED) c->sz.version = c->req[0];
   size_t n;
-  if (!ot_ok(ot_spdm_message_length(&c->sz, c->req, len, &n))) return false;
+  if (!ot_ok(ot_spdm_request_length(&c->sz, c->req, len, &n))) return false;
   for (size_t i = n; i < len; i++) {
     if (c->req[i] != 0) return false; /* DOE padding is zero (PCIe r6.0 §6.30.1) */
   }
@@ -293,12 +303,18 @@ static bool keeps_l1(uint8_t code) {
          code == OT_SPDM_CHUNK_GET || code == OT_SPDM_CHUNK_SEND;
 }
 
+static const rsp_rule *find_rule(uint8_t code) {
+  for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+    if (rules[i].code == code) return &rules[i];
+  return NULL;
+}
+
 ot_status rsp_dispatch(rsp_call *c, size_t len) {
   ot_spdm_responder *r = c->r;
   uint8_t code = c->req[1];
-  const rsp_rule *rule = &rules[code];
+  const rsp_rule *rule = find_rule(code);
   bool go;
-  if (rule->handler == NULL) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
+  if (rule == NULL) return rsp_error(c, OT_SPDM_ERR_UNSUPPORTED_REQUEST, code);
   if (!version_ok(c, code)) return rsp_error(c, OT_SPDM_ERR_VERSION_MISMATCH, 0);
   OT_GUARD(check_rule(c, rule, code, &go));
   if (!go) return OT_SUCCESS;
@@ -358,7 +374,8 @@ ot_status rsp_emit_large(rsp_call *c, size_t len) {
   /* limit 0: a 1.0/1.1 requester, which announces no DataTransferSize. */
   if ((limit == 0 || len <= limit) && len <= ot_writer_space(c->w))
     return ot_write_bytes(c->w, r->large, len);
-  bool chunk = (r->caps & OT_SPDM_CAP_CHUNK) && (r->req_caps & OT_SPDM_CAP_CHUNK);
+  /* (masked with the build's flags: a build without chunking drops the rest) */
+  bool chunk = (r->caps & r->req_caps & (uint32_t)OT_SPDM_RSP_CAPS_BUILT & OT_SPDM_CAP_CHUNK) != 0;
   if (!chunk || len > r->req_max_msg_size) {
     uint8_t ext[OT_SPDM_ERR_RESPONSE_TOO_LARGE_EXT_SIZE];
     ot_store_u32le(ext, (uint32_t)len);

@@ -31,6 +31,7 @@ static bool multi_key_req(const ot_spdm_responder *r) {
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
   uint32_t both = r->cfg->caps & r->req_caps;
   rsp_mut_clear(&s->mut);
+  if (!OT_SPDM_WITH_MUT_AUTH) return 0; /* a build without it (opentsm/spdm_features.h) */
   /* §10.9: only when both sides set MUT_AUTH_CAP (and ENCAP_CAP for the flow)
    * and a ReqBaseAsymAlg was negotiated; in the clear there are no handshake
    * keys for the flow. */
@@ -58,6 +59,7 @@ void rsp_mut_clear(ot_spdm_rsp_mut *m) {
 bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
   uint32_t both = r->cfg->caps & r->req_caps;
   rsp_mut_clear(&r->basic);
+  if (!OT_SPDM_WITH_MUT_AUTH) return false;
   /* DSP0274 1.2 §10.7: BasicMutAuthReq only toward a requester that can be
    * challenged (MUT_AUTH_CAP, CHAL_CAP, CERT_CAP) through the encapsulated
    * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */

@@ -86,20 +86,19 @@ ot_status rsp_set_key_pair_info(rsp_call *c); /* responder_key_pair_info.c */
  * FINISH in the clear or under the handshake keys, the rest inside a session
  * (DSP0274 §10.9-10.20). */
 #define RSP_SESSION_RULES                                                                          \
-  [OT_SPDM_KEY_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_KEY_EX,           \
-                            rsp_key_exchange},                                                     \
-  [OT_SPDM_FINISH] = {OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_KEY_EX, rsp_finish},      \
-  [OT_SPDM_HEARTBEAT] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_HBEAT,             \
-                         rsp_heartbeat},                                                           \
-  [OT_SPDM_KEY_UPDATE] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_KEY_UPD,          \
-                          rsp_key_update},                                                         \
-  [OT_SPDM_END_SESSION] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},         \
-  [OT_SPDM_VENDOR_DEFINED_REQUEST] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                \
-                                      rsp_vendor_defined},                                         \
-  [OT_SPDM_PSK_EXCHANGE] = {OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_PSK_MASK,         \
-                            rsp_psk_exchange},                                                     \
-  [OT_SPDM_PSK_FINISH] = {OT_SPDM_CONN_NEGOTIATED, false, W_SECURED,                               \
-                          OT_SPDM_CAP_PSK_WITH_CONTEXT, rsp_psk_finish}
+  {OT_SPDM_KEY_EXCHANGE, OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN, OT_SPDM_CAP_KEY_EX,              \
+   rsp_key_exchange},                                                                              \
+  {OT_SPDM_FINISH, OT_SPDM_CONN_NEGOTIATED, false, W_ANY, OT_SPDM_CAP_KEY_EX, rsp_finish},         \
+  {OT_SPDM_HEARTBEAT, OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_HBEAT, rsp_heartbeat}, \
+  {OT_SPDM_KEY_UPDATE, OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, OT_SPDM_CAP_KEY_UPD,             \
+   rsp_key_update},                                                                                \
+  {OT_SPDM_END_SESSION, OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0, rsp_end_session},            \
+  {OT_SPDM_VENDOR_DEFINED_REQUEST, OT_SPDM_CONN_NEGOTIATED, false, W_SECURED, 0,                   \
+   rsp_vendor_defined},                                                                            \
+  OT_SPDM_IF_PSK({OT_SPDM_PSK_EXCHANGE, OT_SPDM_CONN_NEGOTIATED, false, W_PLAIN,                   \
+                  OT_SPDM_CAP_PSK_MASK, rsp_psk_exchange}, )                                       \
+  OT_SPDM_IF_PSK({OT_SPDM_PSK_FINISH, OT_SPDM_CONN_NEGOTIATED, false, W_SECURED,                   \
+                  OT_SPDM_CAP_PSK_WITH_CONTEXT, rsp_psk_finish}, )
 
 /* A provisioned slot whose key may serve `usage` (OT_SPDM_KEY_USAGE_*). */
 bool rsp_slot_allows(const ot_spdm_responder *r, uint8_t slot, uint16_t usage);

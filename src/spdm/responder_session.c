@@ -83,7 +83,6 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
                               const uint8_t *pub, uint16_t smv) {
   ot_spdm_responder *r = c->r;
   const ot_spdm_key_exchange *q = &c->msg.u.key_exchange;
-  static const uint8_t zero[OT_SPDM_MAX_SIGNATURE_SIZE];
   uint8_t summary[OT_HASH_MAX_SIZE], opaque[36];
   ot_writer ow;
   ot_writer_init(&ow, opaque, sizeof(opaque));
@@ -99,12 +98,17 @@ static ot_status write_kx_rsp(rsp_call *c, ot_spdm_rsp_session *s, const ot_spdm
                                 .meas_summary_hash = sz->meas_summary_hash ? summary : NULL,
                                 .opaque_len = (uint16_t)ot_writer_len(&ow),
                                 .opaque = opaque,
-                                .signature = zero,
-                                .verify_data = sz->handshake_in_clear ? NULL : zero,
+                                .signature = opaque, /* 0 bytes of it: see below */
                                 /* §10.9: ReqSlotIDParam 0 here; the flow may name another */
                                 .mut_auth = s->mut.requested};
   OT_GUARD(ot_rng_fill(r->cfg->rng, a.random, sizeof(a.random)));
-  return ot_spdm_encode_key_exchange_rsp(sz, c->w, &a);
+  /* Signature and VerifyData are computed over the message before them
+   * (kx_transcript): the fields up to them, then zeros in their place. */
+  ot_spdm_sizes head = *sz;
+  head.sig_len = 0;
+  head.handshake_in_clear = true; /* no VerifyData field written */
+  OT_GUARD(ot_spdm_encode_key_exchange_rsp(&head, c->w, &a));
+  return ot_write_zeros(c->w, sz->sig_len + (sz->handshake_in_clear ? 0u : sz->hash_len));
 }
 
 /* TH1 steps: signature over TH up to it, then TH1 -> handshake keys, VerifyData. */
@@ -203,7 +207,7 @@ ot_status rsp_finish(rsp_call *c) {
   /* DSP0274 1.2 §10.10: SignatureIncluded exactly when mutual
    * authentication was requested, after its encapsulated flow completed, for
    * the requester's slot (Param2 ReqSlotID). */
-  bool mut = s->mut.requested != 0;
+  bool mut = OT_SPDM_WITH_MUT_AUTH && s->mut.requested != 0; /* never asked without it */
   if (mut && s->mut.state != OT_SPDM_MUT_DONE)
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   if (q->sig_included != mut || (mut && q->req_slot_id != s->mut.slot))

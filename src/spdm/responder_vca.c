@@ -62,10 +62,14 @@ ot_status rsp_get_capabilities(rsp_call *c) {
   /* Only the flags the negotiated version defines (DSP0274 1.x "Flags fields
    * definitions"); a 1.3 device speaking 1.1 has no CHUNK_CAP. */
   uint32_t caps = ot_spdm_caps_for_version(r->cfg->caps, c->sz.version, true);
+  /* DSP0274 1.2 CAPABILITIES MaxSPDMmsgSize: without CHUNK_CAP no message can
+   * be larger than one transfer, so it equals DataTransferSize (the libspdm
+   * requester refuses the connection otherwise). */
   ot_spdm_capabilities a = {.ct_exponent = r->cfg->ct_exponent,
                             .flags = caps,
                             .data_transfer_size = r->cfg->data_transfer_size,
-                            .max_msg_size = r->cfg->max_msg_size};
+                            .max_msg_size = (caps & OT_SPDM_CAP_CHUNK) ? r->cfg->max_msg_size
+                                                                       : r->cfg->data_transfer_size};
   /* 1.3: the requester may ask for the Supported Algorithms block. It goes
    * only where the whole response fits the requester's DataTransferSize: no
    * large-response transfer exists before the connection is negotiated

@@ -38,10 +38,12 @@ static const code_info k_codes[] = {
     {OT_TDISP_ERROR, "TDISP_ERROR"},
 };
 
+/* PCIe r6.0 §11.3.1 "TDISP request codes" / "TDISP response codes": 81h-8Bh
+ * and 01h-0Bh, then TDISP_ERROR 7Fh; by range, so that a device, which never
+ * names a code, links no name table. */
 bool ot_tdisp_code_known(uint8_t code) {
-  for (size_t i = 0; i < sizeof k_codes / sizeof k_codes[0]; i++)
-    if (k_codes[i].code == code) return true;
-  return false;
+  uint8_t low = code & 0x7fu;
+  return (low >= OT_TDISP_VERSION && low <= OT_TDISP_VDM_RESPONSE) || code == OT_TDISP_ERROR;
 }
 
 const char *ot_tdisp_code_name(uint8_t code) {

@@ -298,7 +298,9 @@ case_tsm_flow() { # VER SUITE [AEAD]
 # 2017 since the device reports its device mode (block 8); the reference's
 # 2021 adds 4 assertions the validator runs only for CACHE/MUT_AUTH/ENCAP/PSK
 # capabilities, which our default device does not advertise.
-VALIDATOR_PASS_MIN=2017
+# A firmware profile without some SPDM features (firmware/CMakeLists.txt
+# OT_FW_*) scores less: its build passes its own floor.
+VALIDATOR_PASS_MIN=${OPENTSM_VALIDATOR_PASS_MIN:-2017}
 case_validator() { # SUITE
   local rc summary pass fail
   suite "$1"
