@@ -88,12 +88,12 @@ static const rsp_rule rules[] = {
                           rsp_get_csr}, )
     OT_SPDM_IF_PROVISION({OT_SPDM_SET_CERTIFICATE, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
                           OT_SPDM_CAP_SET_CERT, rsp_set_certificate}, )
-};
     /* DSP0274 1.3 §10.26, §10.27: in the clear or in a session, 1.3 on. */
     OT_SPDM_IF_KEY_PAIR_INFO({OT_SPDM_GET_KEY_PAIR_INFO, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
                               OT_SPDM_CAP_GET_KEY_PAIR_INFO, rsp_get_key_pair_info}, )
     OT_SPDM_IF_KEY_PAIR_INFO({OT_SPDM_SET_KEY_PAIR_INFO, OT_SPDM_CONN_NEGOTIATED, false, W_ANY,
                               OT_SPDM_CAP_SET_KEY_PAIR_INFO, rsp_set_key_pair_info}, )
+};
 
 void ot_spdm_responder_config_default(ot_spdm_responder_config *cfg, const ot_spdm_identity *id,
                                       ot_rng *rng) {
