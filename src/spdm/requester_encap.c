@@ -129,7 +129,7 @@ ot_status req_sign(ot_spdm_requester *q, uint8_t slot, const char *context, cons
   OT_ENSURE(k->present && k->curve == q->neg.req_asym_curve, OT_E_BAD_KEY);
   size_t n;
   OT_GUARD(ot_spdm_signature_sign(q->neg.version, q->neg.req_base_asym, q->neg.hash, k->priv,
-                                  ot_curve_size(k->curve), context, th, q->neg.sizes.hash_len, sig,
+                                  k->priv_len, context, th, q->neg.sizes.hash_len, sig,
                                   OT_SPDM_MAX_SIGNATURE_SIZE, &n));
   OT_ENSURE(n == q->neg.sizes.req_sig_len, OT_E_INTERNAL);
   return OT_SUCCESS;
