@@ -29,8 +29,13 @@ static bool multi_key_req(const ot_spdm_responder *r) {
 }
 
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
-  uint32_t both = r->cfg->caps & r->req_caps;
+  uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&s->mut);
+  /* Asked from SPDM 1.2 on only: the 1.1 encapsulated messages
+   * (ENCAPSULATED_RESPONSE_ACK without AckRequestID) and 1.0/1.1 requester
+   * signatures other than ECDSA are not served. The capability stays
+   * advertised: a responder may always decline to ask (§10.9). */
+  if (r->neg.version < OT_SPDM_VERSION_12) return 0;
   /* §10.9: only when both sides set MUT_AUTH_CAP (and ENCAP_CAP for the flow)
    * and a ReqBaseAsymAlg was negotiated. With HANDSHAKE_IN_THE_CLEAR the
    * flow's messages travel in the clear too (libspdm sends every request of a
@@ -75,8 +80,9 @@ void rsp_mut_clear(ot_spdm_rsp_mut *m) {
 }
 
 bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
-  uint32_t both = r->cfg->caps & r->req_caps;
+  uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&r->basic);
+  if (r->neg.version < OT_SPDM_VERSION_12) return false; /* as rsp_mut_auth_start */
   /* DSP0274 1.2 §10.7: BasicMutAuthReq only toward a requester that can be
    * challenged (MUT_AUTH_CAP, CHAL_CAP, CERT_CAP) through the encapsulated
    * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */
@@ -171,6 +177,8 @@ OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t sess
     if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) s = &r->sessions[i];
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
   OT_ENSURE(r->cfg->caps & r->req_caps & OT_SPDM_CAP_ENCAP, OT_E_UNSUPPORTED);
+  /* The 1.2 ENCAPSULATED_RESPONSE_ACK layout only (see rsp_mut_auth_start). */
+  OT_ENSURE(r->neg.version >= OT_SPDM_VERSION_12, OT_E_UNSUPPORTED);
   OT_ENSURE(s->s.state == OT_SPDM_SESSION_ESTABLISHED && !s->key_update_busy, OT_E_STATE);
   OT_ENSURE(s->mut.state != OT_SPDM_MUT_AWAIT_GET && s->mut.state != OT_SPDM_MUT_AWAIT_DELIVER,
             OT_E_STATE);

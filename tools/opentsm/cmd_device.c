@@ -421,6 +421,13 @@ dsm:
   d->dsm.rcfg.mel = d->mel;
   d->dsm.rcfg.mel_len = d->mel_len;
   d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
+  /* ReqBaseAsymAlg (DSP0274 §10.4): every requester key type the signature
+   * layer verifies, selected for mutual authentication or a requester that
+   * signs its ENDPOINT_INFO (spdm_requester_emu offers RSASSA/RSAPSS
+   * 2048/3072 only, and refuses ALGORITHMS without one). */
+  d->dsm.rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 |
+                              OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519 |
+                              OT_SPDM_ASYM_ED448 | OT_SPDM_ASYM_RSA_ALL;
   /* GET_CSR and SET_CERTIFICATE only where a certificate can be kept
    * (DSP0274 1.2 CAPABILITIES: CSR_CAP needs SET_CERT_CAP; libspdm's
    * requester refuses a responder that has one without the other). */
@@ -698,10 +705,6 @@ static int device_mut_auth(cli_device *d, const char *mode, bool basic, const ch
    * the encapsulated flow (DSP0274 1.1 required both together). With
    * HANDSHAKE_IN_THE_CLEAR the flow runs in the clear (responder_encap.c). */
   c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
-  /* ReqBaseAsymAlg: every requester key type the signature layer verifies;
-   * spdm_requester_emu offers RSASSA/RSAPSS 2048/3072 only (DSP0274 §10.4). */
-  c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
-                     OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448 | OT_SPDM_ASYM_RSA_ALL;
   c->mut_auth = mode == NULL                      ? 0
                 : strcmp(mode, "digests") == 0   ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
                 : strcmp(mode, "requested") == 0 ? OT_SPDM_MUT_AUTH_REQUESTED
