@@ -357,6 +357,30 @@ static void encap_endpoint_info_preconditions(void **state) {
   mut_free(m);
 }
 
+/* DSP0274 1.3 §10.4: ReqBaseAsymAlg is selected for a requester that signs
+ * its ENDPOINT_INFO (EP_INFO_CAP 10b) even without MUT_AUTH_CAP on either
+ * side (libspdm's requester refuses ALGORITHMS without one then). */
+static void req_asym_for_signed_endpoint_info(void **state) {
+  (void)state;
+  rig_opts o = {.curve = OT_CURVE_P384, .versions = OT_SPDM_VMASK_13, .seed = 3};
+  rig *g = rig_new(&o);
+  g->rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_RSA_ALL;
+  g->qcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256;
+  g->qcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG;
+  assert_false(g->rcfg.caps & OT_SPDM_CAP_MUT_AUTH);
+  rig_authenticate(g, 0);
+  assert_int_equal(g->rsp.neg.req_base_asym, OT_SPDM_ASYM_ECDSA_P256);
+  rig_free(g);
+  /* Neither MUT_AUTH_CAP nor a signing EP_INFO_CAP: none selected. */
+  g = rig_new(&o);
+  g->rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256;
+  g->qcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256;
+  g->qcfg.caps |= OT_SPDM_CAP_EP_INFO_NO_SIG;
+  rig_authenticate(g, 0);
+  assert_int_equal(g->rsp.neg.req_base_asym, 0);
+  rig_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(rsa_requester_is_authenticated),
@@ -372,6 +396,7 @@ int main(void) {
       cmocka_unit_test(encap_endpoint_info_bad_signature),
       cmocka_unit_test(encap_endpoint_info_bad_answers),
       cmocka_unit_test(encap_endpoint_info_preconditions),
+      cmocka_unit_test(req_asym_for_signed_endpoint_info),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
