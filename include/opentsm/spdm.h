@@ -495,8 +495,9 @@ typedef struct ot_spdm_responder {
     uint8_t request_id;
     bool sign; /* a signature was asked (the requester's key is known) */
     uint8_t slot;
-    const ot_spdm_rsp_mut *key; /* the flow whose validated chain gives the key */
-    uint32_t session_id;        /* 0: the flow runs outside sessions */
+    uint8_t pub[OT_PUBLIC_KEY_MAX]; /* the requester's validated key, when sign */
+    size_t pub_len;
+    uint32_t session_id; /* 0: the flow runs outside sessions */
     uint8_t last_req[OT_SPDM_HEADER_SIZE + 4u + OT_SPDM_NONCE_SIZE];
     size_t last_req_len;
     uint8_t ep_info[OT_SPDM_EP_INFO_MAX]; /* the requester's EPInfo, as last received */

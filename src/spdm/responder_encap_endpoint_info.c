@@ -23,6 +23,14 @@ static const ot_spdm_rsp_mut *known_key(const ot_spdm_responder *r, const ot_spd
   return NULL;
 }
 
+/* True for 0 (the flow outside sessions) or a session still in use. */
+static bool session_alive(const ot_spdm_responder *r, uint32_t session_id) {
+  if (session_id == 0) return true;
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) return true;
+  return false;
+}
+
 OT_RESULT ot_spdm_responder_encap_endpoint_info(ot_spdm_responder *r) {
   OT_ENSURE(r != NULL, OT_E_ARG);
   /* §10.23: GET_ENDPOINT_INFO exists from 1.3; the requester answers it only
@@ -32,7 +40,10 @@ OT_RESULT ot_spdm_responder_encap_endpoint_info(ot_spdm_responder *r) {
   OT_ENSURE((r->cfg->caps & r->req_caps & OT_SPDM_CAP_ENCAP) &&
                 (r->req_caps & OT_SPDM_CAP_EP_INFO_MASK),
             OT_E_UNSUPPORTED);
-  OT_ENSURE(r->ep_encap.state != OT_SPDM_MUT_AWAIT_DELIVER, OT_E_STATE);
+  /* One flow at a time, unless the session it ran in has ended meanwhile. */
+  OT_ENSURE(r->ep_encap.state != OT_SPDM_MUT_AWAIT_DELIVER ||
+                !session_alive(r, r->ep_encap.session_id),
+            OT_E_STATE);
   r->ep_encap.state = OT_SPDM_MUT_AWAIT_GET;
   r->ep_encap.ep_info_len = 0;
   return OT_SUCCESS;
@@ -67,7 +78,11 @@ ot_status rsp_ep_encap_get(rsp_call *c) {
   r->ep_encap.last_req_len = ot_writer_len(&q);
   r->ep_encap.sign = sign;
   r->ep_encap.slot = g.slot_id;
-  r->ep_encap.key = key;
+  r->ep_encap.pub_len = 0;
+  if (sign) {
+    memcpy(r->ep_encap.pub, key->pub, key->pub_len);
+    r->ep_encap.pub_len = key->pub_len;
+  }
   r->ep_encap.session_id = s ? s->s.session_id : 0;
   r->ep_encap.request_id = 1;
   r->ep_encap.state = OT_SPDM_MUT_AWAIT_DELIVER;
@@ -102,10 +117,9 @@ static ot_status take_endpoint_info(ot_spdm_responder *r, const uint8_t *msg, si
     if (ot_ok(st)) st = ot_hash_final(&h, th, sizeof(th));
     ot_hash_free(&h);
     OT_GUARD(st);
-    const ot_spdm_rsp_mut *k = r->ep_encap.key;
-    OT_GUARD(ot_spdm_signature_verify(r->neg.version, r->neg.req_base_asym, r->neg.hash, k->pub,
-                                      k->pub_len, OT_SPDM_SIGN_CTX_ENDPOINT_INFO_REQ, th,
-                                      sz.hash_len, m.signature, sz.sig_len));
+    OT_GUARD(ot_spdm_signature_verify(
+        r->neg.version, r->neg.req_base_asym, r->neg.hash, r->ep_encap.pub, r->ep_encap.pub_len,
+        OT_SPDM_SIGN_CTX_ENDPOINT_INFO_REQ, th, sz.hash_len, m.signature, sz.sig_len));
   }
   if (m.ep_info_len) memcpy(r->ep_encap.ep_info, m.ep_info, m.ep_info_len);
   r->ep_encap.ep_info_len = m.ep_info_len;

@@ -687,7 +687,8 @@ static ot_status device_oob(void *ctx, uint32_t command, const uint8_t *payload,
   ot_spdm_responder *r = ctx;
   /* 8002h: an encapsulated GET_ENDPOINT_INFO on the requester's next
    * GET_ENCAPSULATED_REQUEST (spdm-emu's responder arms it the same way). */
-  if (command == OT_SOCK_CMD_OOB_ENCAP_ENDPOINT_INFO) return ot_spdm_responder_encap_endpoint_info(r);
+  if (command == OT_SOCK_CMD_OOB_ENCAP_ENDPOINT_INFO)
+    return ot_spdm_responder_encap_endpoint_info(r);
   OT_ENSURE(command == OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, OT_E_UNSUPPORTED);
   uint32_t sid = len == 4 ? ot_load_u32le(payload) : 0;
   for (size_t i = 0; sid == 0 && i < OT_SPDM_RSP_MAX_SESSIONS; i++)

@@ -26,8 +26,8 @@ static mut *mut_new(uint8_t versions, ot_curve key, uint8_t mode, bool basic, bo
   m->g = rig_new(&o);
   rig *g = m->g;
   rig_drbg(&m->drbg_tsm, 11);
-  assert_ot_ok(ot_spdm_hierarchy_generate_requester(&m->h, key, &m->drbg_tsm.rng,
-                                                    RIG_NOW - RIG_DAY, RIG_NOW + RIG_DAY));
+  assert_ot_ok(ot_spdm_hierarchy_generate_requester(&m->h, key, &m->drbg_tsm.rng, RIG_NOW - RIG_DAY,
+                                                    RIG_NOW + RIG_DAY));
   ot_spdm_identity_init(&m->id);
   assert_ot_ok(ot_spdm_identity_install(&m->id, 0, 0, 1, &m->h));
   assert_ot_ok(ot_spdm_identity_root(&m->id, 0, &m->anchor));
@@ -43,8 +43,9 @@ static mut *mut_new(uint8_t versions, ot_curve key, uint8_t mode, bool basic, bo
     /* As spdm_requester_emu: RSASSA and RSAPSS of the key's size offered. */
     g->qcfg.identity = &m->id;
     g->qcfg.caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
-    g->qcfg.algs.req_asym = key == OT_KEY_RSA2048 ? OT_SPDM_ASYM_RSASSA_2048 | OT_SPDM_ASYM_RSAPSS_2048
-                                                  : OT_SPDM_ASYM_RSASSA_3072 | OT_SPDM_ASYM_RSAPSS_3072;
+    g->qcfg.algs.req_asym = key == OT_KEY_RSA2048
+                                ? OT_SPDM_ASYM_RSASSA_2048 | OT_SPDM_ASYM_RSAPSS_2048
+                                : OT_SPDM_ASYM_RSASSA_3072 | OT_SPDM_ASYM_RSAPSS_3072;
   } else {
     assert_ot_ok(ot_spdm_requester_config_identity(&g->qcfg, &m->id));
   }
@@ -74,8 +75,8 @@ static void swap_key(mut *m, ot_curve key) {
  * ReqBaseAsymAlg), basic mutual authentication and a session with 02h. */
 static void rsa_requester_is_authenticated(void **state) {
   (void)state;
-  mut *m = mut_new(OT_SPDM_VMASK_13, OT_KEY_RSA2048, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, true,
-                   false);
+  mut *m =
+      mut_new(OT_SPDM_VMASK_13, OT_KEY_RSA2048, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, true, false);
   rig *g = m->g;
   rig_authenticate(g, 0);
   assert_int_equal(g->rsp.neg.req_base_asym, OT_SPDM_ASYM_RSAPSS_2048);
@@ -93,8 +94,8 @@ static void rsa_requester_is_authenticated(void **state) {
 /* RSASSA-3072 alone offered: that one is selected and verified. */
 static void rsa3072_rsassa_session(void **state) {
   (void)state;
-  mut *m = mut_new(OT_SPDM_VMASK_12, OT_KEY_RSA3072, OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS, false,
-                   false);
+  mut *m =
+      mut_new(OT_SPDM_VMASK_12, OT_KEY_RSA3072, OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS, false, false);
   rig *g = m->g;
   g->qcfg.algs.req_asym = OT_SPDM_ASYM_RSASSA_3072;
   rig_authenticate(g, 0);
@@ -109,8 +110,8 @@ static void rsa3072_rsassa_session(void **state) {
  * DecryptError, and the session is gone on both sides. */
 static void rsa_bad_finish_signature_is_refused(void **state) {
   (void)state;
-  mut *m = mut_new(OT_SPDM_VMASK_13, OT_KEY_RSA2048, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, false,
-                   false);
+  mut *m =
+      mut_new(OT_SPDM_VMASK_13, OT_KEY_RSA2048, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, false, false);
   rig *g = m->g;
   swap_key(m, OT_KEY_RSA2048);
   rig_authenticate(g, 0);
@@ -192,8 +193,8 @@ static const uint8_t ep_info[] = {0x01, 0, 0, 0, 0x07, 0x00, 0x00, 0x01, 0x03, 0
 /* Builds DELIVER_ENCAPSULATED_RESPONSE(RequestID id, ENDPOINT_INFO) to `get`
  * (the encapsulated GET_ENDPOINT_INFO); signed with the requester's key over
  * A ‖ get ‖ response when get asked for it; `corrupt` flips a signature bit. */
-static size_t deliver_ep_info(mut *m, uint8_t id, const uint8_t *get, size_t get_len,
-                              bool corrupt, uint8_t *out, size_t cap) {
+static size_t deliver_ep_info(mut *m, uint8_t id, const uint8_t *get, size_t get_len, bool corrupt,
+                              uint8_t *out, size_t cap) {
   rig *g = m->g;
   const ot_spdm_negotiated *n = &g->req.neg;
   bool sign = (get[4] & OT_SPDM_EP_INFO_ATTR_SIGNATURE) != 0;
@@ -225,9 +226,9 @@ static size_t deliver_ep_info(mut *m, uint8_t id, const uint8_t *get, size_t get
     ot_hash_free(&h);
     size_t sl = 0;
     const ot_spdm_id_key *k = &m->id.keys[0];
-    assert_ot_ok(ot_spdm_signature_sign(n->version, n->req_base_asym, n->hash, k->priv,
-                                        k->priv_len, OT_SPDM_SIGN_CTX_ENDPOINT_INFO_REQ, th,
-                                        sz.hash_len, out + end - sz.sig_len, sz.sig_len, &sl));
+    assert_ot_ok(ot_spdm_signature_sign(n->version, n->req_base_asym, n->hash, k->priv, k->priv_len,
+                                        OT_SPDM_SIGN_CTX_ENDPOINT_INFO_REQ, th, sz.hash_len,
+                                        out + end - sz.sig_len, sz.sig_len, &sl));
     assert_int_equal(sl, sz.sig_len);
     if (corrupt) out[end - 1] ^= 1;
   }
@@ -326,8 +327,13 @@ static void encap_endpoint_info_bad_answers(void **state) {
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
   assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_AWAIT_DELIVER);
   /* The requester's ERROR UnsupportedRequest: the flow fails. */
-  uint8_t err[8] = {g->req.neg.version, OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE, 1, 0,
-                    g->req.neg.version, OT_SPDM_ERROR, OT_SPDM_ERR_UNSUPPORTED_REQUEST,
+  uint8_t err[8] = {g->req.neg.version,
+                    OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE,
+                    1,
+                    0,
+                    g->req.neg.version,
+                    OT_SPDM_ERROR,
+                    OT_SPDM_ERR_UNSUPPORTED_REQUEST,
                     OT_SPDM_GET_ENDPOINT_INFO};
   plain(g, err, sizeof(err), rsp, sizeof(rsp));
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
