@@ -63,7 +63,7 @@ const char ot_usage_device[] =
           "              default 8 as spdm_responder_emu; port i is function 01:00.i with\n"
           "              its own IDE capability and keys\n"
           "  --tdi ID    the TDI's INTERFACE_ID Function ID (RID, hex or decimal), default\n"
-          "              0x100 (and 0xbeef too on the DMTF-sample device, see above)\n"
+          "              0x100 (and 0xbeef too on the DMTF-sample device, see below)\n"
           "  --pcap FILE  write every DOE object exchanged, all connections, to FILE\n"
           "              (pcap, link type 292 PCI DOE: what DMTF spdm_dump reads)\n"
           "  --keylog FILE  write each session's DHE secret to FILE, one line\n"

@@ -321,6 +321,8 @@ static void encap_endpoint_info_bad_answers(void **state) {
   size_t at = get_encap(g, rsp, sizeof(rsp), &len);
   uint8_t get[16];
   memcpy(get, rsp + at, len - at);
+  /* One flow at a time: armed again while the answer is awaited. */
+  assert_ot_code(ot_spdm_responder_encap_endpoint_info(&g->rsp), OT_E_STATE);
   size_t n = deliver_ep_info(m, 2, get, len - at, false, req, sizeof(req));
   plain(g, req, n, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
@@ -345,6 +347,32 @@ static void encap_endpoint_info_bad_answers(void **state) {
   plain(g, req, n - 3, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_FAILED);
+  mut_free(m);
+}
+
+/* Inside an established, mutually authenticated session: our requester
+ * answers GET_ENDPOINT_INFO with an encapsulated ERROR UnsupportedRequest;
+ * the flow fails (ERROR InvalidRequest), the device's session goes on. */
+static void encap_endpoint_info_in_session(void **state) {
+  (void)state;
+  mut *m = mut_new(OT_SPDM_VMASK_13, OT_CURVE_P256, OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST, false,
+                   false);
+  rig *g = m->g;
+  g->qcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG;
+  rig_authenticate(g, 0);
+  uint32_t sid;
+  assert_ot_ok(ot_spdm_requester_start_session(&g->req, 0, OT_SPDM_MEAS_SUMMARY_NONE, &sid));
+  assert_ot_ok(ot_spdm_responder_encap_endpoint_info(&g->rsp));
+  bool served = false;
+  assert_false(ot_ok(ot_spdm_requester_encap_poll(&g->req, sid, &served)));
+  assert_int_equal(g->req.last_error.code, OT_SPDM_ERR_INVALID_REQUEST);
+  assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_FAILED);
+  assert_int_equal(g->rsp.ep_encap.session_id, sid);
+  assert_true(g->rsp.ep_encap.sign); /* the session's validated key was at hand */
+  /* The device keeps the session (an encapsulated answer it refuses is no
+   * reason to end it); our requester gives it up on the failed flow. */
+  assert_true(g->rsp.sessions[0].used);
+  assert_int_equal(g->rsp.sessions[0].s.state, OT_SPDM_SESSION_ESTABLISHED);
   mut_free(m);
 }
 
@@ -401,6 +429,7 @@ int main(void) {
       cmocka_unit_test(encap_endpoint_info_unsigned_without_key),
       cmocka_unit_test(encap_endpoint_info_bad_signature),
       cmocka_unit_test(encap_endpoint_info_bad_answers),
+      cmocka_unit_test(encap_endpoint_info_in_session),
       cmocka_unit_test(encap_endpoint_info_preconditions),
       cmocka_unit_test(req_asym_for_signed_endpoint_info),
   };
