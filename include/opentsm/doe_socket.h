@@ -44,6 +44,9 @@
  * whose 4-byte ID the payload carries (the requester then fetches it with
  * GET_ENCAPSULATED_REQUEST). */
 #define OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE 0x8001u
+/* spdm-emu command.h SOCKET_SPDM_COMMAND_OOB_ENCAP_ENDPOINT_INFO: the device
+ * is to ask GET_ENDPOINT_INFO through the encapsulated request flow. */
+#define OT_SOCK_CMD_OOB_ENCAP_ENDPOINT_INFO 0x8002u
 #define OT_SOCK_TRANSPORT_PCI_DOE 0x02u
 
 #define OT_SOCK_FRAME_HEADER_SIZE 12u

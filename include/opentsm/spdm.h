@@ -455,7 +455,7 @@ typedef struct ot_spdm_rsp_mut {
   uint8_t ku_op;      /* KEY_UPDATE: the KeyOperation outstanding (UpdateKey, VerifyNewKey) */
   uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
   uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
-  uint8_t pub[OT_ECC_MAX_PUBLIC];   /* the validated leaf's key */
+  uint8_t pub[OT_PUBLIC_KEY_MAX];   /* the validated leaf's key (EC X || Y, or RSA n || e) */
   size_t pub_len;
   size_t chain_len; /* bytes of the chain received so far (in the responder's mut_chain) */
   /* Basic mutual authentication (outside a session): the encapsulated
@@ -516,6 +516,21 @@ typedef struct ot_spdm_responder {
    * flow at a time: the handshake of one session). */
   uint8_t mut_chain[OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX];
   ot_spdm_rsp_mut basic; /* basic mutual authentication, outside sessions */
+  /* The encapsulated GET_ENDPOINT_INFO asked by ot_spdm_responder_encap_endpoint_info
+   * (responder_encap_endpoint_info.c): where it stands and the request sent. */
+  struct {
+    ot_spdm_mut_state state; /* NONE, AWAIT_GET, AWAIT_DELIVER, DONE or FAILED */
+    uint8_t request_id;
+    bool sign; /* a signature was asked (the requester's key is known) */
+    uint8_t slot;
+    uint8_t pub[OT_PUBLIC_KEY_MAX]; /* the requester's validated key, when sign */
+    size_t pub_len;
+    uint32_t session_id; /* 0: the flow runs outside sessions */
+    uint8_t last_req[OT_SPDM_HEADER_SIZE + 4u + OT_SPDM_NONCE_SIZE];
+    size_t last_req_len;
+    uint8_t ep_info[OT_SPDM_EP_INFO_MAX]; /* the requester's EPInfo, as last received */
+    size_t ep_info_len;
+  } ep_encap;
 } ot_spdm_responder;
 
 /*
@@ -560,6 +575,19 @@ size_t ot_spdm_responder_expire_sessions(ot_spdm_responder *r);
  * (ENCAP_CAP not on both sides).
  */
 OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t session_id);
+
+/*
+ * Arms an encapsulated GET_ENDPOINT_INFO (DSP0274 1.3 §10.23 through the
+ * encapsulated request flow; spdm-emu's out-of-band command 8002h): the
+ * requester's next GET_ENCAPSULATED_REQUEST, outside a session or inside an
+ * established one, gets GET_ENDPOINT_INFO DeviceClassIdentifier, signed
+ * (RequestAttributes bit 0, "requester-endpoint_info signing" over
+ * A || request || response) when the requester has EP_INFO_CAP 10b and its
+ * chain was validated earlier in this connection, else unsigned. The answer
+ * lands in r->ep_encap.ep_info. OT_E_UNSUPPORTED: not SPDM 1.3+, or ENCAP_CAP
+ * or the requester's EP_INFO_CAP missing; OT_E_STATE: another flow is running.
+ */
+OT_RESULT ot_spdm_responder_encap_endpoint_info(ot_spdm_responder *r);
 
 /*
  * Handles one secured record (DOE type 2 payload). *out_secured says whether

@@ -33,7 +33,13 @@ static ot_status read_inner(const ot_spdm_sizes *sz, ot_reader *r, bool request,
   OT_ENSURE(!is_envelope(p[1]), OT_E_MALFORMED);
   OT_ENSURE(OT_SPDM_CODE_IS_REQUEST(p[1]) == request, OT_E_MALFORMED);
   size_t n = rest;
-  ot_status st = ot_spdm_message_length(sz, p, rest, &n);
+  /* ENDPOINT_INFO's layout depends on the request it answers (Nonce and
+   * Signature only when one was asked, DSP0274 1.3 §10.23), which the
+   * envelope does not carry: it is the rest, and the receiver decodes it with
+   * the layout of its own request. */
+  ot_status st = !request && p[1] == OT_SPDM_ENDPOINT_INFO
+                     ? ot_status_of(OT_E_UNSUPPORTED)
+                     : ot_spdm_message_length(sz, p, rest, &n);
   if (ot_is(st, OT_E_UNSUPPORTED))
     n = rest;
   else

@@ -174,8 +174,9 @@ static uint16_t select_struct(const ot_spdm_alg_prefs *p, uint8_t type, uint16_t
     return sessions ? (uint16_t)STRONGEST(aead_order, theirs & p->aead) : 0;
   case OT_SPDM_ALG_TYPE_KEY_SCHEDULE:
     return sessions ? (uint16_t)(theirs & OT_SPDM_KEY_SCHEDULE_SPDM) : 0;
-  /* ReqBaseAsymAlg: only where both sides have MUT_AUTH_CAP; the strongest
-   * the responder accepts. */
+  /* ReqBaseAsymAlg: where the requester may sign (both sides MUT_AUTH_CAP,
+   * or a 1.3 requester with EP_INFO_CAP 10b, DSP0274 1.3 §10.4: its signed
+   * ENDPOINT_INFO); the strongest the responder accepts. */
   case OT_SPDM_ALG_TYPE_REQ_BASE_ASYM:
     return mut ? (uint16_t)STRONGEST(asym_order, theirs & p->req_asym) : 0;
   default: return 0;
@@ -212,7 +213,9 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MEL))
     a.mel_spec_sel = (uint8_t)(offer->mel_spec & OT_SPDM_MEL_SPEC_DMTF);
   /* The response carries one AlgStruct per requested type, in the same order. */
-  bool mut = (rsp_caps & OT_SPDM_CAP_MUT_AUTH) && (req_caps & OT_SPDM_CAP_MUT_AUTH);
+  bool mut = ((rsp_caps & OT_SPDM_CAP_MUT_AUTH) && (req_caps & OT_SPDM_CAP_MUT_AUTH)) ||
+             (version >= OT_SPDM_VERSION_13 &&
+              (req_caps & OT_SPDM_CAP_EP_INFO_MASK) == OT_SPDM_CAP_EP_INFO_SIG);
   for (uint8_t i = 0; i < offer->alg_count; i++) {
     uint16_t s = select_struct(prefs, offer->alg[i].type, offer->alg[i].supported, key_ex,
                                key_ex || psk, mut);

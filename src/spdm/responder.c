@@ -125,10 +125,11 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE((cfg->caps & ~(uint32_t)OT_SPDM_RSP_CAPS_BUILT) == 0, OT_E_ARG);
   OT_ENSURE((cfg->versions & ~OT_SPDM_VMASK_BUILT) == 0 && (cfg->versions & OT_SPDM_VMASK_ALL) != 0,
             OT_E_ARG);
-  /* Only the two MutAuthRequested values served by the encapsulated flow, and
-   * none in a build without it. */
+  /* The MutAuthRequested values of DSP0274 1.2 §10.9 (01h: responder_encap.c),
+   * none in a build without mutual authentication. */
   OT_ENSURE(cfg->mut_auth == 0 ||
-                (OT_SPDM_WITH_MUT_AUTH && (cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
+                (OT_SPDM_WITH_MUT_AUTH && (cfg->mut_auth == OT_SPDM_MUT_AUTH_REQUESTED ||
+                                           cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST ||
                                            cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS)),
             OT_E_ARG);
   OT_ENSURE(cfg->data_transfer_size >= OT_SPDM_MIN_DATA_TRANSFER_SIZE &&
@@ -169,6 +170,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
 void rsp_reset_connection(ot_spdm_responder *r) {
   rsp_sessions_clear(r);
   rsp_mut_clear(&r->basic);
+  memset(&r->ep_encap, 0, sizeof(r->ep_encap));
   ot_spdm_transcript_free(&r->t);
   ot_spdm_transcript_init(&r->t);
   r->state = OT_SPDM_CONN_NOT_STARTED;

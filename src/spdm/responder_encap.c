@@ -29,17 +29,41 @@ static bool multi_key_req(const ot_spdm_responder *r) {
 }
 
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
-  uint32_t both = r->cfg->caps & r->req_caps;
+  uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&s->mut);
   if (!OT_SPDM_WITH_MUT_AUTH) return 0; /* a build without it (opentsm/spdm_features.h) */
+  /* Asked from SPDM 1.2 on only: the 1.1 encapsulated messages
+   * (ENCAPSULATED_RESPONSE_ACK without AckRequestID) and 1.0/1.1 requester
+   * signatures other than ECDSA are not served. The capability stays
+   * advertised: a responder may always decline to ask (§10.9). */
+  if (r->neg.version < OT_SPDM_VERSION_12) return 0;
   /* §10.9: only when both sides set MUT_AUTH_CAP (and ENCAP_CAP for the flow)
-   * and a ReqBaseAsymAlg was negotiated; in the clear there are no handshake
-   * keys for the flow. */
-  if (r->cfg->mut_auth == 0 || !(both & OT_SPDM_CAP_MUT_AUTH) || !(both & OT_SPDM_CAP_ENCAP) ||
-      r->neg.req_base_asym == 0 || s->in_clear || multi_key_req(r))
+   * and a ReqBaseAsymAlg was negotiated. With HANDSHAKE_IN_THE_CLEAR the
+   * flow's messages travel in the clear too (libspdm sends every request of a
+   * handshaking key-exchange session so); flow_session() finds the session. */
+  if (r->cfg->mut_auth == 0 || !(both & OT_SPDM_CAP_MUT_AUTH) || r->neg.req_base_asym == 0 ||
+      multi_key_req(r))
     return 0;
-  s->mut.requested = r->cfg->mut_auth;
-  if (r->cfg->mut_auth == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS) {
+  /* MutAuthRequested 01h (§10.9 bit 0: no encapsulated request, the
+   * requester signs FINISH with the slot it chooses): the requester's key
+   * must be known already, i.e. its chain validated by basic mutual
+   * authentication on this connection; otherwise the device asks with the
+   * encapsulated flow (02h) to learn it. */
+  if (r->cfg->mut_auth == OT_SPDM_MUT_AUTH_REQUESTED && r->basic.state == OT_SPDM_MUT_DONE &&
+      r->basic.pub_len != 0) {
+    s->mut.requested = OT_SPDM_MUT_AUTH_REQUESTED;
+    s->mut.state = OT_SPDM_MUT_DONE;
+    s->mut.slot = r->basic.slot;
+    memcpy(s->mut.digest, r->basic.digest, sizeof(s->mut.digest));
+    memcpy(s->mut.pub, r->basic.pub, r->basic.pub_len);
+    s->mut.pub_len = r->basic.pub_len;
+    return s->mut.requested;
+  }
+  if (!(both & OT_SPDM_CAP_ENCAP)) return 0;
+  s->mut.requested = r->cfg->mut_auth == OT_SPDM_MUT_AUTH_REQUESTED
+                         ? OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST
+                         : r->cfg->mut_auth;
+  if (s->mut.requested == OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS) {
     /* Bit 2: KEY_EXCHANGE_RSP stands for ENCAPSULATED_REQUEST(GET_DIGESTS),
      * RequestID 0; the requester answers with DELIVER at once. */
     s->mut.state = OT_SPDM_MUT_AWAIT_DELIVER;
@@ -57,9 +81,10 @@ void rsp_mut_clear(ot_spdm_rsp_mut *m) {
 }
 
 bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
-  uint32_t both = r->cfg->caps & r->req_caps;
+  uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&r->basic);
   if (!OT_SPDM_WITH_MUT_AUTH) return false;
+  if (r->neg.version < OT_SPDM_VERSION_12) return false; /* as rsp_mut_auth_start */
   /* DSP0274 1.2 §10.7: BasicMutAuthReq only toward a requester that can be
    * challenged (MUT_AUTH_CAP, CHAL_CAP, CERT_CAP) through the encapsulated
    * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */
@@ -154,6 +179,8 @@ OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t sess
     if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) s = &r->sessions[i];
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
   OT_ENSURE(r->cfg->caps & r->req_caps & OT_SPDM_CAP_ENCAP, OT_E_UNSUPPORTED);
+  /* The 1.2 ENCAPSULATED_RESPONSE_ACK layout only (see rsp_mut_auth_start). */
+  OT_ENSURE(r->neg.version >= OT_SPDM_VERSION_12, OT_E_UNSUPPORTED);
   OT_ENSURE(s->s.state == OT_SPDM_SESSION_ESTABLISHED && !s->key_update_busy, OT_E_STATE);
   OT_ENSURE(s->mut.state != OT_SPDM_MUT_AWAIT_GET && s->mut.state != OT_SPDM_MUT_AWAIT_DELIVER,
             OT_E_STATE);
@@ -187,14 +214,34 @@ static ot_status take_key_update_ack(ot_spdm_responder *r, ot_spdm_rsp_session *
   return OT_SUCCESS;
 }
 
+/* The session whose flow a request belongs to: the one it came in, or for a
+ * request in the clear the session handshaking in the clear whose mutual
+ * authentication is under way (DSP0274 1.2 HANDSHAKE_IN_THE_CLEAR_CAP); NULL:
+ * basic mutual authentication, outside sessions. */
+static ot_spdm_rsp_session *flow_session(rsp_call *c) {
+  if (c->session) return c->session;
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++) {
+    ot_spdm_rsp_session *s = &c->r->sessions[i];
+    if (s->used && s->in_clear && s->s.state == OT_SPDM_SESSION_HANDSHAKE &&
+        (s->mut.state == OT_SPDM_MUT_AWAIT_GET || s->mut.state == OT_SPDM_MUT_AWAIT_DELIVER))
+      return s;
+  }
+  return NULL;
+}
+
 /* The flow a request belongs to: its session's, or basic mutual authentication's. */
 static ot_spdm_rsp_mut *flow_of(rsp_call *c) {
-  return c->session ? &c->session->mut : &c->r->basic;
+  ot_spdm_rsp_session *s = flow_session(c);
+  return s ? &s->mut : &c->r->basic;
 }
 
 ot_status rsp_get_encapsulated_request(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   ot_spdm_rsp_mut *m = flow_of(c);
+  /* An encapsulated GET_ENDPOINT_INFO waits behind no running flow. */
+  if (m->state != OT_SPDM_MUT_AWAIT_GET && m->state != OT_SPDM_MUT_AWAIT_DELIVER &&
+      rsp_ep_encap_pending(r))
+    return rsp_ep_encap_get(c);
   if (m->state != OT_SPDM_MUT_AWAIT_GET) return nothing_pending(c);
   m->request_id = 1;
   /* Mutual authentication starts with GET_DIGESTS; a KEY_UPDATE flow
@@ -250,6 +297,7 @@ static ot_status check_chain(ot_spdm_responder *r, ot_spdm_rsp_mut *m) {
   ot_x509_verdict verdict;
   OT_GUARD(ot_x509_chain_verify(&x, r->cfg->req_anchors, r->cfg->req_anchor_count, &pol, &info,
                                 &verdict));
+  OT_ENSURE(info.public_key_len <= sizeof(m->pub), OT_E_TOO_LARGE);
   memcpy(m->pub, info.public_key, info.public_key_len);
   m->pub_len = info.public_key_len;
   return OT_SUCCESS;
@@ -276,10 +324,12 @@ static ot_status take_certificate(ot_spdm_responder *r, ot_spdm_rsp_mut *m, cons
 
 ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
   ot_spdm_responder *r = c->r;
-  ot_spdm_rsp_session *s = c->session;
+  ot_spdm_rsp_session *s = flow_session(c);
   const ot_spdm_encap *e = &c->msg.u.encap;
   ot_spdm_rsp_mut *m = flow_of(c);
   bool basic = s == NULL;
+  if (m->state != OT_SPDM_MUT_AWAIT_DELIVER && rsp_ep_encap_delivering(r, c->session))
+    return rsp_ep_encap_deliver(c);
   if (m->state != OT_SPDM_MUT_AWAIT_DELIVER) return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   /* DSP0274 "DELIVER_ENCAPSULATED_RESPONSE": Param1 is the RequestID of the
    * encapsulated request it answers. */
@@ -314,7 +364,10 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
      * in a session the session with it; the ERROR still goes out under the
      * handshake keys. */
     m->state = OT_SPDM_MUT_FAILED;
-    if (s) s->post = OT_SPDM_POST_TEARDOWN;
+    if (s && c->session)
+      s->post = OT_SPDM_POST_TEARDOWN;
+    else if (s)
+      rsp_session_end(s); /* in the clear: nothing to seal the ERROR with */
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   }
   /* ENCAPSULATED_RESPONSE_ACK (1.2+): Param1 next RequestID, Param2 payload

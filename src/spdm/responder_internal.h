@@ -76,6 +76,13 @@ void rsp_mut_clear(ot_spdm_rsp_mut *m);
  * to TH and checks the signature (OT_E_VERIFY); the caller answers. */
 ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s);
 ot_status rsp_get_endpoint_info(rsp_call *c); /* responder_endpoint_info.c */
+/* responder_encap_endpoint_info.c: the encapsulated GET_ENDPOINT_INFO flow.
+ * pending: armed, awaiting GET_ENCAPSULATED_REQUEST; delivering: awaiting
+ * DELIVER_ENCAPSULATED_RESPONSE on the channel of session s (NULL: plain). */
+bool rsp_ep_encap_pending(const ot_spdm_responder *r);
+bool rsp_ep_encap_delivering(const ot_spdm_responder *r, const ot_spdm_rsp_session *s);
+ot_status rsp_ep_encap_get(rsp_call *c);
+ot_status rsp_ep_encap_deliver(rsp_call *c);
 ot_status rsp_get_mel(rsp_call *c);           /* responder_mel.c */
 ot_status rsp_get_csr(rsp_call *c);           /* responder_provision.c */
 ot_status rsp_set_certificate(rsp_call *c);   /* responder_provision.c */

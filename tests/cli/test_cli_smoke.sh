@@ -92,6 +92,17 @@ expect_rc 3 "device with no sample keys" "$D" device --listen 127.0.0.1:0 --keys
 grep -q "sample keys looked for in $TMP/none" "$TMP/err" && pass "it names the key directory" ||
   fail "device with no keys: $(cat "$TMP/err")"
 ANCHOR="$KEYS/ecp384/ca.cert.der"
+# The DMTF-sample device by default: sample requester CAs, mutual
+# authentication and the public sample PSK announced; the options that turn
+# them off, and their conflicts.
+grep -q "PSK sessions offered.*DMTF sample PSK (public)" "$TMP/dev.out" &&
+  pass "default device: sample PSK announced as public" || fail "no sample PSK line: $(cat "$TMP/dev.out")"
+grep -q "mutual authentication asked (MutAuthRequested 02h, basic).*DMTF sample requester CA" \
+  "$TMP/dev.out" && pass "default device: mutual authentication with the sample CAs" ||
+  fail "no mutual authentication line: $(cat "$TMP/dev.out")"
+expect_rc 2 "device --no-mut-auth with --mut-auth" "$D" device --no-mut-auth --mut-auth encap
+expect_rc 2 "device --no-psk with --psk-no-finish" "$D" device --no-psk --psk-no-finish
+expect_rc 2 "device --mut-auth with a bad mode" "$D" device --mut-auth sometimes
 expect_rc 0 "connect to device" "$C" connect "127.0.0.1:$PORT" --anchor "$ANCHOR"
 for line in "connected and verified" "SPDM 1.4" "CN=DMTF libspdm ECP384 responder cert" \
   "signature verified" "HEARTBEAT, END_SESSION done"; do
@@ -206,6 +217,26 @@ expect_rc 0 "connect to a profile device" "$C" connect "127.0.0.1:$PORT" --ancho
 grep -q "asym P-256" "$TMP/out" && grep -q "00112233445566778899aabbccddeeff00112233" "$TMP/out" &&
   pass "profile's curve and measurement reported" || { fail "profile report"; cat "$TMP/out"; }
 stop_device
+# A profile or a generated identity: no sample PSK, no sample CAs.
+grep -q "PSK sessions offered\|mutual authentication asked" "$TMP/dev3.out" &&
+  fail "profile device took the sample defaults: $(cat "$TMP/dev3.out")" ||
+  pass "profile device: no sample PSK, no mutual authentication"
+start_device "$TMP/dev4.out" --identity generate --seed 3
+stop_device
+grep -q "PSK sessions offered\|mutual authentication asked" "$TMP/dev4.out" &&
+  fail "generated identity took the sample defaults" ||
+  pass "generated identity: no sample PSK, no mutual authentication"
+start_device "$TMP/dev6.out" --keys "$KEYS" --no-mut-auth --no-psk
+stop_device
+grep -q "PSK sessions offered\|mutual authentication asked" "$TMP/dev6.out" &&
+  fail "--no-mut-auth --no-psk: $(cat "$TMP/dev6.out")" ||
+  pass "--no-mut-auth --no-psk turn the sample defaults off"
+start_device "$TMP/dev7.out" --keys "$KEYS" --mut-auth requested --psk 0102 --psk-hint h
+stop_device
+grep -q "PSKHint of 1 bytes)" "$TMP/dev7.out" &&
+  grep -q "MutAuthRequested 01h)" "$TMP/dev7.out" &&
+  pass "--psk and --mut-auth requested replace the sample defaults" ||
+  fail "--psk / --mut-auth requested: $(cat "$TMP/dev7.out")"
 
 # -- --pcap and --keylog on both sides; nothing written without them ----------
 mkdir -p "$TMP/cap" "$TMP/nocap"

@@ -41,7 +41,9 @@ case_provision_device() { # SUITE
   n=$(prov_count "$dump" 'PCI_DOE\(1, 1\) RSP->REQ .*SPDM_ENDPOINT_INFO ')
   [ "$n" -eq 1 ] && it_pass "ENDPOINT_INFO in the clear" ||
     it_fail "$n plain ENDPOINT_INFO responses, want 1"
-  eps=$(prov_count "$dump" 'SecuredSPDM.*SPDM_ENDPOINT_INFO ')
+  # The device's answers (the requester's own, to the encapsulated
+  # GET_ENDPOINT_INFO after 8002h, travel REQ->RSP).
+  eps=$(prov_count "$dump" 'RSP->REQ .*SecuredSPDM.*SPDM_ENDPOINT_INFO ')
   [ "$eps" -eq "$sessions" ] && it_pass "ENDPOINT_INFO in each session" ||
     it_fail "$eps secured ENDPOINT_INFO responses in $sessions session(s)"
   # Both sides set HANDSHAKE_IN_THE_CLEAR_CAP: every FINISH_RSP is a plain object.

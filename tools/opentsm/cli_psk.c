@@ -125,6 +125,23 @@ bool cli_psk_ready(cli_psk *p, bool *bad, const char *who) {
   return true;
 }
 
+/* DMTF's published sample PSK and PSKHint (libspdm's sample device secret
+ * library: "TestPskData" and "TestPskHint", each sent with its terminating
+ * NUL, 12 bytes). Public, like the sample private keys: only the DMTF-sample
+ * device identity uses it. */
+static const char sample_psk[] = "TestPskData";
+static const char sample_psk_hint[] = "TestPskHint";
+
+bool cli_psk_sample(cli_psk *p) {
+  if (p->have_key || p->have_hint || !mark(p)) return false;
+  memcpy(p->key, sample_psk, sizeof(sample_psk));
+  p->key_len = sizeof(sample_psk);
+  memcpy(p->hint, sample_psk_hint, sizeof(sample_psk_hint));
+  p->hint_len = sizeof(sample_psk_hint);
+  p->have_key = p->have_hint = true;
+  return true;
+}
+
 void cli_psk_wipe(cli_psk *p) {
   if (p->marked)
     ot_secret_wipe(p->key, sizeof(p->key));

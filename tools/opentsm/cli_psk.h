@@ -50,6 +50,11 @@ int cli_psk_option(cli_psk *p, const char *opt, char *val, const char *who);
  * key is a usage error (printed, returns false with *bad set). */
 bool cli_psk_ready(cli_psk *p, bool *bad, const char *who);
 
+/* Loads DMTF's public sample PSK "TestPskData" and hint "TestPskHint" (each
+ * with its NUL, as the DMTF emulators send them) unless a key or hint was
+ * given; true when loaded. Call cli_psk_ready afterwards. */
+bool cli_psk_sample(cli_psk *p);
+
 /* Wipes and unmarks everything. */
 void cli_psk_wipe(cli_psk *p);
 

@@ -80,6 +80,9 @@ typedef struct cli_device_opts {
   unsigned ports;
   /* INTERFACE_ID Function ID of the TDI; 0 = CLI_DEVICE_TDI_DEFAULT. */
   uint32_t tdi_function;
+  /* Also serve a second TDI with CLI_DEVICE_TDI_EMU, the INTERFACE_ID
+   * spdm_requester_emu's TDISP steps use (the DMTF-sample device). */
+  bool emu_tdi;
   /* Deliberate faults (opentsm/sim_dsm.h ot_sim_dsm_fault bits); 0 = none. */
   uint64_t faults;
   /* KEY_EXCHANGE_RSP HeartbeatPeriod in seconds when heartbeat_set. */
@@ -101,6 +104,7 @@ typedef struct cli_device_opts {
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
+#define CLI_DEVICE_TDI_EMU 0xBEEFu
 
 typedef struct cli_device cli_device;
 
@@ -133,6 +137,8 @@ struct cli_device {
   size_t ports_n;
   ot_tdisp_tdi_desc tdi_desc;
   ot_tdisp_tdi *tdi;
+  ot_tdisp_tdi_desc emu_tdi_desc; /* opts.emu_tdi: the same TDI at CLI_DEVICE_TDI_EMU */
+  ot_tdisp_tdi *emu_tdi;
   cli_device_proto plain, secured;
   ot_doe_responder doe;
   uint8_t rx[OT_SOCK_MAX_PAYLOAD], tx[OT_SOCK_MAX_PAYLOAD];

@@ -41,7 +41,8 @@
   "                      [--state-dir DIR [--trusted-env] [--csr-reset]] [--key-pairs N]\n"      \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
-  "                      [--mut-auth encap|digests] [--basic-mut-auth] [--req-ca CERT...]\n"
+  "                      [--mut-auth encap|digests|requested] [--basic-mut-auth]\n"            \
+  "                      [--req-ca CERT...] [--no-mut-auth] [--no-psk]\n"
 
 const char ot_usage_device[] =
     USAGE "Serves a simulated device (SPDM responder, IDE_KM, TDISP) on HOST:PORT (default\n"
@@ -62,7 +63,7 @@ const char ot_usage_device[] =
           "              default 8 as spdm_responder_emu; port i is function 01:00.i with\n"
           "              its own IDE capability and keys\n"
           "  --tdi ID    the TDI's INTERFACE_ID Function ID (RID, hex or decimal), default\n"
-          "              0x100; spdm_requester_emu's TDISP steps use 0xbeef\n"
+          "              0x100 (and 0xbeef too on the DMTF-sample device, see below)\n"
           "  --pcap FILE  write every DOE object exchanged, all connections, to FILE\n"
           "              (pcap, link type 292 PCI DOE: what DMTF spdm_dump reads)\n"
           "  --keylog FILE  write each session's DHE secret to FILE, one line\n"
@@ -75,14 +76,29 @@ const char ot_usage_device[] =
           "              2000; 0: never)\n"
           "  --heartbeat-period S  KEY_EXCHANGE_RSP HeartbeatPeriod, 0-255 s (default\n"
           "              240; 0: none); a session silent for twice that ends\n"
-          "  --mut-auth encap|digests  ask the requester to authenticate itself in\n"
-          "              every session (KEY_EXCHANGE_RSP MutAuthRequested 02h: the\n"
-          "              encapsulated GET_DIGESTS/GET_CERTIFICATE flow; 04h: the same\n"
-          "              starting with DIGESTS at once), when it sets MUT_AUTH_CAP and\n"
-          "              ENCAP_CAP; off by default. Its chain must lead to a --req-ca\n"
-          "              root (DER or PEM, repeatable) and its FINISH carry its signature\n"
+          "The DMTF-sample device (a sample identity, the default) behaves as\n"
+          "spdm_responder_emu does with no arguments: toward a requester that sets\n"
+          "MUT_AUTH_CAP it asks for mutual authentication (--mut-auth encap and\n"
+          "--basic-mut-auth) and trusts the DMTF sample requester CAs of the keys\n"
+          "directory (<alg>/ca.cert.der of each algorithm present) unless --req-ca is\n"
+          "given; it offers PSK sessions with DMTF's published sample PSK \"TestPskData\"\n"
+          "(hint \"TestPskHint\"), a PUBLIC key, unless --psk/--psk-file is given.\n"
+          "Unless --tdi is given it also serves a second TDI, Function ID 0xbeef,\n"
+          "the one spdm_requester_emu's TDISP steps address.\n"
+          "--identity generate and --profile do none of this.\n"
+          "  --mut-auth encap|digests|requested  ask the requester to authenticate\n"
+          "              itself in every session when it sets MUT_AUTH_CAP\n"
+          "              (KEY_EXCHANGE_RSP MutAuthRequested 02h: the encapsulated\n"
+          "              GET_DIGESTS/GET_CERTIFICATE flow; 04h: the same starting with\n"
+          "              DIGESTS at once; 01h: no encapsulated flow, FINISH signed with\n"
+          "              the requester's chosen slot, asked only once basic mutual\n"
+          "              authentication validated its chain, else 02h). Its chain must\n"
+          "              lead to a --req-ca root (DER or PEM, repeatable) and its FINISH\n"
+          "              carry its signature (ECDSA, EdDSA, RSASSA/RSAPSS 2048-4096)\n"
           "  --basic-mut-auth  also ask in CHALLENGE_AUTH (BasicMutAuthReq): the\n"
           "              requester's chain and an encapsulated CHALLENGE, outside sessions\n"
+          "  --no-mut-auth  never ask for mutual authentication (no MUT_AUTH_CAP)\n"
+          "  --no-psk    no PSK sessions unless --psk/--psk-file is given\n"
           "  --versions LIST  SPDM versions offered in VERSION, comma-separated from\n"
           "              1.0 1.1 1.2 1.3 1.4 (default all five), e.g. --versions 1.2,1.3\n"
           "  --no-handshake-in-the-clear  do not advertise HANDSHAKE_IN_THE_CLEAR_CAP\n"
@@ -415,6 +431,13 @@ dsm:
   d->dsm.rcfg.mel = d->mel;
   d->dsm.rcfg.mel_len = d->mel_len;
   d->dsm.rcfg.caps |= OT_SPDM_CAP_EP_INFO_SIG | OT_SPDM_CAP_MEL;
+  /* ReqBaseAsymAlg (DSP0274 §10.4): every requester key type the signature
+   * layer verifies, selected for mutual authentication or a requester that
+   * signs its ENDPOINT_INFO (spdm_requester_emu offers RSASSA/RSAPSS
+   * 2048/3072 only, and refuses ALGORITHMS without one). */
+  d->dsm.rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 |
+                              OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519 |
+                              OT_SPDM_ASYM_ED448 | OT_SPDM_ASYM_RSA_ALL;
   { /* SPDM 1.3 GET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO (cli_key_pairs.c). */
     static char kwhy[160];
     kwhy[0] = '\0';
@@ -456,6 +479,11 @@ dsm:
                           .devinfo = dev_info,
                           .devinfo_len = sizeof(dev_info)};
   st = ot_sim_dsm_add_tdi(&d->dsm, &d->tdi_desc, &d->tdi);
+  if (ot_ok(st) && o->emu_tdi && d->tdi_desc.function_id != CLI_DEVICE_TDI_EMU) {
+    d->emu_tdi_desc = d->tdi_desc;
+    d->emu_tdi_desc.function_id = CLI_DEVICE_TDI_EMU;
+    st = ot_sim_dsm_add_tdi(&d->dsm, &d->emu_tdi_desc, &d->emu_tdi);
+  }
   if (ot_ok(st)) st = stream_preset(d);
   if (ot_ok(st)) st = wrap_protocols(d);
   if (!ot_ok(st)) goto fail_dsm;
@@ -691,6 +719,10 @@ static ot_tsm_policy mut_roots; /* holds the --req-ca certificates for the devic
  * payload names (0: the first established one, as spdm-emu's default). */
 static ot_status device_oob(void *ctx, uint32_t command, const uint8_t *payload, size_t len) {
   ot_spdm_responder *r = ctx;
+  /* 8002h: an encapsulated GET_ENDPOINT_INFO on the requester's next
+   * GET_ENCAPSULATED_REQUEST (spdm-emu's responder arms it the same way). */
+  if (command == OT_SOCK_CMD_OOB_ENCAP_ENDPOINT_INFO)
+    return ot_spdm_responder_encap_endpoint_info(r);
   OT_ENSURE(command == OT_SOCK_CMD_OOB_ENCAP_KEY_UPDATE, OT_E_UNSUPPORTED);
   uint32_t sid = len == 4 ? ot_load_u32le(payload) : 0;
   for (size_t i = 0; sid == 0 && i < OT_SPDM_RSP_MAX_SESSIONS; i++)
@@ -704,16 +736,14 @@ static int device_mut_auth(cli_device *d, const char *mode, bool basic, const ch
   int rc = cli_anchors_policy(&mut_roots, ca, n, "requester", "opentsm device");
   if (rc != OT_EXIT_OK) return rc;
   ot_spdm_responder_config *c = &d->dsm.rcfg;
+  /* MUT_AUTH_CAP with ENCAP_CAP: the requester's identity is learnt through
+   * the encapsulated flow (DSP0274 1.1 required both together). With
+   * HANDSHAKE_IN_THE_CLEAR the flow runs in the clear (responder_encap.c). */
   c->caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
-  /* Session-based mutual authentication runs its encapsulated flow under the
-   * handshake keys (responder_encap.c): a handshake in the clear would skip
-   * it, so with --mut-auth the device does not offer HANDSHAKE_IN_THE_CLEAR. */
-  if (mode != NULL) c->caps &= ~(uint32_t)OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR;
-  c->algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_ECDSA_P521 |
-                     OT_SPDM_ASYM_ED25519 | OT_SPDM_ASYM_ED448;
-  c->mut_auth = mode == NULL                    ? 0
-                : strcmp(mode, "digests") == 0 ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
-                                               : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
+  c->mut_auth = mode == NULL                      ? 0
+                : strcmp(mode, "digests") == 0   ? OT_SPDM_MUT_AUTH_WITH_GET_DIGESTS
+                : strcmp(mode, "requested") == 0 ? OT_SPDM_MUT_AUTH_REQUESTED
+                                                 : OT_SPDM_MUT_AUTH_WITH_ENCAP_REQUEST;
   c->basic_mut_auth = basic;
   /* With ENCAP_CAP the device also renews its key on spdm-emu's 8001h. */
   d->doe.oob = device_oob;
@@ -722,6 +752,24 @@ static int device_mut_auth(cli_device *d, const char *mode, bool basic, const ch
   c->req_anchor_count = mut_roots.anchor_count;
   c->req_now = time(NULL);
   return OT_EXIT_OK;
+}
+
+/* The DMTF sample requester CAs: <keys>/<alg>/ca.cert.der of every algorithm
+ * directory present (spdm-emu's sample_key layout; each CA issues both the
+ * responder's and the requester's sample chains). Returns how many. */
+static size_t device_sample_cas(const char *key_dir, const char **out) {
+  static const char *const algs[] = {"ecp256", "ecp384", "ecp521", "rsa2048",
+                                     "rsa3072", "rsa4096", "ed25519", "ed448"};
+  static char paths[sizeof(algs) / sizeof(algs[0])][512];
+  _Static_assert(sizeof(algs) / sizeof(algs[0]) <= OT_TSM_POLICY_MAX_ANCHORS, "one anchor each");
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+    int w = snprintf(paths[n], sizeof(paths[n]), "%s/%s/ca.cert.der", key_dir, algs[i]);
+    if (w < 0 || (size_t)w >= sizeof(paths[n]) || access(paths[n], R_OK) != 0) continue;
+    out[n] = paths[n];
+    n++;
+  }
+  return n;
 }
 
 int ot_cmd_device(int argc, char **argv) {
@@ -741,6 +789,7 @@ static int device_main(int argc, char **argv) {
   const char *mut_mode = NULL, *req_ca[OT_TSM_POLICY_MAX_ANCHORS]; /* --mut-auth, --req-ca */
   size_t req_ca_count = 0;
   bool basic_mut = false; /* --basic-mut-auth */
+  bool no_mut = false, no_psk = false; /* --no-mut-auth, --no-psk */
   ot_doe_serve_limits lim = {.idle_ms = DEV_IDLE_MS, .frame_ms = DEV_FRAME_MS, .wake_fd = -1};
   bool identity_given = false;
   int i = 0;
@@ -785,9 +834,15 @@ static int device_main(int argc, char **argv) {
     } else if (strcmp(a, "--basic-mut-auth") == 0) {
       basic_mut = true;
       continue;
+    } else if (strcmp(a, "--no-mut-auth") == 0) {
+      no_mut = true;
+      continue;
+    } else if (strcmp(a, "--no-psk") == 0) {
+      no_psk = true;
+      continue;
     } else if (strcmp(a, "--mut-auth") == 0 && v) {
-      if (strcmp(v, "encap") != 0 && strcmp(v, "digests") != 0)
-        return usage_error("bad --mut-auth (encap or digests)", v);
+      if (strcmp(v, "encap") != 0 && strcmp(v, "digests") != 0 && strcmp(v, "requested") != 0)
+        return usage_error("bad --mut-auth (encap, digests or requested)", v);
       mut_mode = v;
     } else if (strcmp(a, "--req-ca") == 0 && v) {
       if (req_ca_count == OT_TSM_POLICY_MAX_ANCHORS) return usage_error("too many --req-ca", v);
@@ -859,12 +914,35 @@ static int device_main(int argc, char **argv) {
   if (profile_path && identity_given)
     return usage_error("--profile and --identity exclude each other", NULL);
   if (endpoint && !profile_path) return usage_error("--endpoint needs --profile", NULL);
+  /* The DMTF-sample device: sample keys, so the sample requester CAs and PSK. */
+  bool sample = profile_path == NULL && o.identity != CLI_ID_GENERATE;
+  bool sample_psk = false;
+  /* spdm_requester_emu's TDISP steps address INTERFACE_ID 0xBEEF. */
+  o.emu_tdi = sample && o.tdi_function == 0;
+  size_t sample_cas = 0;
+  if (no_mut && (mut_mode || basic_mut || req_ca_count))
+    return usage_error("--no-mut-auth excludes --mut-auth, --basic-mut-auth and --req-ca", NULL);
+  if (no_psk && psk_no_finish) return usage_error("--no-psk excludes --psk-no-finish", NULL);
+  if (sample && !no_psk) sample_psk = cli_psk_sample(&dev_psk); /* unless --psk/--psk-file */
   bool psk_bad = false;
   bool psk = cli_psk_ready(&dev_psk, &psk_bad, "opentsm device");
   if (psk_bad) return OT_EXIT_USAGE;
   if (psk_no_finish && !psk) return usage_error("--psk-no-finish needs --psk", NULL);
+  if (sample && !no_mut) {
+    if (req_ca_count == 0) sample_cas = req_ca_count = device_sample_cas(o.key_dir, req_ca);
+    /* spdm_responder_emu's defaults: 02h and basic, when there is a CA to
+     * check the requester against (none: the keys are looked for later, and
+     * their absence reported then). */
+    if (mut_mode == NULL && !basic_mut && req_ca_count) {
+      mut_mode = "encap";
+      basic_mut = true;
+    }
+  }
   if ((mut_mode == NULL && !basic_mut) != (req_ca_count == 0))
-    return usage_error("--mut-auth / --basic-mut-auth and --req-ca go together", NULL);
+    return usage_error(sample ? "no DMTF sample requester CA (<alg>/ca.cert.der) in the keys "
+                                "directory: give --req-ca or --no-mut-auth"
+                              : "--mut-auth / --basic-mut-auth and --req-ca go together",
+                       NULL);
   if (o.trusted_env && !o.state_dir) return usage_error("--trusted-env needs --state-dir", NULL);
   if (o.csr_reset && !o.state_dir) return usage_error("--csr-reset needs --state-dir", NULL);
 
@@ -994,8 +1072,19 @@ static int device_main(int argc, char **argv) {
          "socket protocol over PCI DOE)\n",
          host, srv.port, label, vers);
   if (psk)
-    printf("opentsm device: PSK sessions offered (PSK_CAP %s, PSKHint of %zu bytes)\n",
-           psk_no_finish ? "01b, no PSK_FINISH" : "10b", dev_psk.psk.hint_len);
+    printf("opentsm device: PSK sessions offered (PSK_CAP %s, PSKHint of %zu bytes%s)\n",
+           psk_no_finish ? "01b, no PSK_FINISH" : "10b", dev_psk.psk.hint_len,
+           sample_psk ? "; DMTF sample PSK (public) TestPskData/TestPskHint" : "");
+  if (mut_mode || basic_mut)
+    printf("opentsm device: mutual authentication asked (%s%s%s), requester chains checked "
+           "against %zu %s\n",
+           mut_mode ? "MutAuthRequested " : "",
+           mut_mode ? (strcmp(mut_mode, "digests") == 0     ? "04h"
+                       : strcmp(mut_mode, "requested") == 0 ? "01h"
+                                                            : "02h")
+                    : "",
+           basic_mut ? (mut_mode ? ", basic" : "basic") : "", req_ca_count,
+           sample_cas ? "DMTF sample requester CA(s)" : "--req-ca root(s)");
   fflush(stdout);
   rc = serve(d, &srv, &lim);
   /* Further signals wait (blocked) until exit: the handler must not write to
