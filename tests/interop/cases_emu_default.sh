@@ -5,19 +5,13 @@
 # spdm_requester_emu with no argument but the transport, and against our own
 # `opentsm connect`. Sourced by interop.sh.
 
-# Request codes whose ERROR answer before the CXL steps is a known gap of
-# this branch, not a failure (spdm_dump's names). The device advertises
-# neither GET_KEY_PAIR_INFO_CAP nor SET_KEY_PAIR_INFO_CAP yet, so the
-# requester skips those steps; should it send them, their ERROR is listed
-# here until the KEY_PAIR_INFO responder lands.
-EMU_DEFAULT_KNOWN_GAPS="SPDM_GET_KEY_PAIR_INFO SPDM_SET_KEY_PAIR_INFO"
 
 # Reads `spdm_dump -d -x` output passed through expand_large_vdm.awk; prints
 # "step NAME" for each new request name in order, "cxl N" at the first CXL
 # record (vendor ID 1E98h), and "error N REQ LINE" for each line carrying an
 # SPDM ERROR (the device's, or the requester's inside
 # DELIVER_ENCAPSULATED_RESPONSE) with the request it belongs to.
-judge_emu_default() { # dump
+judge_requester_emu_default() { # dump
   awk '
     / REQ->RSP / && match($0, /SPDM_[A-Z_]+/) {
       req = substr($0, RSTART, RLENGTH)
@@ -29,9 +23,9 @@ judge_emu_default() { # dump
   ' "$1"
 }
 
-case_emu_default() {
-  local rc line first_cxl="" steps="" errors=0 gaps=0 t0 t1 n
-  it_init "emu-default"
+case_requester_emu_default() {
+  local rc line first_cxl="" steps="" errors=0 t0 t1 n
+  it_init "requester-emu-default"
   # No device argument beyond --listen: the sample keys come from the
   # environment, as they would from the source tree's copy.
   OPENTSM_SAMPLE_KEYS=$IT_DIR it_start_device device.log || it_done
@@ -66,20 +60,17 @@ case_emu_default() {
       read -r _ n req rest <<<"$line"
       if [ -n "$first_cxl" ] && [ "$n" -ge "$first_cxl" ]; then
         it_log "after the CXL steps began (not judged): $req -> ${rest##*SPDM_ERROR }"
-      elif [[ " $EMU_DEFAULT_KNOWN_GAPS " == *" $req "* ]]; then
-        gaps=$((gaps + 1))
-        it_log "KNOWN GAP (EMU_DEFAULT_KNOWN_GAPS): $req -> ${rest##*SPDM_ERROR }"
       else
         errors=$((errors + 1))
         it_fail "ERROR before the CXL steps: $req -> ${rest##*SPDM_ERROR }"
       fi
       ;;
     esac
-  done < <(judge_emu_default dump.txt)
+  done < <(judge_requester_emu_default dump.txt)
   it_log "requests, in order of first use:$steps"
   [ -n "$first_cxl" ] && it_pass "the flow reached the CXL steps (record line $first_cxl)" ||
     it_fail "the flow never reached the CXL steps"
-  [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps ($gaps known gap(s))"
+  [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps"
   # The steps of the default flow that exercise the device's defaults.
   for s in NEGOTIATE_ALGORITHMS CHALLENGE DELIVER_ENCAPSULATED_RESPONSE GET_MEASUREMENTS \
     GET_MEASUREMENT_EXTENSION_LOG GET_ENDPOINT_INFO KEY_EXCHANGE FINISH; do
@@ -102,13 +93,12 @@ case_emu_default() {
   it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
   # spdm-emu runs APP first in a session and its CXL steps end the run, so
   # the default session steps after it are judged in a second run without
-  # APP (and without PSK: PSK_FINISH's 1.4 OpaqueData, docs/interop.md "Found,
-  # not fixed"): no SPDM ERROR at all, the encapsulated GET_ENDPOINT_INFO
-  # inside each session too.
+  # APP, with the PSK session (1.4 PSK_FINISH carries OpaqueData): no SPDM
+  # ERROR at all, the encapsulated GET_ENDPOINT_INFO inside each session too.
   OPENTSM_SAMPLE_KEYS=$IT_DIR it_start_device device-2.log || it_done
   it_run_peer 60 requester-2.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
     --ip 127.0.0.1 --port "$IT_PORT" --pcap requester-2.pcap \
-    --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE,MEAS,MEL,DIGEST,CERT,EP_INFO
+    --exe_session KEY_EX,PSK,HEARTBEAT,KEY_UPDATE,MEAS,MEL,DIGEST,CERT,EP_INFO
   [ $? -eq 124 ] && it_fail "spdm_requester_emu (sessions) did not finish within 60 s"
   args=(--psk 5465737450736b4461746100)
   for s in $(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester-2.log); do
@@ -123,6 +113,9 @@ case_emu_default() {
   n=$(grep -c 'RSP->REQ SecuredSPDM.*SPDM_ENCAPSULATED_RESPONSE_ACK (ReqID=0x00, AckReqID=0x01) (Done)' dump-2.txt)
   [ "$n" -ge 2 ] && it_pass "encapsulated flows completed inside the sessions ($n)" ||
     it_fail "$n encapsulated flows completed inside sessions, want at least 2"
+  grep -q 'SPDM_PSK_EXCHANGE_RSP' dump-2.txt && grep -q 'SecuredSPDM.*SPDM_PSK_FINISH_RSP' dump-2.txt &&
+    it_pass "sessions run: a PSK session with the sample PSK (PSK_EXCHANGE, PSK_FINISH)" ||
+    it_fail "sessions run: no PSK session"
   for s in HEARTBEAT_ACK KEY_UPDATE_ACK END_SESSION_ACK; do
     grep -q "SecuredSPDM.*SPDM_$s" dump-2.txt && it_pass "sessions run: $s" ||
       it_fail "sessions run: no $s"

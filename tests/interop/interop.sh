@@ -34,7 +34,7 @@
 #   certs-emu SUITE            opentsm provision --get-csr/--set-cert -> spdm_responder_emu
 #   keypair-device VER SUITE   DMTF requester GET/SET_KEY_PAIR_INFO -> opentsm device
 #   keypair-emu VER SUITE      opentsm provision --set-key-pair -> spdm_responder_emu
-#   emu-default                spdm_requester_emu (no options) -> opentsm device (defaults)
+#   requester-emu-default      spdm_requester_emu (no options) -> opentsm device (defaults)
 #   connect-default-device     connect --flow full -> opentsm device (defaults)
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
@@ -719,7 +719,7 @@ certs-device) case_certs_device "$@" ;;
 certs-emu) case_certs_emu "$@" ;;
 keypair-device) case_keypair_device "$@" ;;
 keypair-emu) case_keypair_emu "$@" ;;
-emu-default) case_emu_default ;;
+requester-emu-default) case_requester_emu_default ;;
 connect-default-device) case_connect_default_device ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
