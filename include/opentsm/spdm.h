@@ -455,7 +455,7 @@ typedef struct ot_spdm_rsp_mut {
   uint8_t ku_op;      /* KEY_UPDATE: the KeyOperation outstanding (UpdateKey, VerifyNewKey) */
   uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
   uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
-  uint8_t pub[OT_PUBLIC_KEY_MAX];   /* the validated leaf's key (EC X || Y, or RSA n || e) */
+  uint8_t pub[OT_SPDM_MUT_PUB_MAX]; /* the validated leaf's key (EC X || Y, or RSA n || e) */
   size_t pub_len;
   size_t chain_len; /* bytes of the chain received so far (in the responder's mut_chain) */
   /* Basic mutual authentication (outside a session): the encapsulated
@@ -514,7 +514,7 @@ typedef struct ot_spdm_responder {
   ot_spdm_rsp_session sessions[OT_SPDM_RSP_MAX_SESSIONS];
   /* The requester's SPDM chain being fetched for mutual authentication (one
    * flow at a time: the handshake of one session). */
-  uint8_t mut_chain[OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX];
+  uint8_t mut_chain[OT_SPDM_MUT_CHAIN_MAX];
   ot_spdm_rsp_mut basic; /* basic mutual authentication, outside sessions */
   /* The encapsulated GET_ENDPOINT_INFO asked by ot_spdm_responder_encap_endpoint_info
    * (responder_encap_endpoint_info.c): where it stands and the request sent. */
@@ -523,12 +523,12 @@ typedef struct ot_spdm_responder {
     uint8_t request_id;
     bool sign; /* a signature was asked (the requester's key is known) */
     uint8_t slot;
-    uint8_t pub[OT_PUBLIC_KEY_MAX]; /* the requester's validated key, when sign */
+    uint8_t pub[OT_SPDM_MUT_PUB_MAX]; /* the requester's validated key, when sign */
     size_t pub_len;
     uint32_t session_id; /* 0: the flow runs outside sessions */
     uint8_t last_req[OT_SPDM_HEADER_SIZE + 4u + OT_SPDM_NONCE_SIZE];
     size_t last_req_len;
-    uint8_t ep_info[OT_SPDM_EP_INFO_MAX]; /* the requester's EPInfo, as last received */
+    uint8_t ep_info[OT_SPDM_ENCAP_EP_INFO_MAX]; /* the requester's EPInfo, as last received */
     size_t ep_info_len;
   } ep_encap;
 } ot_spdm_responder;

@@ -91,6 +91,17 @@
    (OT_SPDM_WITH_HITC ? 0u : OT_SPDM_CAP_HANDSHAKE_IN_THE_CLEAR))
 
 /* Versions of the features left out (OT_SPDM_VMASK_*). */
+/* State buffers of optional features: a build without the feature keeps a
+ * one-byte placeholder (C11 has no empty arrays). Their handlers are not in
+ * such a build, and every copy into them is checked against sizeof, so a
+ * placeholder can never be overrun. */
+#define OT_SPDM_MUT_PUB_MAX (OT_SPDM_WITH_MUT_AUTH ? OT_PUBLIC_KEY_MAX : 1u)
+#define OT_SPDM_MUT_CHAIN_MAX                                                                      \
+  (OT_SPDM_WITH_MUT_AUTH ? OT_SPDM_CERT_CHAIN_HEADER_SIZE + OT_HASH_MAX_SIZE + OT_SPDM_ID_CHAIN_MAX \
+                         : 1u)
+#define OT_SPDM_ENCAP_EP_INFO_MAX                                                                  \
+  (OT_SPDM_WITH_MUT_AUTH && OT_SPDM_WITH_EP_INFO ? OT_SPDM_EP_INFO_MAX : 1u)
+
 #define OT_SPDM_VMASK_LEFT_OUT (OT_SPDM_WITH_V10_11 ? 0u : (OT_SPDM_VMASK_10 | OT_SPDM_VMASK_11))
 
 #endif

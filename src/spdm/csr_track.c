@@ -105,38 +105,50 @@ OT_RESULT ot_spdm_csr_track_encode(const ot_spdm_csr_tracker *t, uint8_t *out, s
   return OT_SUCCESS;
 }
 
+/* One record of the file form: tag, KeyPairID, ready, length, CSR. */
+static ot_status read_pending(ot_reader *r, uint8_t *tag, uint8_t *kpid, uint8_t *ready,
+                              uint16_t *n, const uint8_t **csr) {
+  OT_GUARD(ot_read_u8(r, tag));
+  OT_GUARD(ot_read_u8(r, kpid));
+  OT_GUARD(ot_read_u8(r, ready));
+  OT_GUARD(ot_read_u16le(r, n));
+  OT_ENSURE(*tag >= 1 && *tag <= OT_SPDM_CSR_TAG_MAX, OT_E_MALFORMED);
+  OT_ENSURE(*ready <= 1 && *n > 0 && *n <= OT_SPDM_CSR_MAX, OT_E_MALFORMED);
+  return ot_read_borrow(r, *n, csr);
+}
+
+/* Two passes over the input: the first checks all of it, the second copies,
+ * so a bad file changes nothing without a second tracker (7 CSRs) on the
+ * stack. */
 OT_RESULT ot_spdm_csr_track_decode(ot_spdm_csr_tracker *t, const uint8_t *in, size_t len) {
   OT_ENSURE(t && (in || len == 0), OT_E_ARG);
-  ot_reader r;
-  ot_reader_init(&r, in, len);
-  const uint8_t *m;
-  uint8_t count;
-  OT_GUARD(ot_read_borrow(&r, sizeof(magic), &m));
-  OT_ENSURE(memcmp(m, magic, sizeof(magic)) == 0, OT_E_MALFORMED);
-  OT_GUARD(ot_read_u8(&r, &count));
-  OT_ENSURE(count <= OT_SPDM_CSR_TAG_MAX, OT_E_MALFORMED);
-  ot_spdm_csr_pending tags[OT_SPDM_CSR_TAG_MAX + 1];
-  memset(tags, 0, sizeof(tags));
-  ot_status st = OT_SUCCESS;
-  for (uint8_t k = 0; k < count && ot_ok(st); k++) {
-    uint8_t tag, kpid, ready;
-    uint16_t n;
-    const uint8_t *csr;
-    OT_GUARD_GOTO(st, ot_read_u8(&r, &tag), out);
-    OT_GUARD_GOTO(st, ot_read_u8(&r, &kpid), out);
-    OT_GUARD_GOTO(st, ot_read_u8(&r, &ready), out);
-    OT_GUARD_GOTO(st, ot_read_u16le(&r, &n), out);
-    OT_ENSURE_GOTO(st, tag >= 1 && tag <= OT_SPDM_CSR_TAG_MAX && !tags[tag].used, OT_E_MALFORMED,
-                   out);
-    OT_ENSURE_GOTO(st, ready <= 1 && n > 0 && n <= OT_SPDM_CSR_MAX, OT_E_MALFORMED, out);
-    OT_GUARD_GOTO(st, ot_read_borrow(&r, n, &csr), out);
-    tags[tag] = (ot_spdm_csr_pending){.used = true, .ready = ready == 1, .key_pair_id = kpid,
-                                      .csr_len = n};
-    memcpy(tags[tag].csr, csr, n);
+  for (int pass = 0; pass < 2; pass++) {
+    ot_reader r;
+    ot_reader_init(&r, in, len);
+    const uint8_t *m;
+    uint8_t count;
+    unsigned seen = 0;
+    OT_GUARD(ot_read_borrow(&r, sizeof(magic), &m));
+    OT_ENSURE(memcmp(m, magic, sizeof(magic)) == 0, OT_E_MALFORMED);
+    OT_GUARD(ot_read_u8(&r, &count));
+    OT_ENSURE(count <= OT_SPDM_CSR_TAG_MAX, OT_E_MALFORMED);
+    if (pass == 1) {
+      ot_zeroize(t->tag, sizeof(t->tag));
+    }
+    for (uint8_t k = 0; k < count; k++) {
+      uint8_t tag, kpid, ready;
+      uint16_t n;
+      const uint8_t *csr;
+      OT_GUARD(read_pending(&r, &tag, &kpid, &ready, &n, &csr));
+      OT_ENSURE(!(seen & (1u << tag)), OT_E_MALFORMED); /* a tag once */
+      seen |= 1u << tag;
+      if (pass == 1) {
+        t->tag[tag] = (ot_spdm_csr_pending){
+            .used = true, .ready = ready == 1, .key_pair_id = kpid, .csr_len = n};
+        memcpy(t->tag[tag].csr, csr, n);
+      }
+    }
+    OT_GUARD(ot_reader_finish(&r));
   }
-  OT_GUARD_GOTO(st, ot_reader_finish(&r), out);
-  memcpy(t->tag, tags, sizeof(tags));
-out:
-  ot_zeroize(tags, sizeof(tags));
-  return st;
+  return OT_SUCCESS;
 }
