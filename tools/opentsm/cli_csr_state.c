@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_util.h"
 #include "opentsm/secure.h"
 
 /* Magic, count, seven entries of 5 + CSR bytes. */
@@ -21,24 +22,7 @@ static ot_status save(void *ctx, const ot_spdm_csr_tracker *t) {
   OT_ENSURE(buf != NULL, OT_E_NOMEM);
   size_t len = 0;
   ot_status st = ot_spdm_csr_track_encode(t, buf, CSR_FILE_MAX, &len);
-  char tmp[4096], final[4096];
-  snprintf(tmp, sizeof(tmp), "%s/%s.tmp", s->dir, CLI_CSR_STATE_FILE);
-  snprintf(final, sizeof(final), "%s/%s", s->dir, CLI_CSR_STATE_FILE);
-  int fd = ot_ok(st) ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
-  if (ot_ok(st) && fd < 0) st = ot_status_of(OT_E_IO);
-  size_t off = 0;
-  while (ot_ok(st) && off < len) {
-    ssize_t n = write(fd, buf + off, len - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      st = ot_status_of(OT_E_IO);
-    else
-      off += (size_t)n;
-  }
-  if (ot_ok(st) && fsync(fd) != 0) st = ot_status_of(OT_E_IO);
-  if (fd >= 0 && close(fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
-  if (ot_ok(st) && rename(tmp, final) != 0) st = ot_status_of(OT_E_IO);
-  if (!ot_ok(st) && fd >= 0) unlink(tmp);
+  if (ot_ok(st)) st = cli_write_atomic(s->dir, CLI_CSR_STATE_FILE, buf, len);
   free(buf);
   return st;
 }

@@ -35,10 +35,6 @@ OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap);
 /* The ot_spdm_set_key_pair_fn of the device (see the header comment). */
 ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req);
 
-/* Writes buf[0..len) to DIR/name atomically (temporary file, fsync, rename,
- * fsync of DIR). OT_E_IO, the old file intact, on any failure. */
-OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len);
-
 /*
  * `opentsm provision --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]`:
  * OP change | erase | generate, A p256 | p384 | rsa2048 | rsa3072 | rsa4096

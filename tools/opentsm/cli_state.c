@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_util.h"
 #include "opentsm/crypto.h"
 #include "opentsm/cursor.h"
 #include "opentsm/secure.h"
@@ -49,37 +50,13 @@ static ot_status encode(const cli_state *s, uint8_t *buf, size_t cap, size_t *le
   return OT_SUCCESS;
 }
 
-/* Write to slots.bin.tmp, fsync, rename over slots.bin, fsync the folder. */
+/* Written atomically (cli_write_atomic): a crash leaves the old file or the new. */
 static ot_status save(const cli_state *s) {
   uint8_t *buf = malloc(STATE_MAX);
   OT_ENSURE(buf != NULL, OT_E_NOMEM);
   size_t len = 0;
   ot_status st = encode(s, buf, STATE_MAX, &len);
-  char tmp[4096], final[4096];
-  path_of(s, CLI_STATE_FILE ".tmp", tmp, sizeof(tmp));
-  path_of(s, CLI_STATE_FILE, final, sizeof(final));
-  int fd = ot_ok(st) ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
-  if (ot_ok(st) && fd < 0) st = ot_status_of(OT_E_IO);
-  size_t off = 0;
-  while (ot_ok(st) && off < len) {
-    ssize_t n = write(fd, buf + off, len - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      st = ot_status_of(OT_E_IO);
-    else
-      off += (size_t)n;
-  }
-  if (ot_ok(st) && fsync(fd) != 0) st = ot_status_of(OT_E_IO);
-  if (fd >= 0 && close(fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
-  if (ot_ok(st) && rename(tmp, final) != 0) st = ot_status_of(OT_E_IO);
-  if (!ot_ok(st) && fd >= 0) unlink(tmp);
-  if (ot_ok(st)) {
-    int dfd = open(s->dir, O_RDONLY);
-    if (dfd >= 0) {
-      (void)fsync(dfd); /* the rename itself durable; best effort */
-      close(dfd);
-    }
-  }
+  if (ot_ok(st)) st = cli_write_atomic(s->dir, CLI_STATE_FILE, buf, len);
   free(buf);
   return st;
 }

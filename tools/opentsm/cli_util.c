@@ -132,3 +132,36 @@ void cli_json_string(FILE *f, const char *s) {
   }
   fputc('"', f);
 }
+
+OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len) {
+  OT_ENSURE(dir && name && (buf || len == 0), OT_E_ARG);
+  char tmp[4096], final[4096];
+  int a = snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name);
+  int b = snprintf(final, sizeof(final), "%s/%s", dir, name);
+  OT_ENSURE(a > 0 && (size_t)a < sizeof(tmp) && b > 0 && (size_t)b < sizeof(final), OT_E_ARG);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  OT_ENSURE(fd >= 0, OT_E_IO);
+  ot_status st = OT_SUCCESS;
+  size_t off = 0;
+  while (ot_ok(st) && off < len) {
+    ssize_t n = write(fd, buf + off, len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      st = ot_status_of(OT_E_IO);
+    else
+      off += (size_t)n;
+  }
+  if (ot_ok(st) && fsync(fd) != 0) st = ot_status_of(OT_E_IO);
+  if (close(fd) != 0 && ot_ok(st)) st = ot_status_of(OT_E_IO);
+  if (ot_ok(st) && rename(tmp, final) != 0) st = ot_status_of(OT_E_IO);
+  if (!ot_ok(st)) {
+    unlink(tmp);
+    return st;
+  }
+  int dfd = open(dir, O_RDONLY);
+  if (dfd >= 0) {
+    (void)fsync(dfd); /* the rename itself durable; best effort */
+    close(dfd);
+  }
+  return OT_SUCCESS;
+}

@@ -40,6 +40,10 @@ void cli_rng_free(cli_rng *r);
  * OT_E_TOO_LARGE (longer than cap). */
 OT_RESULT cli_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
 
+/* Writes buf[0..len) to DIR/name atomically (DIR/name.tmp with mode 0600,
+ * fsync, rename, fsync of DIR): the device's state files. OT_E_IO, the old file intact, on any failure. */
+OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len);
+
 /* Writes data to path with `mode`, refusing an existing file unless force
  * (O_EXCL). OT_E_EXISTS, OT_E_IO. */
 OT_RESULT cli_write_file(const char *path, const uint8_t *data, size_t len, unsigned mode,
