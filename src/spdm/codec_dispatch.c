@@ -77,7 +77,19 @@ ADAPT(response, mel, mel)
 ADAPT(response, csr, csr)
 ADAPT(response, set_certificate_rsp, set_certificate_rsp)
 ADAPT(response, key_pair_info, key_pair_info)
-ADAPT_EMPTY(response, set_key_pair_info_ack, OT_SPDM_SET_KEY_PAIR_INFO_ACK)
+/* SET_KEY_PAIR_INFO_ACK exists from 1.3 on (DSP0274 1.3 §10.27): read with
+ * the same version rule as it is written. */
+static ot_status response_read_set_key_pair_info_ack(const ot_spdm_sizes *sz, ot_reader *r,
+                                                     ot_spdm_response *m) {
+  (void)m;
+  OT_ENSURE(spdm_is_13(sz), OT_E_VERSION);
+  return spdm_hdr_read(sz, r, OT_SPDM_SET_KEY_PAIR_INFO_ACK, NULL, NULL);
+}
+static ot_status response_write_set_key_pair_info_ack(const ot_spdm_sizes *sz, ot_writer *w,
+                                                      const ot_spdm_response *m) {
+  (void)m;
+  return ot_spdm_encode_set_key_pair_info_ack(sz, w);
+}
 
 /* Requests: the encoders (codec_request.c reads them). */
 #define ADAPT_W(fn, member)                                                                        \

@@ -118,11 +118,22 @@ ot_status spdm_read_set_key_pair_info(const ot_spdm_sizes *sz, ot_reader *r,
   OT_GUARD(ot_read_u16le(r, &m->desired_key_usage));
   OT_GUARD(ot_read_u32le(r, &m->desired_asym_algo));
   OT_GUARD(ot_read_u8(r, &m->desired_assoc_cert_slot_mask));
-  if (!spdm_ver_ge(sz, OT_SPDM_VERSION_14)) return OT_SUCCESS;
-  /* 1.4: an Erase from a 1.3-style sender may stop before the PQC field. */
-  if (op == OT_SPDM_KEY_PAIR_OP_ERASE && ot_reader_remaining(r) == 0) return OT_SUCCESS;
-  OT_GUARD(ot_read_u8(r, &m->desired_pqc_len));
-  return ot_read_borrow(r, m->desired_pqc_len, &m->desired_pqc);
+  if (spdm_ver_ge(sz, OT_SPDM_VERSION_14) &&
+      /* 1.4: an Erase from a 1.3-style sender may stop before the PQC field. */
+      !(op == OT_SPDM_KEY_PAIR_OP_ERASE && ot_reader_remaining(r) == 0)) {
+    OT_GUARD(ot_read_u8(r, &m->desired_pqc_len));
+    OT_GUARD(ot_read_borrow(r, m->desired_pqc_len, &m->desired_pqc));
+  }
+  if (op == OT_SPDM_KEY_PAIR_OP_ERASE) {
+    /* §10.27 Erase: the desired fields carry nothing; whatever a sender put
+     * there is read past and not kept (the encoder writes zeros). */
+    m->desired_key_usage = 0;
+    m->desired_asym_algo = 0;
+    m->desired_assoc_cert_slot_mask = 0;
+    m->desired_pqc_len = 0;
+    m->desired_pqc = NULL;
+  }
+  return OT_SUCCESS;
 }
 SPDM_DEFINE_DECODE(set_key_pair_info, ot_spdm_set_key_pair_info)
 
