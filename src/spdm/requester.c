@@ -127,6 +127,14 @@ ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **o
   OT_BAIL(OT_E_NOT_FOUND);
 }
 
+ot_status req_channel(ot_spdm_requester *q, uint32_t session_id, ot_spdm_req_session **s) {
+  *s = NULL;
+  if (session_id == 0) return OT_SUCCESS;
+  OT_GUARD(req_session(q, session_id, s));
+  OT_ENSURE((*s)->s.state == OT_SPDM_SESSION_ESTABLISHED, OT_E_STATE);
+  return OT_SUCCESS;
+}
+
 ot_status req_send_raw(ot_spdm_requester *q, ot_spdm_req_session *s, const uint8_t *req, size_t len,
                        uint8_t *rsp, size_t cap, size_t *rsp_len) {
   if (s) return ot_spdm_doe_send_secured(q->io, &s->s, req, len, rsp, cap, rsp_len);

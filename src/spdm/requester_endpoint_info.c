@@ -10,15 +10,6 @@
 
 #include "opentsm/secure.h"
 
-/* The session to use (NULL: in the clear) for session_id 0 / another. */
-static ot_status pick_channel(ot_spdm_requester *q, uint32_t session_id, ot_spdm_req_session **s) {
-  *s = NULL;
-  if (session_id == 0) return OT_SUCCESS;
-  OT_GUARD(req_session(q, session_id, s));
-  OT_ENSURE((*s)->s.state == OT_SPDM_SESSION_ESTABLISHED, OT_E_STATE);
-  return OT_SUCCESS;
-}
-
 static ot_status il_verify(ot_spdm_requester *q, uint8_t slot, const uint8_t *req, size_t req_len,
                            const uint8_t *rsp, size_t body, const uint8_t *sig) {
   ot_hash_ctx h;
@@ -75,7 +66,7 @@ OT_RESULT ot_spdm_requester_get_endpoint_info(ot_spdm_requester *q, uint32_t ses
   OT_ENSURE(!sign || (slot < OT_SPDM_MAX_SLOT_COUNT && q->slots[slot].verified), OT_E_STATE);
   if (sign) OT_GUARD(req_slot_usage(q, slot, OT_SPDM_KEY_USAGE_ENDPOINT_INFO));
   ot_spdm_req_session *s;
-  OT_GUARD(pick_channel(q, session_id, &s));
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_status st = endpoint_info(q, s, sign, slot, out, cap, out_len);
   if (s && !ot_ok(st) && ot_spdm_session_failed(&s->s)) req_session_end(s);
   return req_fail(q, st);
@@ -130,7 +121,7 @@ OT_RESULT ot_spdm_requester_get_mel(ot_spdm_requester *q, uint32_t session_id, u
                 q->neg.mel_spec != 0,
             OT_E_UNSUPPORTED);
   ot_spdm_req_session *s;
-  OT_GUARD(pick_channel(q, session_id, &s));
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_status st = get_mel(q, s, out, cap, out_len);
   if (s && !ot_ok(st) && ot_spdm_session_failed(&s->s)) req_session_end(s);
   return req_fail(q, st);

@@ -64,6 +64,9 @@ ot_status req_fail(ot_spdm_requester *q, ot_status st);
 ot_status req_ready(const ot_spdm_requester *q);
 /* The session with this ID (OT_E_NOT_FOUND). */
 ot_status req_session(ot_spdm_requester *q, uint32_t id, ot_spdm_req_session **out);
+/* The channel of a request: NULL (in the clear) for session_id 0, else that
+ * session, which must be established (OT_E_NOT_FOUND, OT_E_STATE). */
+ot_status req_channel(ot_spdm_requester *q, uint32_t session_id, ot_spdm_req_session **s);
 void req_session_end(ot_spdm_req_session *s);
 
 /*

@@ -29,11 +29,8 @@ OT_RESULT ot_spdm_requester_set_key_pair_info(ot_spdm_requester *q, uint32_t ses
   OT_GUARD(req_ready(q));
   OT_ENSURE(q->neg.version >= OT_SPDM_VERSION_13 && (q->rsp_caps & OT_SPDM_CAP_SET_KEY_PAIR_INFO),
             OT_E_UNSUPPORTED);
-  ot_spdm_req_session *s = NULL;
-  if (session_id != 0) {
-    OT_GUARD(req_session(q, session_id, &s));
-    OT_ENSURE(s->s.state == OT_SPDM_SESSION_ESTABLISHED, OT_E_STATE);
-  }
+  ot_spdm_req_session *s;
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_spdm_set_key_pair_info m = *req;
   bool erase = m.operation == OT_SPDM_KEY_PAIR_OP_ERASE;
   m.short_erase = erase;

@@ -8,14 +8,6 @@
 
 #include "opentsm/x509.h"
 
-static ot_status channel(ot_spdm_requester *q, uint32_t session_id, ot_spdm_req_session **s) {
-  *s = NULL;
-  if (session_id == 0) return OT_SUCCESS;
-  OT_GUARD(req_session(q, session_id, s));
-  OT_ENSURE((*s)->s.state == OT_SPDM_SESSION_ESTABLISHED, OT_E_STATE);
-  return OT_SUCCESS;
-}
-
 static ot_status get_csr(ot_spdm_requester *q, ot_spdm_req_session *s, const ot_spdm_get_csr *g,
                          uint8_t *out, size_t cap, size_t *out_len) {
   uint8_t req[8 + OT_SPDM_CSR_MAX + OT_SPDM_MAX_OPAQUE_DATA_SIZE];
@@ -44,7 +36,7 @@ OT_RESULT ot_spdm_requester_get_csr(ot_spdm_requester *q, uint32_t session_id, u
   OT_GUARD(req_ready(q));
   OT_ENSURE(q->rsp_caps & OT_SPDM_CAP_CSR, OT_E_UNSUPPORTED);
   ot_spdm_req_session *s;
-  OT_GUARD(channel(q, session_id, &s));
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_spdm_get_csr g = {.key_pair_id = key_pair_id,
                        .attributes = attributes,
                        .requester_info_len = (uint16_t)info_len,
@@ -89,7 +81,7 @@ OT_RESULT ot_spdm_requester_set_certificate(ot_spdm_requester *q, uint32_t sessi
   OT_GUARD(req_ready(q));
   OT_ENSURE(q->rsp_caps & OT_SPDM_CAP_SET_CERT, OT_E_UNSUPPORTED);
   ot_spdm_req_session *s;
-  OT_GUARD(channel(q, session_id, &s));
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_spdm_set_certificate m = {
       .slot_id = slot, .key_pair_id = key_pair_id, .cert_model = cert_model, .erase = der == NULL};
   uint8_t chain[OT_SPDM_LARGE_MAX / 2];
@@ -147,7 +139,7 @@ OT_RESULT ot_spdm_requester_get_key_pair_info(ot_spdm_requester *q, uint32_t ses
   OT_ENSURE(q->neg.version >= OT_SPDM_VERSION_13 && (q->rsp_caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO),
             OT_E_UNSUPPORTED);
   ot_spdm_req_session *s;
-  OT_GUARD(channel(q, session_id, &s));
+  OT_GUARD(req_channel(q, session_id, &s));
   ot_status st = key_pair_info(q, s, key_pair_id, out, public_key_info, cap);
   if (s && !ot_ok(st) && ot_spdm_session_failed(&s->s)) req_session_end(s);
   return req_fail(q, st);
