@@ -32,23 +32,12 @@ OT_RESULT cli_csr_state_load(cli_csr_state *s, const char *dir) {
   s->dir = dir;
   ot_spdm_csr_track_init(&s->tracker);
   s->tracker.changed = NULL;
-  char path[4096];
-  snprintf(path, sizeof(path), "%s/%s", dir, CLI_CSR_STATE_FILE);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    OT_ENSURE(errno == ENOENT, OT_E_IO);
-  } else {
-    uint8_t *buf = malloc(CSR_FILE_MAX + 1);
-    if (buf == NULL) {
-      fclose(f);
-      OT_BAIL(OT_E_NOMEM);
-    }
-    size_t n = fread(buf, 1, CSR_FILE_MAX + 1, f);
-    bool err = ferror(f) != 0;
-    fclose(f);
-    ot_status st = err ? ot_status_of(OT_E_IO)
-                   : n > CSR_FILE_MAX ? ot_status_of(OT_E_TOO_LARGE)
-                                      : ot_spdm_csr_track_decode(&s->tracker, buf, n);
+  uint8_t *buf;
+  size_t n;
+  OT_GUARD(cli_read_state_file(dir, CLI_CSR_STATE_FILE, CSR_FILE_MAX, &buf, &n, NULL, 0));
+  if (buf != NULL) {
+    ot_status st = n > CSR_FILE_MAX ? ot_status_of(OT_E_TOO_LARGE)
+                                    : ot_spdm_csr_track_decode(&s->tracker, buf, n);
     free(buf);
     OT_GUARD(st);
   }

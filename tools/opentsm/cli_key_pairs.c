@@ -21,27 +21,13 @@ static void say(char *why, size_t cap, const char *what) {
 OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap) {
   OT_ENSURE(s && s->kp, OT_E_ARG);
   if (s->dir == NULL) return OT_SUCCESS;
-  char path[4096];
-  snprintf(path, sizeof(path), "%s/%s", s->dir, CLI_KEY_PAIRS_FILE);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    if (errno == ENOENT) return OT_SUCCESS; /* nothing changed yet */
-    say(why, cap, "cannot open it");
-    OT_BAIL(OT_E_IO);
-  }
-  uint8_t *buf = malloc(OT_SPDM_KP_SAVE_MAX + 1);
-  if (buf == NULL) {
-    fclose(f);
-    OT_BAIL(OT_E_NOMEM);
-  }
-  size_t len = fread(buf, 1, OT_SPDM_KP_SAVE_MAX + 1, f);
-  bool rerr = ferror(f) != 0;
-  fclose(f);
+  uint8_t *buf;
+  size_t len;
+  OT_GUARD(
+      cli_read_state_file(s->dir, CLI_KEY_PAIRS_FILE, OT_SPDM_KP_SAVE_MAX, &buf, &len, why, cap));
+  if (buf == NULL) return OT_SUCCESS; /* nothing changed yet */
   ot_status st;
-  if (rerr) {
-    say(why, cap, "read error");
-    st = ot_status_of(OT_E_IO);
-  } else if (len > OT_SPDM_KP_SAVE_MAX) {
+  if (len > OT_SPDM_KP_SAVE_MAX) {
     say(why, cap, "too large for a key pair file");
     st = ot_status_of(OT_E_MALFORMED);
   } else {
@@ -164,8 +150,10 @@ bool cli_parse_set_key_pair(const char *v, ot_spdm_set_key_pair_info *out) {
       static const struct {
         const char *name;
         uint32_t bit;
-      } algos[] = {{"p256", OT_SPDM_KP_ALGO_ECC256},   {"p384", OT_SPDM_KP_ALGO_ECC384},
-                   {"rsa2048", OT_SPDM_KP_ALGO_RSA2048}, {"rsa3072", OT_SPDM_KP_ALGO_RSA3072},
+      } algos[] = {{"p256", OT_SPDM_KP_ALGO_ECC256},
+                   {"p384", OT_SPDM_KP_ALGO_ECC384},
+                   {"rsa2048", OT_SPDM_KP_ALGO_RSA2048},
+                   {"rsa3072", OT_SPDM_KP_ALGO_RSA3072},
                    {"rsa4096", OT_SPDM_KP_ALGO_RSA4096}};
       bool named = false;
       for (size_t i = 0; i < sizeof(algos) / sizeof(algos[0]); i++)

@@ -19,10 +19,6 @@
 static const uint8_t magic[8] = {'O', 'T', 'S', 'L', 'O', 'T', 'S', '1'};
 #define STATE_MAX (8u + 1u + 8u * (4u + OT_SPDM_ID_CHAIN_MAX) + 32u)
 
-static void path_of(const cli_state *s, const char *name, char *out, size_t cap) {
-  snprintf(out, cap, "%s/%s", s->dir, name);
-}
-
 /* The whole file image of the current state into buf. */
 static ot_status encode(const cli_state *s, uint8_t *buf, size_t cap, size_t *len) {
   ot_writer w;
@@ -77,30 +73,14 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
     OT_ENSURE(s->staged != NULL, OT_E_NOMEM);
     memcpy(s->staged, s->id, sizeof(*s->id));
   }
-  char path[4096];
-  path_of(s, CLI_STATE_FILE, path, sizeof(path));
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    if (errno == ENOENT) return OT_SUCCESS; /* nothing provisioned yet */
-    say(why, cap, "cannot open it");
-    OT_BAIL(OT_E_IO);
-  }
-  uint8_t *buf = malloc(STATE_MAX + 1);
-  if (buf == NULL) {
-    fclose(f);
-    OT_BAIL(OT_E_NOMEM);
-  }
-  size_t len = fread(buf, 1, STATE_MAX + 1, f);
-  bool rerr = ferror(f) != 0;
-  fclose(f);
+  uint8_t *buf;
+  size_t len;
+  OT_GUARD(cli_read_state_file(s->dir, CLI_STATE_FILE, STATE_MAX, &buf, &len, why, cap));
+  if (buf == NULL) return OT_SUCCESS; /* nothing provisioned yet */
   ot_status st = OT_SUCCESS;
   /* Check the whole file before anything is applied. */
   uint8_t h[32];
-  if (rerr) {
-    say(why, cap, "read error");
-    st = ot_status_of(OT_E_IO);
-  } else if (len > STATE_MAX || len < sizeof(magic) + 1 + 32 ||
-             memcmp(buf, magic, sizeof(magic)) != 0) {
+  if (len > STATE_MAX || len < sizeof(magic) + 1 + 32 || memcmp(buf, magic, sizeof(magic)) != 0) {
     say(why, cap, "not a slots file (size or magic)");
     st = ot_status_of(OT_E_MALFORMED);
   } else if (!ot_ok(ot_hash(OT_HASH_SHA256, buf, len - 32, h, sizeof(h))) ||

@@ -165,3 +165,36 @@ OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf
   }
   return OT_SUCCESS;
 }
+
+OT_RESULT cli_read_state_file(const char *dir, const char *name, size_t max, uint8_t **out,
+                              size_t *len, char *why, size_t cap) {
+  OT_ENSURE(dir && name && out && len && max < SIZE_MAX, OT_E_ARG);
+  *out = NULL;
+  *len = 0;
+  char path[4096];
+  int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+  OT_ENSURE(n > 0 && (size_t)n < sizeof(path), OT_E_ARG);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    if (errno == ENOENT) return OT_SUCCESS;
+    if (why && cap) snprintf(why, cap, "cannot open it");
+    OT_BAIL(OT_E_IO);
+  }
+  uint8_t *buf = malloc(max + 1);
+  if (buf == NULL) {
+    fclose(f);
+    OT_BAIL(OT_E_NOMEM);
+  }
+  size_t got = fread(buf, 1, max + 1, f);
+  bool rerr = ferror(f) != 0;
+  fclose(f);
+  if (rerr) {
+    ot_zeroize(buf, max + 1); /* a state file may hold keys */
+    free(buf);
+    if (why && cap) snprintf(why, cap, "read error");
+    OT_BAIL(OT_E_IO);
+  }
+  *out = buf;
+  *len = got;
+  return OT_SUCCESS;
+}

@@ -41,8 +41,16 @@ void cli_rng_free(cli_rng *r);
 OT_RESULT cli_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
 
 /* Writes buf[0..len) to DIR/name atomically (DIR/name.tmp with mode 0600,
- * fsync, rename, fsync of DIR): the device's state files. OT_E_IO, the old file intact, on any failure. */
+ * fsync, rename, fsync of DIR): the device's state files. OT_E_IO, the old file intact, on any
+ * failure. */
 OT_RESULT cli_write_atomic(const char *dir, const char *name, const uint8_t *buf, size_t len);
+
+/* Reads DIR/name whole for a state file of at most max bytes: *out is a
+ * fresh buffer of max + 1 bytes holding *len bytes (*len == max + 1: the file
+ * is longer), which the caller frees; *out NULL when there is no such file
+ * (nothing kept yet). OT_E_IO with *why "cannot open it" / "read error". */
+OT_RESULT cli_read_state_file(const char *dir, const char *name, size_t max, uint8_t **out,
+                              size_t *len, char *why, size_t cap);
 
 /* Writes data to path with `mode`, refusing an existing file unless force
  * (O_EXCL). OT_E_EXISTS, OT_E_IO. */
@@ -65,7 +73,7 @@ void cli_json_string(FILE *f, const char *s);
 typedef enum cli_identity {
   CLI_ID_SAMPLE_P384 = 0, /* DMTF sample keys: what spdm_responder_emu presents */
   CLI_ID_SAMPLE_P256,
-  CLI_ID_GENERATE, /* a fresh P-384 hierarchy from the rng */
+  CLI_ID_GENERATE,       /* a fresh P-384 hierarchy from the rng */
   CLI_ID_SAMPLE_RSA2048, /* the DMTF rsa2048/3072/4096 sample identities */
   CLI_ID_SAMPLE_RSA3072,
   CLI_ID_SAMPLE_RSA4096,
@@ -149,8 +157,8 @@ struct cli_device {
   /* SPDM 1.3 ENDPOINT_INFO and measurement extension log (cmd_device.c). */
   uint8_t ep_info[16], mel[4096];
   size_t ep_info_len, mel_len;
-  cli_state state; /* SET_CERTIFICATE slots and their file */
-  cli_csr_state csr; /* --csr-reset: pending CSRs and their file */
+  cli_state state;       /* SET_CERTIFICATE slots and their file */
+  cli_csr_state csr;     /* --csr-reset: pending CSRs and their file */
   ot_spdm_key_pairs kps; /* GET/SET_KEY_PAIR_INFO's key pairs (cli_key_pairs.h) */
   cli_key_pairs kps_state;
 };
