@@ -15,13 +15,15 @@
 #include "opentsm/secure.h"
 
 uint32_t cli_device_multi_key(const cli_device_opts *o) {
-  if (o->multi_key_set) return o->multi_key & OT_SPDM_CAP_MULTI_KEY_MASK;
-  /* The DMTF-sample device advertises MULTI_KEY_CAP 10b (negotiable) as
-   * spdm_responder_emu does with no arguments; a requester that does not
-   * ask (OtherParams MULTI_KEY_CONN) gets a single-key connection. A
-   * generated identity or a profile's stays single-key unless asked. */
-  bool sample = o->profile == NULL && o->identity != CLI_ID_GENERATE;
-  return sample ? OT_SPDM_CAP_MULTI_KEY_NEG : 0;
+  /* Off unless asked. spdm_responder_emu with no arguments advertises 10b,
+   * but spdm_requester_emu's default flow then also makes the connection
+   * multi-key on its side (multi_key_conn_req: MULTI_KEY_CAP 10b and the
+   * ALGORITHMS bit), and this device does not ask such a requester for
+   * mutual authentication (its encapsulated DIGESTS would enter the
+   * transcript, responder_encap.c): the DMTF-sample device would silently
+   * drop the mutual authentication it asks for by default
+   * (docs/interop.md "Multi-key device (responder role)"). */
+  return o->multi_key_set ? (o->multi_key & OT_SPDM_CAP_MULTI_KEY_MASK) : 0;
 }
 
 static void say(char *why, size_t cap, const char *what) {

@@ -114,7 +114,7 @@ typedef struct cli_device_opts {
   /* --key-pairs N: TotalKeyPairs of KEY_PAIR_INFO (0 = one, the identity's). */
   unsigned key_pairs;
   /* --multi-key neg|only|off: MULTI_KEY_CAP (DSP0274 1.3 CAPABILITIES bits
-   * 27:26) when multi_key_set, else the device's default (cli_multi_key.c). */
+   * 27:26) when multi_key_set, else off (cli_multi_key.c). */
   bool multi_key_set;
   uint32_t multi_key;
 } cli_device_opts;
@@ -179,8 +179,8 @@ void cli_device_free(cli_device *d);
  * GET_KEY_PAIR_INFO, and with a state dir changed by SET_KEY_PAIR_INFO
  * (cli_key_pairs.c). OT_E_ARG for a count below the identity's keys. */
 OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap);
-/* MULTI_KEY_CAP bits of the device: --multi-key, else neg (10b) for the
- * DMTF-sample device as spdm_responder_emu, 0 otherwise (cli_multi_key.c). */
+/* MULTI_KEY_CAP bits of the device: --multi-key, else 0 (cli_multi_key.c
+ * says why not 10b as spdm_responder_emu). */
 uint32_t cli_device_multi_key(const cli_device_opts *o);
 /* Before the slots file is read: the key pair table from the identity and
  * DIR/keypairs.bin, its keys put into the identity (ot_spdm_key_pairs_to_
