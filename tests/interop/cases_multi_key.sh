@@ -13,6 +13,9 @@
 #                            SET_CERTIFICATE slot 2 KeyPairID 2; after a restart
 #                            spdm_requester_emu CHALLENGE / KEY_EXCHANGE with slot
 #                            2 and our signed ENDPOINT_INFO of slot 2 verify
+#   mk-certs-device SUITE    spdm_requester_emu GET_CSR / SET_CERTIFICATE (in the clear
+#                            and in a session) on a multi-key connection -> device
+#                            --multi-key neg --state-dir --trusted-env
 
 case_mk_requester_emu() { # [VER]
   local ver=${1:-default} verargs=() line n req rest first_cxl="" errors=0 steps="" s
@@ -179,5 +182,34 @@ case_mk_provision() { # SUITE
     it_fail "damaged keypairs.bin: exit $rc, $(tail -n 1 device3.log)"
   cmp -s state/keypairs.bin kp.bak && it_fail "damaged file replaced" ||
     it_pass "the damaged file is left as it is"
+  it_done
+}
+
+case_mk_certs_device() { # SUITE
+  local rc n
+  suite "$1"
+  it_init "mk-certs-device-$1"
+  mkdir -p state
+  it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" --state-dir state \
+    --trusted-env --key-pairs 3 --multi-key neg || it_done
+  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
+    --ip 127.0.0.1 --port "$IT_PORT" --ver 1.3 --hash "$S_HASH" --asym "$S_ASYM" \
+    --dhe "$S_DHE" --mut_auth NO --basic_mut_auth NO \
+    --exe_conn DIGEST,CERT,GET_CSR,SET_CERT --exe_session KEY_EX,GET_CSR,SET_CERT
+  rc=$?
+  n=$(grep -c 'ERROR' requester.log)
+  [ "$rc" -eq 0 ] && [ "$n" -eq 0 ] && it_pass "spdm_requester_emu exit 0, no ERROR line" ||
+    it_fail "spdm_requester_emu exit $rc, $n ERROR lines: $(grep -m1 ERROR requester.log)"
+  # DSP0274 1.3 GET_CSR on a multi-key connection: Param1 KeyPairID 1, Param2 CertModel 1.
+  n=$(grep -A1 'msg SPDM_GET_CSR(0xed)' requester.log | grep -c '^0000: 13 ed 01 01')
+  [ "$n" -ge 2 ] && it_pass "$n GET_CSR with KeyPairID 1 / DeviceCert" ||
+    it_fail "$n GET_CSR naming KeyPairID 1, want 2"
+  n=$(grep -c 'msg SPDM_CSR(0x6d)' requester.log)
+  [ "$n" -ge 2 ] && it_pass "$n CSR responses" || it_fail "$n CSR responses, want 2"
+  # SET_CERTIFICATE Param1 = SlotID | SetCertModel << 4, Param2 KeyPairID 1.
+  n=$(grep -A1 'msg SPDM_SET_CERTIFICATE_RSP(0x6e)' requester.log | grep -c '^0000: 13 6e 0[01] 00')
+  [ "$n" -ge 4 ] && it_pass "$n SET_CERTIFICATE_RSP (slots 0 and 1, KeyPairID 1)" ||
+    it_fail "$n SET_CERTIFICATE_RSP, want 4"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
   it_done
 }

@@ -40,6 +40,7 @@
 #   mk-validator SUITE MODE    spdm_device_validator_sample -> device --multi-key MODE
 #   mk-provision SUITE         provision generate/GET_CSR/SET_CERTIFICATE key pair 2 ->
 #                              device --multi-key neg; DMTF requester with slot 2 after
+#   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -730,6 +731,7 @@ connect-default-device) case_connect_default_device ;;
 mk-requester-emu) case_mk_requester_emu "$@" ;;
 mk-validator) case_mk_validator "$@" ;;
 mk-provision) case_mk_provision "$@" ;;
+mk-certs-device) case_mk_certs_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2
