@@ -120,6 +120,25 @@ OT_RESULT ot_spdm_key_pairs_info(const ot_spdm_key_pairs *t, uint8_t id, ot_spdm
 OT_RESULT ot_spdm_key_pairs_apply(ot_spdm_key_pairs *t, const ot_spdm_set_key_pair_info *req,
                                   ot_rng *rng);
 
+/*
+ * A multi-key device (identity_key_pairs_sync.c): puts the table's keys into
+ * the identity the responder signs with, all or nothing. Each pair holding a
+ * key becomes (or stays) the identity key with its KeyPairID; the key of an
+ * erased or regenerated pair leaves the identity, or, while a slot's
+ * certificate still names it, stays for that slot with KeyPairID 0. Each
+ * slot whose key is pair N's takes pair N's CurrentKeyUsage as its
+ * KeyUsageMask (DSP0274 1.3 DIGESTS), which the responder enforces.
+ * OT_E_NO_SPACE when more keys than OT_SPDM_ID_MAX_KEYS would be held.
+ */
+OT_RESULT ot_spdm_key_pairs_to_identity(const ot_spdm_key_pairs *t, ot_spdm_identity *id);
+/* SET_CERTIFICATE with KeyPairID n into `slot`: the slot leaves every other
+ * pair's AssocCertSlotMask and joins pair n's (when n holds a key; n 0: no
+ * pair, the slot erased). */
+void ot_spdm_key_pairs_bind_slot(ot_spdm_key_pairs *t, uint8_t slot, uint8_t key_pair_id);
+/* Binds each provisioned slot of id to the pair that holds its certificate's
+ * key (ot_spdm_key_pairs_bind_slot), or to none. */
+void ot_spdm_key_pairs_bind_identity(ot_spdm_key_pairs *t, const ot_spdm_identity *id);
+
 /* Largest ot_spdm_key_pairs_save output. */
 #define OT_SPDM_KP_SAVE_MAX (8u + 1u + OT_SPDM_KP_MAX * (16u + OT_PRIVATE_KEY_MAX) + 32u)
 

@@ -156,6 +156,8 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE(!(caps & OT_SPDM_CAP_CERT_INSTALL_RESET) ||
                 (cfg->csr_tracker && (caps & OT_SPDM_CAP_CSR)),
             OT_E_ARG);
+  /* DSP0274 1.3 CAPABILITIES MULTI_KEY_CAP: 01b or 10b, 11b is reserved. */
+  OT_ENSURE((caps & OT_SPDM_CAP_MULTI_KEY_MASK) != OT_SPDM_CAP_MULTI_KEY_MASK, OT_E_ARG);
   /* Key pairs to report, and a model to change them (DSP0274 1.3 §10.27). */
   OT_ENSURE(!(caps & OT_SPDM_CAP_GET_KEY_PAIR_INFO) || cfg->key_pairs, OT_E_ARG);
   OT_ENSURE(!(caps & OT_SPDM_CAP_SET_KEY_PAIR_INFO) ||

@@ -36,6 +36,11 @@
 #   keypair-emu VER SUITE      opentsm provision --set-key-pair -> spdm_responder_emu
 #   requester-emu-default      spdm_requester_emu (no options) -> opentsm device (defaults)
 #   connect-default-device     connect --flow full -> opentsm device (defaults)
+#   mk-requester-emu [VER]     spdm_requester_emu (default flow) -> device --multi-key neg
+#   mk-validator SUITE MODE    spdm_device_validator_sample -> device --multi-key MODE
+#   mk-provision SUITE         provision generate/GET_CSR/SET_CERTIFICATE key pair 2 ->
+#                              device --multi-key neg; DMTF requester with slot 2 after
+#   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +52,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/cases_key_pairs.sh"
 # shellcheck source=cases_emu_default.sh
 . "$HERE/cases_emu_default.sh"
+# shellcheck source=cases_multi_key.sh
+. "$HERE/cases_multi_key.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -721,6 +728,10 @@ keypair-device) case_keypair_device "$@" ;;
 keypair-emu) case_keypair_emu "$@" ;;
 requester-emu-default) case_requester_emu_default ;;
 connect-default-device) case_connect_default_device ;;
+mk-requester-emu) case_mk_requester_emu "$@" ;;
+mk-validator) case_mk_validator "$@" ;;
+mk-provision) case_mk_provision "$@" ;;
+mk-certs-device) case_mk_certs_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
   exit 2

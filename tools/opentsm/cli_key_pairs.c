@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_state.h"
 #include "cli_util.h"
 #include "opentsm/secure.h"
 
@@ -42,6 +43,14 @@ OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap) {
   return st;
 }
 
+/* The table t's keys into the identities that sign (spdm_key_pairs.h
+ * ot_spdm_key_pairs_to_identity): the running one, then the staged copy. */
+static ot_status to_identities(cli_key_pairs *s, const ot_spdm_key_pairs *t) {
+  if (s->id) OT_GUARD(ot_spdm_key_pairs_to_identity(t, s->id));
+  if (s->state && s->state->staged) OT_GUARD(ot_spdm_key_pairs_to_identity(t, s->state->staged));
+  return OT_SUCCESS;
+}
+
 ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req) {
   cli_key_pairs *s = ctx;
   OT_ENSURE(s && s->kp && req, OT_E_ARG);
@@ -51,13 +60,21 @@ ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req) {
   if (next && buf) {
     memcpy(next, s->kp, sizeof(*next));
     st = ot_spdm_key_pairs_apply(next, req, s->rng);
+    /* A generated key signs from now on (GET_CSR, SET_CERTIFICATE for its
+     * KeyPairID), and a usage change holds at once (DSP0274 1.3 §10.27:
+     * this device needs no reset, SET_KEY_PAIR_RESET_CAP is not offered). */
+    if (ot_ok(st)) st = to_identities(s, next);
     size_t len = 0;
     if (ot_ok(st) && s->dir) {
       st = ot_spdm_key_pairs_save(next, buf, OT_SPDM_KP_SAVE_MAX, &len);
       if (ot_ok(st)) st = cli_write_atomic(s->dir, CLI_KEY_PAIRS_FILE, buf, len);
     }
-    /* Kept (or nothing to keep it in): the change holds from now on. */
-    if (ot_ok(st)) memcpy(s->kp, next, sizeof(*next));
+    /* Kept (or nothing to keep it in): the change holds from now on. Not
+     * kept: the identities go back to the table as it was. */
+    if (ot_ok(st))
+      memcpy(s->kp, next, sizeof(*next));
+    else
+      OT_IGNORE(to_identities(s, s->kp));
   }
   if (next) {
     ot_spdm_key_pairs_clear(next);
@@ -68,28 +85,6 @@ ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req) {
     free(buf);
   }
   return st;
-}
-
-OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap) {
-  unsigned total = o->key_pairs ? o->key_pairs : 1u;
-  OT_ENSURE(total <= OT_SPDM_KP_MAX, OT_E_ARG);
-  bool settable = o->state_dir != NULL;
-  ot_status st = ot_spdm_key_pairs_init(&d->kps, &d->id, (uint8_t)total, settable);
-  if (!ot_ok(st)) {
-    say(why, cap, "fewer key pairs than the identity has keys");
-    return st;
-  }
-  d->kps_state = (cli_key_pairs){.dir = o->state_dir, .kp = &d->kps, .rng = cli_rng_get(&d->rng)};
-  OT_GUARD(cli_key_pairs_load(&d->kps_state, why, cap));
-  ot_spdm_responder_config *c = &d->dsm.rcfg;
-  c->key_pairs = &d->kps;
-  c->caps |= OT_SPDM_CAP_GET_KEY_PAIR_INFO;
-  if (settable) {
-    c->set_key_pair = cli_key_pairs_set;
-    c->set_key_pair_ctx = &d->kps_state;
-    c->caps |= OT_SPDM_CAP_SET_KEY_PAIR_INFO;
-  }
-  return OT_SUCCESS;
 }
 
 /* A hex number (optional 0x) up to max; the whole of s[0..n). */

@@ -19,12 +19,19 @@
 #include "opentsm/rng.h"
 #include "opentsm/spdm_key_pairs.h"
 
+struct cli_state;
+
 #define CLI_KEY_PAIRS_FILE "keypairs.bin"
 
 typedef struct cli_key_pairs {
   const char *dir;       /* NULL: changes are kept in memory only */
   ot_spdm_key_pairs *kp; /* the device's table (borrowed) */
   ot_rng *rng;           /* for Generate (borrowed) */
+  /* Multi-key device: the identities that sign (the running one and the
+   * slots file's staged copy, either NULL), kept in step with the table
+   * (ot_spdm_key_pairs_to_identity), and the slots' state for SET_CERTIFICATE. */
+  ot_spdm_identity *id;
+  struct cli_state *state;
 } cli_key_pairs;
 
 /* Reads DIR/keypairs.bin if there is one into s->kp. A missing file is no
@@ -34,6 +41,13 @@ OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap);
 
 /* The ot_spdm_set_key_pair_fn of the device (see the header comment). */
 ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req);
+
+/* The ot_spdm_set_cert_fn of a device with key pairs: cli_state_set_cert,
+ * then slot `slot` bound to the pair whose key the new chain names (none when
+ * erased), the table kept (DSP0274 1.3 SET_CERTIFICATE KeyPairID; §10.26
+ * AssocCertSlotMask). */
+ot_status cli_key_pairs_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, const uint8_t *der,
+                                 size_t len);
 
 /*
  * `opentsm provision --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]`:

@@ -113,6 +113,10 @@ typedef struct cli_device_opts {
   bool csr_reset;
   /* --key-pairs N: TotalKeyPairs of KEY_PAIR_INFO (0 = one, the identity's). */
   unsigned key_pairs;
+  /* --multi-key neg|only|off: MULTI_KEY_CAP (DSP0274 1.3 CAPABILITIES bits
+   * 27:26) when multi_key_set, else off (cli_multi_key.c). */
+  bool multi_key_set;
+  uint32_t multi_key;
 } cli_device_opts;
 
 #define CLI_DEVICE_TDI_DEFAULT 0x100u
@@ -175,6 +179,17 @@ void cli_device_free(cli_device *d);
  * GET_KEY_PAIR_INFO, and with a state dir changed by SET_KEY_PAIR_INFO
  * (cli_key_pairs.c). OT_E_ARG for a count below the identity's keys. */
 OT_RESULT cli_device_key_pairs(cli_device *d, const cli_device_opts *o, char *why, size_t cap);
+/* MULTI_KEY_CAP bits of the device: --multi-key, else 0 (cli_multi_key.c
+ * says why not 10b as spdm_responder_emu). */
+uint32_t cli_device_multi_key(const cli_device_opts *o);
+/* Before the slots file is read: the key pair table from the identity and
+ * DIR/keypairs.bin, its keys put into the identity (ot_spdm_key_pairs_to_
+ * identity), so that slots written for a generated pair find its key. */
+OT_RESULT cli_device_key_pairs_load(cli_device *d, const cli_device_opts *o, char *why,
+                                    size_t cap);
+/* After the slots file is read: each slot bound to the pair holding its key,
+ * the slots' KeyUsageMask from their pairs (running and staged identity). */
+OT_RESULT cli_device_key_pairs_bind(cli_device *d);
 /* The sample-key directory: $OPENTSM_SAMPLE_KEYS, else the source tree's copy. */
 const char *cli_default_key_dir(void);
 

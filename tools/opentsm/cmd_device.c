@@ -39,6 +39,7 @@
   "                      [--frame-timeout MS] [--heartbeat-period S] [--versions LIST]\n"          \
   "                      [--fault NAME[,NAME...]|list]... [--no-handshake-in-the-clear]\n"     \
   "                      [--state-dir DIR [--trusted-env] [--csr-reset]] [--key-pairs N]\n"      \
+  "                      [--multi-key neg|only|off]\n"                                          \
   "                      [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]\n"   \
   "                       [--psk-no-finish]]\n"                                                \
   "                      [--mut-auth encap|digests|requested] [--basic-mut-auth]\n"            \
@@ -112,6 +113,13 @@ const char ot_usage_device[] =
           "              1): KeyPairID 1 is the key of slot 0, the others start empty;\n"
           "              with --state-dir SET_KEY_PAIR_INFO may generate (P-256/P-384),\n"
           "              erase and re-associate them, kept in DIR/keypairs.bin\n"
+          "  --multi-key neg|only|off  SPDM 1.3 MULTI_KEY_CAP: neg (10b) multi-key\n"
+          "              connections for a requester that asks, only (01b) always, off\n"
+          "              (the default) never. On a multi-key connection each slot signs\n"
+          "              with its key pair's key, only for the usages of that pair\n"
+          "              (KeyUsageMask), GET_CSR and SET_CERTIFICATE name a KeyPairID;\n"
+          "              at most 4 keys held at once. A requester that is multi-key\n"
+          "              too is not asked for mutual authentication\n"
           "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
           "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
           "  --csr-reset  CERT_INSTALL_RESET_CAP: a GET_CSR (SPDM 1.3+) is answered ERROR\n"
@@ -367,6 +375,18 @@ OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **
 dsm:
   /* KeyPairID 1 is the key of slot 0 (KEY_PAIR_INFO and DIGESTS agree). */
   ot_spdm_identity_number_key_pairs(&d->id);
+  /* The key pairs first: a slot written for a generated pair needs its key. */
+  {
+    static char kwhy[160];
+    kwhy[0] = '\0';
+    st = cli_device_key_pairs_load(d, o, kwhy, sizeof(kwhy));
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm device: key pairs (%s): %s; not started, nothing changed\n",
+              o->state_dir ? CLI_KEY_PAIRS_FILE : "--key-pairs", kwhy);
+      *what = "reading the key pairs";
+      goto fail;
+    }
+  }
   /* Slots provisioned earlier (SET_CERTIFICATE) replace the built-in ones. */
   d->state = (cli_state){.dir = o->state_dir, .id = &d->id};
   if (o->state_dir) {
@@ -380,6 +400,7 @@ dsm:
       goto fail;
     }
   }
+  OT_GUARD_GOTO(st, cli_device_key_pairs_bind(d), fail);
   *what = "device security manager";
   unsigned ports = o->ports ? o->ports : 1u;
   OT_ENSURE_GOTO(st, ports <= OT_SIM_DSM_MAX_PORTS, OT_E_ARG, fail);
@@ -455,8 +476,8 @@ dsm:
   d->dsm.rcfg.csr_common_name = "opentsm device";
   if (o->state_dir) {
     d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
-    d->dsm.rcfg.set_cert = cli_state_set_cert;
-    d->dsm.rcfg.set_cert_ctx = &d->state;
+    d->dsm.rcfg.set_cert = cli_key_pairs_set_cert; /* cli_state_set_cert, then the pair */
+    d->dsm.rcfg.set_cert_ctx = &d->kps_state;
     d->dsm.rcfg.trusted_env = o->trusted_env;
     d->dsm.rcfg.caps |= OT_SPDM_CAP_SET_CERT;
   }
@@ -885,6 +906,16 @@ static int device_main(int argc, char **argv) {
       if (!cli_parse_u64(v, OT_SPDM_KP_MAX, &n) || n == 0)
         return usage_error("bad --key-pairs (1-8)", v);
       o.key_pairs = (unsigned)n;
+    } else if (strcmp(a, "--multi-key") == 0 && v) {
+      o.multi_key_set = true;
+      if (strcmp(v, "neg") == 0)
+        o.multi_key = OT_SPDM_CAP_MULTI_KEY_NEG;
+      else if (strcmp(v, "only") == 0)
+        o.multi_key = OT_SPDM_CAP_MULTI_KEY_ONLY;
+      else if (strcmp(v, "off") == 0)
+        o.multi_key = 0;
+      else
+        return usage_error("bad --multi-key (neg, only or off)", v);
     } else if (strcmp(a, "--state-dir") == 0 && v) {
       o.state_dir = v;
     } else if (strcmp(a, "--no-handshake-in-the-clear") == 0) {

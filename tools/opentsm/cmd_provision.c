@@ -29,7 +29,7 @@
 #define USAGE                                                                                      \
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
-  "                         [--csr-tag N]\n"                                                         \
+  "                         [--csr-tag N] [--key-pair ID]\n"                                \
   "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"           \
   "                         [--set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]]...\n"        \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
@@ -48,6 +48,10 @@ const char ot_usage_provision[] =
           "  --set-cert SLOT:CHAIN.der  SET_CERTIFICATE: the DER certificates (root first)\n"
           "                   into SLOT (0-7); a device takes it in a session (--session),\n"
           "                   or slot 0 in the clear in a trusted environment\n"
+          "  --key-pair ID    on a multi-key connection (1.3) the KeyPairID GET_CSR and\n"
+          "                   SET_CERTIFICATE name (default: that of slot N, from DIGESTS);\n"
+          "                   --set-key-pair runs before GET_CSR, so a pair generated in the\n"
+          "                   same run can be named\n"
           "  --session        send them in a KEY_EXCHANGE session (ended with END_SESSION)\n"
           "  --key-pair-info  GET_KEY_PAIR_INFO of every key pair (1..TotalKeyPairs)\n"
           "  --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]  SET_KEY_PAIR_INFO\n"
@@ -78,6 +82,7 @@ typedef struct provision_opts {
   const char *set_cert_path;
   int set_cert_slot; /* -1: none */
   uint8_t csr_tag;   /* GET_CSR CSRTrackingTag (1.3), 0: none */
+  uint8_t key_pair;  /* --key-pair: KeyPairID of GET_CSR / SET_CERTIFICATE, 0: --slot's */
   ot_spdm_set_key_pair_info set_kp[8]; /* --set-key-pair, in order */
   size_t set_kp_count;
   uint64_t timeout_ms;
@@ -109,6 +114,11 @@ static int step_failed(provision_ctx *c, const char *step, ot_status st) {
 }
 
 /* The requests asked for, on an established connection (session_id 0: plain). */
+/* The KeyPairID GET_CSR and SET_CERTIFICATE name on a multi-key connection. */
+static uint8_t key_pair_of(const provision_ctx *c, const provision_opts *o) {
+  return o->key_pair ? o->key_pair : c->q.slots[o->slot].key_pair_id;
+}
+
 static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
   const char *where = sid ? "in the session" : "in the clear";
   if (o->endpoint_info) {
@@ -143,17 +153,27 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
     printf("measurement extension log (%s): %u entries, %zu bytes -> %s\n", where, entries, n,
            o->mel_path);
   }
+  for (size_t i = 0; i < o->set_kp_count; i++) {
+    static const char *const ops[] = {"change", "erase", "generate"};
+    const ot_spdm_set_key_pair_info *k = &o->set_kp[i];
+    ot_status st = ot_spdm_requester_set_key_pair_info(&c->q, sid, k);
+    if (!ot_ok(st)) return step_failed(c, "SET_KEY_PAIR_INFO", st);
+    printf("SET_KEY_PAIR_INFO (%s): key pair %u %s, usage 0x%04x, asym 0x%08x, slots 0x%02x\n",
+           where, k->key_pair_id, ops[k->operation], k->desired_key_usage,
+           (unsigned)k->desired_asym_algo, k->desired_assoc_cert_slot_mask);
+  }
   if (o->csr_path) {
     size_t n = 0;
-    /* DSP0274 1.3 GET_CSR: on a multi-key connection name the key (that of
-     * --slot, from DIGESTS) and the DeviceCert model; otherwise both 0. */
+    /* DSP0274 1.3 GET_CSR: on a multi-key connection name the key (--key-pair,
+     * else that of --slot, from DIGESTS) and the DeviceCert model; otherwise
+     * both 0. */
     bool mk = c->q.neg.multi_key_conn;
     /* RequestAttributes bits 5:3: the CSRTrackingTag a ResetRequired gave. */
     uint8_t attrs = (uint8_t)((mk ? OT_SPDM_CERT_MODEL_DEVICE : 0) |
                               (o->csr_tag << OT_SPDM_CSR_TAG_SHIFT));
     ot_status st =
-        ot_spdm_requester_get_csr(&c->q, sid, mk ? c->q.slots[o->slot].key_pair_id : 0, attrs,
-                                  NULL, 0, c->csr, sizeof(c->csr), &n);
+        ot_spdm_requester_get_csr(&c->q, sid, mk ? key_pair_of(c, o) : 0, attrs, NULL, 0, c->csr,
+                                  sizeof(c->csr), &n);
     uint8_t tag = ot_spdm_requester_csr_tag(&c->q);
     if (!ot_ok(st) && tag != 0) {
       printf("GET_CSR (%s): the device needs a reset to finish the CSR (ResetRequired, "
@@ -169,15 +189,6 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       return OT_EXIT_IO;
     }
     printf("CSR (%s): %zu bytes, self-signature verified -> %s\n", where, n, o->csr_path);
-  }
-  for (size_t i = 0; i < o->set_kp_count; i++) {
-    static const char *const ops[] = {"change", "erase", "generate"};
-    const ot_spdm_set_key_pair_info *k = &o->set_kp[i];
-    ot_status st = ot_spdm_requester_set_key_pair_info(&c->q, sid, k);
-    if (!ot_ok(st)) return step_failed(c, "SET_KEY_PAIR_INFO", st);
-    printf("SET_KEY_PAIR_INFO (%s): key pair %u %s, usage 0x%04x, asym 0x%08x, slots 0x%02x\n",
-           where, k->key_pair_id, ops[k->operation], k->desired_key_usage,
-           (unsigned)k->desired_asym_algo, k->desired_assoc_cert_slot_mask);
   }
   if (o->key_pairs) {
     /* KeyPairIDs run from 1 to TotalKeyPairs (DSP0274 1.3 §10.26): the first
@@ -206,9 +217,9 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       fprintf(stderr, "opentsm provision: %s: %s\n", o->set_cert_path, ot_status_message(st));
       return OT_EXIT_IO;
     }
-    bool mk = c->q.neg.multi_key_conn; /* as GET_CSR: the key of --slot, DeviceCert */
+    bool mk = c->q.neg.multi_key_conn; /* as GET_CSR: --key-pair or --slot's, DeviceCert */
     st = ot_spdm_requester_set_certificate(&c->q, sid, (uint8_t)o->set_cert_slot,
-                                           mk ? c->q.slots[o->slot].key_pair_id : 0,
+                                           mk ? key_pair_of(c, o) : 0,
                                            mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, c->der, n);
     if (!ot_ok(st)) return step_failed(c, "SET_CERTIFICATE", st);
     printf("SET_CERTIFICATE (%s): slot %d <- %s (%zu bytes)\n", where, o->set_cert_slot,
@@ -334,6 +345,10 @@ int ot_cmd_provision(int argc, char **argv) {
       o.mel_path = v;
     } else if (strcmp(a, "--get-csr") == 0) {
       o.csr_path = v;
+    } else if (strcmp(a, "--key-pair") == 0) {
+      uint64_t k;
+      if (!cli_parse_u64(v, 255, &k) || k == 0) return usage_error("bad --key-pair (1-255)", v);
+      o.key_pair = (uint8_t)k;
     } else if (strcmp(a, "--csr-tag") == 0) {
       uint64_t t;
       if (!cli_parse_u64(v, OT_SPDM_CSR_TAG_MAX, &t) || t == 0)
