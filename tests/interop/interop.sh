@@ -36,6 +36,7 @@
 #   keypair-emu VER SUITE      opentsm provision --set-key-pair -> spdm_responder_emu
 #   requester-emu-default      spdm_requester_emu (no options) -> opentsm device (defaults)
 #   connect-default-device     connect --flow full -> opentsm device (defaults)
+#   mut11-device MODE          DMTF requester --ver 1.1 (mutual auth) / 1.0 -> opentsm device
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +48,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/cases_key_pairs.sh"
 # shellcheck source=cases_emu_default.sh
 . "$HERE/cases_emu_default.sh"
+# shellcheck source=cases_mut11.sh
+. "$HERE/cases_mut11.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -705,6 +708,7 @@ mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
+mut11-device) case_mut11_device "$@" ;;
 emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
 emu-default-psk) . "$HERE/reqdefault.sh" && case_emu_default_psk "$@" ;;
 rsa-versions-connect) . "$HERE/reqdefault.sh" && case_rsa_versions_connect "$@" ;;
