@@ -239,6 +239,39 @@ static void v11_wire_layouts(void **state) {
   mut_free(m);
 }
 
+/* At 1.1 the encapsulated response speaks 1.1: a 1.2 DIGESTS inside the
+ * DELIVER is refused (InvalidRequest) and changes nothing; the 1.1 one then
+ * goes on with GET_CERTIFICATE. */
+static void v11_deliver_wrong_version(void **state) {
+  (void)state;
+  mut *m = mut_new(OT_SPDM_VMASK_11, OT_CURVE_P256, 0, true);
+  rig *g = m->g;
+  rig_authenticate(g, 0);
+  uint8_t rsp[1024], req[256] = {0x11, OT_SPDM_CHALLENGE, 0x00, 0x00};
+  plain(g, req, 4 + OT_SPDM_NONCE_SIZE, rsp, sizeof(rsp));
+  assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_GET);
+  static const uint8_t get[4] = {0x11, 0xea, 0x00, 0x00};
+  plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  size_t h = g->rsp.neg.sizes.hash_len;
+  static const uint8_t hdr[8] = {0x11, 0xeb, 0x01, 0x00, 0x12, 0x01, 0x00, 0x01};
+  memcpy(req, hdr, sizeof(hdr));
+  memset(req + 8, 0x33, h);
+  plain(g, req, 8 + h, rsp, sizeof(rsp));
+  assert_int_equal(rsp[1], OT_SPDM_ERROR);
+  assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
+  assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_DELIVER);
+  assert_int_equal(g->rsp.basic.pub_len, 0);
+  const uint8_t *d = NULL;
+  assert_ot_ok(ot_spdm_identity_chain_digest(&m->id, 0, g->rsp.neg.hash, &d));
+  req[4] = 0x11;
+  memcpy(req + 8, d, h);
+  size_t len = plain(g, req, 8 + h, rsp, sizeof(rsp));
+  assert_int_equal(len, 12);
+  assert_int_equal(rsp[1], OT_SPDM_ENCAPSULATED_RESPONSE_ACK);
+  assert_int_equal(rsp[5], OT_SPDM_GET_CERTIFICATE);
+  mut_free(m);
+}
+
 /* The responder renews its key through the 1.1 encapsulated flow. */
 static void v11_encap_key_update(void **state) {
   (void)state;
@@ -294,6 +327,7 @@ int main(void) {
       cmocka_unit_test(v11_bad_challenge_auth),
       cmocka_unit_test(m2_base_by_version),
       cmocka_unit_test(v11_wire_layouts),
+      cmocka_unit_test(v11_deliver_wrong_version),
       cmocka_unit_test(v11_encap_key_update),
       cmocka_unit_test(v10_never_asks),
   };
