@@ -236,6 +236,10 @@ OT_RESULT ot_spdm_transcript_reset_l1(ot_spdm_transcript *t);
  * 1.0/1.1 (DSP0274 1.1 signs the measurement messages alone). */
 OT_RESULT ot_spdm_transcript_fork_l1_base(const ot_spdm_transcript *t, ot_hash_ctx *dst);
 OT_RESULT ot_spdm_transcript_fork_a(const ot_spdm_transcript *t, ot_hash_ctx *dst);
+/* A fresh running hash holding what basic mutual authentication's M2 starts
+ * with (the requester's CHALLENGE_AUTH signature): A for 1.2+, nothing for
+ * 1.0/1.1 (M2 = B || C of the encapsulated exchanges). */
+OT_RESULT ot_spdm_transcript_fork_mut_m2(const ot_spdm_transcript *t, ot_hash_ctx *dst);
 
 /* ---- the session transcript (TH) --------------------------------------------- */
 

@@ -51,10 +51,7 @@ static ot_status m2_append(encap_ctx *e, const uint8_t *p, size_t n) {
     /* M2 starts with A from SPDM 1.2 on; at 1.0/1.1 it is the encapsulated
      * B || C alone (libspdm's requester and responder build it so at 1.1:
      * message_a enters the mutual M1/M2 only above 1.1). */
-    if (e->q->neg.version >= OT_SPDM_VERSION_12)
-      OT_GUARD(ot_spdm_transcript_fork_a(&e->q->t, &e->m2));
-    else
-      OT_GUARD(ot_hash_init(&e->m2, e->q->neg.hash));
+    OT_GUARD(ot_spdm_transcript_fork_mut_m2(&e->q->t, &e->m2));
     e->m2_live = true;
   }
   return ot_hash_update(&e->m2, p, n);

@@ -8,6 +8,14 @@
  * the requester's signature over TH ‖ H(CM) ‖ FINISH header
  * ("requester-finish signing", SPEC-FACTS §2.17). In-session messages of the
  * flow enter no transcript.
+ *
+ * SPDM 1.1 (DSP0274 1.1.0, where mutual authentication and the encapsulated
+ * request flow begin): the same flows, with ENCAPSULATED_RESPONSE_ACK lacking
+ * AckRequestID, basic mutual authentication's M2 = B || C without A, and the
+ * requester's signatures over the transcript hash without the 1.2 signing
+ * prefix (ot_spdm_signature_verify). Built only with both OT_SPDM_WITH_V10_11
+ * and OT_SPDM_WITH_MUT_AUTH. SPDM 1.0 has neither MUT_AUTH_CAP nor ENCAP_CAP
+ * (DSP0274 1.0.0 CAPABILITIES flags): never asked there.
  */
 #include "responder_internal.h"
 
@@ -28,15 +36,25 @@ static bool multi_key_req(const ot_spdm_responder *r) {
            (r->neg.other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
 }
 
+/* A 1.1 connection in a build with SPDM 1.0/1.1 (opentsm/spdm_features.h):
+ * constant false otherwise, so the 1.1 branches leave such a build. */
+static bool at_11(const ot_spdm_responder *r) {
+  return OT_SPDM_WITH_V10_11 && r->neg.version == OT_SPDM_VERSION_11;
+}
+
+/* DSP0274 1.1.0 introduced MUT_AUTH_CAP, ENCAP_CAP and the encapsulated
+ * request flow: 1.1 and later (1.2 and later in a build without 1.0/1.1). */
+static bool mut_auth_version(const ot_spdm_responder *r) {
+  return r->neg.version >= OT_SPDM_VERSION_12 || at_11(r);
+}
+
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
   uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&s->mut);
   if (!OT_SPDM_WITH_MUT_AUTH) return 0; /* a build without it (opentsm/spdm_features.h) */
-  /* Asked from SPDM 1.2 on only: the 1.1 encapsulated messages
-   * (ENCAPSULATED_RESPONSE_ACK without AckRequestID) and 1.0/1.1 requester
-   * signatures other than ECDSA are not served. The capability stays
-   * advertised: a responder may always decline to ask (§10.9). */
-  if (r->neg.version < OT_SPDM_VERSION_12) return 0;
+  /* DSP0274 1.1 KEY_EXCHANGE_RSP MutAuthRequested: from 1.1 on (1.0 has no
+   * KEY_EXCHANGE nor MUT_AUTH_CAP). */
+  if (!mut_auth_version(r)) return 0;
   /* §10.9: only when both sides set MUT_AUTH_CAP (and ENCAP_CAP for the flow)
    * and a ReqBaseAsymAlg was negotiated. With HANDSHAKE_IN_THE_CLEAR the
    * flow's messages travel in the clear too (libspdm sends every request of a
@@ -84,7 +102,8 @@ bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
   uint32_t both = r->caps & r->req_caps; /* as advertised at this version */
   rsp_mut_clear(&r->basic);
   if (!OT_SPDM_WITH_MUT_AUTH) return false;
-  if (r->neg.version < OT_SPDM_VERSION_12) return false; /* as rsp_mut_auth_start */
+  /* DSP0274 1.1 CHALLENGE_AUTH Param1 bit 7 BasicMutAuthReq: from 1.1 on. */
+  if (!mut_auth_version(r)) return false;
   /* DSP0274 1.2 §10.7: BasicMutAuthReq only toward a requester that can be
    * challenged (MUT_AUTH_CAP, CHAL_CAP, CERT_CAP) through the encapsulated
    * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */
@@ -97,12 +116,13 @@ bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
   return true;
 }
 
-/* Outside a session the flow's messages form the requester's M2 (A ‖ B ‖ C). */
+/* Outside a session the flow's messages form the requester's M2: A ‖ B ‖ C
+ * from 1.2 on, B ‖ C at 1.1 (ot_spdm_transcript_fork_mut_m2). */
 static ot_status m2_append(ot_spdm_responder *r, ot_spdm_rsp_mut *m, bool basic,
                            const uint8_t *p, size_t n) {
   if (!basic) return OT_SUCCESS;
   if (!m->m2_live) {
-    OT_GUARD(ot_spdm_transcript_fork_a(&r->t, &m->m2));
+    OT_GUARD(ot_spdm_transcript_fork_mut_m2(&r->t, &m->m2));
     m->m2_live = true;
   }
   return ot_hash_update(&m->m2, p, n);
@@ -179,8 +199,9 @@ OT_RESULT ot_spdm_responder_encap_key_update(ot_spdm_responder *r, uint32_t sess
     if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) s = &r->sessions[i];
   OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
   OT_ENSURE(r->cfg->caps & r->req_caps & OT_SPDM_CAP_ENCAP, OT_E_UNSUPPORTED);
-  /* The 1.2 ENCAPSULATED_RESPONSE_ACK layout only (see rsp_mut_auth_start). */
-  OT_ENSURE(r->neg.version >= OT_SPDM_VERSION_12, OT_E_UNSUPPORTED);
+  /* The encapsulated flow exists from 1.1 on (DSP0274 1.1 KEY_UPDATE may be
+   * an encapsulated request; its ACK then has the 1.1 layout). */
+  OT_ENSURE(mut_auth_version(r), OT_E_UNSUPPORTED);
   OT_ENSURE(s->s.state == OT_SPDM_SESSION_ESTABLISHED && !s->key_update_busy, OT_E_STATE);
   OT_ENSURE(s->mut.state != OT_SPDM_MUT_AWAIT_GET && s->mut.state != OT_SPDM_MUT_AWAIT_DELIVER,
             OT_E_STATE);
@@ -370,8 +391,9 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
       rsp_session_end(s); /* in the clear: nothing to seal the ERROR with */
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
   }
-  /* ENCAPSULATED_RESPONSE_ACK (1.2+): Param1 next RequestID, Param2 payload
-   * type, AckRequestID, Reserved(3), payload. */
+  /* ENCAPSULATED_RESPONSE_ACK: Param1 next RequestID, Param2 payload type,
+   * [1.2+: AckRequestID, Reserved(3)], payload. DSP0274 1.1 has no
+   * AckRequestID: the payload follows the header (libspdm likewise). */
   uint8_t ack_of = m->request_id;
   if (!done) m->request_id++;
   /* Type 2 names a session's slot other than the default 0. */
@@ -381,8 +403,10 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
   OT_GUARD(ot_write_u8(c->w, done ? 0 : m->request_id));
   OT_GUARD(ot_write_u8(c->w, done ? (slot ? OT_SPDM_ENCAP_ACK_SLOT : OT_SPDM_ENCAP_ACK_ABSENT)
                                   : OT_SPDM_ENCAP_ACK_PRESENT));
-  OT_GUARD(ot_write_u8(c->w, ack_of));
-  OT_GUARD(ot_write_zeros(c->w, 3));
+  if (!at_11(r)) {
+    OT_GUARD(ot_write_u8(c->w, ack_of));
+    OT_GUARD(ot_write_zeros(c->w, 3));
+  }
   if (!done) return write_request(r, m, c->w);
   m->state = OT_SPDM_MUT_DONE;
   return slot ? ot_write_u8(c->w, m->slot) : OT_SUCCESS;

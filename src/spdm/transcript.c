@@ -158,6 +158,17 @@ ot_status ot_spdm_transcript_fork_l1_base(const ot_spdm_transcript *t, ot_hash_c
   return ot_hash_init(dst, t->hash);
 }
 
+ot_status ot_spdm_transcript_fork_mut_m2(const ot_spdm_transcript *t, ot_hash_ctx *dst) {
+  OT_ENSURE(t != NULL && dst != NULL, OT_E_ARG);
+  OT_ENSURE(t->algs_set, OT_E_STATE);
+  /* DSP0274 1.2 "CHALLENGE_AUTH signature generation": M2 = A || B || C. At
+   * 1.1 the mutual M2 is the encapsulated B || C alone: libspdm adds A to the
+   * mutual M1/M2 only above 1.1, in both roles, and its 1.1 requester's
+   * signature verifies only so (docs/interop.md). */
+  if (t->version >= OT_SPDM_VERSION_12) return fork_a(t, dst);
+  return ot_hash_init(dst, t->hash);
+}
+
 ot_status ot_spdm_transcript_fork_a(const ot_spdm_transcript *t, ot_hash_ctx *dst) {
   OT_ENSURE(t != NULL && dst != NULL, OT_E_ARG);
   return fork_a(t, dst);

@@ -41,6 +41,7 @@
 #   mk-provision SUITE         provision generate/GET_CSR/SET_CERTIFICATE key pair 2 ->
 #                              device --multi-key neg; DMTF requester with slot 2 after
 #   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
+#   mut11-device MODE          DMTF requester --ver 1.1 (mutual auth) / 1.0 -> opentsm device
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,6 +55,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/cases_emu_default.sh"
 # shellcheck source=cases_multi_key.sh
 . "$HERE/cases_multi_key.sh"
+# shellcheck source=cases_mut11.sh
+. "$HERE/cases_mut11.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -712,6 +715,7 @@ mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
+mut11-device) case_mut11_device "$@" ;;
 emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
 emu-default-psk) . "$HERE/reqdefault.sh" && case_emu_default_psk "$@" ;;
 rsa-versions-connect) . "$HERE/reqdefault.sh" && case_rsa_versions_connect "$@" ;;
