@@ -17,12 +17,27 @@
  *    (ciphertext, then plaintext, in a buffer distinct from its input) at
  *    the same offset from a cache line (PAYLOAD_ALIGN).
  *
- * MB/s counts payload bytes per second of this thread's CPU time. Each
- * configuration is warmed up, then measured REPS times with the three
- * contenders interleaved (so a change on the machine hits all of them
- * alike); the table shows medians, the ide/raw ratio is the median of the
- * per-repetition ratios, and its spread (min..max) tells how quiet the
- * machine was.
+ * Timing (robust to a shared, noisy machine without changing what is
+ * measured): each configuration is warmed up and a batch size is chosen so
+ * that one batch of ide takes about BATCH_SECONDS; then ROUNDS rounds, each
+ * one batch of every contender (the same number of units, so the same
+ * payload bytes) back to back, in an order that rotates from round to round
+ * (ide raw rawg, raw rawg ide, rawg ide raw) so no contender always runs
+ * first or after a given other. Each batch is timed by the wall clock
+ * (CLOCK_MONOTONIC). A round during which this thread was switched out
+ * (getrusage(RUSAGE_THREAD): voluntary or involuntary context switches) is
+ * discarded and run again, up to ROUND_TRIES_MAX times ROUNDS rounds in all:
+ * time the thread did not run, and the caches another process left behind,
+ * then count in no kept ratio. Within a kept round the three batches ran a
+ * millisecond or so apart, so a slow drift of the machine (frequency, the
+ * other core's load) hits all three alike; each round gives a paired ratio
+ * ide/raw and ide/rawg (throughput, i.e. the baseline's batch time over
+ * ide's). The table shows each contender's median MB/s, the median of each
+ * paired ratio, and the quartiles (p25..p75) and the number of kept rounds
+ * of the figure that counts: ide/raw against the faster raw form, the lower
+ * of the two medians (a median per form, not the faster form of each round:
+ * the larger of two noisy samples is biased upward, which charged ide with
+ * the noise).
  *
  * Allocations: with glibc, this file replaces malloc, calloc, realloc and
  * free for the whole process (OpenSSL included: it allocates through them by
@@ -43,11 +58,13 @@
  *
  * A benchmark, not a test: no threshold, it reports numbers.
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "opentsm/crypto.h"
@@ -98,15 +115,15 @@ static void count_stop(void) { atomic_store(&counting, 0); }
 
 #define SID 1
 #define AGG_MAX 4
-#define REPS 7
-#define REP_SECONDS 0.06
 #define WARM_SECONDS 0.05
-/*
- * The per-core table times this thread's CPU time, so other processes on a
- * shared machine take time from it without being counted in it (they can
- * still disturb caches). The two-thread run needs wall-clock time.
- */
-#define PER_CORE_CLOCK CLOCK_THREAD_CPUTIME_ID
+/* Per-core table: rounds kept, the retry budget, and the time of one ide batch. */
+#define ROUNDS 301
+#define ROUNDS_CAP 2001 /* --rounds N: at most this */
+#define ROUND_TRIES_MAX 8
+#ifndef BATCH_SECONDS
+#define BATCH_SECONDS 0.0005
+#endif
+/* The two-thread run measures wall-clock time over a whole run. */
 #define WIRE_CAP                                                                                   \
   (AGG_MAX * (OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_MAC_SIZE))
 #define OUT_CAP (AGG_MAX * (OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD))
@@ -312,27 +329,80 @@ static double median(double *v, size_t n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One table row: size, aggregation. */
-static void row(port_pair *p, size_t payload, uint8_t agg) {
+/* Context switches of this thread so far, voluntary and involuntary (-1: not known). */
+static long thread_switches(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_THREAD, &ru) != 0) return -1;
+  return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+/* Wall-clock seconds of `units` units of fn; aborts on a failed unit. */
+static double batch(port_pair *p, unit_fn fn, unsigned long units) {
+  double t0 = clock_seconds(CLOCK_MONOTONIC);
+  for (unsigned long i = 0; i < units; i++)
+    if (!fn(p)) abort();
+  return clock_seconds(CLOCK_MONOTONIC) - t0;
+}
+
+/* The q-quantile (0..1) of v[0..n), n >= 1, by the nearest rank; sorts v. */
+static double quantile(double *v, size_t n, double q) {
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+  return v[i < n ? i : n - 1];
+}
+
+enum { C_IDE, C_RAW, C_RAWG, C_COUNT };
+
+/* One table row: size, aggregation (the method: the comment at the top). */
+static void row(port_pair *p, size_t payload, uint8_t agg, size_t rounds) {
   if (pair_setup(p, agg, payload) != 0) abort();
-  static const unit_fn fns[3] = {ide_once, raw_once, raw_gather_once};
-  for (int f = 0; f < 3; f++)
-    run_for(p, fns[f], WARM_SECONDS, 0, PER_CORE_CLOCK, NULL);
-  double v[3][REPS], ratio[REPS];
-  for (int r = 0; r < REPS; r++) {
-    for (int f = 0; f < 3; f++)
-      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0, PER_CORE_CLOCK, NULL);
-    double best_raw = v[1][r] > v[2][r] ? v[1][r] : v[2][r];
-    ratio[r] = v[0][r] / best_raw;
+  static const unit_fn fns[C_COUNT] = {ide_once, raw_once, raw_gather_once};
+  double ide_mbps = 0;
+  for (int f = 0; f < C_COUNT; f++) {
+    double mbps = run_for(p, fns[f], WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
+    if (f == C_IDE) ide_mbps = mbps;
   }
-  double lo = ratio[0], hi = ratio[0];
-  for (int r = 1; r < REPS; r++) {
-    if (ratio[r] < lo) lo = ratio[r];
-    if (ratio[r] > hi) hi = ratio[r];
+  /* Units per batch: about BATCH_SECONDS of ide at the warm-up's rate. */
+  double unit_mb = (double)p->agg * (double)p->payload / 1e6;
+  unsigned long units = (unsigned long)(ide_mbps * BATCH_SECONDS / unit_mb);
+  if (units < 1) units = 1;
+  double mb = (double)units * unit_mb;
+
+  static double mbps[C_COUNT][ROUNDS_CAP], ratio[2][ROUNDS_CAP];
+  size_t kept = 0, tried = 0;
+  while (kept < rounds && tried < rounds * ROUND_TRIES_MAX) {
+    double t[C_COUNT];
+    long sw0 = thread_switches();
+    for (int k = 0; k < C_COUNT; k++) {
+      int f = (int)((tried + (size_t)k) % C_COUNT); /* rotating order */
+      if (f == C_IDE) count_start(); /* the data path's allocations: ide's batches */
+      t[f] = batch(p, fns[f], units);
+      count_stop();
+    }
+    long sw1 = thread_switches();
+    tried++;
+    if (sw0 < 0 || sw1 != sw0) continue; /* switched out during the round: not kept */
+    for (int f = 0; f < C_COUNT; f++)
+      mbps[f][kept] = mb / t[f];
+    ratio[0][kept] = t[C_RAW] / t[C_IDE];
+    ratio[1][kept] = t[C_RAWG] / t[C_IDE];
+    kept++;
   }
-  double m_ide = median(v[0], REPS), m_raw = median(v[1], REPS), m_rawg = median(v[2], REPS);
-  printf("%6zu %4u %10.1f %10.1f %10.1f %8.3f  %5.3f..%5.3f\n", payload, agg, m_ide, m_raw, m_rawg,
-         median(ratio, REPS), lo, hi);
+  if (kept == 0) {
+    printf("%6zu %4u  no round ran without a context switch in %zu tries\n", payload, agg, tried);
+    pair_clear(p);
+    return;
+  }
+  double m[C_COUNT], r[2];
+  for (int f = 0; f < C_COUNT; f++)
+    m[f] = median(mbps[f], kept);
+  for (int i = 0; i < 2; i++)
+    r[i] = median(ratio[i], kept);
+  /* The figure: against the faster raw form, i.e. the lower median ratio. */
+  double *lower = r[0] <= r[1] ? ratio[0] : ratio[1];
+  double q1 = quantile(lower, kept, 0.25), q3 = quantile(lower, kept, 0.75);
+  printf("%6zu %4u %9.1f %9.1f %9.1f %8.3f %8.3f %6.3f..%5.3f %4zu/%zu\n", payload, agg, m[C_IDE],
+         m[C_RAW], m[C_RAWG], r[0], r[1], q1, q3, kept, tried);
   pair_clear(p);
 }
 
@@ -408,21 +478,35 @@ int main(int argc, char **argv) {
     if (rc == 2) fprintf(stderr, "usage: bench_ide --profile ide|raw|rawg SIZE AGG GROUPS\n");
     return rc;
   }
+  size_t rounds = ROUNDS;
+  if (argc == 3 && strcmp(argv[1], "--rounds") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*end != '\0' || n < 1 || n > ROUNDS_CAP) argc = 0;
+    rounds = n;
+  }
+  if (argc != 1 && argc != 3) {
+    fprintf(stderr,
+            "usage: bench_ide [--rounds N]   (N kept rounds per row, 1..%d, default %d)\n"
+            "       bench_ide --profile ide|raw|rawg SIZE AGG GROUPS\n",
+            ROUNDS_CAP, ROUNDS);
+    return 2;
+  }
   static const size_t sizes[] = {64, 256, 512, 4096};
   static const uint8_t aggs[] = {1, 4};
   port_pair *p = aligned_alloc(64, sizeof *p);
   if (!p) return 1;
   printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
-  printf("per CPU-second, median of %d interleaved runs; raw = ot_aead_seal/open, rawg = the "
-         "gather calls;\n"
-         "ide/raw against the faster raw, with its min..max over the runs\n",
-         REPS);
-  printf("%6s %4s %10s %10s %10s %8s  %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
-         "spread");
+  printf("wall clock, %zu rounds kept per row, each one batch of every contender in a rotating\n"
+         "order, rounds with a context switch run again; raw = ot_aead_seal/open, rawg = the\n"
+         "gather calls; medians of MB/s and of the paired ratios; p25..p75 of the lower ratio\n",
+         rounds);
+  printf("%6s %4s %9s %9s %9s %8s %8s %12s %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
+         "ide/rawg", "p25..p75", "kept/run");
   for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
     for (size_t a = 0; a < sizeof aggs / sizeof aggs[0]; a++)
-      row(p, sizes[s], aggs[a]);
+      row(p, sizes[s], aggs[a], rounds);
   free(p);
   printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
   printf("(cpu: each thread's MB/s per CPU-second while both run, over one thread's alone;\n"
