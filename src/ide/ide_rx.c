@@ -19,7 +19,7 @@
 #include "opentsm/secure.h"
 
 /* Fails the stream (sticky) and reports why. */
-static ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error why, ot_code code) {
+static IDE_COLD ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error why, ot_code code) {
   ide_stream_fail(s, why);
   res->error = why;
   return ot_status_of(code);
@@ -30,7 +30,7 @@ static ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error wh
  * IDE Stream, that stream must carry it as an IDE TLP: the stream fails.
  * Otherwise it is simply not ours; nothing changes.
  */
-static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_ide_rx_result *res) {
+static IDE_COLD ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_ide_rx_result *res) {
   res->error = OT_IDE_ERR_NOT_IDE;
   ot_tlp_hdr h;
   size_t hl;
