@@ -78,6 +78,11 @@ static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len
  * out of line, instead of jumping around them.
  */
 #define IDE_COLD __attribute__((cold, noinline))
+/* OT_ENSURE for the per-TLP checks: the refusal is the unlikely way (laid out of line). */
+#define IDE_ENSURE(cond, code_)                                                                    \
+  do {                                                                                             \
+    if (__builtin_expect(!(cond), 0)) return ot_status_of(code_);                                  \
+  } while (0)
 
 /* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline): a bit test. */
 #define IDE_KINDS_WITH_DATA ((1u << OT_TLP_MWR) | (1u << OT_TLP_CPLD) | (1u << OT_TLP_MSGD))
