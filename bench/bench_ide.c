@@ -117,8 +117,9 @@ static void count_stop(void) { atomic_store(&counting, 0); }
 #define AGG_MAX 4
 #define WARM_SECONDS 0.05
 /* Per-core table: rounds kept, the retry budget, and the time of one ide batch. */
-#define ROUNDS 301
+#define ROUNDS 401
 #define ROUNDS_CAP 2001 /* --rounds N: at most this */
+#define ROUNDS_PER_TURN 20
 #define ROUND_TRIES_MAX 8
 #ifndef BATCH_SECONDS
 #define BATCH_SECONDS 0.0005
@@ -353,57 +354,103 @@ static double quantile(double *v, size_t n, double q) {
 
 enum { C_IDE, C_RAW, C_RAWG, C_COUNT };
 
-/* One table row: size, aggregation (the method: the comment at the top). */
-static void row(port_pair *p, size_t payload, uint8_t agg, size_t rounds) {
-  if (pair_setup(p, agg, payload) != 0) abort();
+/* One row of the per-core table: its port pair, batch size and the samples of its kept rounds. */
+typedef struct table_row {
+  port_pair *p;
+  unsigned long units; /* per batch, the same for every contender */
+  size_t kept, tried;
+  double mbps[C_COUNT][ROUNDS_CAP];
+  double ratio[2][ROUNDS_CAP]; /* ide/raw, ide/rawg */
+} table_row;
+
+/* Sets up a row and sizes its batches: about BATCH_SECONDS of ide at the warm-up's rate. */
+static void row_setup(table_row *t, size_t payload, uint8_t agg) {
   static const unit_fn fns[C_COUNT] = {ide_once, raw_once, raw_gather_once};
+  t->p = aligned_alloc(64, sizeof *t->p);
+  if (!t->p || pair_setup(t->p, agg, payload) != 0) abort();
   double ide_mbps = 0;
   for (int f = 0; f < C_COUNT; f++) {
-    double mbps = run_for(p, fns[f], WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
+    double mbps = run_for(t->p, fns[f], WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
     if (f == C_IDE) ide_mbps = mbps;
   }
-  /* Units per batch: about BATCH_SECONDS of ide at the warm-up's rate. */
-  double unit_mb = (double)p->agg * (double)p->payload / 1e6;
-  unsigned long units = (unsigned long)(ide_mbps * BATCH_SECONDS / unit_mb);
-  if (units < 1) units = 1;
-  double mb = (double)units * unit_mb;
+  double unit_mb = (double)agg * (double)payload / 1e6;
+  t->units = (unsigned long)(ide_mbps * BATCH_SECONDS / unit_mb);
+  if (t->units < 1) t->units = 1;
+  t->kept = t->tried = 0;
+}
 
-  static double mbps[C_COUNT][ROUNDS_CAP], ratio[2][ROUNDS_CAP];
-  size_t kept = 0, tried = 0;
-  while (kept < rounds && tried < rounds * ROUND_TRIES_MAX) {
-    double t[C_COUNT];
-    long sw0 = thread_switches();
-    for (int k = 0; k < C_COUNT; k++) {
-      int f = (int)((tried + (size_t)k) % C_COUNT); /* rotating order */
-      if (f == C_IDE) count_start(); /* the data path's allocations: ide's batches */
-      t[f] = batch(p, fns[f], units);
-      count_stop();
-    }
-    long sw1 = thread_switches();
-    tried++;
-    if (sw0 < 0 || sw1 != sw0) continue; /* switched out during the round: not kept */
-    for (int f = 0; f < C_COUNT; f++)
-      mbps[f][kept] = mb / t[f];
-    ratio[0][kept] = t[C_RAW] / t[C_IDE];
-    ratio[1][kept] = t[C_RAWG] / t[C_IDE];
-    kept++;
+/* One round of a row: a batch of each contender, in the rotating order; kept unless switched out. */
+static void row_round(table_row *t) {
+  static const unit_fn fns[C_COUNT] = {ide_once, raw_once, raw_gather_once};
+  double s[C_COUNT];
+  long sw0 = thread_switches();
+  for (int k = 0; k < C_COUNT; k++) {
+    int f = (int)((t->tried + (size_t)k) % C_COUNT);
+    if (f == C_IDE) count_start(); /* the data path's allocations: ide's batches */
+    s[f] = batch(t->p, fns[f], t->units);
+    count_stop();
   }
-  if (kept == 0) {
-    printf("%6zu %4u  no round ran without a context switch in %zu tries\n", payload, agg, tried);
-    pair_clear(p);
+  long sw1 = thread_switches();
+  t->tried++;
+  if (sw0 < 0 || sw1 != sw0) return; /* switched out during the round: not kept */
+  double mb = (double)t->units * (double)t->p->agg * (double)t->p->payload / 1e6;
+  for (int f = 0; f < C_COUNT; f++)
+    t->mbps[f][t->kept] = mb / s[f];
+  t->ratio[0][t->kept] = s[C_RAW] / s[C_IDE];
+  t->ratio[1][t->kept] = s[C_RAWG] / s[C_IDE];
+  t->kept++;
+}
+
+static void row_print(table_row *t) {
+  port_pair *p = t->p;
+  if (t->kept == 0) {
+    printf("%6zu %4zu  no round ran without a context switch in %zu tries\n", p->payload, p->agg,
+           t->tried);
     return;
   }
   double m[C_COUNT], r[2];
   for (int f = 0; f < C_COUNT; f++)
-    m[f] = median(mbps[f], kept);
+    m[f] = median(t->mbps[f], t->kept);
   for (int i = 0; i < 2; i++)
-    r[i] = median(ratio[i], kept);
+    r[i] = median(t->ratio[i], t->kept);
   /* The figure: against the faster raw form, i.e. the lower median ratio. */
-  double *lower = r[0] <= r[1] ? ratio[0] : ratio[1];
-  double q1 = quantile(lower, kept, 0.25), q3 = quantile(lower, kept, 0.75);
-  printf("%6zu %4u %9.1f %9.1f %9.1f %8.3f %8.3f %6.3f..%5.3f %4zu/%zu\n", payload, agg, m[C_IDE],
-         m[C_RAW], m[C_RAWG], r[0], r[1], q1, q3, kept, tried);
-  pair_clear(p);
+  double *lower = r[0] <= r[1] ? t->ratio[0] : t->ratio[1];
+  double q1 = quantile(lower, t->kept, 0.25), q3 = quantile(lower, t->kept, 0.75);
+  printf("%6zu %4zu %9.1f %9.1f %9.1f %8.3f %8.3f %6.3f..%5.3f %4zu/%zu\n", p->payload, p->agg,
+         m[C_IDE], m[C_RAW], m[C_RAWG], r[0], r[1], q1, q3, t->kept, t->tried);
+}
+
+/*
+ * The per-core table (the method: the comment at the top). The rows take
+ * their rounds in turns of ROUNDS_PER_TURN, so each row's rounds spread over
+ * the whole run and every row sees the machine's changes alike; within a
+ * turn the row's state stays warm (the first round after a switch of rows is
+ * the only one that refills the caches, and the medians pass over it).
+ */
+static void table(const size_t *sizes, size_t n_sizes, const uint8_t *aggs, size_t n_aggs,
+                  size_t rounds) {
+  enum { ROWS_MAX = 16 };
+  static table_row rows[ROWS_MAX];
+  size_t n = 0;
+  for (size_t s = 0; s < n_sizes; s++)
+    for (size_t a = 0; a < n_aggs && n < ROWS_MAX; a++)
+      row_setup(&rows[n++], sizes[s], aggs[a]);
+  for (bool more = true; more;) {
+    more = false;
+    for (size_t i = 0; i < n; i++) {
+      table_row *t = &rows[i];
+      for (size_t k = 0; k < ROUNDS_PER_TURN; k++) {
+        if (t->kept >= rounds || t->tried >= rounds * ROUND_TRIES_MAX) break;
+        row_round(t);
+        more = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    row_print(&rows[i]);
+    pair_clear(rows[i].p);
+    free(rows[i].p);
+  }
 }
 
 /* ---- two streams on two threads ------------------------------------------------------ */
@@ -494,8 +541,6 @@ int main(int argc, char **argv) {
   }
   static const size_t sizes[] = {64, 256, 512, 4096};
   static const uint8_t aggs[] = {1, 4};
-  port_pair *p = aligned_alloc(64, sizeof *p);
-  if (!p) return 1;
   printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
   printf("wall clock, %zu rounds kept per row, each one batch of every contender in a rotating\n"
@@ -504,10 +549,7 @@ int main(int argc, char **argv) {
          rounds);
   printf("%6s %4s %9s %9s %9s %8s %8s %12s %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
          "ide/rawg", "p25..p75", "kept/run");
-  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-    for (size_t a = 0; a < sizeof aggs / sizeof aggs[0]; a++)
-      row(p, sizes[s], aggs[a], rounds);
-  free(p);
+  table(sizes, sizeof sizes / sizeof sizes[0], aggs, sizeof aggs / sizeof aggs[0], rounds);
   printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
   printf("(cpu: each thread's MB/s per CPU-second while both run, over one thread's alone;\n"
          " 1.00 = no contention between streams; scaling needs two idle cores)\n");
