@@ -117,12 +117,12 @@ static void count_stop(void) { atomic_store(&counting, 0); }
 #define AGG_MAX 4
 #define WARM_SECONDS 0.05
 /* Per-core table: rounds kept, the retry budget, and the time of one ide batch. */
-#define ROUNDS 401
+#define ROUNDS 1001
 #define ROUNDS_CAP 2001 /* --rounds N: at most this */
-#define ROUNDS_PER_TURN 20
+#define ROUNDS_PER_TURN 50
 #define ROUND_TRIES_MAX 8
 #ifndef BATCH_SECONDS
-#define BATCH_SECONDS 0.0005
+#define BATCH_SECONDS 0.0001
 #endif
 /* The two-thread run measures wall-clock time over a whole run. */
 #define WIRE_CAP                                                                                   \

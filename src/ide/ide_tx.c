@@ -92,7 +92,7 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
   uint8_t *at = out;
   size_t used = 0;
   ot_status st = OT_SUCCESS;
-  ide_layout l;
+  ide_layout l = {0}; /* set by the loop (n >= 1); zero only so no compiler sees it unset */
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && !ot_ok(st = check_tlp(cfg, &tlps[i], i, &sub))) break;
     const ot_tlp_view *v = tlps[i].tlp;
