@@ -28,16 +28,19 @@
  * (getrusage(RUSAGE_THREAD): voluntary or involuntary context switches) is
  * discarded and run again, up to ROUND_TRIES_MAX times ROUNDS rounds in all:
  * time the thread did not run, and the caches another process left behind,
- * then count in no kept ratio. Within a kept round the three batches ran a
- * millisecond or so apart, so a slow drift of the machine (frequency, the
- * other core's load) hits all three alike; each round gives a paired ratio
+ * then count in no kept ratio. Within a kept round the three batches ran
+ * within a few tenths of a millisecond, so a drift of the machine
+ * (frequency, the other core's load) hits all three alike; batches this
+ * short are also seldom hit by a timer interrupt. The rows take their
+ * rounds in turns (ROUNDS_PER_TURN at a time), so every row's rounds spread
+ * over the whole run. Each round gives a paired ratio
  * ide/raw and ide/rawg (throughput, i.e. the baseline's batch time over
  * ide's). The table shows each contender's median MB/s, the median of each
  * paired ratio, and the quartiles (p25..p75) and the number of kept rounds
  * of the figure that counts: ide/raw against the faster raw form, the lower
  * of the two medians (a median per form, not the faster form of each round:
  * the larger of two noisy samples is biased upward, which charged ide with
- * the noise).
+ * the noise). `bench_ide --rounds N` keeps N rounds per row instead.
  *
  * Allocations: with glibc, this file replaces malloc, calloc, realloc and
  * free for the whole process (OpenSSL included: it allocates through them by
