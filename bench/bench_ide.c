@@ -17,12 +17,30 @@
  *    (ciphertext, then plaintext, in a buffer distinct from its input) at
  *    the same offset from a cache line (PAYLOAD_ALIGN).
  *
- * MB/s counts payload bytes per second of this thread's CPU time. Each
- * configuration is warmed up, then measured REPS times with the three
- * contenders interleaved (so a change on the machine hits all of them
- * alike); the table shows medians, the ide/raw ratio is the median of the
- * per-repetition ratios, and its spread (min..max) tells how quiet the
- * machine was.
+ * Timing (robust to a shared, noisy machine without changing what is
+ * measured): each configuration is warmed up and a batch size is chosen so
+ * that one batch of ide takes about BATCH_SECONDS; then ROUNDS rounds, each
+ * one batch of every contender (the same number of units, so the same
+ * payload bytes) back to back, in an order that rotates from round to round
+ * (ide raw rawg, raw rawg ide, rawg ide raw) so no contender always runs
+ * first or after a given other. Each batch is timed by the wall clock
+ * (CLOCK_MONOTONIC). A round during which this thread was switched out
+ * (getrusage(RUSAGE_THREAD): voluntary or involuntary context switches) is
+ * discarded and run again, up to ROUND_TRIES_MAX times ROUNDS rounds in all:
+ * time the thread did not run, and the caches another process left behind,
+ * then count in no kept ratio. Within a kept round the three batches ran
+ * within a few tenths of a millisecond, so a drift of the machine
+ * (frequency, the other core's load) hits all three alike; batches this
+ * short are also seldom hit by a timer interrupt. The rows take their
+ * rounds in turns (ROUNDS_PER_TURN at a time), so every row's rounds spread
+ * over the whole run. Each round gives a paired ratio
+ * ide/raw and ide/rawg (throughput, i.e. the baseline's batch time over
+ * ide's). The table shows each contender's median MB/s, the median of each
+ * paired ratio, and the quartiles (p25..p75) and the number of kept rounds
+ * of the figure that counts: ide/raw against the faster raw form, the lower
+ * of the two medians (a median per form, not the faster form of each round:
+ * the larger of two noisy samples is biased upward, which charged ide with
+ * the noise). `bench_ide --rounds N` keeps N rounds per row instead.
  *
  * Allocations: with glibc, this file replaces malloc, calloc, realloc and
  * free for the whole process (OpenSSL included: it allocates through them by
@@ -43,11 +61,13 @@
  *
  * A benchmark, not a test: no threshold, it reports numbers.
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "opentsm/crypto.h"
@@ -98,15 +118,16 @@ static void count_stop(void) { atomic_store(&counting, 0); }
 
 #define SID 1
 #define AGG_MAX 4
-#define REPS 7
-#define REP_SECONDS 0.06
 #define WARM_SECONDS 0.05
-/*
- * The per-core table times this thread's CPU time, so other processes on a
- * shared machine take time from it without being counted in it (they can
- * still disturb caches). The two-thread run needs wall-clock time.
- */
-#define PER_CORE_CLOCK CLOCK_THREAD_CPUTIME_ID
+/* Per-core table: rounds kept, the retry budget, and the time of one ide batch. */
+#define ROUNDS 1001
+#define ROUNDS_CAP 2001 /* --rounds N: at most this */
+#define ROUNDS_PER_TURN 50
+#define ROUND_TRIES_MAX 8
+#ifndef BATCH_SECONDS
+#define BATCH_SECONDS 0.0001
+#endif
+/* The two-thread run measures wall-clock time over a whole run. */
 #define WIRE_CAP                                                                                   \
   (AGG_MAX * (OT_IDE_PREFIX_SIZE + OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD + OT_IDE_MAC_SIZE))
 #define OUT_CAP (AGG_MAX * (OT_TLP_HDR_4DW + OT_TLP_MAX_PAYLOAD))
@@ -312,28 +333,127 @@ static double median(double *v, size_t n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One table row: size, aggregation. */
-static void row(port_pair *p, size_t payload, uint8_t agg) {
-  if (pair_setup(p, agg, payload) != 0) abort();
-  static const unit_fn fns[3] = {ide_once, raw_once, raw_gather_once};
-  for (int f = 0; f < 3; f++)
-    run_for(p, fns[f], WARM_SECONDS, 0, PER_CORE_CLOCK, NULL);
-  double v[3][REPS], ratio[REPS];
-  for (int r = 0; r < REPS; r++) {
-    for (int f = 0; f < 3; f++)
-      v[f][r] = run_for(p, fns[f], REP_SECONDS, f == 0, PER_CORE_CLOCK, NULL);
-    double best_raw = v[1][r] > v[2][r] ? v[1][r] : v[2][r];
-    ratio[r] = v[0][r] / best_raw;
+/* Context switches of this thread so far, voluntary and involuntary (-1: not known). */
+static long thread_switches(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_THREAD, &ru) != 0) return -1;
+  return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+/* Wall-clock seconds of `units` units of fn; aborts on a failed unit. */
+static double batch(port_pair *p, unit_fn fn, unsigned long units) {
+  double t0 = clock_seconds(CLOCK_MONOTONIC);
+  for (unsigned long i = 0; i < units; i++)
+    if (!fn(p)) abort();
+  return clock_seconds(CLOCK_MONOTONIC) - t0;
+}
+
+/* The q-quantile (0..1) of v[0..n), n >= 1, by the nearest rank; sorts v. */
+static double quantile(double *v, size_t n, double q) {
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+  return v[i < n ? i : n - 1];
+}
+
+enum { C_IDE, C_RAW, C_RAWG, C_COUNT };
+
+/* One row of the per-core table: its port pair, batch size and the samples of its kept rounds. */
+typedef struct table_row {
+  port_pair *p;
+  unsigned long units; /* per batch, the same for every contender */
+  size_t kept, tried;
+  double mbps[C_COUNT][ROUNDS_CAP];
+  double ratio[2][ROUNDS_CAP]; /* ide/raw, ide/rawg */
+} table_row;
+
+/* Sets up a row and sizes its batches: about BATCH_SECONDS of ide at the warm-up's rate. */
+static void row_setup(table_row *t, size_t payload, uint8_t agg) {
+  static const unit_fn fns[C_COUNT] = {ide_once, raw_once, raw_gather_once};
+  t->p = aligned_alloc(64, sizeof *t->p);
+  if (!t->p || pair_setup(t->p, agg, payload) != 0) abort();
+  double ide_mbps = 0;
+  for (int f = 0; f < C_COUNT; f++) {
+    double mbps = run_for(t->p, fns[f], WARM_SECONDS, 0, CLOCK_MONOTONIC, NULL);
+    if (f == C_IDE) ide_mbps = mbps;
   }
-  double lo = ratio[0], hi = ratio[0];
-  for (int r = 1; r < REPS; r++) {
-    if (ratio[r] < lo) lo = ratio[r];
-    if (ratio[r] > hi) hi = ratio[r];
+  double unit_mb = (double)agg * (double)payload / 1e6;
+  t->units = (unsigned long)(ide_mbps * BATCH_SECONDS / unit_mb);
+  if (t->units < 1) t->units = 1;
+  t->kept = t->tried = 0;
+}
+
+/* One round of a row: a batch of each contender, in the rotating order; kept unless switched out. */
+static void row_round(table_row *t) {
+  static const unit_fn fns[C_COUNT] = {ide_once, raw_once, raw_gather_once};
+  double s[C_COUNT];
+  long sw0 = thread_switches();
+  for (int k = 0; k < C_COUNT; k++) {
+    int f = (int)((t->tried + (size_t)k) % C_COUNT);
+    if (f == C_IDE) count_start(); /* the data path's allocations: ide's batches */
+    s[f] = batch(t->p, fns[f], t->units);
+    count_stop();
   }
-  double m_ide = median(v[0], REPS), m_raw = median(v[1], REPS), m_rawg = median(v[2], REPS);
-  printf("%6zu %4u %10.1f %10.1f %10.1f %8.3f  %5.3f..%5.3f\n", payload, agg, m_ide, m_raw, m_rawg,
-         median(ratio, REPS), lo, hi);
-  pair_clear(p);
+  long sw1 = thread_switches();
+  t->tried++;
+  if (sw0 < 0 || sw1 != sw0) return; /* switched out during the round: not kept */
+  double mb = (double)t->units * (double)t->p->agg * (double)t->p->payload / 1e6;
+  for (int f = 0; f < C_COUNT; f++)
+    t->mbps[f][t->kept] = mb / s[f];
+  t->ratio[0][t->kept] = s[C_RAW] / s[C_IDE];
+  t->ratio[1][t->kept] = s[C_RAWG] / s[C_IDE];
+  t->kept++;
+}
+
+static void row_print(table_row *t) {
+  port_pair *p = t->p;
+  if (t->kept == 0) {
+    printf("%6zu %4zu  no round ran without a context switch in %zu tries\n", p->payload, p->agg,
+           t->tried);
+    return;
+  }
+  double m[C_COUNT], r[2];
+  for (int f = 0; f < C_COUNT; f++)
+    m[f] = median(t->mbps[f], t->kept);
+  for (int i = 0; i < 2; i++)
+    r[i] = median(t->ratio[i], t->kept);
+  /* The figure: against the faster raw form, i.e. the lower median ratio. */
+  double *lower = r[0] <= r[1] ? t->ratio[0] : t->ratio[1];
+  double q1 = quantile(lower, t->kept, 0.25), q3 = quantile(lower, t->kept, 0.75);
+  printf("%6zu %4zu %9.1f %9.1f %9.1f %8.3f %8.3f %6.3f..%5.3f %4zu/%zu\n", p->payload, p->agg,
+         m[C_IDE], m[C_RAW], m[C_RAWG], r[0], r[1], q1, q3, t->kept, t->tried);
+}
+
+/*
+ * The per-core table (the method: the comment at the top). The rows take
+ * their rounds in turns of ROUNDS_PER_TURN, so each row's rounds spread over
+ * the whole run and every row sees the machine's changes alike; within a
+ * turn the row's state stays warm (the first round after a switch of rows is
+ * the only one that refills the caches, and the medians pass over it).
+ */
+static void table(const size_t *sizes, size_t n_sizes, const uint8_t *aggs, size_t n_aggs,
+                  size_t rounds) {
+  enum { ROWS_MAX = 16 };
+  static table_row rows[ROWS_MAX];
+  size_t n = 0;
+  for (size_t s = 0; s < n_sizes; s++)
+    for (size_t a = 0; a < n_aggs && n < ROWS_MAX; a++)
+      row_setup(&rows[n++], sizes[s], aggs[a]);
+  for (bool more = true; more;) {
+    more = false;
+    for (size_t i = 0; i < n; i++) {
+      table_row *t = &rows[i];
+      for (size_t k = 0; k < ROUNDS_PER_TURN; k++) {
+        if (t->kept >= rounds || t->tried >= rounds * ROUND_TRIES_MAX) break;
+        row_round(t);
+        more = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    row_print(&rows[i]);
+    pair_clear(rows[i].p);
+    free(rows[i].p);
+  }
 }
 
 /* ---- two streams on two threads ------------------------------------------------------ */
@@ -408,22 +528,31 @@ int main(int argc, char **argv) {
     if (rc == 2) fprintf(stderr, "usage: bench_ide --profile ide|raw|rawg SIZE AGG GROUPS\n");
     return rc;
   }
+  size_t rounds = ROUNDS;
+  if (argc == 3 && strcmp(argv[1], "--rounds") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*end != '\0' || n < 1 || n > ROUNDS_CAP) argc = 0;
+    rounds = n;
+  }
+  if (argc != 1 && argc != 3) {
+    fprintf(stderr,
+            "usage: bench_ide [--rounds N]   (N kept rounds per row, 1..%d, default %d)\n"
+            "       bench_ide --profile ide|raw|rawg SIZE AGG GROUPS\n",
+            ROUNDS_CAP, ROUNDS);
+    return 2;
+  }
   static const size_t sizes[] = {64, 256, 512, 4096};
   static const uint8_t aggs[] = {1, 4};
-  port_pair *p = aligned_alloc(64, sizeof *p);
-  if (!p) return 1;
   printf("IDE protect+check vs raw AES-256-GCM seal+open (%s), payload MB/s per core\n",
          ot_crypto_backend_version());
-  printf("per CPU-second, median of %d interleaved runs; raw = ot_aead_seal/open, rawg = the "
-         "gather calls;\n"
-         "ide/raw against the faster raw, with its min..max over the runs\n",
-         REPS);
-  printf("%6s %4s %10s %10s %10s %8s  %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
-         "spread");
-  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-    for (size_t a = 0; a < sizeof aggs / sizeof aggs[0]; a++)
-      row(p, sizes[s], aggs[a]);
-  free(p);
+  printf("wall clock, %zu rounds kept per row, each one batch of every contender in a rotating\n"
+         "order, rounds with a context switch run again; raw = ot_aead_seal/open, rawg = the\n"
+         "gather calls; medians of MB/s and of the paired ratios; p25..p75 of the lower ratio\n",
+         rounds);
+  printf("%6s %4s %9s %9s %9s %8s %8s %12s %s\n", "bytes", "agg", "ide", "raw", "rawg", "ide/raw",
+         "ide/rawg", "p25..p75", "kept/run");
+  table(sizes, sizeof sizes / sizeof sizes[0], aggs, sizeof aggs / sizeof aggs[0], rounds);
   printf("\nTwo streams on two threads, aggregation 1 (MB/s, median of 3)\n");
   printf("(cpu: each thread's MB/s per CPU-second while both run, over one thread's alone;\n"
          " 1.00 = no contention between streams; scaling needs two idle cores)\n");

@@ -71,6 +71,18 @@ static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len
  * (one TLP, no aggregation) should become straight-line code.
  */
 #define IDE_HOT_INLINE inline __attribute__((always_inline))
+/*
+ * Marks the functions a refused TLP goes through (failing the stream,
+ * reporting why): the compiler then takes every branch to them as unlikely
+ * and lays the per-TLP path out as one straight run of code, the refusals
+ * out of line, instead of jumping around them.
+ */
+#define IDE_COLD __attribute__((cold, noinline))
+/* OT_ENSURE for the per-TLP checks: the refusal is the unlikely way (laid out of line). */
+#define IDE_ENSURE(cond, code_)                                                                    \
+  do {                                                                                             \
+    if (__builtin_expect(!(cond), 0)) return ot_status_of(code_);                                  \
+  } while (0)
 
 /* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline): a bit test. */
 #define IDE_KINDS_WITH_DATA ((1u << OT_TLP_MWR) | (1u << OT_TLP_CPLD) | (1u << OT_TLP_MSGD))
@@ -233,7 +245,7 @@ static inline void ide_stream_refresh(const ot_ide_engine *e, ot_ide_stream *s) 
   s->secure = ide_stream_secure(s, e->dir);
 }
 /* Receive failure: Insecure, reason kept, keys and pending data zeroized. */
-void ide_stream_fail(ot_ide_stream *s, ot_ide_error why);
+IDE_COLD void ide_stream_fail(ot_ide_stream *s, ot_ide_error why);
 /* Consumes one invocation value: next++ (and the nonce), or spent after 2^64 - 1. */
 static inline void ide_slot_advance(ot_ide_key_slot *slot) {
   if (slot->next == UINT64_MAX) {

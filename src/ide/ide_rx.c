@@ -19,7 +19,7 @@
 #include "opentsm/secure.h"
 
 /* Fails the stream (sticky) and reports why. */
-static ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error why, ot_code code) {
+static IDE_COLD ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error why, ot_code code) {
   ide_stream_fail(s, why);
   res->error = why;
   return ot_status_of(code);
@@ -30,7 +30,7 @@ static ot_status reject(ot_ide_stream *s, ot_ide_rx_result *res, ot_ide_error wh
  * IDE Stream, that stream must carry it as an IDE TLP: the stream fails.
  * Otherwise it is simply not ours; nothing changes.
  */
-static ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_ide_rx_result *res) {
+static IDE_COLD ot_status not_ide(ot_ide_engine *e, const uint8_t *wire, size_t len, ot_ide_rx_result *res) {
   res->error = OT_IDE_ERR_NOT_IDE;
   ot_tlp_hdr h;
   size_t hl;
@@ -72,7 +72,7 @@ static IDE_HOT_INLINE ot_status open_group(ot_ide_stream *s, ot_ide_sub_state *s
     need += m[i].l.hdr_len + m[i].l.payload_len;
   }
   /* The caller's buffer is too small: nothing consumed, nothing changed. */
-  OT_ENSURE(need <= cap, OT_E_NO_SPACE);
+  IDE_ENSURE(need <= cap, OT_E_NO_SPACE);
 
   /* Payloads decrypt straight into place; headers are copied only once the MAC holds. */
   ide_group g;
@@ -159,9 +159,9 @@ static ot_status hold(ot_ide_stream *s, ot_ide_pending *p, const uint8_t *wire, 
 
 ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint8_t *out,
                             size_t cap, ot_ide_rx_result *res) {
-  OT_ENSURE(rx != NULL && res != NULL && (wire != NULL || len == 0), OT_E_ARG);
-  OT_ENSURE(out != NULL || cap == 0, OT_E_ARG);
-  OT_ENSURE(rx->engine.dir == OT_IDE_DIR_RX, OT_E_ARG);
+  IDE_ENSURE(rx != NULL && res != NULL && (wire != NULL || len == 0), OT_E_ARG);
+  IDE_ENSURE(out != NULL || cap == 0, OT_E_ARG);
+  IDE_ENSURE(rx->engine.dir == OT_IDE_DIR_RX, OT_E_ARG);
   /* res->tlps is filled only on delivery, together with count. */
   res->stream_id = 0;
   res->error = OT_IDE_ERR_NONE;

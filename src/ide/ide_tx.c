@@ -21,26 +21,26 @@
 static ot_status check_tlp(const ot_ide_stream_cfg *cfg, const ot_ide_tx_tlp *t, size_t i,
                            ot_ide_substream *sub) {
   const ot_tlp_view *v = t->tlp;
-  OT_ENSURE(v != NULL && v->wire != NULL, OT_E_ARG);
+  IDE_ENSURE(v != NULL && v->wire != NULL, OT_E_ARG);
   const ot_tlp_hdr *h = &v->d.hdr;
-  OT_ENSURE(!h->td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
+  IDE_ENSURE(!h->td, OT_E_UNSUPPORTED); /* no ECRC inside IDE TLPs on our link */
   ot_ide_substream si = ide_sub_of(h->kind);
   if (i == 0) *sub = si;
-  OT_ENSURE(si == *sub, OT_E_ARG); /* one MAC covers one sub-stream */
+  IDE_ENSURE(si == *sub, OT_E_ARG); /* one MAC covers one sub-stream */
   /* A Link IDE Stream carries the TLPs of its own Traffic Class (§6.33). */
-  OT_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h->tc == cfg->tc, OT_E_ARG);
+  IDE_ENSURE(cfg->kind != OT_IDE_STREAM_LINK || h->tc == cfg->tc, OT_E_ARG);
   /* T=1 only on streams allowed to carry TEE traffic (TDISP; SPEC-FACTS §5.3, §6). */
-  OT_ENSURE(!t->t || cfg->tee_allowed, OT_E_POLICY);
+  IDE_ENSURE(!t->t || cfg->tee_allowed, OT_E_POLICY);
   return OT_SUCCESS;
 }
 
 /* The stream of a group, which must be Secure, and the group's size limits. */
 static ot_status group_stream(ot_ide_engine *e, uint8_t stream_id, const ot_ide_tx_tlp *tlps,
                               size_t n, ot_ide_stream **out) {
-  OT_ENSURE(tlps != NULL && n >= 1 && n <= OT_IDE_MAX_AGGREGATION, OT_E_ARG);
+  IDE_ENSURE(tlps != NULL && n >= 1 && n <= OT_IDE_MAX_AGGREGATION, OT_E_ARG);
   ot_ide_stream *s = ide_stream_find(e, stream_id);
-  OT_ENSURE(s != NULL, OT_E_NOT_FOUND);
-  OT_ENSURE(s->secure, OT_E_STATE); /* ide_stream_secure, kept current by ide_engine.c */
+  IDE_ENSURE(s != NULL, OT_E_NOT_FOUND);
+  IDE_ENSURE(s->secure, OT_E_STATE); /* ide_stream_secure, kept current by ide_engine.c */
   *out = s;
   return OT_SUCCESS;
 }
@@ -79,10 +79,10 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
   /* The sub-stream (and with it the key set) is the first TLP's; check_tlp holds the rest to it. */
   ot_ide_substream sub = OT_IDE_SUB_PR;
   OT_GUARD(check_tlp(cfg, &tlps[0], 0, &sub));
-  OT_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
+  IDE_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
   ot_ide_sub_state *ss = &s->sub[sub];
   ot_ide_key_slot *slot = &ss->slot[ss->active];
-  OT_ENSURE(!slot->spent, OT_E_STATE); /* counter exhausted: a new key set must go first */
+  IDE_ENSURE(!slot->spent, OT_E_STATE); /* counter exhausted: a new key set must go first */
 
   /* Prefix and clear header in place; payload (and PCRC) encrypted into place. */
   ide_group g;
@@ -92,7 +92,7 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
   uint8_t *at = out;
   size_t used = 0;
   ot_status st = OT_SUCCESS;
-  ide_layout l;
+  ide_layout l = {0}; /* set by the loop (n >= 1); zero only so no compiler sees it unset */
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && !ot_ok(st = check_tlp(cfg, &tlps[i], i, &sub))) break;
     const ot_tlp_view *v = tlps[i].tlp;
@@ -140,8 +140,8 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
 
 ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tlp *tlps, size_t n,
                             uint8_t *out, size_t cap, size_t *lens, size_t *total) {
-  OT_ENSURE(tx != NULL && out != NULL && lens != NULL && total != NULL, OT_E_ARG);
-  OT_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
+  IDE_ENSURE(tx != NULL && out != NULL && lens != NULL && total != NULL, OT_E_ARG);
+  IDE_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
   ot_ide_stream *s;
   OT_GUARD(group_stream(&tx->engine, stream_id, tlps, n, &s));
   if (n == 1) return protect_group(s, stream_id, tlps, 1, out, cap, lens, total);

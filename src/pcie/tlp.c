@@ -317,7 +317,7 @@ static void copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len) {
  * reads it: fewer than 4 bytes, then Fmt/Type (DW0), then the rest missing.
  * The cold path of decode_header, which borrows the smallest header at once.
  */
-static ot_status short_header(const uint8_t *wire, size_t len) {
+__attribute__((cold, noinline)) static ot_status short_header(const uint8_t *wire, size_t len) {
   ot_reader r;
   ot_reader_init(&r, wire, len);
   const uint8_t *dw0 = NULL;
