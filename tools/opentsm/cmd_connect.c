@@ -85,6 +85,14 @@ const char ot_usage_connect[] =
           "                  MutAuthRequested (KEY_EXCHANGE_RSP) and basic mutual\n"
           "                  authentication (CHALLENGE_AUTH); without them it offers\n"
           "                  neither, and a device that asks anyway is refused\n"
+          "  --multi-key neg|only|off  with --req-cert-chain: the TSM's\n"
+          "                  MULTI_KEY_CAP (SPDM 1.3+; default neg, as DMTF's\n"
+          "                  requester). On a connection the device makes multi-key\n"
+          "                  for the TSM, its encapsulated DIGESTS lists slot 0's\n"
+          "                  KeyPairID 1, CertificateInfo DeviceCert and KeyUsageMask\n"
+          "                  (key exchange, challenge, measurement, endpoint info),\n"
+          "                  and a device asking a use the slot lacks is refused;\n"
+          "                  only: a 1.3 device that will not is refused; off: not offered\n"
           "  --encap-key-update  in the session, ask the device (spdm-emu's out-of-band\n"
           "                  command 0x8001) to renew its key with an encapsulated\n"
           "                  KEY_UPDATE, fetch it with GET_ENCAPSULATED_REQUEST, and\n"
@@ -143,6 +151,7 @@ typedef struct connect_opts {
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
   bool encap_ku; /* --encap-key-update */
+  ot_tsm_multi_key multi_key; /* --multi-key */
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint8_t versions; /* --ver: OT_SPDM_VMASK_* offered; 0 = all */
   uint64_t time;
@@ -669,7 +678,9 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
       return OT_EXIT_IO;
     }
   }
-  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,.policy = &c->policy,
+  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,
+                       .multi_key = o->multi_key,
+                       .policy = &c->policy,
                        .backend = NULL, /* no link: no IDE (see the top of the file) */
                        .entropy = ot_rng_os(),
                        .clock = clk,
@@ -885,6 +896,15 @@ static int connect_main(int argc, char **argv) {
       o.req_chain = v;
     } else if (strcmp(a, "--req-key") == 0) {
       o.req_key = v;
+    } else if (strcmp(a, "--multi-key") == 0) {
+      if (strcmp(v, "neg") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_NEG;
+      else if (strcmp(v, "only") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_ONLY;
+      else if (strcmp(v, "off") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_OFF;
+      else
+        return usage_error("bad --multi-key (neg, only or off)", v);
     } else if (strcmp(a, "--timeout") == 0) {
       if (!cli_parse_u64(v, 600000, &o.timeout_ms) || o.timeout_ms == 0)
         return usage_error("bad --timeout (1-600000 ms)", v);
@@ -902,6 +922,9 @@ static int connect_main(int argc, char **argv) {
   if (psk_bad) return OT_EXIT_USAGE;
   if ((o.req_chain == NULL) != (o.req_key == NULL))
     return usage_error("--req-cert-chain and --req-key go together", NULL);
+  if (o.req_chain == NULL && (o.multi_key == OT_TSM_MULTI_KEY_NEG ||
+                              o.multi_key == OT_TSM_MULTI_KEY_ONLY))
+    return usage_error("--multi-key neg/only needs the TSM's identity (--req-cert-chain)", NULL);
   /* With a PSK, anchors are optional: without them the device is not
    * authenticated, and the report says so. */
   if (o.policy == NULL && o.anchor_count == 0 && o.psk == NULL)
