@@ -36,6 +36,10 @@
 #   keypair-emu VER SUITE      opentsm provision --set-key-pair -> spdm_responder_emu
 #   requester-emu-default      spdm_requester_emu (no options) -> opentsm device (defaults)
 #   connect-default-device     connect --flow full -> opentsm device (defaults)
+#   multikey VER SUITE OURS PEER  connect --multi-key OURS with its identity ->
+#                              spdm_responder_emu (PEER default|rsp-only MULTI_KEY_ONLY)
+#   multikey-device VER SUITE PEER  spdm_requester_emu (PEER default|req-only) ->
+#                              opentsm device asking mutual authentication
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -703,6 +707,8 @@ psk-requester) case_psk_requester "$@" ;;
 psk-device) case_psk_device "$@" ;;
 mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
+multikey) . "$HERE/multikey.sh" && case_multikey "$@" ;;
+multikey-device) . "$HERE/multikey.sh" && case_multikey_device "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;
