@@ -40,7 +40,9 @@ mk_check_encap() { # dump channel arrays label
 # spdm_responder_emu, which asks basic mutual authentication after CHALLENGE
 # and MutAuthRequested 02h in KEY_EXCHANGE_RSP. VER 1.3, or 1.4 (no --ver:
 # the pair's highest). PEER default leaves the responder's capabilities
-# (MULTI_KEY_NEG) alone; rsp-only gives it MULTI_KEY_ONLY instead.
+# (MULTI_KEY_NEG) alone; rsp-only gives it MULTI_KEY_ONLY instead;
+# rsp-declines takes MULTI_KEY_CONN out of its OtherParamsSupport, so it
+# declines a 10b requester (RequesterMultiKeyConn 0): single-key messages.
 case_multikey() { # VER SUITE OURS PEER
   local ver=$1 ours=$3 peer=$4 rc mk=()
   suite "$2"
@@ -52,6 +54,7 @@ case_multikey() { # VER SUITE OURS PEER
   rsp-only)
     pcap=(--cap CACHE,CERT,CHAL,MEAS_SIG,MEAS_FRESH,ENCRYPT,MAC,MUT_AUTH,KEY_EX,PSK_WITH_CONTEXT,ENCAP,HBEAT,KEY_UPD,HANDSHAKE_IN_CLEAR,SET_CERT,CSR,MULTI_KEY_ONLY,GET_KEY_PAIR_INFO,SET_KEY_PAIR_INFO,LARGE_RESP)
     ;;
+  rsp-declines) pcap=(--other_param OPAQUE_FMT_1) ;;
   *) echo "unknown peer $peer"; exit 2 ;;
   esac
   [ "$ours" = default ] || mk=(--multi-key "$ours")
@@ -82,10 +85,10 @@ case_multikey() { # VER SUITE OURS PEER
   # RequesterMultiKeyConn: the responder's selection, bit 4.
   local sel arrays='KeyPairId=0x01, CertInfo=0x01(DEVICE), KeyUsage=0x000f(KEY_EX,CHALL,MEAS,EP_INFO)'
   sel=$(sed -n 's/.*SPDM_ALGORITHMS (MeasSpec=[^,]*, OtherParam=\(0x[0-9a-f]*\).*/\1/p' "$d")
-  if [ "$ours" = off ]; then
+  if [ "$ours" = off ] || [ "$peer" = rsp-declines ]; then
     arrays=
     [ $((${sel:-0} & 0x10)) -eq 0 ] && it_pass "ALGORITHMS OtherParam $sel: not multi-key for us" ||
-      it_fail "ALGORITHMS OtherParam $sel selects MULTI_KEY_CONN without our MULTI_KEY_CAP"
+      it_fail "ALGORITHMS OtherParam $sel selects MULTI_KEY_CONN ($ours, $peer)"
   else
     [ $((${sel:-0} & 0x10)) -ne 0 ] && it_pass "ALGORITHMS OtherParam $sel: multi-key for us" ||
       it_fail "ALGORITHMS OtherParam ${sel:-none} without MULTI_KEY_CONN"
