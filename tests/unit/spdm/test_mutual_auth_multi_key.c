@@ -9,9 +9,14 @@
  * FINISH, ChallengeUsage for basic mutual authentication), and in a session
  * that DIGESTS enters TH between K and H(CM) (EncapD) on both sides.
  */
-#include <stddef.h>
-
 #include "spdm_rig.h"
+
+struct mk;
+/* A transport between the requester and the device (ot_doe_transport first). */
+typedef struct mk_tap {
+  ot_doe_transport base;
+  struct mk *m;
+} mk_tap;
 
 typedef struct mk {
   rig *g;
@@ -21,7 +26,7 @@ typedef struct mk {
   ot_x509_cert anchor;
   /* A tap between the requester and the device: sees each plain SPDM
    * exchange (basic mutual authentication runs outside sessions). */
-  ot_doe_transport tap;
+  mk_tap tap;
   void (*on_exchange)(struct mk *m, const uint8_t *req, size_t req_len, const uint8_t *rsp,
                       size_t rsp_len);
   unsigned fired;
@@ -30,7 +35,7 @@ typedef struct mk {
 static ot_status tap_exchange(ot_doe_transport *t, uint16_t vendor, uint8_t type,
                               const uint8_t *req, size_t req_len, uint8_t *rsp, size_t rsp_cap,
                               size_t *rsp_len) {
-  mk *m = (mk *)((uint8_t *)t - offsetof(mk, tap));
+  mk *m = ((mk_tap *)t)->m;
   ot_status st =
       m->g->loop.base.exchange(&m->g->loop.base, vendor, type, req, req_len, rsp, rsp_cap, rsp_len);
   if (ot_ok(st) && m->on_exchange) m->on_exchange(m, req, req_len, rsp, *rsp_len);
@@ -70,8 +75,8 @@ static mk *mk_new(uint8_t versions, uint8_t mode, uint32_t req_mk, uint16_t usag
   g->rcfg.req_now = RIG_NOW;
   assert_ot_ok(ot_spdm_requester_config_identity(&g->qcfg, &m->id));
   g->qcfg.caps = (g->qcfg.caps & ~OT_SPDM_CAP_MULTI_KEY_MASK) | req_mk;
-  m->tap.exchange = tap_exchange;
-  g->req.io = &m->tap;
+  m->tap = (mk_tap){.base = {.exchange = tap_exchange}, .m = m};
+  g->req.io = &m->tap.base;
   return m;
 }
 
