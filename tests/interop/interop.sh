@@ -40,6 +40,8 @@
 #                              spdm_responder_emu (PEER default|rsp-only MULTI_KEY_ONLY)
 #   multikey-device VER SUITE PEER  spdm_requester_emu (PEER default|req-only) ->
 #                              opentsm device asking mutual authentication
+#   multikey-usage VER SUITE USAGE  connect --req-key-usage USAGE -> spdm_responder_emu
+#                              (the TSM refuses to sign for a use left out)
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -709,6 +711,7 @@ mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
 multikey) . "$HERE/multikey.sh" && case_multikey "$@" ;;
 multikey-device) . "$HERE/multikey.sh" && case_multikey_device "$@" ;;
+multikey-usage) . "$HERE/multikey.sh" && case_multikey_usage "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 emu-default) . "$HERE/reqdefault.sh" && case_emu_default "$@" ;;

@@ -184,3 +184,57 @@ case_multikey_device() { # VER SUITE PEER
   grep -q 'ERROR' requester.log && it_fail "requester log: $(grep -m1 ERROR requester.log)"
   it_done
 }
+
+# The TSM's slot-0 key restricted (connect --req-key-usage USAGE) on a
+# connection multi-key for it: spdm_responder_emu asks the uses anyway (it
+# authenticates the requester's slot 0 whatever its KeyUsageMask), and the TSM
+# refuses what the key is not for. USAGE challenge,measurement: the FINISH
+# signature (KeyExUsage missing): connect is refused after the encapsulated
+# flow, no FINISH sent. USAGE key-ex: basic mutual authentication's CHALLENGE
+# (ChallengeUsage missing): our encapsulated answer is ERROR InvalidRequest.
+case_multikey_usage() { # VER SUITE USAGE
+  local ver=$1 usage=$3 rc
+  suite "$2"
+  it_init "multikey-usage-$ver-$2-$usage"
+  it_start_responder_emu responder.log --ver "$ver" --req_asym "$S_ASYM" \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --req-cert-chain "$S_DIR/bundle_requester.certchain.der" \
+    --req-key "$S_DIR/end_requester.key.der" --req-key-usage "$usage" --shutdown \
+    --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 1 ] && it_pass "connect refused (exit 1)" || it_fail "connect exit $rc, want 1"
+  it_stop_all
+  local d=connect.pcap.txt secrets
+  secrets=$(sed -n 's/^DHE_SECRET //p' connect.keylog 2>/dev/null)
+  # shellcheck disable=SC2086
+  it_dump connect.pcap "$d" $secrets || it_fail "spdm_dump exit $?"
+  it_check_dump_complete connect.pcap "$d" "connect capture"
+  grep 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_DIGESTS' "$d" | grep -q 'KeyPairId=0x01, CertInfo=0x01(DEVICE)' &&
+    it_pass "our DIGESTS lists our key pair" || it_fail "no multi-key encapsulated DIGESTS"
+  case $usage in
+  challenge,measurement)
+    grep -q 'KeyUsage=0x0006(CHALL,MEAS)' "$d" && it_pass "KeyUsage 0x0006 listed" ||
+      it_fail "KeyUsage 0x0006 not listed"
+    grep -q 'SPDM_CHALLENGE_AUTH (Attr=0x00(, SlotID=0x00)' "$d" &&
+      it_pass "basic mutual authentication (ChallengeUsage) signed" ||
+      it_fail "no encapsulated CHALLENGE_AUTH from us"
+    grep -q 'SPDM_KEY_EXCHANGE_RSP .*MutAuth=0x02(MutAuthWithEncap)' "$d" &&
+      it_pass "the device asked the session's mutual authentication" ||
+      it_fail "no MutAuthWithEncap"
+    grep -q 'SPDM_FINISH ' "$d" && it_fail "FINISH sent with a key not for key exchange" ||
+      it_pass "no FINISH signed with a key not meant for key exchange"
+    grep -q 'KEY_EXCHANGE/FINISH failed' connect.out && it_pass "reported: KEY_EXCHANGE/FINISH failed" ||
+      it_fail "not reported: $(grep -m1 refused connect.out)"
+    ;;
+  key-ex)
+    grep -q 'SPDM_DELIVER_ENCAPSULATED_RESPONSE (ReqID=0x03) SPDM([0-9]*, 0x7f) SPDM_ERROR (ErrCode=0x01' "$d" &&
+      it_pass "CHALLENGE of a key not for CHALLENGE: our ERROR InvalidRequest" ||
+      it_fail "no encapsulated ERROR InvalidRequest from us"
+    grep -q 'SPDM_CHALLENGE_AUTH (Attr=0x00(' "$d" && it_fail "CHALLENGE_AUTH signed without ChallengeUsage" ||
+      it_pass "no CHALLENGE_AUTH signed without ChallengeUsage"
+    ;;
+  *) it_fail "unknown usage $usage" ;;
+  esac
+  it_done
+}
