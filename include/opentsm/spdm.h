@@ -119,6 +119,10 @@ typedef struct ot_spdm_negotiated {
   uint8_t other_params;   /* OpaqueDataFmt1, plus MultiKeyConn (1.3) */
   uint8_t mel_spec;
   bool multi_key_conn; /* multi_key_conn_rsp (SPEC-FACTS §2.17 "D") */
+  /* multi_key_conn_req (DSP0274 1.3 §10.4 RequesterMultiKeyConn, ALGORITHMS
+   * OtherParamsSelection bit 4): the requester's encapsulated DIGESTS carries
+   * the multi-key arrays and enters the session transcript (EncapD). */
+  bool multi_key_conn_req;
   /* Derived: */
   ot_hash_alg hash;
   ot_hash_alg mhash;
@@ -454,6 +458,10 @@ typedef struct ot_spdm_rsp_mut {
   uint8_t code;       /* its request code (GET_DIGESTS, GET_CERTIFICATE, CHALLENGE, KEY_UPDATE) */
   uint8_t ku_op;      /* KEY_UPDATE: the KeyOperation outstanding (UpdateKey, VerifyNewKey) */
   uint8_t slot;       /* the requester's slot (lowest its DIGESTS lists) */
+  /* Multi-key requester (1.3 multi_key_conn_req): that slot's
+   * CertificateInfo and KeyUsageMask as its DIGESTS listed them. */
+  uint8_t cert_info;
+  uint16_t key_usage;
   uint8_t digest[OT_HASH_MAX_SIZE]; /* its DIGESTS entry: Hash(CM) expected */
   uint8_t pub[OT_SPDM_MUT_PUB_MAX]; /* the validated leaf's key (EC X || Y, or RSA n || e) */
   size_t pub_len;

@@ -63,6 +63,8 @@ typedef struct ot_spdm_sizes {
   bool handshake_in_clear; /* both sides set HANDSHAKE_IN_THE_CLEAR_CAP: KEY_EXCHANGE_RSP
                               has no VerifyData, FINISH_RSP has one (SPEC-FACTS T15) */
   bool multi_key_conn;     /* 1.3 DIGESTS carries KeyPairID/CertificateInfo/KeyUsageMask */
+  bool multi_key_conn_req; /* the same for the requester's DIGESTS, carried in
+                              DELIVER_ENCAPSULATED_RESPONSE (RequesterMultiKeyConn) */
   bool ep_info_signature;  /* ENDPOINT_INFO: the request asked for a signature (1.3) */
 } ot_spdm_sizes;
 

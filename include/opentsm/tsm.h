@@ -217,6 +217,14 @@ typedef struct ot_tsm_known_stats {
   uint64_t expired;   /* entries dropped because the time left their window */
 } ot_tsm_known_stats;
 
+/* ot_tsm_config.multi_key: the TSM's MULTI_KEY_CAP as a requester. */
+typedef enum ot_tsm_multi_key {
+  OT_TSM_MULTI_KEY_AUTO = 0, /* NEG with an identity, OFF without */
+  OT_TSM_MULTI_KEY_OFF,
+  OT_TSM_MULTI_KEY_NEG,
+  OT_TSM_MULTI_KEY_ONLY,
+} ot_tsm_multi_key;
+
 typedef struct ot_tsm_config {
   const ot_tsm_policy *policy; /* borrowed; anchors must be loaded */
   ot_tsm_backend *backend;     /* borrowed; NULL: no platform link programming */
@@ -241,6 +249,12 @@ typedef struct ot_tsm_config {
    * MutAuthRequested, §10.7 basic mutual authentication), borrowed; NULL: the
    * TSM does not set MUT_AUTH_CAP and a device cannot authenticate it. */
   const ot_spdm_identity *identity;
+  /* The MULTI_KEY_CAP the TSM sets with an identity (DSP0274 1.3 §10.4;
+   * only mutual authentication uses the requester's keys): AUTO is NEG (10b,
+   * the device chooses RequesterMultiKeyConn, as DMTF's requester does by
+   * default), OFF 00b, ONLY 01b (a 1.3 device that does not take a
+   * multi-key requester is refused). Without an identity only AUTO or OFF. */
+  ot_tsm_multi_key multi_key;
 } ot_tsm_config;
 
 /* Scratch shared by every device (the TSM runs one operation at a time). */

@@ -76,6 +76,9 @@ ot_status spdm_read_deliver_encapsulated_response(const ot_spdm_sizes *sz, ot_re
   OT_GUARD(spdm_hdr_read(sz, r, OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE, &m->request_id, NULL));
   ot_spdm_sizes inner = *sz;
   inner.sig_len = sz->req_sig_len;
+  /* Its DIGESTS has the multi-key arrays when the connection is multi-key
+   * for the requester (DSP0274 1.3 §10.5), whatever it is for us. */
+  inner.multi_key_conn = sz->multi_key_conn_req;
   return read_inner(&inner, r, false, &m->msg_len, &m->msg);
 }
 SPDM_DEFINE_DECODE(deliver_encapsulated_response, ot_spdm_encap)

@@ -183,6 +183,13 @@ static uint16_t select_struct(const ot_spdm_alg_prefs *p, uint8_t type, uint16_t
   }
 }
 
+/* A requester MULTI_KEY_CAP the responder turns into RequesterMultiKeyConn:
+ * 01b (only multi-key) or 10b (negotiable); 11b is reserved. */
+static bool req_multi_key(uint32_t req_caps) {
+  uint32_t mk = req_caps & OT_SPDM_CAP_MULTI_KEY_MASK;
+  return mk == OT_SPDM_CAP_MULTI_KEY_ONLY || mk == OT_SPDM_CAP_MULTI_KEY_NEG;
+}
+
 OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp_caps,
                                     uint32_t req_caps, uint8_t version,
                                     const ot_spdm_alg_offer *offer, ot_spdm_algorithms *out) {
@@ -205,8 +212,13 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
     OT_ENSURE(offer->other_params & OT_SPDM_OPAQUE_FMT_1, OT_E_NEGOTIATION);
     a.other_params_sel = OT_SPDM_OPAQUE_FMT_1;
   }
-  if (version >= OT_SPDM_VERSION_13 && (rsp_caps & OT_SPDM_CAP_MULTI_KEY_MASK) &&
-      (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN))
+  /* DSP0274 1.3 §10.4 ALGORITHMS OtherParamsSelection bit 4 (MultiKeyConn)
+   * is RequesterMultiKeyConn: whether the connection is multi-key for the
+   * requester, set for a requester MULTI_KEY_CAP of 01b and, as the
+   * responder's choice, 10b (we read a multi-key requester's DIGESTS, so we
+   * take it). The request's bit 4 is the other direction (multi_key_conn_rsp)
+   * and is not echoed; libspdm's responder decides the same way. */
+  if (version >= OT_SPDM_VERSION_13 && req_multi_key(req_caps))
     a.other_params_sel |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
   /* DSP0274 1.3 §10.4 MELspecificationSel: a MEL format both sides support,
    * and none unless the responder has MEL_CAP. */
@@ -264,8 +276,14 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
   OT_ENSURE(version < OT_SPDM_VERSION_12 ||
                 (sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
             OT_E_MALFORMED);
+  /* RequesterMultiKeyConn (DSP0274 1.3 §10.4 OtherParamsSelection bit 4): 0
+   * unless we set MULTI_KEY_CAP, and 1 when ours is 01b (only multi-key
+   * connections); with 10b the responder chooses. Reserved before 1.3. */
   bool mk = (sel->other_params_sel & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN) != 0;
-  OT_ENSURE(!mk || (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN), OT_E_MALFORMED);
+  uint32_t our_mk = req_caps & OT_SPDM_CAP_MULTI_KEY_MASK;
+  OT_ENSURE(!mk || (version >= OT_SPDM_VERSION_13 && our_mk != 0), OT_E_MALFORMED);
+  OT_ENSURE(mk || version < OT_SPDM_VERSION_13 || our_mk != OT_SPDM_CAP_MULTI_KEY_ONLY,
+            OT_E_NEGOTIATION);
   OT_ENSURE(sel->ext_asym_sel.count == 0 && sel->ext_hash_sel.count == 0, OT_E_MALFORMED);
   /* The responder selects DHE/AEAD/key schedule iff both sides have KEY_EX_CAP
    * (as ot_spdm_algorithms_select does); otherwise they must be zero. */
@@ -322,6 +340,7 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
                      (mkc == OT_SPDM_CAP_MULTI_KEY_ONLY ||
                       (mkc == OT_SPDM_CAP_MULTI_KEY_NEG &&
                        (offer->other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
+  n.multi_key_conn_req = version >= OT_SPDM_VERSION_13 && mk;
   OT_GUARD(ot_spdm_negotiated_derive(&n));
   *neg = n;
   return OT_SUCCESS;
@@ -385,6 +404,7 @@ OT_RESULT ot_spdm_negotiated_derive(ot_spdm_negotiated *n) {
       n->req_base_asym ? (uint16_t)ot_curve_signature_size(n->req_asym_curve) : 0;
   n->sizes.dhe_len = n->dhe_curve ? (uint16_t)ot_dhe_public_size(n->dhe_curve) : 0;
   n->sizes.multi_key_conn = n->multi_key_conn;
+  n->sizes.multi_key_conn_req = n->multi_key_conn_req;
   return OT_SUCCESS;
 }
 

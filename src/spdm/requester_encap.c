@@ -30,16 +30,17 @@ typedef struct encap_ctx {
   ot_hash_ctx m2;         /* outside a session: A || B || C (ours) */
   bool m2_live;
   bool ku_pending; /* an encapsulated UpdateKey was answered, VerifyNewKey awaited */
+  bool encap_d;    /* the handshake's first DIGESTS went into TH (EncapD) */
 } encap_ctx;
 
 static const ot_spdm_identity *ident(const encap_ctx *e) { return e->q->cfg->identity; }
 
-/* Sizes of the messages we answer: our own DIGESTS never carries the
- * multi-key fields (we do not set MULTI_KEY_CAP, so multi_key_conn_req is
- * false), and our signatures are ReqBaseAsymAlg's. */
+/* Sizes of the messages we answer: our DIGESTS carries the multi-key arrays
+ * when the connection is multi-key for us (multi_key_conn_req, DSP0274 1.3
+ * §10.4 RequesterMultiKeyConn), and our signatures are ReqBaseAsymAlg's. */
 static ot_spdm_sizes our_sizes(const encap_ctx *e) {
   ot_spdm_sizes sz = e->q->neg.sizes;
-  sz.multi_key_conn = false;
+  sz.multi_key_conn = e->q->neg.multi_key_conn_req;
   sz.sig_len = sz.req_sig_len;
   sz.meas_summary_hash = false;
   return sz;
@@ -77,10 +78,26 @@ static ot_status serve_digests(encap_ctx *e, const uint8_t *req, size_t len, ot_
    * ProvisionedSlotMask, one digest per provisioned slot. */
   d.supported_slot_mask = sz.version >= OT_SPDM_VERSION_13 ? mask : 0;
   d.provisioned_slot_mask = mask;
-  for (uint8_t s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++)
-    if (mask & (1u << s)) OT_GUARD(ot_spdm_identity_chain_digest(id, s, e->q->neg.hash, &d.digest[s]));
+  for (uint8_t s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++) {
+    if (!(mask & (1u << s))) continue;
+    OT_GUARD(ot_spdm_identity_chain_digest(id, s, e->q->neg.hash, &d.digest[s]));
+    /* DSP0274 1.3 §10.5 (multi-key connections): per provisioned slot the
+     * KeyPairID of its key, its CertificateInfo (certificate model) and its
+     * KeyUsageMask; the codec writes them only when sz says multi-key. */
+    d.key_pair_id[s] = id->keys[id->slots[s].key].key_pair_id;
+    d.cert_info[s] = id->slots[s].cert_model;
+    d.key_usage[s] = id->slots[s].key_usage;
+  }
   size_t start = ot_writer_len(w);
   OT_GUARD(ot_spdm_encode_digests(&sz, w, &d));
+  /* DSP0274 1.3 "Transcript hash" (TH) of a multi-key connection for the
+   * requester: the first encapsulated DIGESTS of the handshake (EncapD) sits
+   * between K and H(CM); libspdm's message_encap_d. Later ones do not. */
+  if (e->s != NULL && e->s->s.state == OT_SPDM_SESSION_HANDSHAKE && sz.multi_key_conn &&
+      !e->encap_d) {
+    OT_GUARD(ot_spdm_th_append(&e->s->th, w->data + start, ot_writer_len(w) - start));
+    e->encap_d = true;
+  }
   OT_GUARD(m2_append(e, req, len));
   return m2_append(e, w->data + start, ot_writer_len(w) - start);
 }
@@ -120,7 +137,9 @@ static ot_status serve_certificate(encap_ctx *e, const uint8_t *req, size_t len,
    * CERTIFICATE answers in the same form, Param1 bit 7 set, the u16 lengths
    * 0 and LargePortionLength / LargeRemainderLength (u32) after them. */
   OT_GUARD(ot_write_u8(w, (uint8_t)(g.slot_id | (g.large ? OT_SPDM_CERT_LARGE_CHAIN : 0))));
-  OT_GUARD(ot_write_u8(w, 0)); /* CertificateInfo: reserved without multi-key */
+  /* Param2 CertificateInfo (DSP0274 1.3 §10.6): the slot's certificate model
+   * on a connection multi-key for us, reserved (0) otherwise. */
+  OT_GUARD(ot_write_u8(w, sz.multi_key_conn ? id->slots[g.slot_id].cert_model : 0));
   if (g.large) {
     OT_GUARD(ot_write_u32le(w, 0));
     OT_GUARD(ot_write_u32le(w, (uint32_t)portion));
@@ -164,6 +183,11 @@ static ot_status serve_challenge(encap_ctx *e, const uint8_t *req, size_t len, o
   if (e->s != NULL) return answer_error(e, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0, w);
   if (!ot_ok(ot_spdm_decode_challenge(&sz, &r, &c)) || c.meas_summary_type != 0 ||
       c.slot_id >= OT_SPDM_MAX_SLOT_COUNT || !id->slots[c.slot_id].present)
+    return answer_error(e, OT_SPDM_ERR_INVALID_REQUEST, 0, w);
+  /* DSP0274 1.3 §10.7: on a multi-key connection the slot's key must be
+   * meant for CHALLENGE (KeyUsageMask ChallengeUsage), else InvalidRequest
+   * (libspdm's requester answers the same). */
+  if (sz.multi_key_conn && !(id->slots[c.slot_id].key_usage & OT_SPDM_KEY_USAGE_CHALLENGE))
     return answer_error(e, OT_SPDM_ERR_INVALID_REQUEST, 0, w);
   uint8_t zero_sig[OT_SPDM_MAX_SIGNATURE_SIZE] = {0};
   ot_spdm_challenge_auth a = {.slot_id = c.slot_id,

@@ -134,6 +134,13 @@ static ot_status finish(ot_spdm_requester *q, ot_spdm_req_session *s) {
     const uint8_t *cm;
     /* DSP0274 1.2 §10.10: Param2 ReqSlotID names the slot whose chain CM is. */
     OT_ENSURE(s->req_slot < OT_SPDM_MAX_SLOT_COUNT, OT_E_MALFORMED);
+    /* DSP0274 1.3 §10.9 ReqSlotIDParam / §10.12 ReqSlotNumber: on a
+     * connection multi-key for us the slot's key must be meant for key
+     * exchange (KeyUsageMask KeyExUsage); a responder naming another one is
+     * refused (libspdm's requester: INVALID_MSG_FIELD). */
+    OT_ENSURE(!q->neg.multi_key_conn_req ||
+                  (q->cfg->identity->slots[s->req_slot].key_usage & OT_SPDM_KEY_USAGE_KEY_EX),
+              OT_E_MALFORMED);
     OT_GUARD(ot_spdm_identity_chain_digest(q->cfg->identity, s->req_slot, q->neg.hash, &cm));
     OT_GUARD(ot_spdm_th_append(&s->th, cm, h)); /* H(CM) */
     f.sig_included = true;

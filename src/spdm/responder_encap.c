@@ -26,15 +26,10 @@
 #define MUT_PORTION 1024u
 
 /* multi_key_conn_req (DSP0274 1.3 §10.4): the requester's MULTI_KEY_CAP 01b,
- * or 10b with our ALGORITHMS bit4. Its encapsulated DIGESTS would then enter
- * TH (libspdm message_encap_d); not supported: we do not ask then. */
-static bool multi_key_req(const ot_spdm_responder *r) {
-  uint32_t mk = r->req_caps & OT_SPDM_CAP_MULTI_KEY_MASK;
-  return r->neg.version >= OT_SPDM_VERSION_13 &&
-         (mk == OT_SPDM_CAP_MULTI_KEY_ONLY ||
-          (mk == OT_SPDM_CAP_MULTI_KEY_NEG &&
-           (r->neg.other_params & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN)));
-}
+ * or 10b with our ALGORITHMS bit4. Its encapsulated DIGESTS then carries the
+ * multi-key arrays, names the slot by its keys' usage, and in a session
+ * enters TH (EncapD; libspdm message_encap_d). */
+static bool multi_key_req(const ot_spdm_responder *r) { return r->neg.multi_key_conn_req; }
 
 /* A 1.1 connection in a build with SPDM 1.0/1.1 (opentsm/spdm_features.h):
  * constant false otherwise, so the 1.1 branches leave such a build. */
@@ -59,16 +54,18 @@ uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s) {
    * and a ReqBaseAsymAlg was negotiated. With HANDSHAKE_IN_THE_CLEAR the
    * flow's messages travel in the clear too (libspdm sends every request of a
    * handshaking key-exchange session so); flow_session() finds the session. */
-  if (r->cfg->mut_auth == 0 || !(both & OT_SPDM_CAP_MUT_AUTH) || r->neg.req_base_asym == 0 ||
-      multi_key_req(r))
+  if (r->cfg->mut_auth == 0 || !(both & OT_SPDM_CAP_MUT_AUTH) || r->neg.req_base_asym == 0)
     return 0;
   /* MutAuthRequested 01h (§10.9 bit 0: no encapsulated request, the
    * requester signs FINISH with the slot it chooses): the requester's key
    * must be known already, i.e. its chain validated by basic mutual
    * authentication on this connection; otherwise the device asks with the
-   * encapsulated flow (02h) to learn it. */
+   * encapsulated flow (02h) to learn it. A multi-key requester's slot
+   * chosen for CHALLENGE must also be meant for key exchange (DSP0274 1.3
+   * §10.5 KeyUsageMask KeyExUsage), or the flow picks one that is. */
   if (r->cfg->mut_auth == OT_SPDM_MUT_AUTH_REQUESTED && r->basic.state == OT_SPDM_MUT_DONE &&
-      r->basic.pub_len != 0) {
+      r->basic.pub_len != 0 &&
+      (!multi_key_req(r) || (r->basic.key_usage & OT_SPDM_KEY_USAGE_KEY_EX))) {
     s->mut.requested = OT_SPDM_MUT_AUTH_REQUESTED;
     s->mut.state = OT_SPDM_MUT_DONE;
     s->mut.slot = r->basic.slot;
@@ -109,7 +106,7 @@ bool rsp_basic_mut_auth_start(ot_spdm_responder *r) {
    * flow (ENCAP_CAP), with a negotiated ReqBaseAsymAlg. */
   if (!r->cfg->basic_mut_auth || !(both & OT_SPDM_CAP_MUT_AUTH) || !(both & OT_SPDM_CAP_ENCAP) ||
       !(r->req_caps & OT_SPDM_CAP_CHAL) || !(r->req_caps & OT_SPDM_CAP_CERT) ||
-      r->neg.req_base_asym == 0 || multi_key_req(r))
+      r->neg.req_base_asym == 0)
     return false;
   r->basic.requested = OT_SPDM_MUT_AUTH_REQUESTED; /* marks "asked" */
   r->basic.state = OT_SPDM_MUT_AWAIT_GET;
@@ -277,19 +274,24 @@ ot_status rsp_get_encapsulated_request(rsp_call *c) {
   return write_request(r, m, c->w);
 }
 
-/* The requester's DIGESTS: note the lowest slot it provisions. */
+/* The requester's DIGESTS: note the lowest slot it provisions, or for a
+ * multi-key requester the lowest whose key is meant for `use`. */
 static ot_status take_digests(ot_spdm_responder *r, ot_spdm_rsp_mut *m, const uint8_t *msg,
-                              size_t len) {
+                              size_t len, uint16_t use) {
   ot_spdm_sizes sz = r->neg.sizes;
-  sz.multi_key_conn = false; /* multi_key_conn_req is excluded above */
+  sz.multi_key_conn = multi_key_req(r); /* DSP0274 1.3 §10.5: the arrays follow */
   ot_reader rd;
   ot_reader_init(&rd, msg, len);
   ot_spdm_digests d;
   OT_GUARD(ot_spdm_decode_digests(&sz, &rd, &d));
   OT_ENSURE(d.provisioned_slot_mask != 0, OT_E_NOT_FOUND);
   uint8_t slot = 0;
-  while (!(d.provisioned_slot_mask & (1u << slot)))
-    slot++;
+  if (sz.multi_key_conn) {
+    OT_GUARD(rsp_mut_multi_key_pick(&d, use, &slot, &m->cert_info, &m->key_usage));
+  } else {
+    while (!(d.provisioned_slot_mask & (1u << slot)))
+      slot++;
+  }
   m->slot = slot;
   memcpy(m->digest, d.digest[slot], r->neg.sizes.hash_len);
   m->chain_len = 0;
@@ -332,6 +334,10 @@ static ot_status take_certificate(ot_spdm_responder *r, ot_spdm_rsp_mut *m, cons
   ot_spdm_certificate cert;
   OT_GUARD(ot_spdm_decode_certificate(&r->neg.sizes, &rd, &cert));
   OT_ENSURE(cert.slot_id == m->slot, OT_E_MALFORMED);
+  /* DSP0274 1.3 §10.6 Param2 CertificateInfo: the slot's model as DIGESTS
+   * listed it on a multi-key connection, reserved (0) otherwise. */
+  if (r->neg.version >= OT_SPDM_VERSION_13)
+    OT_ENSURE(cert.cert_info == (multi_key_req(r) ? m->cert_info : 0), OT_E_MALFORMED);
   /* A portion that adds nothing while more remains would never end. */
   OT_ENSURE(cert.portion_len > 0 || cert.remainder_len == 0, OT_E_MALFORMED);
   OT_ENSURE(cert.portion_len <= sizeof(r->mut_chain) - m->chain_len &&
@@ -361,7 +367,14 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
     /* An ERROR (or any other answer): the requester cannot be authenticated. */
     st = ot_status_of(OT_E_UNEXPECTED);
   } else if (m->code == OT_SPDM_GET_DIGESTS) {
-    st = take_digests(r, m, e->msg, e->msg_len);
+    /* In a session the key signs FINISH (key exchange); outside, CHALLENGE_AUTH. */
+    st = take_digests(r, m, e->msg, e->msg_len,
+                      basic ? OT_SPDM_KEY_USAGE_CHALLENGE : OT_SPDM_KEY_USAGE_KEY_EX);
+    /* DSP0274 1.3 TH of a session multi-key for the requester: its
+     * handshake's DIGESTS (EncapD) sits between K and H(CM) (libspdm
+     * message_encap_d); rsp_mut_auth_finish appends H(CM) after it. */
+    if (ot_ok(st) && s && multi_key_req(r) && s->s.state == OT_SPDM_SESSION_HANDSHAKE)
+      st = ot_spdm_th_append(&s->th, e->msg, e->msg_len);
     if (ot_ok(st)) st = m2_append(r, m, basic, m->last_req, m->last_req_len);
     if (ot_ok(st)) st = m2_append(r, m, basic, e->msg, e->msg_len);
     m->code = OT_SPDM_GET_CERTIFICATE;

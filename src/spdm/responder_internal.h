@@ -72,6 +72,14 @@ uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s);
 bool rsp_basic_mut_auth_start(ot_spdm_responder *r);
 /* Releases and wipes one flow's state. */
 void rsp_mut_clear(ot_spdm_rsp_mut *m);
+/* A multi-key requester's DIGESTS (DSP0274 1.3 §10.5): checks every listed
+ * slot's KeyPairID / CertificateInfo / KeyUsageMask and picks the lowest
+ * slot with a certificate whose key is meant for `use` (OT_SPDM_KEY_USAGE_*):
+ * *slot, its *cert_info and *key_usage. OT_E_MALFORMED for a field the
+ * specification forbids, OT_E_POLICY when no slot serves the use
+ * (responder_mut_multi_key.c). */
+ot_status rsp_mut_multi_key_pick(const ot_spdm_digests *d, uint16_t use, uint8_t *slot,
+                                 uint8_t *cert_info, uint16_t *key_usage);
 /* FINISH with mutual authentication: appends H(CM) and the FINISH header
  * to TH and checks the signature (OT_E_VERIFY); the caller answers. */
 ot_status rsp_mut_auth_finish(rsp_call *c, ot_spdm_rsp_session *s);

@@ -139,7 +139,9 @@ ot_status rsp_negotiate_algorithms(rsp_call *c) {
                           .meas_spec = a.meas_spec_sel,
                           .other_params = a.other_params_sel,
                           .mel_spec = a.mel_spec_sel,
-                          .multi_key_conn = multi_key_conn(r, o)};
+                          .multi_key_conn = multi_key_conn(r, o),
+                          .multi_key_conn_req =
+                              (a.other_params_sel & OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN) != 0};
   for (uint8_t i = 0; i < a.alg_count; i++) {
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_DHE) n.dhe = a.alg[i].supported;
     if (a.alg[i].type == OT_SPDM_ALG_TYPE_AEAD) n.aead = a.alg[i].supported;

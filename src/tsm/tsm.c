@@ -35,6 +35,11 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
   OT_ENSURE(tsm && cfg && cfg->policy && cfg->entropy && cfg->clock, OT_E_ARG);
   OT_ENSURE(cfg->policy->anchors_loaded || cfg->policy->anchor_count == 0, OT_E_ARG);
   OT_ENSURE(cfg->known != NULL || cfg->known_cap == 0, OT_E_ARG);
+  OT_ENSURE(cfg->multi_key <= OT_TSM_MULTI_KEY_ONLY, OT_E_ARG);
+  /* Multi-key concerns the TSM's own keys: none without an identity. */
+  OT_ENSURE(cfg->identity != NULL || cfg->multi_key == OT_TSM_MULTI_KEY_AUTO ||
+                cfg->multi_key == OT_TSM_MULTI_KEY_OFF,
+            OT_E_ARG);
   memset(tsm, 0, sizeof(*tsm));
   tsm->cfg = *cfg;
   ot_tsm_known_flush(tsm); /* the caller's storage starts empty */
@@ -64,6 +69,14 @@ OT_RESULT ot_tsm_init(ot_tsm *tsm, const ot_tsm_config *cfg) {
       ot_drbg_uninstantiate(&tsm->drbg);
       return st;
     }
+    /* DSP0274 1.3 §10.4 MULTI_KEY_CAP: the TSM's keys are listed with their
+     * KeyPairID / CertificateInfo / KeyUsageMask when the device makes the
+     * connection multi-key for it (RequesterMultiKeyConn). */
+    tsm->spdm.caps &= ~OT_SPDM_CAP_MULTI_KEY_MASK;
+    if (cfg->multi_key == OT_TSM_MULTI_KEY_AUTO || cfg->multi_key == OT_TSM_MULTI_KEY_NEG)
+      tsm->spdm.caps |= OT_SPDM_CAP_MULTI_KEY_NEG;
+    else if (cfg->multi_key == OT_TSM_MULTI_KEY_ONLY)
+      tsm->spdm.caps |= OT_SPDM_CAP_MULTI_KEY_ONLY;
   }
   tsm->ready = true;
   return OT_SUCCESS;

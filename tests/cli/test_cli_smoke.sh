@@ -40,6 +40,9 @@ C=$OPENTSM; D=$OPENTSM; S=$OPENTSM
 expect_rc 2 "connect without an address" "$C" connect --anchor x.der
 expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
 expect_rc 2 "connect with a bad address" "$C" connect nowhere --anchor x.der
+expect_rc 2 "connect --multi-key without an identity" "$C" connect 127.0.0.1:1 --anchor x.der --multi-key neg
+expect_rc 2 "connect --multi-key with a bad mode" "$C" connect 127.0.0.1:1 --anchor x.der --multi-key maybe
+expect_rc 2 "connect --req-key-usage with a bad use" "$C" connect 127.0.0.1:1 --anchor x.der --req-key-usage key-ex,sign
 expect_rc 2 "device with a bad identity" "$D" device --identity nope
 expect_rc 2 "device with no IDE_KM port" "$D" device --ports 0
 expect_rc 2 "device with 33 IDE_KM ports" "$D" device --ports 33

@@ -42,6 +42,12 @@
 #                              device --multi-key neg; DMTF requester with slot 2 after
 #   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
 #   mut11-device MODE          DMTF requester --ver 1.1 (mutual auth) / 1.0 -> opentsm device
+#   multikey VER SUITE OURS PEER  connect --multi-key OURS with its identity ->
+#                              spdm_responder_emu (PEER default|rsp-only MULTI_KEY_ONLY)
+#   multikey-device VER SUITE PEER  spdm_requester_emu (PEER default|req-only) ->
+#                              opentsm device asking mutual authentication
+#   multikey-usage VER SUITE USAGE  connect --req-key-usage USAGE -> spdm_responder_emu
+#                              (the TSM refuses to sign for a use left out)
 # environment: OPENTSM (our binary), OPENTSM_PEERS (the peers' folder)
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -713,6 +719,9 @@ psk-requester) case_psk_requester "$@" ;;
 psk-device) case_psk_device "$@" ;;
 mutauth) . "$HERE/mutauth.sh" && case_mutauth "$@" ;;
 mutauth-device) . "$HERE/mutauth.sh" && case_mutauth_device "$@" ;;
+multikey) . "$HERE/multikey.sh" && case_multikey "$@" ;;
+multikey-device) . "$HERE/multikey.sh" && case_multikey_device "$@" ;;
+multikey-usage) . "$HERE/multikey.sh" && case_multikey_usage "$@" ;;
 encap-key-update) . "$HERE/mutauth.sh" && case_encap_key_update "$@" ;;
 encap-key-update-device) . "$HERE/mutauth.sh" && case_encap_key_update_device "$@" ;;
 mut11-device) case_mut11_device "$@" ;;

@@ -85,6 +85,18 @@ const char ot_usage_connect[] =
           "                  MutAuthRequested (KEY_EXCHANGE_RSP) and basic mutual\n"
           "                  authentication (CHALLENGE_AUTH); without them it offers\n"
           "                  neither, and a device that asks anyway is refused\n"
+          "  --multi-key neg|only|off  with --req-cert-chain: the TSM's\n"
+          "                  MULTI_KEY_CAP (SPDM 1.3+; default neg, as DMTF's\n"
+          "                  requester). On a connection the device makes multi-key\n"
+          "                  for the TSM, its encapsulated DIGESTS lists slot 0's\n"
+          "                  KeyPairID 1, CertificateInfo DeviceCert and KeyUsageMask\n"
+          "                  (key exchange, challenge, measurement, endpoint info),\n"
+          "                  and a device asking a use the slot lacks is refused;\n"
+          "                  only: a 1.3 device that will not is refused; off: not offered\n"
+          "  --req-key-usage LIST  with --req-cert-chain: slot 0's KeyUsageMask, a comma\n"
+          "                  list of key-ex, challenge, measurement, endpoint-info\n"
+          "                  (default all four); on a multi-key connection the TSM\n"
+          "                  will not sign FINISH / CHALLENGE_AUTH for a use left out\n"
           "  --encap-key-update  in the session, ask the device (spdm-emu's out-of-band\n"
           "                  command 0x8001) to renew its key with an encapsulated\n"
           "                  KEY_UPDATE, fetch it with GET_ENCAPSULATED_REQUEST, and\n"
@@ -143,6 +155,8 @@ typedef struct connect_opts {
   size_t anchor_count;
   bool json, shutdown, has_time, quiet, full;
   bool encap_ku; /* --encap-key-update */
+  ot_tsm_multi_key multi_key; /* --multi-key */
+  uint16_t req_key_usage;     /* --req-key-usage: slot 0's KeyUsageMask, 0 = all four uses */
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint8_t versions; /* --ver: OT_SPDM_VMASK_* offered; 0 = all */
   uint64_t time;
@@ -668,8 +682,12 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
               o->req_key, ot_status_message(st));
       return OT_EXIT_IO;
     }
+    /* DSP0274 1.3 §10.5 KeyUsageMask: what slot 0's key may sign for. */
+    if (o->req_key_usage) c->req_id.slots[0].key_usage = o->req_key_usage;
   }
-  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,.policy = &c->policy,
+  ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,
+                       .multi_key = o->multi_key,
+                       .policy = &c->policy,
                        .backend = NULL, /* no link: no IDE (see the top of the file) */
                        .entropy = ot_rng_os(),
                        .clock = clk,
@@ -809,6 +827,37 @@ int cli_connect_quiet(const char *target, const char *anchor, bool shutdown, boo
   return connect_with(&o);
 }
 
+/* --req-key-usage: a comma list of use names into a KeyUsageMask (bounded:
+ * at most 8 items); false for an unknown name or an empty list. */
+static bool parse_key_usage(const char *list, uint16_t *out) {
+  static const struct {
+    const char *name;
+    uint16_t bit;
+  } uses[] = {{"key-ex", OT_SPDM_KEY_USAGE_KEY_EX},
+              {"challenge", OT_SPDM_KEY_USAGE_CHALLENGE},
+              {"measurement", OT_SPDM_KEY_USAGE_MEASUREMENT},
+              {"endpoint-info", OT_SPDM_KEY_USAGE_ENDPOINT_INFO}};
+  uint16_t mask = 0;
+  const char *p = list;
+  for (unsigned n = 0; n < 8; n++) {
+    size_t len = strcspn(p, ",");
+    bool found = false;
+    for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !found; i++) {
+      if (strlen(uses[i].name) == len && strncmp(p, uses[i].name, len) == 0) {
+        mask |= uses[i].bit;
+        found = true;
+      }
+    }
+    if (!found) return false;
+    if (p[len] == '\0') {
+      *out = mask;
+      return true;
+    }
+    p += len + 1;
+  }
+  return false;
+}
+
 /* --psk: the key lives here for the run and is wiped however it ends. */
 static cli_psk connect_psk;
 static int connect_main(int argc, char **argv);
@@ -885,6 +934,18 @@ static int connect_main(int argc, char **argv) {
       o.req_chain = v;
     } else if (strcmp(a, "--req-key") == 0) {
       o.req_key = v;
+    } else if (strcmp(a, "--req-key-usage") == 0) {
+      if (!parse_key_usage(v, &o.req_key_usage))
+        return usage_error("bad --req-key-usage (key-ex,challenge,measurement,endpoint-info)", v);
+    } else if (strcmp(a, "--multi-key") == 0) {
+      if (strcmp(v, "neg") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_NEG;
+      else if (strcmp(v, "only") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_ONLY;
+      else if (strcmp(v, "off") == 0)
+        o.multi_key = OT_TSM_MULTI_KEY_OFF;
+      else
+        return usage_error("bad --multi-key (neg, only or off)", v);
     } else if (strcmp(a, "--timeout") == 0) {
       if (!cli_parse_u64(v, 600000, &o.timeout_ms) || o.timeout_ms == 0)
         return usage_error("bad --timeout (1-600000 ms)", v);
@@ -902,6 +963,11 @@ static int connect_main(int argc, char **argv) {
   if (psk_bad) return OT_EXIT_USAGE;
   if ((o.req_chain == NULL) != (o.req_key == NULL))
     return usage_error("--req-cert-chain and --req-key go together", NULL);
+  if (o.req_chain == NULL && o.req_key_usage != 0)
+    return usage_error("--req-key-usage needs the TSM's identity (--req-cert-chain)", NULL);
+  if (o.req_chain == NULL && (o.multi_key == OT_TSM_MULTI_KEY_NEG ||
+                              o.multi_key == OT_TSM_MULTI_KEY_ONLY))
+    return usage_error("--multi-key neg/only needs the TSM's identity (--req-cert-chain)", NULL);
   /* With a PSK, anchors are optional: without them the device is not
    * authenticated, and the report says so. */
   if (o.policy == NULL && o.anchor_count == 0 && o.psk == NULL)

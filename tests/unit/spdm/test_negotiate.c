@@ -115,6 +115,8 @@ typedef struct select_case {
 #define SM4 OT_SPDM_AEAD_SM4_GCM
 #define F1 OT_SPDM_OPAQUE_FMT_1
 #define MKC OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN
+#define MKNEG OT_SPDM_CAP_MULTI_KEY_NEG
+#define MKONLY OT_SPDM_CAP_MULTI_KEY_ONLY
 /* clang-format off */
 static const select_case select_cases[] = {
   /* name                   offer: asym       hash         dhe        aead  other  pref  rsp caps     req  ver  want              asym  hash  mhash dhe   aead other */
@@ -134,7 +136,12 @@ static const select_case select_cases[] = {
   {"requester no kx",       P384,        S384,        FF2K,        AES,       F1, 0,    RSP_ALL,     0,  V12, OT_OK,            P384, S384, M384, 0, 0, F1},
   {"responder no kx",       P384,        S384,        E384,        AES,       F1, 0,    RSP_NO_KX,   KX, V12, OT_OK,            P384, S384, M384, 0, 0, F1},
   {"no meas cap",           P384,        S384,        E384,        AES,       F1, 0,    RSP_NO_MEAS, KX, V12, OT_OK,            P384, S384, 0,    E384, AES, F1},
-  {"multi-key 1.3",         P256,        S256,        E256,        AES, F1 | MKC, 0,    RSP_ALL,     KX, V13, OT_OK,            P256, S256, M384, E256, AES, F1 | MKC},
+  /* OtherParamsSelection bit 4 is RequesterMultiKeyConn (DSP0274 1.3 §10.4):
+   * from the requester's MULTI_KEY_CAP, not an echo of the request's bit 4. */
+  {"multi-key 1.3",         P256,        S256,        E256,        AES, F1 | MKC, 0,    RSP_ALL,     KX, V13, OT_OK,            P256, S256, M384, E256, AES, F1},
+  {"requester mk neg",      P256,        S256,        E256,        AES,       F1, 0,    RSP_ALL,     KX | MKNEG, V13, OT_OK,    P256, S256, M384, E256, AES, F1 | MKC},
+  {"requester mk only",     P256,        S256,        E256,        AES, F1 | MKC, 0,    RSP_ALL,     KX | MKONLY, V13, OT_OK,   P256, S256, M384, E256, AES, F1 | MKC},
+  {"requester mk in 1.2",   P256,        S256,        E256,        AES,       F1, 0,    RSP_ALL,     KX | MKNEG, V12, OT_OK,    P256, S256, M384, E256, AES, F1},
   {"multi-key not asked",   P256,        S256,        E256,        AES,       F1, 0,    RSP_ALL,     KX, V13, OT_OK,            P256, S256, M384, E256, AES, F1},
   {"multi-key in 1.2",      P256,        S256,        E256,        AES, F1 | MKC, 0,    RSP_ALL,     KX, V12, OT_OK,            P256, S256, M384, E256, AES, F1},
 };
@@ -355,6 +362,37 @@ static void test_multi_key_conn_rule(void **s) {
   assert_true(n.sizes.multi_key_conn);
 }
 
+/* multi_key_conn_req (DSP0274 1.3 §10.4 RequesterMultiKeyConn): the
+ * requester checks the selection's bit 4 against its own MULTI_KEY_CAP. */
+static void test_multi_key_conn_req_rule(void **s) {
+  (void)s;
+  ot_spdm_alg_offer o;
+  ot_spdm_algorithms a;
+  ot_spdm_negotiated n;
+  ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V13, false, &o);
+  /* 10b: the responder chose it, or not. */
+  assert_ot_ok(ot_spdm_algorithms_select(&ot_spdm_alg_prefs_all, RSP_ALL, KX | MKNEG, V13, &o, &a));
+  assert_ot_ok(ot_spdm_algorithms_check(&ot_spdm_alg_prefs_all, V13, RSP_ALL, KX | MKNEG, &o, &a, &n));
+  assert_true(n.multi_key_conn_req);
+  assert_false(n.multi_key_conn); /* the other direction is independent */
+  a.other_params_sel &= (uint8_t)~MKC;
+  assert_ot_ok(ot_spdm_algorithms_check(&ot_spdm_alg_prefs_all, V13, RSP_ALL, KX | MKNEG, &o, &a, &n));
+  assert_false(n.multi_key_conn_req);
+  /* 01b: a responder that does not take it leaves no connection. */
+  assert_ot_code(ot_spdm_algorithms_check(&ot_spdm_alg_prefs_all, V13, RSP_ALL, KX | MKONLY, &o, &a,
+                                          &n),
+                 OT_E_NEGOTIATION);
+  /* 00b: the bit set is a malformed selection (libspdm's requester refuses it too). */
+  a.other_params_sel |= MKC;
+  assert_ot_code(ot_spdm_algorithms_check(&ot_spdm_alg_prefs_all, V13, RSP_ALL, KX, &o, &a, &n),
+                 OT_E_MALFORMED);
+  /* 1.2 has no multi-key: a 1.2 connection with our 01b is not refused. */
+  ot_spdm_offer_build(&ot_spdm_alg_prefs_all, V12, false, &o);
+  assert_ot_ok(ot_spdm_algorithms_select(&ot_spdm_alg_prefs_all, RSP_ALL, KX | MKONLY, V12, &o, &a));
+  assert_ot_ok(ot_spdm_algorithms_check(&ot_spdm_alg_prefs_all, V12, RSP_ALL, KX | MKONLY, &o, &a, &n));
+  assert_false(n.multi_key_conn_req);
+}
+
 /* ---- derived sizes ---------------------------------------------------------- */
 
 typedef struct derive_case {
@@ -445,7 +483,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_pick),        cmocka_unit_test(test_offer_build),
       cmocka_unit_test(test_algorithms_select),   cmocka_unit_test(test_algorithms_check),
-      cmocka_unit_test(test_multi_key_conn_rule), cmocka_unit_test(test_negotiated_derive),
+      cmocka_unit_test(test_multi_key_conn_rule),
+      cmocka_unit_test(test_multi_key_conn_req_rule),
+      cmocka_unit_test(test_negotiated_derive),
       cmocka_unit_test(test_error_status),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
