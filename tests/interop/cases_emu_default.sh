@@ -80,6 +80,13 @@ case_requester_emu_default() {
   grep -q 'SPDM_ALGORITHMS .*ReqAsym=0x000[1-8](RSA' dump.txt &&
     it_pass "ALGORITHMS selected an RSA ReqBaseAsymAlg" ||
     it_fail "ALGORITHMS selected no RSA ReqBaseAsymAlg"
+  # DSP0274 1.3 §10.4: both sides default to MULTI_KEY_CAP 10b, so the
+  # connection is multi-key (and mutual authentication is still asked).
+  grep -q 'RSP->REQ .*SPDM_ALGORITHMS (.*OtherParam=[^)]*MULTI_KEY_CONN' dump.txt &&
+    it_pass "ALGORITHMS selected MULTI_KEY_CONN (multi-key connection)" ||
+    it_fail "no MULTI_KEY_CONN in ALGORITHMS"
+  grep -q 'RSP->REQ .*SPDM_DIGESTS .*KeyPairId=' dump.txt &&
+    it_pass "DIGESTS carries the multi-key fields" || it_fail "DIGESTS without the multi-key fields"
   grep -q 'SPDM_CHALLENGE_AUTH (Attr=0x80(BasicMutAuth' dump.txt &&
     it_pass "CHALLENGE_AUTH asked for basic mutual authentication" ||
     it_fail "no BasicMutAuthReq in CHALLENGE_AUTH"

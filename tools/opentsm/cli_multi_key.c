@@ -15,14 +15,9 @@
 #include "opentsm/secure.h"
 
 uint32_t cli_device_multi_key(const cli_device_opts *o) {
-  /* Off unless asked. spdm_responder_emu with no arguments advertises 10b,
-   * but spdm_requester_emu's default flow then also makes the connection
-   * multi-key on its side (multi_key_conn_req: MULTI_KEY_CAP 10b and the
-   * ALGORITHMS bit), and this device does not ask such a requester for
-   * mutual authentication (its encapsulated DIGESTS would enter the
-   * transcript, responder_encap.c): the DMTF-sample device would silently
-   * drop the mutual authentication it asks for by default
-   * (docs/interop.md "Multi-key device (responder role)"). */
+  /* Off unless asked; cmd_device sets 10b for the DMTF-sample device, as
+   * spdm_responder_emu with no arguments (docs/interop.md "Multi-key device
+   * (responder role)"). */
   return o->multi_key_set ? (o->multi_key & OT_SPDM_CAP_MULTI_KEY_MASK) : 0;
 }
 

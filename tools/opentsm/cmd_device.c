@@ -114,12 +114,12 @@ const char ot_usage_device[] =
           "              with --state-dir SET_KEY_PAIR_INFO may generate (P-256/P-384),\n"
           "              erase and re-associate them, kept in DIR/keypairs.bin\n"
           "  --multi-key neg|only|off  SPDM 1.3 MULTI_KEY_CAP: neg (10b) multi-key\n"
-          "              connections for a requester that asks, only (01b) always, off\n"
-          "              (the default) never. On a multi-key connection each slot signs\n"
+          "              connections for a requester that asks (the default of the\n"
+          "              DMTF-sample device), only (01b) always, off (the default\n"
+          "              otherwise) never. On a multi-key connection each slot signs\n"
           "              with its key pair's key, only for the usages of that pair\n"
           "              (KeyUsageMask), GET_CSR and SET_CERTIFICATE name a KeyPairID;\n"
-          "              at most 4 keys held at once. A requester that is multi-key\n"
-          "              too is not asked for mutual authentication\n"
+          "              at most 4 keys held at once\n"
           "  --trusted-env  a trusted (manufacturing) environment: SET_CERTIFICATE for\n"
           "              slot 0 may come outside a secure session (DSP0274 1.2)\n"
           "  --csr-reset  CERT_INSTALL_RESET_CAP: a GET_CSR (SPDM 1.3+) is answered ERROR\n"
@@ -950,6 +950,14 @@ static int device_main(int argc, char **argv) {
   bool sample_psk = false;
   /* spdm_requester_emu's TDISP steps address INTERFACE_ID 0xBEEF. */
   o.emu_tdi = sample && o.tdi_function == 0;
+  /* spdm_responder_emu advertises MULTI_KEY_CAP 10b by default (DSP0274 1.3
+   * CAPABILITIES bits 27:26): a requester that asks gets a multi-key
+   * connection, and a multi-key requester is still asked for mutual
+   * authentication (responder_mut_multi_key.c). */
+  if (sample && !o.multi_key_set) {
+    o.multi_key_set = true;
+    o.multi_key = OT_SPDM_CAP_MULTI_KEY_NEG;
+  }
   size_t sample_cas = 0;
   if (no_mut && (mut_mode || basic_mut || req_ca_count))
     return usage_error("--no-mut-auth excludes --mut-auth, --basic-mut-auth and --req-ca", NULL);
