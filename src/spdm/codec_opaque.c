@@ -23,7 +23,11 @@ static ot_status read_sm_element(const uint8_t *data, uint16_t len, ot_spdm_sm_v
   ot_reader_init(&r, data, len);
   OT_GUARD(ot_read_u8(&r, &sm_ver));
   OT_GUARD(ot_read_u8(&r, &id));
+  /* A skipped element leaves *v as it was: an element the caller skips must
+   * not overwrite the one already found (SMDataID of a later element). */
   if (sm_ver != OT_SPDM_SM_DATA_VERSION) return ot_status_of(OT_E_NOT_FOUND);
+  if (id != OT_SPDM_SM_DATA_ID_VERSION_SELECTION && id != OT_SPDM_SM_DATA_ID_SUPPORTED_VERSIONS)
+    return ot_status_of(OT_E_NOT_FOUND);
   v->data_id = id;
   if (id == OT_SPDM_SM_DATA_ID_VERSION_SELECTION) {
     v->count = 1;
@@ -33,8 +37,6 @@ static ot_status read_sm_element(const uint8_t *data, uint16_t len, ot_spdm_sm_v
     OT_ENSURE(v->count > 0, OT_E_MALFORMED);
     OT_ENSURE(v->count <= OT_SPDM_SM_MAX_VERSIONS, OT_E_TOO_LARGE);
     for (uint8_t i = 0; i < v->count; i++) OT_GUARD(ot_read_u16le(&r, &v->version[i]));
-  } else {
-    return ot_status_of(OT_E_NOT_FOUND);
   }
   return ot_reader_finish(&r);
 }

@@ -57,6 +57,24 @@ static void other_registries_elements_are_skipped(void **state) {
   assert_int_equal(d.version[0], 0x1200);
 }
 
+/* A later DMTF element with another SMDataID is skipped and leaves the
+ * selection found before it as it was (found by fuzz_spdm_codec: the skipped
+ * element's SMDataID used to overwrite it, and re-encoding failed). */
+static void skipped_dmtf_element_keeps_the_found_one(void **state) {
+  (void)state;
+  static const uint8_t msg[] = {2, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0x12, 0, 0, 3, 0, 1, 2, 64, 0};
+  static const uint8_t want[] = {1, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0x12};
+  ot_spdm_sm_versions d;
+  assert_ot_ok(ot_spdm_sm_versions_decode(msg, sizeof msg, &d));
+  assert_int_equal(d.data_id, OT_SPDM_SM_DATA_ID_VERSION_SELECTION);
+  assert_int_equal(d.count, 1);
+  assert_int_equal(d.version[0], 0x1200);
+  CC_WRITER(w, buf);
+  assert_ot_ok(ot_spdm_sm_versions_encode(&w, &d));
+  assert_int_equal(ot_writer_len(&w), sizeof want);
+  assert_memory_equal(buf, want, sizeof want);
+}
+
 static void missing_or_repeated_version_element_is_rejected(void **state) {
   (void)state;
   static const uint8_t none[] = {0, 0, 0, 0};
@@ -91,6 +109,7 @@ int main(void) {
       cmocka_unit_test(one_version_and_selection_encode_as_spec_facts),
       cmocka_unit_test(every_prefix_and_trailing_byte_is_rejected),
       cmocka_unit_test(other_registries_elements_are_skipped),
+      cmocka_unit_test(skipped_dmtf_element_keeps_the_found_one),
       cmocka_unit_test(missing_or_repeated_version_element_is_rejected),
       cmocka_unit_test(inconsistent_elements_are_malformed),
   };
