@@ -23,8 +23,37 @@ judge_requester_emu_default() { # dump
   ' "$1"
 }
 
+# Judges a decoded capture of the reference requester's default flow with
+# judge_requester_emu_default: sets the caller's steps (requests in order of
+# first use), first_cxl (record line of the first CXL step) and errors, and
+# fails the case on an SPDM ERROR before the CXL steps (those after are
+# vendor commands the device does not implement, logged, not judged).
+judge_default_flow() { # dump
+  local line n req rest
+  steps="" first_cxl="" errors=0
+  while IFS= read -r line; do
+    case $line in
+    step\ *) steps="$steps ${line#step SPDM_}" ;;
+    cxl\ *) first_cxl=${line#cxl } ;;
+    error\ *)
+      read -r _ n req rest <<<"$line"
+      if [ -n "$first_cxl" ] && [ "$n" -ge "$first_cxl" ]; then
+        it_log "after the CXL steps began (not judged): $req -> ${rest##*SPDM_ERROR }"
+      else
+        errors=$((errors + 1))
+        it_fail "ERROR before the CXL steps: $req -> ${rest##*SPDM_ERROR }"
+      fi
+      ;;
+    esac
+  done < <(judge_requester_emu_default "$1")
+  it_log "requests, in order of first use:$steps"
+  [ -n "$first_cxl" ] && it_pass "the flow reached the CXL steps (record line $first_cxl)" ||
+    it_fail "the flow never reached the CXL steps"
+  [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps"
+}
+
 case_requester_emu_default() {
-  local rc line first_cxl="" steps="" errors=0 t0 t1 n
+  local rc first_cxl="" steps="" errors=0 t0 t1
   it_init "requester-emu-default"
   # No device argument beyond --listen: the sample keys come from the
   # environment, as they would from the source tree's copy.
@@ -52,25 +81,7 @@ case_requester_emu_default() {
   timeout 30 "$OPENTSM_PEERS/bin/spdm_dump" -r requester.pcap -d -x "${args[@]}" 2>&1 |
     awk -f "$HERE/expand_large_vdm.awk" >dump.txt
   it_check_dump_decrypted dump.txt "requester capture"
-  while IFS= read -r line; do
-    case $line in
-    step\ *) steps="$steps ${line#step SPDM_}" ;;
-    cxl\ *) first_cxl=${line#cxl } ;;
-    error\ *)
-      read -r _ n req rest <<<"$line"
-      if [ -n "$first_cxl" ] && [ "$n" -ge "$first_cxl" ]; then
-        it_log "after the CXL steps began (not judged): $req -> ${rest##*SPDM_ERROR }"
-      else
-        errors=$((errors + 1))
-        it_fail "ERROR before the CXL steps: $req -> ${rest##*SPDM_ERROR }"
-      fi
-      ;;
-    esac
-  done < <(judge_requester_emu_default dump.txt)
-  it_log "requests, in order of first use:$steps"
-  [ -n "$first_cxl" ] && it_pass "the flow reached the CXL steps (record line $first_cxl)" ||
-    it_fail "the flow never reached the CXL steps"
-  [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps"
+  judge_default_flow dump.txt
   # The steps of the default flow that exercise the device's defaults.
   for s in NEGOTIATE_ALGORITHMS CHALLENGE DELIVER_ENCAPSULATED_RESPONSE GET_MEASUREMENTS \
     GET_MEASUREMENT_EXTENSION_LOG GET_ENDPOINT_INFO KEY_EXCHANGE FINISH; do

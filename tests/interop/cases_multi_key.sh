@@ -18,7 +18,8 @@
 #                            --multi-key neg --state-dir --trusted-env
 
 case_mk_requester_emu() { # [VER]
-  local ver=${1:-default} verargs=() line n req rest first_cxl="" errors=0 steps="" s
+  # shellcheck disable=SC2034 # first_cxl, errors, steps: set by judge_default_flow
+  local ver=${1:-default} verargs=() line first_cxl="" errors=0 steps="" s
   it_init "mk-requester-emu-$ver"
   [ "$ver" = default ] || verargs=(--ver "$ver")
   OPENTSM_SAMPLE_KEYS=$IT_DIR it_start_device device.log --multi-key neg || it_done
@@ -33,25 +34,7 @@ case_mk_requester_emu() { # [VER]
   timeout 30 "$OPENTSM_PEERS/bin/spdm_dump" -r requester.pcap -d -x "${args[@]}" 2>&1 |
     awk -f "$HERE/expand_large_vdm.awk" >dump.txt
   it_check_dump_decrypted dump.txt "requester capture"
-  while IFS= read -r line; do
-    case $line in
-    step\ *) steps="$steps ${line#step SPDM_}" ;;
-    cxl\ *) first_cxl=${line#cxl } ;;
-    error\ *)
-      read -r _ n req rest <<<"$line"
-      if [ -n "$first_cxl" ] && [ "$n" -ge "$first_cxl" ]; then
-        it_log "after the CXL steps began (not judged): $req -> ${rest##*SPDM_ERROR }"
-      else
-        errors=$((errors + 1))
-        it_fail "ERROR before the CXL steps: $req -> ${rest##*SPDM_ERROR }"
-      fi
-      ;;
-    esac
-  done < <(judge_requester_emu_default dump.txt)
-  it_log "requests, in order of first use:$steps"
-  [ -n "$first_cxl" ] && it_pass "the flow reached the CXL steps (record line $first_cxl)" ||
-    it_fail "the flow never reached the CXL steps"
-  [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps"
+  judge_default_flow dump.txt
   # DSP0274 1.3 §10.4: CAPABILITIES MULTI_KEY_CAP 10b, ALGORITHMS MULTI_KEY_CONN.
   local flags
   flags=$(sed -n 's/.*RSP->REQ .*SPDM_CAPABILITIES (Flags=\(0x[0-9a-f]*\).*/\1/p' dump.txt | head -n 1)

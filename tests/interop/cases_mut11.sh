@@ -55,7 +55,8 @@ mut11_judge() { # tag dump MUT sessions acks
 }
 
 case_mut11_device() { # default|ecdsa-digests|rsa-requested|v10
-  local mode=$1 d=dump.txt line errors=0 first_cxl="" n req rest
+  # shellcheck disable=SC2034 # first_cxl, errors, steps: set by judge_default_flow
+  local mode=$1 d=dump.txt errors=0 first_cxl="" steps=""
   it_init "mut11-device-$mode"
   case $mode in
   default)
@@ -63,23 +64,7 @@ case_mut11_device() { # default|ecdsa-digests|rsa-requested|v10
     # requester key, MutAuthRequested 02h, basic mutual authentication, APP).
     OPENTSM_SAMPLE_KEYS=$IT_DIR it_start_device device.log || it_done
     mut11_run v11 "$d" --ver 1.1 || it_done
-    while IFS= read -r line; do
-      case $line in
-      cxl\ *) first_cxl=${line#cxl } ;;
-      error\ *)
-        read -r _ n req rest <<<"$line"
-        if [ -n "$first_cxl" ] && [ "$n" -ge "$first_cxl" ]; then
-          it_log "after the CXL steps began (not judged): $req -> ${rest##*SPDM_ERROR }"
-        else
-          errors=$((errors + 1))
-          it_fail "ERROR before the CXL steps: $req -> ${rest##*SPDM_ERROR }"
-        fi
-        ;;
-      esac
-    done < <(judge_requester_emu_default "$d")
-    [ -n "$first_cxl" ] && it_pass "the 1.1 flow reached the CXL steps" ||
-      it_fail "the 1.1 flow never reached the CXL steps"
-    [ "$errors" -eq 0 ] && it_pass "no SPDM ERROR before the CXL steps"
+    judge_default_flow "$d"
     grep -q 'SPDM(11, 0x63) SPDM_ALGORITHMS .*ReqAsym=0x000[1-8](RSA' "$d" &&
       it_pass "ALGORITHMS 1.1 selected an RSA ReqBaseAsymAlg" ||
       it_fail "ALGORITHMS 1.1 selected no RSA ReqBaseAsymAlg"
