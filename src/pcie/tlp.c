@@ -330,9 +330,9 @@ __attribute__((cold, noinline)) static ot_status short_header(const uint8_t *wir
 
 /*
  * decode_header's fields and checks, for a header of that kind (as classify
- * gave it) whose first 3 DW hb were borrowed from r.
+ * gave it) whose first 3 DW were borrowed at hb, the start of wire[0..len).
  */
-static TLP_HOT_INLINE ot_status decode_fields(ot_reader *r, const uint8_t *hb, ot_tlp_kind kind,
+static TLP_HOT_INLINE ot_status decode_fields(const uint8_t *hb, size_t len, ot_tlp_kind kind,
                                               bool addr64, ot_tlp_decoded *restrict scratch) {
   uint8_t b0 = hb[0], b1 = hb[1], b2 = hb[2], b3 = hb[3];
   /*
@@ -343,8 +343,10 @@ static TLP_HOT_INLINE ot_status decode_fields(ot_reader *r, const uint8_t *hb, o
   bool dw4 = ((b0 >> 5) & OT_TLP_FMT_BIT_4DW) != 0;
   size_t hl = dw4 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
   if (dw4) {
-    const uint8_t *dw3 = NULL; /* hb[12..15], contiguous with the 3 DW borrowed */
-    OT_GUARD(ot_read_borrow(r, OT_TLP_DW, &dw3));
+    /* The whole 4 DW header, hb[0..16): the 3 DW borrowed and the DW after them. */
+    ot_reader r4;
+    const uint8_t *all = NULL;
+    OT_GUARD(ot_reader_init_borrow(&r4, hb, len, OT_TLP_HDR_4DW, &all));
   }
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
@@ -436,10 +438,10 @@ static ot_status decode_header(const uint8_t *restrict wire, size_t len,
    * branches. Every other kind takes the general copy.
    */
   switch (kind) {
-  case OT_TLP_MWR: return decode_fields(&r, hb, OT_TLP_MWR, addr64, scratch);
-  case OT_TLP_MRD: return decode_fields(&r, hb, OT_TLP_MRD, addr64, scratch);
-  case OT_TLP_CPLD: return decode_fields(&r, hb, OT_TLP_CPLD, false, scratch);
-  default: return decode_fields(&r, hb, kind, addr64, scratch);
+  case OT_TLP_MWR: return decode_fields(hb, len, OT_TLP_MWR, addr64, scratch);
+  case OT_TLP_MRD: return decode_fields(hb, len, OT_TLP_MRD, addr64, scratch);
+  case OT_TLP_CPLD: return decode_fields(hb, len, OT_TLP_CPLD, false, scratch);
+  default: return decode_fields(hb, len, kind, addr64, scratch);
   }
 }
 
