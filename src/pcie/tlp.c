@@ -330,7 +330,7 @@ __attribute__((cold, noinline)) static ot_status short_header(const uint8_t *wir
 
 /*
  * decode_header's fields and checks, for a header of that kind (as classify
- * gave it) whose first 3 DW were borrowed at hb, the start of wire[0..len).
+ * gave it) in hb[0..len), whose first 3 DW were already borrowed.
  */
 static TLP_HOT_INLINE ot_status decode_fields(const uint8_t *hb, size_t len, ot_tlp_kind kind,
                                               bool addr64, ot_tlp_decoded *restrict scratch) {
