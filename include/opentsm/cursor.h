@@ -71,6 +71,25 @@ OT_RESULT ot_read_zeros(ot_reader *r, size_t n);
  * bounds check, and consumes them. The pointer lives as long as the span.
  */
 OT_RESULT ot_read_borrow(ot_reader *r, size_t n, const uint8_t **out);
+/*
+ * ot_reader_init(r, data, len) then ot_read_borrow(r, n, out), inline: the
+ * same bounds check, reader state and result, without two calls, for the
+ * decoders that run once per packet.
+ */
+static inline OT_RESULT ot_reader_init_borrow(ot_reader *r, const uint8_t *data, size_t len,
+                                              size_t n, const uint8_t **out) {
+  r->data = data;
+  r->len = data ? len : 0;
+  r->off = 0;
+  r->err = OT_SUCCESS;
+  if (n > r->len) {
+    r->err = ot_status_of(OT_E_TRUNCATED);
+    return r->err;
+  }
+  *out = data;
+  r->off = n;
+  return OT_SUCCESS;
+}
 /* Consumes the next n bytes and initialises *sub as a reader over them only. */
 OT_RESULT ot_read_sub(ot_reader *r, size_t n, ot_reader *sub);
 /* Succeeds only if everything was consumed without error (OT_E_TRAILING otherwise). */

@@ -28,6 +28,13 @@
 _Static_assert(AAD_GATHER_MAX >= 8u * 20u, "an 8-TLP IDE group's AAD gathers into one update");
 
 static bool cipher_feed(EVP_CIPHER_CTX *evp, const uint8_t *in, size_t len, uint8_t *out) {
+  if (len > 0 && len <= SLICE_MAX) {
+    /* One piece (every IDE part): one update, no slicing bookkeeping. */
+    int got = 0;
+    if (EVP_CipherUpdate(evp, out, &got, in, (int)len) != 1) return false;
+    /* GCM and ChaCha20 are stream modes: each input byte gives one output byte now. */
+    return !out || got == (int)len;
+  }
   while (len > 0) {
     int piece = len > SLICE_MAX ? SLICE_MAX : (int)len;
     int got = 0;

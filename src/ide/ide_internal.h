@@ -84,6 +84,15 @@ static inline void ide_copy_hdr(uint8_t *dst, const uint8_t *src, size_t hdr_len
     if (__builtin_expect(!(cond), 0)) return ot_status_of(code_);                                  \
   } while (0)
 
+/*
+ * Makes p's value opaque to the optimiser. The data path derives the stream
+ * (and its sub-stream and key slot) from small indices into large arrays;
+ * without this, gcc recomputes each pointer from its index (a multiply and
+ * adds) at every use past a call instead of keeping the pointer, which cost
+ * the receive side about a dozen multiplies per TLP.
+ */
+#define IDE_OPAQUE(p) __asm__("" : "+r"(p))
+
 /* Kinds whose header is followed by a payload (as ot_tlp_kind_has_data, inline): a bit test. */
 #define IDE_KINDS_WITH_DATA ((1u << OT_TLP_MWR) | (1u << OT_TLP_CPLD) | (1u << OT_TLP_MSGD))
 _Static_assert(OT_TLP_MSGD < 16, "TLP kinds index 16-entry bit sets");
@@ -213,7 +222,10 @@ static inline OT_RESULT ide_group_open(ot_ide_key_slot *slot, const ide_group *g
 /* The stream with that ID, or NULL. Inline: every TLP looks its stream up. */
 static inline ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id) {
   uint8_t i = e->index[stream_id];
-  return i ? &e->streams[i - 1] : NULL;
+  if (!i) return NULL;
+  ot_ide_stream *s = &e->streams[i - 1];
+  IDE_OPAQUE(s);
+  return s;
 }
 
 static inline const ot_ide_stream *ide_stream_find_const(const ot_ide_engine *e,

@@ -195,6 +195,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
    * TLP when held.
    */
   ot_ide_sub_state *ss = &s->sub[px.sub];
+  IDE_OPAQUE(ss); /* kept, not recomputed from px.sub */
   const ot_ide_pending *p = &ss->pend;
   size_t n = p->count < OT_IDE_MAX_AGGREGATION ? p->count : 0; /* hold() keeps count <= 7 */
   ot_tlp_decoded *dp = &res->tlps[n].tlp.d;
@@ -216,6 +217,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
 
   /* Key set and counter. */
   ot_ide_key_slot *slot = &ss->slot[px.k ? 1 : 0];
+  IDE_OPAQUE(slot);
   if (!slot->go) return reject(s, res, OT_IDE_ERR_KEY_SET, OT_E_VERIFY);
   if (ss->pend.count && ss->pend.key_set != (px.k ? 1 : 0))
     return reject(s, res, OT_IDE_ERR_AGGREGATION, OT_E_VERIFY);

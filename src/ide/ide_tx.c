@@ -81,7 +81,9 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
   OT_GUARD(check_tlp(cfg, &tlps[0], 0, &sub));
   IDE_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
   ot_ide_sub_state *ss = &s->sub[sub];
+  IDE_OPAQUE(ss); /* kept, not recomputed from sub */
   ot_ide_key_slot *slot = &ss->slot[ss->active];
+  IDE_OPAQUE(slot);
   IDE_ENSURE(!slot->spent, OT_E_STATE); /* counter exhausted: a new key set must go first */
 
   /* Prefix and clear header in place; payload (and PCRC) encrypted into place. */

@@ -269,7 +269,7 @@ static ot_status check_hdr(const ot_tlp_hdr *h) {
  * checked by the same functions in the same order. This runs for every
  * received TLP (and every IDE TLP on both sides), so it does only that.
  */
-static ot_status check_decoded(const ot_tlp_hdr *h) {
+static TLP_HOT_INLINE ot_status check_decoded(const ot_tlp_hdr *h) {
   if (kind_is_mem(h->kind)) return check_mem_rules(h);
   if (kind_is_cpl(h->kind)) {
     OT_GUARD(check_cpl_status(h));
@@ -329,28 +329,12 @@ __attribute__((cold, noinline)) static ot_status short_header(const uint8_t *wir
 }
 
 /*
- * Decodes and validates the header at the start of wire[0..len) into
- * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
- * made from wire bytes. *scratch is the caller's own and is written as the
- * decode goes (restrict: it does not overlap wire); after a failure it holds
- * no valid header (the public calls that promise an untouched output pass a
- * local).
+ * decode_header's fields and checks, for a header of that kind (as classify
+ * gave it) in hb[0..len), whose first 3 DW were already borrowed.
  */
-static ot_status decode_header(const uint8_t *restrict wire, size_t len,
-                               ot_tlp_decoded *restrict scratch) {
-  /*
-   * One bounds-checked borrow of the smallest header (3 DW), the fields then
-   * taken from that span; a 4 DW header borrows its last DW too. A shorter
-   * input is reported as a DW-by-DW read would (short_header).
-   */
-  ot_reader r;
-  ot_reader_init(&r, wire, len);
-  const uint8_t *hb = NULL;
-  if (!ot_ok(ot_read_borrow(&r, OT_TLP_HDR_3DW, &hb))) return short_header(wire, len);
+static TLP_HOT_INLINE ot_status decode_fields(const uint8_t *hb, size_t len, ot_tlp_kind kind,
+                                              bool addr64, ot_tlp_decoded *restrict scratch) {
   uint8_t b0 = hb[0], b1 = hb[1], b2 = hb[2], b3 = hb[3];
-  ot_tlp_kind kind;
-  bool addr64;
-  OT_GUARD(classify(b0, &kind, &addr64));
   /*
    * §2.2.1.1: Fmt[0] selects the 4 DW header. classify admits it exactly for
    * messages (4 DW only) and 64-bit memory requests, and refuses it for
@@ -359,8 +343,10 @@ static ot_status decode_header(const uint8_t *restrict wire, size_t len,
   bool dw4 = ((b0 >> 5) & OT_TLP_FMT_BIT_4DW) != 0;
   size_t hl = dw4 ? OT_TLP_HDR_4DW : OT_TLP_HDR_3DW;
   if (dw4) {
-    const uint8_t *dw3 = NULL; /* hb[12..15], contiguous with the 3 DW borrowed */
-    OT_GUARD(ot_read_borrow(&r, OT_TLP_DW, &dw3));
+    /* The whole 4 DW header, hb[0..16): the 3 DW borrowed and the DW after them. */
+    ot_reader r4;
+    const uint8_t *all = NULL;
+    OT_GUARD(ot_reader_init_borrow(&r4, hb, len, OT_TLP_HDR_4DW, &all));
   }
   /* TLP Processing Hints change the meaning of the address and BE fields. */
   OT_ENSURE((b1 & OT_TLP_B1_TH) == 0, OT_E_UNSUPPORTED);
@@ -421,6 +407,42 @@ static ot_status decode_header(const uint8_t *restrict wire, size_t len,
   scratch->payload_len = (uint16_t)payload;
   scratch->wire_len = (uint16_t)(hl + payload + (h->td ? OT_TLP_DIGEST_SIZE : 0));
   return OT_SUCCESS;
+}
+
+/*
+ * Decodes and validates the header at the start of wire[0..len) into
+ * *scratch, with its bytes and sizes: the one place an ot_tlp_decoded is
+ * made from wire bytes. *scratch is the caller's own and is written as the
+ * decode goes (restrict: it does not overlap wire); after a failure it holds
+ * no valid header (the public calls that promise an untouched output pass a
+ * local).
+ */
+static ot_status decode_header(const uint8_t *restrict wire, size_t len,
+                               ot_tlp_decoded *restrict scratch) {
+  /*
+   * One bounds-checked borrow of the smallest header (3 DW), the fields then
+   * taken from that span; a 4 DW header borrows its last DW too. A shorter
+   * input is reported as a DW-by-DW read would (short_header).
+   */
+  ot_reader r;
+  const uint8_t *hb = NULL;
+  if (!ot_ok(ot_reader_init_borrow(&r, wire, len, OT_TLP_HDR_3DW, &hb)))
+    return short_header(wire, len);
+  ot_tlp_kind kind;
+  bool addr64;
+  OT_GUARD(classify(hb[0], &kind, &addr64));
+  /*
+   * The kinds of the data path get their own copy of decode_fields with the
+   * kind a constant, so every per-kind choice in it (which fields, Length,
+   * payload, which rules) folds away: the same code and checks, without the
+   * branches. Every other kind takes the general copy.
+   */
+  switch (kind) {
+  case OT_TLP_MWR: return decode_fields(hb, len, OT_TLP_MWR, addr64, scratch);
+  case OT_TLP_MRD: return decode_fields(hb, len, OT_TLP_MRD, addr64, scratch);
+  case OT_TLP_CPLD: return decode_fields(hb, len, OT_TLP_CPLD, false, scratch);
+  default: return decode_fields(hb, len, kind, addr64, scratch);
+  }
 }
 
 ot_status ot_tlp_decode_hdr(const uint8_t *wire, size_t len, ot_tlp_hdr *out, size_t *hdr_len) {
