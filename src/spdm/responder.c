@@ -147,7 +147,7 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE(!(caps & OT_SPDM_CAP_MEL) ||
                 (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
             OT_E_ARG);
-  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert || cfg->set_cert_model, OT_E_ARG);
   /* DSP0274 1.2 CAPABILITIES: CSR_CAP only with SET_CERT_CAP (a CSR is for a
    * certificate the device can then take). */
   OT_ENSURE(!(caps & OT_SPDM_CAP_CSR) || (caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
