@@ -117,3 +117,53 @@ case_cm_emu() { # SUITE
   it_wait_exit "$IT_RSP_PID" 10 || it_stop_all
   it_done
 }
+
+# opentsm connect with two identity slots (--req-slot 1: the DMTF sample
+# requester chain 4 and its own key, KeyPairID 2) -> spdm_responder_emu
+# asking mutual authentication (basic after CHALLENGE, and in KEY_EXCHANGE_RSP)
+# with --req_slot_id 1: our encapsulated DIGESTS lists both slots (KeyPairID 1
+# and 2) in the clear and in the session, and the flows complete (FINISH
+# signed and verified).
+case_req_slots() { # SUITE
+  local rc d
+  suite "$1"
+  it_init "req-slots-$1"
+  it_start_responder_emu responder.log --ver 1.3 --req_asym "$S_ASYM" --req_slot_id 1 \
+    --hash "$S_HASH" --asym "$S_ASYM" --dhe "$S_DHE" || it_done
+  it_run_ours 20 connect.out connect "127.0.0.1:$IT_PORT" --anchor "$S_DIR/ca.cert.der" \
+    --req-cert-chain "$S_DIR/bundle_requester.certchain.der" \
+    --req-key "$S_DIR/end_requester.key.der" \
+    --req-slot "1:$S_DIR/bundle_requester.certchain4.der:$S_DIR/end_requester4.key" \
+    --multi-key neg --shutdown --pcap connect.pcap --keylog connect.keylog
+  rc=$?
+  [ "$rc" -eq 0 ] && it_pass "connect with --req-slot 1: exit 0" ||
+    it_fail "connect exit $rc: $(grep -m2 -i 'refused\|fail' connect.out | tr '\n' ' ')"
+  it_wait_exit "$IT_RSP_PID" 10 || it_fail "spdm_responder_emu did not exit after SHUTDOWN"
+  check_capture_with_keylog connect.pcap connect.keylog "connect capture"
+  d=connect.pcap.txt
+  local digests
+  digests=$(grep -F 'SecuredSPDM' "$d" |
+    grep -m1 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_DIGESTS')
+  case $digests in
+  *"SlotMask=0x03"*) it_pass "our DIGESTS (session) provisions slots 0 and 1" ;;
+  *) it_fail "DIGESTS (session) slots: $(echo "$digests" | cut -c1-300)" ;;
+  esac
+  case $digests in
+  *"KeyPairId=0x01,0x02, CertInfo=0x01(DEVICE),0x01(DEVICE),"*)
+    it_pass "our DIGESTS lists KeyPairID 1 and 2" ;;
+  *) it_fail "DIGESTS arrays: $(echo "$digests" | cut -c1-300)" ;;
+  esac
+  # This spdm_responder_emu still fetches and asks for slot 0 (encapsulated
+  # GET_CERTIFICATE SlotID 0, FINISH ReqSlotID 0) whatever --req_slot_id says.
+  it_log "the responder asked: $(grep -o 'SPDM_GET_CERTIFICATE (SlotID=0x0[0-7]' "$d" | sort -u | tr '\n' ' ')$(grep -o 'SPDM_FINISH (.*ReqSlotID=0x0[0-7]' "$d" | grep -o 'ReqSlotID=0x0[0-7]' | head -1)"
+  grep -F 'PCI_DOE(1, 1)' "$d" | grep 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_DIGESTS' |
+    grep -q 'ProvisionedSlotMask=0x03) (KeyPairId=0x01,0x02,' &&
+    it_pass "our DIGESTS (basic mutual authentication) lists slots 0 and 1" ||
+    it_fail "no two-slot DIGESTS in the clear"
+  grep -q 'SPDM_FINISH (Attr=0x01 (SigIncl=1)' "$d" && grep -q 'SPDM_FINISH_RSP' "$d" &&
+    grep -q 'SPDM_END_SESSION_ACK' "$d" &&
+    it_pass "FINISH signed, verified (FINISH_RSP, END_SESSION_ACK)" ||
+    it_fail "no signed FINISH / FINISH_RSP / END_SESSION_ACK"
+  grep -q 'SPDM_ERROR' "$d" && it_fail "an ERROR in the capture: $(grep -m1 SPDM_ERROR "$d" | cut -c1-200)"
+  it_done
+}

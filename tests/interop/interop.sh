@@ -43,6 +43,7 @@
 #   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
 #   cm-device SUITE            provision --cert-model alias/generic -> device --multi-key neg
 #   cm-emu SUITE               provision --cert-model generic -> spdm_responder_emu
+#   req-slots SUITE            connect --req-slot 1 (two TSM slots) -> spdm_responder_emu
 #   mut11-device MODE          DMTF requester --ver 1.1 (mutual auth) / 1.0 -> opentsm device
 #   multikey VER SUITE OURS PEER  connect --multi-key OURS with its identity ->
 #                              spdm_responder_emu (PEER default|rsp-only MULTI_KEY_ONLY)
@@ -750,6 +751,7 @@ mk-validator) case_mk_validator "$@" ;;
 mk-provision) case_mk_provision "$@" ;;
 cm-device) case_cm_device "$@" ;;
 cm-emu) case_cm_emu "$@" ;;
+req-slots) case_req_slots "$@" ;;
 mk-certs-device) case_mk_certs_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'
