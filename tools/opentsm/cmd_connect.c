@@ -44,7 +44,8 @@
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
   "                       [--pcap FILE] [--keylog FILE] [--ver LIST]\n"                        \
   "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"    \
-  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"
+  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"      \
+  "                       [--req-slot N:CHAIN.der:KEY.der[,usage=LIST]]...\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
