@@ -289,6 +289,13 @@ typedef struct ot_spdm_psk {
 typedef ot_status (*ot_spdm_set_cert_fn)(void *ctx, uint8_t slot, uint8_t key_pair_id,
                                          const uint8_t *der, size_t len);
 
+/* The same with the slot's certificate model (OT_SPDM_CERT_MODEL_*: the 1.3
+ * SetCertModel on a multi-key connection, else DeviceCert), which the device
+ * checks the chain by and keeps for CertificateInfo; preferred when set. */
+typedef ot_status (*ot_spdm_set_cert_model_fn)(void *ctx, uint8_t slot, uint8_t key_pair_id,
+                                               uint8_t cert_model, const uint8_t *der,
+                                               size_t len);
+
 /*
  * SET_KEY_PAIR_INFO (DSP0274 1.3 §10.27; SET_KEY_PAIR_INFO_CAP): the device
  * model checks and applies the request to its key pairs (spdm_key_pairs.h
@@ -367,6 +374,7 @@ typedef struct ot_spdm_responder_config {
    * come outside a secure session; otherwise every SET_CERTIFICATE must come
    * in one (DSP0274 1.2 SET_CERTIFICATE). */
   ot_spdm_set_cert_fn set_cert;
+  ot_spdm_set_cert_model_fn set_cert_model; /* used instead of set_cert when set */
   void *set_cert_ctx;
   bool trusted_env;
   const char *csr_common_name; /* GET_CSR subject without RequesterInfo (NULL: "device") */

@@ -195,6 +195,21 @@ OT_RESULT ot_spdm_identity_provision(ot_spdm_identity *id, uint8_t slot, uint8_t
                                      const uint8_t *der, size_t len, time_t now,
                                      ot_x509_verdict *verdict);
 
+/*
+ * ot_spdm_identity_provision for a slot of certificate model cert_model
+ * (OT_SPDM_CERT_MODEL_DEVICE / _ALIAS / _GENERIC, DSP0274 1.3 SetCertModel),
+ * which the slot keeps (CertificateInfo). DeviceCert: the leaf is checked
+ * against the SPDM responder leaf profile. AliasCert: the leaf is an alias
+ * certificate (no hardware-identity OID) issued by a CA, the device
+ * certificate, in the same chain. GenericCert: no SPDM leaf profile (EKUs),
+ * and not in slot 0. Another model, or GenericCert in slot 0: OT_E_MALFORMED.
+ * ot_spdm_identity_provision is this with DeviceCert.
+ */
+OT_RESULT ot_spdm_identity_provision_model(ot_spdm_identity *id, uint8_t slot,
+                                           uint8_t key_pair_id, uint8_t cert_model,
+                                           const uint8_t *der, size_t len, time_t now,
+                                           ot_x509_verdict *verdict);
+
 /* ---- SPDM 1.3 endpoint information and measurement extension log ---------- */
 
 /*

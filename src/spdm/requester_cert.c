@@ -99,6 +99,14 @@ static ot_status verify_chain(ot_spdm_requester *q, uint8_t slot, const ot_spdm_
                         .model = OT_X509_MODEL_DEVICE,
                         .curve = q->neg.asym_curve,
                         .cache = q->cfg->x509_cache};
+  /* DSP0274 1.3 CertificateInfo (multi-key): an AliasCert leaf must not
+   * claim the hardware identity; a GenericCert chain has no SPDM leaf EKUs. */
+  if (q->neg.multi_key_conn && ps->cert_info == OT_SPDM_CERT_MODEL_ALIAS)
+    pol.model = OT_X509_MODEL_ALIAS;
+  if (q->neg.multi_key_conn && ps->cert_info == OT_SPDM_CERT_MODEL_GENERIC) {
+    pol.model = OT_X509_MODEL_GENERIC;
+    pol.role = OT_X509_ROLE_ANY;
+  }
   ot_x509_leaf_info info;
   ot_x509_verdict verdict;
   OT_GUARD(ot_x509_chain_verify(&x, q->cfg->anchors, q->cfg->anchor_count, &pol, &info, &verdict));

@@ -147,7 +147,9 @@ OT_RESULT ot_spdm_responder_init(ot_spdm_responder *r, const ot_spdm_responder_c
   OT_ENSURE(!(caps & OT_SPDM_CAP_MEL) ||
                 (cfg->mel && ot_ok(ot_spdm_mel_check(cfg->mel, cfg->mel_len, NULL))),
             OT_E_ARG);
-  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert, OT_E_ARG);
+  OT_ENSURE(!(caps & OT_SPDM_CAP_SET_CERT) || cfg->set_cert ||
+                (OT_SPDM_WITH_PROVISION && cfg->set_cert_model),
+            OT_E_ARG);
   /* DSP0274 1.2 CAPABILITIES: CSR_CAP only with SET_CERT_CAP (a CSR is for a
    * certificate the device can then take). */
   OT_ENSURE(!(caps & OT_SPDM_CAP_CSR) || (caps & OT_SPDM_CAP_SET_CERT), OT_E_ARG);
@@ -322,7 +324,11 @@ ot_status rsp_dispatch(rsp_call *c, size_t len) {
   if (!version_ok(c, code)) return rsp_error(c, OT_SPDM_ERR_VERSION_MISMATCH, 0);
   OT_GUARD(check_rule(c, rule, code, &go));
   if (!go) return OT_SUCCESS;
-  if (!decode_request(c, len)) return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  if (!decode_request(c, len)) {
+    OT_SPDM_IF_MUT_AUTH(if (code == OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE) return
+                            rsp_deliver_encapsulated_malformed(c, len);)
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  }
   /* DSP0274 1.2 §10.16: "the Requester shall not send a request larger than
    * the Responder's DataTransferSize"; larger ones come by CHUNK_SEND. */
   if (!c->reassembled && r->state >= OT_SPDM_CONN_AFTER_CAPS &&

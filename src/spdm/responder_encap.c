@@ -349,6 +349,33 @@ static ot_status take_certificate(ot_spdm_responder *r, ot_spdm_rsp_mut *m, cons
   return *done ? check_chain(r, m) : OT_SUCCESS;
 }
 
+/* The flow ends here (§10.9 / §10.7: mutual authentication failed), and in a
+ * session the session with it; the ERROR still goes out under the handshake
+ * keys. */
+static ot_status flow_failed(rsp_call *c, ot_spdm_rsp_session *s, ot_spdm_rsp_mut *m) {
+  m->state = OT_SPDM_MUT_FAILED;
+  if (s && c->session)
+    s->post = OT_SPDM_POST_TEARDOWN;
+  else if (s)
+    rsp_session_end(s); /* in the clear: nothing to seal the ERROR with */
+  return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+}
+
+/* A DELIVER_ENCAPSULATED_RESPONSE for the outstanding RequestID whose
+ * response does not decode (truncated, extra bytes, bad fields): DSP0274 1.2
+ * §10.9 / §10.7 give the requester one answer per encapsulated request, and
+ * this one cannot authenticate it, so the flow ends as for a wrong answer
+ * (libspdm likewise abandons the flow). Another RequestID, or no flow
+ * awaiting an answer, is only InvalidRequest. */
+ot_status rsp_deliver_encapsulated_malformed(rsp_call *c, size_t len) {
+  ot_spdm_rsp_session *s = flow_session(c);
+  ot_spdm_rsp_mut *m = flow_of(c);
+  if (len < OT_SPDM_HEADER_SIZE || m->state != OT_SPDM_MUT_AWAIT_DELIVER ||
+      c->req[2] != m->request_id)
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  return flow_failed(c, s, m);
+}
+
 ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
   ot_spdm_responder *r = c->r;
   ot_spdm_rsp_session *s = flow_session(c);
@@ -393,17 +420,7 @@ ot_status rsp_deliver_encapsulated_response(rsp_call *c) {
     st = take_challenge_auth(r, m, e->msg, e->msg_len);
     done = true;
   }
-  if (!ot_ok(st)) {
-    /* The flow ends here (§10.9 / §10.7: mutual authentication failed), and
-     * in a session the session with it; the ERROR still goes out under the
-     * handshake keys. */
-    m->state = OT_SPDM_MUT_FAILED;
-    if (s && c->session)
-      s->post = OT_SPDM_POST_TEARDOWN;
-    else if (s)
-      rsp_session_end(s); /* in the clear: nothing to seal the ERROR with */
-    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
-  }
+  if (!ot_ok(st)) return flow_failed(c, s, m);
   /* ENCAPSULATED_RESPONSE_ACK: Param1 next RequestID, Param2 payload type,
    * [1.2+: AckRequestID, Reserved(3)], payload. DSP0274 1.1 has no
    * AckRequestID: the payload follows the header (libspdm likewise). */

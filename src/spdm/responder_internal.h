@@ -64,6 +64,8 @@ ot_status rsp_psk_finish(rsp_call *c);
 ot_status rsp_psk_config_check(const ot_spdm_responder_config *cfg);
 ot_status rsp_get_encapsulated_request(rsp_call *c);
 ot_status rsp_deliver_encapsulated_response(rsp_call *c);
+/* A DELIVER_ENCAPSULATED_RESPONSE that did not decode (responder_encap.c). */
+ot_status rsp_deliver_encapsulated_malformed(rsp_call *c, size_t len);
 /* The MutAuthRequested value KEY_EXCHANGE_RSP carries for session s (0: none),
  * with the mutual-authentication state of s set up for it (responder_encap.c). */
 uint8_t rsp_mut_auth_start(ot_spdm_responder *r, ot_spdm_rsp_session *s);

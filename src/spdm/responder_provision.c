@@ -112,7 +112,19 @@ ot_status rsp_set_certificate(rsp_call *c) {
     der = chain.certs;
     der_len = chain.certs_len;
   }
-  ot_status st = r->cfg->set_cert(r->cfg->set_cert_ctx, q->slot_id, q->key_pair_id, der, der_len);
+  /* DSP0274 1.3 SET_CERTIFICATE: the slot takes SetCertModel on a
+   * multi-key connection (erasing: none); otherwise it is DeviceCert. */
+  uint8_t model = r->neg.multi_key_conn ? q->cert_model : OT_SPDM_CERT_MODEL_DEVICE;
+  if (q->erase) model = OT_SPDM_CERT_MODEL_NONE;
+  /* DSP0274 1.3 CertificateInfo: slot 0 is never GenericCert. */
+  if ((q->slot_id == 0 && model == OT_SPDM_CERT_MODEL_GENERIC) ||
+      (q->erase && q->cert_model != 0)) /* Erase: SetCertModel shall be 0 */
+    return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);
+  ot_status st = r->cfg->set_cert_model
+                     ? r->cfg->set_cert_model(r->cfg->set_cert_ctx, q->slot_id, q->key_pair_id,
+                                              model, der, der_len)
+                     : r->cfg->set_cert(r->cfg->set_cert_ctx, q->slot_id, q->key_pair_id, der,
+                                        der_len);
   if (ot_is(st, OT_E_BAD_KEY) || ot_is(st, OT_E_CERT) || ot_is(st, OT_E_MALFORMED) ||
       ot_is(st, OT_E_NOT_FOUND) || ot_is(st, OT_E_TOO_LARGE))
     return rsp_error(c, OT_SPDM_ERR_INVALID_REQUEST, 0);

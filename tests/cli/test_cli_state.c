@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_state.h"
+#include "opentsm/crypto.h"
 #include "testsupport.h"
 
 #define KEYS OT_SOURCE_DIR "/tests/vectors/spdm-emu/sample_key"
@@ -90,7 +91,7 @@ static void test_set_then_restart(void **state) {
   size_t len = 0;
   uint8_t *img = file(f, &len);
   assert_non_null(img);
-  assert_memory_equal(img, "OTSLOTS1", 8);
+  assert_memory_equal(img, "OTSLOTS2", 8);
   assert_int_equal(img[8], 1);
   free(img);
   static ot_spdm_identity after;
@@ -154,7 +155,7 @@ static void test_damaged_files_refused(void **state) {
   assert_ot_code(start(f, &id, why, sizeof why), OT_E_MALFORMED);
   ot_spdm_identity_clear(&id);
   memcpy(bad, good, len);
-  bad[7] = '2';
+  bad[7] = '9';
   put(f, bad, len);
   assert_ot_code(start(f, &id, why, sizeof why), OT_E_MALFORMED);
   ot_spdm_identity_clear(&id);
@@ -182,11 +183,94 @@ static void test_unwritable_dir(void **state) {
   cli_state_free(&s);
 }
 
+/* A file image by hand: magic, one entry (CertModel byte when model >= 0),
+ * SHA-256 over it; returns its length. */
+static size_t image(uint8_t *out, const char *magic, uint8_t slot, int model, const uint8_t *der,
+                    size_t n) {
+  size_t o = 0;
+  memcpy(out, magic, 8);
+  o = 8;
+  out[o++] = 1;
+  out[o++] = slot;
+  out[o++] = 0;
+  if (model >= 0) out[o++] = (uint8_t)model;
+  out[o++] = (uint8_t)n;
+  out[o++] = (uint8_t)(n >> 8);
+  memcpy(out + o, der, n);
+  o += n;
+  assert_ot_ok(ot_hash(OT_HASH_SHA256, out, o, out + o, 32));
+  return o + 32;
+}
+
+/* DSP0274 1.3 SetCertModel kept across a restart: an AliasCert slot comes
+ * back as AliasCert, and its file entry carries the model. */
+static void test_model_kept(void **state) {
+  fixture *f = *state;
+  cli_state s = {.dir = f->dir, .id = f->id};
+  char why[160] = "";
+  assert_ot_ok(cli_state_load(&s, NOW, why, sizeof why));
+  size_t an = 0;
+  uint8_t *alias = ts_read_file(KEYS "/ecp384/bundle_responder.certchain_alias.der", &an);
+  assert_non_null(alias);
+  assert_ot_ok(cli_state_set_cert_model(&s, 4, 0, OT_SPDM_CERT_MODEL_ALIAS, alias, an));
+  /* GenericCert in slot 0: refused, nothing written. */
+  assert_ot_code(cli_state_set_cert_model(&s, 0, 0, OT_SPDM_CERT_MODEL_GENERIC, alias, an),
+                 OT_E_MALFORMED);
+  cli_state_free(&s);
+  size_t len = 0;
+  uint8_t *img = file(f, &len);
+  assert_non_null(img);
+  assert_int_equal(img[8], 1);                           /* one entry */
+  assert_int_equal(img[9], 4);                           /* slot 4 */
+  assert_int_equal(img[11], OT_SPDM_CERT_MODEL_ALIAS);   /* its CertModel */
+  free(img);
+  static ot_spdm_identity id;
+  assert_ot_ok(start(f, &id, why, sizeof why));
+  assert_true(id.slots[4].present);
+  assert_int_equal(id.slots[4].cert_model, OT_SPDM_CERT_MODEL_ALIAS);
+  assert_int_equal(id.slots[0].cert_model, OT_SPDM_CERT_MODEL_DEVICE);
+  ot_spdm_identity_clear(&id);
+  free(alias);
+}
+
+/* A version 1 file (no CertModel byte) still loads, as DeviceCert; a
+ * version 2 entry with no model, or one past GenericCert, is refused. */
+static void test_old_format_and_bad_models(void **state) {
+  fixture *f = *state;
+  const ot_spdm_id_slot *s0 = &f->id->slots[0];
+  static uint8_t buf[8 + 1 + 5 + OT_SPDM_ID_CHAIN_MAX + 32];
+  char why[160] = "";
+  static ot_spdm_identity id;
+  put(f, buf, image(buf, "OTSLOTS1", 3, -1, s0->der, s0->der_len));
+  assert_ot_ok(start(f, &id, why, sizeof why));
+  assert_true(id.slots[3].present);
+  assert_int_equal(id.slots[3].cert_model, OT_SPDM_CERT_MODEL_DEVICE);
+  ot_spdm_identity_clear(&id);
+  put(f, buf, image(buf, "OTSLOTS2", 3, OT_SPDM_CERT_MODEL_GENERIC, s0->der, s0->der_len));
+  assert_ot_ok(start(f, &id, why, sizeof why));
+  assert_int_equal(id.slots[3].cert_model, OT_SPDM_CERT_MODEL_GENERIC);
+  ot_spdm_identity_clear(&id);
+  static const int bad[] = {0, 4, 7};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    put(f, buf, image(buf, "OTSLOTS2", 3, bad[i], s0->der, s0->der_len));
+    assert_ot_code(start(f, &id, why, sizeof why), OT_E_MALFORMED);
+    assert_false(id.slots[3].present);
+    ot_spdm_identity_clear(&id);
+  }
+  /* GenericCert for slot 0 in the file: refused as a whole. */
+  put(f, buf, image(buf, "OTSLOTS2", 0, OT_SPDM_CERT_MODEL_GENERIC, s0->der, s0->der_len));
+  assert_false(ot_ok(start(f, &id, why, sizeof why)));
+  assert_non_null(strstr(why, "slot 0 refused"));
+  ot_spdm_identity_clear(&id);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_set_then_restart, setup, teardown),
       cmocka_unit_test_setup_teardown(test_damaged_files_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unwritable_dir, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_model_kept, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_old_format_and_bad_models, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,9 @@
 #   mk-provision SUITE         provision generate/GET_CSR/SET_CERTIFICATE key pair 2 ->
 #                              device --multi-key neg; DMTF requester with slot 2 after
 #   mk-certs-device SUITE      DMTF requester GET_CSR/SET_CERTIFICATE multi-key -> device
+#   cm-device SUITE            provision --cert-model alias/generic -> device --multi-key neg
+#   cm-emu SUITE               provision --cert-model generic -> spdm_responder_emu
+#   req-slots SUITE            connect --req-slot 1 (two TSM slots) -> spdm_responder_emu
 #   mut11-device MODE          DMTF requester --ver 1.1 (mutual auth) / 1.0 -> opentsm device
 #   multikey VER SUITE OURS PEER  connect --multi-key OURS with its identity ->
 #                              spdm_responder_emu (PEER default|rsp-only MULTI_KEY_ONLY)
@@ -63,6 +66,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/cases_multi_key.sh"
 # shellcheck source=cases_mut11.sh
 . "$HERE/cases_mut11.sh"
+# shellcheck source=cases_cert_model.sh
+. "$HERE/cases_cert_model.sh"
 
 TSM_AEAD=() # extra spdm_requester_emu arguments (case_tsm_flow)
 
@@ -744,6 +749,9 @@ connect-default-device) case_connect_default_device ;;
 mk-requester-emu) case_mk_requester_emu "$@" ;;
 mk-validator) case_mk_validator "$@" ;;
 mk-provision) case_mk_provision "$@" ;;
+cm-device) case_cm_device "$@" ;;
+cm-emu) case_cm_emu "$@" ;;
+req-slots) case_req_slots "$@" ;;
 mk-certs-device) case_mk_certs_device "$@" ;;
 *)
   sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'

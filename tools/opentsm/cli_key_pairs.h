@@ -42,12 +42,12 @@ OT_RESULT cli_key_pairs_load(cli_key_pairs *s, char *why, size_t cap);
 /* The ot_spdm_set_key_pair_fn of the device (see the header comment). */
 ot_status cli_key_pairs_set(void *ctx, const ot_spdm_set_key_pair_info *req);
 
-/* The ot_spdm_set_cert_fn of a device with key pairs: cli_state_set_cert,
+/* The ot_spdm_set_cert_model_fn of a device with key pairs: cli_state_set_cert_model,
  * then slot `slot` bound to the pair whose key the new chain names (none when
  * erased), the table kept (DSP0274 1.3 SET_CERTIFICATE KeyPairID; §10.26
  * AssocCertSlotMask). */
-ot_status cli_key_pairs_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, const uint8_t *der,
-                                 size_t len);
+ot_status cli_key_pairs_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, uint8_t cert_model,
+                                 const uint8_t *der, size_t len);
 
 /*
  * `opentsm provision --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]`:

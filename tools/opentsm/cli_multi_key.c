@@ -55,11 +55,11 @@ OT_RESULT cli_device_key_pairs_bind(cli_device *d) {
   return OT_SUCCESS;
 }
 
-ot_status cli_key_pairs_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, const uint8_t *der,
-                                 size_t len) {
+ot_status cli_key_pairs_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, uint8_t cert_model,
+                                 const uint8_t *der, size_t len) {
   cli_key_pairs *s = ctx;
   OT_ENSURE(s && s->kp && s->state && slot < OT_SPDM_MAX_SLOT_COUNT, OT_E_ARG);
-  OT_GUARD(cli_state_set_cert(s->state, slot, key_pair_id, der, len));
+  OT_GUARD(cli_state_set_cert_model(s->state, slot, key_pair_id, cert_model, der, len));
   /* The pair whose key the new chain names (found by its public key when
    * the connection named no KeyPairID); an erased slot belongs to none. */
   const ot_spdm_identity *st = s->state->staged;

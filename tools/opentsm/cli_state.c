@@ -16,8 +16,11 @@
 #include "opentsm/cursor.h"
 #include "opentsm/secure.h"
 
-static const uint8_t magic[8] = {'O', 'T', 'S', 'L', 'O', 'T', 'S', '1'};
-#define STATE_MAX (8u + 1u + 8u * (4u + OT_SPDM_ID_CHAIN_MAX) + 32u)
+/* Version 2 adds each slot's certificate model; a version 1 file (written
+ * when every slot was DeviceCert) still loads, its slots as DeviceCert. */
+static const uint8_t magic[8] = {'O', 'T', 'S', 'L', 'O', 'T', 'S', '2'};
+static const uint8_t magic_v1[8] = {'O', 'T', 'S', 'L', 'O', 'T', 'S', '1'};
+#define STATE_MAX (8u + 1u + 8u * (5u + OT_SPDM_ID_CHAIN_MAX) + 32u)
 
 /* The whole file image of the current state into buf. */
 static ot_status encode(const cli_state *s, uint8_t *buf, size_t cap, size_t *len) {
@@ -34,6 +37,7 @@ static ot_status encode(const cli_state *s, uint8_t *buf, size_t cap, size_t *le
     bool erased = (s->erase_mask >> i) & 1u;
     OT_GUARD(ot_write_u8(&w, i));
     OT_GUARD(ot_write_u8(&w, s->key_pair_id[i]));
+    OT_GUARD(ot_write_u8(&w, erased ? 0 : sl->cert_model));
     OT_GUARD(ot_write_u16le(&w, erased ? 0 : (uint16_t)sl->der_len));
     if (!erased) OT_GUARD(ot_write_bytes(&w, sl->der, sl->der_len));
   }
@@ -80,7 +84,9 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
   ot_status st = OT_SUCCESS;
   /* Check the whole file before anything is applied. */
   uint8_t h[32];
-  if (len > STATE_MAX || len < sizeof(magic) + 1 + 32 || memcmp(buf, magic, sizeof(magic)) != 0) {
+  bool v1 = len >= sizeof(magic_v1) && memcmp(buf, magic_v1, sizeof(magic_v1)) == 0;
+  if (len > STATE_MAX || len < sizeof(magic) + 1 + 32 ||
+      (!v1 && memcmp(buf, magic, sizeof(magic)) != 0)) {
     say(why, cap, "not a slots file (size or magic)");
     st = ot_status_of(OT_E_MALFORMED);
   } else if (!ot_ok(ot_hash(OT_HASH_SHA256, buf, len - 32, h, sizeof(h))) ||
@@ -99,13 +105,17 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
   /* First pass: structure only. */
   size_t body = ot_reader_offset(&r);
   for (unsigned i = 0; ot_ok(st) && i < count; i++) {
-    uint8_t slot, kpid;
+    uint8_t slot, kpid, model = OT_SPDM_CERT_MODEL_DEVICE;
     uint16_t n;
     st = ot_read_u8(&r, &slot);
     if (ot_ok(st)) st = ot_read_u8(&r, &kpid);
+    if (ot_ok(st) && !v1) st = ot_read_u8(&r, &model);
     if (ot_ok(st)) st = ot_read_u16le(&r, &n);
     if (ot_ok(st)) st = ot_read_skip(&r, n);
-    if (ot_ok(st) && (slot >= 8 || ((seen >> slot) & 1u) || n > OT_SPDM_ID_CHAIN_MAX))
+    /* An erased slot has no model; a kept one DeviceCert..GenericCert. */
+    if (ot_ok(st) && (slot >= 8 || ((seen >> slot) & 1u) || n > OT_SPDM_ID_CHAIN_MAX ||
+                      (n == 0 && !v1 && model != 0) ||
+                      (n != 0 && (model == 0 || model > OT_SPDM_CERT_MODEL_GENERIC))))
       st = ot_status_of(OT_E_MALFORMED);
     if (ot_ok(st)) seen |= (uint8_t)(1u << slot);
   }
@@ -122,11 +132,12 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
     ot_reader_init(&r, buf + body, len - 32 - body);
   }
   for (unsigned i = 0; ot_ok(st) && i < count; i++) {
-    uint8_t slot = 0, kpid = 0;
+    uint8_t slot = 0, kpid = 0, model = OT_SPDM_CERT_MODEL_DEVICE;
     uint16_t n = 0;
     const uint8_t *der = NULL;
     OT_IGNORE(ot_read_u8(&r, &slot));
     OT_IGNORE(ot_read_u8(&r, &kpid));
+    if (!v1) OT_IGNORE(ot_read_u8(&r, &model));
     OT_IGNORE(ot_read_u16le(&r, &n));
     OT_IGNORE(ot_read_borrow(&r, n, &der));
     if (n == 0) {
@@ -134,7 +145,7 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
       next.erase_mask |= (uint8_t)(1u << slot);
     } else {
       ot_x509_verdict v;
-      st = ot_spdm_identity_provision(copy, slot, kpid, der, n, now, &v);
+      st = ot_spdm_identity_provision_model(copy, slot, kpid, model, der, n, now, &v);
       if (!ot_ok(st)) {
         char m[96];
         snprintf(m, sizeof(m), "slot %u refused (%s)", slot, ot_status_message(st));
@@ -161,14 +172,19 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap) {
 
 ot_status cli_state_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, const uint8_t *der,
                              size_t len) {
+  return cli_state_set_cert_model(ctx, slot, key_pair_id, OT_SPDM_CERT_MODEL_DEVICE, der, len);
+}
+
+ot_status cli_state_set_cert_model(void *ctx, uint8_t slot, uint8_t key_pair_id,
+                                   uint8_t cert_model, const uint8_t *der, size_t len) {
   cli_state *s = ctx;
   OT_ENSURE(slot < 8 && s->staged != NULL, OT_E_ARG);
   ot_spdm_id_slot *old = malloc(sizeof(*old));
   OT_ENSURE(old != NULL, OT_E_NOMEM);
   *old = s->staged->slots[slot];
   cli_state before = *s;
-  ot_status st =
-      ot_spdm_identity_provision(s->staged, slot, key_pair_id, der, len, time(NULL), NULL);
+  ot_status st = ot_spdm_identity_provision_model(s->staged, slot, key_pair_id, cert_model, der,
+                                                  len, time(NULL), NULL);
   if (ot_ok(st)) {
     if (der) {
       s->set_mask |= (uint8_t)(1u << slot);

@@ -9,9 +9,11 @@
  * temporary name, synced and renamed over the old one (never half written), and read back at start;
  * a file that does not check is refused and left as it is.
  *
- * Format (little-endian): "OTSLOTS1" | Count(1) | Count x { SlotID(1) |
- * KeyPairID(1) | Length(2) | DER chain[Length], Length 0 = slot erased } |
- * SHA-256 of everything before (32).
+ * Format (little-endian): "OTSLOTS2" | Count(1) | Count x { SlotID(1) |
+ * KeyPairID(1) | CertModel(1) | Length(2) | DER chain[Length], Length 0 =
+ * slot erased (CertModel 0) } | SHA-256 of everything before (32). CertModel
+ * is DSP0274 1.3 CertificateInfo's (1 DeviceCert, 2 AliasCert, 3 GenericCert).
+ * Version 1 ("OTSLOTS1", no CertModel byte) still loads, as DeviceCert.
  */
 #ifndef OPENTSM_TOOL_CLI_STATE_H
 #define OPENTSM_TOOL_CLI_STATE_H
@@ -47,6 +49,10 @@ OT_RESULT cli_state_load(cli_state *s, time_t now, char *why, size_t cap);
  * the staged slot is put back and OT_E_IO returned. */
 ot_status cli_state_set_cert(void *ctx, uint8_t slot, uint8_t key_pair_id, const uint8_t *der,
                              size_t len);
+/* The same for a slot of certificate model cert_model (OT_SPDM_CERT_MODEL_*,
+ * kept in the file; ot_spdm_identity_provision_model checks it). */
+ot_status cli_state_set_cert_model(void *ctx, uint8_t slot, uint8_t key_pair_id,
+                                   uint8_t cert_model, const uint8_t *der, size_t len);
 
 /* Releases the staged copy (wiping the private keys it holds). */
 void cli_state_free(cli_state *s);

@@ -27,6 +27,7 @@
 #include "capture.h"
 #include "cli_anchors.h"
 #include "cli_psk.h"
+#include "cli_req_slots.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "opentsm/bits.h"
@@ -43,7 +44,8 @@
   "                       [--shutdown] [--timeout MS] [--read-timeout MS]\n"                       \
   "                       [--pcap FILE] [--keylog FILE] [--ver LIST]\n"                        \
   "                       [--psk HEX|--psk-file FILE [--psk-hint STRING|--psk-hint-hex HEX]]\n"    \
-  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"
+  "                       [--req-cert-chain FILE --req-key FILE] [--encap-key-update]\n"      \
+  "                       [--req-slot N:CHAIN.der:KEY.der[,usage=LIST]]...\n"
 
 const char ot_usage_connect[] =
     USAGE "Runs the TSM connect flow against a device speaking the spdm-emu socket protocol\n"
@@ -93,6 +95,10 @@ const char ot_usage_connect[] =
           "                  (key exchange, challenge, measurement, endpoint info),\n"
           "                  and a device asking a use the slot lacks is refused;\n"
           "                  only: a 1.3 device that will not is refused; off: not offered\n"
+          "  --req-slot N:CHAIN.der:KEY.der[,usage=LIST]  with --req-cert-chain: one more\n"
+          "                  slot (1-7) of the TSM's identity, repeatable; the device's\n"
+          "                  encapsulated GET_DIGESTS lists it (on a multi-key connection\n"
+          "                  with its KeyPairID: slot 0's key is 1, each other key the next)\n"
           "  --req-key-usage LIST  with --req-cert-chain: slot 0's KeyUsageMask, a comma\n"
           "                  list of key-ex, challenge, measurement, endpoint-info\n"
           "                  (default all four); on a multi-key connection the TSM\n"
@@ -157,6 +163,8 @@ typedef struct connect_opts {
   bool encap_ku; /* --encap-key-update */
   ot_tsm_multi_key multi_key; /* --multi-key */
   uint16_t req_key_usage;     /* --req-key-usage: slot 0's KeyUsageMask, 0 = all four uses */
+  cli_req_slot req_slots[CLI_REQ_SLOTS_MAX]; /* --req-slot, in order */
+  size_t req_slot_count;
   uint32_t tdi; /* FUNCTION_ID of the TDI (--flow full) */
   uint8_t versions; /* --ver: OT_SPDM_VMASK_* offered; 0 = all */
   uint64_t time;
@@ -684,6 +692,12 @@ static int run(connect_ctx *c, const connect_opts *o, const char *host, uint16_t
     }
     /* DSP0274 1.3 §10.5 KeyUsageMask: what slot 0's key may sign for. */
     if (o->req_key_usage) c->req_id.slots[0].key_usage = o->req_key_usage;
+    char why[160] = "";
+    st = cli_req_slots_load(&c->req_id, o->req_slots, o->req_slot_count, why, sizeof(why));
+    if (!ot_ok(st)) {
+      fprintf(stderr, "opentsm connect: %s\n", why);
+      return OT_EXIT_IO;
+    }
   }
   ot_tsm_config cfg = {.identity = o->req_chain ? &c->req_id : NULL,
                        .multi_key = o->multi_key,
@@ -937,6 +951,11 @@ static int connect_main(int argc, char **argv) {
     } else if (strcmp(a, "--req-key-usage") == 0) {
       if (!parse_key_usage(v, &o.req_key_usage))
         return usage_error("bad --req-key-usage (key-ex,challenge,measurement,endpoint-info)", v);
+    } else if (strcmp(a, "--req-slot") == 0) {
+      if (o.req_slot_count == CLI_REQ_SLOTS_MAX) return usage_error("too many --req-slot (7)", v);
+      if (!cli_req_slot_parse(v, parse_key_usage, &o.req_slots[o.req_slot_count]))
+        return usage_error("bad --req-slot (N:CHAIN.der:KEY.der[,usage=LIST], N 1-7)", v);
+      o.req_slot_count++;
     } else if (strcmp(a, "--multi-key") == 0) {
       if (strcmp(v, "neg") == 0)
         o.multi_key = OT_TSM_MULTI_KEY_NEG;
@@ -963,6 +982,8 @@ static int connect_main(int argc, char **argv) {
   if (psk_bad) return OT_EXIT_USAGE;
   if ((o.req_chain == NULL) != (o.req_key == NULL))
     return usage_error("--req-cert-chain and --req-key go together", NULL);
+  if (o.req_chain == NULL && o.req_slot_count != 0)
+    return usage_error("--req-slot needs the TSM's identity (--req-cert-chain)", NULL);
   if (o.req_chain == NULL && o.req_key_usage != 0)
     return usage_error("--req-key-usage needs the TSM's identity (--req-cert-chain)", NULL);
   if (o.req_chain == NULL && (o.multi_key == OT_TSM_MULTI_KEY_NEG ||

@@ -476,7 +476,7 @@ dsm:
   d->dsm.rcfg.csr_common_name = "opentsm device";
   if (o->state_dir) {
     d->dsm.rcfg.caps |= OT_SPDM_CAP_CSR;
-    d->dsm.rcfg.set_cert = cli_key_pairs_set_cert; /* cli_state_set_cert, then the pair */
+    d->dsm.rcfg.set_cert_model = cli_key_pairs_set_cert; /* cli_state_set_cert_model, then the pair */
     d->dsm.rcfg.set_cert_ctx = &d->kps_state;
     d->dsm.rcfg.trusted_env = o->trusted_env;
     d->dsm.rcfg.caps |= OT_SPDM_CAP_SET_CERT;

@@ -30,7 +30,8 @@
   "usage: opentsm provision HOST:PORT --anchor CERT [--anchor CERT ...] [--slot N]\n"              \
   "                         [--endpoint-info] [--unsigned] [--mel FILE] [--get-csr FILE]\n"        \
   "                         [--csr-tag N] [--key-pair ID]\n"                                \
-  "                         [--set-cert SLOT:CHAIN.der] [--key-pair-info] [--session]\n"           \
+  "                         [--set-cert SLOT:CHAIN.der] [--cert-model M] [--key-pair-info]\n"     \
+  "                         [--session]\n"                                                      \
   "                         [--set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]]...\n"        \
   "                         [--handshake-in-the-clear] [--timeout MS] [--shutdown]\n"              \
   "                         [--pcap FILE] [--keylog FILE]\n"
@@ -52,6 +53,9 @@ const char ot_usage_provision[] =
           "                   SET_CERTIFICATE name (default: that of slot N, from DIGESTS);\n"
           "                   --set-key-pair runs before GET_CSR, so a pair generated in the\n"
           "                   same run can be named\n"
+          "  --cert-model M   device (default), alias or generic: on a multi-key connection\n"
+          "                   the SetCertModel of SET_CERTIFICATE and GET_CSR's model (1.3);\n"
+          "                   a multi-key connection also prints each slot's DIGESTS entry\n"
           "  --session        send them in a KEY_EXCHANGE session (ended with END_SESSION)\n"
           "  --key-pair-info  GET_KEY_PAIR_INFO of every key pair (1..TotalKeyPairs)\n"
           "  --set-key-pair ID:OP[,usage=HEX][,algo=A][,slots=HEX]  SET_KEY_PAIR_INFO\n"
@@ -83,6 +87,7 @@ typedef struct provision_opts {
   int set_cert_slot; /* -1: none */
   uint8_t csr_tag;   /* GET_CSR CSRTrackingTag (1.3), 0: none */
   uint8_t key_pair;  /* --key-pair: KeyPairID of GET_CSR / SET_CERTIFICATE, 0: --slot's */
+  uint8_t cert_model; /* --cert-model: OT_SPDM_CERT_MODEL_*, 0: not given (DeviceCert) */
   ot_spdm_set_key_pair_info set_kp[8]; /* --set-key-pair, in order */
   size_t set_kp_count;
   uint64_t timeout_ms;
@@ -117,6 +122,12 @@ static int step_failed(provision_ctx *c, const char *step, ot_status st) {
 /* The KeyPairID GET_CSR and SET_CERTIFICATE name on a multi-key connection. */
 static uint8_t key_pair_of(const provision_ctx *c, const provision_opts *o) {
   return o->key_pair ? o->key_pair : c->q.slots[o->slot].key_pair_id;
+}
+
+/* DSP0274 1.3 SET_CERTIFICATE SetCertModel / GET_CSR RequestAttributes:
+ * the model named on a multi-key connection (DeviceCert unless told). */
+static uint8_t model_of(const provision_opts *o) {
+  return o->cert_model ? o->cert_model : (uint8_t)OT_SPDM_CERT_MODEL_DEVICE;
 }
 
 static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
@@ -169,7 +180,7 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
      * both 0. */
     bool mk = c->q.neg.multi_key_conn;
     /* RequestAttributes bits 5:3: the CSRTrackingTag a ResetRequired gave. */
-    uint8_t attrs = (uint8_t)((mk ? OT_SPDM_CERT_MODEL_DEVICE : 0) |
+    uint8_t attrs = (uint8_t)((mk ? model_of(o) : 0) |
                               (o->csr_tag << OT_SPDM_CSR_TAG_SHIFT));
     ot_status st =
         ot_spdm_requester_get_csr(&c->q, sid, mk ? key_pair_of(c, o) : 0, attrs, NULL, 0, c->csr,
@@ -217,10 +228,10 @@ static int requests(provision_ctx *c, const provision_opts *o, uint32_t sid) {
       fprintf(stderr, "opentsm provision: %s: %s\n", o->set_cert_path, ot_status_message(st));
       return OT_EXIT_IO;
     }
-    bool mk = c->q.neg.multi_key_conn; /* as GET_CSR: --key-pair or --slot's, DeviceCert */
+    bool mk = c->q.neg.multi_key_conn; /* as GET_CSR: --key-pair or --slot's, --cert-model */
     st = ot_spdm_requester_set_certificate(&c->q, sid, (uint8_t)o->set_cert_slot,
-                                           mk ? key_pair_of(c, o) : 0,
-                                           mk ? (uint8_t)OT_SPDM_CERT_MODEL_DEVICE : 0, c->der, n);
+                                           mk ? key_pair_of(c, o) : 0, mk ? model_of(o) : 0,
+                                           c->der, n);
     if (!ot_ok(st)) return step_failed(c, "SET_CERTIFICATE", st);
     printf("SET_CERTIFICATE (%s): slot %d <- %s (%zu bytes)\n", where, o->set_cert_slot,
            o->set_cert_path, n);
@@ -269,6 +280,18 @@ static int run(provision_ctx *c, const provision_opts *o, const char *host, uint
   if (ot_ok(st) && !(mask & (1u << o->slot))) st = ot_status_of(OT_E_NOT_FOUND);
   if (!ot_ok(st)) {
     rc = step_failed(c, "GET_DIGESTS (slot provisioned?)", st);
+    goto out;
+  }
+  /* A multi-key DIGESTS (1.3) names each slot's KeyPairID, CertificateInfo
+   * (CertModel) and KeyUsageMask. */
+  for (unsigned i = 0; c->q.neg.multi_key_conn && i < OT_SPDM_MAX_SLOT_COUNT; i++)
+    if (mask & (1u << i))
+      printf("DIGESTS slot %u: KeyPairID %u, CertModel %u, KeyUsageMask 0x%04x\n", i,
+             c->q.slots[i].key_pair_id, c->q.slots[i].cert_info, c->q.slots[i].key_usage);
+  if (o->cert_model && !c->q.neg.multi_key_conn) {
+    fprintf(stderr, "opentsm provision: --cert-model needs a multi-key connection (SPDM 1.3 "
+                    "SetCertModel is 0 otherwise)\n");
+    rc = OT_EXIT_USAGE;
     goto out;
   }
   st = ot_spdm_requester_get_certificate(&c->q, o->slot, 0, c->chain, sizeof(c->chain), &chain_len);
@@ -359,6 +382,12 @@ int ot_cmd_provision(int argc, char **argv) {
         return usage_error("bad --set-cert (want SLOT:FILE, SLOT 0-7)", v);
       o.set_cert_slot = v[0] - '0';
       o.set_cert_path = v + 2;
+    } else if (strcmp(a, "--cert-model") == 0) {
+      static const char *const models[] = {"device", "alias", "generic"};
+      o.cert_model = 0;
+      for (unsigned m = 0; m < 3; m++)
+        if (strcmp(v, models[m]) == 0) o.cert_model = (uint8_t)(OT_SPDM_CERT_MODEL_DEVICE + m);
+      if (o.cert_model == 0) return usage_error("bad --cert-model (device, alias, generic)", v);
     } else if (strcmp(a, "--set-key-pair") == 0) {
       if (o.set_kp_count == 8) return usage_error("too many --set-key-pair (8)", v);
       if (!cli_parse_set_key_pair(v, &o.set_kp[o.set_kp_count]))

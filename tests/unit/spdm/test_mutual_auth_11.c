@@ -240,8 +240,8 @@ static void v11_wire_layouts(void **state) {
 }
 
 /* At 1.1 the encapsulated response speaks 1.1: a 1.2 DIGESTS inside the
- * DELIVER is refused (InvalidRequest) and changes nothing; the 1.1 one then
- * goes on with GET_CERTIFICATE. */
+ * DELIVER is refused (InvalidRequest) and ends the flow; after a new
+ * CHALLENGE the 1.1 one goes on with GET_CERTIFICATE. */
 static void v11_deliver_wrong_version(void **state) {
   (void)state;
   mut *m = mut_new(OT_SPDM_VMASK_11, OT_CURVE_P256, 0, true);
@@ -259,8 +259,16 @@ static void v11_deliver_wrong_version(void **state) {
   plain(g, req, 8 + h, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
-  assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_DELIVER);
+  /* It answers the outstanding request and cannot authenticate the
+   * requester: the flow ends (test_encap_malformed.c); a new CHALLENGE
+   * starts it again. */
+  assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_FAILED);
   assert_int_equal(g->rsp.basic.pub_len, 0);
+  uint8_t chal[4 + OT_SPDM_NONCE_SIZE] = {0x11, OT_SPDM_CHALLENGE, 0x00, 0x00};
+  plain(g, chal, sizeof(chal), rsp, sizeof(rsp));
+  assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_GET);
+  plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  assert_int_equal(rsp[2], hdr[2]);
   const uint8_t *d = NULL;
   assert_ot_ok(ot_spdm_identity_chain_digest(&m->id, 0, g->rsp.neg.hash, &d));
   req[4] = 0x11;
