@@ -5,53 +5,22 @@
  * 1.2 §10.9 MutAuthRequested, the encapsulated request flow, §10.10 FINISH
  * with the requester's signature over TH ‖ H(CM)).
  */
-#include "spdm_rig.h"
-
-/* The requester's own identity and the responder's trust in it. */
-typedef struct mut {
-  rig *g;
-  ot_drbg drbg_tsm;
-  ot_spdm_hierarchy h;
-  ot_spdm_identity id;
-  ot_x509_cert anchor; /* the requester's root, as the responder's req anchor */
-} mut;
+#include "mut_rig.h"
 
 /* A rig whose responder asks for `mode`; requester_eku false gives the TSM a
  * leaf with the responder EKU only (not acceptable as a requester). */
 static mut *mut_new(uint8_t version_mask, uint8_t mode, bool requester_eku, bool trust) {
-  mut *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  rig_opts o = {.curve = OT_CURVE_P384, .versions = version_mask, .seed = 5};
-  m->g = rig_new(&o);
-  rig *g = m->g;
-  rig_drbg(&m->drbg_tsm, 9);
-  if (requester_eku)
-    assert_ot_ok(ot_spdm_hierarchy_generate_requester(&m->h, OT_CURVE_P256, &m->drbg_tsm.rng,
-                                                      RIG_NOW - RIG_DAY, RIG_NOW + RIG_DAY));
-  else
-    assert_ot_ok(ot_spdm_hierarchy_generate(&m->h, OT_CURVE_P256, &m->drbg_tsm.rng,
-                                            RIG_NOW - RIG_DAY, RIG_NOW + RIG_DAY, NULL));
-  ot_spdm_identity_init(&m->id);
-  assert_ot_ok(ot_spdm_identity_install(&m->id, 0, 0, 1, &m->h));
-  assert_ot_ok(ot_spdm_identity_root(&m->id, 0, &m->anchor));
-  /* Reconfigure both sides (their configs are read at each message). */
-  g->rcfg.caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
-  g->rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384;
-  g->rcfg.mut_auth = mode;
-  g->rcfg.req_anchors = trust ? &m->anchor : &g->anchor; /* else: the device's own root */
-  g->rcfg.req_anchor_count = 1;
-  g->rcfg.req_now = RIG_NOW;
-  assert_ot_ok(ot_spdm_requester_config_identity(&g->qcfg, &m->id));
-  assert_int_equal(g->qcfg.algs.req_asym, OT_SPDM_ASYM_ECDSA_P256);
+  mut_opts o = {.rig = {.curve = OT_CURVE_P384, .versions = version_mask, .seed = 5},
+                .tsm_seed = 9,
+                .key = OT_CURVE_P256,
+                .responder_eku = !requester_eku,
+                .untrusted = !trust,
+                .mode = mode,
+                .req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384};
+  mut *m = mut_new_opts(&o);
+  assert_ot_ok(ot_spdm_requester_config_identity(&m->g->qcfg, &m->id));
+  assert_int_equal(m->g->qcfg.algs.req_asym, OT_SPDM_ASYM_ECDSA_P256);
   return m;
-}
-
-static void mut_free(mut *m) {
-  rig_free(m->g);
-  ot_spdm_identity_clear(&m->id);
-  ot_spdm_hierarchy_clear(&m->h);
-  ot_drbg_uninstantiate(&m->drbg_tsm);
-  free(m);
 }
 
 /* Connect, authenticate the device, open a session; then use it. */

@@ -9,48 +9,22 @@
  * prefix), ECDSA and RSA; and none of it at 1.0, where MUT_AUTH_CAP and
  * ENCAP_CAP do not exist.
  */
-#include "spdm_rig.h"
-
-typedef struct mut {
-  rig *g;
-  ot_drbg drbg_tsm;
-  ot_spdm_hierarchy h;
-  ot_spdm_identity id;
-  ot_x509_cert anchor;
-} mut;
+#include "mut_rig.h"
 
 /* A rig at `versions` whose responder asks for `mode` (and basic mutual
  * authentication when `basic`) of a requester whose leaf key is `key`. */
 static mut *mut_new(uint8_t versions, ot_curve key, uint8_t mode, bool basic) {
-  mut *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  rig_opts o = {.curve = OT_CURVE_P384, .versions = versions, .seed = 21};
-  m->g = rig_new(&o);
-  rig *g = m->g;
-  rig_drbg(&m->drbg_tsm, 23);
-  assert_ot_ok(ot_spdm_hierarchy_generate_requester(&m->h, key, &m->drbg_tsm.rng, RIG_NOW - RIG_DAY,
-                                                    RIG_NOW + RIG_DAY));
-  ot_spdm_identity_init(&m->id);
-  assert_ot_ok(ot_spdm_identity_install(&m->id, 0, 0, 1, &m->h));
-  assert_ot_ok(ot_spdm_identity_root(&m->id, 0, &m->anchor));
-  g->rcfg.caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
-  g->rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_RSA_ALL;
-  g->rcfg.mut_auth = mode;
-  g->rcfg.basic_mut_auth = basic;
-  g->rcfg.req_anchors = &m->anchor;
-  g->rcfg.req_anchor_count = 1;
-  g->rcfg.req_now = RIG_NOW;
-  g->qcfg.min_version = OT_SPDM_VERSION_10; /* the policy's floor: 1.0 and 1.1 allowed */
-  assert_ot_ok(ot_spdm_requester_config_identity(&g->qcfg, &m->id));
+  mut_opts o = {.rig = {.curve = OT_CURVE_P384, .versions = versions, .seed = 21},
+                .tsm_seed = 23,
+                .key = key,
+                .mode = mode,
+                .basic = basic,
+                .req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 |
+                            OT_SPDM_ASYM_RSA_ALL};
+  mut *m = mut_new_opts(&o);
+  m->g->qcfg.min_version = OT_SPDM_VERSION_10; /* the policy's floor: 1.0 and 1.1 allowed */
+  assert_ot_ok(ot_spdm_requester_config_identity(&m->g->qcfg, &m->id));
   return m;
-}
-
-static void mut_free(mut *m) {
-  rig_free(m->g);
-  ot_spdm_identity_clear(&m->id);
-  ot_spdm_hierarchy_clear(&m->h);
-  ot_drbg_uninstantiate(&m->drbg_tsm);
-  free(m);
 }
 
 /* Replaces the requester's signing key by another of the same type. */
@@ -61,13 +35,6 @@ static void swap_key(mut *m, ot_curve key) {
   memcpy(m->id.keys[0].priv, other.leaf_priv, sizeof(m->id.keys[0].priv));
   m->id.keys[0].priv_len = other.leaf_priv_len;
   ot_spdm_hierarchy_clear(&other);
-}
-
-/* One plain request straight to the responder; its answer's length. */
-static size_t plain(rig *g, const uint8_t *req, size_t len, uint8_t *out, size_t cap) {
-  size_t n = 0;
-  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, req, len, out, cap, &n));
-  return n;
 }
 
 /* Basic mutual authentication then a session with `mode`, at 1.1. */
@@ -196,11 +163,11 @@ static void v11_wire_layouts(void **state) {
   /* CHALLENGE 1.1: header and nonce (no RequesterContext before 1.3). */
   memset(req, 0, sizeof(req));
   req[0] = 0x11, req[1] = OT_SPDM_CHALLENGE;
-  size_t len = plain(g, req, 4 + OT_SPDM_NONCE_SIZE, rsp, sizeof(rsp));
+  size_t len = mut_plain(g, req, 4 + OT_SPDM_NONCE_SIZE, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_CHALLENGE_AUTH);
   assert_int_equal(rsp[2] & OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH, OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH);
   static const uint8_t get[4] = {0x11, 0xea, 0x00, 0x00};
-  len = plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  len = mut_plain(g, get, sizeof(get), rsp, sizeof(rsp));
   static const uint8_t enc_req[8] = {0x11, 0x6a, 0x01, 0x00, 0x11, 0x81, 0x00, 0x00};
   assert_int_equal(len, sizeof(enc_req));
   assert_memory_equal(rsp, enc_req, sizeof(enc_req));
@@ -213,11 +180,11 @@ static void v11_wire_layouts(void **state) {
   memcpy(req + 8, d, h);
   /* A RequestID other than the one asked: InvalidRequest, the flow waits on. */
   req[2] = 0x02;
-  len = plain(g, req, 8 + h, rsp, sizeof(rsp));
+  len = mut_plain(g, req, 8 + h, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
   req[2] = 0x01;
-  len = plain(g, req, 8 + h, rsp, sizeof(rsp));
+  len = mut_plain(g, req, 8 + h, rsp, sizeof(rsp));
   /* ACK: RequestID 2, payload present, GET_CERTIFICATE slot 0 offset 0 at byte 4. */
   static const uint8_t ack[12] = {0x11, 0x6b, 0x02, 0x01, 0x11, 0x82, 0x00,
                                   0x00, 0x00, 0x00, 0x00, 0x04};
@@ -248,15 +215,15 @@ static void v11_deliver_wrong_version(void **state) {
   rig *g = m->g;
   rig_authenticate(g, 0);
   uint8_t rsp[1024], req[256] = {0x11, OT_SPDM_CHALLENGE, 0x00, 0x00};
-  plain(g, req, 4 + OT_SPDM_NONCE_SIZE, rsp, sizeof(rsp));
+  mut_plain(g, req, 4 + OT_SPDM_NONCE_SIZE, rsp, sizeof(rsp));
   assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_GET);
   static const uint8_t get[4] = {0x11, 0xea, 0x00, 0x00};
-  plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  mut_plain(g, get, sizeof(get), rsp, sizeof(rsp));
   size_t h = g->rsp.neg.sizes.hash_len;
   static const uint8_t hdr[8] = {0x11, 0xeb, 0x01, 0x00, 0x12, 0x01, 0x00, 0x01};
   memcpy(req, hdr, sizeof(hdr));
   memset(req + 8, 0x33, h);
-  plain(g, req, 8 + h, rsp, sizeof(rsp));
+  mut_plain(g, req, 8 + h, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
   /* It answers the outstanding request and cannot authenticate the
@@ -265,15 +232,15 @@ static void v11_deliver_wrong_version(void **state) {
   assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_FAILED);
   assert_int_equal(g->rsp.basic.pub_len, 0);
   uint8_t chal[4 + OT_SPDM_NONCE_SIZE] = {0x11, OT_SPDM_CHALLENGE, 0x00, 0x00};
-  plain(g, chal, sizeof(chal), rsp, sizeof(rsp));
+  mut_plain(g, chal, sizeof(chal), rsp, sizeof(rsp));
   assert_int_equal(g->rsp.basic.state, OT_SPDM_MUT_AWAIT_GET);
-  plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  mut_plain(g, get, sizeof(get), rsp, sizeof(rsp));
   assert_int_equal(rsp[2], hdr[2]);
   const uint8_t *d = NULL;
   assert_ot_ok(ot_spdm_identity_chain_digest(&m->id, 0, g->rsp.neg.hash, &d));
   req[4] = 0x11;
   memcpy(req + 8, d, h);
-  size_t len = plain(g, req, 8 + h, rsp, sizeof(rsp));
+  size_t len = mut_plain(g, req, 8 + h, rsp, sizeof(rsp));
   assert_int_equal(len, 12);
   assert_int_equal(rsp[1], OT_SPDM_ENCAPSULATED_RESPONSE_ACK);
   assert_int_equal(rsp[5], OT_SPDM_GET_CERTIFICATE);
@@ -311,13 +278,13 @@ static void v10_never_asks(void **state) {
   assert_ot_ok(ot_spdm_requester_challenge(&g->req, 0, OT_SPDM_MEAS_SUMMARY_NONE, NULL));
   assert_int_equal(g->rsp.basic.requested, 0);
   uint8_t rsp[1024], req[4 + OT_SPDM_NONCE_SIZE] = {0x10, OT_SPDM_CHALLENGE, 0x00, 0x00};
-  size_t len = plain(g, req, sizeof(req), rsp, sizeof(rsp));
+  size_t len = mut_plain(g, req, sizeof(req), rsp, sizeof(rsp));
   assert_true(len > 4);
   assert_int_equal(rsp[1], OT_SPDM_CHALLENGE_AUTH);
   assert_int_equal(rsp[2] & OT_SPDM_CHALLENGE_AUTH_BASIC_MUT_AUTH, 0);
   assert_int_equal(g->rsp.basic.state, 0);
   static const uint8_t get[4] = {0x10, 0xea, 0x00, 0x00};
-  plain(g, get, sizeof(get), rsp, sizeof(rsp));
+  mut_plain(g, get, sizeof(get), rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_UNSUPPORTED_REQUEST);
   mut_free(m);

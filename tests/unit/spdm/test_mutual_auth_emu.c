@@ -7,38 +7,21 @@
  * (§10.9 bit 0), and the encapsulated GET_ENDPOINT_INFO (1.3 §10.23) armed by
  * ot_spdm_responder_encap_endpoint_info (src/spdm/responder_encap_endpoint_info.c).
  */
-#include "spdm_rig.h"
-
-typedef struct mut {
-  rig *g;
-  ot_drbg drbg_tsm;
-  ot_spdm_hierarchy h;
-  ot_spdm_identity id;
-  ot_x509_cert anchor;
-} mut;
+#include "mut_rig.h"
 
 /* A rig whose responder asks for `mode` (and basic mutual authentication when
  * `basic`) of a requester whose identity has a `key` leaf. */
 static mut *mut_new(uint8_t versions, ot_curve key, uint8_t mode, bool basic, bool in_clear) {
-  mut *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  rig_opts o = {.curve = OT_CURVE_P384, .versions = versions, .seed = 7, .in_clear = in_clear};
-  m->g = rig_new(&o);
-  rig *g = m->g;
-  rig_drbg(&m->drbg_tsm, 11);
-  assert_ot_ok(ot_spdm_hierarchy_generate_requester(&m->h, key, &m->drbg_tsm.rng, RIG_NOW - RIG_DAY,
-                                                    RIG_NOW + RIG_DAY));
-  ot_spdm_identity_init(&m->id);
-  assert_ot_ok(ot_spdm_identity_install(&m->id, 0, 0, 1, &m->h));
-  assert_ot_ok(ot_spdm_identity_root(&m->id, 0, &m->anchor));
-  g->rcfg.caps |= OT_SPDM_CAP_MUT_AUTH | OT_SPDM_CAP_ENCAP;
   /* What `opentsm device` offers: every key type the signature layer verifies. */
-  g->rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 | OT_SPDM_ASYM_RSA_ALL;
-  g->rcfg.mut_auth = mode;
-  g->rcfg.basic_mut_auth = basic;
-  g->rcfg.req_anchors = &m->anchor;
-  g->rcfg.req_anchor_count = 1;
-  g->rcfg.req_now = RIG_NOW;
+  mut_opts o = {.rig = {.curve = OT_CURVE_P384, .versions = versions, .seed = 7, .in_clear = in_clear},
+                .tsm_seed = 11,
+                .key = key,
+                .mode = mode,
+                .basic = basic,
+                .req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 |
+                            OT_SPDM_ASYM_RSA_ALL};
+  mut *m = mut_new_opts(&o);
+  rig *g = m->g;
   if (ot_key_is_rsa(key)) {
     /* As spdm_requester_emu: RSASSA and RSAPSS of the key's size offered. */
     g->qcfg.identity = &m->id;
@@ -50,14 +33,6 @@ static mut *mut_new(uint8_t versions, ot_curve key, uint8_t mode, bool basic, bo
     assert_ot_ok(ot_spdm_requester_config_identity(&g->qcfg, &m->id));
   }
   return m;
-}
-
-static void mut_free(mut *m) {
-  rig_free(m->g);
-  ot_spdm_identity_clear(&m->id);
-  ot_spdm_hierarchy_clear(&m->h);
-  ot_drbg_uninstantiate(&m->drbg_tsm);
-  free(m);
 }
 
 /* Replaces the requester's signing key by another of the same type: its
@@ -180,12 +155,6 @@ static void requested_01h_without_key_asks_encap(void **state) {
 
 /* ---- the encapsulated GET_ENDPOINT_INFO, driven by hand (plain messages) ---- */
 
-static size_t plain(rig *g, const uint8_t *req, size_t len, uint8_t *out, size_t cap) {
-  size_t n = 0;
-  assert_ot_ok(ot_spdm_responder_handle(&g->rsp, req, len, out, cap, &n));
-  return n;
-}
-
 /* EPInfo: one identifier element (IdElemLength 7, no vendor ID, one
  * sub-identifier of 3 bytes), as spdm_requester_emu sends it. */
 static const uint8_t ep_info[] = {0x01, 0, 0, 0, 0x07, 0x00, 0x00, 0x01, 0x03, 0x12, 0x34, 0x56};
@@ -238,7 +207,7 @@ static size_t deliver_ep_info(mut *m, uint8_t id, const uint8_t *get, size_t get
 /* GET_ENCAPSULATED_REQUEST; returns the encapsulated request's offset in rsp. */
 static size_t get_encap(rig *g, uint8_t *rsp, size_t cap, size_t *len) {
   uint8_t q[4] = {g->req.neg.version, OT_SPDM_GET_ENCAPSULATED_REQUEST, 0, 0};
-  *len = plain(g, q, sizeof(q), rsp, cap);
+  *len = mut_plain(g, q, sizeof(q), rsp, cap);
   assert_true(*len >= 8);
   assert_int_equal(rsp[1], OT_SPDM_ENCAPSULATED_REQUEST);
   assert_int_equal(rsp[2], 1); /* RequestID */
@@ -266,7 +235,7 @@ static void encap_endpoint_info_with(ot_curve key, bool basic, bool corrupt) {
   uint8_t get_copy[64];
   memcpy(get_copy, get, get_len);
   size_t n = deliver_ep_info(m, rsp[2], get_copy, get_len, corrupt, req, sizeof(req));
-  len = plain(g, req, n, rsp, sizeof(rsp));
+  len = mut_plain(g, req, n, rsp, sizeof(rsp));
   if (corrupt) {
     assert_int_equal(rsp[1], OT_SPDM_ERROR);
     assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
@@ -284,7 +253,7 @@ static void encap_endpoint_info_with(ot_curve key, bool basic, bool corrupt) {
   }
   /* The flow is over: nothing pending (1.3 NoPendingRequests). */
   uint8_t q[4] = {g->req.neg.version, OT_SPDM_GET_ENCAPSULATED_REQUEST, 0, 0};
-  len = plain(g, q, sizeof(q), rsp, sizeof(rsp));
+  len = mut_plain(g, q, sizeof(q), rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_NO_PENDING_REQUESTS);
   mut_free(m);
@@ -324,7 +293,7 @@ static void encap_endpoint_info_bad_answers(void **state) {
   /* One flow at a time: armed again while the answer is awaited. */
   assert_ot_code(ot_spdm_responder_encap_endpoint_info(&g->rsp), OT_E_STATE);
   size_t n = deliver_ep_info(m, 2, get, len - at, false, req, sizeof(req));
-  plain(g, req, n, rsp, sizeof(rsp));
+  mut_plain(g, req, n, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
   assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_AWAIT_DELIVER);
@@ -337,14 +306,14 @@ static void encap_endpoint_info_bad_answers(void **state) {
                     OT_SPDM_ERROR,
                     OT_SPDM_ERR_UNSUPPORTED_REQUEST,
                     OT_SPDM_GET_ENDPOINT_INFO};
-  plain(g, err, sizeof(err), rsp, sizeof(rsp));
+  mut_plain(g, err, sizeof(err), rsp, sizeof(rsp));
   assert_int_equal(rsp[2], OT_SPDM_ERR_INVALID_REQUEST);
   assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_FAILED);
   /* Armed again: an ENDPOINT_INFO cut short of its EPInfo. */
   assert_ot_ok(ot_spdm_responder_encap_endpoint_info(&g->rsp));
   get_encap(g, rsp, sizeof(rsp), &len);
   n = deliver_ep_info(m, 1, get, 8, false, req, sizeof(req));
-  plain(g, req, n - 3, rsp, sizeof(rsp));
+  mut_plain(g, req, n - 3, rsp, sizeof(rsp));
   assert_int_equal(rsp[1], OT_SPDM_ERROR);
   assert_int_equal(g->rsp.ep_encap.state, OT_SPDM_MUT_FAILED);
   mut_free(m);
