@@ -60,7 +60,7 @@ case_mk_requester_emu() { # [VER]
 MK_ONLY_VALIDATOR_PASS_MIN=1079
 
 case_mk_validator() { # SUITE MODE
-  local summary pass fail min=$VALIDATOR_PASS_MIN
+  local min=$VALIDATOR_PASS_MIN
   [ "$2" = only ] && min=$MK_ONLY_VALIDATOR_PASS_MIN
   suite "$1"
   it_init "mk-validator-$1-$2"
@@ -68,18 +68,7 @@ case_mk_validator() { # SUITE MODE
   it_run_peer 60 validator.log "$OPENTSM_PEERS/bin/spdm_device_validator_sample" \
     --trans PCI_DOE --ip 127.0.0.1 --port "$IT_PORT"
   [ $? -eq 0 ] || it_fail "validator exit nonzero"
-  grep -q '^test result done' test.log 2>/dev/null && it_pass "validator ran to its end" ||
-    it_fail "validator stopped early; last: $(tail -n 1 test.log 2>/dev/null)"
-  summary=$(grep '^test suite (spdm_responder_conformance_test)' test.log 2>/dev/null | tail -n 1)
-  it_log "${summary:-no summary line}"
-  pass=$(printf '%s' "$summary" | sed -n 's/.*pass: *\([0-9]*\).*/\1/p')
-  fail=$(printf '%s' "$summary" | sed -n 's/.*fail: *\([0-9]*\).*/\1/p')
-  if [ -n "$fail" ] && [ "$fail" -eq 0 ] && [ "${pass:-0}" -ge "$min" ]; then
-    it_pass "validator: $pass pass (at least $min), 0 FAIL"
-  else
-    it_fail "validator: ${pass:-?} pass, ${fail:-?} fail"
-    grep -m 10 'FAIL' test.log 2>/dev/null | cut -c1-200
-  fi
+  judge_validator_log "$min"
   it_done
 }
 
