@@ -8,9 +8,8 @@
  * CHALLENGE_AUTH and KEY_EXCHANGE_RSP with it, and only for the usages the
  * pair has; an identity that cannot hold another key is left unchanged.
  */
-#include "opentsm/secure.h"
+#include "ca_rig.h"
 #include "opentsm/spdm_key_pairs.h"
-#include "opentsm/x509.h"
 #include "spdm_rig.h"
 
 typedef struct mk {
@@ -38,39 +37,17 @@ static ot_status generate(mk *m, uint8_t id, uint16_t usage) {
   return ot_spdm_key_pairs_to_identity(&m->t, &m->g->id);
 }
 
-/* A root (fresh P-256 key) and a leaf over pub, as a CA would issue for a
- * CSR: root | leaf into m->der; the root becomes the requester's 2nd anchor. */
+/* A CA's chain for pub (root | leaf into m->der); the root becomes the
+ * requester's 2nd anchor. */
 static void issue(mk *m, const uint8_t *pub) {
-  uint8_t rpriv[OT_ECC_MAX_SCALAR], rpub[OT_ECC_MAX_PUBLIC];
-  assert_ot_ok(
-      ot_key_generate(OT_CURVE_P256, &m->g->drbg_host.rng, rpriv, sizeof rpriv, rpub, sizeof rpub));
-  ot_x509_template rt = {.kind = OT_X509_KIND_ROOT,
-                         .common_name = "key pair 2 CA",
-                         .serial = 1,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .path_len = -1};
-  ot_x509_issuer ri = {.curve = OT_CURVE_P256, .private_key = rpriv};
-  size_t rn = 0, ln = 0;
-  assert_ot_ok(ot_x509_generate(&rt, &ri, m->der, sizeof m->der, &rn));
-  ot_x509_chain root;
-  assert_ot_ok(ot_x509_chain_parse(m->der, rn, &root));
-  ot_x509_template lt = {.kind = OT_X509_KIND_LEAF,
-                         .common_name = "key pair 2",
-                         .serial = 2,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .subject_curve = OT_CURVE_P256,
-                         .subject_public = pub,
-                         .eku = OT_X509_EKU_RESPONDER,
-                         .hardware_identity = true};
-  ot_x509_issuer li = {.curve = OT_CURVE_P256, .private_key = rpriv, .cert = &root.certs[0]};
-  assert_ot_ok(ot_x509_generate(&lt, &li, m->der + rn, sizeof m->der - rn, &ln));
-  m->der_len = rn + ln;
-  ot_zeroize(rpriv, sizeof rpriv);
-  ot_x509_chain c;
-  assert_ot_ok(ot_x509_chain_parse(m->der, m->der_len, &c));
-  m->anchors[1] = c.certs[0];
+  ca_leaf o = {.curve = OT_CURVE_P256,
+               .ca_name = "key pair 2 CA",
+               .leaf_name = "key pair 2",
+               .pub = pub,
+               .eku = OT_X509_EKU_RESPONDER,
+               .not_before = RIG_NOW - RIG_DAY,
+               .not_after = RIG_NOW + 365 * RIG_DAY};
+  ca_issue(&o, &m->g->drbg_host.rng, m->der, sizeof m->der, &m->der_len, &m->anchors[1]);
 }
 
 /* A 1.3 multi-key device with three key pairs (pair 1 = slot 0's key), CSR
