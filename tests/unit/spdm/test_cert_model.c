@@ -8,8 +8,7 @@
  * leaf EKUs), GenericCert never in slot 0, and a refusal changes nothing.
  */
 #include "ca_rig.h"
-#include "opentsm/spdm_key_pairs.h"
-#include "spdm_rig.h"
+#include "mk_rig.h"
 
 #define KEYS OT_SOURCE_DIR "/tests/vectors/spdm-emu/sample_key"
 #define SAMPLE_NOW ((time_t)1750000000)
@@ -97,16 +96,6 @@ static void test_identity_refusals_change_nothing(void **s) {
 
 /* ---- over the wire: a 1.3 multi-key device ---------------------------------- */
 
-typedef struct mk {
-  rig *g;
-  ot_spdm_key_pairs t;
-  ot_x509_cert anchors[2];
-  uint8_t der[2048]; /* root | leaf for pair 2 */
-  size_t der_len;
-  unsigned calls;
-  uint8_t last_model;
-} mk;
-
 static ot_status set_cert(void *ctx, uint8_t slot, uint8_t kpid, uint8_t model, const uint8_t *der,
                           size_t len) {
   mk *m = ctx;
@@ -137,27 +126,12 @@ static void issue(mk *m, unsigned eku) {
 }
 
 static mk *mk_new(uint8_t seed, unsigned eku) {
-  mk *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  m->g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, true, seed});
-  assert_ot_ok(ot_spdm_key_pairs_init(&m->t, &m->g->id, 3, true));
-  m->g->rcfg.caps |= OT_SPDM_CAP_CSR | OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_GET_KEY_PAIR_INFO;
+  mk *m = mk_new_device(seed);
   m->g->rcfg.set_cert_model = set_cert;
-  m->g->rcfg.set_cert_ctx = m;
-  m->g->rcfg.key_pairs = &m->t;
-  m->anchors[0] = m->g->anchor;
-  m->g->qcfg.anchors = m->anchors;
-  m->g->qcfg.anchor_count = 2;
   issue(m, eku);
   rig_authenticate(m->g, 0);
   assert_true(m->g->req.neg.multi_key_conn);
   return m;
-}
-
-static void mk_free(mk *m) {
-  ot_spdm_key_pairs_clear(&m->t);
-  rig_free(m->g);
-  free(m);
 }
 
 /* A new connection and session: the requester gives up on a connection

@@ -9,16 +9,7 @@
  * pair has; an identity that cannot hold another key is left unchanged.
  */
 #include "ca_rig.h"
-#include "opentsm/spdm_key_pairs.h"
-#include "spdm_rig.h"
-
-typedef struct mk {
-  rig *g;
-  ot_spdm_key_pairs t;
-  ot_x509_cert anchors[2];
-  uint8_t der[2048]; /* root | leaf for pair 2 */
-  size_t der_len;
-} mk;
+#include "mk_rig.h"
 
 /* The device model's SET_CERTIFICATE: provision, then bind the slot. */
 static ot_status set_cert(void *ctx, uint8_t slot, uint8_t kpid, const uint8_t *der, size_t len) {
@@ -50,27 +41,11 @@ static void issue(mk *m, const uint8_t *pub) {
   ca_issue(&o, &m->g->drbg_host.rng, m->der, sizeof m->der, &m->der_len, &m->anchors[1]);
 }
 
-/* A 1.3 multi-key device with three key pairs (pair 1 = slot 0's key), CSR
- * and SET_CERT through set_cert(). */
+/* The multi-key device (mk_rig.h), SET_CERTIFICATE through set_cert(). */
 static mk *mk_new(uint8_t seed) {
-  mk *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  m->g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, true, seed});
-  assert_ot_ok(ot_spdm_key_pairs_init(&m->t, &m->g->id, 3, true));
-  m->g->rcfg.caps |= OT_SPDM_CAP_CSR | OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_GET_KEY_PAIR_INFO;
+  mk *m = mk_new_device(seed);
   m->g->rcfg.set_cert = set_cert;
-  m->g->rcfg.set_cert_ctx = m;
-  m->g->rcfg.key_pairs = &m->t;
-  m->anchors[0] = m->g->anchor;
-  m->g->qcfg.anchors = m->anchors;
-  m->g->qcfg.anchor_count = 2;
   return m;
-}
-
-static void mk_free(mk *m) {
-  ot_spdm_key_pairs_clear(&m->t);
-  rig_free(m->g);
-  free(m);
 }
 
 /* Connect, DIGESTS, slot 0's chain (rig_authenticate, any slot mask). */
