@@ -36,6 +36,18 @@ for cmd in connect device certs bench; do
   grep -q "usage: opentsm $cmd" "$TMP/out" || fail "$cmd --help prints its usage"
   expect_rc 2 "$cmd --bogus" "$T" "$cmd" --bogus
 done
+# A --topology file that cannot be read (exit 3) or parsed (exit 1): named
+# with the line and column, by each command that reads one.
+printf 'nodes: [\n' >"$TMP/bad.yaml"
+for cmd in sim "attack all" lspci topology; do
+  name=${cmd%% *}
+  # shellcheck disable=SC2086
+  expect_rc 3 "$cmd --topology with no file" "$OPENTSM" $cmd --topology "$TMP/none.yaml"
+  grep -q "^opentsm $name: $TMP/none.yaml:" "$TMP/err" || fail "$name: the missing file named"
+  # shellcheck disable=SC2086
+  expect_rc 1 "$cmd --topology not YAML" "$OPENTSM" $cmd --topology "$TMP/bad.yaml"
+  grep -q "^opentsm $name: $TMP/bad.yaml:2:1: " "$TMP/err" || fail "$name: line and column named"
+done
 C=$OPENTSM; D=$OPENTSM; S=$OPENTSM
 expect_rc 2 "connect without an address" "$C" connect --anchor x.der
 expect_rc 2 "connect without an anchor" "$C" connect 127.0.0.1:1
