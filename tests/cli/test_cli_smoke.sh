@@ -6,25 +6,7 @@ set -u
 OPENTSM=$1
 SRC=$2
 KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
-TMP=$(mktemp -d)
-DEV_PID=
-fails=0
-cleanup() {
-  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-pass() { echo "ok: $*"; }
-
-expect_rc() { # expected-rc description command...
-  want=$1; what=$2; shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$what (exit $rc)"; else
-    fail "$what: exit $rc, wanted $want"; cat "$TMP/out" "$TMP/err"; fi
-}
+. "$SRC/tests/cli/cli_lib.sh"
 
 # -- help and usage errors ---------------------------------------------------
 for cmd in demo sim attack selftest lspci topology version; do
@@ -360,5 +342,4 @@ else
   fail "lspci --connected: no IDE capability or no Secure stream"; cat "$TMP/out"
 fi
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+cli_verdict
