@@ -168,19 +168,15 @@ OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, 
   size_t have = 0, remainder = 0;
   ot_spdm_peer_slot was = q->slots[slot];
   q->slots[slot].verified = false;
-  ot_status st;
+  /* A refused chain leaves the slot unverified (an earlier verdict is not
+   * reused) and *chain_len untouched; the bytes already received stay in
+   * the caller's buffer, for a caller that explains the refusal. */
   do {
     size_t want = portion;
     if (have > 0 && remainder < want) want = remainder;
-    OT_GUARD_GOTO(st, req_fail(q, get_portion(q, slot, want, chain, cap, &have, &remainder)),
-                  refused);
+    OT_GUARD(req_fail(q, get_portion(q, slot, want, chain, cap, &have, &remainder)));
   } while (remainder != 0);
-  OT_GUARD_GOTO(st, req_fail(q, verify_chain(q, slot, &was, chain, have)), refused);
+  OT_GUARD(req_fail(q, verify_chain(q, slot, &was, chain, have)));
   *chain_len = have;
   return OT_SUCCESS;
-refused:
-  /* Nothing of a refused chain is kept: the slot stays unverified and the
-   * portions received are wiped from the caller's buffer. */
-  memset(chain, 0, have);
-  return st;
 }
