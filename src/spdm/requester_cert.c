@@ -7,6 +7,7 @@
  */
 #include "requester_internal.h"
 
+#include "opentsm/log.h"
 #include "opentsm/secure.h"
 
 OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask) {
@@ -37,6 +38,33 @@ OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask
   return OT_SUCCESS;
 }
 
+/*
+ * DSP0274 1.3 §10.6, CERTIFICATE Param2 CertificateInfo: on a multi-key
+ * connection (multi_key_conn_rsp) bits 2:0 are the CertModel of the chain in
+ * SlotID, the same model DIGESTS listed for that slot (§10.5 CertificateInfo).
+ * A chain is being returned, so the model is not None (a slot with a key but
+ * no certificate), and 4..7 are reserved. A model other than the one DIGESTS
+ * named would have the chain checked against a leaf profile the device did
+ * not declare (verify_chain picks it from DIGESTS): refused. A slot DIGESTS
+ * did not list has nothing to compare with (verify_chain refuses its chain).
+ * Without MULTI_KEY_CONN, Param2 is reserved and not looked at.
+ */
+static ot_status check_cert_model(const ot_spdm_requester *q, uint8_t slot, uint8_t model) {
+  if (q->neg.version < OT_SPDM_VERSION_13 || !q->neg.multi_key_conn) return OT_SUCCESS;
+  uint8_t listed = (uint8_t)(q->slots[slot].cert_info & OT_SPDM_CERT_INFO_MODEL_MASK);
+  bool have_listed = (q->digest_mask & (1u << slot)) != 0;
+  if (model != OT_SPDM_CERT_MODEL_NONE && model <= OT_SPDM_CERT_MODEL_GENERIC &&
+      (!have_listed || model == listed))
+    return OT_SUCCESS;
+  if (have_listed)
+    OT_LOGW("spdm-req", "CERTIFICATE slot %u: CertModel %u, but DIGESTS listed CertModel %u",
+            (unsigned)slot, (unsigned)model, (unsigned)listed);
+  else
+    OT_LOGW("spdm-req", "CERTIFICATE slot %u: CertModel %u is no certificate model",
+            (unsigned)slot, (unsigned)model);
+  return ot_status_of(OT_E_MALFORMED);
+}
+
 /* One GET_CERTIFICATE portion appended at chain[*have..]. */
 static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, uint8_t *chain,
                              size_t cap, size_t *have, size_t *remainder) {
@@ -54,6 +82,7 @@ static ot_status get_portion(ot_spdm_requester *q, uint8_t slot, size_t want, ui
   OT_GUARD(ot_spdm_decode_certificate(&q->neg.sizes, &rd, &c));
   /* §10.6: the portion answers our slot and never exceeds what we asked for. */
   OT_ENSURE(c.slot_id == slot && c.portion_len <= want && c.portion_len > 0, OT_E_MALFORMED);
+  OT_GUARD(check_cert_model(q, slot, c.cert_info));
   OT_ENSURE(*have + c.portion_len + c.remainder_len <= cap, OT_E_TOO_LARGE);
   memcpy(chain + *have, c.portion, c.portion_len);
   *have += c.portion_len;
@@ -139,6 +168,9 @@ OT_RESULT ot_spdm_requester_get_certificate(ot_spdm_requester *q, uint8_t slot, 
   size_t have = 0, remainder = 0;
   ot_spdm_peer_slot was = q->slots[slot];
   q->slots[slot].verified = false;
+  /* A refused chain leaves the slot unverified (an earlier verdict is not
+   * reused) and *chain_len untouched; the bytes already received stay in
+   * the caller's buffer, for a caller that explains the refusal. */
   do {
     size_t want = portion;
     if (have > 0 && remainder < want) want = remainder;

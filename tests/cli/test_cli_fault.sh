@@ -9,13 +9,7 @@ FAULT=$3
 CASE=$4
 KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
 ANCHOR="$KEYS/ecp384/ca.cert.der"
-TMP=$(mktemp -d)
-DEV_PID=
-cleanup() {
-  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$SRC/tests/cli/cli_lib.sh"
 "$O" device --listen 127.0.0.1:0 --keys "$KEYS" --fault "$FAULT" >"$TMP/dev.out" 2>"$TMP/dev.err" &
 DEV_PID=$!
 PORT=

@@ -9,8 +9,8 @@
  * refused at once; a chain under the wrong KeyPairID and a damaged key pair
  * file are refused.
  */
+#include "../unit/spdm/ca_rig.h"
 #include "cli_util.h"
-#include "opentsm/secure.h"
 #include "testsupport.h"
 
 #include <stdio.h>
@@ -89,34 +89,14 @@ static void remove_state(bed *b) {
 /* A CA (fresh P-384 root) issues a responder leaf over pub: root | leaf. */
 static void issue(bed *b, const uint8_t *pub) {
   time_t now = time(NULL);
-  uint8_t rpriv[OT_ECC_MAX_SCALAR], rpub[OT_ECC_MAX_PUBLIC];
-  assert_ot_ok(
-      ot_key_generate(OT_CURVE_P384, &b->drbg.rng, rpriv, sizeof rpriv, rpub, sizeof rpub));
-  ot_x509_template rt = {.kind = OT_X509_KIND_ROOT,
-                         .common_name = "provisioning CA",
-                         .serial = 1,
-                         .not_before = now - 3600,
-                         .not_after = now + 86400,
-                         .path_len = -1};
-  ot_x509_issuer ri = {.curve = OT_CURVE_P384, .private_key = rpriv};
-  size_t rn = 0, ln = 0;
-  assert_ot_ok(ot_x509_generate(&rt, &ri, b->der, sizeof b->der, &rn));
-  ot_x509_chain root;
-  assert_ot_ok(ot_x509_chain_parse(b->der, rn, &root));
-  ot_x509_template lt = {.kind = OT_X509_KIND_LEAF,
-                         .common_name = "device key pair 2",
-                         .serial = 2,
-                         .not_before = now - 3600,
-                         .not_after = now + 86400,
-                         .subject_curve = OT_CURVE_P384,
-                         .subject_public = pub,
-                         .eku = OT_X509_EKU_RESPONDER,
-                         .hardware_identity = true};
-  ot_x509_issuer li = {.curve = OT_CURVE_P384, .private_key = rpriv, .cert = &root.certs[0]};
-  assert_ot_ok(ot_x509_generate(&lt, &li, b->der + rn, sizeof b->der - rn, &ln));
-  ot_zeroize(rpriv, sizeof rpriv);
-  b->der_len = rn + ln;
-  b->anchors[1] = root.certs[0]; /* points into b->der */
+  ca_leaf o = {.curve = OT_CURVE_P384,
+               .ca_name = "provisioning CA",
+               .leaf_name = "device key pair 2",
+               .pub = pub,
+               .eku = OT_X509_EKU_RESPONDER,
+               .not_before = now - 3600,
+               .not_after = now + 86400};
+  ca_issue(&o, &b->drbg.rng, b->der, sizeof b->der, &b->der_len, &b->anchors[1]);
 }
 
 static void test_generate_csr_set_certificate_restart(void **s) {

@@ -6,25 +6,7 @@ set -u
 OPENTSM=$1
 SRC=$2
 KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
-TMP=$(mktemp -d)
-DEV_PID=
-fails=0
-cleanup() {
-  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-pass() { echo "ok: $*"; }
-
-expect_rc() { # expected-rc description command...
-  want=$1; what=$2; shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$what (exit $rc)"; else
-    fail "$what: exit $rc, wanted $want"; cat "$TMP/out" "$TMP/err"; fi
-}
+. "$SRC/tests/cli/cli_lib.sh"
 
 # -- help and usage errors ---------------------------------------------------
 for cmd in demo sim attack selftest lspci topology version; do
@@ -35,6 +17,18 @@ for cmd in connect device certs bench; do
   expect_rc 0 "$cmd --help" "$T" "$cmd" --help
   grep -q "usage: opentsm $cmd" "$TMP/out" || fail "$cmd --help prints its usage"
   expect_rc 2 "$cmd --bogus" "$T" "$cmd" --bogus
+done
+# A --topology file that cannot be read (exit 3) or parsed (exit 1): named
+# with the line and column, by each command that reads one.
+printf 'nodes: [\n' >"$TMP/bad.yaml"
+for cmd in sim "attack all" lspci topology; do
+  name=${cmd%% *}
+  # shellcheck disable=SC2086
+  expect_rc 3 "$cmd --topology with no file" "$OPENTSM" $cmd --topology "$TMP/none.yaml"
+  grep -q "^opentsm $name: $TMP/none.yaml:" "$TMP/err" || fail "$name: the missing file named"
+  # shellcheck disable=SC2086
+  expect_rc 1 "$cmd --topology not YAML" "$OPENTSM" $cmd --topology "$TMP/bad.yaml"
+  grep -q "^opentsm $name: $TMP/bad.yaml:2:1: " "$TMP/err" || fail "$name: line and column named"
 done
 C=$OPENTSM; D=$OPENTSM; S=$OPENTSM
 expect_rc 2 "connect without an address" "$C" connect --anchor x.der
@@ -348,5 +342,4 @@ else
   fail "lspci --connected: no IDE capability or no Secure stream"; cat "$TMP/out"
 fi
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+cli_verdict

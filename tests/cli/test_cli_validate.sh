@@ -8,23 +8,7 @@ O=$1
 SRC=$2
 KEYS="$SRC/tests/vectors/spdm-emu/sample_key"
 ANCHOR="$KEYS/ecp384/ca.cert.der"
-TMP=$(mktemp -d)
-DEV_PID=
-fails=0
-cleanup() {
-  [ -n "$DEV_PID" ] && kill "$DEV_PID" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-pass() { echo "ok: $*"; }
-expect_rc() { # expected-rc description command...
-  want=$1; what=$2; shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then pass "$what (exit $rc)"; else
-    fail "$what: exit $rc, wanted $want"; cat "$TMP/out" "$TMP/err"; fi
-}
+. "$SRC/tests/cli/cli_lib.sh"
 
 # -- listing and usage errors (no device needed) ------------------------------
 expect_rc 0 "validate --help" "$O" validate --help
@@ -110,5 +94,4 @@ grep -q "IDEKM.QUERY.2.1 QUERY PortIndex 3: refused" "$TMP/out" &&
 for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
 wait "$DEV_PID" 2>/dev/null; DEV_PID=
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+cli_verdict

@@ -9,30 +9,10 @@
  * (MutAuthRequested 02h/04h, FINISH signed over Hash(TH) without the 1.2
  * prefix), with ECDSA and RSA requester keys; at 1.0 neither is asked.
  */
-#include "../unit/spdm/spdm_rig.h"
-
-#include "opentsm/doe_driver.h"
-#include "opentsm/doe_mailbox.h"
-
-#define MB_BYTES (64u * 1024u)
-
-typedef struct platform {
-  ot_sim_clock clock; /* must be first: the hook steps the mailbox */
-  ot_doe_mailbox *mb;
-} platform;
-
-static void on_sleep(ot_sim_clock *c, uint64_t now) {
-  (void)now;
-  ot_doe_mailbox_step(((platform *)(void *)c)->mb);
-}
+#include "mailbox_rig.h"
 
 typedef struct bench {
-  platform clk;
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_doe_mailbox mb;
-  uint8_t bufs[2][MB_BYTES];
-  ot_doe_driver drv;
+  mailbox m;
   /* The requester's identity and the device's trust in it. */
   ot_drbg drbg_tsm;
   ot_spdm_hierarchy h;
@@ -45,26 +25,7 @@ typedef struct bench {
 static bench *bench_new(rig *g, ot_curve key, uint8_t mode) {
   bench *b = calloc(1, sizeof(*b));
   assert_non_null(b);
-  ot_sim_clock_init(&b->clk.clock, 0);
-  b->clk.clock.on_sleep = on_sleep;
-  b->clk.mb = &b->mb;
-  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
-  uint16_t off;
-  assert_ot_ok(ot_cfg_init(&b->cfg, &ident));
-  assert_ot_ok(ot_cfg_add_cap(&b->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
-  ot_doe_mailbox_config c = {.responder = &g->dev,
-                             .clock = &b->clk.clock.base,
-                             .latency_ns = OT_NS_PER_MS,
-                             .req_buf = b->bufs[0],
-                             .req_cap = MB_BYTES,
-                             .rsp_buf = b->bufs[1],
-                             .rsp_cap = MB_BYTES,
-                             .cap_version = 2};
-  assert_ot_ok(ot_doe_mailbox_install(&b->mb, &b->cfg, &c, &off));
-  ot_cfg_inproc_init(&b->acc, &b->cfg);
-  assert_ot_ok(ot_doe_driver_open(&b->drv, &b->acc.base, &b->clk.clock.base, OT_DOE_VENDOR_PCISIG,
-                                  OT_DOE_TYPE_SPDM));
-  g->req.io = ot_doe_driver_transport(&b->drv);
+  mailbox_attach(&b->m, g);
 
   rig_drbg(&b->drbg_tsm, 61);
   assert_ot_ok(ot_spdm_hierarchy_generate_requester(&b->h, key, &b->drbg_tsm.rng, RIG_NOW - RIG_DAY,
@@ -85,7 +46,7 @@ static bench *bench_new(rig *g, ot_curve key, uint8_t mode) {
 }
 
 static void bench_free(bench *b) {
-  assert_false(ot_doe_driver_is_dead(&b->drv));
+  assert_false(ot_doe_driver_is_dead(&b->m.drv));
   ot_spdm_identity_clear(&b->id);
   ot_spdm_hierarchy_clear(&b->h);
   ot_drbg_uninstantiate(&b->drbg_tsm);

@@ -6,58 +6,14 @@
  * (PCIe r6.0 §6.30, §6.31). The whole TSM flow runs for SPDM 1.2/P-384 and
  * 1.3/P-256, both handshake modes.
  */
-#include "../unit/spdm/spdm_rig.h"
-
-#include "opentsm/doe_driver.h"
-#include "opentsm/doe_mailbox.h"
-
-#define MB_BYTES (64u * 1024u)
-
-typedef struct platform {
-  ot_sim_clock clock; /* must be first: the hook steps the mailbox */
-  ot_doe_mailbox *mb;
-} platform;
-
-static void on_sleep(ot_sim_clock *c, uint64_t now) {
-  (void)now;
-  ot_doe_mailbox_step(((platform *)(void *)c)->mb);
-}
-
-typedef struct bench {
-  platform clk;
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_doe_mailbox mb;
-  uint8_t bufs[2][MB_BYTES];
-  ot_doe_driver drv;
-} bench;
+#include "mailbox_rig.h"
 
 static void run(const rig_opts *o) {
   rig *g = rig_new(o);
-  bench *b = calloc(1, sizeof(*b));
+  mailbox *b = calloc(1, sizeof(*b));
   assert_non_null(b);
-  ot_sim_clock_init(&b->clk.clock, 0);
-  b->clk.clock.on_sleep = on_sleep;
-  b->clk.mb = &b->mb;
-  const ot_cfg_ident ident = {.vendor = 0x1AF4, .device = 0x10F2, .class_code = 0x120000};
-  uint16_t off;
-  assert_ot_ok(ot_cfg_init(&b->cfg, &ident));
-  assert_ot_ok(ot_cfg_add_cap(&b->cfg, OT_PCI_CAP_ID_EXP, 0x3C, &off));
-  ot_doe_mailbox_config c = {.responder = &g->dev,
-                             .clock = &b->clk.clock.base,
-                             .latency_ns = OT_NS_PER_MS,
-                             .req_buf = b->bufs[0],
-                             .req_cap = MB_BYTES,
-                             .rsp_buf = b->bufs[1],
-                             .rsp_cap = MB_BYTES,
-                             .cap_version = 2};
-  assert_ot_ok(ot_doe_mailbox_install(&b->mb, &b->cfg, &c, &off));
-  ot_cfg_inproc_init(&b->acc, &b->cfg);
-  assert_ot_ok(ot_doe_driver_open(&b->drv, &b->acc.base, &b->clk.clock.base, OT_DOE_VENDOR_PCISIG,
-                                  OT_DOE_TYPE_SPDM));
+  mailbox_attach(b, g);
   assert_true(ot_doe_driver_supports(&b->drv, OT_DOE_VENDOR_PCISIG, OT_DOE_TYPE_SECURED_SPDM));
-  g->req.io = ot_doe_driver_transport(&b->drv);
-
   rig_authenticate(g, 0);
   assert_ot_ok(ot_spdm_requester_challenge(&g->req, 0, OT_SPDM_MEAS_SUMMARY_ALL, NULL));
   uint8_t rec[4096];

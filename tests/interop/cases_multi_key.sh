@@ -54,10 +54,10 @@ case_mk_requester_emu() { # [VER]
   it_done
 }
 
-# With MULTI_KEY_CAP 01b the validator's setups for DIGESTS and CERTIFICATE
-# (libspdm_init_connection of a requester without MULTI_KEY_CAP) do not
-# complete, so groups 4 and 5 are NOT_TESTED: 1079 pass, none failing.
-MK_ONLY_VALIDATOR_PASS_MIN=1079
+# With MULTI_KEY_CAP 01b every group runs but some setups do not complete
+# (assertions 2.2, 2.4, 2.6 and the session setups of groups 12, 13 and 16
+# are NOT_TESTED): 1940 pass, none failing. The floor is that score.
+MK_ONLY_VALIDATOR_PASS_MIN=1940
 
 case_mk_validator() { # SUITE MODE
   local min=$VALIDATOR_PASS_MIN

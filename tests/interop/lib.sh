@@ -299,6 +299,28 @@ it_check_dump_decrypted() { # dump label
   fi
 }
 
+# The debug spdm_requester_emu (bounded: SECONDS) against our device at
+# IT_PORT with ARGS (no --ip/--port/--pcap): log requester.log, capture
+# requester.pcap. Waits for the device to end (the requester's SHUTDOWN),
+# sets REQ_SECRETS from its [DHE Secret] lines, decodes the capture into DUMP
+# and checks it is whole and decrypted. Returns the requester's exit code
+# (which does not tell success: judge the dump).
+it_requester_emu_dump() { # seconds dump args...
+  local secs=$1 d=$2 rc
+  shift 2
+  it_run_peer "$secs" requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" \
+    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap "$@"
+  rc=$?
+  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within $secs s"
+  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
+  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
+  # shellcheck disable=SC2086
+  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
+  it_check_dump_complete requester.pcap "$d" "capture"
+  it_check_dump_decrypted "$d" "capture"
+  return "$rc"
+}
+
 # Checks that spdm_dump decoded every record it could read: a record line
 # that ends at "PCI_DOE(v, t)" (an object it did not take), with a message
 # name and no fields (a message too short for its format: spdm_dump prints

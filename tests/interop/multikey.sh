@@ -130,7 +130,7 @@ case_multikey() { # VER SUITE OURS PEER
 # RequesterMultiKeyConn (libspdm's requester refuses an ALGORITHMS that does),
 # and the flow is the single-key one.
 case_multikey_device() { # VER SUITE PEER
-  local ver=$1 peer=$3 rc n
+  local ver=$1 peer=$3 n
   suite "$2"
   it_init "multikey-device-$ver-$2-$peer"
   local pv=(--ver "$ver")
@@ -149,17 +149,8 @@ case_multikey_device() { # VER SUITE PEER
     --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE --key_upd ALL)
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
     --mut-auth encap --basic-mut-auth --req-ca "$S_DIR/ca.cert.der" || it_done
-  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --ip 127.0.0.1 \
-    --port "$IT_PORT" --pcap requester.pcap "${run[@]}"
-  rc=$?
-  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
-  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
-  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
   local d=dump.txt sel
-  # shellcheck disable=SC2086
-  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
-  it_check_dump_complete requester.pcap "$d" "capture"
-  it_check_dump_decrypted "$d" "capture"
+  it_requester_emu_dump 40 "$d" "${run[@]}"
   sel=$(sed -n 's/.*SPDM_ALGORITHMS (MeasSpec=[^,]*, OtherParam=\(0x[0-9a-f]*\).*/\1/p' "$d")
   n=$(grep 'SPDM_DELIVER_ENCAPSULATED_RESPONSE .*SPDM_DIGESTS' "$d" | grep -c 'KeyPairId=')
   if [ "$peer" = req-none ]; then

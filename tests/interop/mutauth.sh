@@ -91,7 +91,7 @@ case_mutauth() { # VER SUITE MODE
 # both sides set HANDSHAKE_IN_THE_CLEAR_CAP and it runs in the clear, as
 # libspdm sends every request of a handshaking key-exchange session then.
 case_mutauth_device() { # VER SUITE MODE(encap|digests) [secured]
-  local ver=$1 mode=$3 rc want_mut line chan='PCI_DOE(1, 1)' acks=3 hitc=()
+  local ver=$1 mode=$3 want_mut line chan='PCI_DOE(1, 1)' acks=3 hitc=()
   [ "${4:-}" = secured ] && { chan='SecuredSPDM'; acks=2; hitc=(--no-handshake-in-the-clear); }
   suite "$2"
   case $mode in
@@ -105,17 +105,8 @@ case_mutauth_device() { # VER SUITE MODE(encap|digests) [secured]
     --exe_session KEY_EX,HEARTBEAT,KEY_UPDATE --key_upd ALL)
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" "${hitc[@]}" \
     --mut-auth "$mode" --basic-mut-auth --req-ca "$S_DIR/ca.cert.der" || it_done
-  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --ip 127.0.0.1 \
-    --port "$IT_PORT" --pcap requester.pcap "${run[@]}"
-  rc=$?
-  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
-  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
-  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
   local d=dump.txt n
-  # shellcheck disable=SC2086
-  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
-  it_check_dump_complete requester.pcap "$d" "capture"
-  it_check_dump_decrypted "$d" "capture"
+  it_requester_emu_dump 40 "$d" "${run[@]}"
   n=$(grep -c "SPDM_KEY_EXCHANGE_RSP .*$want_mut" "$d")
   [ "$n" -eq 2 ] && it_pass "both sessions: KEY_EXCHANGE_RSP $want_mut" ||
     it_fail "$n KEY_EXCHANGE_RSP with $want_mut, want 2"
@@ -202,24 +193,15 @@ case_encap_key_update() { # VER SUITE with-id|no-id
 # (UpdateKey, then VerifyNewKey under the device's new key) in each session;
 # the END_SESSION after it is answered.
 case_encap_key_update_device() { # VER SUITE
-  local ver=$1 rc n
+  local ver=$1 n
   suite "$2"
   it_init "encap-key-update-device-$ver-$2"
   it_start_device device.log --identity "$S_IDENTITY" --keys "$IT_DIR" \
     --mut-auth encap --req-ca "$S_DIR/ca.cert.der" || it_done
-  it_run_peer 40 requester.log "$OPENTSM_PEERS/bin-debug/spdm_requester_emu" --trans PCI_DOE \
-    --ip 127.0.0.1 --port "$IT_PORT" --pcap requester.pcap --ver "$ver" --hash "$S_HASH" \
+  local d=dump.txt
+  it_requester_emu_dump 40 "$d" --trans PCI_DOE --ver "$ver" --hash "$S_HASH" \
     --asym "$S_ASYM" --dhe "$S_DHE" --req_asym "$S_ASYM" --exe_conn DIGEST,CERT \
     --exe_session KEY_EX,KEY_UPDATE,HEARTBEAT --key_upd RSP
-  rc=$?
-  [ "$rc" -eq 124 ] && it_fail "spdm_requester_emu did not finish within 40 s"
-  it_wait_exit "$IT_DEV_PID" 10 || it_stop_all
-  REQ_SECRETS=$(sed -n 's/.*\[DHE Secret\]: *\([0-9a-fA-F][0-9a-fA-F]*\).*/\1/p' requester.log)
-  local d=dump.txt
-  # shellcheck disable=SC2086
-  it_dump requester.pcap "$d" $REQ_SECRETS || it_fail "spdm_dump exit $?"
-  it_check_dump_complete requester.pcap "$d" "capture"
-  it_check_dump_decrypted "$d" "capture"
   n=$(grep -c 'SPDM_ENCAPSULATED_REQUEST (ReqID=0x01) SPDM([0-9]*, 0xe9) SPDM_KEY_UPDATE (KeyOp=0x01(UpdateKey)' "$d")
   [ "$n" -ge 1 ] && it_pass "the device's encapsulated UpdateKey ($n)" || it_fail "no encapsulated UpdateKey"
   n=$(grep -c 'SPDM_DELIVER_ENCAPSULATED_RESPONSE (ReqID=0x02) SPDM([0-9]*, 0x69) SPDM_KEY_UPDATE_ACK (KeyOp=0x03(VerifyNewKey)' "$d")

@@ -76,13 +76,10 @@ int ot_cmd_attack(int argc, char **argv) {
   }
   ot_sim_topology *t = calloc(1, sizeof(*t));
   if (t == NULL) return OT_EXIT_FAILURE;
-  ot_sim_topo_error err;
-  ot_status st = ot_sim_topology_load_or_default(topo_path, t, &err);
-  if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm attack: %s:%u:%u: %s\n", topo_path ? topo_path : "<default>",
-            err.mark.line, err.mark.column, err.message);
+  int lrc = ot_demo_load_topology("attack", topo_path, t);
+  if (lrc != OT_EXIT_OK) {
     free(t);
-    return ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
+    return lrc;
   }
   char doe[512];
   if (pcap != NULL) ot_demo_doe_path(pcap, doe, sizeof doe);
@@ -97,7 +94,7 @@ int ot_cmd_attack(int argc, char **argv) {
                          .tlp_pcap = pcap,
                          .doe_pcap = pcap ? doe : NULL};
     ot_sim_scn_result r;
-    st = ot_sim_scenario_run(sc, t, &o, &r);
+    ot_status st = ot_sim_scenario_run(sc, t, &o, &r);
     if (!ot_ok(st)) {
       fprintf(stderr, "opentsm attack %s: %s (%s)\n", sc->name, ot_status_message(st),
               ot_status_name(st));

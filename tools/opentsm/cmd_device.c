@@ -329,6 +329,23 @@ static ot_status profile_meas(cli_device *d, const ot_sim_node_desc *n) {
   return OT_SUCCESS;
 }
 
+/* One step of setting up the key pairs (reading them, or serving them); a
+ * refusal is said on stderr with its reason and the device does not start. */
+static ot_status key_pairs_step(cli_device *d, const cli_device_opts *o,
+                                ot_status (*step)(cli_device *, const cli_device_opts *, char *,
+                                                  size_t),
+                                const char **what) {
+  static char why[160];
+  why[0] = '\0';
+  ot_status st = step(d, o, why, sizeof(why));
+  if (!ot_ok(st)) {
+    fprintf(stderr, "opentsm device: key pairs (%s): %s; not started, nothing changed\n",
+            o->state_dir ? CLI_KEY_PAIRS_FILE : "--key-pairs", why);
+    *what = "reading the key pairs";
+  }
+  return st;
+}
+
 OT_RESULT cli_device_init(cli_device *d, const cli_device_opts *o, const char **what) {
   ot_spdm_identity_init(&d->id);
   ot_status st;
@@ -376,17 +393,7 @@ dsm:
   /* KeyPairID 1 is the key of slot 0 (KEY_PAIR_INFO and DIGESTS agree). */
   ot_spdm_identity_number_key_pairs(&d->id);
   /* The key pairs first: a slot written for a generated pair needs its key. */
-  {
-    static char kwhy[160];
-    kwhy[0] = '\0';
-    st = cli_device_key_pairs_load(d, o, kwhy, sizeof(kwhy));
-    if (!ot_ok(st)) {
-      fprintf(stderr, "opentsm device: key pairs (%s): %s; not started, nothing changed\n",
-              o->state_dir ? CLI_KEY_PAIRS_FILE : "--key-pairs", kwhy);
-      *what = "reading the key pairs";
-      goto fail;
-    }
-  }
+  OT_GUARD_GOTO(st, key_pairs_step(d, o, cli_device_key_pairs_load, what), fail);
   /* Slots provisioned earlier (SET_CERTIFICATE) replace the built-in ones. */
   d->state = (cli_state){.dir = o->state_dir, .id = &d->id};
   if (o->state_dir) {
@@ -459,17 +466,8 @@ dsm:
   d->dsm.rcfg.algs.req_asym = OT_SPDM_ASYM_ECDSA_P256 | OT_SPDM_ASYM_ECDSA_P384 |
                               OT_SPDM_ASYM_ECDSA_P521 | OT_SPDM_ASYM_ED25519 |
                               OT_SPDM_ASYM_ED448 | OT_SPDM_ASYM_RSA_ALL;
-  { /* SPDM 1.3 GET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO (cli_key_pairs.c). */
-    static char kwhy[160];
-    kwhy[0] = '\0';
-    st = cli_device_key_pairs(d, o, kwhy, sizeof(kwhy));
-    if (!ot_ok(st)) {
-      fprintf(stderr, "opentsm device: key pairs (%s): %s; not started, nothing changed\n",
-              o->state_dir ? CLI_KEY_PAIRS_FILE : "--key-pairs", kwhy);
-      *what = "reading the key pairs";
-      goto fail_dsm;
-    }
-  }
+  /* SPDM 1.3 GET_KEY_PAIR_INFO / SET_KEY_PAIR_INFO (cli_key_pairs.c). */
+  OT_GUARD_GOTO(st, key_pairs_step(d, o, cli_device_key_pairs, what), fail_dsm);
   /* GET_CSR and SET_CERTIFICATE only where a certificate can be kept
    * (DSP0274 1.2 CAPABILITIES: CSR_CAP needs SET_CERT_CAP; libspdm's
    * requester refuses a responder that has one without the other). */

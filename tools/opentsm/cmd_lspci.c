@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "demo.h"
 #include "opentsm/sim_host.h"
 #include "opentsm/sim_print.h"
 #include "opentsm/sim_topology.h"
@@ -64,15 +65,10 @@ int ot_cmd_lspci(int argc, char **argv) {
   ot_sim_world *w = NULL;
   int rc = OT_EXIT_FAILURE;
   if (topo == NULL) goto out;
-  ot_sim_topo_error err;
-  ot_status st = ot_sim_topology_load_or_default(path, topo, &err);
-  if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm lspci: %s:%u:%u: %s\n", path ? path : "(default)", err.mark.line,
-            err.mark.column, err.message);
-    rc = ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
-    goto out;
-  }
-  st = ot_sim_world_create(topo, NULL, &w);
+  rc = ot_demo_load_topology("lspci", path, topo);
+  if (rc != OT_EXIT_OK) goto out;
+  rc = OT_EXIT_FAILURE;
+  ot_status st = ot_sim_world_create(topo, NULL, &w);
   if (ot_ok(st) && connected && !connect_all(w)) goto out;
   if (ot_ok(st)) st = ot_sim_lspci(stdout, w->host, mode);
   if (!ot_ok(st)) {

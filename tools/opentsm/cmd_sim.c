@@ -117,13 +117,10 @@ int ot_cmd_sim(int argc, char **argv) {
   }
   ot_sim_topology *t = calloc(1, sizeof(*t));
   if (t == NULL) return OT_EXIT_FAILURE;
-  ot_sim_topo_error err;
-  ot_status st = ot_sim_topology_load_or_default(topo_path, t, &err);
-  if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm sim: %s:%u:%u: %s\n", topo_path ? topo_path : "<default>",
-            err.mark.line, err.mark.column, err.message);
+  int lrc = ot_demo_load_topology("sim", topo_path, t);
+  if (lrc != OT_EXIT_OK) {
     free(t);
-    return ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
+    return lrc;
   }
   int rc;
   const ot_sim_scenario *attack = scenario ? ot_sim_scenario_find(scenario) : NULL;
@@ -135,7 +132,7 @@ int ot_cmd_sim(int argc, char **argv) {
     ot_sim_scn_opts o = {.seed = seed, .narrate = stdout};
     ot_sim_scn_result r;
     printf("attack %s on platform '%s': %s\n", attack->name, t->name, attack->summary);
-    st = ot_sim_scenario_run(attack, t, &o, &r);
+    ot_status st = ot_sim_scenario_run(attack, t, &o, &r);
     if (ot_ok(st)) ot_demo_print_verdict(stdout, attack->name, &r);
     rc = ot_ok(st) && r.passed ? OT_EXIT_OK : OT_EXIT_FAILURE;
   } else {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "demo.h"
 #include "opentsm/sim_host.h"
 #include "opentsm/sim_print.h"
 #include "opentsm/sim_topology.h"
@@ -34,15 +35,10 @@ int ot_cmd_topology(int argc, char **argv) {
   char *text = NULL;
   int rc = OT_EXIT_FAILURE;
   if (topo == NULL || host == NULL) goto out;
-  ot_sim_topo_error err;
-  ot_status st = ot_sim_topology_load_or_default(path, topo, &err);
-  if (!ot_ok(st)) {
-    fprintf(stderr, "opentsm topology: %s:%u:%u: %s\n", path ? path : "(default)", err.mark.line,
-            err.mark.column, err.message);
-    rc = ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
-    goto out;
-  }
-  st = ot_sim_platform_create(topo, &p);
+  rc = ot_demo_load_topology("topology", path, topo);
+  if (rc != OT_EXIT_OK) goto out;
+  rc = OT_EXIT_FAILURE;
+  ot_status st = ot_sim_platform_create(topo, &p);
   if (ot_ok(st)) st = ot_sim_host_boot(host, p);
   if (ot_ok(st) && json) {
     st = ot_sim_platform_to_json(p, &text);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "opentsm/sim_scenario.h"
+#include "opentsm/sim_topology.h"
 #include "opentsm/status.h"
 
 /* The demo's seed: every key and nonce derives from it (deterministic). */
@@ -38,5 +39,10 @@ void ot_demo_print_json(FILE *out, const char *name, const ot_sim_scn_result *r)
 void ot_demo_json_string(FILE *out, const char *s);
 /* The DOE pcap path that goes with a TLP pcap path: "x.pcap" -> "x-doe.pcap". */
 void ot_demo_doe_path(const char *tlp, char *out, size_t cap);
+/* Loads the --topology file (NULL: the built-in default) into t for `opentsm
+ * CMD` (sim, attack, lspci, topology). On failure prints "opentsm CMD:
+ * FILE:LINE:COLUMN: why" and returns OT_EXIT_IO (the file cannot be read) or
+ * OT_EXIT_FAILURE; OT_EXIT_OK when loaded. */
+int ot_demo_load_topology(const char *cmd, const char *path, ot_sim_topology *t);
 
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Helpers shared by `opentsm demo`, `sim` and `attack`: options and verdicts. */
+/* Helpers shared by `opentsm demo`, `sim` and `attack` (options, verdicts) and
+ * the commands that read a --topology file. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "demo.h"
 
 bool ot_demo_parse_seed(const char *cmd, const char *arg, uint64_t *out) {
@@ -61,4 +63,13 @@ void ot_demo_doe_path(const char *tlp, char *out, size_t cap) {
     snprintf(out, cap, "%.*s-doe.pcap", (int)(n - 5), tlp);
   else
     snprintf(out, cap, "%s-doe.pcap", tlp);
+}
+
+int ot_demo_load_topology(const char *cmd, const char *path, ot_sim_topology *t) {
+  ot_sim_topo_error err;
+  ot_status st = ot_sim_topology_load_or_default(path, t, &err);
+  if (ot_ok(st)) return OT_EXIT_OK;
+  fprintf(stderr, "opentsm %s: %s:%u:%u: %s\n", cmd, path ? path : "(default)", err.mark.line,
+          err.mark.column, err.message);
+  return ot_is(st, OT_E_IO) ? OT_EXIT_IO : OT_EXIT_FAILURE;
 }

@@ -7,10 +7,8 @@
  * hardware identity, issued by the device certificate; GenericCert: no SPDM
  * leaf EKUs), GenericCert never in slot 0, and a refusal changes nothing.
  */
-#include "opentsm/secure.h"
-#include "opentsm/spdm_key_pairs.h"
-#include "opentsm/x509.h"
-#include "spdm_rig.h"
+#include "ca_rig.h"
+#include "mk_rig.h"
 
 #define KEYS OT_SOURCE_DIR "/tests/vectors/spdm-emu/sample_key"
 #define SAMPLE_NOW ((time_t)1750000000)
@@ -98,16 +96,6 @@ static void test_identity_refusals_change_nothing(void **s) {
 
 /* ---- over the wire: a 1.3 multi-key device ---------------------------------- */
 
-typedef struct mk {
-  rig *g;
-  ot_spdm_key_pairs t;
-  ot_x509_cert anchors[2];
-  uint8_t der[2048]; /* root | leaf for pair 2 */
-  size_t der_len;
-  unsigned calls;
-  uint8_t last_model;
-} mk;
-
 static ot_status set_cert(void *ctx, uint8_t slot, uint8_t kpid, uint8_t model, const uint8_t *der,
                           size_t len) {
   mk *m = ctx;
@@ -127,60 +115,23 @@ static void issue(mk *m, unsigned eku) {
                                  .desired_asym_algo = OT_SPDM_KP_ALGO_ECC256};
   assert_ot_ok(ot_spdm_key_pairs_apply(&m->t, &q, &m->g->drbg_dev.rng));
   assert_ot_ok(ot_spdm_key_pairs_to_identity(&m->t, &m->g->id));
-  uint8_t rpriv[OT_ECC_MAX_SCALAR], rpub[OT_ECC_MAX_PUBLIC];
-  assert_ot_ok(
-      ot_key_generate(OT_CURVE_P256, &m->g->drbg_host.rng, rpriv, sizeof rpriv, rpub, sizeof rpub));
-  ot_x509_template rt = {.kind = OT_X509_KIND_ROOT,
-                         .common_name = "model CA",
-                         .serial = 1,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .path_len = -1};
-  ot_x509_issuer ri = {.curve = OT_CURVE_P256, .private_key = rpriv};
-  size_t rn = 0, ln = 0;
-  assert_ot_ok(ot_x509_generate(&rt, &ri, m->der, sizeof m->der, &rn));
-  ot_x509_chain root;
-  assert_ot_ok(ot_x509_chain_parse(m->der, rn, &root));
-  ot_x509_template lt = {.kind = OT_X509_KIND_LEAF,
-                         .common_name = "key pair 2",
-                         .serial = 2,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .subject_curve = OT_CURVE_P256,
-                         .subject_public = m->t.kp[1].pub,
-                         .eku = eku,
-                         .hardware_identity = true};
-  ot_x509_issuer li = {.curve = OT_CURVE_P256, .private_key = rpriv, .cert = &root.certs[0]};
-  assert_ot_ok(ot_x509_generate(&lt, &li, m->der + rn, sizeof m->der - rn, &ln));
-  m->der_len = rn + ln;
-  ot_zeroize(rpriv, sizeof rpriv);
-  ot_x509_chain c;
-  assert_ot_ok(ot_x509_chain_parse(m->der, m->der_len, &c));
-  m->anchors[1] = c.certs[0];
+  ca_leaf o = {.curve = OT_CURVE_P256,
+               .ca_name = "model CA",
+               .leaf_name = "key pair 2",
+               .pub = m->t.kp[1].pub,
+               .eku = eku,
+               .not_before = RIG_NOW - RIG_DAY,
+               .not_after = RIG_NOW + 365 * RIG_DAY};
+  ca_issue(&o, &m->g->drbg_host.rng, m->der, sizeof m->der, &m->der_len, &m->anchors[1]);
 }
 
 static mk *mk_new(uint8_t seed, unsigned eku) {
-  mk *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  m->g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, true, seed});
-  assert_ot_ok(ot_spdm_key_pairs_init(&m->t, &m->g->id, 3, true));
-  m->g->rcfg.caps |= OT_SPDM_CAP_CSR | OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_GET_KEY_PAIR_INFO;
+  mk *m = mk_new_device(seed);
   m->g->rcfg.set_cert_model = set_cert;
-  m->g->rcfg.set_cert_ctx = m;
-  m->g->rcfg.key_pairs = &m->t;
-  m->anchors[0] = m->g->anchor;
-  m->g->qcfg.anchors = m->anchors;
-  m->g->qcfg.anchor_count = 2;
   issue(m, eku);
   rig_authenticate(m->g, 0);
   assert_true(m->g->req.neg.multi_key_conn);
   return m;
-}
-
-static void mk_free(mk *m) {
-  ot_spdm_key_pairs_clear(&m->t);
-  rig_free(m->g);
-  free(m);
 }
 
 /* A new connection and session: the requester gives up on a connection

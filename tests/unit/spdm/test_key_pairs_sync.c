@@ -8,18 +8,8 @@
  * CHALLENGE_AUTH and KEY_EXCHANGE_RSP with it, and only for the usages the
  * pair has; an identity that cannot hold another key is left unchanged.
  */
-#include "opentsm/secure.h"
-#include "opentsm/spdm_key_pairs.h"
-#include "opentsm/x509.h"
-#include "spdm_rig.h"
-
-typedef struct mk {
-  rig *g;
-  ot_spdm_key_pairs t;
-  ot_x509_cert anchors[2];
-  uint8_t der[2048]; /* root | leaf for pair 2 */
-  size_t der_len;
-} mk;
+#include "ca_rig.h"
+#include "mk_rig.h"
 
 /* The device model's SET_CERTIFICATE: provision, then bind the slot. */
 static ot_status set_cert(void *ctx, uint8_t slot, uint8_t kpid, const uint8_t *der, size_t len) {
@@ -38,62 +28,24 @@ static ot_status generate(mk *m, uint8_t id, uint16_t usage) {
   return ot_spdm_key_pairs_to_identity(&m->t, &m->g->id);
 }
 
-/* A root (fresh P-256 key) and a leaf over pub, as a CA would issue for a
- * CSR: root | leaf into m->der; the root becomes the requester's 2nd anchor. */
+/* A CA's chain for pub (root | leaf into m->der); the root becomes the
+ * requester's 2nd anchor. */
 static void issue(mk *m, const uint8_t *pub) {
-  uint8_t rpriv[OT_ECC_MAX_SCALAR], rpub[OT_ECC_MAX_PUBLIC];
-  assert_ot_ok(
-      ot_key_generate(OT_CURVE_P256, &m->g->drbg_host.rng, rpriv, sizeof rpriv, rpub, sizeof rpub));
-  ot_x509_template rt = {.kind = OT_X509_KIND_ROOT,
-                         .common_name = "key pair 2 CA",
-                         .serial = 1,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .path_len = -1};
-  ot_x509_issuer ri = {.curve = OT_CURVE_P256, .private_key = rpriv};
-  size_t rn = 0, ln = 0;
-  assert_ot_ok(ot_x509_generate(&rt, &ri, m->der, sizeof m->der, &rn));
-  ot_x509_chain root;
-  assert_ot_ok(ot_x509_chain_parse(m->der, rn, &root));
-  ot_x509_template lt = {.kind = OT_X509_KIND_LEAF,
-                         .common_name = "key pair 2",
-                         .serial = 2,
-                         .not_before = RIG_NOW - RIG_DAY,
-                         .not_after = RIG_NOW + 365 * RIG_DAY,
-                         .subject_curve = OT_CURVE_P256,
-                         .subject_public = pub,
-                         .eku = OT_X509_EKU_RESPONDER,
-                         .hardware_identity = true};
-  ot_x509_issuer li = {.curve = OT_CURVE_P256, .private_key = rpriv, .cert = &root.certs[0]};
-  assert_ot_ok(ot_x509_generate(&lt, &li, m->der + rn, sizeof m->der - rn, &ln));
-  m->der_len = rn + ln;
-  ot_zeroize(rpriv, sizeof rpriv);
-  ot_x509_chain c;
-  assert_ot_ok(ot_x509_chain_parse(m->der, m->der_len, &c));
-  m->anchors[1] = c.certs[0];
+  ca_leaf o = {.curve = OT_CURVE_P256,
+               .ca_name = "key pair 2 CA",
+               .leaf_name = "key pair 2",
+               .pub = pub,
+               .eku = OT_X509_EKU_RESPONDER,
+               .not_before = RIG_NOW - RIG_DAY,
+               .not_after = RIG_NOW + 365 * RIG_DAY};
+  ca_issue(&o, &m->g->drbg_host.rng, m->der, sizeof m->der, &m->der_len, &m->anchors[1]);
 }
 
-/* A 1.3 multi-key device with three key pairs (pair 1 = slot 0's key), CSR
- * and SET_CERT through set_cert(). */
+/* The multi-key device (mk_rig.h), SET_CERTIFICATE through set_cert(). */
 static mk *mk_new(uint8_t seed) {
-  mk *m = calloc(1, sizeof(*m));
-  assert_non_null(m);
-  m->g = rig_new(&(rig_opts){OT_CURVE_P256, OT_SPDM_VMASK_13, false, true, seed});
-  assert_ot_ok(ot_spdm_key_pairs_init(&m->t, &m->g->id, 3, true));
-  m->g->rcfg.caps |= OT_SPDM_CAP_CSR | OT_SPDM_CAP_SET_CERT | OT_SPDM_CAP_GET_KEY_PAIR_INFO;
+  mk *m = mk_new_device(seed);
   m->g->rcfg.set_cert = set_cert;
-  m->g->rcfg.set_cert_ctx = m;
-  m->g->rcfg.key_pairs = &m->t;
-  m->anchors[0] = m->g->anchor;
-  m->g->qcfg.anchors = m->anchors;
-  m->g->qcfg.anchor_count = 2;
   return m;
-}
-
-static void mk_free(mk *m) {
-  ot_spdm_key_pairs_clear(&m->t);
-  rig_free(m->g);
-  free(m);
 }
 
 /* Connect, DIGESTS, slot 0's chain (rig_authenticate, any slot mask). */
