@@ -69,6 +69,8 @@
  * folds away, and a 1.0/1.1 version reaching a library function takes the
  * 1.2 path, whose own version check then refuses it where it has one. */
 #define OT_SPDM_PRE_12(version) (OT_SPDM_WITH_V10_11 && (version) < 0x12u)
+/* The same for SPDM 1.0 alone. */
+#define OT_SPDM_PRE_11(version) (OT_SPDM_WITH_V10_11 && (version) < 0x11u)
 
 /* OT_SPDM_IF_<FEATURE>(x): x when the feature is built, nothing otherwise. */
 #define OT_SPDM_IF_0_(...)

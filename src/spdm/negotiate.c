@@ -145,7 +145,7 @@ void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool m
   out->base_asym = ot_spdm_asym_for_version(prefs->base_asym, version);
   out->base_hash = prefs->base_hash;
   /* DSP0274 1.0 has no AlgStruct tables: no session algorithms are offered. */
-  if (OT_SPDM_PRE_12(version) && version < OT_SPDM_VERSION_11) return;
+  if (OT_SPDM_PRE_11(version)) return;
   /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). ReqBaseAsymAlg
    * is the requester's signing algorithm, used only in mutual authentication
    * (MUT_AUTH_CAP): sent only by a requester that has a key to sign with. */

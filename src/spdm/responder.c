@@ -350,8 +350,7 @@ ot_status rsp_dispatch(rsp_call *c, size_t len) {
    * request still being received (§10.16). */
   if (!(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_GET) && code != OT_SPDM_RESPOND_IF_READY)
     r->large_active = r->pending = false;
-  if (!(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_SEND) && !c->reassembled)
-    rsp_chunk_in_reset(r);
+  if (!(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_SEND) && !c->reassembled) rsp_chunk_in_reset(r);
   ot_status st = rule->handler(c);
   if (!ot_ok(st)) {
     OT_LOGW(LOGC, "request 0x%02x failed: %s", code, ot_status_name(st));

@@ -240,8 +240,8 @@ ot_status ot_tdisp_decode_request_body(ot_reader *r, uint8_t code, ot_tdisp_msg 
 ot_status ot_tdisp_decode_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m) {
   ot_tdisp_msg v;
   memset(&v, 0, sizeof v);
-  ot_status st = (code & OT_TDISP_REQUEST_BIT) ? read_request(r, code, &v)
-                                               : read_response(r, code, &v);
+  ot_status st =
+      (code & OT_TDISP_REQUEST_BIT) ? read_request(r, code, &v) : read_response(r, code, &v);
   return body_done(r, st, &v, m);
 }
 

@@ -184,11 +184,14 @@ static void test_device_meas_blocks(void **s) {
                              .debug_mode_state = 4};
   assert_ot_ok(ot_spdm_identity_add_device_meas(&id, &dm));
   assert_int_equal(id.meas_count, 8);
-  static const uint8_t type[8] = {
-      OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,   OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
-      OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG, OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG,
-      OT_SPDM_DMTF_MEAS_MANIFEST,        OT_SPDM_DMTF_MEAS_VERSION,
-      OT_SPDM_DMTF_MEAS_SVN,             OT_SPDM_DMTF_MEAS_DEVICE_MODE};
+  static const uint8_t type[8] = {OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,
+                                  OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
+                                  OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG,
+                                  OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG,
+                                  OT_SPDM_DMTF_MEAS_MANIFEST,
+                                  OT_SPDM_DMTF_MEAS_VERSION,
+                                  OT_SPDM_DMTF_MEAS_SVN,
+                                  OT_SPDM_DMTF_MEAS_DEVICE_MODE};
   for (size_t i = 0; i < 8; i++) {
     assert_int_equal(id.meas[i].index, i + 1);
     assert_int_equal(id.meas[i].value_type, type[i]);
@@ -204,10 +207,9 @@ static void test_device_meas_blocks(void **s) {
   assert_int_equal(id.meas[2].len, 0);
   assert_int_equal(id.meas[3].len, OT_SPDM_ID_MEAS_MAX); /* fits: kept whole */
   assert_memory_equal(id.meas[3].content, big, OT_SPDM_ID_MEAS_MAX);
-  static const uint8_t manifest[8] = {1, OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,
-                                      2, OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
-                                      3, OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG,
-                                      4, OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG};
+  static const uint8_t manifest[8] = {
+      1, OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,   2, OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
+      3, OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG, 4, OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG};
   assert_int_equal(id.meas[4].len, sizeof(manifest));
   assert_memory_equal(id.meas[4].content, manifest, sizeof(manifest));
   assert_int_equal(id.meas[5].len, 5);
