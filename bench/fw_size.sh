@@ -118,8 +118,9 @@ echo "| device (composition, firmware/fw_device.c) | - | - | $(asize "$b/firmwar
 echo "| **all** | **$tb** | **$rb** | **$ta** | **$((ti + dev_i))** | **$ra** | **$((tx + dev_x))** | **$rx** |"
 echo "| **SPDM + IDE_KM + TDISP responders** | **$tgt_code_b** | **$tgt_ram_b** | | **$tgt_code** | **$tgt_ram** | **$tgt_code_x** | **$tgt_ram_x** |"
 echo
-echo "Targets (issue 14): SPDM + IDE_KM + TDISP responders <= 40960 code, <= 16384 RAM:" \
-  "default profile $([ "$tgt_code" -le 40960 ] && echo met || echo NOT met) ($tgt_code)," \
+# "40 KB" read the strict way (40,000 bytes, which is also under 40 KiB).
+echo "Targets (issue 14): SPDM + IDE_KM + TDISP responders <= 40000 code, <= 16384 RAM:" \
+  "default profile $([ "$tgt_code" -le 40000 ] && echo met || echo NOT met) ($tgt_code)," \
   "RAM $([ "$tgt_ram" -le 16384 ] && echo met || echo NOT met) ($tgt_ram)."
 echo
 # size -A: code = text, rodata, .data.rel.ro (flash); RAM = .data, .bss.

@@ -13,6 +13,9 @@
  *    GET_DIGESTS after them is answered);
  *  - ot_spdm_responder_init refuses a configuration that asks for its flags.
  * For every group built in, its flags are among OT_SPDM_RSP_CAPS_BUILT.
+ * Without 1.0/1.1, their transcript and signing paths are not built
+ * (OT_SPDM_PRE_12): a 1.1 version reaching them is refused, not served by
+ * the 1.2 path.
  * usage: fw_features SAMPLE_KEY_DIR
  */
 #include <stdio.h>
@@ -20,6 +23,7 @@
 
 #include "fw_device.h"
 #include "opentsm/crypto.h"
+#include "opentsm/spdm_transcript.h"
 
 static int failures;
 
@@ -174,6 +178,34 @@ static void check_config(void) {
   }
 }
 
+/* DSP0274 1.2 "Transcript and transcript hash calculation" and "Signature
+ * generation": L1 = A || M and the signing prefix exist from 1.2; the 1.0/1.1
+ * forms are left out with those versions, and their versions refused. */
+static void check_pre_12(void) {
+  if (OT_SPDM_WITH_V10_11) return;
+  ot_spdm_transcript t;
+  ot_spdm_transcript_init(&t);
+  CHECK(ot_is(ot_spdm_transcript_set_algorithms(&t, OT_SPDM_VERSION_11, OT_HASH_SHA384, false),
+              OT_E_VERSION),
+        "a 1.1 transcript accepted");
+  CHECK(ot_ok(ot_spdm_transcript_set_algorithms(&t, OT_SPDM_VERSION_12, OT_HASH_SHA384, false)),
+        "a 1.2 transcript refused");
+  ot_spdm_transcript_free(&t);
+  const ot_spdm_id_key *k = &id.keys[id.slots[0].key];
+  uint8_t th[48] = {0}, sig[96];
+  size_t n = 0;
+  CHECK(ot_is(ot_spdm_signature_sign(OT_SPDM_VERSION_11, OT_SPDM_ASYM_ECDSA_P384, OT_HASH_SHA384,
+                                     k->priv, k->priv_len, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, th,
+                                     sizeof(th), sig, sizeof(sig), &n),
+              OT_E_VERSION),
+        "a 1.1 signature (Hash(T) alone) made");
+  CHECK(ot_ok(ot_spdm_signature_sign(OT_SPDM_VERSION_12, OT_SPDM_ASYM_ECDSA_P384, OT_HASH_SHA384,
+                                     k->priv, k->priv_len, OT_SPDM_SIGN_CTX_CHALLENGE_AUTH_RSP, th,
+                                     sizeof(th), sig, sizeof(sig), &n)) &&
+            n == sizeof(sig),
+        "a 1.2 signature refused");
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     printf("usage: fw_features SAMPLE_KEY_DIR\n");
@@ -198,6 +230,7 @@ int main(int argc, char **argv) {
   check_vca();
   check_refusals();
   check_config();
+  check_pre_12();
   ot_fw_device_free(&dev);
   ot_spdm_identity_clear(&id);
   printf("fw_features: %s (left out:", failures ? "FAIL" : "ok");

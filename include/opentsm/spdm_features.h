@@ -63,6 +63,15 @@
 #define OT_SPDM_WITH_HITC 1
 #endif
 
+/* True for an SPDM 1.0 or 1.1 version byte (below 0x12). Never true in a
+ * build without them: such a connection ends at VERSION/CAPABILITIES
+ * (VersionMismatch), so the code of their older layouts and transcripts
+ * folds away, and a 1.0/1.1 version reaching a library function takes the
+ * 1.2 path, whose own version check then refuses it where it has one. */
+#define OT_SPDM_PRE_12(version) (OT_SPDM_WITH_V10_11 && (version) < 0x12u)
+/* The same for SPDM 1.0 alone. */
+#define OT_SPDM_PRE_11(version) (OT_SPDM_WITH_V10_11 && (version) < 0x11u)
+
 /* OT_SPDM_IF_<FEATURE>(x): x when the feature is built, nothing otherwise. */
 #define OT_SPDM_IF_0_(...)
 #define OT_SPDM_IF_1_(...) __VA_ARGS__

@@ -137,12 +137,18 @@ OT_RESULT ot_tdisp_decode_header(ot_reader *r, uint8_t *version, uint8_t *code,
                                  uint32_t *function_id);
 /* Reads the body of `code` (header already read) from r, which must end there. */
 OT_RESULT ot_tdisp_decode_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m);
+/* The same for request codes only (a response code is OT_E_UNSUPPORTED): what a
+ * device reads, without the response readers. */
+OT_RESULT ot_tdisp_decode_request_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m);
 /* Decodes one whole message (header + body) under the rules above. */
 OT_RESULT ot_tdisp_decode(ot_reader *r, ot_tdisp_msg *m);
 /* Appends one whole message. OT_E_ARG for an unknown code, a nonzero reserved
  * FUNCTION_ID bit, a VERSION with no entries or ext data on a non-vendor error;
  * OT_E_TOO_LARGE when a length does not fit its field; OT_E_NO_SPACE. */
 OT_RESULT ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m);
+/* The same for response codes only (a request code is OT_E_ARG): what a device
+ * writes, without the request writers. */
+OT_RESULT ot_tdisp_encode_response(ot_writer *w, const ot_tdisp_msg *m);
 
 /* ---- PCI-SIG VDM payload and SPDM wrapping (SPEC-FACTS §2.14) ---------------- */
 

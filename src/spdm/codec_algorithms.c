@@ -20,7 +20,7 @@ static uint8_t alg_type_max(uint8_t version) {
   return version >= OT_SPDM_VERSION_14 ? OT_SPDM_ALG_TYPE_KEM : OT_SPDM_ALG_TYPE_KEY_SCHEDULE;
 }
 static uint8_t alg_struct_max(uint8_t version) {
-  if (version < OT_SPDM_VERSION_11) return 0;
+  if (OT_SPDM_PRE_11(version)) return 0;
   return version >= OT_SPDM_VERSION_14 ? OT_SPDM_ALG_STRUCT_MAX : OT_SPDM_ALG_STRUCT_MAX_13;
 }
 

@@ -44,8 +44,13 @@ static ot_status read_sm_element(const uint8_t *data, uint16_t len, ot_spdm_sm_v
 /* The table header by version: Fmt1 (1.2+) TotalElements(1) | Reserved(3);
  * SPDM 1.1 (DSP0277 1.0 "Secured message opaque data format"): SpecID(4) =
  * 0x444D5446 | OpaqueVersion(1) = 1 | TotalElements(1) | Reserved(2). */
+/* A build without SPDM 1.0/1.1 (opentsm/spdm_features.h) meets no 1.1 table. */
+static bool fmt1(uint8_t spdm_version) {
+  return !OT_SPDM_WITH_V10_11 || spdm_version >= OT_SPDM_VERSION_12;
+}
+
 static ot_status read_table_header(ot_reader *r, uint8_t spdm_version, uint8_t *total) {
-  if (spdm_version >= OT_SPDM_VERSION_12) {
+  if (fmt1(spdm_version)) {
     OT_GUARD(ot_read_u8(r, total));
     return ot_read_skip(r, 3);
   }
@@ -60,7 +65,7 @@ static ot_status read_table_header(ot_reader *r, uint8_t spdm_version, uint8_t *
 }
 
 static ot_status write_table_header(ot_writer *w, uint8_t spdm_version, uint8_t total) {
-  if (spdm_version >= OT_SPDM_VERSION_12) {
+  if (fmt1(spdm_version)) {
     OT_GUARD(ot_write_u8(w, total));
     return ot_write_zeros(w, 3);
   }

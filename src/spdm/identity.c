@@ -143,12 +143,12 @@ static void copy_part(const uint8_t *part, size_t base, size_t plen, size_t off,
 OT_RESULT ot_spdm_identity_chain_read(const ot_spdm_identity *id, uint8_t slot, ot_hash_alg hash,
                                       size_t offset, size_t n, uint8_t *out) {
   const ot_spdm_id_slot *s;
-  size_t hi, total;
+  size_t hi;
   OT_GUARD(slot_of(id, slot, &s));
   OT_GUARD(hash_slot(hash, &hi));
-  OT_GUARD(ot_spdm_identity_chain_len(id, slot, hash, &total));
-  OT_ENSURE(offset <= total && n <= total - offset, OT_E_ARG);
   size_t h = ot_hash_size(hash);
+  size_t total = OT_SPDM_CERT_CHAIN_HEADER_SIZE + h + s->der_len; /* ot_spdm_identity_chain_len */
+  OT_ENSURE(offset <= total && n <= total - offset, OT_E_ARG);
   uint8_t hdr[OT_SPDM_CERT_CHAIN_HEADER_SIZE];
   ot_store_u16le(hdr, (uint16_t)total);
   ot_store_u16le(hdr + 2, 0);

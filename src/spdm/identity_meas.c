@@ -83,18 +83,26 @@ out:
   return st;
 }
 
+/* One block from its content: a digest of a TCB component, or a raw bit stream. */
+static ot_status add_block(ot_spdm_identity *id, uint8_t index, uint8_t type, bool raw,
+                           const uint8_t *content, size_t len) {
+  ot_spdm_id_meas m = {
+      .index = index, .value_type = type, .raw = raw, .tcb = !raw, .len = (uint16_t)len};
+  OT_ENSURE(len <= sizeof(m.content), OT_E_TOO_LARGE);
+  if (len) memcpy(m.content, content, len);
+  return ot_spdm_identity_add_meas(id, &m);
+}
+
 /* One digest block; an image larger than a block's content is digested first. */
 static ot_status add_image(ot_spdm_identity *id, uint8_t index, uint8_t type, const uint8_t *img,
                            size_t len) {
-  ot_spdm_id_meas m = {.index = index, .value_type = type, .raw = false, .tcb = true};
-  if (len <= OT_SPDM_ID_MEAS_MAX) {
-    if (len) memcpy(m.content, img, len);
-    m.len = (uint16_t)len;
-  } else {
-    OT_GUARD(ot_hash(OT_HASH_SHA384, img, len, m.content, sizeof(m.content)));
-    m.len = (uint16_t)ot_hash_size(OT_HASH_SHA384);
+  uint8_t digest[OT_HASH_MAX_SIZE];
+  if (len > OT_SPDM_ID_MEAS_MAX) {
+    OT_GUARD(ot_hash(OT_HASH_SHA384, img, len, digest, sizeof(digest)));
+    img = digest;
+    len = ot_hash_size(OT_HASH_SHA384);
   }
-  return ot_spdm_identity_add_meas(id, &m);
+  return add_block(id, index, type, false, img, len);
 }
 
 OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_device_model *dm) {
@@ -104,33 +112,27 @@ OT_RESULT ot_spdm_identity_add_device_meas(ot_spdm_identity *id, const ot_spdm_d
   OT_GUARD(add_image(id, 3, OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG, dm->hw_config, dm->hw_config_len));
   OT_GUARD(add_image(id, 4, OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG, dm->fw_config, dm->fw_config_len));
   /* The manifest lists (index, type) of the blocks above: a raw bit stream. */
-  ot_spdm_id_meas man = {.index = 5, .value_type = OT_SPDM_DMTF_MEAS_MANIFEST, .raw = true};
-  for (size_t i = 0; i < id->meas_count && man.len + 2u <= sizeof(man.content); i++) {
-    man.content[man.len++] = id->meas[i].index;
-    man.content[man.len++] = id->meas[i].value_type;
+  uint8_t man[OT_SPDM_ID_MEAS_MAX];
+  size_t n = 0;
+  for (size_t i = 0; i < id->meas_count && n + 2u <= sizeof(man); i++) {
+    man[n++] = id->meas[i].index;
+    man[n++] = id->meas[i].value_type;
   }
-  OT_GUARD(ot_spdm_identity_add_meas(id, &man));
-  ot_spdm_id_meas ver = {.index = 6, .value_type = OT_SPDM_DMTF_MEAS_VERSION, .raw = true};
-  size_t vlen = strlen(dm->version);
-  OT_ENSURE(vlen <= sizeof(ver.content), OT_E_TOO_LARGE);
-  memcpy(ver.content, dm->version, vlen);
-  ver.len = (uint16_t)vlen;
-  OT_GUARD(ot_spdm_identity_add_meas(id, &ver));
+  OT_GUARD(add_block(id, 5, OT_SPDM_DMTF_MEAS_MANIFEST, true, man, n));
+  OT_GUARD(add_block(id, 6, OT_SPDM_DMTF_MEAS_VERSION, true, (const uint8_t *)dm->version,
+                     strlen(dm->version)));
   /* DSP0274 "DMTF measurement specification format": SVN is an 8-byte value. */
-  ot_spdm_id_meas svn = {.index = 7, .value_type = OT_SPDM_DMTF_MEAS_SVN, .raw = true, .len = 8};
-  ot_store_u64le(svn.content, dm->svn);
-  OT_GUARD(ot_spdm_identity_add_meas(id, &svn));
+  uint8_t svn[8];
+  ot_store_u64le(svn, dm->svn);
+  OT_GUARD(add_block(id, 7, OT_SPDM_DMTF_MEAS_SVN, true, svn, sizeof(svn)));
   /* DSP0274 1.2 "Device mode field": what a verifier checks before trusting
    * the other blocks (no debug mode active, normal operation). */
   bool unset = (dm->op_mode_caps | dm->op_mode_state | dm->debug_mode_caps |
                 dm->debug_mode_state) == 0;
-  ot_spdm_id_meas mode = {.index = 8,
-                          .value_type = OT_SPDM_DMTF_MEAS_DEVICE_MODE,
-                          .raw = true,
-                          .len = OT_SPDM_DEVICE_MODE_FIELD_SIZE};
-  ot_store_u32le(mode.content, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_caps);
-  ot_store_u32le(mode.content + 4, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_state);
-  ot_store_u32le(mode.content + 8, dm->debug_mode_caps);
-  ot_store_u32le(mode.content + 12, dm->debug_mode_state);
-  return ot_spdm_identity_add_meas(id, &mode);
+  uint8_t mode[OT_SPDM_DEVICE_MODE_FIELD_SIZE];
+  ot_store_u32le(mode, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_caps);
+  ot_store_u32le(mode + 4, unset ? OT_SPDM_DEVICE_OPMODE_NORMAL : dm->op_mode_state);
+  ot_store_u32le(mode + 8, dm->debug_mode_caps);
+  ot_store_u32le(mode + 12, dm->debug_mode_state);
+  return add_block(id, 8, OT_SPDM_DMTF_MEAS_DEVICE_MODE, true, mode, sizeof(mode));
 }

@@ -36,6 +36,10 @@
 #define BIN_STR_MAX_LABEL 12u
 #define BIN_STR_MAX (2u + BIN_STR_VERSION_SIZE + BIN_STR_MAX_LABEL + OT_HASH_MAX_SIZE)
 
+/* 0^H: Salt_0 of DHE (and 1.2 PSK) sessions, the IKM of the master secret;
+ * one copy for the file. */
+static const uint8_t zeros[OT_HASH_MAX_SIZE];
+
 /* bin_str(label, len, ctx) = LE16(len) || "spdm1.X " || label || ctx. */
 static ot_status bin_str(uint8_t version, const char *label, uint16_t len, const uint8_t *ctx,
                          size_t ctx_len, uint8_t *out, size_t cap, size_t *out_len) {
@@ -125,13 +129,11 @@ static ot_status derive_handshake(ot_spdm_session *s, const uint8_t *salt0, cons
 ot_status ot_spdm_session_derive_handshake(ot_spdm_session *s, const uint8_t *dhe, size_t dhe_len,
                                            const uint8_t *th1, size_t th1_len) {
   /* DHE sessions: Salt_0 = 0^H in every version (SPEC-FACTS §2.18, T14). */
-  static const uint8_t zeros[OT_HASH_MAX_SIZE] = {0};
   return derive_handshake(s, zeros, dhe, dhe_len, th1, th1_len);
 }
 
 ot_status ot_spdm_session_derive_handshake_psk(ot_spdm_session *s, const uint8_t *psk,
                                                size_t psk_len, const uint8_t *th1, size_t th1_len) {
-  static const uint8_t zeros[OT_HASH_MAX_SIZE] = {0};
   static const uint8_t ones[OT_HASH_MAX_SIZE] = {
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -182,7 +184,6 @@ typedef struct data_tmp {
 } data_tmp;
 
 static ot_status derive_data_into(ot_spdm_session *s, const uint8_t *th2, data_tmp *t) {
-  static const uint8_t zeros[OT_HASH_MAX_SIZE] = {0};
   static const char *const app_label[2] = {BIN_STR3_LABEL, BIN_STR4_LABEL};
   size_t h = s->hash_len;
   OT_GUARD(session_expand(s, s->sec.handshake_secret, BIN_STR0_LABEL, NULL, 0, t->salt1, h));

@@ -61,7 +61,7 @@ uint32_t ot_spdm_asym_for_version(uint32_t base_asym, uint8_t version) {
   /* SM2 and EdDSA (BaseAsymAlgo bits 9..11) are defined from DSP0274 1.2.
    * RSA and ECDSA (bits 0..8) are defined in 1.0/1.1 too, signing Hash(T)
    * without the 1.2 prefix (transcript_sign.c). */
-  if (version >= OT_SPDM_VERSION_12) return base_asym;
+  if (!OT_SPDM_PRE_12(version)) return base_asym;
   return base_asym & OT_SPDM_ASYM_MASK_11;
 }
 
@@ -139,13 +139,13 @@ void ot_spdm_offer_build(const ot_spdm_alg_prefs *prefs, uint8_t version, bool m
   out->meas_spec = OT_SPDM_MEAS_SPEC_DMTF;
   /* DSP0274 1.2+: the general opaque data table (Fmt1). Before 1.2 the byte is
    * reserved and the secured-message opaque data has its DSP0277 1.0 form. */
-  if (version >= OT_SPDM_VERSION_12) out->other_params = OT_SPDM_OPAQUE_FMT_1;
+  if (!OT_SPDM_PRE_12(version)) out->other_params = OT_SPDM_OPAQUE_FMT_1;
   if (multi_key && version >= OT_SPDM_VERSION_13)
     out->other_params |= OT_SPDM_OTHER_PARAMS_MULTI_KEY_CONN;
   out->base_asym = ot_spdm_asym_for_version(prefs->base_asym, version);
   out->base_hash = prefs->base_hash;
   /* DSP0274 1.0 has no AlgStruct tables: no session algorithms are offered. */
-  if (version < OT_SPDM_VERSION_11) return;
+  if (OT_SPDM_PRE_11(version)) return;
   /* AlgStruct tables in ascending AlgType order (DSP0274 §10.4). ReqBaseAsymAlg
    * is the requester's signing algorithm, used only in mutual authentication
    * (MUT_AUTH_CAP): sent only by a requester that has a key to sign with. */
@@ -208,7 +208,7 @@ OT_RESULT ot_spdm_algorithms_select(const ot_spdm_alg_prefs *prefs, uint32_t rsp
   a.meas_hash_algo = a.meas_spec_sel ? STRONGEST(mhash_order, prefs->meas_hash) : 0;
   /* 1.2+: exactly one OpaqueDataFmt; we speak Fmt1 only. 1.0/1.1 have no
    * OtherParams (the field is reserved). */
-  if (version >= OT_SPDM_VERSION_12) {
+  if (!OT_SPDM_PRE_12(version)) {
     OT_ENSURE(offer->other_params & OT_SPDM_OPAQUE_FMT_1, OT_E_NEGOTIATION);
     a.other_params_sel = OT_SPDM_OPAQUE_FMT_1;
   }
@@ -273,7 +273,7 @@ OT_RESULT ot_spdm_algorithms_check(const ot_spdm_alg_prefs *prefs, uint8_t versi
    * offered): any one defined bit is well-formed; the policy decides. */
   OT_GUARD(check_sel(sel->meas_hash_algo, MEAS_HASH_DEFINED, prefs->meas_hash, !meas));
   /* 1.2+: the Fmt1 we offered; before 1.2 the codec clears the reserved byte. */
-  OT_ENSURE(version < OT_SPDM_VERSION_12 ||
+  OT_ENSURE(OT_SPDM_PRE_12(version) ||
                 (sel->other_params_sel & OT_SPDM_OPAQUE_FMT_MASK) == OT_SPDM_OPAQUE_FMT_1,
             OT_E_MALFORMED);
   /* RequesterMultiKeyConn (DSP0274 1.3 §10.4 OtherParamsSelection bit 4): 0

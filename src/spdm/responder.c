@@ -40,10 +40,13 @@ typedef struct rsp_rule {
   rsp_handler handler;
 } rsp_rule;
 
-/* The SPDM version a request code exists from, for codes newer than 1.2. */
+/* The SPDM version a request code exists from, for codes newer than 1.2 (each
+ * term only when its feature is built: a request without a rule never gets here). */
 static uint8_t min_version(uint8_t code) {
-  return code == OT_SPDM_GET_ENDPOINT_INFO || code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG ||
-                 code == OT_SPDM_GET_KEY_PAIR_INFO || code == OT_SPDM_SET_KEY_PAIR_INFO
+  return (OT_SPDM_WITH_EP_INFO && code == OT_SPDM_GET_ENDPOINT_INFO) ||
+                 (OT_SPDM_WITH_MEL && code == OT_SPDM_GET_MEASUREMENT_EXTENSION_LOG) ||
+                 (OT_SPDM_WITH_KEY_PAIR_INFO &&
+                  (code == OT_SPDM_GET_KEY_PAIR_INFO || code == OT_SPDM_SET_KEY_PAIR_INFO))
              ? OT_SPDM_VERSION_13
              : 0;
 }
@@ -266,9 +269,13 @@ static ot_status check_rule(rsp_call *c, const rsp_rule *rule, uint8_t code, boo
    * whole or in CHUNK_SEND pieces (the reassembled request is checked again). */
   /* DSP0274 1.2 §10.9: with mutual authentication the encapsulated flow
    * (GET_ENCAPSULATED_REQUEST, DELIVER_ENCAPSULATED_RESPONSE) runs there too. */
+  /* (Each exception only when its feature is built: a request without a rule
+   * never gets here.) */
   if (c->session != NULL && c->session->s.state != OT_SPDM_SESSION_ESTABLISHED &&
-      code != OT_SPDM_FINISH && code != OT_SPDM_PSK_FINISH && code != OT_SPDM_CHUNK_SEND &&
-      code != OT_SPDM_GET_ENCAPSULATED_REQUEST && code != OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE)
+      code != OT_SPDM_FINISH && !(OT_SPDM_WITH_PSK && code == OT_SPDM_PSK_FINISH) &&
+      !(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_SEND) &&
+      !(OT_SPDM_WITH_MUT_AUTH && (code == OT_SPDM_GET_ENCAPSULATED_REQUEST ||
+                                  code == OT_SPDM_DELIVER_ENCAPSULATED_RESPONSE)))
     return rsp_error(c, OT_SPDM_ERR_UNEXPECTED_REQUEST, 0);
   *go = true;
   return OT_SUCCESS;
@@ -306,7 +313,7 @@ static ot_status fit_transfer_size(rsp_call *c) {
  * measurement exchange itself and the transport-level requests around it. */
 static bool keeps_l1(uint8_t code) {
   return code == OT_SPDM_GET_MEASUREMENTS || code == OT_SPDM_RESPOND_IF_READY ||
-         code == OT_SPDM_CHUNK_GET || code == OT_SPDM_CHUNK_SEND;
+         (OT_SPDM_WITH_CHUNK && (code == OT_SPDM_CHUNK_GET || code == OT_SPDM_CHUNK_SEND));
 }
 
 static const rsp_rule *find_rule(uint8_t code) {
@@ -341,9 +348,9 @@ ot_status rsp_dispatch(rsp_call *c, size_t len) {
     OT_GUARD(spdm_l1_reset(&r->t, c->session ? &c->session->l1 : NULL));
   /* A new request abandons a large response still being fetched, and a large
    * request still being received (§10.16). */
-  if (code != OT_SPDM_CHUNK_GET && code != OT_SPDM_RESPOND_IF_READY)
+  if (!(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_GET) && code != OT_SPDM_RESPOND_IF_READY)
     r->large_active = r->pending = false;
-  if (code != OT_SPDM_CHUNK_SEND && !c->reassembled) rsp_chunk_in_reset(r);
+  if (!(OT_SPDM_WITH_CHUNK && code == OT_SPDM_CHUNK_SEND) && !c->reassembled) rsp_chunk_in_reset(r);
   ot_status st = rule->handler(c);
   if (!ot_ok(st)) {
     OT_LOGW(LOGC, "request 0x%02x failed: %s", code, ot_status_name(st));

@@ -105,13 +105,13 @@ ot_status rsp_get_measurements(rsp_call *c) {
   }
   ot_spdm_measurements m = {
       .total_indices = q->operation == OT_SPDM_MEAS_OP_COUNT ? (uint8_t)r->cfg->id->meas_count : 0,
-      .slot_id = sign && r->neg.version >= OT_SPDM_VERSION_11 ? q->slot_id : 0, /* 1.1+ */
+      .slot_id = sign && !OT_SPDM_PRE_11(r->neg.version) ? q->slot_id : 0, /* 1.1+ */
       /* MeasurementsContentChanged (Param2 bits 5:4) is reported in the
        * signed response, which closes L1; an unsigned one carries 00b
        * (DSP0274 1.2 §10.11 MEASUREMENTS Param2; libspdm's requester refuses
        * anything else). */
       .content_changed =
-          sign && r->neg.version >= OT_SPDM_VERSION_12 ? OT_SPDM_MEAS_CONTENT_UNCHANGED : 0,
+          sign && !OT_SPDM_PRE_12(r->neg.version) ? OT_SPDM_MEAS_CONTENT_UNCHANGED : 0,
       .block_count = count,
       .record_len = (uint32_t)rec_len,
       .record = record,

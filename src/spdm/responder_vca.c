@@ -50,7 +50,7 @@ static bool req_caps_consistent(uint8_t version, uint32_t f) {
  * this field shall be equal to DataTransferSize". The codec already checks
  * DataTransferSize >= MinDataTransferSize and MaxSPDMmsgSize >= it. */
 static bool req_sizes_consistent(uint8_t version, const ot_spdm_capabilities *q) {
-  if (version < OT_SPDM_VERSION_12) return true; /* no sizes before 1.2 */
+  if (OT_SPDM_PRE_12(version)) return true; /* no sizes before 1.2 */
   return (q->flags & OT_SPDM_CAP_CHUNK) != 0 || q->max_msg_size == q->data_transfer_size;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opentsm/secure.h"
+#include "opentsm/spdm_features.h"
 #include "opentsm/spdm_transcript.h"
 
 void ot_spdm_transcript_init(ot_spdm_transcript *t) { memset(t, 0, sizeof(*t)); }
@@ -37,7 +38,10 @@ ot_status ot_spdm_transcript_set_algorithms(ot_spdm_transcript *t, uint8_t versi
                                             ot_hash_alg hash, bool multi_key) {
   OT_ENSURE(t != NULL, OT_E_ARG);
   OT_ENSURE(!t->algs_set, OT_E_STATE);
-  OT_ENSURE(version >= OT_SPDM_VERSION_10 && version <= OT_SPDM_VERSION_14, OT_E_VERSION);
+  /* 1.0 .. 1.4, from 1.2 in a build without 1.0/1.1 (opentsm/spdm_features.h). */
+  OT_ENSURE(version >= (OT_SPDM_WITH_V10_11 ? OT_SPDM_VERSION_10 : OT_SPDM_VERSION_12) &&
+                version <= OT_SPDM_VERSION_14,
+            OT_E_VERSION);
   /* MULTI_KEY_CAP and OtherParams bit4 exist from 1.3 on (DSP0274 1.3 "CAPABILITIES"). */
   OT_ENSURE(!multi_key || version >= OT_SPDM_VERSION_13, OT_E_ARG);
   size_t hl = ot_hash_size(hash);
@@ -50,7 +54,7 @@ ot_status ot_spdm_transcript_set_algorithms(ot_spdm_transcript *t, uint8_t versi
   OT_GUARD_GOTO(st, ot_hash_copy(&m1, &a), fail);
   /* L1 = A || M from 1.2; 1.0/1.1 sign M alone (DSP0274 1.1 "MEASUREMENTS":
    * L1 is the concatenation of the GET_MEASUREMENTS/MEASUREMENTS messages). */
-  if (version >= OT_SPDM_VERSION_12)
+  if (!OT_SPDM_PRE_12(version))
     OT_GUARD_GOTO(st, ot_hash_copy(&l1, &a), fail);
   else
     OT_GUARD_GOTO(st, ot_hash_init(&l1, hash), fail);
@@ -141,7 +145,7 @@ ot_status ot_spdm_transcript_l1_hash(const ot_spdm_transcript *t, uint8_t *diges
 
 ot_status ot_spdm_transcript_reset_l1(ot_spdm_transcript *t) {
   OT_ENSURE(t != NULL, OT_E_ARG);
-  if (t->algs_set && t->version < OT_SPDM_VERSION_12) {
+  if (t->algs_set && OT_SPDM_PRE_12(t->version)) {
     ot_hash_ctx fresh = {0};
     OT_GUARD(ot_spdm_transcript_fork_l1_base(t, &fresh));
     ot_hash_free(&t->l1);
@@ -154,7 +158,7 @@ ot_status ot_spdm_transcript_reset_l1(ot_spdm_transcript *t) {
 ot_status ot_spdm_transcript_fork_l1_base(const ot_spdm_transcript *t, ot_hash_ctx *dst) {
   OT_ENSURE(t != NULL && dst != NULL, OT_E_ARG);
   OT_ENSURE(t->algs_set, OT_E_STATE);
-  if (t->version >= OT_SPDM_VERSION_12) return fork_a(t, dst);
+  if (!OT_SPDM_PRE_12(t->version)) return fork_a(t, dst);
   return ot_hash_init(dst, t->hash);
 }
 
@@ -165,7 +169,7 @@ ot_status ot_spdm_transcript_fork_mut_m2(const ot_spdm_transcript *t, ot_hash_ct
    * 1.1 the mutual M2 is the encapsulated B || C alone: libspdm adds A to the
    * mutual M1/M2 only above 1.1, in both roles, and its 1.1 requester's
    * signature verifies only so (docs/interop.md). */
-  if (t->version >= OT_SPDM_VERSION_12) return fork_a(t, dst);
+  if (!OT_SPDM_PRE_12(t->version)) return fork_a(t, dst);
   return ot_hash_init(dst, t->hash);
 }
 

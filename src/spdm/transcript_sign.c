@@ -8,6 +8,7 @@
 
 #include "opentsm/cursor.h"
 #include "opentsm/secure.h"
+#include "opentsm/spdm_features.h"
 #include "opentsm/spdm_transcript.h"
 
 /* "dmtf-spdm-v1.X.*": the version string of DSP0274 1.2 §"Signature
@@ -83,7 +84,9 @@ static ot_rsa_padding rsa_padding(ot_sig_scheme scheme) {
 static bool is_rsa(ot_sig_scheme scheme) {
   return scheme == OT_SIG_RSASSA || scheme == OT_SIG_RSAPSS;
 }
-static bool pre_12(uint8_t version) { return version < OT_SPDM_VERSION_12; }
+/* A build without 1.0/1.1 signs and verifies no Hash(T) alone: an older
+ * version is refused by ot_spdm_signing_message (OT_E_VERSION). */
+static bool pre_12(uint8_t version) { return OT_SPDM_PRE_12(version); }
 
 ot_status ot_spdm_signature_verify(uint8_t version, uint32_t base_asym_sel, ot_hash_alg hash,
                                    const uint8_t *pub, size_t pub_len, const char *context,

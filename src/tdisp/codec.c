@@ -174,54 +174,75 @@ static ot_status read_error(ot_reader *r, ot_tdisp_error *e) {
   return read_vendor(r, &e->ext);
 }
 
-ot_status ot_tdisp_decode_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m) {
-  ot_tdisp_msg v;
-  memset(&v, 0, sizeof v);
+/* The bodies by direction (PCIe r6.0 §11.3.1: requests have bit 7 set), so
+ * that a device, which reads only requests and writes only responses, links
+ * neither the other direction's readers nor its writers. */
+static ot_status read_request(ot_reader *r, uint8_t code, ot_tdisp_msg *v) {
   switch (code) {
   case OT_TDISP_GET_VERSION:
   case OT_TDISP_GET_DEVICE_INTERFACE_STATE:
-  case OT_TDISP_STOP_INTERFACE_REQUEST:
+  case OT_TDISP_STOP_INTERFACE_REQUEST: return OT_SUCCESS; /* header only */
+  case OT_TDISP_GET_CAPABILITIES: return ot_read_u32le(r, &v->u.tsm_caps);
+  case OT_TDISP_LOCK_INTERFACE_REQUEST: return read_lock(r, &v->u.lock);
+  case OT_TDISP_START_INTERFACE_REQUEST: return ot_read_bytes(r, v->u.nonce, OT_TDISP_NONCE_SIZE);
+  case OT_TDISP_GET_DEVICE_INTERFACE_REPORT:
+    OT_GUARD(ot_read_u16le(r, &v->u.get_report.offset));
+    return ot_read_u16le(r, &v->u.get_report.length);
+  case OT_TDISP_BIND_P2P_STREAM_REQUEST:
+  case OT_TDISP_UNBIND_P2P_STREAM_REQUEST: return ot_read_u8(r, &v->u.p2p_stream_id);
+  case OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST: return tdisp_read_range(r, &v->u.mmio);
+  case OT_TDISP_VDM_REQUEST: return read_vendor(r, &v->u.vdm);
+  default: OT_BAIL(OT_E_UNSUPPORTED);
+  }
+}
+
+static ot_status read_response(ot_reader *r, uint8_t code, ot_tdisp_msg *v) {
+  switch (code) {
   case OT_TDISP_START_INTERFACE_RESPONSE:
   case OT_TDISP_STOP_INTERFACE_RESPONSE:
   case OT_TDISP_BIND_P2P_STREAM_RESPONSE:
   case OT_TDISP_UNBIND_P2P_STREAM_RESPONSE:
-  case OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE: break; /* header only */
+  case OT_TDISP_SET_MMIO_ATTRIBUTE_RESPONSE: return OT_SUCCESS; /* header only */
   case OT_TDISP_VERSION:
-    OT_GUARD(ot_read_u8(r, &v.u.version.count));
-    OT_ENSURE(v.u.version.count != 0, OT_E_MALFORMED);
-    OT_GUARD(ot_read_borrow(r, v.u.version.count, &v.u.version.versions));
-    break;
-  case OT_TDISP_GET_CAPABILITIES: OT_GUARD(ot_read_u32le(r, &v.u.tsm_caps)); break;
-  case OT_TDISP_CAPABILITIES: OT_GUARD(read_caps(r, &v.u.caps)); break;
-  case OT_TDISP_LOCK_INTERFACE_REQUEST: OT_GUARD(read_lock(r, &v.u.lock)); break;
-  case OT_TDISP_LOCK_INTERFACE_RESPONSE:
-  case OT_TDISP_START_INTERFACE_REQUEST:
-    OT_GUARD(ot_read_bytes(r, v.u.nonce, OT_TDISP_NONCE_SIZE));
-    break;
-  case OT_TDISP_GET_DEVICE_INTERFACE_REPORT:
-    OT_GUARD(ot_read_u16le(r, &v.u.get_report.offset));
-    OT_GUARD(ot_read_u16le(r, &v.u.get_report.length));
-    break;
+    OT_GUARD(ot_read_u8(r, &v->u.version.count));
+    OT_ENSURE(v->u.version.count != 0, OT_E_MALFORMED);
+    return ot_read_borrow(r, v->u.version.count, &v->u.version.versions);
+  case OT_TDISP_CAPABILITIES: return read_caps(r, &v->u.caps);
+  case OT_TDISP_LOCK_INTERFACE_RESPONSE: return ot_read_bytes(r, v->u.nonce, OT_TDISP_NONCE_SIZE);
   case OT_TDISP_DEVICE_INTERFACE_REPORT:
-    OT_GUARD(ot_read_u16le(r, &v.u.report.portion_len));
-    OT_GUARD(ot_read_u16le(r, &v.u.report.remainder_len));
-    OT_GUARD(ot_read_borrow(r, v.u.report.portion_len, &v.u.report.portion));
-    break;
+    OT_GUARD(ot_read_u16le(r, &v->u.report.portion_len));
+    OT_GUARD(ot_read_u16le(r, &v->u.report.remainder_len));
+    return ot_read_borrow(r, v->u.report.portion_len, &v->u.report.portion);
   case OT_TDISP_DEVICE_INTERFACE_STATE:
-    OT_GUARD(ot_read_u8(r, &v.u.tdi_state));
-    OT_ENSURE(v.u.tdi_state < OT_TDISP_STATE_COUNT, OT_E_MALFORMED);
-    break;
-  case OT_TDISP_BIND_P2P_STREAM_REQUEST:
-  case OT_TDISP_UNBIND_P2P_STREAM_REQUEST: OT_GUARD(ot_read_u8(r, &v.u.p2p_stream_id)); break;
-  case OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST: OT_GUARD(tdisp_read_range(r, &v.u.mmio)); break;
-  case OT_TDISP_VDM_REQUEST:
-  case OT_TDISP_VDM_RESPONSE: OT_GUARD(read_vendor(r, &v.u.vdm)); break;
-  case OT_TDISP_ERROR: OT_GUARD(read_error(r, &v.u.error)); break;
+    OT_GUARD(ot_read_u8(r, &v->u.tdi_state));
+    OT_ENSURE(v->u.tdi_state < OT_TDISP_STATE_COUNT, OT_E_MALFORMED);
+    return OT_SUCCESS;
+  case OT_TDISP_VDM_RESPONSE: return read_vendor(r, &v->u.vdm);
+  case OT_TDISP_ERROR: return read_error(r, &v->u.error);
   default: OT_BAIL(OT_E_UNSUPPORTED);
   }
+}
+
+/* The body read into v (zeroed first) must end the reader; m->u only on success. */
+static ot_status body_done(ot_reader *r, ot_status st, const ot_tdisp_msg *v, ot_tdisp_msg *m) {
+  OT_GUARD(st);
   OT_GUARD(ot_reader_finish(r));
-  m->u = v.u;
+  m->u = v->u;
   return OT_SUCCESS;
+}
+
+ot_status ot_tdisp_decode_request_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m) {
+  ot_tdisp_msg v;
+  memset(&v, 0, sizeof v);
+  return body_done(r, read_request(r, code, &v), &v, m);
+}
+
+ot_status ot_tdisp_decode_body(ot_reader *r, uint8_t code, ot_tdisp_msg *m) {
+  ot_tdisp_msg v;
+  memset(&v, 0, sizeof v);
+  ot_status st =
+      (code & OT_TDISP_REQUEST_BIT) ? read_request(r, code, &v) : read_response(r, code, &v);
+  return body_done(r, st, &v, m);
 }
 
 ot_status ot_tdisp_decode(ot_reader *r, ot_tdisp_msg *m) {
@@ -234,15 +255,35 @@ ot_status ot_tdisp_decode(ot_reader *r, ot_tdisp_msg *m) {
   return OT_SUCCESS;
 }
 
-ot_status ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m) {
-  OT_ENSURE(ot_tdisp_code_known(m->code), OT_E_ARG);
-  OT_GUARD(write_header(w, m));
+static ot_status write_request(ot_writer *w, const ot_tdisp_msg *m) {
+  switch (m->code) {
+  case OT_TDISP_GET_CAPABILITIES: return ot_write_u32le(w, m->u.tsm_caps);
+  case OT_TDISP_LOCK_INTERFACE_REQUEST: {
+    const ot_tdisp_lock_params *p = &m->u.lock;
+    OT_GUARD(ot_write_u16le(w, p->flags));
+    OT_GUARD(ot_write_u8(w, p->default_stream_id));
+    OT_GUARD(ot_write_zeros(w, 1));
+    OT_GUARD(ot_write_u64le(w, p->mmio_reporting_offset));
+    return ot_write_u64le(w, p->bind_p2p_address_mask);
+  }
+  case OT_TDISP_START_INTERFACE_REQUEST: return ot_write_bytes(w, m->u.nonce, OT_TDISP_NONCE_SIZE);
+  case OT_TDISP_GET_DEVICE_INTERFACE_REPORT:
+    OT_GUARD(ot_write_u16le(w, m->u.get_report.offset));
+    return ot_write_u16le(w, m->u.get_report.length);
+  case OT_TDISP_BIND_P2P_STREAM_REQUEST:
+  case OT_TDISP_UNBIND_P2P_STREAM_REQUEST: return ot_write_u8(w, m->u.p2p_stream_id);
+  case OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST: return tdisp_write_range(w, &m->u.mmio);
+  case OT_TDISP_VDM_REQUEST: return write_vendor(w, &m->u.vdm);
+  default: return OT_SUCCESS; /* header-only requests */
+  }
+}
+
+static ot_status write_response(ot_writer *w, const ot_tdisp_msg *m) {
   switch (m->code) {
   case OT_TDISP_VERSION:
     OT_ENSURE(m->u.version.count != 0 && m->u.version.versions, OT_E_ARG);
     OT_GUARD(ot_write_u8(w, m->u.version.count));
     return ot_write_bytes(w, m->u.version.versions, m->u.version.count);
-  case OT_TDISP_GET_CAPABILITIES: return ot_write_u32le(w, m->u.tsm_caps);
   case OT_TDISP_CAPABILITIES: {
     const ot_tdisp_caps *c = &m->u.caps;
     OT_GUARD(ot_write_u32le(w, c->dsm_caps));
@@ -253,19 +294,7 @@ ot_status ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m) {
     OT_GUARD(ot_write_u8(w, c->num_req_this));
     return ot_write_u8(w, c->num_req_all);
   }
-  case OT_TDISP_LOCK_INTERFACE_REQUEST: {
-    const ot_tdisp_lock_params *p = &m->u.lock;
-    OT_GUARD(ot_write_u16le(w, p->flags));
-    OT_GUARD(ot_write_u8(w, p->default_stream_id));
-    OT_GUARD(ot_write_zeros(w, 1));
-    OT_GUARD(ot_write_u64le(w, p->mmio_reporting_offset));
-    return ot_write_u64le(w, p->bind_p2p_address_mask);
-  }
-  case OT_TDISP_LOCK_INTERFACE_RESPONSE:
-  case OT_TDISP_START_INTERFACE_REQUEST: return ot_write_bytes(w, m->u.nonce, OT_TDISP_NONCE_SIZE);
-  case OT_TDISP_GET_DEVICE_INTERFACE_REPORT:
-    OT_GUARD(ot_write_u16le(w, m->u.get_report.offset));
-    return ot_write_u16le(w, m->u.get_report.length);
+  case OT_TDISP_LOCK_INTERFACE_RESPONSE: return ot_write_bytes(w, m->u.nonce, OT_TDISP_NONCE_SIZE);
   case OT_TDISP_DEVICE_INTERFACE_REPORT:
     OT_ENSURE(m->u.report.portion_len == 0 || m->u.report.portion, OT_E_ARG);
     OT_GUARD(ot_write_u16le(w, m->u.report.portion_len));
@@ -274,10 +303,6 @@ ot_status ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m) {
   case OT_TDISP_DEVICE_INTERFACE_STATE:
     OT_ENSURE(m->u.tdi_state < OT_TDISP_STATE_COUNT, OT_E_ARG);
     return ot_write_u8(w, m->u.tdi_state);
-  case OT_TDISP_BIND_P2P_STREAM_REQUEST:
-  case OT_TDISP_UNBIND_P2P_STREAM_REQUEST: return ot_write_u8(w, m->u.p2p_stream_id);
-  case OT_TDISP_SET_MMIO_ATTRIBUTE_REQUEST: return tdisp_write_range(w, &m->u.mmio);
-  case OT_TDISP_VDM_REQUEST:
   case OT_TDISP_VDM_RESPONSE: return write_vendor(w, &m->u.vdm);
   case OT_TDISP_ERROR:
     OT_ENSURE(m->u.error.has_ext == (m->u.error.code == OT_TDISP_ERR_VENDOR_SPECIFIC), OT_E_ARG);
@@ -285,6 +310,18 @@ ot_status ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m) {
     OT_GUARD(ot_write_u32le(w, m->u.error.data));
     if (!m->u.error.has_ext) return OT_SUCCESS;
     return write_vendor(w, &m->u.error.ext);
-  default: return OT_SUCCESS; /* header-only messages */
+  default: return OT_SUCCESS; /* header-only responses */
   }
+}
+
+ot_status ot_tdisp_encode_response(ot_writer *w, const ot_tdisp_msg *m) {
+  OT_ENSURE(ot_tdisp_code_known(m->code) && !(m->code & OT_TDISP_REQUEST_BIT), OT_E_ARG);
+  OT_GUARD(write_header(w, m));
+  return write_response(w, m);
+}
+
+ot_status ot_tdisp_encode(ot_writer *w, const ot_tdisp_msg *m) {
+  OT_ENSURE(ot_tdisp_code_known(m->code), OT_E_ARG);
+  OT_GUARD(write_header(w, m));
+  return (m->code & OT_TDISP_REQUEST_BIT) ? write_request(w, m) : write_response(w, m);
 }

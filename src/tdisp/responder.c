@@ -285,7 +285,8 @@ static void dispatch(ot_tdisp_device *dev, const uint8_t *msg, size_t msg_len, s
   if (req.code < OT_TDISP_GET_VERSION || q >= TDISP_REQ_COUNT ||
       !tdisp_req_implemented(dev, (tdisp_req)q))
     FAIL(p, OT_TDISP_ERR_UNSUPPORTED_REQUEST, req.code);
-  if (!ot_ok(ot_tdisp_decode_body(&r, req.code, &req))) FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
+  if (!ot_ok(ot_tdisp_decode_request_body(&r, req.code, &req)))
+    FAIL(p, OT_TDISP_ERR_INVALID_REQUEST, 0);
   ot_tdisp_tdi *t = ot_tdisp_device_find(dev, req.function_id);
   if (!t) FAIL(p, OT_TDISP_ERR_INVALID_INTERFACE, 0);
   tdisp_cell cell = tdisp_table_lookup(t->state, (tdisp_req)q);
@@ -323,7 +324,9 @@ ot_status ot_tdisp_responder_handle(ot_tdisp_device *dev, const ot_tdisp_vdm_ctx
   }
   ot_writer w;
   ot_writer_init(&w, rsp, rsp_cap);
-  ot_status st = ot_tdisp_payload_encode(&w, &p.rsp);
+  /* The VDM payload (ProtocolID, message) with the response-only encoder. */
+  ot_status st = ot_write_u8(&w, OT_PCISIG_PROTOCOL_TDISP);
+  if (ot_ok(st)) st = ot_tdisp_encode_response(&w, &p.rsp);
   if (ot_ok(st) && tdi) commit(tdi, &p, next);
   if (ot_ok(st)) *rsp_len = ot_writer_len(&w);
   ot_zeroize(&p, sizeof p); /* the nonce, and the report copy */

@@ -16,10 +16,10 @@
 #define R OT_TDI_RUN
 #define E OT_TDI_ERROR
 
-#define ALLOW(next)                                                                                \
-  { TDISP_RULE_ALLOW, (next) }
-#define REJECT                                                                                     \
-  { TDISP_RULE_REJECT, 0 }
+/* A cell is one byte: the state a successful request leads to, or REJECT
+ * (44 bytes for the table rather than 44 rule/state pairs of enums). */
+#define ALLOW(next) (next)
+#define REJECT 0xffu
 
 /*
  * Requests. GET_VERSION, GET_CAPABILITIES and GET_DEVICE_INTERFACE_STATE are
@@ -40,7 +40,7 @@
  * implements none, so the column is never consulted (UNSUPPORTED_REQUEST first).
  */
 /* clang-format off */
-static const tdisp_cell k_msg[OT_TDISP_STATE_COUNT][TDISP_REQ_COUNT] = {
+static const uint8_t k_msg[OT_TDISP_STATE_COUNT][TDISP_REQ_COUNT] = {
   /*                           VERSION   CAPS      LOCK      REPORT    STATE     START     STOP      BIND      UNBIND    MMIO_ATTR VDM */
   [OT_TDI_CONFIG_UNLOCKED] = {ALLOW(U), ALLOW(U), ALLOW(L), REJECT,   ALLOW(U), REJECT,   REJECT,   REJECT,   REJECT,   REJECT,   ALLOW(U)},
   [OT_TDI_CONFIG_LOCKED]   = {ALLOW(L), ALLOW(L), REJECT,   ALLOW(L), ALLOW(L), ALLOW(R), ALLOW(U), REJECT,   REJECT,   REJECT,   ALLOW(L)},
@@ -65,7 +65,7 @@ static const tdisp_cell k_msg[OT_TDISP_STATE_COUNT][TDISP_REQ_COUNT] = {
  *  DEVICE_FAULT      §11.2: device-defined faults that affect TDI security.
  */
 /* clang-format off */
-static const ot_tdisp_state k_event[OT_TDISP_STATE_COUNT][OT_TDISP_EV_COUNT] = {
+static const uint8_t k_event[OT_TDISP_STATE_COUNT][OT_TDISP_EV_COUNT] = {
   /*                           CFG FLR RESET IDE SESS FW FAULT */
   [OT_TDI_CONFIG_UNLOCKED] = {U,  U,  U,    U,  U,   U, U},
   [OT_TDI_CONFIG_LOCKED]   = {E,  E,  E,    E,  E,   E, E},
@@ -80,9 +80,11 @@ static const ot_tdisp_state k_event[OT_TDISP_STATE_COUNT][OT_TDISP_EV_COUNT] = {
 #undef E
 
 tdisp_cell tdisp_table_lookup(ot_tdisp_state s, tdisp_req q) {
-  tdisp_cell none = REJECT;
+  tdisp_cell none = {TDISP_RULE_REJECT, OT_TDI_CONFIG_UNLOCKED};
   if ((unsigned)s >= OT_TDISP_STATE_COUNT || (unsigned)q >= TDISP_REQ_COUNT) return none;
-  return k_msg[s][q];
+  uint8_t next = k_msg[s][q];
+  if (next == REJECT) return none;
+  return (tdisp_cell){TDISP_RULE_ALLOW, (ot_tdisp_state)next};
 }
 
 void tdisp_enter_error(ot_tdisp_tdi *tdi) {
@@ -94,7 +96,7 @@ void tdisp_enter_error(ot_tdisp_tdi *tdi) {
 
 ot_tdisp_state ot_tdisp_tdi_event(ot_tdisp_tdi *tdi, ot_tdisp_event ev) {
   if ((unsigned)ev >= OT_TDISP_EV_COUNT) return tdi->state;
-  ot_tdisp_state next = k_event[tdi->state][ev];
+  ot_tdisp_state next = (ot_tdisp_state)k_event[tdi->state][ev];
   /* FW_UPDATE only violates a lock that asked for NO_FW_UPDATE. */
   if (ev == OT_TDISP_EV_FW_UPDATE && !(tdi->lock.flags & OT_TDISP_LOCK_NO_FW_UPDATE))
     next = tdi->state;

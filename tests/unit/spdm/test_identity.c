@@ -156,6 +156,78 @@ static void test_measurements(void **s) {
   assert_memory_not_equal(all, tcb, 48);
 }
 
+/* ot_spdm_identity_add_device_meas block by block: indices 1-8, the four
+ * images as TCB digests (an image larger than a block digested with SHA-384
+ * first), the manifest, version, SVN and device mode as raw bit streams
+ * (DSP0274 1.2 "DMTF measurement specification format"); a version longer
+ * than a block is refused. */
+static void test_device_meas_blocks(void **s) {
+  (void)s;
+  static ot_spdm_identity id;
+  ot_spdm_identity_init(&id);
+  static uint8_t big[OT_SPDM_ID_MEAS_MAX + 1];
+  static const uint8_t img[] = "image";
+  memset(big, 0x5a, sizeof(big));
+  ot_spdm_device_model dm = {.rom = img,
+                             .rom_len = 5,
+                             .firmware = big,
+                             .firmware_len = sizeof(big),
+                             .hw_config = NULL,
+                             .hw_config_len = 0,
+                             .fw_config = big,
+                             .fw_config_len = OT_SPDM_ID_MEAS_MAX,
+                             .version = "1.0.7",
+                             .svn = 0x0102030405060708u,
+                             .op_mode_caps = 1,
+                             .op_mode_state = 2,
+                             .debug_mode_caps = 3,
+                             .debug_mode_state = 4};
+  assert_ot_ok(ot_spdm_identity_add_device_meas(&id, &dm));
+  assert_int_equal(id.meas_count, 8);
+  static const uint8_t type[8] = {OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,
+                                  OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
+                                  OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG,
+                                  OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG,
+                                  OT_SPDM_DMTF_MEAS_MANIFEST,
+                                  OT_SPDM_DMTF_MEAS_VERSION,
+                                  OT_SPDM_DMTF_MEAS_SVN,
+                                  OT_SPDM_DMTF_MEAS_DEVICE_MODE};
+  for (size_t i = 0; i < 8; i++) {
+    assert_int_equal(id.meas[i].index, i + 1);
+    assert_int_equal(id.meas[i].value_type, type[i]);
+    assert_int_equal(id.meas[i].raw, i >= 4);
+    assert_int_equal(id.meas[i].tcb, i < 4);
+  }
+  uint8_t d[48];
+  assert_int_equal(id.meas[0].len, 5);
+  assert_memory_equal(id.meas[0].content, img, 5);
+  assert_ot_ok(ot_hash(OT_HASH_SHA384, big, sizeof(big), d, sizeof(d)));
+  assert_int_equal(id.meas[1].len, 48);
+  assert_memory_equal(id.meas[1].content, d, 48);
+  assert_int_equal(id.meas[2].len, 0);
+  assert_int_equal(id.meas[3].len, OT_SPDM_ID_MEAS_MAX); /* fits: kept whole */
+  assert_memory_equal(id.meas[3].content, big, OT_SPDM_ID_MEAS_MAX);
+  static const uint8_t manifest[8] = {
+      1, OT_SPDM_DMTF_MEAS_IMMUTABLE_ROM,   2, OT_SPDM_DMTF_MEAS_MUTABLE_FIRMWARE,
+      3, OT_SPDM_DMTF_MEAS_HARDWARE_CONFIG, 4, OT_SPDM_DMTF_MEAS_FIRMWARE_CONFIG};
+  assert_int_equal(id.meas[4].len, sizeof(manifest));
+  assert_memory_equal(id.meas[4].content, manifest, sizeof(manifest));
+  assert_int_equal(id.meas[5].len, 5);
+  assert_memory_equal(id.meas[5].content, "1.0.7", 5);
+  static const uint8_t svn[8] = {8, 7, 6, 5, 4, 3, 2, 1};
+  assert_int_equal(id.meas[6].len, 8);
+  assert_memory_equal(id.meas[6].content, svn, 8);
+  static const uint8_t mode[16] = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0};
+  assert_int_equal(id.meas[7].len, 16);
+  assert_memory_equal(id.meas[7].content, mode, 16);
+
+  static char long_version[OT_SPDM_ID_MEAS_MAX + 2];
+  memset(long_version, 'v', sizeof(long_version) - 1);
+  ot_spdm_identity_init(&id);
+  dm.version = long_version;
+  assert_ot_code(ot_spdm_identity_add_device_meas(&id, &dm), OT_E_TOO_LARGE);
+}
+
 /* The DMTF sample identity: slot 0/1 share the key, slot 4 has its own (PEM). */
 static void test_load_dmtf_sample(void **s) {
   (void)s;
@@ -181,7 +253,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_chain_blob),       cmocka_unit_test(test_slot_key_mismatch),
       cmocka_unit_test(test_key_wiped),        cmocka_unit_test(test_measurements),
-      cmocka_unit_test(test_load_dmtf_sample),
+      cmocka_unit_test(test_load_dmtf_sample), cmocka_unit_test(test_device_meas_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
