@@ -80,7 +80,8 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, const ot_ide_tx_
   /* The sub-stream (and with it the key set) is the first TLP's; check_tlp holds the rest to it. */
   ot_ide_substream sub = OT_IDE_SUB_PR;
   OT_GUARD(check_tlp(cfg, &tlps[0], 0, &sub));
-  IDE_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
+  /* Tx Aggregation Mode; a lone TLP always fits (stream_add keeps each mode at 1, 2, 4 or 8). */
+  IDE_ENSURE(n == 1 || n <= cfg->aggregation[sub], OT_E_ARG);
   ot_ide_sub_state *ss = &s->sub[sub];
   IDE_OPAQUE(ss); /* kept, not recomputed from sub */
   ot_ide_key_slot *slot = &ss->slot[ss->active];
