@@ -238,6 +238,7 @@ static inline ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id
   if (!i) return NULL;
   ot_ide_stream *s = &e->streams[i - 1];
   IDE_OPAQUE(s);
+  if (!s) __builtin_unreachable(); /* an array element: tells the optimiser what the asm hid */
   return s;
 }
 
