@@ -232,12 +232,154 @@ static void test_derived_state_after_failure(void **s) {
   tu_pair_free(p);
 }
 
+/* ---- every value of prefix byte 3 against what §6.33 allows ------------------------------ */
+
+/* PCRC as ide_tlp_format.c defines it [U]: CRC-32 (reflected, all ones in and out), big-endian. */
+static void ref_pcrc(const uint8_t *d, size_t n, uint8_t crc[4]) {
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; i++) {
+    c ^= d[i];
+    for (int b = 0; b < 8; b++)
+      c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  c = ~c;
+  crc[0] = (uint8_t)(c >> 24);
+  crc[1] = (uint8_t)(c >> 16);
+  crc[2] = (uint8_t)(c >> 8);
+  crc[3] = (uint8_t)c;
+}
+
+/*
+ * An IDE TLP carrying prefix byte 3 = b3 around the plain TLP tlp[0..n),
+ * sealed here (not by the engine, which never sends a wrong prefix) under
+ * the key of the sub-stream and key set b3 names with invocation 1, so the
+ * MAC verifies whenever the receiver gets as far as checking it: a check
+ * the receiver skipped would show as a delivery.
+ */
+static size_t seal_with_b3(uint8_t b3, const uint8_t *tlp, size_t n, size_t hdr_len, uint8_t *w) {
+  unsigned sub = (b3 >> 4) & 7u;
+  bool p = (b3 & OT_IDE_PREFIX_B3_P) != 0;
+  w[0] = OT_IDE_PREFIX_BYTE0;
+  w[1] = 0; /* PR_Sent: nothing sent before */
+  w[2] = TU_SID;
+  w[3] = b3;
+  memcpy(w + OT_IDE_PREFIX_SIZE, tlp, hdr_len);
+  size_t payload = n - hdr_len;
+  uint8_t crc[4];
+  ref_pcrc(tlp + hdr_len, payload, crc);
+  ot_ide_key_material km =
+      tu_key((ot_ide_substream)(sub < 3 ? sub : 0), (b3 & OT_IDE_PREFIX_B3_K) ? 1 : 0, 1);
+  ot_aead_key k = {0};
+  assert_ot_ok(ot_aead_key_init(&k, OT_AEAD_AES256_GCM, km.key, sizeof km.key, OT_IDE_MAC_SIZE));
+  uint8_t nonce[OT_IDE_NONCE_SIZE] = {0};
+  nonce[OT_IDE_NONCE_SIZE - 1] = 1; /* IV fixed 0 || invocation 1, big-endian */
+  size_t at = OT_IDE_PREFIX_SIZE + hdr_len;
+  ot_aead_aad_part aad = {w, at};
+  ot_aead_text_part text[2] = {{tlp + hdr_len, w + at, payload}, {crc, w + at + payload, 4}};
+  size_t end = at + payload + (p ? 4 : 0);
+  assert_ot_ok(ot_aead_seal_gather(&k, nonce, &aad, 1, text, p ? 2 : 1, w + end, OT_IDE_MAC_SIZE));
+  ot_aead_key_clear(&k);
+  ot_zeroize(&km, sizeof km);
+  /* M=0: the first part of a group carries no MAC (its text is what the group's GCM pass makes). */
+  return end + ((b3 & OT_IDE_PREFIX_B3_M) ? OT_IDE_MAC_SIZE : 0);
+}
+
+/*
+ * The outcome the receive rules give a lone TLP of `kind` with byte 3 = b3
+ * on a fresh stream with key set 0 GO (opentsm/ide.h, in the order of
+ * ot_ide_rx_receive's checks): *why and the status code, or OK with 1 TLP
+ * delivered (M=1) or 0 held (M=0).
+ */
+static ot_code rule_outcome(uint8_t b3, ot_tlp_kind kind, uint8_t tc, const ot_ide_stream_cfg *cfg,
+                            ot_ide_error *why) {
+  unsigned sub = (b3 >> 4) & 7u;
+  bool data = kind != OT_TLP_MRD && ot_tlp_kind_has_data(kind);
+  *why = OT_IDE_ERR_MALFORMED;
+  if ((b3 & OT_IDE_PREFIX_B3_RSVD) || sub > 2) return OT_E_MALFORMED;    /* TDISP ECN; §6.33.5 */
+  if (sub != (unsigned)ot_ide_substream_of(kind)) return OT_E_MALFORMED; /* §6.33.5 */
+  *why = OT_IDE_ERR_LINK_TC;
+  if (cfg->kind == OT_IDE_STREAM_LINK && tc != cfg->tc) return OT_E_MALFORMED; /* §6.33 */
+  *why = OT_IDE_ERR_T_BIT;
+  if ((b3 & OT_IDE_PREFIX_B3_T) && !cfg->tee_allowed) return OT_E_VERIFY;
+  *why = OT_IDE_ERR_MALFORMED;
+  if (((b3 & OT_IDE_PREFIX_B3_P) != 0) != (cfg->pcrc && data)) return OT_E_MALFORMED; /* [U] */
+  *why = OT_IDE_ERR_KEY_SET;
+  if (b3 & OT_IDE_PREFIX_B3_K) return OT_E_VERIFY; /* set 1 was never installed */
+  *why = OT_IDE_ERR_NONE;
+  return OT_OK;
+}
+
+static void test_rx_every_prefix_byte3(void **s) {
+  (void)s;
+  static const ot_tlp_kind kinds[] = {OT_TLP_MWR, OT_TLP_MRD, OT_TLP_CPLD, OT_TLP_MSG};
+  ot_ide_stream_cfg cfgs[5];
+  for (int c = 0; c < 5; c++) {
+    cfgs[c] = tu_cfg(1);
+    cfgs[c].tee_allowed = (c & 1) == 0;
+    cfgs[c].pcrc = (c & 2) != 0;
+  }
+  cfgs[4].kind = OT_IDE_STREAM_LINK; /* TC 2, and the TLPs carry TC 0 */
+  cfgs[4].tc = 2;
+  static uint8_t w[OT_TLP_MAX_WIRE + 64];
+  static uint8_t pend[OT_IDE_RX_PENDING_SIZE(64)];
+  ot_ide_rx *rx = calloc(1, sizeof *rx);
+  assert_non_null(rx);
+  size_t delivered = 0, held = 0, refused = 0;
+  for (int c = 0; c < 5; c++) {
+    for (size_t ki = 0; ki < sizeof kinds / sizeof kinds[0]; ki++) {
+      ot_tlp_kind kind = kinds[ki];
+      size_t n = tu_tlp(kind, kind == OT_TLP_MSG ? 0 : 32, 3, 0, plain);
+      size_t hdr_len = tu_view(plain, n).d.hdr_len;
+      for (unsigned b3 = 0; b3 < 256; b3++) {
+        ot_ide_rx_init(rx);
+        assert_ot_ok(ot_ide_rx_stream_add(rx, &cfgs[c], pend, sizeof pend));
+        side_keys(ot_ide_rx_engine(rx), TU_SID, 0, 1);
+        assert_ot_ok(ot_ide_stream_enable(ot_ide_rx_engine(rx), TU_SID));
+        size_t len = seal_with_b3((uint8_t)b3, plain, n, hdr_len, w);
+        ot_ide_error why;
+        ot_code want = rule_outcome((uint8_t)b3, kind, 0, &cfgs[c], &why);
+        bool m = (b3 & OT_IDE_PREFIX_B3_M) != 0;
+        ot_ide_rx_result res;
+        ot_status st = ot_ide_rx_receive(rx, w, len, out, sizeof out, &res);
+        if (st.code != want || res.error != why) {
+          print_error("cfg %d kind %d byte 3 %02x: got %s/%s, want %s/%s\n", c, (int)kind, b3,
+                      ot_status_name(st), ot_ide_error_name(res.error),
+                      ot_status_name(ot_status_of(want)), ot_ide_error_name(why));
+          fail();
+        }
+        if (want == OT_OK && m) {
+          assert_int_equal(res.count, 1);
+          assert_memory_equal(out, plain, n);
+          delivered++;
+        } else if (want == OT_OK) {
+          assert_int_equal(res.count, 0); /* M=0: held for the rest of its group */
+          held++;
+        } else {
+          assert_int_equal(res.count, 0);
+          refused++;
+        }
+        ot_ide_rx_clear(rx);
+      }
+    }
+  }
+  /*
+   * Per kind, one byte 3 passes where T=1 is refused and two where it is
+   * allowed (four kinds, two configurations of each), none on the Link
+   * stream of another TC; as many M=0 values are held.
+   */
+  assert_int_equal(delivered, 4 * (2 + 1 + 2 + 1));
+  assert_int_equal(held, delivered);
+  assert_int_equal(refused, 5 * 4 * 256 - delivered - held);
+  free(rx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tx_k_follows_go_and_stop),
       cmocka_unit_test(test_tx_prefix_follows_reconfiguration),
       cmocka_unit_test(test_rx_checks_follow_reconfiguration),
       cmocka_unit_test(test_derived_state_after_failure),
+      cmocka_unit_test(test_rx_every_prefix_byte3),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
