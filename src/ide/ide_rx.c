@@ -239,7 +239,7 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
    */
   uint8_t b3 = wire[3];
   unsigned si = (b3 & OT_IDE_PREFIX_B3_SUB_MASK) >> OT_IDE_PREFIX_B3_SUB_SHIFT;
-  if (si < OT_IDE_NUM_SUBSTREAMS && (b3 & OT_IDE_PREFIX_B3_M) != 0) {
+  if ((b3 & OT_IDE_PREFIX_B3_M) != 0 && si < OT_IDE_NUM_SUBSTREAMS) {
     ot_ide_sub_state *ls = &s->sub[si];
     IDE_OPAQUE(ls);
     ot_status st;
