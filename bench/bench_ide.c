@@ -75,7 +75,13 @@
 
 /* ---- allocation counting ------------------------------------------------- */
 
-static atomic_int counting;          /* nonzero while a timed loop runs */
+/*
+ * Nonzero while this thread runs a timed loop. Per thread: the data path's
+ * allocations are those of the thread running it, not what another thread
+ * does meanwhile (starting the second thread of the two-stream run
+ * allocates its thread-local storage while the first one is timed).
+ */
+static _Thread_local int counting;
 static atomic_ullong allocs_counted; /* malloc/calloc/realloc calls while counting */
 
 #if defined(__GLIBC__)
@@ -87,8 +93,7 @@ extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 
 static void note_alloc(void) {
-  if (atomic_load_explicit(&counting, memory_order_relaxed))
-    atomic_fetch_add_explicit(&allocs_counted, 1, memory_order_relaxed);
+  if (counting) atomic_fetch_add_explicit(&allocs_counted, 1, memory_order_relaxed);
 }
 
 void *malloc(size_t n) {
@@ -111,8 +116,8 @@ void free(void *p) { __libc_free(p); }
 #define HAVE_ALLOC_COUNT 0
 #endif
 
-static void count_start(void) { atomic_store(&counting, 1); }
-static void count_stop(void) { atomic_store(&counting, 0); }
+static void count_start(void) { counting = 1; }
+static void count_stop(void) { counting = 0; }
 
 /* ---- setup ------------------------------------------------------------------ */
 

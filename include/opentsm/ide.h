@@ -171,6 +171,17 @@ typedef struct ot_ide_stream {
   ot_ide_error error; /* why it failed */
   /* Posted requests sent (tx) / delivered (rx) since the last NPR and CPL TLP. */
   uint8_t pr_since[OT_IDE_NUM_SUBSTREAMS];
+  /*
+   * Derived from cfg and the key state whenever either changes, so the data
+   * path does not derive them per TLP. Transmit: prefix bytes 0..3 of each
+   * sub-stream (stream ID, sub-stream, K of the key set in use), PR_Sent, P,
+   * M and T left zero. Receive: the bits of (TD << 11 | TC << 8 | prefix
+   * byte 3) that a lone TLP's checks fix (rx_mask), and their value for
+   * each TLP kind (rx_want). Kept by src/ide; read-only for everyone else.
+   */
+  uint8_t tx_prefix[OT_IDE_NUM_SUBSTREAMS][4];
+  uint16_t rx_mask;
+  uint16_t rx_want[16];
   ot_ide_sub_state sub[OT_IDE_NUM_SUBSTREAMS];
 } ot_ide_stream;
 

@@ -59,6 +59,39 @@ void ide_pending_drop(ot_ide_pending *p) {
   p->tee = 0;
 }
 
+void ide_stream_derive(ot_ide_stream *s) {
+  const ot_ide_stream_cfg *cfg = &s->cfg;
+  /* Transmit: each sub-stream's prefix with PR_Sent, P, M and T still zero (ide_tx.c adds them). */
+  for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
+    ot_ide_prefix px = {
+        .stream_id = cfg->stream_id,
+        .sub = (ot_ide_substream)i,
+        .k = s->sub[i].active != 0, /* the K bit of the key set in use */
+    };
+    ide_prefix_write(&px, s->tx_prefix[i]);
+  }
+  /*
+   * Receive, a lone TLP (M=1): what its checks fix of TC << 8 | TD << 11 |
+   * prefix byte 3, per TLP kind (ide_rx.c): byte 3's reserved bit zero,
+   * Sub-Stream the kind's (§6.33.5), P exactly when PCRC applies [U], M
+   * set, T zero unless the stream may carry TEE traffic (SPEC-FACTS §6),
+   * TD zero (no ECRC inside IDE TLPs), and on a Link IDE Stream the
+   * stream's Traffic Class (§6.33). K is left out: either key set may be
+   * GO on receive; its slot is checked apart.
+   */
+  bool link = cfg->kind == OT_IDE_STREAM_LINK;
+  s->rx_mask = (uint16_t)(OT_IDE_PREFIX_B3_RSVD | OT_IDE_PREFIX_B3_SUB_MASK | OT_IDE_PREFIX_B3_P |
+                          OT_IDE_PREFIX_B3_M | (cfg->tee_allowed ? 0 : OT_IDE_PREFIX_B3_T) |
+                          IDE_RX_KEY_TD | (link ? IDE_RX_KEY_TC_MASK : 0));
+  for (unsigned kind = 0; kind < 16; kind++) {
+    ot_tlp_hdr h = {.kind = (ot_tlp_kind)kind};
+    s->rx_want[kind] =
+        (uint16_t)(((unsigned)ide_sub_of(h.kind) << OT_IDE_PREFIX_B3_SUB_SHIFT) |
+                   (ide_pcrc_applies(cfg, &h) ? OT_IDE_PREFIX_B3_P : 0) | OT_IDE_PREFIX_B3_M |
+                   (link ? (unsigned)cfg->tc << IDE_RX_KEY_TC_SHIFT : 0));
+  }
+}
+
 static void stream_drop_keys(ot_ide_stream *s) {
   for (size_t i = 0; i < OT_IDE_NUM_SUBSTREAMS; i++) {
     for (size_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++)
@@ -68,6 +101,7 @@ static void stream_drop_keys(ot_ide_stream *s) {
   }
   memset(s->pr_since, 0, sizeof s->pr_since);
   s->secure = false; /* no key set is GO any more */
+  ide_stream_derive(s); /* K of set 0 again */
 }
 
 void ide_stream_fail(ot_ide_stream *s, ot_ide_error why) {

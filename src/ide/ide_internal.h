@@ -119,6 +119,19 @@ static inline ot_ide_substream ide_sub_of(ot_tlp_kind kind) {
   return (ot_ide_substream)((IDE_SUB_OF_KIND >> (2u * ((unsigned)kind & 15u))) & 3u);
 }
 
+/*
+ * The receive side checks a lone TLP's prefix byte 3, its header's TC and
+ * TD in one masked compare of B3 | TC << 8 | TD << 11 (ot_ide_stream's
+ * rx_mask and rx_want, set by ide_stream_derive).
+ */
+#define IDE_RX_KEY_TC_SHIFT 8u
+#define IDE_RX_KEY_TC_MASK (7u << IDE_RX_KEY_TC_SHIFT)
+#define IDE_RX_KEY_TD (1u << 11)
+static inline unsigned ide_rx_key(uint8_t b3, const ot_tlp_hdr *h) {
+  /* tc is 0..7 by the decoder (a 3-bit field), so it stays in its three bits. */
+  return b3 | ((unsigned)h->tc << IDE_RX_KEY_TC_SHIFT) | (h->td ? IDE_RX_KEY_TD : 0);
+}
+
 /* Prefix bytes of p (as ot_ide_prefix_encode, inline: every transmitted TLP has one). */
 static inline void ide_prefix_write(const ot_ide_prefix *p,
                                     uint8_t out[static OT_IDE_PREFIX_SIZE]) {
@@ -225,6 +238,7 @@ static inline ot_ide_stream *ide_stream_find(ot_ide_engine *e, uint8_t stream_id
   if (!i) return NULL;
   ot_ide_stream *s = &e->streams[i - 1];
   IDE_OPAQUE(s);
+  if (!s) __builtin_unreachable(); /* an array element: tells the optimiser what the asm hid */
   return s;
 }
 
@@ -249,12 +263,21 @@ static inline bool ide_stream_secure(const ot_ide_stream *s, ot_ide_dir dir) {
   return true;
 }
 /*
- * Recomputes s->secure (ide_stream_secure) after a change of the stream's
- * enable, failure or key state. The data path reads only the cached value,
- * so every such change in ide_engine.c ends with this call.
+ * Recomputes what the data path reads instead of deriving it per TLP:
+ * s->tx_prefix from the configuration and each sub-stream's key set in use,
+ * s->rx_mask / s->rx_want from the configuration (ide_engine.c). Called by
+ * ide_stream_refresh and wherever the key sets are dropped.
+ */
+void ide_stream_derive(ot_ide_stream *s);
+/*
+ * Recomputes s->secure (ide_stream_secure) and the derived state
+ * (ide_stream_derive) after a change of the stream's enable, failure or key
+ * state. The data path reads only the cached values, so every such change
+ * in ide_engine.c ends with this call.
  */
 static inline void ide_stream_refresh(const ot_ide_engine *e, ot_ide_stream *s) {
   s->secure = ide_stream_secure(s, e->dir);
+  ide_stream_derive(s);
 }
 /* Receive failure: Insecure, reason kept, keys and pending data zeroized. */
 IDE_COLD void ide_stream_fail(ot_ide_stream *s, ot_ide_error why);

@@ -157,6 +157,53 @@ static ot_status hold(ot_ide_stream *s, ot_ide_pending *p, const uint8_t *wire, 
   return OT_SUCCESS;
 }
 
+/*
+ * A lone TLP (M=1, nothing held on its sub-stream ss, sub from its prefix,
+ * 0..2): the checks of the general path in ot_ide_rx_receive, with the
+ * prefix and the TLP's type, TC and TD checked in one masked compare
+ * against what ide_stream_derive made of the stream's configuration. On
+ * a pass, opens and delivers the TLP (*st the result, true). On any
+ * mismatch returns false having changed nothing but res->tlps[0] (not
+ * meaningful until count is set), and the general path decides.
+ */
+static IDE_HOT_INLINE bool rx_lone(ot_ide_stream *s, ot_ide_sub_state *ss, ot_ide_substream sub,
+                                   const uint8_t *wire, size_t len, uint8_t *out, size_t cap,
+                                   ot_ide_rx_result *res, ot_status *st) {
+  /* The header's one decode: the TLP layer's checks (opentsm/tlp.h). */
+  ot_tlp_decoded *dp = &res->tlps[0].tlp.d;
+  if (__builtin_expect(
+          !ot_ok(ot_tlp_decode_header(wire + OT_IDE_PREFIX_SIZE, len - OT_IDE_PREFIX_SIZE, dp)), 0))
+    return false;
+  uint8_t b3 = wire[3];
+  /*
+   * Byte 0 was checked by the caller, byte 2 found the stream, byte 1
+   * (PR_Sent) is checked after the MAC. Byte 3 with the header's TC and TD:
+   * reserved bit 7 zero (TDISP ECN), Sub-Stream the TLP type's (§6.33.5;
+   * 011b..111b never match), P exactly when PCRC applies [U], M set, T only
+   * where TEE traffic is allowed (SPEC-FACTS §6), TD zero, and on a Link
+   * IDE Stream its own TC (§6.33), all as ide_stream_derive set them up.
+   */
+  if (__builtin_expect((ide_rx_key(b3, &dp->hdr) & s->rx_mask) != s->rx_want[dp->hdr.kind & 15u],
+                       0))
+    return false;
+  ide_layout l;
+  ide_layout_make(dp->hdr_len, dp->payload_len, (b3 & OT_IDE_PREFIX_B3_P) != 0, true, &l);
+  if (__builtin_expect(l.total != len, 0)) return false;
+  /* Key set K: GO (K_SET_GO received) and its counter not used up. */
+  ot_ide_key_slot *slot = &ss->slot[(b3 & OT_IDE_PREFIX_B3_K) ? 1 : 0];
+  IDE_OPAQUE(slot);
+  if (__builtin_expect(!slot->go || slot->spent, 0)) return false;
+  rx_member self = {
+      .wire = wire,
+      .d = dp, /* already in place: emitting it copies only the header bytes */
+      .l = l,
+      .pr_sent = wire[1],
+      .t = (b3 & OT_IDE_PREFIX_B3_T) != 0,
+  };
+  *st = open_group(s, ss, sub, slot, &self, 1, out, cap, res);
+  return true;
+}
+
 ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint8_t *out,
                             size_t cap, ot_ide_rx_result *res) {
   IDE_ENSURE(rx != NULL && res != NULL && (wire != NULL || len == 0), OT_E_ARG);
@@ -183,6 +230,21 @@ ot_status ot_ide_rx_receive(ot_ide_rx *rx, const uint8_t *wire, size_t len, uint
       OT_BAIL(OT_E_FAILED);
     }
     return reject(s, res, OT_IDE_ERR_NOT_SECURE, OT_E_FAILED);
+  }
+
+  /*
+   * The common case, a lone TLP (M=1) with no group held on its sub-stream,
+   * first: rx_lone runs the same checks, or declines and leaves the TLP to
+   * the general path below, which finds the precise refusal.
+   */
+  uint8_t b3 = wire[3];
+  unsigned si = (b3 & OT_IDE_PREFIX_B3_SUB_MASK) >> OT_IDE_PREFIX_B3_SUB_SHIFT;
+  if ((b3 & OT_IDE_PREFIX_B3_M) != 0 && si < OT_IDE_NUM_SUBSTREAMS) {
+    ot_ide_sub_state *ls = &s->sub[si];
+    IDE_OPAQUE(ls);
+    ot_status st;
+    if (ls->pend.count == 0 && rx_lone(s, ls, (ot_ide_substream)si, wire, len, out, cap, res, &st))
+      return st;
   }
 
   /* Prefix and header: well-formed and consistent with each other and the stream. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ide_internal.h"
+#include "opentsm/cursor.h"
 #include "opentsm/secure.h"
 
 /*
@@ -72,14 +73,15 @@ size_t ot_ide_tx_protected_size(const ot_ide_tx *tx, uint8_t stream_id, const ot
  * common, non-aggregated case), which makes the loop straight-line code
  * running the same checks.
  */
-static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_id,
-                                              const ot_ide_tx_tlp *tlps, size_t n, uint8_t *out,
-                                              size_t cap, size_t *lens, size_t *total) {
+static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, const ot_ide_tx_tlp *tlps, size_t n,
+                                              uint8_t *out, size_t cap, size_t *lens,
+                                              size_t *total) {
   const ot_ide_stream_cfg *cfg = &s->cfg;
   /* The sub-stream (and with it the key set) is the first TLP's; check_tlp holds the rest to it. */
   ot_ide_substream sub = OT_IDE_SUB_PR;
   OT_GUARD(check_tlp(cfg, &tlps[0], 0, &sub));
-  IDE_ENSURE(n <= cfg->aggregation[sub], OT_E_ARG); /* Tx Aggregation Mode */
+  /* Tx Aggregation Mode; a lone TLP always fits (stream_add keeps each mode at 1, 2, 4 or 8). */
+  IDE_ENSURE(n == 1 || n <= cfg->aggregation[sub], OT_E_ARG);
   ot_ide_sub_state *ss = &s->sub[sub];
   IDE_OPAQUE(ss); /* kept, not recomputed from sub */
   ot_ide_key_slot *slot = &ss->slot[ss->active];
@@ -98,22 +100,22 @@ static IDE_HOT_INLINE ot_status protect_group(ot_ide_stream *s, uint8_t stream_i
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && !ot_ok(st = check_tlp(cfg, &tlps[i], i, &sub))) break;
     const ot_tlp_view *v = tlps[i].tlp;
-    ot_ide_prefix px = {
-        /* PR_Sent_Counter: posted requests sent since the last TLP of this sub-stream [U]. */
-        .pr_sent = (sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[sub] : 0,
-        .stream_id = stream_id,
-        .sub = sub,
-        .p = ide_pcrc_applies(cfg, &v->d.hdr),
-        .m = i + 1 == n,
-        .k = ss->active != 0,
-        .t = tlps[i].t,
-    };
-    ide_layout_make(v->d.hdr_len, v->d.payload_len, px.p, px.m, &l);
+    bool p = ide_pcrc_applies(cfg, &v->d.hdr), m = i + 1 == n;
+    ide_layout_make(v->d.hdr_len, v->d.payload_len, p, m, &l);
     if (l.total > cap - used) {
       st = ot_status_of(OT_E_NO_SPACE);
       break;
     }
-    ide_prefix_write(&px, at);
+    /*
+     * The prefix: the sub-stream's bytes made when its key state last
+     * changed (stream ID, sub-stream, K; ide_stream_derive), with this TLP's
+     * PR_Sent_Counter (posted requests sent since the last TLP of this
+     * sub-stream [U]) and P, M, T bits added.
+     */
+    uint32_t pr_sent = (sub != OT_IDE_SUB_PR && i == 0) ? s->pr_since[sub] : 0;
+    uint32_t b3 = (p ? OT_IDE_PREFIX_B3_P : 0) | (m ? OT_IDE_PREFIX_B3_M : 0) |
+                  (tlps[i].t ? OT_IDE_PREFIX_B3_T : 0);
+    ot_store_u32le(at, ot_load_u32le(s->tx_prefix[sub]) | pr_sent << 8 | b3 << 24);
     ide_copy_hdr(at + ide_hdr_off(), v->d.raw, l.hdr_len);
     const uint8_t *payload = ot_tlp_view_payload(v);
     ide_group_add_aad(&g, at, ide_payload_off(&l));
@@ -146,6 +148,6 @@ ot_status ot_ide_tx_protect(ot_ide_tx *tx, uint8_t stream_id, const ot_ide_tx_tl
   IDE_ENSURE(tx->engine.dir == OT_IDE_DIR_TX, OT_E_ARG);
   ot_ide_stream *s;
   OT_GUARD(group_stream(&tx->engine, stream_id, tlps, n, &s));
-  if (n == 1) return protect_group(s, stream_id, tlps, 1, out, cap, lens, total);
-  return protect_group(s, stream_id, tlps, n, out, cap, lens, total);
+  if (n == 1) return protect_group(s, tlps, 1, out, cap, lens, total);
+  return protect_group(s, tlps, n, out, cap, lens, total);
 }
