@@ -193,13 +193,20 @@ struct ot_tsm_key_audit {
  * across a reset (and END_SESSION's NegotiatedStateClearingIndicator), not
  * about certificates. An entry is used only with the same hash, the same
  * BaseAsymAlgo, the same digest, under the anchors it was validated
- * against, and while the validation time lies in the validity window of the
- * whole path; ot_tsm_set_policy and ot_tsm_known_flush forget every entry.
+ * against, with the same certificate model, and while the validation time
+ * lies in the validity window of the whole path; ot_tsm_set_policy and
+ * ot_tsm_known_flush forget every entry. The model: on a 1.3 multi-key
+ * connection DIGESTS reports slot 0's CertModel (DSP0274 1.3 §10.5
+ * CertificateInfo), which selects the leaf profile the chain is validated
+ * under (DeviceCert or AliasCert); a chain validated under one model is not
+ * vouched for under another, so a different model is a miss.
  */
 typedef struct ot_tsm_known_chain {
   bool used;
   ot_hash_alg hash;
   uint32_t base_asym;
+  bool multi_key;     /* validated on a multi-key connection (multi_key_conn) */
+  uint8_t cert_model; /* then slot 0's CertModel (OT_SPDM_CERT_MODEL_*); else 0 */
   uint8_t digest[OT_HASH_MAX_SIZE];
   uint8_t pub[OT_PUBLIC_KEY_MAX]; /* leaf public key */
   size_t pub_len;

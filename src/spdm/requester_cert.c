@@ -10,6 +10,62 @@
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
 
+/*
+ * DSP0274 1.3 §10.5, table "Successful DIGESTS response message format":
+ * the checks on what DIGESTS says about the slots, made before anything of
+ * it is kept (transcript, digests, slot records). Refusals are
+ * OT_E_MALFORMED with the reason logged.
+ */
+static ot_status digests_refused(unsigned slot, const char *why) {
+  OT_LOGW("spdm-req", "DIGESTS slot %u: %s", slot, why);
+  return ot_status_of(OT_E_MALFORMED);
+}
+
+static ot_status check_digests(const ot_spdm_requester *q, const ot_spdm_digests *d) {
+  if (q->neg.version < OT_SPDM_VERSION_13) return OT_SUCCESS;
+  /* §10.5 Param2 ProvisionedSlotMask (1.3): a provisioned slot is a
+   * supported one, so its bit is set in Param1 SupportedSlotMask too. */
+  uint8_t stray = (uint8_t)(d->provisioned_slot_mask & ~d->supported_slot_mask);
+  if (stray) {
+    OT_LOGW("spdm-req", "DIGESTS: ProvisionedSlotMask 0x%02x not within SupportedSlotMask 0x%02x",
+            (unsigned)d->provisioned_slot_mask, (unsigned)d->supported_slot_mask);
+    return ot_status_of(OT_E_MALFORMED);
+  }
+  /* The KeyPairID, CertificateInfo and KeyUsageMask arrays exist only with
+   * MULTI_KEY_CONN (multi_key_conn_rsp). */
+  if (!q->neg.multi_key_conn) return OT_SUCCESS;
+  const size_t h = q->neg.sizes.hash_len;
+  for (unsigned s = 0; s < OT_SPDM_MAX_SLOT_COUNT; s++) {
+    if (!(d->provisioned_slot_mask & (1u << s))) continue;
+    uint8_t model = (uint8_t)(d->cert_info[s] & OT_SPDM_CERT_INFO_MODEL_MASK);
+    /* CertificateInfo bits 2:0 CertModel: 0 none, 1 DeviceCert, 2 AliasCert,
+     * 3 GenericCert; 4..7 reserved. */
+    if (model > OT_SPDM_CERT_MODEL_GENERIC) return digests_refused(s, "reserved CertModel");
+    /* CertModel: slot 0 holds the device's identity chain (DeviceCert or
+     * AliasCert), never a GenericCert chain, and its key is usable for at
+     * least one of the SPDM operations KeyUsageMask bits 0..3 name. */
+    if (s == 0 && model == OT_SPDM_CERT_MODEL_GENERIC)
+      return digests_refused(s, "GenericCert in slot 0");
+    if (s == 0 && !(d->key_usage[s] & (OT_SPDM_KEY_USAGE_KEY_EX | OT_SPDM_KEY_USAGE_CHALLENGE |
+                                       OT_SPDM_KEY_USAGE_MEASUREMENT |
+                                       OT_SPDM_KEY_USAGE_ENDPOINT_INFO)))
+      return digests_refused(s, "slot 0 KeyUsageMask names no SPDM operation");
+    /* CertModel 0: the slot holds a key pair but no certificate chain, so
+     * there is no chain to hash and its Digest is all zeros; and the key
+     * pair is what makes it provisioned, so KeyPairID names one (key pairs
+     * are numbered from 1, §10.26 GET_KEY_PAIR_INFO; 0 names none). A slot
+     * with a chain may report KeyPairID 0: its pair can be dissociated or
+     * erased (§10.27 SET_KEY_PAIR_INFO) while the chain stays. */
+    if (model == OT_SPDM_CERT_MODEL_NONE) {
+      uint8_t acc = 0;
+      for (size_t i = 0; i < h; i++) acc |= d->digest[s][i];
+      if (acc != 0) return digests_refused(s, "CertModel none with a chain digest");
+      if (d->key_pair_id[s] == 0) return digests_refused(s, "neither a chain nor a key pair");
+    }
+  }
+  return OT_SUCCESS;
+}
+
 OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask) {
   OT_GUARD(req_ready(q));
   uint8_t req[4];
@@ -23,6 +79,7 @@ OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask
   ot_spdm_digests d;
   memset(&d, 0, sizeof(d));
   OT_GUARD(req_fail(q, ot_spdm_decode_digests(&q->neg.sizes, &rd, &d)));
+  OT_GUARD(req_fail(q, check_digests(q, &d)));
   OT_GUARD(ot_spdm_transcript_append_b(&q->t, req, sizeof(req)));
   OT_GUARD(ot_spdm_transcript_append_b(&q->t, r.msg, r.len));
   OT_GUARD(ot_spdm_transcript_set_d(&q->t, r.msg, r.len));
@@ -31,7 +88,7 @@ OT_RESULT ot_spdm_requester_get_digests(ot_spdm_requester *q, uint8_t *slot_mask
     if (!d.digest[s]) continue;
     memcpy(q->digests[s], d.digest[s], q->neg.sizes.hash_len);
     q->slots[s].key_pair_id = d.key_pair_id[s];
-    q->slots[s].cert_info = d.cert_info[s];
+    q->slots[s].cert_info = (uint8_t)(d.cert_info[s] & OT_SPDM_CERT_INFO_MODEL_MASK);
     q->slots[s].key_usage = d.key_usage[s];
   }
   *slot_mask = d.provisioned_slot_mask;

@@ -13,13 +13,26 @@
 
 static void forget(ot_tsm_known_chain *k) { ot_zeroize(k, sizeof(*k)); }
 
-/* Same hash, same BaseAsymAlgo, same anchors: the validation it records is
- * the one this connection would perform (x509 policy curve = the negotiated
- * BaseAsymAlgo's, requester_cert.c). */
+/* Slot 0's CertModel as this connection's DIGESTS reported it (DSP0274 1.3
+ * §10.5 CertificateInfo bits 2:0, multi-key connections only), which picks
+ * the leaf profile of the validation (requester_cert.c verify_chain); 0
+ * without MULTI_KEY_CONN, where there is no model and the chain is
+ * validated as a device chain. */
+static uint8_t slot0_model(const ot_spdm_requester *q) {
+  return q->neg.multi_key_conn
+             ? (uint8_t)(q->slots[0].cert_info & OT_SPDM_CERT_INFO_MODEL_MASK)
+             : OT_SPDM_CERT_MODEL_NONE;
+}
+
+/* Same hash, same BaseAsymAlgo, same anchors, same certificate model: the
+ * validation it records is the one this connection would perform (x509
+ * policy curve = the negotiated BaseAsymAlgo's, leaf profile = the model,
+ * requester_cert.c). */
 static bool same_context(const ot_tsm *tsm, const ot_tsm_known_chain *k,
                          const ot_spdm_requester *q) {
   return k->used && k->hash == q->neg.hash && k->base_asym == q->neg.base_asym &&
-         k->anchors == tsm->spdm.anchors && k->anchor_count == tsm->spdm.anchor_count;
+         k->anchors == tsm->spdm.anchors && k->anchor_count == tsm->spdm.anchor_count &&
+         k->multi_key == q->neg.multi_key_conn && k->cert_model == slot0_model(q);
 }
 
 static ot_tsm_known_chain *find(ot_tsm *tsm, const ot_spdm_requester *q, const uint8_t *digest) {
@@ -83,6 +96,8 @@ void tsm_known_keep(ot_tsm *tsm, const ot_tsm_dev *dev) {
   k->used = true;
   k->hash = q->neg.hash;
   k->base_asym = q->neg.base_asym;
+  k->multi_key = q->neg.multi_key_conn;
+  k->cert_model = slot0_model(q);
   memcpy(k->digest, ps->digest, h);
   memcpy(k->pub, ps->pub, ps->pub_len);
   k->pub_len = ps->pub_len;
