@@ -10,21 +10,14 @@
 #include "opentsm/secure.h"
 #include "opentsm/sim_dsm.h"
 
-static bool engines_secure(const ot_ide_tx *tx, const ot_ide_rx *rx, uint8_t id) {
-  ot_ide_state a = OT_IDE_INSECURE, b = OT_IDE_INSECURE;
-  ot_ide_error e;
-  if (!ot_ok(ot_ide_stream_state(&tx->engine, id, &a, &e))) return false;
-  if (!ot_ok(ot_ide_stream_state(&rx->engine, id, &b, &e))) return false;
-  return a == OT_IDE_SECURE && b == OT_IDE_SECURE;
-}
-
 /* TDISP names the TDI's default stream by Stream ID only (PCIe r6.0 §11.3
  * LOCK_INTERFACE_REQUEST DEFAULT_STREAM_ID): with several IDE ports the
  * stream is the one of that ID that is Secure on any of them. */
 static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
-  if (engines_secure(&d->ide_tx, &d->ide_rx, id)) return true;
+  if (ot_ide_engines_secure(&d->ide_tx.engine, &d->ide_rx.engine, id)) return true;
   for (size_t i = 0; i < d->extra_port_count; i++)
-    if (engines_secure(&d->extra_ports[i].tx, &d->extra_ports[i].rx, id)) return true;
+    if (ot_ide_engines_secure(&d->extra_ports[i].tx.engine, &d->extra_ports[i].rx.engine, id))
+      return true;
   return false;
 }
 
