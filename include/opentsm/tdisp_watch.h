@@ -39,7 +39,8 @@ static inline bool ot_tdisp_watch_live(const ot_tdisp_tdi *t, ot_tdisp_watch *w)
 /* PCIe r6.0 §11.2: true if the SPDM session that locked the TDI has ended. */
 static inline bool ot_tdisp_watch_session_ended(const ot_tdisp_watch *w,
                                                 const ot_spdm_responder *r) {
-  return w->locked && !ot_spdm_responder_has_session(r, w->lock_session);
+  if (!w->locked) return false;
+  return !ot_spdm_responder_has_session(r, w->lock_session);
 }
 
 /* PCIe r6.0 §11.2: records whether the TDI's IDE stream(s) are Secure now;
