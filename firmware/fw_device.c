@@ -6,31 +6,21 @@
 
 #include "opentsm/secure.h"
 
-static bool session_alive(const ot_spdm_responder *r, uint32_t id) {
-  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
-    if (r->sessions[i].used && r->sessions[i].s.session_id == id) return true;
-  return false;
-}
-
 /* PCIe r6.0 §11.2: a TDI in CONFIG_LOCKED or RUN goes to ERROR when the SPDM
  * session that locked it ends, or when its default IDE stream leaves Secure. */
 void ot_fw_device_poll(ot_fw_device *d) {
   for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
     ot_tdisp_tdi *t = &d->tdisp.tdi[i];
-    ot_fw_tdi_watch *w = &d->watch[i];
-    if (t->state != OT_TDI_CONFIG_LOCKED && t->state != OT_TDI_RUN) {
-      w->locked = false;
-      w->stream_was_secure = false;
-      continue;
-    }
-    if (w->locked && !session_alive(&d->rsp, w->lock_session)) {
+    ot_tdisp_watch *w = &d->watch[i];
+    if (!ot_tdisp_watch_live(t, w)) continue;
+    if (ot_tdisp_watch_session_ended(w, &d->rsp)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_SESSION_END);
       w->locked = false;
       continue;
     }
     bool secure = d->ide_state->stream_secure(d->ide_state, t->lock.default_stream_id);
-    if (w->stream_was_secure && !secure) ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
-    w->stream_was_secure = secure;
+    if (ot_tdisp_watch_stream_left_secure(w, secure))
+      ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
   }
 }
 
@@ -61,14 +51,7 @@ static ot_status tdisp_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const
   OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
   memcpy(rsp, a + 1, n - 1);
   *rsp_len = n - 1;
-  for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
-    ot_tdisp_tdi *t = &d->tdisp.tdi[i];
-    bool live = t->state == OT_TDI_CONFIG_LOCKED || t->state == OT_TDI_RUN;
-    if (live && !d->watch[i].locked) {
-      d->watch[i].locked = true;
-      d->watch[i].lock_session = session_id;
-    }
-  }
+  ot_tdisp_watch_note_locks(&d->tdisp, d->watch, session_id);
   return OT_SUCCESS;
 }
 

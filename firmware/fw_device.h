@@ -31,6 +31,7 @@
 #include "opentsm/spdm_identity.h"
 #include "opentsm/status.h"
 #include "opentsm/tdisp.h"
+#include "opentsm/tdisp_watch.h"
 
 typedef struct ot_fw_device ot_fw_device;
 
@@ -63,13 +64,6 @@ typedef struct ot_fw_vdm {
   ot_fw_device *dev;
 } ot_fw_vdm;
 
-/* What the device remembers of each TDI to raise its events. */
-typedef struct ot_fw_tdi_watch {
-  bool locked; /* CONFIG_LOCKED or RUN under lock_session */
-  uint32_t lock_session;
-  bool stream_was_secure;
-} ot_fw_tdi_watch;
-
 struct ot_fw_device {
   ot_spdm_responder_config rcfg;
   ot_spdm_responder rsp;
@@ -79,7 +73,7 @@ struct ot_fw_device {
   ot_fw_vdm tdisp_vdm, km_vdm;
   ot_ide_km_responder km;
   ot_tdisp_device tdisp;
-  ot_fw_tdi_watch watch[OT_TDISP_MAX_TDIS];
+  ot_tdisp_watch watch[OT_TDISP_MAX_TDIS]; /* what raises each TDI's events */
   ot_tdisp_device_ops *ide_state;
 };
 

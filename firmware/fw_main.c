@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "fw_device.h"
-#include "opentsm/bits.h"
 #include "opentsm/crypto.h"
 #include "opentsm/doe_socket.h"
 #include "opentsm/ide.h"
@@ -71,34 +70,13 @@ static struct {
   uint8_t rx_buf[OT_SPDM_LARGE_MAX + 4096], tx_buf[OT_SPDM_LARGE_MAX + 4096];
 } P;
 
-static bool engines_secure(size_t i, uint8_t id) {
-  ot_ide_state a = OT_IDE_INSECURE, b = OT_IDE_INSECURE;
-  ot_ide_error e;
-  return ot_ok(ot_ide_stream_state(&P.tx[i].engine, id, &a, &e)) &&
-         ot_ok(ot_ide_stream_state(&P.rx[i].engine, id, &b, &e)) && a == OT_IDE_SECURE &&
-         b == OT_IDE_SECURE;
-}
-
 /* TDISP names the default stream by Stream ID only (PCIe r6.0 §11.3
  * LOCK_INTERFACE_REQUEST): Secure on any port counts. */
 static bool stream_secure(ot_tdisp_device_ops *o, uint8_t id) {
   (void)o;
   for (size_t i = 0; i < P.ports; i++)
-    if (engines_secure(i, id)) return true;
+    if (ot_ide_engines_secure(&P.tx[i].engine, &P.rx[i].engine, id)) return true;
   return false;
-}
-
-/* True if every sub-stream of stream id has a key in e (all) or none has (!all). */
-static bool keys_installed(const ot_ide_engine *e, uint8_t id, bool all) {
-  for (unsigned sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {
-    bool any = false;
-    for (uint8_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++) {
-      uint64_t next;
-      any = any || ot_ok(ot_ide_key_next_invocation(e, id, (ot_ide_substream)sub, k, &next));
-    }
-    if (any != all) return false;
-  }
-  return true;
 }
 
 /* With no host to write config space over a socket, the platform sets a
@@ -108,20 +86,8 @@ static void stream_policy(void) {
   for (size_t i = 0; i < P.ports; i++) {
     ot_cfg_inproc acc;
     ot_cfg_inproc_init(&acc, &P.cfg[i]);
-    uint16_t cap = ot_ide_regs_offset(&P.regs[i]), off = 0;
-    uint8_t n_addr = 0;
-    uint32_t ctl = 0;
-    if (!ot_ok(ot_ide_host_sel_block(&acc.base, cap, 0, &off, &n_addr))) continue;
-    if (!ot_ok(acc.base.read32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL), &ctl))) continue;
-    uint8_t id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
-    bool on = (ctl & OT_IDE_STREAM_CTL_ENABLE) != 0;
-    const ot_ide_engine *tx = &P.tx[i].engine, *rx = &P.rx[i].engine;
-    if (!on && keys_installed(tx, id, true) && keys_installed(rx, id, true))
-      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
-                                 ctl | OT_IDE_STREAM_CTL_ENABLE));
-    else if (on && keys_installed(tx, id, false) && keys_installed(rx, id, false))
-      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
-                                 ctl & ~OT_IDE_STREAM_CTL_ENABLE));
+    ot_ide_host_enable_on_keys(&acc.base, ot_ide_regs_offset(&P.regs[i]), port_caps.sel_streams,
+                               &P.tx[i].engine, &P.rx[i].engine);
   }
 }
 

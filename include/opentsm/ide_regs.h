@@ -210,4 +210,22 @@ OT_RESULT ot_ide_host_stream_state(ot_cfg_access *a, uint16_t cap_off, uint8_t b
  */
 OT_RESULT ot_ide_host_reserve_unused(ot_cfg_access *a, uint16_t cap_off);
 
+/*
+ * The device platform's Enable policy when no host writes its config space
+ * (the simulated device of `opentsm device`, the firmware profile's host
+ * platform): for each of the first `blocks` Selective IDE Stream blocks at
+ * cap_off, sets Enable once every sub-stream of the block's Stream ID has a
+ * key in both engines and clears it once none has (PCIe r6.0 §7.9.26.5.2),
+ * writing through the accessor so the register model's side effects happen.
+ * Stops at the first block that cannot be read; nothing to report.
+ */
+void ot_ide_host_enable_on_keys(ot_cfg_access *a, uint16_t cap_off, uint8_t blocks,
+                                const ot_ide_engine *tx, const ot_ide_engine *rx);
+/*
+ * True if stream id is Secure in both engines of a port (its transmit and
+ * receive ends, PCIe r6.0 §6.33.4 Stream states): what a device platform
+ * tells TDISP of a TDI's stream (ot_tdisp_device_ops.stream_secure).
+ */
+bool ot_ide_engines_secure(const ot_ide_engine *tx, const ot_ide_engine *rx, uint8_t id);
+
 #endif /* OPENTSM_IDE_REGS_H */

@@ -50,6 +50,7 @@
 #include "opentsm/spdm_identity.h"
 #include "opentsm/status.h"
 #include "opentsm/tdisp.h"
+#include "opentsm/tdisp_watch.h"
 
 typedef struct ot_sim_dsm ot_sim_dsm;
 
@@ -163,13 +164,6 @@ typedef struct ot_sim_dsm_ops {
   ot_sim_dsm *dsm;
 } ot_sim_dsm_ops;
 
-/* What the DSM remembers of each TDI to raise its events. */
-typedef struct ot_sim_dsm_tdi_watch {
-  bool locked; /* LOCKED or RUN under lock_session */
-  uint32_t lock_session;
-  bool stream_was_secure;
-} ot_sim_dsm_tdi_watch;
-
 struct ot_sim_dsm {
   ot_spdm_responder_config rcfg;
   ot_spdm_responder rsp;
@@ -180,7 +174,7 @@ struct ot_sim_dsm {
   ot_sim_dsm_vdm ide_km_vdm;
   ot_sim_dsm_ops ops;
   ot_tdisp_device tdisp;
-  ot_sim_dsm_tdi_watch watch[OT_TDISP_MAX_TDIS];
+  ot_tdisp_watch watch[OT_TDISP_MAX_TDIS]; /* what raises each TDI's events */
   ot_ide_tx ide_tx; /* the device's IDE engine ends */
   ot_ide_rx ide_rx;
   bool has_ide; /* the IDE capability and IDE_KM are present */

@@ -549,6 +549,16 @@ typedef struct ot_spdm_responder {
   } ep_encap;
 } ot_spdm_responder;
 
+/* True if one of r's sessions has Session ID id (ReqSessionID + RspSessionID,
+ * SPEC-FACTS §2.10): the session is still in use, not ended by END_SESSION, a
+ * heartbeat timeout (DSP0274 §10.14) or an error. Inline: the compositions that
+ * watch a session (opentsm/tdisp_watch.h) compile it into themselves. */
+static inline bool ot_spdm_responder_has_session(const ot_spdm_responder *r, uint32_t id) {
+  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
+    if (r->sessions[i].used && r->sessions[i].s.session_id == id) return true;
+  return false;
+}
+
 /*
  * Starts a connection in NOT_STARTED. cfg (and cfg->id, cfg->rng) must
  * outlive the responder. OT_E_ARG for a configuration that advertises a

@@ -10,27 +10,14 @@
 #include "opentsm/secure.h"
 #include "opentsm/sim_dsm.h"
 
-static bool session_alive(const ot_spdm_responder *r, uint32_t id) {
-  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
-    if (r->sessions[i].used && r->sessions[i].s.session_id == id) return true;
-  return false;
-}
-
-static bool engines_secure(const ot_ide_tx *tx, const ot_ide_rx *rx, uint8_t id) {
-  ot_ide_state a = OT_IDE_INSECURE, b = OT_IDE_INSECURE;
-  ot_ide_error e;
-  if (!ot_ok(ot_ide_stream_state(&tx->engine, id, &a, &e))) return false;
-  if (!ot_ok(ot_ide_stream_state(&rx->engine, id, &b, &e))) return false;
-  return a == OT_IDE_SECURE && b == OT_IDE_SECURE;
-}
-
 /* TDISP names the TDI's default stream by Stream ID only (PCIe r6.0 §11.3
  * LOCK_INTERFACE_REQUEST DEFAULT_STREAM_ID): with several IDE ports the
  * stream is the one of that ID that is Secure on any of them. */
 static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
-  if (engines_secure(&d->ide_tx, &d->ide_rx, id)) return true;
+  if (ot_ide_engines_secure(&d->ide_tx.engine, &d->ide_rx.engine, id)) return true;
   for (size_t i = 0; i < d->extra_port_count; i++)
-    if (engines_secure(&d->extra_ports[i].tx, &d->extra_ports[i].rx, id)) return true;
+    if (ot_ide_engines_secure(&d->extra_ports[i].tx.engine, &d->extra_ports[i].rx.engine, id))
+      return true;
   return false;
 }
 
@@ -39,14 +26,9 @@ static bool stream_secure(const ot_sim_dsm *d, uint8_t id) {
 static void check_events(ot_sim_dsm *d) {
   for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
     ot_tdisp_tdi *t = &d->tdisp.tdi[i];
-    ot_sim_dsm_tdi_watch *w = &d->watch[i];
-    bool live = t->state == OT_TDI_CONFIG_LOCKED || t->state == OT_TDI_RUN;
-    if (!live) {
-      w->locked = false;
-      w->stream_was_secure = false;
-      continue;
-    }
-    if (w->locked && !session_alive(&d->rsp, w->lock_session) &&
+    ot_tdisp_watch *w = &d->watch[i];
+    if (!ot_tdisp_watch_live(t, w)) continue;
+    if (ot_tdisp_watch_session_ended(w, &d->rsp) &&
         !dsm_fault_on(d, OT_DSM_FAULT_RUN_AFTER_SESSION)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_SESSION_END);
       d->events++;
@@ -57,11 +39,11 @@ static void check_events(ot_sim_dsm *d) {
     bool secure = stream_secure(d, t->lock.default_stream_id);
     for (uint8_t k = 0; secure && k < t->p2p_count; k++)
       secure = stream_secure(d, t->p2p[k]);
-    if (w->stream_was_secure && !secure && !dsm_fault_on(d, OT_DSM_FAULT_RUN_ON_STREAM_STOP)) {
+    if (ot_tdisp_watch_stream_left_secure(w, secure) &&
+        !dsm_fault_on(d, OT_DSM_FAULT_RUN_ON_STREAM_STOP)) {
       ot_tdisp_tdi_event(t, OT_TDISP_EV_IDE_INSECURE);
       d->events++;
     }
-    w->stream_was_secure = secure;
   }
 }
 
@@ -103,14 +85,7 @@ static ot_status vdm_handle(ot_spdm_vdm_handler *h, uint32_t session_id, const u
   OT_ENSURE(n >= 1 && n - 1 <= rsp_cap, OT_E_NO_SPACE);
   memcpy(rsp, a + 1, n - 1);
   *rsp_len = n - 1;
-  for (size_t i = 0; i < d->tdisp.tdi_count; i++) {
-    ot_tdisp_tdi *t = &d->tdisp.tdi[i];
-    bool live = t->state == OT_TDI_CONFIG_LOCKED || t->state == OT_TDI_RUN;
-    if (live && !d->watch[i].locked) {
-      d->watch[i].locked = true;
-      d->watch[i].lock_session = session_id;
-    }
-  }
+  ot_tdisp_watch_note_locks(&d->tdisp, d->watch, session_id);
   return OT_SUCCESS;
 }
 

@@ -25,10 +25,7 @@ static const ot_spdm_rsp_mut *known_key(const ot_spdm_responder *r, const ot_spd
 
 /* True for 0 (the flow outside sessions) or a session still in use. */
 static bool session_alive(const ot_spdm_responder *r, uint32_t session_id) {
-  if (session_id == 0) return true;
-  for (size_t i = 0; i < OT_SPDM_RSP_MAX_SESSIONS; i++)
-    if (r->sessions[i].used && r->sessions[i].s.session_id == session_id) return true;
-  return false;
+  return session_id == 0 || ot_spdm_responder_has_session(r, session_id);
 }
 
 OT_RESULT ot_spdm_responder_encap_endpoint_info(ot_spdm_responder *r) {

@@ -24,7 +24,6 @@
 #include "cli_anchors.h"
 #include "cli_util.h"
 #include "commands.h"
-#include "opentsm/bits.h"
 #include "opentsm/clock.h"
 #include "opentsm/log.h"
 #include "opentsm/secure.h"
@@ -188,42 +187,12 @@ static const ot_ide_regs_caps dev_ide = {.sel_streams = 1, .ide_km = true};
  * and spdm_requester_emu keys PortIndex 1. */
 #define DEV_PORTS 8u
 
-/* True if every sub-stream of stream `id` has a key installed in engine e
- * (all = true), or if none has (all = false); either key set counts. */
-static bool keys_installed(const ot_ide_engine *e, uint8_t id, bool all) {
-  for (unsigned sub = 0; sub < OT_IDE_NUM_SUBSTREAMS; sub++) {
-    bool any = false;
-    for (uint8_t k = 0; k < OT_IDE_NUM_KEY_SETS; k++) {
-      uint64_t next;
-      any = any || ot_ok(ot_ide_key_next_invocation(e, id, (ot_ide_substream)sub, k, &next));
-    }
-    if (any != all) return false;
-  }
-  return true;
-}
-
 /* The policy for one port: its capability in cfg at cap, its engines. */
 static void port_stream_policy(ot_cfg_space *cfg, uint16_t cap, const ot_ide_engine *tx,
                                const ot_ide_engine *rx) {
   ot_cfg_inproc acc;
   ot_cfg_inproc_init(&acc, cfg);
-  for (uint8_t b = 0; b < dev_ide.sel_streams; b++) {
-    uint16_t off = 0;
-    uint8_t n_addr = 0;
-    uint32_t ctl = 0;
-    if (!ot_ok(ot_ide_host_sel_block(&acc.base, cap, b, &off, &n_addr))) return;
-    if (!ot_ok(acc.base.read32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL), &ctl))) return;
-    uint8_t id = (uint8_t)OT_FIELD_GET(OT_IDE_STREAM_CTL_ID, ctl);
-    bool on = (ctl & OT_IDE_STREAM_CTL_ENABLE) != 0;
-    /* PCIe r6.0 §7.9.26.5.2 Enable; written through the register model so
-     * its side effects (engines enabled, keys zeroized on clear) happen. */
-    if (!on && keys_installed(tx, id, true) && keys_installed(rx, id, true))
-      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
-                                 ctl | OT_IDE_STREAM_CTL_ENABLE));
-    else if (on && keys_installed(tx, id, false) && keys_installed(rx, id, false))
-      OT_IGNORE(acc.base.write32(&acc.base, (uint16_t)(off + OT_IDE_SEL_CTL),
-                                 ctl & ~OT_IDE_STREAM_CTL_ENABLE));
-  }
+  ot_ide_host_enable_on_keys(&acc.base, cap, dev_ide.sel_streams, tx, rx);
 }
 
 void cli_device_stream_policy(cli_device *d) {
