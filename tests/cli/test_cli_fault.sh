@@ -13,7 +13,7 @@ ANCHOR="$KEYS/ecp384/ca.cert.der"
 "$O" device --listen 127.0.0.1:0 --keys "$KEYS" --fault "$FAULT" >"$TMP/dev.out" 2>"$TMP/dev.err" &
 DEV_PID=$!
 PORT=
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do
+for _ in $(seq 100); do
   PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev.out")
   [ -n "$PORT" ] && break
   sleep 0.2

@@ -34,7 +34,7 @@ rc=$?
   --fault km-clear,tdisp-clear --fault error-code \
   >"$TMP/dev.out" 2>"$TMP/dev.err" &
 pid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do
+for _ in $(seq 100); do
   grep -q "listening on" "$TMP/dev.out" && break
   sleep 0.2
 done

@@ -70,7 +70,7 @@ expect_rc 0 "certs --force overwrites" "$S" certs --out "$TMP/c" --force --curve
 "$D" device --listen 127.0.0.1:0 --keys "$KEYS" >"$TMP/dev.out" 2>"$TMP/dev.err" &
 DEV_PID=$!
 PORT=
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+for _ in $(seq 100); do
   PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev.out")
   [ -n "$PORT" ] && break
   sleep 0.2
@@ -183,7 +183,7 @@ grep -q "measurement 6 differs" "$TMP/err" && pass "refusal names measurement 6"
 sed -i 's/312e302e31/312e302e30/' "$TMP/policy.yaml"
 expect_rc 0 "connect with a policy that accepts" "$C" connect "127.0.0.1:$PORT" --policy "$TMP/policy.yaml" --shutdown
 # --shutdown ended the device.
-for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 50); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
 if kill -0 "$DEV_PID" 2>/dev/null; then fail "device still runs after SHUTDOWN"; else
   wait "$DEV_PID"; rc=$?; DEV_PID=
   [ "$rc" -eq 0 ] && pass "device exited 0 after SHUTDOWN" || fail "device exit $rc"
@@ -198,7 +198,7 @@ start_device() { # output-file args...
   "$D" device --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
   DEV_PID=$!
   PORT=
-  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  for _ in $(seq 100); do
     PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
     [ -n "$PORT" ] && break
     sleep 0.2
@@ -324,7 +324,7 @@ if command -v python3 >/dev/null; then
   IDLE_PID=$!
   sleep 0.5
   kill -INT "$DEV_PID"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq 50); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
   if kill -0 "$DEV_PID" 2>/dev/null; then fail "device ignores SIGINT with an idle peer"; stop_device; else
     wait "$DEV_PID"; rc=$?; DEV_PID=
     [ "$rc" -eq 0 ] && pass "device exits 0 on SIGINT with an idle peer" || fail "device exit $rc"

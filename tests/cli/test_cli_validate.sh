@@ -31,7 +31,7 @@ expect_rc 2 "validate --tdi 0x2000000" "$O" validate 127.0.0.1:1 --anchor "$ANCH
 "$O" device --listen 127.0.0.1:0 --keys "$KEYS" --heartbeat-period 1 >"$TMP/dev.out" 2>"$TMP/dev.err" &
 DEV_PID=$!
 PORT=
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+for _ in $(seq 100); do
   PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev.out")
   [ -n "$PORT" ] && break
   sleep 0.2
@@ -72,7 +72,7 @@ grep -q "^FAIL  *TDISP.VERSION.1" "$TMP/out" && grep -q "TDISP_ERROR INVALID_INT
   { fail "--tdi 0x200 output"; cat "$TMP/out"; }
 expect_rc 1 "validate with a wrong anchor" "$O" validate "$T" --anchor "$KEYS/ecp256/ca.cert.der"
 expect_rc 0 "validate again, then SHUTDOWN" "$O" validate "$T" --anchor "$ANCHOR" --case IDEKM.QUERY.1 --shutdown
-for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 50); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
 wait "$DEV_PID" 2>/dev/null; DEV_PID=
 expect_rc 3 "validate a closed port" "$O" validate "$T" --anchor "$ANCHOR"
 
@@ -80,7 +80,7 @@ expect_rc 3 "validate a closed port" "$O" validate "$T" --anchor "$ANCHOR"
 "$O" device --listen 127.0.0.1:0 --keys "$KEYS" --ports 3 >"$TMP/dev3.out" 2>"$TMP/dev3.err" &
 DEV_PID=$!
 PORT=
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+for _ in $(seq 100); do
   PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/dev3.out")
   [ -n "$PORT" ] && break
   sleep 0.2
@@ -91,7 +91,7 @@ expect_rc 0 "validate --group ide_km, device with 3 ports" "$O" validate "127.0.
 grep -q "IDEKM.QUERY.2.1 QUERY PortIndex 3: refused" "$TMP/out" &&
   grep -q "port 2 stream [0-9]*: KEY_PROG K0/K1" "$TMP/out" &&
   pass "3 ports: QUERY past PortIndex 2 refused, KEY_PROG on port 2" || { fail "3-port run"; cat "$TMP/out"; }
-for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 50); do kill -0 "$DEV_PID" 2>/dev/null || break; sleep 0.2; done
 wait "$DEV_PID" 2>/dev/null; DEV_PID=
 
 cli_verdict
