@@ -10,45 +10,19 @@
 
 #include "opentsm/ide_regs.h"
 #include "opentsm/secure.h"
+#include "regs_rig.h"
 #include "testsupport.h"
-
-typedef struct fx {
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_ide_tx tx;
-  ot_ide_rx rx;
-  ot_ide_regs regs;
-  uint16_t cap;
-} fx;
 
 static const ot_ide_regs_caps caps2 = {.sel_streams = 2, .ide_km = true};
 
-static fx *fx_new(void) {
-  fx *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  ot_cfg_ident id = {.vendor = 0x1B36,
-                     .device = 0x0010,
-                     .class_code = 0x120000,
-                     .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
-  assert_ot_ok(ot_cfg_init(&f->cfg, &id));
-  ot_cfg_inproc_init(&f->acc, &f->cfg);
-  ot_ide_tx_init(&f->tx);
-  ot_ide_rx_init(&f->rx);
-  assert_ot_ok(ot_ide_regs_init(&f->regs, &f->cfg, &caps2, &f->tx, &f->rx, NULL, 0));
-  assert_ot_ok(ot_ide_host_find(&f->acc.base, &f->cap));
-  /* What the device presets at boot: block b holds Stream ID b, Enable = 0. */
+/* What the device presets at boot: block b holds Stream ID b, Enable = 0. */
+static fx *fx_preset(void) {
+  fx *f = fx_new(&caps2);
   for (uint8_t b = 0; b < 2; b++) {
     ot_ide_host_stream s = {.block = b, .stream_id = b, .rid_base = 0, .rid_limit = 0xFFFF};
     assert_ot_ok(ot_ide_host_stream_setup(&f->acc.base, f->cap, &s));
   }
   return f;
-}
-
-static void fx_free(fx *f) {
-  ot_ide_regs_release(&f->regs);
-  ot_ide_tx_clear(&f->tx);
-  ot_ide_rx_clear(&f->rx);
-  free(f);
 }
 
 static bool enabled(fx *f, uint8_t block) {
@@ -78,7 +52,7 @@ static void policy(fx *f, uint8_t blocks) {
 /* Enable waits for all six keys (three sub-streams, both directions). */
 static void test_enable_waits_for_every_key(void **state) {
   (void)state;
-  fx *f = fx_new();
+  fx *f = fx_preset();
   policy(f, 1);
   assert_false(enabled(f, 0));
   keys_go(&f->tx.engine, 0, 0, 3);
@@ -96,7 +70,7 @@ static void test_enable_waits_for_every_key(void **state) {
 /* Enable is cleared only when every key is stopped in both engines. */
 static void test_disable_when_every_key_stopped(void **state) {
   (void)state;
-  fx *f = fx_new();
+  fx *f = fx_preset();
   keys_go(&f->tx.engine, 0, 0, 3);
   keys_go(&f->rx.engine, 0, 0, 3);
   policy(f, 1);
@@ -116,7 +90,7 @@ static void test_disable_when_every_key_stopped(void **state) {
 /* Only the first `blocks` blocks are looked at; each by its own Stream ID. */
 static void test_blocks_bound(void **state) {
   (void)state;
-  fx *f = fx_new();
+  fx *f = fx_preset();
   keys_go(&f->tx.engine, 1, 0, 3);
   keys_go(&f->rx.engine, 1, 0, 3);
   policy(f, 0);

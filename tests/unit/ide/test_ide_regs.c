@@ -9,19 +9,10 @@
 
 #include "opentsm/ide_regs.h"
 #include "opentsm/secure.h"
+#include "regs_rig.h"
 #include "testsupport.h"
 
 #define SID 5
-
-typedef struct fx {
-  ot_cfg_space cfg;
-  ot_cfg_inproc acc;
-  ot_ide_tx tx;
-  ot_ide_rx rx;
-  ot_ide_regs regs;
-  uint16_t cap;
-  uint8_t pending[OT_IDE_RX_PENDING_SIZE(256) * 3];
-} fx;
 
 static const ot_ide_regs_caps default_caps = {.link_tcs = 1,
                                               .sel_streams = 2,
@@ -29,30 +20,6 @@ static const ot_ide_regs_caps default_caps = {.link_tcs = 1,
                                               .aggregation = true,
                                               .pcrc = true,
                                               .ide_km = true};
-
-static fx *fx_new(const ot_ide_regs_caps *caps) {
-  fx *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  ot_cfg_ident id = {.vendor = 0x1234,
-                     .device = 0x5678,
-                     .class_code = 0x020000,
-                     .layout = OT_PCI_HEADER_LAYOUT_TYPE0};
-  assert_ot_ok(ot_cfg_init(&f->cfg, &id));
-  ot_cfg_inproc_init(&f->acc, &f->cfg);
-  ot_ide_tx_init(&f->tx);
-  ot_ide_rx_init(&f->rx);
-  assert_ot_ok(
-      ot_ide_regs_init(&f->regs, &f->cfg, caps, &f->tx, &f->rx, f->pending, sizeof f->pending));
-  assert_ot_ok(ot_ide_host_find(&f->acc.base, &f->cap));
-  return f;
-}
-
-static void fx_free(fx *f) {
-  ot_ide_regs_release(&f->regs);
-  ot_ide_tx_clear(&f->tx);
-  ot_ide_rx_clear(&f->rx);
-  free(f);
-}
 
 static uint32_t rd(fx *f, uint16_t off) {
   uint32_t v;
